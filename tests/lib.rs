@@ -1,0 +1,1 @@
+//! Cross-crate tests for bioprop; see `cross_crate/`.

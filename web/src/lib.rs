@@ -1,0 +1,1 @@
+//! The bioprop browser app.
