@@ -2,5 +2,59 @@
 //!
 //! The models, learning rules, tasks and metrics live here, free of any web
 //! dependency, so they are tested natively and compiled unchanged to wasm32.
+//!
+//! | module | concept |
+//! |---|---|
+//! | [`activation`] | hidden-layer non-linearities, each with its derivative |
+//! | [`linalg`] | the allocation-free, fixed-order matrix products of a training step |
+//! | [`network`] | weights, biases, initialisation, the forward pass and the output layer |
+//! | [`rule`] | how each learning rule sends the error back to a hidden layer |
+//! | [`optimizer`] | minibatch SGD with momentum, weight decay and Kolen–Pollack decay |
+//! | [`metrics`] | alignment angles, norm ratio, sign concordance, losses |
+//! | [`experiment`] | a validated config, the training loop, history and snapshots |
+//! | [`task`] | the datasets a student learns from |
+//!
+//! Sign conventions follow `SCIENCE.md` §0: the output error is `e = a_L - y` and
+//! every update descends, `ΔW_k = -η δ_k a_{k-1}ᵀ`.
 
+pub mod activation;
+pub mod experiment;
+pub mod linalg;
+pub mod metrics;
+pub mod network;
+pub mod optimizer;
+pub mod rule;
 pub mod task;
+
+pub use activation::Activation;
+pub use experiment::{ConfigError, Experiment, ExperimentConfig, Matrix, Snapshot, StepError};
+pub use metrics::{Evaluation, LayerMetrics, Metrics};
+pub use network::Network;
+pub use rule::RuleKind;
+pub use task::{Dataset, InitSpec, OutputKind, TaskConfig, TaskKind};
+
+/// A name that is not one of the allowed names (of a rule, an activation, ...).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{got}`; expected one of: {expected}")]
+pub struct UnknownName {
+    /// What was being named: "rule", "activation".
+    pub what: &'static str,
+    /// The name given.
+    pub got: String,
+    /// The allowed names, comma-separated.
+    pub expected: String,
+}
+
+impl UnknownName {
+    pub(crate) fn new<'a>(
+        what: &'static str,
+        got: &str,
+        allowed: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        UnknownName {
+            what,
+            got: got.to_owned(),
+            expected: allowed.into_iter().collect::<Vec<_>>().join(", "),
+        }
+    }
+}

@@ -1,1 +1,306 @@
-fn main() {}
+//! `bioprop`: train a network from the command line and print its learning curve and
+//! alignment metrics as CSV (one row per logged step and hidden layer).
+//!
+//! ```text
+//! bioprop run --task linear-teacher --rule fa --steps 20000 --every 100 --out fa.csv
+//! bioprop list
+//! ```
+//!
+//! Exit codes: 0 success, 1 I/O error, 2 bad arguments or configuration, 3 the run
+//! diverged (the rows up to the divergence are still written).
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use bioprop::metrics::{Evaluation, LayerMetrics, Metrics};
+use bioprop::{Activation, Experiment, ExperimentConfig, RuleKind, TaskKind};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "bioprop",
+    version,
+    about = "Backprop and its biologically plausible rivals: train a network, print CSV"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train one network and print its metrics as CSV.
+    Run(RunArgs),
+    /// List the tasks, learning rules and activations.
+    List,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Task name (see `bioprop list`).
+    #[arg(long, default_value = "linear-teacher")]
+    task: TaskKind,
+    /// Learning rule: delta, bp, fa, dfa, usf, frsf, kp, shallow.
+    #[arg(long, default_value = "fa")]
+    rule: RuleKind,
+    /// Training steps (minibatch updates).
+    #[arg(long, default_value_t = 1000)]
+    steps: u64,
+    /// Seed for the data, weights, feedback and minibatch order.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Learning rate [default: the task's].
+    #[arg(long)]
+    lr: Option<f32>,
+    /// Minibatch size [default: the task's].
+    #[arg(long)]
+    batch: Option<usize>,
+    /// Layer widths joined by '-', input and output included, e.g. 30-20-10
+    /// [default: the task's; input-output for the delta rule].
+    #[arg(long, value_parser = parse_layers)]
+    layers: Option<Vec<usize>>,
+    /// Hidden activation: linear, tanh, sigmoid, relu, softplus [default: the task's].
+    #[arg(long)]
+    act: Option<Activation>,
+    /// Drop f'(z) from the hidden error signal.
+    #[arg(long)]
+    no_derivative: bool,
+    /// Log a row every K steps.
+    #[arg(long, default_value_t = 100, value_name = "K")]
+    every: u64,
+    /// Write the CSV here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Momentum, in [0, 1).
+    #[arg(long, default_value_t = 0.0)]
+    momentum: f32,
+    /// L2 weight decay, in [0, 1].
+    #[arg(long, default_value_t = 0.0)]
+    weight_decay: f32,
+    /// Kolen-Pollack decay of W and B per step, in (0, 1].
+    #[arg(long, default_value_t = bioprop::experiment::DEFAULT_KP_DECAY)]
+    kp_decay: f32,
+    /// Multiplies the scale of the feedback matrices' init.
+    #[arg(long, default_value_t = 1.0)]
+    feedback_scale: f32,
+    /// Task noise (standard deviation) [default: the task's].
+    #[arg(long)]
+    noise: Option<f32>,
+    /// Training samples [default: the task's].
+    #[arg(long)]
+    train_size: Option<usize>,
+    /// Held-out samples [default: the task's].
+    #[arg(long)]
+    test_size: Option<usize>,
+}
+
+fn parse_layers(text: &str) -> Result<Vec<usize>, String> {
+    let widths: Result<Vec<usize>, _> = text.split('-').map(|w| w.trim().parse()).collect();
+    match widths {
+        Ok(widths) if widths.len() >= 2 => Ok(widths),
+        _ => Err(format!(
+            "expected at least two layer widths joined by '-', e.g. 30-20-10, got `{text}`"
+        )),
+    }
+}
+
+const HEADER: &str = "step,rule,layer,loss,accuracy,update_angle_deg,weight_angle_deg,\
+norm_ratio,sign_concordance,test_loss,test_accuracy,nse,test_nse,batch_loss";
+
+fn cell(value: Option<f32>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn write_rows(out: &mut dyn Write, rule: RuleKind, row: &Metrics) -> io::Result<()> {
+    let no_hidden = [LayerMetrics {
+        layer: 0,
+        update_angle_deg: None,
+        weight_angle_deg: None,
+        norm_ratio: None,
+        sign_concordance: None,
+    }];
+    // A network without hidden layers (the delta rule) still gets one row per step,
+    // with an empty layer cell.
+    let layers = if row.layers.is_empty() {
+        &no_hidden[..]
+    } else {
+        &row.layers[..]
+    };
+    let Evaluation {
+        loss,
+        accuracy,
+        nse,
+    } = row.train;
+    for layer in layers {
+        let layer_cell = if row.layers.is_empty() {
+            String::new()
+        } else {
+            layer.layer.to_string()
+        };
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            row.step,
+            rule.name(),
+            layer_cell,
+            loss,
+            cell(accuracy),
+            cell(layer.update_angle_deg),
+            cell(layer.weight_angle_deg),
+            cell(layer.norm_ratio),
+            cell(layer.sign_concordance),
+            row.test.loss,
+            cell(row.test.accuracy),
+            cell(nse),
+            cell(row.test.nse),
+            row.batch_loss,
+        )?;
+    }
+    Ok(())
+}
+
+fn config_from(args: &RunArgs) -> ExperimentConfig {
+    let mut config = ExperimentConfig::for_task(args.task);
+    config.rule = args.rule;
+    config.seed = args.seed;
+    config.log_every = args.every;
+    config.no_derivative = args.no_derivative;
+    config.momentum = args.momentum;
+    config.weight_decay = args.weight_decay;
+    config.kp_decay = args.kp_decay;
+    config.feedback_scale = args.feedback_scale;
+    if let Some(lr) = args.lr {
+        config.lr = lr;
+    }
+    if let Some(batch) = args.batch {
+        config.batch = batch;
+    }
+    if let Some(act) = args.act {
+        config.activation = act;
+    }
+    match &args.layers {
+        Some(layers) => config.layers = layers.clone(),
+        None if args.rule == RuleKind::Delta => {
+            let (first, last) = (config.layers[0], config.layers[config.layers.len() - 1]);
+            config.layers = vec![first, last];
+        }
+        None => {}
+    }
+    if let Some(noise) = args.noise {
+        config.task.noise = noise;
+    }
+    if let Some(n) = args.train_size {
+        config.task.train_size = n;
+    }
+    if let Some(n) = args.test_size {
+        config.task.test_size = n;
+    }
+    config
+}
+
+fn run(args: &RunArgs) -> ExitCode {
+    let config = config_from(args);
+    let mut experiment = match Experiment::new(&config) {
+        Ok(experiment) => experiment,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => match File::create(path) {
+            Ok(file) => Box::new(BufWriter::new(file)),
+            Err(error) => {
+                eprintln!("error: cannot write {}: {error}", path.display());
+                return ExitCode::from(1);
+            }
+        },
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let result = (|| -> io::Result<Option<String>> {
+        writeln!(out, "{HEADER}")?;
+        let mut printed = 0;
+        let mut failure = None;
+        while experiment.steps() < args.steps {
+            let chunk = args.every.min(args.steps - experiment.steps());
+            if let Err(error) = experiment.step(chunk) {
+                failure = Some(error.to_string());
+            }
+            for row in &experiment.history()[printed..] {
+                write_rows(&mut out, config.rule, row)?;
+            }
+            printed = experiment.history().len();
+            if failure.is_some() {
+                break;
+            }
+        }
+        // The initial row when no step ran.
+        for row in &experiment.history()[printed..] {
+            write_rows(&mut out, config.rule, row)?;
+        }
+        out.flush()?;
+        Ok(failure)
+    })();
+    match result {
+        Ok(None) => {
+            if let Some(latest) = experiment.latest() {
+                let angles: Vec<String> = latest
+                    .layers
+                    .iter()
+                    .map(|l| format!("layer {} {}°", l.layer, cell(l.update_angle_deg)))
+                    .collect();
+                eprintln!(
+                    "{} on {}: step {}, train loss {}, test loss {}{}",
+                    config.rule.name(),
+                    config.task.kind.name(),
+                    latest.step,
+                    latest.train.loss,
+                    latest.test.loss,
+                    if angles.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", update angle {}", angles.join(", "))
+                    }
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Some(divergence)) => {
+            eprintln!("error: {divergence}");
+            ExitCode::from(3)
+        }
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn list() {
+    println!("tasks:");
+    for kind in TaskKind::ALL {
+        println!("  {:<18} {}", kind.name(), kind.description());
+    }
+    println!("rules:");
+    for rule in RuleKind::ALL {
+        println!("  {:<18} {}", rule.name(), rule.description());
+    }
+    println!("activations:");
+    for act in Activation::ALL {
+        println!("  {:<18} {}", act.name(), act.description());
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run(&args),
+        Command::List => {
+            list();
+            ExitCode::SUCCESS
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Minibatch stochastic gradient descent with momentum, weight decay and the
+//! Kolen–Pollack decay (SCIENCE.md §1).
+//!
+//! For weight layer `k`, with `b` samples in the minibatch and the summed gradient
+//! `Σ_i δ_k^{(i)} a_{k-1}^{(i)ᵀ}` (shape `(n_k, n_{k-1})`, from [`crate::linalg::matmul_tn`]):
+//!
+//! ```text
+//! g_k  = (1/b) Σ_i δ_k^{(i)} a_{k-1}^{(i)ᵀ} + ω W_k      gradient averaged over the batch, plus L2 weight decay ω
+//! v_k ← μ v_k + g_k                                       momentum μ (μ = 0: plain SGD, v_k = g_k)
+//! ΔW_k = -η v_k                                           the descent increment
+//! W_k ← λ W_k + ΔW_k                                      λ = 1, except under Kolen–Pollack
+//! ```
+//!
+//! Biases follow the same steps without the weight decay and without `λ`. Under
+//! Kolen–Pollack the feedback matrix receives the same increment and decay
+//! (`B_k ← λ B_k + ΔW_kᵀ`, see [`crate::rule::KolenPollack`]), so `W - Bᵀ` shrinks by `λ`
+//! each step while the shared increments build up in both.
+//!
+//! The gradient buffer is turned into the increment in place: nothing is allocated.
+
+use ndarray::{Array1, Array2, Zip};
+
+use crate::network::Network;
+
+/// SGD settings and the momentum buffers, one per weight matrix and bias vector.
+#[derive(Debug, Clone)]
+pub struct Sgd {
+    /// `η`.
+    pub learning_rate: f32,
+    /// `μ`, in [0, 1).
+    pub momentum: f32,
+    /// `ω`, the L2 coefficient added to the gradient (not to biases).
+    pub weight_decay: f32,
+    velocity_w: Vec<Array2<f32>>,
+    velocity_b: Vec<Array1<f32>>,
+}
+
+impl Sgd {
+    /// Zero velocities shaped like `network`'s parameters.
+    pub fn new(network: &Network, learning_rate: f32, momentum: f32, weight_decay: f32) -> Self {
+        Sgd {
+            learning_rate,
+            momentum,
+            weight_decay,
+            velocity_w: network
+                .weights()
+                .iter()
+                .map(|w| Array2::zeros(w.dim()))
+                .collect(),
+            velocity_b: network
+                .biases()
+                .iter()
+                .map(|b| Array1::zeros(b.len()))
+                .collect(),
+        }
+    }
+
+    /// Forgets the momentum.
+    pub fn reset(&mut self) {
+        self.velocity_w.iter_mut().for_each(|v| v.fill(0.0));
+        self.velocity_b.iter_mut().for_each(|v| v.fill(0.0));
+    }
+
+    /// Turns `gradient`, the gradient of weight layer `k` (1-based) **summed** over `batch`
+    /// samples, into the increment `ΔW_k = -η v_k`, in place.
+    pub fn weight_increment(
+        &mut self,
+        k: usize,
+        gradient: &mut Array2<f32>,
+        weights: &Array2<f32>,
+        batch: usize,
+    ) {
+        let (eta, mu, omega) = (self.learning_rate, self.momentum, self.weight_decay);
+        let inv_batch = 1.0 / batch as f32;
+        Zip::from(gradient)
+            .and(&mut self.velocity_w[k - 1])
+            .and(weights)
+            .for_each(|g, v, &w| {
+                *v = mu * *v + (*g * inv_batch + omega * w);
+                *g = -eta * *v;
+            });
+    }
+
+    /// As [`Sgd::weight_increment`] for the bias of layer `k`, without weight decay.
+    pub fn bias_increment(&mut self, k: usize, gradient: &mut Array1<f32>, batch: usize) {
+        let (eta, mu) = (self.learning_rate, self.momentum);
+        let inv_batch = 1.0 / batch as f32;
+        Zip::from(gradient)
+            .and(&mut self.velocity_b[k - 1])
+            .for_each(|g, v| {
+                *v = mu * *v + *g * inv_batch;
+                *g = -eta * *v;
+            });
+    }
+}
+
+/// `param ← decay · param + increment`.
+pub fn apply_increment<D: ndarray::Dimension>(
+    param: &mut ndarray::Array<f32, D>,
+    increment: &ndarray::Array<f32, D>,
+    decay: f32,
+) {
+    if decay == 1.0 {
+        Zip::from(param).and(increment).for_each(|p, &d| *p += d);
+    } else {
+        Zip::from(param)
+            .and(increment)
+            .for_each(|p, &d| *p = decay * *p + d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activation::Activation;
+    use crate::task::OutputKind;
+    use ndarray::array;
+
+    fn one_by_two() -> Network {
+        Network::from_parameters(
+            vec![array![[1.0, -2.0]]],
+            vec![array![0.5]],
+            Activation::Linear,
+            OutputKind::Regression,
+        )
+    }
+
+    #[test]
+    fn plain_sgd_averages_over_the_batch() {
+        let net = one_by_two();
+        let mut sgd = Sgd::new(&net, 0.1, 0.0, 0.0);
+        // Summed over 4 samples: [2, -4] → mean [0.5, -1] → ΔW = -0.1 · mean.
+        let mut g = array![[2.0, -4.0]];
+        sgd.weight_increment(1, &mut g, &net.weights()[0], 4);
+        assert_eq!(g, array![[-0.05, 0.1]]);
+        let mut gb = array![8.0];
+        sgd.bias_increment(1, &mut gb, 4);
+        assert_eq!(gb, array![-0.2]);
+    }
+
+    #[test]
+    fn momentum_and_weight_decay() {
+        let net = one_by_two();
+        let mut sgd = Sgd::new(&net, 0.5, 0.5, 0.25);
+        // step 1: v = 0 + (g + ω W) = [1 + 0.25, 0 - 0.5] = [1.25, -0.5]; ΔW = -0.5 v.
+        let mut g = array![[1.0, 0.0]];
+        sgd.weight_increment(1, &mut g, &net.weights()[0], 1);
+        assert_eq!(g, array![[-0.625, 0.25]]);
+        // step 2, same W and g: v = 0.5 [1.25, -0.5] + [1.25, -0.5] = [1.875, -0.75].
+        let mut g = array![[1.0, 0.0]];
+        sgd.weight_increment(1, &mut g, &net.weights()[0], 1);
+        assert_eq!(g, array![[-0.9375, 0.375]]);
+        sgd.reset();
+        let mut g = array![[1.0, 0.0]];
+        sgd.weight_increment(1, &mut g, &net.weights()[0], 1);
+        assert_eq!(g, array![[-0.625, 0.25]]);
+    }
+
+    #[test]
+    fn decay_scales_before_adding() {
+        let mut w = array![[2.0, -4.0]];
+        apply_increment(&mut w, &array![[0.5, 0.5]], 0.5);
+        assert_eq!(w, array![[1.5, -1.5]]);
+        apply_increment(&mut w, &array![[0.5, 0.5]], 1.0);
+        assert_eq!(w, array![[2.0, -1.0]]);
+    }
+}

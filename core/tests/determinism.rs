@@ -1,0 +1,36 @@
+//! Same config and seed, same bits: twice in one process, and against the constants
+//! the wasm build checks too (`tests/wasm_determinism.rs`).
+
+mod common;
+
+#[test]
+fn same_seed_gives_the_same_weights_hash() {
+    let first = common::run_cases();
+    let second = common::run_cases();
+    assert_eq!(first, second);
+    for (name, hash) in &first {
+        println!("{name}: {hash:#018x}");
+    }
+    let hashes: Vec<u64> = first.iter().map(|&(_, hash)| hash).collect();
+    assert_eq!(
+        hashes,
+        common::EXPECTED,
+        "the weights after a fixed run changed; if that is deliberate, update \
+         tests/common/mod.rs (the wasm test checks the same numbers)"
+    );
+}
+
+#[test]
+fn a_different_seed_gives_different_weights() {
+    let (_, config, _) = common::cases().remove(0);
+    let mut a = bioprop::Experiment::new(&config).unwrap();
+    let mut b = bioprop::Experiment::new(&bioprop::ExperimentConfig {
+        seed: config.seed + 1,
+        ..config
+    })
+    .unwrap();
+    assert_ne!(a.weights_hash(), b.weights_hash());
+    a.step(5).unwrap();
+    b.step(5).unwrap();
+    assert_ne!(a.weights_hash(), b.weights_hash());
+}
