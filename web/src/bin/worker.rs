@@ -1,1 +1,8 @@
-fn main() {}
+//! The training worker's entry point (built as `worker.js` + `worker_bg.wasm`).
+
+use yew_agent::Registrable;
+
+fn main() {
+    bioprop_web::panic::install_in_worker();
+    bioprop_web::worker::Trainer::registrar().register();
+}

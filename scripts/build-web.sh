@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the browser app into a self-contained static folder (default dist/).
+# Every URL in it is relative, so the folder can be copied to any static host
+# or a course website and embedded in an <iframe>.
+#
+#   scripts/build-web.sh [--dev] [OUT_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+profile=release
+if [ "${1:-}" = "--dev" ]; then
+    profile=dev
+    shift
+fi
+out=${1:-dist}
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+artefacts="$target_dir/wasm32-unknown-unknown/$([ $profile = dev ] && echo debug || echo release)"
+
+cargo build -p bioprop-web --bins --target wasm32-unknown-unknown --profile "$profile"
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+# The page: an ES module that the app's index.html imports.
+wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name app "$artefacts/app.wasm"
+# The training worker: a classic script (every browser runs those in a Worker)
+# that loads its wasm relative to its own URL.
+wasm-bindgen --target no-modules --no-typescript --out-dir "$stage" --out-name worker "$artefacts/worker.wasm"
+printf '\nwasm_bindgen({ module_or_path: "worker_bg.wasm" });\n' >>"$stage/worker.js"
+
+cp -r static/. "$stage/"
+# The source the footer links to: the commit this build came from.
+if git rev-parse --git-dir >/dev/null 2>&1; then
+    git archive --format=tar.gz --prefix=bioprop/ -o "$stage/bioprop-source.tar.gz" HEAD
+fi
+
+rm -rf "$out"
+mkdir -p "$(dirname "$out")"
+cp -r "$stage" "$out"
+chmod -R a+rX "$out"
+printf '[bioprop] built %s (%s): ' "$out" "$profile" >&2
+du -sh "$out" | cut -f1 >&2

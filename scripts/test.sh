@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every check and test bioprop has, in order, and fails if any part fails
+# or if a kind of test ran no test at all:
+#   formatting, clippy (native and wasm32), native tests, wasm-bindgen tests in
+#   headless Chromium, and the end-to-end suite (Playwright driving Chromium).
+# Run `scripts/ensure-tools.sh test` first (`make test` does both).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+
+say() { printf '\n\033[1m[bioprop] %s\033[0m\n' "$*"; }
+# `cargo test` and wasm-bindgen-test-runner both close each binary with
+# "test result: ok. N passed; M failed; ..."; add those up.
+cargo_passed() { sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}'; }
+cargo_failed() { sed -n 's/^test result: .* \([0-9]*\) failed.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}'; }
+
+say "formatting (cargo fmt --check)"
+cargo fmt --all -- --check
+
+say "lints (cargo clippy, native and wasm32)"
+cargo clippy --workspace --all-targets --all-features -- -D warnings
+cargo clippy -p bioprop -p bioprop-web --target wasm32-unknown-unknown -- -D warnings
+
+say "native tests"
+cargo test --workspace --all-features 2>&1 | tee "$logs/native"
+native=$(cargo_passed "$logs/native")
+
+say "wasm-bindgen tests in headless Chromium"
+export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON=$root/tests/webdriver.json
+cargo test --target wasm32-unknown-unknown -p bioprop --test wasm_determinism 2>&1 | tee "$logs/wasm"
+cargo test --target wasm32-unknown-unknown -p bioprop-web --test browser 2>&1 | tee -a "$logs/wasm"
+wasm=$(cargo_passed "$logs/wasm")
+
+say "building the app for the end-to-end tests"
+scripts/build-web.sh target/e2e-dist
+
+say "end-to-end tests (Playwright + Chromium)"
+(cd tests/e2e && BIOPROP_DIST="$root/target/e2e-dist" node --test --test-reporter=tap --test-concurrency=1 ./*.test.mjs) 2>&1 | tee "$logs/e2e"
+e2e=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$logs/e2e" | tail -1)
+e2e_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$logs/e2e" | tail -1)
+
+failed=$(($(cargo_failed "$logs/native") + $(cargo_failed "$logs/wasm") + ${e2e_failed:-0}))
+say "summary: native ${native}, wasm-browser ${wasm}, end-to-end ${e2e:-0} tests passed"
+for kind in "native:$native" "wasm-browser:$wasm" "end-to-end:${e2e:-0}"; do
+    if [ "${kind#*:}" -eq 0 ]; then
+        echo "[bioprop] no ${kind%%:*} test ran: that counts as a failure" >&2
+        exit 1
+    fi
+done
+echo "total: $((native + wasm + ${e2e:-0})) passed, $failed failed"
+[ "$failed" -eq 0 ]
