@@ -31,7 +31,7 @@ say "wasm-bindgen tests in headless Chromium"
 export CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver}
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON=$root/tests/webdriver.json
 cargo test --target wasm32-unknown-unknown -p bioprop --test wasm_determinism 2>&1 | tee "$logs/wasm"
-cargo test --target wasm32-unknown-unknown -p bioprop-web --test browser 2>&1 | tee -a "$logs/wasm"
+cargo test --target wasm32-unknown-unknown -p bioprop-web --tests 2>&1 | tee -a "$logs/wasm"
 wasm=$(cargo_passed "$logs/wasm")
 
 say "building the app for the end-to-end tests"
