@@ -60,7 +60,7 @@ struct RunArgs {
     /// Layer widths joined by '-', input and output included, e.g. 30-20-10
     /// [default: the task's; input-output for the delta rule].
     #[arg(long, value_parser = parse_layers)]
-    layers: Option<Vec<usize>>,
+    layers: Option<Layers>,
     /// Hidden activation: linear, tanh, sigmoid, relu, softplus [default: the task's].
     #[arg(long)]
     act: Option<Activation>,
@@ -96,10 +96,14 @@ struct RunArgs {
     test_size: Option<usize>,
 }
 
-fn parse_layers(text: &str) -> Result<Vec<usize>, String> {
+/// Layer widths from `--layers` (a newtype, so clap takes one value, not a list).
+#[derive(Clone)]
+struct Layers(Vec<usize>);
+
+fn parse_layers(text: &str) -> Result<Layers, String> {
     let widths: Result<Vec<usize>, _> = text.split('-').map(|w| w.trim().parse()).collect();
     match widths {
-        Ok(widths) if widths.len() >= 2 => Ok(widths),
+        Ok(widths) if widths.len() >= 2 => Ok(Layers(widths)),
         _ => Err(format!(
             "expected at least two layer widths joined by '-', e.g. 30-20-10, got `{text}`"
         )),
@@ -181,7 +185,7 @@ fn config_from(args: &RunArgs) -> ExperimentConfig {
         config.activation = act;
     }
     match &args.layers {
-        Some(layers) => config.layers = layers.clone(),
+        Some(Layers(layers)) => config.layers = layers.clone(),
         None if args.rule == RuleKind::Delta => {
             let (first, last) = (config.layers[0], config.layers[config.layers.len() - 1]);
             config.layers = vec![first, last];

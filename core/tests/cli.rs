@@ -1,0 +1,205 @@
+//! The `bioprop` command line, run as a separate process.
+//!
+//! Built when the `cli` feature is on; this package's tests turn it on for
+//! themselves (see the self dev-dependency in Cargo.toml), so plain `cargo test` runs
+//! this file too.
+
+use std::process::{Command, Output};
+
+const HEADER_START: &str =
+    "step,rule,layer,loss,accuracy,update_angle_deg,weight_angle_deg,norm_ratio,sign_concordance";
+
+fn bioprop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bioprop"))
+        .args(args)
+        .output()
+        .expect("the bioprop binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// The CSV rows (header removed), split into cells.
+fn rows(csv: &str) -> Vec<Vec<String>> {
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with(HEADER_START), "{csv}");
+    lines
+        .map(|line| line.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn run_prints_one_row_per_logged_step_and_hidden_layer() {
+    let output = bioprop(&[
+        "run",
+        "--task",
+        "linear-teacher",
+        "--rule",
+        "fa",
+        "--steps",
+        "300",
+        "--every",
+        "100",
+        "--seed",
+        "4",
+        "--lr",
+        "0.005",
+        "--batch",
+        "1",
+        "--layers",
+        "30-20-10",
+        "--act",
+        "linear",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows = rows(&stdout(&output));
+    let steps: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(steps, ["0", "100", "200", "300"]);
+    for row in &rows {
+        assert_eq!(row[1], "fa");
+        assert_eq!(row[2], "1");
+        assert_eq!(row[4], "", "regression has no accuracy");
+        for cell in [&row[3], &row[5], &row[6], &row[7], &row[8]] {
+            cell.parse::<f32>().unwrap();
+        }
+    }
+    // The update angle falls from near 90°.
+    let first: f32 = rows[0][5].parse().unwrap();
+    let last: f32 = rows[3][5].parse().unwrap();
+    assert!(first > 60.0 && last < 60.0, "{first} → {last}");
+}
+
+#[test]
+fn cells_are_empty_where_a_metric_does_not_apply() {
+    let shallow = bioprop(&["run", "--rule", "shallow", "--steps", "10", "--every", "10"]);
+    assert!(shallow.status.success());
+    for row in rows(&stdout(&shallow)) {
+        assert_eq!(row[5], "", "shallow has no hidden update angle");
+        assert_ne!(row[6], "", "its unused B still has a weight angle");
+    }
+    // Two hidden layers: two rows per logged step, with accuracy.
+    let xor = bioprop(&[
+        "run", "--task", "xor", "--rule", "bp", "--steps", "20", "--every", "10",
+    ]);
+    assert!(xor.status.success());
+    let rows_xor = rows(&stdout(&xor));
+    assert_eq!(rows_xor.len(), 6);
+    assert_eq!(rows_xor[0][2], "1");
+    assert_eq!(rows_xor[1][2], "2");
+    assert_ne!(rows_xor[0][4], "");
+    // No hidden layer at all: one row per step with an empty layer cell.
+    let delta = bioprop(&["run", "--rule", "delta", "--steps", "10", "--every", "5"]);
+    assert!(delta.status.success(), "{}", stderr(&delta));
+    let rows_delta = rows(&stdout(&delta));
+    assert_eq!(rows_delta.len(), 3);
+    assert!(rows_delta
+        .iter()
+        .all(|r| r[2].is_empty() && r[5].is_empty()));
+}
+
+#[test]
+fn out_writes_the_csv_to_a_file() {
+    let path = std::env::temp_dir().join(format!("bioprop-cli-test-{}.csv", std::process::id()));
+    let output = bioprop(&[
+        "run",
+        "--rule",
+        "kp",
+        "--steps",
+        "50",
+        "--every",
+        "25",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).is_empty());
+    let csv = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(rows(&csv).len(), 3);
+}
+
+#[test]
+fn bad_arguments_fail_with_a_clear_message() {
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["run", "--rule", "hebb"],
+            "unknown rule `hebb`; expected one of: delta, bp, fa, dfa, usf, frsf, kp, shallow",
+        ),
+        (
+            &["run", "--task", "spiral"],
+            "expected one of: linear-teacher",
+        ),
+        (&["run", "--act", "swish"], "unknown activation `swish`"),
+        (&["run", "--layers", "30-x-10"], "e.g. 30-20-10"),
+        (
+            &["run", "--layers", "31-20-10"],
+            "must start with the input size",
+        ),
+        (&["run", "--lr", "NaN"], "`lr` must be in (0, 100], got NaN"),
+        (
+            &["run", "--batch", "0"],
+            "`batch` must be between 1 and 1000",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = bioprop(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&output).contains(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty());
+    }
+    let unknown = bioprop(&["fly"]);
+    assert!(!unknown.status.success());
+}
+
+#[test]
+fn divergence_exits_with_an_error_after_the_rows_so_far() {
+    let output = bioprop(&[
+        "run", "--rule", "bp", "--lr", "100", "--steps", "1000", "--every", "1",
+    ]);
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).contains("diverged at step"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!rows(&stdout(&output)).is_empty());
+}
+
+#[test]
+fn list_names_every_task_rule_and_activation() {
+    let output = bioprop(&["list"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    for name in [
+        "linear-teacher",
+        "spirals",
+        "arrays",
+        "delta",
+        "bp",
+        "fa",
+        "dfa",
+        "usf",
+        "frsf",
+        "kp",
+        "shallow",
+        "linear",
+        "tanh",
+        "sigmoid",
+        "relu",
+        "softplus",
+    ] {
+        assert!(
+            text.contains(&format!("  {name} ")),
+            "list lacks {name}:\n{text}"
+        );
+    }
+}
