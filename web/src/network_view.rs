@@ -1,0 +1,1121 @@
+//! The network drawn as SVG: the forward pass above, the feedback pathway below.
+//!
+//! ```text
+//! forward band    x ──W₁──▶ h₁ ──W₂──▶ … ──W_L──▶ ŷ      nodes: a_k of the probe sample
+//! feedback band        δ₁ ◀╌╌F₂╌╌ δ₂ ◀╌╌ … ◀╌╌ δ_L = e    nodes: δ_k, dashed edges: F
+//! ```
+//!
+//! `F` for hidden layer `k` is what the [`FeedbackView`] asks for: the rule's feedback
+//! matrix (`B_{k+1}`, or DFA's `D_k` from the output straight to layer `k`, drawn
+//! curved below the band), backprop's `W_{k+1}ᵀ`, or `B − Wᵀ`. Entry `(i, j)` of `F`
+//! is the edge from unit `j` of the source layer back to unit `i` of layer `k`; the
+//! orientations are those of [`crate::heatmap`].
+//!
+//! The picture stays cheap to animate: at most [`MAX_SHOWN_UNITS`] units per layer
+//! (the first and last halves, with a "⋮" between), at most [`FORWARD_EDGE_BUDGET`]
+//! forward and [`FEEDBACK_EDGE_BUDGET`] feedback edges in all (the strongest of each
+//! layer pair, shared out fairly), and a few dots that run back along the strongest
+//! error paths when a new snapshot arrives: about 1,800 SVG elements at most. The
+//! geometry is a plain [`Scene`] built without Yew, so it is tested natively.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use bioprop::{Matrix, RuleKind, Snapshot};
+use web_sys::Element;
+use yew::prelude::*;
+
+use crate::colour::{diverging, diverging_gradient_css, hex};
+use crate::heatmap::{
+    difference, feedback_name, format_value, max_abs, subscript, transpose, transpose_name,
+};
+
+/// Most units drawn per layer; wider layers show their first and last halves.
+pub const MAX_SHOWN_UNITS: usize = 24;
+/// Most edges drawn between one pair of layers.
+pub const MAX_EDGES_PER_PAIR: usize = 600;
+/// Most forward edges drawn in all.
+pub const FORWARD_EDGE_BUDGET: usize = 640;
+/// Most feedback edges drawn in all.
+pub const FEEDBACK_EDGE_BUDGET: usize = 400;
+/// Error dots per feedback layer pair.
+pub const DOTS_PER_PAIR: usize = 6;
+
+/// ViewBox width; the height follows from the widest layer.
+const WIDTH: f32 = 640.0;
+const MARGIN_X: f32 = 44.0;
+/// Vertical distance between node centres, at most.
+const MAX_SPACING: f32 = 18.0;
+/// Height of a band's nodes, at most.
+const MAX_BAND: f32 = 320.0;
+const MIN_BAND: f32 = 48.0;
+/// Space above a band for its title and column labels.
+const BAND_HEADER: f32 = 34.0;
+/// Seconds for one error dot to cross one layer pair, and the most all hops may take.
+const HOP_SECONDS: f32 = 0.5;
+const MAX_TRAVEL_SECONDS: f32 = 1.5;
+
+/// Which matrix the feedback edges carry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FeedbackView {
+    /// The rule's feedback matrix `B_{k+1}` (or `D_k`).
+    #[default]
+    B,
+    /// Backprop's `W_{k+1}ᵀ`.
+    Transpose,
+    /// `B − Wᵀ`: how far the feedback is from weight transport.
+    Difference,
+}
+
+impl FeedbackView {
+    pub const ALL: [FeedbackView; 3] = [
+        FeedbackView::B,
+        FeedbackView::Transpose,
+        FeedbackView::Difference,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedbackView::B => "B",
+            FeedbackView::Transpose => "Wᵀ",
+            FeedbackView::Difference => "B − Wᵀ",
+        }
+    }
+}
+
+/// The units of one layer that are drawn, in order, and where the "⋮" goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownUnits {
+    /// Unit indices, ascending.
+    pub units: Vec<usize>,
+    /// The slot of the ellipsis marker (between the halves), if any were left out.
+    pub ellipsis: Option<usize>,
+}
+
+impl ShownUnits {
+    /// Slots a column takes: the units plus the ellipsis.
+    pub fn slots(&self) -> usize {
+        self.units.len() + usize::from(self.ellipsis.is_some())
+    }
+
+    /// The slot of the `position`-th shown unit.
+    fn slot(&self, position: usize) -> usize {
+        match self.ellipsis {
+            Some(e) if position >= e => position + 1,
+            _ => position,
+        }
+    }
+}
+
+/// All `n` units if `n ≤ cap`, else the first `⌈cap/2⌉` and the last `⌊cap/2⌋`.
+pub fn shown_units(n: usize, cap: usize) -> ShownUnits {
+    if n <= cap {
+        return ShownUnits {
+            units: (0..n).collect(),
+            ellipsis: None,
+        };
+    }
+    let head = cap.div_ceil(2);
+    let tail = cap / 2;
+    ShownUnits {
+        units: (0..head).chain(n - tail..n).collect(),
+        ellipsis: Some(head),
+    }
+}
+
+/// One entry of a matrix chosen for drawing: `row` and `col` are positions in the
+/// lists of shown rows and columns passed to [`strongest_edges`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Edge {
+    pub row: usize,
+    pub col: usize,
+    pub value: f32,
+}
+
+/// The entries `(rows[r], cols[c])` of `m` with the largest `|value|`, at most `cap`
+/// of them, weakest first (so the strongest are drawn on top). Non-finite entries
+/// count as zero.
+pub fn strongest_edges(m: &Matrix, rows: &[usize], cols: &[usize], cap: usize) -> Vec<Edge> {
+    let mut edges: Vec<Edge> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, &i)| i < m.rows)
+        .flat_map(|(r, &i)| {
+            cols.iter()
+                .enumerate()
+                .filter(|(_, &j)| j < m.cols)
+                .map(move |(c, &j)| Edge {
+                    row: r,
+                    col: c,
+                    value: m.data[i * m.cols + j],
+                })
+        })
+        .collect();
+    let strength = |e: &Edge| {
+        if e.value.is_finite() {
+            e.value.abs()
+        } else {
+            0.0
+        }
+    };
+    if edges.len() > cap {
+        if cap == 0 {
+            return Vec::new();
+        }
+        edges.select_nth_unstable_by(cap - 1, |a, b| strength(b).total_cmp(&strength(a)));
+        edges.truncate(cap);
+    }
+    edges.sort_by(|a, b| strength(a).total_cmp(&strength(b)));
+    edges
+}
+
+/// Shares `budget` edges among layer pairs that have `sizes[p]` candidates each: no
+/// pair gets more than `cap` or than it has, and what a small pair leaves over goes
+/// to the others (water-filling, smallest first).
+pub fn allocate(sizes: &[usize], budget: usize, cap: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&p| sizes[p]);
+    let mut left = budget;
+    let mut shares = vec![0; sizes.len()];
+    for (done, &p) in order.iter().enumerate() {
+        let share = left / (sizes.len() - done);
+        shares[p] = sizes[p].min(cap).min(share);
+        left -= shares[p];
+    }
+    shares
+}
+
+/// A node circle.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeShape {
+    pub layer: usize,
+    pub unit: usize,
+    pub x: f32,
+    pub y: f32,
+    pub r: f32,
+    pub value: f32,
+    pub fill: [u8; 3],
+    /// The hover readout.
+    pub info: String,
+}
+
+/// An edge path, drawn from its source to its target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeShape {
+    /// SVG path data.
+    pub d: String,
+    pub value: f32,
+    pub stroke: [u8; 3],
+    pub width: f32,
+    /// The hover readout.
+    pub info: String,
+}
+
+/// An error dot: starts at `(x, y)` and moves by `mid` then `end` (offsets from the
+/// start, `mid` at half time) after `delay` seconds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dot {
+    pub x: f32,
+    pub y: f32,
+    pub mid: (f32, f32),
+    pub end: (f32, f32),
+    pub fill: [u8; 3],
+    pub delay: f32,
+    /// Seconds from start to arrival.
+    pub duration: f32,
+}
+
+/// A text label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    pub x: f32,
+    pub y: f32,
+    pub text: String,
+    /// `start`, `middle` or `end`.
+    pub anchor: &'static str,
+    pub class: &'static str,
+}
+
+/// Everything the SVG shows, in viewBox units.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Scene {
+    pub width: f32,
+    pub height: f32,
+    pub labels: Vec<Label>,
+    /// Forward band: activities `a_0 .. a_L`.
+    pub nodes: Vec<NodeShape>,
+    /// Feedback band: `δ_1 .. δ_L`.
+    pub delta_nodes: Vec<NodeShape>,
+    pub forward_edges: Vec<EdgeShape>,
+    pub feedback_edges: Vec<EdgeShape>,
+    pub dots: Vec<Dot>,
+    /// Seconds from the first dot's start to the last dot's arrival.
+    pub travel_seconds: f32,
+    /// What is left out or does not apply.
+    pub notes: Vec<String>,
+}
+
+fn layer_name(layer: usize, depth: usize) -> String {
+    if layer == 0 {
+        "x".into()
+    } else if layer == depth {
+        "ŷ".into()
+    } else {
+        format!("h{}", subscript(layer))
+    }
+}
+
+/// The scale of a layer's node colours: 1 (so a saturating unit looks saturated),
+/// or the layer's largest `|value|` when that is bigger.
+fn activity_scale(values: &[f32]) -> f32 {
+    max_abs(values).max(1.0)
+}
+
+/// The scale of a layer's δ colours: its largest `|δ|`; δ shrinks layer by layer, so a
+/// shared scale would hide the hidden ones.
+fn delta_scale(values: &[f32]) -> f32 {
+    let m = max_abs(values);
+    if m > 0.0 {
+        m
+    } else {
+        1.0
+    }
+}
+
+/// Whether the rule's error actually travels along the edges of `view`.
+fn carries_error(rule: RuleKind, view: FeedbackView) -> bool {
+    match rule {
+        RuleKind::Delta | RuleKind::Shallow => false,
+        RuleKind::Backprop => view == FeedbackView::Transpose,
+        _ => view == FeedbackView::B,
+    }
+}
+
+/// What one hidden layer's feedback edges carry.
+struct Pathway {
+    /// `F`, `(n_k, n_source)`.
+    matrix: Matrix,
+    /// The layer the error comes from: `k + 1`, or `L` for DFA's `D_k`.
+    source: usize,
+    /// `B₂`, `W₂ᵀ`, `(B₂ − W₂ᵀ)`.
+    name: String,
+    /// Edge colours and widths use at least this scale: for `B − Wᵀ` the larger of
+    /// `|B|` and `|Wᵀ|`, so a small difference looks small.
+    min_scale: f32,
+}
+
+/// The pathway hidden layer `k` receives its feedback through under `view`, or why
+/// there is none.
+fn feedback_for(snapshot: &Snapshot, k: usize, view: FeedbackView) -> Result<Pathway, String> {
+    let sizes = &snapshot.layers;
+    let depth = sizes.len() - 1;
+    let b_name = feedback_name(snapshot.rule, k);
+    let wt_name = transpose_name(k);
+    let not_sent = |name: &str| format!("{name} is too big to send");
+    let b = || {
+        snapshot
+            .feedback
+            .get(k - 1)
+            .and_then(Option::as_ref)
+            .ok_or_else(|| not_sent(&b_name))
+    };
+    let wt = || {
+        snapshot
+            .weights
+            .get(k)
+            .and_then(Option::as_ref)
+            .map(transpose)
+            .ok_or_else(|| not_sent(&format!("W{}", subscript(k + 1))))
+    };
+    match view {
+        FeedbackView::B => {
+            let b = b()?;
+            let source = if b.cols == sizes[k + 1] {
+                k + 1
+            } else if b.cols == sizes[depth] {
+                depth
+            } else {
+                return Err(format!(
+                    "{b_name} has an unexpected shape {}×{}",
+                    b.rows, b.cols
+                ));
+            };
+            Ok(Pathway {
+                matrix: b.clone(),
+                source,
+                name: b_name,
+                min_scale: 0.0,
+            })
+        }
+        FeedbackView::Transpose => Ok(Pathway {
+            matrix: wt()?,
+            source: k + 1,
+            name: wt_name,
+            min_scale: 0.0,
+        }),
+        FeedbackView::Difference => {
+            let (b, wt) = (b()?, wt()?);
+            let matrix = difference(b, &wt)
+                .ok_or_else(|| format!("{b_name} − {wt_name} does not apply: the shapes differ"))?;
+            Ok(Pathway {
+                matrix,
+                source: k + 1,
+                name: format!("({b_name} − {wt_name})"),
+                min_scale: max_abs(&b.data).max(max_abs(&wt.data)),
+            })
+        }
+    }
+}
+
+/// Lays out `snapshot` with the feedback edges carrying `view`.
+pub fn scene(snapshot: &Snapshot, view: FeedbackView) -> Scene {
+    let sizes = &snapshot.layers;
+    let mut scene = Scene {
+        width: WIDTH,
+        ..Scene::default()
+    };
+    if sizes.is_empty() {
+        return scene;
+    }
+    let depth = sizes.len() - 1;
+    let shown: Vec<ShownUnits> = sizes
+        .iter()
+        .map(|&n| shown_units(n, MAX_SHOWN_UNITS))
+        .collect();
+    let max_slots = shown
+        .iter()
+        .map(ShownUnits::slots)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let spacing = (MAX_BAND / max_slots as f32).min(MAX_SPACING);
+    let band = (spacing * max_slots as f32).max(MIN_BAND);
+    let radius = (spacing * 0.36).clamp(2.0, 6.5);
+    let column_gap = (WIDTH - 2.0 * MARGIN_X) / depth.max(1) as f32;
+    let x = |layer: usize| MARGIN_X + layer as f32 * column_gap;
+    // Offset of each shown unit's centre below its band's top.
+    let offsets: Vec<Vec<f32>> = shown
+        .iter()
+        .map(|s| {
+            let middle = (s.slots() as f32 - 1.0) / 2.0;
+            (0..s.units.len())
+                .map(|p| band / 2.0 + (s.slot(p) as f32 - middle) * spacing)
+                .collect()
+        })
+        .collect();
+    let forward_top = BAND_HEADER;
+    let feedback_top = forward_top + band + BAND_HEADER + 8.0;
+    // DFA's long edges bow below the feedback band, deep enough to pass under the
+    // middle of the columns they skip.
+    let bow = |span: usize| band * 0.5 + 12.0 + 8.0 * span as f32;
+    let longest_span = if snapshot.rule == RuleKind::DirectFeedbackAlignment {
+        depth.saturating_sub(2)
+    } else {
+        0
+    };
+    // A curve's lowest point is at most halfway between the band's bottom and its
+    // control point.
+    scene.height = feedback_top
+        + band
+        + 10.0
+        + if longest_span > 0 {
+            bow(longest_span) / 2.0
+        } else {
+            0.0
+        };
+
+    // Titles, column labels and ellipses.
+    let label = |x: f32, y: f32, text: String, anchor, class| Label {
+        x,
+        y,
+        text,
+        anchor,
+        class,
+    };
+    scene.labels.push(label(
+        4.0,
+        12.0,
+        "forward pass: activity a of the probe sample".into(),
+        "start",
+        "nv-title",
+    ));
+    scene.labels.push(label(
+        4.0,
+        feedback_top - BAND_HEADER + 12.0,
+        format!(
+            "feedback pathway: error δ sent back through {}",
+            view.label()
+        ),
+        "start",
+        "nv-title",
+    ));
+    for (layer, s) in shown.iter().enumerate() {
+        let name = layer_name(layer, depth);
+        scene.labels.push(label(
+            x(layer),
+            forward_top - 6.0,
+            format!("{name} ({})", sizes[layer]),
+            "middle",
+            "nv-column",
+        ));
+        if layer > 0 {
+            let delta = if layer == depth {
+                format!("δ{} = e", subscript(layer))
+            } else {
+                format!("δ{}", subscript(layer))
+            };
+            scene.labels.push(label(
+                x(layer),
+                feedback_top - 6.0,
+                delta,
+                "middle",
+                "nv-column",
+            ));
+        }
+        if let Some(e) = s.ellipsis {
+            let middle = (s.slots() as f32 - 1.0) / 2.0;
+            let y = band / 2.0 + (e as f32 - middle) * spacing + spacing * 0.3;
+            let hidden = sizes[layer] - s.units.len();
+            scene.labels.push(label(
+                x(layer),
+                forward_top + y,
+                "⋮".into(),
+                "middle",
+                "nv-ellipsis",
+            ));
+            if layer > 0 {
+                scene.labels.push(label(
+                    x(layer),
+                    feedback_top + y,
+                    "⋮".into(),
+                    "middle",
+                    "nv-ellipsis",
+                ));
+            }
+            scene.notes.push(format!(
+                "{name}: {hidden} of {} units not drawn (the middle ones)",
+                sizes[layer]
+            ));
+        }
+    }
+
+    // Nodes.
+    for (layer, s) in shown.iter().enumerate() {
+        let name = layer_name(layer, depth);
+        let activity = snapshot
+            .activations
+            .get(layer)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let scale = activity_scale(activity);
+        for (p, &unit) in s.units.iter().enumerate() {
+            let value = activity.get(unit).copied().unwrap_or(f32::NAN);
+            scene.nodes.push(NodeShape {
+                layer,
+                unit,
+                x: x(layer),
+                y: forward_top + offsets[layer][p],
+                r: radius,
+                value,
+                fill: diverging(value, scale),
+                info: format!("{name} unit {unit}: a = {}", format_value(value)),
+            });
+        }
+        if layer == 0 {
+            continue;
+        }
+        let delta = snapshot
+            .deltas
+            .get(layer - 1)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let scale = delta_scale(delta);
+        for (p, &unit) in s.units.iter().enumerate() {
+            let value = delta.get(unit).copied().unwrap_or(f32::NAN);
+            scene.delta_nodes.push(NodeShape {
+                layer,
+                unit,
+                x: x(layer),
+                y: feedback_top + offsets[layer][p],
+                r: radius,
+                value,
+                fill: diverging(value, scale),
+                info: format!("{name} unit {unit}: δ = {}", format_value(value)),
+            });
+        }
+    }
+
+    // Forward edges: W_l (n_l, n_{l-1}) joins unit j of layer l-1 to unit i of layer l.
+    let forward: Vec<Option<&Matrix>> = (1..=depth)
+        .map(|l| snapshot.weights.get(l - 1).and_then(Option::as_ref))
+        .collect();
+    let sizes_fw: Vec<usize> = (1..=depth)
+        .map(|l| match forward[l - 1] {
+            Some(_) => shown[l].units.len() * shown[l - 1].units.len(),
+            None => 0,
+        })
+        .collect();
+    let caps = allocate(&sizes_fw, FORWARD_EDGE_BUDGET, MAX_EDGES_PER_PAIR);
+    for l in 1..=depth {
+        let Some(w) = forward[l - 1] else {
+            scene.notes.push(format!(
+                "W{} is too big to send: its edges are not drawn",
+                subscript(l)
+            ));
+            continue;
+        };
+        let edges = strongest_edges(w, &shown[l].units, &shown[l - 1].units, caps[l - 1]);
+        if edges.len() < sizes_fw[l - 1] {
+            scene.notes.push(format!(
+                "W{}: the {} strongest of {} drawn edges",
+                subscript(l),
+                edges.len(),
+                sizes_fw[l - 1]
+            ));
+        }
+        let norm =
+            edges.iter().map(|e| e.value).fold(
+                0.0,
+                |m: f32, v| {
+                    if v.is_finite() {
+                        m.max(v.abs())
+                    } else {
+                        m
+                    }
+                },
+            );
+        for e in edges {
+            let (i, j) = (shown[l].units[e.row], shown[l - 1].units[e.col]);
+            let (x0, y0) = (x(l - 1) + radius, forward_top + offsets[l - 1][e.col]);
+            let (x1, y1) = (x(l) - radius, forward_top + offsets[l][e.row]);
+            scene.forward_edges.push(EdgeShape {
+                d: format!("M{x0:.1} {y0:.1}L{x1:.1} {y1:.1}"),
+                value: e.value,
+                stroke: diverging(e.value, norm),
+                width: edge_width(e.value, norm),
+                info: format!("W{}[{i}, {j}] = {}", subscript(l), format_value(e.value)),
+            });
+        }
+    }
+
+    // Feedback edges: F (n_k, n_source) sends unit j of the source back to unit i of k.
+    let hidden = depth.saturating_sub(1);
+    let feedback: Vec<Result<Pathway, String>> = (1..=hidden)
+        .map(|k| feedback_for(snapshot, k, view))
+        .collect();
+    let sizes_fb: Vec<usize> = feedback
+        .iter()
+        .enumerate()
+        .map(|(h, f)| match f {
+            Ok(pathway) => shown[h + 1].units.len() * shown[pathway.source].units.len(),
+            Err(_) => 0,
+        })
+        .collect();
+    let caps = allocate(&sizes_fb, FEEDBACK_EDGE_BUDGET, MAX_EDGES_PER_PAIR);
+    let animate = carries_error(snapshot.rule, view);
+    let hop = HOP_SECONDS.min(MAX_TRAVEL_SECONDS / hidden.max(1) as f32);
+    for (h, found) in feedback.iter().enumerate() {
+        let k = h + 1;
+        let Pathway {
+            matrix: f,
+            source,
+            name,
+            min_scale,
+        } = match found {
+            Ok(found) => found,
+            Err(why) => {
+                scene.notes.push(why.clone());
+                continue;
+            }
+        };
+        let source = *source;
+        let edges = strongest_edges(f, &shown[k].units, &shown[source].units, caps[h]);
+        if edges.len() < sizes_fb[h] {
+            scene.notes.push(format!(
+                "{name}: the {} strongest of {} drawn edges",
+                edges.len(),
+                sizes_fb[h]
+            ));
+        }
+        let norm = edges.iter().fold(*min_scale, |m: f32, e| {
+            if e.value.is_finite() {
+                m.max(e.value.abs())
+            } else {
+                m
+            }
+        });
+        let delta = snapshot
+            .deltas
+            .get(source - 1)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let scale = delta_scale(delta);
+        let mut flows: Vec<(f32, Dot)> = Vec::new();
+        for e in &edges {
+            let (i, j) = (shown[k].units[e.row], shown[source].units[e.col]);
+            let (x0, y0) = (x(source) - radius, feedback_top + offsets[source][e.col]);
+            let (x1, y1) = (x(k) + radius, feedback_top + offsets[k][e.row]);
+            let span = source - k - 1;
+            // A long DFA edge is a quadratic curve bowing below the band; its point at
+            // half time is ¼ start + ½ control + ¼ end.
+            let (d, mid) = if span == 0 {
+                (
+                    format!("M{x0:.1} {y0:.1}L{x1:.1} {y1:.1}"),
+                    ((x1 - x0) / 2.0, (y1 - y0) / 2.0),
+                )
+            } else {
+                let (cx, cy) = ((x0 + x1) / 2.0, feedback_top + band + bow(span));
+                (
+                    format!("M{x0:.1} {y0:.1}Q{cx:.1} {cy:.1} {x1:.1} {y1:.1}"),
+                    (
+                        0.25 * x0 + 0.5 * cx + 0.25 * x1 - x0,
+                        0.25 * y0 + 0.5 * cy + 0.25 * y1 - y0,
+                    ),
+                )
+            };
+            scene.feedback_edges.push(EdgeShape {
+                d,
+                value: e.value,
+                stroke: diverging(e.value, norm),
+                width: edge_width(e.value, norm),
+                info: format!("{name}[{i}, {j}] = {}", format_value(e.value)),
+            });
+            let carried = delta.get(j).copied().unwrap_or(0.0);
+            let flow = (e.value * carried).abs();
+            if animate && flow.is_finite() && flow > 0.0 {
+                flows.push((
+                    flow,
+                    Dot {
+                        x: x0,
+                        y: y0,
+                        mid,
+                        end: (x1 - x0, y1 - y0),
+                        fill: diverging(carried, scale),
+                        // The error leaves the output first and reaches layer 1 last.
+                        delay: (depth - source) as f32 * hop,
+                        duration: hop,
+                    },
+                ));
+            }
+        }
+        flows.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scene
+            .dots
+            .extend(flows.into_iter().take(DOTS_PER_PAIR).map(|(_, dot)| dot));
+    }
+    scene.travel_seconds = scene.dots.iter().map(|d| d.delay + hop).fold(0.0, f32::max);
+    if hidden > 0 && !animate {
+        scene.notes.push(match snapshot.rule {
+            RuleKind::Shallow => "shallow: no error reaches the hidden layers".into(),
+            RuleKind::Backprop => format!(
+                "backprop sends δ through Wᵀ, not {}: no error travels along these edges",
+                view.label()
+            ),
+            _ => format!(
+                "this rule sends δ through {}, not {}: no error travels along these edges",
+                feedback_name(snapshot.rule, 1)
+                    .chars()
+                    .next()
+                    .unwrap_or('B'),
+                view.label()
+            ),
+        });
+    }
+    scene
+}
+
+/// Stroke width ∝ `|value|` relative to the largest drawn in the same pair.
+fn edge_width(value: f32, norm: f32) -> f32 {
+    let relative = if norm > 0.0 && value.is_finite() {
+        value.abs() / norm
+    } else {
+        0.0
+    };
+    0.3 + 2.4 * relative
+}
+
+/// Restarts the error dots when a new snapshot arrives, but not before the previous
+/// run of dots has arrived, so they still travel when snapshots come at 30 Hz.
+#[derive(Debug)]
+struct Pulse {
+    step: Option<u64>,
+    started_ms: f64,
+    id: u64,
+}
+
+#[derive(Properties, Clone, PartialEq)]
+pub struct NetworkViewProps {
+    pub snapshot: Rc<Snapshot>,
+    pub feedback_view: FeedbackView,
+    #[prop_or_default]
+    pub testid: AttrValue,
+}
+
+/// The network with its activities, weights, feedback pathway and error signals.
+#[component]
+pub fn NetworkView(props: &NetworkViewProps) -> Html {
+    let readout = use_node_ref();
+    let pulse: Rc<RefCell<Pulse>> = use_mut_ref(|| Pulse {
+        step: None,
+        started_ms: f64::NEG_INFINITY,
+        id: 0,
+    });
+    let scene = scene(&props.snapshot, props.feedback_view);
+    let pulse_id = {
+        let mut pulse = pulse.borrow_mut();
+        if pulse.step != Some(props.snapshot.step) {
+            let now = js_sys::Date::now();
+            if now - pulse.started_ms >= f64::from(scene.travel_seconds) * 1000.0 {
+                pulse.id += 1;
+                pulse.started_ms = now;
+            }
+            pulse.step = Some(props.snapshot.step);
+        }
+        pulse.id
+    };
+    let onmouseover = {
+        let readout = readout.clone();
+        Callback::from(move |event: MouseEvent| {
+            let info = event
+                .target_dyn_into::<Element>()
+                .and_then(|target| target.get_attribute("data-info"));
+            if let (Some(info), Some(out)) = (info, readout.cast::<Element>()) {
+                out.set_text_content(Some(&info));
+            }
+        })
+    };
+    let onmouseleave = {
+        let readout = readout.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(out) = readout.cast::<Element>() {
+                out.set_text_content(None);
+            }
+        })
+    };
+    let edge = |class: &'static str| {
+        move |e: &EdgeShape| {
+            html! {
+                <path class={class} d={e.d.clone()} stroke={hex(e.stroke)}
+                    stroke-width={format!("{:.2}", e.width)} data-info={e.info.clone()} />
+            }
+        }
+    };
+    let node = |class: &'static str| {
+        move |n: &NodeShape| {
+            html! {
+                <circle class={class} cx={format!("{:.1}", n.x)} cy={format!("{:.1}", n.y)}
+                    r={format!("{:.1}", n.r)} fill={hex(n.fill)} data-info={n.info.clone()} />
+            }
+        }
+    };
+    let dots = scene.dots.iter().enumerate().map(|(n, d)| {
+        let style = format!(
+            "--mx:{:.1}px;--my:{:.1}px;--dx:{:.1}px;--dy:{:.1}px;animation-delay:{:.2}s;animation-duration:{:.2}s",
+            d.mid.0, d.mid.1, d.end.0, d.end.1, d.delay, d.duration
+        );
+        html! {
+            <circle key={format!("{pulse_id}-{n}")} class="nv-dot"
+                cx={format!("{:.1}", d.x)} cy={format!("{:.1}", d.y)} r="3.5" fill={hex(d.fill)} {style} />
+        }
+    });
+    html! {
+        <div class="network-view" data-testid={props.testid.clone()}>
+            <div class="nv-readout" ref={readout} aria-live="polite" />
+            <svg class="nv-svg" viewBox={format!("0 0 {:.0} {:.0}", scene.width, scene.height)}
+                role="img" aria-label="network diagram" {onmouseover} {onmouseleave}>
+                <g class="nv-labels">
+                    { for scene.labels.iter().map(|l| html! {
+                        <text class={l.class} x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)}
+                            text-anchor={l.anchor}>{l.text.clone()}</text>
+                    }) }
+                </g>
+                <g class="nv-forward">{ for scene.forward_edges.iter().map(edge("nv-edge")) }</g>
+                <g class="nv-feedback">{ for scene.feedback_edges.iter().map(edge("nv-fb-edge")) }</g>
+                <g class="nv-nodes">{ for scene.nodes.iter().map(node("nv-node")) }</g>
+                <g class="nv-deltas">{ for scene.delta_nodes.iter().map(node("nv-delta")) }</g>
+                <g class="nv-dots">{ for dots }</g>
+            </svg>
+            <div class="nv-legend">
+                <span class="nv-key">
+                    <span class="nv-gradient" style={format!("background: {}", diverging_gradient_css())} />
+                    {"node: a or δ, − … +"}
+                </span>
+                <span class="nv-key"><span class="nv-swatch nv-swatch-forward" />{"weight (red +, blue −, width ∝ |w|)"}</span>
+                <span class="nv-key"><span class="nv-swatch nv-swatch-feedback" />{format!("feedback: {}", props.feedback_view.label())}</span>
+                <span class="nv-key"><span class="nv-swatch nv-swatch-dot" />{"δ travelling back"}</span>
+            </div>
+            if !scene.notes.is_empty() {
+                <ul class="nv-notes">
+                    { for scene.notes.iter().map(|n| html! { <li>{n.clone()}</li> }) }
+                </ul>
+            }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matrix(rows: usize, cols: usize, f: impl Fn(usize, usize) -> f32) -> Matrix {
+        Matrix {
+            rows,
+            cols,
+            data: (0..rows * cols).map(|e| f(e / cols, e % cols)).collect(),
+        }
+    }
+
+    /// Layers `sizes` with `W_l[i][j] = 10 l + i + j / 100` and
+    /// `B_{k+1}[i][j] = -(i + j / 100)` (or `D_k` under DFA, `(n_k, n_L)`).
+    fn snapshot(rule: RuleKind, sizes: &[usize]) -> Snapshot {
+        let depth = sizes.len() - 1;
+        let weights = (1..=depth)
+            .map(|l| {
+                Some(matrix(sizes[l], sizes[l - 1], |i, j| {
+                    10.0 * l as f32 + i as f32 + j as f32 / 100.0
+                }))
+            })
+            .collect();
+        let feedback = (1..depth)
+            .map(|k| {
+                let cols = if rule == RuleKind::DirectFeedbackAlignment {
+                    sizes[depth]
+                } else {
+                    sizes[k + 1]
+                };
+                Some(matrix(sizes[k], cols, |i, j| {
+                    -(i as f32 + j as f32 / 100.0)
+                }))
+            })
+            .collect();
+        Snapshot {
+            step: 1,
+            rule,
+            layers: sizes.to_vec(),
+            diverged: false,
+            probe_input: vec![0.5; sizes[0]],
+            probe_target: vec![0.0; sizes[depth]],
+            activations: sizes
+                .iter()
+                .map(|&n| (0..n).map(|u| u as f32 / n as f32).collect())
+                .collect(),
+            deltas: sizes[1..]
+                .iter()
+                .map(|&n| (0..n).map(|u| (u as f32 + 1.0) / 10.0).collect())
+                .collect(),
+            weights,
+            biases: sizes[1..].iter().map(|&n| vec![0.0; n]).collect(),
+            feedback,
+            metrics: None,
+        }
+    }
+
+    #[test]
+    fn wide_layers_show_both_ends_around_an_ellipsis() {
+        let s = shown_units(784, 24);
+        assert_eq!(s.units.len(), 24);
+        assert_eq!(&s.units[..12], &(0..12).collect::<Vec<_>>()[..]);
+        assert_eq!(&s.units[12..], &(772..784).collect::<Vec<_>>()[..]);
+        assert_eq!(s.ellipsis, Some(12));
+        assert_eq!(s.slots(), 25);
+        assert_eq!(s.slot(11), 11);
+        assert_eq!(s.slot(12), 13, "the ellipsis takes slot 12");
+        let s = shown_units(5, 24);
+        assert_eq!((s.units, s.ellipsis), (vec![0, 1, 2, 3, 4], None));
+        assert_eq!(shown_units(25, 5).units, vec![0, 1, 2, 23, 24]);
+    }
+
+    #[test]
+    fn strongest_edges_keeps_the_largest_magnitudes_weakest_first() {
+        // 3×3 with entries (i - 1)·3 + (j - 1): |values| 4, 3, 2, 1, 0, 1, 2, 3, 4.
+        let m = matrix(3, 3, |i, j| (i as f32 - 1.0) * 3.0 + (j as f32 - 1.0));
+        let all = strongest_edges(&m, &[0, 1, 2], &[0, 1, 2], 100);
+        assert_eq!(all.len(), 9);
+        let top = strongest_edges(&m, &[0, 1, 2], &[0, 1, 2], 2);
+        let values: Vec<f32> = top.iter().map(|e| e.value).collect();
+        assert_eq!(values.len(), 2);
+        assert!(values.iter().all(|v| v.abs() == 4.0), "{values:?}");
+        let top = strongest_edges(&m, &[0, 1, 2], &[0, 1, 2], 4);
+        let magnitudes: Vec<f32> = top.iter().map(|e| e.value.abs()).collect();
+        assert_eq!(magnitudes, vec![3.0, 3.0, 4.0, 4.0]);
+        // Positions index the lists passed in: rows [2] and cols [0, 2] of m.
+        let some = strongest_edges(&m, &[2], &[0, 2], 10);
+        assert_eq!(
+            some[1],
+            Edge {
+                row: 0,
+                col: 1,
+                value: 4.0
+            }
+        );
+        assert_eq!(
+            some[0],
+            Edge {
+                row: 0,
+                col: 0,
+                value: 2.0
+            }
+        );
+        assert!(strongest_edges(&m, &[0], &[0], 0).is_empty());
+        // A NaN entry is the weakest, not the strongest.
+        let mut n = m.clone();
+        n.data[4] = f32::NAN;
+        let top = strongest_edges(&n, &[0, 1, 2], &[0, 1, 2], 8);
+        assert!(top.iter().all(|e| !e.value.is_nan()));
+    }
+
+    #[test]
+    fn budgets_are_shared_and_capped() {
+        assert_eq!(allocate(&[480, 200], 640, 600), vec![440, 200]);
+        assert_eq!(allocate(&[576, 576, 576], 640, 600), vec![213, 213, 214]);
+        assert_eq!(allocate(&[1000], 640, 600), vec![600]);
+        assert_eq!(allocate(&[0, 10], 640, 600), vec![0, 10]);
+        assert!(allocate(&[], 640, 600).is_empty());
+    }
+
+    #[test]
+    fn scene_counts_nodes_and_keeps_feedback_apart() {
+        let s = snapshot(RuleKind::FeedbackAlignment, &[2, 4, 3]);
+        let sc = scene(&s, FeedbackView::B);
+        assert_eq!(sc.nodes.len(), 2 + 4 + 3);
+        assert_eq!(sc.delta_nodes.len(), 4 + 3, "no δ for the input");
+        assert_eq!(sc.forward_edges.len(), 2 * 4 + 4 * 3);
+        assert_eq!(
+            sc.feedback_edges.len(),
+            4 * 3,
+            "B₂ only: no feedback to the input"
+        );
+        // Feedback edges live in the lower band, below every forward node.
+        let lowest_forward = sc.nodes.iter().map(|n| n.y).fold(0.0, f32::max);
+        let top_delta = sc.delta_nodes.iter().map(|n| n.y).fold(f32::MAX, f32::min);
+        assert!(top_delta > lowest_forward);
+        assert!(sc.height > top_delta);
+        assert!(!sc.dots.is_empty() && sc.dots.len() <= DOTS_PER_PAIR);
+        assert!(
+            sc.dots.iter().all(|d| d.end.0 < 0.0),
+            "dots run right to left"
+        );
+    }
+
+    #[test]
+    fn feedback_views_carry_b_transpose_and_difference_in_one_orientation() {
+        let s = snapshot(RuleKind::FeedbackAlignment, &[2, 4, 3]);
+        let value_of = |view, i: usize, j: usize| {
+            let sc = scene(&s, view);
+            let name = match view {
+                FeedbackView::B => "B₂".to_string(),
+                FeedbackView::Transpose => "W₂ᵀ".to_string(),
+                FeedbackView::Difference => "(B₂ − W₂ᵀ)".to_string(),
+            };
+            let prefix = format!("{name}[{i}, {j}] = ");
+            sc.feedback_edges
+                .iter()
+                .find(|e| e.info.starts_with(&prefix))
+                .unwrap_or_else(|| panic!("no edge {prefix}"))
+                .value
+        };
+        // Edge from unit j = 2 of layer 2 back to unit i = 3 of layer 1:
+        // B₂[3][2] = -(3 + 0.02); W₂ᵀ[3][2] = W₂[2][3] = 20 + 2 + 0.03.
+        assert!((value_of(FeedbackView::B, 3, 2) + 3.02).abs() < 1e-5);
+        assert!((value_of(FeedbackView::Transpose, 3, 2) - 22.03).abs() < 1e-4);
+        assert!((value_of(FeedbackView::Difference, 3, 2) + 25.05).abs() < 1e-4);
+        // And the forward W₂[2][3] is the same number as W₂ᵀ[3][2].
+        let sc = scene(&s, FeedbackView::B);
+        let w = sc
+            .forward_edges
+            .iter()
+            .find(|e| e.info.starts_with("W₂[2, 3] = "))
+            .unwrap();
+        assert!((w.value - 22.03).abs() < 1e-4);
+        // The colours follow the view.
+        let strokes = |view| {
+            scene(&s, view)
+                .feedback_edges
+                .iter()
+                .map(|e| e.stroke)
+                .collect::<Vec<_>>()
+        };
+        assert_ne!(strokes(FeedbackView::B), strokes(FeedbackView::Transpose));
+    }
+
+    #[test]
+    fn a_small_difference_is_drawn_faint() {
+        // B₂ = W₂ᵀ + 0.01: the difference is 1/2000 of the largest |entry| (about 22).
+        let mut s = snapshot(RuleKind::KolenPollack, &[2, 4, 3]);
+        let w2 = s.weights[1].clone().unwrap();
+        let mut b = transpose(&w2);
+        b.data.iter_mut().for_each(|v| *v += 0.01);
+        s.feedback[0] = Some(b);
+        let sc = scene(&s, FeedbackView::Difference);
+        assert_eq!(sc.feedback_edges.len(), 12);
+        for e in &sc.feedback_edges {
+            assert!((e.value - 0.01).abs() < 1e-4);
+            assert!(e.width < 0.31, "{}", e.width);
+            assert_eq!(e.stroke, diverging(0.0, 1.0), "as neutral as zero");
+        }
+    }
+
+    #[test]
+    fn dfa_edges_come_from_the_output_and_bow_below() {
+        let s = snapshot(RuleKind::DirectFeedbackAlignment, &[2, 4, 4, 3]);
+        let sc = scene(&s, FeedbackView::B);
+        // D₁ (4, 3) from the output to h₁, and D₂ (4, 3) from the output to h₂.
+        assert_eq!(sc.feedback_edges.len(), 4 * 3 + 4 * 3);
+        assert_eq!(
+            sc.feedback_edges
+                .iter()
+                .filter(|e| e.d.contains('Q'))
+                .count(),
+            12
+        );
+        let sc = scene(&s, FeedbackView::Difference);
+        assert_eq!(sc.feedback_edges.len(), 4 * 3, "only D₂ matches W₃ᵀ");
+        assert!(
+            sc.notes
+                .iter()
+                .any(|n| n.contains("D₁ − W₂ᵀ does not apply")),
+            "{:?}",
+            sc.notes
+        );
+    }
+
+    #[test]
+    fn big_networks_stay_within_the_element_budget() {
+        let sizes = [784, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 10];
+        let mut s = snapshot(RuleKind::FeedbackAlignment, &sizes);
+        s.weights[0] = None; // 78,400 entries: over the snapshot limit.
+        let sc = scene(&s, FeedbackView::B);
+        assert!(sc.nodes.iter().all(|n| n.r > 0.0));
+        assert_eq!(sc.nodes.len(), 24 * 11 + 10);
+        assert!(sc.forward_edges.len() <= FORWARD_EDGE_BUDGET);
+        assert!(sc.feedback_edges.len() <= FEEDBACK_EDGE_BUDGET);
+        let elements = sc.nodes.len()
+            + sc.delta_nodes.len()
+            + sc.forward_edges.len()
+            + sc.feedback_edges.len()
+            + sc.dots.len()
+            + sc.labels.len();
+        assert!(elements < 2000, "{elements} SVG elements");
+        assert!(
+            sc.notes.iter().any(|n| n.contains("W₁ is too big")),
+            "{:?}",
+            sc.notes
+        );
+        assert!(sc
+            .notes
+            .iter()
+            .any(|n| n.contains("760 of 784 units not drawn")));
+        assert!(sc.travel_seconds <= MAX_TRAVEL_SECONDS + HOP_SECONDS);
+    }
+
+    #[test]
+    fn dots_follow_only_the_path_the_rule_uses() {
+        let s = snapshot(RuleKind::Backprop, &[2, 4, 3]);
+        assert!(scene(&s, FeedbackView::B).dots.is_empty());
+        assert!(!scene(&s, FeedbackView::Transpose).dots.is_empty());
+        let s = snapshot(RuleKind::Shallow, &[2, 4, 3]);
+        assert!(scene(&s, FeedbackView::B).dots.is_empty());
+        let s = snapshot(RuleKind::FeedbackAlignment, &[2, 4, 3]);
+        assert!(scene(&s, FeedbackView::Difference).dots.is_empty());
+    }
+}
