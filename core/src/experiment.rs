@@ -45,7 +45,7 @@ use crate::activation::Activation;
 use crate::linalg;
 use crate::metrics::{self, Evaluation, LayerMetrics, Metrics};
 use crate::network::{ForwardBuffers, Network};
-use crate::optimizer::{apply_increment, Sgd};
+use crate::optimizer::Sgd;
 use crate::rule::{Backprop, Feedback, Rule, RuleKind};
 use crate::task::{self, Dataset, InitSpec, OutputKind, TaskConfig, TaskError, TaskKind};
 
@@ -754,55 +754,49 @@ impl Experiment {
     }
 
     /// Turns the summed gradients into increments and applies them (with the
-    /// Kolen–Pollack decay and feedback update where the rule asks for it).
-    fn apply_gradients(&mut self) {
+    /// Kolen–Pollack decay and feedback update where the rule asks for it). Returns the
+    /// first parameter that is no longer finite, as (quantity, layer).
+    fn apply_gradients(&mut self) -> Option<(&'static str, usize)> {
         let batch = self.config.batch;
+        let mut non_finite = None;
         for k in self.first_learning_layer()..=self.network.depth() {
-            self.optimizer.weight_increment(
+            let weights_finite = self.optimizer.step_weights(
                 k,
                 &mut self.grad_w[k - 1],
-                &self.network.weights[k - 1],
-                batch,
-            );
-            self.optimizer
-                .bias_increment(k, &mut self.grad_b[k - 1], batch);
-            apply_increment(
                 &mut self.network.weights[k - 1],
-                &self.grad_w[k - 1],
+                batch,
                 self.decay,
             );
-            apply_increment(&mut self.network.biases[k - 1], &self.grad_b[k - 1], 1.0);
-            self.rule
-                .after_update(k, self.grad_w[k - 1].view(), self.decay, &mut self.feedback);
-        }
-        self.rule.sync(self.network.weights(), &mut self.feedback);
-    }
-
-    /// The first non-finite parameter, as (quantity, layer).
-    fn non_finite_parameter(&self) -> Option<(&'static str, usize)> {
-        let finite = |a: &[f32]| a.iter().all(|v| v.is_finite());
-        for (i, (w, b)) in self
-            .network
-            .weights()
-            .iter()
-            .zip(self.network.biases())
-            .enumerate()
-        {
-            if !finite(w.as_slice().unwrap_or(&[])) {
-                return Some(("weights", i + 1));
-            }
-            if !finite(b.as_slice().unwrap_or(&[])) {
-                return Some(("biases", i + 1));
-            }
-        }
-        if self.rule.learns_feedback() {
-            for (i, b) in self.feedback.b_t.iter().enumerate() {
-                if !finite(b.as_slice().unwrap_or(&[])) {
-                    return Some(("feedback", i + 1));
+            let biases_finite = self.optimizer.step_biases(
+                k,
+                &mut self.grad_b[k - 1],
+                &mut self.network.biases[k - 1],
+                batch,
+            );
+            self.rule.after_update(
+                k,
+                self.grad_w[k - 1].view(),
+                self.decay,
+                &mut self.feedback,
+            );
+            if non_finite.is_none() {
+                if !weights_finite {
+                    non_finite = Some(("weights", k));
+                } else if !biases_finite {
+                    non_finite = Some(("biases", k));
                 }
             }
         }
-        None
+        self.rule.sync(self.network.weights(), &mut self.feedback);
+        if non_finite.is_none() && self.rule.learns_feedback() {
+            non_finite = self
+                .feedback
+                .b_t
+                .iter()
+                .position(|b| !b.iter().all(|v| v.is_finite()))
+                .map(|h| ("feedback", h + 1));
+        }
+        non_finite
     }
 
     fn diverge(&mut self, quantity: &'static str, layer: Option<usize>) -> StepError {
@@ -827,8 +821,7 @@ impl Experiment {
             return Err(self.diverge("loss", None));
         }
         self.compute_gradients();
-        self.apply_gradients();
-        if let Some((quantity, layer)) = self.non_finite_parameter() {
+        if let Some((quantity, layer)) = self.apply_gradients() {
             return Err(self.diverge(quantity, Some(layer)));
         }
         self.steps += 1;

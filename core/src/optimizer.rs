@@ -16,7 +16,9 @@
 //! (`B_k ← λ B_k + ΔW_kᵀ`, see [`crate::rule::KolenPollack`]), so `W - Bᵀ` shrinks by `λ`
 //! each step while the shared increments build up in both.
 //!
-//! The gradient buffer is turned into the increment in place: nothing is allocated.
+//! One pass over the arrays does all of it and turns the gradient buffer into the
+//! increment in place: nothing is allocated, and a large layer (memory-bound) is read
+//! and written once.
 
 use ndarray::{Array1, Array2, Zip};
 
@@ -61,51 +63,64 @@ impl Sgd {
         self.velocity_b.iter_mut().for_each(|v| v.fill(0.0));
     }
 
-    /// Turns `gradient`, the gradient of weight layer `k` (1-based) **summed** over `batch`
-    /// samples, into the increment `ΔW_k = -η v_k`, in place.
-    pub fn weight_increment(
+    /// One descent step for weight layer `k` (1-based), in a single pass over the
+    /// arrays: `gradient` holds the gradient **summed** over `batch` samples; afterwards
+    /// `weights` is `λ W + ΔW` and `gradient` holds the increment `ΔW = -η v` (which
+    /// Kolen–Pollack adds to `Bᵀ`). Returns whether every new weight is finite.
+    pub fn step_weights(
         &mut self,
         k: usize,
         gradient: &mut Array2<f32>,
-        weights: &Array2<f32>,
+        weights: &mut Array2<f32>,
         batch: usize,
-    ) {
+        decay: f32,
+    ) -> bool {
         let (eta, mu, omega) = (self.learning_rate, self.momentum, self.weight_decay);
         let inv_batch = 1.0 / batch as f32;
-        Zip::from(gradient)
-            .and(&mut self.velocity_w[k - 1])
-            .and(weights)
-            .for_each(|g, v, &w| {
-                *v = mu * *v + (*g * inv_batch + omega * w);
-                *g = -eta * *v;
+        let mut finite = true;
+        if mu == 0.0 {
+            // v = 0·v + g = g: skip reading and writing the velocity (the results are
+            // the same; the step is memory-bound for large layers).
+            Zip::from(gradient).and(weights).for_each(|g, w| {
+                *g = -eta * (*g * inv_batch + omega * *w);
+                *w = decay * *w + *g;
+                finite &= w.is_finite();
             });
+        } else {
+            Zip::from(gradient)
+                .and(&mut self.velocity_w[k - 1])
+                .and(weights)
+                .for_each(|g, v, w| {
+                    *v = mu * *v + (*g * inv_batch + omega * *w);
+                    *g = -eta * *v;
+                    *w = decay * *w + *g;
+                    finite &= w.is_finite();
+                });
+        }
+        finite
     }
 
-    /// As [`Sgd::weight_increment`] for the bias of layer `k`, without weight decay.
-    pub fn bias_increment(&mut self, k: usize, gradient: &mut Array1<f32>, batch: usize) {
+    /// As [`Sgd::step_weights`] for the bias of layer `k`, without weight decay or `λ`.
+    pub fn step_biases(
+        &mut self,
+        k: usize,
+        gradient: &mut Array1<f32>,
+        biases: &mut Array1<f32>,
+        batch: usize,
+    ) -> bool {
         let (eta, mu) = (self.learning_rate, self.momentum);
         let inv_batch = 1.0 / batch as f32;
+        let mut finite = true;
         Zip::from(gradient)
             .and(&mut self.velocity_b[k - 1])
-            .for_each(|g, v| {
+            .and(biases)
+            .for_each(|g, v, b| {
                 *v = mu * *v + *g * inv_batch;
                 *g = -eta * *v;
+                *b += *g;
+                finite &= b.is_finite();
             });
-    }
-}
-
-/// `param ← decay · param + increment`.
-pub fn apply_increment<D: ndarray::Dimension>(
-    param: &mut ndarray::Array<f32, D>,
-    increment: &ndarray::Array<f32, D>,
-    decay: f32,
-) {
-    if decay == 1.0 {
-        Zip::from(param).and(increment).for_each(|p, &d| *p += d);
-    } else {
-        Zip::from(param)
-            .and(increment)
-            .for_each(|p, &d| *p = decay * *p + d);
+        finite
     }
 }
 
@@ -130,38 +145,47 @@ mod tests {
         let net = one_by_two();
         let mut sgd = Sgd::new(&net, 0.1, 0.0, 0.0);
         // Summed over 4 samples: [2, -4] → mean [0.5, -1] → ΔW = -0.1 · mean.
+        let mut w = net.weights()[0].clone();
         let mut g = array![[2.0, -4.0]];
-        sgd.weight_increment(1, &mut g, &net.weights()[0], 4);
+        assert!(sgd.step_weights(1, &mut g, &mut w, 4, 1.0));
         assert_eq!(g, array![[-0.05, 0.1]]);
+        assert_eq!(w, array![[0.95, -1.9]]);
+        let mut b = array![0.5];
         let mut gb = array![8.0];
-        sgd.bias_increment(1, &mut gb, 4);
-        assert_eq!(gb, array![-0.2]);
+        assert!(sgd.step_biases(1, &mut gb, &mut b, 4));
+        assert_eq!((gb, b), (array![-0.2], array![0.3]));
     }
 
     #[test]
     fn momentum_and_weight_decay() {
         let net = one_by_two();
         let mut sgd = Sgd::new(&net, 0.5, 0.5, 0.25);
+        // W is put back each time, so only the velocity carries over.
+        let mut step = |sgd: &mut Sgd| {
+            let mut w = net.weights()[0].clone();
+            let mut g = array![[1.0, 0.0]];
+            sgd.step_weights(1, &mut g, &mut w, 1, 1.0);
+            g
+        };
         // step 1: v = 0 + (g + ω W) = [1 + 0.25, 0 - 0.5] = [1.25, -0.5]; ΔW = -0.5 v.
-        let mut g = array![[1.0, 0.0]];
-        sgd.weight_increment(1, &mut g, &net.weights()[0], 1);
-        assert_eq!(g, array![[-0.625, 0.25]]);
-        // step 2, same W and g: v = 0.5 [1.25, -0.5] + [1.25, -0.5] = [1.875, -0.75].
-        let mut g = array![[1.0, 0.0]];
-        sgd.weight_increment(1, &mut g, &net.weights()[0], 1);
-        assert_eq!(g, array![[-0.9375, 0.375]]);
+        assert_eq!(step(&mut sgd), array![[-0.625, 0.25]]);
+        // step 2: v = 0.5 [1.25, -0.5] + [1.25, -0.5] = [1.875, -0.75].
+        assert_eq!(step(&mut sgd), array![[-0.9375, 0.375]]);
         sgd.reset();
-        let mut g = array![[1.0, 0.0]];
-        sgd.weight_increment(1, &mut g, &net.weights()[0], 1);
-        assert_eq!(g, array![[-0.625, 0.25]]);
+        assert_eq!(step(&mut sgd), array![[-0.625, 0.25]]);
     }
 
     #[test]
-    fn decay_scales_before_adding() {
+    fn decay_scales_before_adding_and_overflow_is_reported() {
+        let net = one_by_two();
+        let mut sgd = Sgd::new(&net, 1.0, 0.0, 0.0);
+        // λ = 0.5: W ← 0.5 [2, -4] + ΔW with ΔW = -[-0.5, -0.5].
         let mut w = array![[2.0, -4.0]];
-        apply_increment(&mut w, &array![[0.5, 0.5]], 0.5);
+        let mut g = array![[-0.5, -0.5]];
+        assert!(sgd.step_weights(1, &mut g, &mut w, 1, 0.5));
         assert_eq!(w, array![[1.5, -1.5]]);
-        apply_increment(&mut w, &array![[0.5, 0.5]], 1.0);
-        assert_eq!(w, array![[2.0, -1.0]]);
+        let mut g = array![[-f32::MAX, 0.0]];
+        let mut w = array![[f32::MAX, 0.0]];
+        assert!(!sgd.step_weights(1, &mut g, &mut w, 1, 1.0));
     }
 }
