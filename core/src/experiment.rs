@@ -773,12 +773,8 @@ impl Experiment {
                 &mut self.network.biases[k - 1],
                 batch,
             );
-            self.rule.after_update(
-                k,
-                self.grad_w[k - 1].view(),
-                self.decay,
-                &mut self.feedback,
-            );
+            self.rule
+                .after_update(k, self.grad_w[k - 1].view(), self.decay, &mut self.feedback);
             if non_finite.is_none() {
                 if !weights_finite {
                     non_finite = Some(("weights", k));
