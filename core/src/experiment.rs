@@ -419,7 +419,9 @@ pub struct Snapshot {
     pub metrics: Option<Metrics>,
 }
 
-/// A network learning a task under a rule; see the module docs.
+/// A network learning a task under a rule; see the module docs. A clone carries the
+/// generators along, so it continues exactly as the original would.
+#[derive(Clone)]
 pub struct Experiment {
     config: ExperimentConfig,
     feedback_init: InitSpec,

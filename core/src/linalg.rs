@@ -27,7 +27,7 @@ use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2, Zip};
 /// registers, and a fixed summation order on every target.
 const LANES: usize = 8;
 
-/// `Σ_i x_i y_i`, accumulated in [`LANES`] interleaved partial sums that are then added
+/// `Σ_i x_i y_i`, accumulated in eight interleaved partial sums that are then added
 /// pairwise.
 ///
 /// # Panics

@@ -24,7 +24,7 @@
 //!
 //! Feedback matrices are stored **transposed**, in the forward orientation: `Bᵀ_{k+1}`
 //! has the shape of `W_{k+1}` and `D_kᵀ` is `(n_L, n_k)`. With samples in rows
-//! `G_k = S_k P_kᵀ`, so every rule runs the one kernel [`linalg::matmul`] on the stored
+//! `G_k = S_k P_kᵀ`, so every rule runs the one kernel [`crate::linalg::matmul`] on the stored
 //! matrix, and FA with `B := Wᵀ` is backprop bit for bit. [`Feedback::b`] and
 //! [`Feedback::d`] give the matrices in the orientation of the papers.
 //!

@@ -34,3 +34,15 @@ fn a_different_seed_gives_different_weights() {
     b.step(5).unwrap();
     assert_ne!(a.weights_hash(), b.weights_hash());
 }
+
+#[test]
+fn a_clone_continues_exactly_as_the_original() {
+    let (_, config, _) = common::cases().remove(1);
+    let mut original = bioprop::Experiment::new(&config).unwrap();
+    original.step(30).unwrap();
+    let mut clone = original.clone();
+    original.step(70).unwrap();
+    clone.step(70).unwrap();
+    assert_eq!(original.weights_hash(), clone.weights_hash());
+    assert_eq!(original.history(), clone.history());
+}

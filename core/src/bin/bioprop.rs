@@ -68,7 +68,8 @@ struct RunArgs {
     #[arg(long)]
     no_derivative: bool,
     /// Log a row every K steps.
-    #[arg(long, default_value_t = 100, value_name = "K")]
+    #[arg(long, default_value_t = 100, value_name = "K",
+          value_parser = clap::value_parser!(u64).range(1..))]
     every: u64,
     /// Write the CSV here instead of standard output.
     #[arg(long)]
