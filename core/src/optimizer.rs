@@ -161,7 +161,7 @@ mod tests {
         let net = one_by_two();
         let mut sgd = Sgd::new(&net, 0.5, 0.5, 0.25);
         // W is put back each time, so only the velocity carries over.
-        let mut step = |sgd: &mut Sgd| {
+        let step = |sgd: &mut Sgd| {
             let mut w = net.weights()[0].clone();
             let mut g = array![[1.0, 0.0]];
             sgd.step_weights(1, &mut g, &mut w, 1, 1.0);
