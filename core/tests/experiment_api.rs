@@ -42,6 +42,18 @@ fn the_default_is_the_linear_teacher_under_feedback_alignment() {
 }
 
 #[test]
+fn every_task_default_is_a_valid_config() {
+    for &kind in TaskKind::ALL {
+        // The task names its activation as text; it must be one bioprop knows.
+        let name = kind.defaults().activation_name;
+        let activation: bioprop::Activation = name.parse().unwrap();
+        let config = ExperimentConfig::for_task(kind);
+        assert_eq!(config.activation, activation);
+        assert_eq!(config.validate(), Ok(()), "{kind}");
+    }
+}
+
+#[test]
 fn out_of_range_numbers_name_the_field_and_the_range() {
     type Change = Box<dyn FnOnce(&mut ExperimentConfig)>;
     let cases: Vec<(Change, &str, &str)> = vec![
