@@ -22,10 +22,10 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 # The page: an ES module that the app's index.html imports.
 wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name app "$artefacts/app.wasm"
-# The training worker: a classic script (every browser runs those in a Worker)
-# that loads its wasm relative to its own URL.
+# The training worker: a classic script (every browser runs those in a
+# Worker). yew-agent starts it with a small shim that imports worker.js and
+# loads worker_bg.wasm by their absolute URLs.
 wasm-bindgen --target no-modules --no-typescript --out-dir "$stage" --out-name worker "$artefacts/worker.wasm"
-printf '\nwasm_bindgen({ module_or_path: "worker_bg.wasm" });\n' >>"$stage/worker.js"
 
 cp -r static/. "$stage/"
 # The source the footer links to: the commit this build came from.

@@ -1,25 +1,252 @@
-//! The app shell: header, main area and footer.
+//! The app: the shell (header, main area, footer), the connection to the
+//! training worker, and the page's settings kept in the URL.
 
-use std::rc::Rc;
-
-use plotters::style::RGBColor;
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
-use crate::chart::{LineChart, Series};
+use crate::controls::{Action, Controls};
+use crate::runs::{Event, Runs};
+use crate::settings::{Notice, Settings};
+use crate::views::{Readouts, Shared, Views};
+use crate::worker::{Command, TrainingWorker};
 
 /// Where the footer's "source" link points: the source archive that
 /// `scripts/build-web.sh` puts beside the app.
 pub const SOURCE_ARCHIVE: &str = "bioprop-source.tar.gz";
+/// The worker script, relative to the page so the app works from any folder.
+pub const WORKER_PATH: &str = "worker.js";
 
 #[component]
 pub fn App() -> Html {
     html! {
-        <div class="shell" data-testid="app">
-            <Header />
-            <main class="main">
-                <Preview />
-            </main>
-            <Footer />
+        <ReactorProvider<TrainingWorker> path={WORKER_PATH}>
+            <Page />
+        </ReactorProvider<TrainingWorker>>
+    }
+}
+
+/// The settings that, when changed, need new runs (everything but the live
+/// ones: learning rate, speed, and what the page shows).
+pub fn run_key(settings: &Settings) -> String {
+    let defaults = Settings::default();
+    let mut key = settings.clone();
+    key.lr = defaults.lr;
+    key.speed = defaults.speed;
+    key.feedback_view = defaults.feedback_view;
+    key.log_loss = defaults.log_loss;
+    key.autoplay = defaults.autoplay;
+    key.embed = defaults.embed;
+    key.views = defaults.views;
+    key.to_query()
+}
+
+fn current_query() -> String {
+    gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default()
+}
+
+/// Keeps the address bar equal to the settings, without adding history entries.
+fn write_query(query: &str) {
+    let window = gloo::utils::window();
+    let path = window.location().pathname().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}")),
+        );
+    }
+}
+
+fn notice_text(notice: &Notice) -> String {
+    format!("{}: {}", notice.param, notice.message)
+}
+
+#[component]
+fn Page() -> Html {
+    let initial = use_memo((), |_| Settings::from_query_checked(&current_query()));
+    let settings = use_state(|| initial.0.clone());
+    let notices = use_state(|| initial.1.iter().map(notice_text).collect::<Vec<_>>());
+    let runs = use_mut_ref(Runs::default);
+    let redraw = use_force_update();
+
+    let bridge = {
+        let runs = runs.clone();
+        let notices = notices.clone();
+        let redraw = redraw.clone();
+        use_reactor_bridge::<TrainingWorker, _>(move |event| {
+            let ReactorEvent::Output(update) = event else {
+                return;
+            };
+            let event = runs.borrow_mut().apply(update);
+            match event {
+                Event::Stale => return,
+                Event::Redraw => {}
+                Event::Diverged(message) | Event::Rejected(message) => {
+                    let mut list = (*notices).clone();
+                    if !list.contains(&message) {
+                        list.push(message);
+                    }
+                    notices.set(list);
+                }
+            }
+            redraw.force_update();
+        })
+    };
+
+    // New runs whenever a setting that needs them changes (and at the start).
+    {
+        let bridge = bridge.clone();
+        let settings = (*settings).clone();
+        let first = use_mut_ref(|| true);
+        use_effect_with(run_key(&settings), move |_| {
+            bridge.send(Command::Configure {
+                query: settings.to_query(),
+            });
+            bridge.send(Command::SetSpeed(settings.speed));
+            if std::mem::replace(&mut *first.borrow_mut(), false) && settings.autoplay {
+                bridge.send(Command::Play);
+            }
+        });
+    }
+    // The address bar follows the settings.
+    use_effect_with(settings.to_query(), |query| write_query(query));
+
+    let on_action = {
+        let bridge = bridge.clone();
+        let settings = settings.clone();
+        let notices = notices.clone();
+        let runs = runs.clone();
+        Callback::from(move |action: Action| match action {
+            Action::TogglePlay => {
+                let playing = runs.borrow().playing;
+                bridge.send(if playing {
+                    Command::Pause
+                } else {
+                    Command::Play
+                });
+            }
+            Action::Step => bridge.send(Command::Step(1)),
+            Action::Reset => bridge.send(Command::Configure {
+                query: settings.to_query(),
+            }),
+            Action::ResampleFeedback => bridge.send(Command::ResampleFeedback),
+            Action::DismissNotices => notices.set(Vec::new()),
+            Action::Notice(message) => {
+                let mut list = (*notices).clone();
+                list.push(message);
+                notices.set(list);
+            }
+            Action::Change(next) => {
+                let (checked, problems) = Settings::from_query_checked(&next.to_query());
+                if !problems.is_empty() {
+                    // Keep what the user had; say what was wrong.
+                    let mut list = (*notices).clone();
+                    list.extend(problems.iter().map(notice_text));
+                    notices.set(list);
+                    return;
+                }
+                if checked.lr != settings.lr {
+                    if let Some(lr) = checked.lr.or_else(|| {
+                        checked
+                            .experiment_configs()
+                            .ok()
+                            .and_then(|c| c.first().map(|c| c.lr))
+                    }) {
+                        bridge.send(Command::SetLearningRate(lr));
+                    }
+                }
+                if checked.speed != settings.speed {
+                    bridge.send(Command::SetSpeed(checked.speed));
+                }
+                settings.set(checked);
+            }
+        })
+    };
+
+    // Keyboard: space = play/pause, s = step, r = reset (not while typing).
+    {
+        let handler = use_mut_ref(|| on_action.clone());
+        *handler.borrow_mut() = on_action.clone();
+        use_effect_with((), move |_| {
+            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                if event.ctrl_key() || event.meta_key() || event.alt_key() || typing(event) {
+                    return;
+                }
+                let action = match event.key().as_str() {
+                    " " => Action::TogglePlay,
+                    "s" | "S" => Action::Step,
+                    "r" | "R" => Action::Reset,
+                    _ => return,
+                };
+                event.prevent_default();
+                handler.borrow().emit(action);
+            });
+            move || drop(listener)
+        });
+    }
+
+    let shared = Shared {
+        frame: runs.borrow().frames,
+        runs: runs.clone(),
+    };
+    let playing = runs.borrow().playing;
+    let embed = settings.embed;
+    html! {
+        <div class={classes!("shell", embed.then_some("embed"))} data-testid="app">
+            if !embed {
+                <Header />
+            }
+            <NoticeArea notices={(*notices).clone()} on_action={on_action.clone()} />
+            <div class="workspace">
+                if !embed {
+                    <Controls settings={(*settings).clone()} {playing}
+                        on_action={on_action.clone()} />
+                }
+                <main class="main">
+                    <Readouts shared={shared.clone()} />
+                    <Views {shared} settings={(*settings).clone()} />
+                </main>
+            </div>
+            if !embed {
+                <Footer />
+            }
+        </div>
+    }
+}
+
+fn typing(event: &web_sys::KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+        .unwrap_or(false)
+}
+
+#[derive(Properties, PartialEq)]
+struct NoticeAreaProps {
+    notices: Vec<String>,
+    on_action: Callback<Action>,
+}
+
+#[component]
+fn NoticeArea(props: &NoticeAreaProps) -> Html {
+    let dismiss = props.on_action.reform(|_| Action::DismissNotices);
+    html! {
+        <div class="notices" data-testid="notice" role="status" aria-live="polite">
+            if !props.notices.is_empty() {
+                <ul>
+                    { for props.notices.iter().map(|n| html! { <li>{n}</li> }) }
+                </ul>
+                <button class="dismiss" onclick={dismiss} aria-label="Dismiss notices">{"×"}</button>
+            }
         </div>
     }
 }
@@ -43,34 +270,7 @@ fn Footer() -> Html {
             <a href={SOURCE_ARCHIVE} data-testid="source-link">{"source"}</a>
             {" · "}
             <span>{"MIT or Apache-2.0"}</span>
+            {" · keys: space play/pause, s step, r reset"}
         </footer>
-    }
-}
-
-/// Activation functions and their derivatives: backprop needs f′ at every
-/// hidden unit, one of the lecture's implausibilities.
-#[component]
-fn Preview() -> Html {
-    let series = use_memo((), |_| {
-        let xs: Vec<f32> = (0..=120).map(|i| -3.0 + 6.0 * i as f32 / 120.0).collect();
-        let curve = |f: fn(f32) -> f32| Rc::new(xs.iter().map(|&x| (x, f(x))).collect());
-        vec![
-            Series {
-                label: "tanh".into(),
-                colour: RGBColor(31, 119, 180),
-                points: curve(f32::tanh),
-            },
-            Series {
-                label: "tanh′".into(),
-                colour: RGBColor(255, 127, 14),
-                points: curve(|x| 1.0 - x.tanh().powi(2)),
-            },
-        ]
-    });
-    html! {
-        <section class="panel">
-            <LineChart title="tanh and its derivative" x_label="z" y_label="f(z)"
-                series={Rc::new((*series).clone())} testid="preview-chart" />
-        </section>
     }
 }

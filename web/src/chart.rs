@@ -105,7 +105,7 @@ fn bounds(props: &LineChartProps) -> ((f32, f32), (f32, f32)) {
     if !y.0.is_finite() {
         y = (0.0, 1.0);
     }
-    if x.1 - x.0 < f32::EPSILON {
+    if x.1 <= x.0 {
         x.1 = x.0 + 1.0;
     }
     if y.1 - y.0 < 1e-6 {
@@ -179,7 +179,8 @@ fn draw(canvas: &HtmlCanvasElement, props: &LineChartProps) -> Result<(), String
     root.present().map_err(|e| e.to_string())
 }
 
-/// Short tick labels: 0.001 → "1e-3", 12000 → "1.2e4", 0.25 → "0.25".
+/// Short tick labels with up to three significant digits: 0.001 → "1e-3",
+/// 12000 → "1.2e4", 0.25 → "0.25", 0.995 → "0.995".
 pub fn format_number(v: f32) -> String {
     let a = v.abs();
     if a == 0.0 {
@@ -195,7 +196,14 @@ pub fn format_number(v: f32) -> String {
     } else if a >= 100.0 {
         format!("{v:.0}")
     } else {
-        let text = format!("{v:.2}");
+        let decimals = if a >= 10.0 {
+            1
+        } else if a >= 0.1 {
+            3
+        } else {
+            4
+        };
+        let text = format!("{v:.decimals$}");
         text.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
@@ -213,5 +221,8 @@ mod tests {
         assert_eq!(format_number(0.001), "1e-3");
         assert_eq!(format_number(12000.0), "1.2e4");
         assert_eq!(format_number(-0.5), "-0.5");
+        assert_eq!(format_number(0.995), "0.995");
+        assert_eq!(format_number(54.61), "54.6");
+        assert_eq!(format_number(0.0123), "0.0123");
     }
 }

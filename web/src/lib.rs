@@ -3,7 +3,14 @@
 
 pub mod app;
 pub mod chart;
+pub mod colour;
+pub mod controls;
+pub mod heatmap;
+pub mod network_view;
 pub mod panic;
+pub mod runs;
+pub mod settings;
+pub mod views;
 pub mod worker;
 
 /// Mounts the app into `<main id="app">` (or the body when it is missing) and

@@ -55,33 +55,8 @@ const BAND_HEADER: f32 = 34.0;
 const HOP_SECONDS: f32 = 0.5;
 const MAX_TRAVEL_SECONDS: f32 = 1.5;
 
-/// Which matrix the feedback edges carry.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum FeedbackView {
-    /// The rule's feedback matrix `B_{k+1}` (or `D_k`).
-    #[default]
-    B,
-    /// Backprop's `W_{k+1}ᵀ`.
-    Transpose,
-    /// `B − Wᵀ`: how far the feedback is from weight transport.
-    Difference,
-}
-
-impl FeedbackView {
-    pub const ALL: [FeedbackView; 3] = [
-        FeedbackView::B,
-        FeedbackView::Transpose,
-        FeedbackView::Difference,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            FeedbackView::B => "B",
-            FeedbackView::Transpose => "Wᵀ",
-            FeedbackView::Difference => "B − Wᵀ",
-        }
-    }
-}
+/// Which matrix the feedback edges carry: the page's setting.
+pub use crate::settings::FeedbackView;
 
 /// The units of one layer that are drawn, in order, and where the "⋮" goes.
 #[derive(Clone, Debug, PartialEq, Eq)]

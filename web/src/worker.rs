@@ -1,32 +1,350 @@
-//! The training worker. Training runs here, off the page's thread, and the
-//! worker streams small snapshots back so the page keeps animating.
+//! The training worker. Training runs here, off the page's thread; the worker
+//! streams small [`Frame`]s (snapshots and the new metric rows) back so the
+//! page keeps animating while it trains at full speed.
+//!
+//! Protocol: the page sends [`Command`]s; every `Configure` starts a new
+//! *generation* of runs (one per rule in compare mode, all from one config, so
+//! they share initial weights, `B` and data order). Frames carry their
+//! generation so the page can drop frames of runs it has already replaced.
 
-use futures::{SinkExt, StreamExt};
+use std::time::Duration;
+
+use bioprop::experiment::{Experiment, Snapshot};
+use bioprop::metrics::Metrics;
+use bioprop::task::{Dataset, OutputKind};
+use futures::{FutureExt, SinkExt, StreamExt};
+use ndarray::Array2;
 use serde::{Deserialize, Serialize};
+use yew::platform::time::sleep;
 use yew_agent::prelude::*;
+
+use crate::heatmap::{grid_inputs, Extent};
+use crate::settings::Settings;
+
+/// Time between frames while playing (about 30 frames per second).
+pub const FRAME_INTERVAL: Duration = Duration::from_millis(33);
+/// Side of the grid on which a 2-D task's decision boundary is sampled.
+pub const BOUNDARY_RESOLUTION: usize = 48;
+/// Points on which a 1-D regression's fitted curve is sampled.
+pub const CURVE_POINTS: usize = 101;
+/// Metric rows per frame the page aims for; see [`log_interval`].
+const ROWS_PER_FRAME: u64 = 2;
 
 /// What the page asks of the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Command {
-    /// Answered with [`Update::Ready`]; the page uses it to know the worker runs.
-    Hello,
+    /// Builds fresh runs from a settings query (as in the page's URL); also
+    /// what "reset" sends. Answered with [`Update::Configured`] and a frame.
+    Configure {
+        query: String,
+    },
+    Play,
+    Pause,
+    /// Trains `n` steps (of every run) and sends one frame.
+    Step(u64),
+    /// Steps per frame while playing.
+    SetSpeed(u32),
+    /// Applies to every run at once, without a reset.
+    SetLearningRate(f32),
+    /// Draws new feedback matrices for every run (same draw for all).
+    ResampleFeedback,
 }
 
 /// What the worker tells the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Update {
-    Ready,
+    /// New runs exist; `data` is the task's training data for drawing.
+    Configured {
+        generation: u64,
+        data: TaskData,
+    },
+    Frame(Box<Frame>),
+    /// A command could not be carried out; training is unaffected.
+    Rejected {
+        message: String,
+    },
+}
+
+/// A task's data as the page draws it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum TaskData {
+    /// 2-D classification: (x₁, x₂, class) of every training sample.
+    Points(Vec<(f32, f32, u8)>),
+    /// 1-D regression: (x, y) of every training sample.
+    Samples(Vec<(f32, f32)>),
+    /// Anything else (e.g. the teachers): nothing to draw but the error.
+    #[default]
+    None,
+}
+
+/// The state of every run after a batch of steps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub generation: u64,
+    pub playing: bool,
+    pub runs: Vec<RunFrame>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunFrame {
+    pub snapshot: Snapshot,
+    /// History rows logged since the previous frame.
+    pub new_metrics: Vec<Metrics>,
+    /// What the task view draws for this run, if anything.
+    pub picture: Option<Picture>,
+    /// Why the run stopped, in words for the user.
+    pub diverged: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Picture {
+    /// Class-1 probability on a `resolution`² grid over [`Extent::DEFAULT`], in
+    /// the order of [`grid_inputs`].
+    Boundary { resolution: usize, values: Vec<f32> },
+    /// The network's output at [`CURVE_POINTS`] inputs evenly spread over [-1, 1].
+    Curve(Vec<(f32, f32)>),
+}
+
+/// How many steps between logged metric rows for `speed` steps per frame, so
+/// that about [`ROWS_PER_FRAME`] rows arrive per frame whatever the speed
+/// (each row evaluates the whole training set).
+pub fn log_interval(speed: u32) -> u64 {
+    (u64::from(speed) / ROWS_PER_FRAME).max(1)
+}
+
+/// The worker's state: the runs and how to drive them.
+struct Trainer {
+    generation: u64,
+    runs: Vec<Experiment>,
+    /// Rows of each run's history already sent.
+    sent: Vec<usize>,
+    playing: bool,
+    speed: u32,
+}
+
+impl Trainer {
+    fn new() -> Self {
+        Trainer {
+            generation: 0,
+            runs: Vec::new(),
+            sent: Vec::new(),
+            playing: false,
+            speed: 1,
+        }
+    }
+
+    fn configure(&mut self, query: &str) -> Result<TaskData, String> {
+        let (settings, _notices) = Settings::from_query_checked(query);
+        let mut configs = settings.experiment_configs().map_err(|e| e.to_string())?;
+        for config in &mut configs {
+            config.log_every = log_interval(settings.speed);
+        }
+        let runs = configs
+            .iter()
+            .map(Experiment::new)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        self.generation += 1;
+        self.sent = vec![0; runs.len()];
+        self.speed = settings.speed;
+        self.playing = false;
+        let data = runs
+            .first()
+            .map(|run| task_data(run.dataset()))
+            .unwrap_or(TaskData::None);
+        self.runs = runs;
+        Ok(data)
+    }
+
+    /// Trains every run `n` steps; a run that diverges stops (and pauses all,
+    /// so compare mode stays in lockstep).
+    fn train(&mut self, n: u64) {
+        for run in &mut self.runs {
+            if run.step(n).is_err() {
+                self.playing = false;
+            }
+        }
+    }
+
+    fn frame(&mut self) -> Frame {
+        let runs = self
+            .runs
+            .iter()
+            .zip(&mut self.sent)
+            .map(|(run, sent)| {
+                let history = run.history();
+                let new_metrics = history[(*sent).min(history.len())..].to_vec();
+                *sent = history.len();
+                RunFrame {
+                    snapshot: run.snapshot(),
+                    new_metrics,
+                    picture: picture(run),
+                    diverged: run.diverged().map(explain_divergence),
+                }
+            })
+            .collect();
+        Frame {
+            generation: self.generation,
+            playing: self.playing,
+            runs,
+        }
+    }
+}
+
+/// A divergence in words a student can act on.
+pub fn explain_divergence(error: &bioprop::experiment::StepError) -> String {
+    format!(
+        "Training stopped: {error}. The weights grew without bound — the learning rate is \
+         probably too high for this network. Lower it and press reset."
+    )
+}
+
+fn task_data(dataset: &Dataset) -> TaskData {
+    let inputs = &dataset.train_inputs;
+    let targets = &dataset.train_targets;
+    match (dataset.output, inputs.ncols()) {
+        (OutputKind::Classification { .. }, 2) => TaskData::Points(
+            inputs
+                .rows()
+                .into_iter()
+                .zip(targets.rows())
+                .map(|(x, y)| {
+                    let class = y.iter().enumerate().fold(
+                        0,
+                        |best, (i, &v)| {
+                            if v > y[best] {
+                                i
+                            } else {
+                                best
+                            }
+                        },
+                    );
+                    (x[0], x[1], class as u8)
+                })
+                .collect(),
+        ),
+        (OutputKind::Regression, 1) if targets.ncols() == 1 => TaskData::Samples(
+            inputs
+                .iter()
+                .zip(targets.iter())
+                .map(|(&x, &y)| (x, y))
+                .collect(),
+        ),
+        _ => TaskData::None,
+    }
+}
+
+fn picture(run: &Experiment) -> Option<Picture> {
+    let dataset = run.dataset();
+    match (dataset.output, dataset.input_size()) {
+        (OutputKind::Classification { .. }, 2) => {
+            let n = BOUNDARY_RESOLUTION;
+            let cells = grid_inputs(n, Extent::DEFAULT);
+            let grid = Array2::from_shape_fn((cells.len(), 2), |(i, j)| {
+                if j == 0 {
+                    cells[i].0
+                } else {
+                    cells[i].1
+                }
+            });
+            let output = run.predict(grid.view());
+            let class_one = output.ncols().saturating_sub(1);
+            Some(Picture::Boundary {
+                resolution: n,
+                values: output.column(class_one).to_vec(),
+            })
+        }
+        (OutputKind::Regression, 1) if dataset.output_size() == 1 => {
+            let xs = Array2::from_shape_fn((CURVE_POINTS, 1), |(i, _)| {
+                2.0 * i as f32 / (CURVE_POINTS - 1) as f32 - 1.0
+            });
+            let ys = run.predict(xs.view());
+            Some(Picture::Curve(
+                xs.iter().zip(ys.iter()).map(|(&x, &y)| (x, y)).collect(),
+            ))
+        }
+        _ => None,
+    }
 }
 
 #[reactor]
-pub async fn Trainer(mut scope: ReactorScope<Command, Update>) {
-    while let Some(command) = scope.next().await {
-        match command {
-            Command::Hello => {
-                if scope.send(Update::Ready).await.is_err() {
-                    break;
+pub async fn TrainingWorker(mut scope: ReactorScope<Command, Update>) {
+    let mut trainer = Trainer::new();
+    loop {
+        // While playing, a frame is due every FRAME_INTERVAL unless a command
+        // arrives first; while paused, only commands wake the worker.
+        let command = if trainer.playing {
+            futures::select! {
+                command = scope.next() => match command {
+                    Some(command) => Some(command),
+                    None => break,
+                },
+                _ = sleep(FRAME_INTERVAL).fuse() => None,
+            }
+        } else {
+            match scope.next().await {
+                Some(command) => Some(command),
+                None => break,
+            }
+        };
+        let reply = match command {
+            None => {
+                trainer.train(u64::from(trainer.speed));
+                vec![Update::Frame(Box::new(trainer.frame()))]
+            }
+            Some(command) => handle(&mut trainer, command),
+        };
+        for update in reply {
+            if scope.send(update).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn handle(trainer: &mut Trainer, command: Command) -> Vec<Update> {
+    match command {
+        Command::Configure { query } => match trainer.configure(&query) {
+            Ok(data) => vec![
+                Update::Configured {
+                    generation: trainer.generation,
+                    data,
+                },
+                Update::Frame(Box::new(trainer.frame())),
+            ],
+            Err(message) => vec![Update::Rejected { message }],
+        },
+        Command::Play => {
+            trainer.playing = trainer.runs.iter().all(|run| run.diverged().is_none());
+            vec![Update::Frame(Box::new(trainer.frame()))]
+        }
+        Command::Pause => {
+            trainer.playing = false;
+            vec![Update::Frame(Box::new(trainer.frame()))]
+        }
+        Command::Step(n) => {
+            trainer.train(n);
+            vec![Update::Frame(Box::new(trainer.frame()))]
+        }
+        Command::SetSpeed(speed) => {
+            trainer.speed = speed.max(1);
+            Vec::new()
+        }
+        Command::SetLearningRate(lr) => {
+            for run in &mut trainer.runs {
+                if let Err(error) = run.set_learning_rate(lr) {
+                    return vec![Update::Rejected {
+                        message: error.to_string(),
+                    }];
                 }
             }
+            Vec::new()
+        }
+        Command::ResampleFeedback => {
+            for run in &mut trainer.runs {
+                run.resample_feedback();
+            }
+            vec![Update::Frame(Box::new(trainer.frame()))]
         }
     }
 }

@@ -31,7 +31,9 @@ async fn settle() {
 fn crash_box_shows_the_detail_and_replaces_an_older_one() {
     show_crash_box("first failure");
     show_crash_box("index out of bounds: the len is 3 but the index is 7");
-    let boxes = document().query_selector_all(&format!("#{CRASH_BOX_ID}")).unwrap();
+    let boxes = document()
+        .query_selector_all(&format!("#{CRASH_BOX_ID}"))
+        .unwrap();
     assert_eq!(boxes.length(), 1, "one box at a time");
     let panel = document().get_element_by_id(CRASH_BOX_ID).unwrap();
     assert_eq!(panel.get_attribute("role").as_deref(), Some("alert"));
@@ -56,7 +58,10 @@ async fn app_shell_has_header_main_and_footer_with_version() {
         .text_content()
         .unwrap();
     assert_eq!(version, format!("bioprop {}", env!("CARGO_PKG_VERSION")));
-    let source = root.query_selector("[data-testid=source-link]").unwrap().unwrap();
+    let source = root
+        .query_selector("[data-testid=source-link]")
+        .unwrap()
+        .unwrap();
     assert_eq!(
         source.get_attribute("href").as_deref(),
         Some(bioprop_web::app::SOURCE_ARCHIVE)
@@ -94,8 +99,12 @@ async fn line_chart_draws_its_series_onto_the_canvas() {
         .unwrap()
         .dyn_into()
         .unwrap();
-    let context: CanvasRenderingContext2d =
-        canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let context: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     let (w, h) = (canvas.width(), canvas.height());
     let pixels = context
         .get_image_data(0.0, 0.0, w as f64, h as f64)

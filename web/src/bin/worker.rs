@@ -4,5 +4,5 @@ use yew_agent::Registrable;
 
 fn main() {
     bioprop_web::panic::install_in_worker();
-    bioprop_web::worker::Trainer::registrar().register();
+    bioprop_web::worker::TrainingWorker::registrar().register();
 }

@@ -1,0 +1,201 @@
+// The live visualizer as a lecturer and a student use it: press play and
+// watch feedback alignment align; every task and rule; shareable URLs; embed
+// mode; notices for bad input; a divergence that pauses and explains.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { drawnPixels, openPage, screenshot, startSession } from "./harness.mjs";
+
+let session;
+before(async () => {
+  session = await startSession();
+});
+after(async () => {
+  await session?.close();
+});
+
+const TASKS = ["linear-teacher", "nonlinear-teacher", "xor", "circles", "spirals", "gaussians", "moons", "sine"];
+const RULES = ["bp", "fa", "dfa", "usf", "frsf", "kp", "shallow"];
+
+/** The text of a readout, e.g. metric(page, "metric-step", "fa"). */
+async function metric(page, testid, rule) {
+  const selector = rule ? `[data-testid="${testid}"][data-rule="${rule}"]` : `[data-testid="${testid}"]`;
+  return (await page.locator(selector).first().innerText()).trim();
+}
+
+async function number(page, testid, rule) {
+  const text = await metric(page, testid, rule);
+  return parseFloat(text.replace("°", "").replace("%", ""));
+}
+
+/** Polls `read` until `ok(value)` or the timeout; returns the last value. */
+async function until(read, ok, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  let value = await read();
+  while (!ok(value) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await read();
+  }
+  return value;
+}
+
+test("default page: backprop vs feedback alignment; play makes FA align and the loss fall", async () => {
+  const { page, problems } = await openPage(session);
+  // Compare mode, two runs, both on the linear teacher.
+  await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
+  assert.equal(await page.locator('[data-testid="metric-step"][data-rule="bp"]').count(), 1);
+  assert.equal(await metric(page, "metric-step", "fa"), "0");
+  const lossBefore = await until(() => number(page, "metric-loss", "fa"), Number.isFinite);
+  await page.getByTestId("play").click();
+  const steps = await until(() => number(page, "metric-step", "fa"), (s) => s >= 3000, 60_000);
+  assert.ok(steps >= 3000, `trained only ${steps} steps`);
+  const angle = await until(() => number(page, "metric-update-angle", "fa"), (a) => a < 60, 60_000);
+  assert.ok(angle < 60, `FA's update angle is ${angle}°, not well below 90°`);
+  const bpWeightAngle = await number(page, "metric-weight-angle", "bp");
+  assert.ok(bpWeightAngle > 80 && bpWeightAngle < 100, `BP's unused B stays near 90°, got ${bpWeightAngle}`);
+  const lossAfter = await number(page, "metric-loss", "fa");
+  assert.ok(lossAfter < lossBefore / 4, `FA's loss fell only from ${lossBefore} to ${lossAfter}`);
+  await screenshot(page, "default-compare");
+  await page.getByTestId("play").click(); // pause
+  const paused = await until(() => number(page, "metric-step", "fa"), () => true);
+  await page.waitForTimeout(400);
+  assert.equal(await number(page, "metric-step", "fa"), paused, "pause stops training");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("every task opens, trains a step and draws", async () => {
+  for (const task of TASKS) {
+    const { page, problems } = await openPage(session, `?task=${task}&rule=fa`);
+    await page.locator('[data-testid="metric-step"]').first().waitFor();
+    await page.getByTestId("step").click();
+    const step = await until(() => number(page, "metric-step"), (s) => s === 1, 10_000);
+    assert.equal(step, 1, `${task}: one step`);
+    const canvases = await page.locator("canvas.chart").count();
+    assert.ok(canvases >= 2, `${task}: charts present`);
+    assert.ok((await drawnPixels(page, "canvas.chart")) > 100, `${task}: a chart draws`);
+    assert.equal(await page.locator("[data-testid=notice] li").count(), 0, `${task}: no notices`);
+    if (["xor", "spirals", "moons"].includes(task)) await screenshot(page, `task-${task}`);
+    if (task === "sine") await screenshot(page, "task-sine");
+    assert.deepEqual(problems, [], task);
+    await page.close();
+  }
+});
+
+test("every rule opens and trains", async () => {
+  for (const rule of RULES) {
+    const { page, problems } = await openPage(session, `?task=xor&rule=${rule}`);
+    await page.locator(`[data-testid="metric-step"][data-rule="${rule}"]`).waitFor();
+    for (let i = 0; i < 3; i++) await page.getByTestId("step").click();
+    const step = await until(() => number(page, "metric-step", rule), (s) => s === 3, 10_000);
+    assert.equal(step, 3, rule);
+    assert.deepEqual(problems, [], rule);
+    await page.close();
+  }
+});
+
+test("the URL holds the settings and round-trips", async () => {
+  const query = "?task=xor&rule=kp&lr=0.05&seed=7&layers=2-6-2&act=relu&batch=4";
+  const { page, problems } = await openPage(session, query);
+  await page.locator('[data-testid="metric-step"][data-rule="kp"]').waitFor();
+  assert.equal(await page.getByTestId("lr").inputValue(), "0.05");
+  assert.equal(await page.getByTestId("layers").inputValue(), "2-6-2");
+  assert.equal(await page.getByTestId("act").inputValue(), "relu");
+  assert.equal(await page.getByTestId("seed").inputValue(), "7");
+  // A change in the page shows in the address bar...
+  await page.getByTestId("lr").fill("0.02");
+  await page.getByTestId("lr").press("Enter");
+  await until(() => page.url(), (u) => u.includes("lr=0.02"), 5_000);
+  assert.match(page.url(), /lr=0\.02/);
+  await page.getByTestId("rule-fa").check();
+  await until(() => page.url(), (u) => u.includes("rule=fa"), 5_000);
+  const url = page.url();
+  // ...and opening that address restores it.
+  const again = await session.browser.newPage();
+  await again.goto(url);
+  await again.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
+  assert.equal(await again.getByTestId("lr").inputValue(), "0.02");
+  assert.equal(await again.getByTestId("layers").inputValue(), "2-6-2");
+  assert.equal(again.url(), url);
+  assert.deepEqual(problems, []);
+  await again.close();
+  await page.close();
+});
+
+test("embed mode shows only the chosen views and fits a small iframe", async () => {
+  const { page, problems } = await openPage(session, "?embed=1&views=alignment,curves", { width: 480, height: 320 });
+  await page.locator('[data-testid="metric-step"]').first().waitFor();
+  assert.equal(await page.locator("header.header").count(), 0);
+  assert.equal(await page.locator("footer.footer").count(), 0);
+  assert.equal(await page.locator("aside.controls").count(), 0);
+  assert.equal(await page.locator('[data-view="network"]').count(), 0);
+  assert.equal(await page.locator('[data-view="feedback"]').count(), 0);
+  assert.ok((await page.locator('[data-view="alignment"]').count()) > 0);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+  await screenshot(page, "embed");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a bad URL parameter gives a notice naming it, and the default is used", async () => {
+  const { page, problems } = await openPage(session, "?rule=telepathy&lr=abc&layers=5-x");
+  const notice = await page.getByTestId("notice").innerText();
+  assert.match(notice, /rule/);
+  assert.match(notice, /telepathy/);
+  assert.match(notice, /lr/);
+  assert.match(notice, /layers/);
+  // Defaults: the compare page still runs.
+  await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
+  await page.getByTestId("step").click();
+  assert.equal(await until(() => number(page, "metric-step", "fa"), (s) => s === 1, 10_000), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("a divergence pauses training, explains it, and the controls keep working", async () => {
+  const { page, problems } = await openPage(session, "?task=xor&rule=bp&lr=1000");
+  await page.locator('[data-testid="metric-step"][data-rule="bp"]').waitFor();
+  await page.getByTestId("play").click();
+  const notice = await until(() => page.getByTestId("notice").innerText(), (t) => /learning rate/i.test(t), 30_000);
+  assert.match(notice, /learning rate/i);
+  await until(() => page.getByTestId("play").innerText(), (t) => /Play/.test(t), 10_000);
+  assert.match(await page.getByTestId("play").innerText(), /Play/, "paused");
+  await screenshot(page, "divergence");
+  // Lower the rate and reset: training works again.
+  await page.getByTestId("lr").fill("0.1");
+  await page.getByTestId("lr").press("Enter");
+  await page.getByTestId("reset").click();
+  await until(() => number(page, "metric-step", "bp"), (s) => s === 0, 10_000);
+  await page.getByTestId("step").click();
+  assert.equal(await until(() => number(page, "metric-step", "bp"), (s) => s === 1, 10_000), 1);
+  assert.ok(Number.isFinite(await number(page, "metric-loss", "bp")));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("keyboard: space plays and pauses, s steps, r resets", async () => {
+  const { page, problems } = await openPage(session, "?task=xor&rule=fa");
+  await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
+  await page.keyboard.press("s");
+  assert.equal(await until(() => number(page, "metric-step", "fa"), (s) => s === 1, 10_000), 1);
+  await page.keyboard.press(" ");
+  assert.ok((await until(() => number(page, "metric-step", "fa"), (s) => s > 20, 20_000)) > 20);
+  await page.keyboard.press(" ");
+  await page.keyboard.press("r");
+  assert.equal(await until(() => number(page, "metric-step", "fa"), (s) => s === 0, 10_000), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the layout reflows on a projector and on a phone", async () => {
+  for (const [name, viewport] of [["projector", { width: 1280, height: 720 }], ["phone", { width: 390, height: 844 }]]) {
+    const { page, problems } = await openPage(session, "", viewport);
+    await page.locator('[data-testid="metric-step"]').first().waitFor();
+    await page.getByTestId("step").click();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name}: no sideways scrolling (overflow ${overflow}px)`);
+    await screenshot(page, `layout-${name}`);
+    assert.deepEqual(problems, [], name);
+    await page.close();
+  }
+});

@@ -1,0 +1,339 @@
+//! The control panel: play, step, reset and every setting. Each change is
+//! handed up as a whole new [`Settings`]; the page checks it and either
+//! applies it or keeps the old one and says what was wrong.
+
+use bioprop::activation::Activation;
+use bioprop::rule::RuleKind;
+use bioprop::task::TaskKind;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::settings::{FeedbackView, Settings};
+
+/// What the user asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    TogglePlay,
+    Step,
+    Reset,
+    ResampleFeedback,
+    Change(Settings),
+    Notice(String),
+    DismissNotices,
+}
+
+/// The speeds offered, in training steps per frame.
+pub const SPEEDS: [u32; 11] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000];
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub settings: Settings,
+    pub playing: bool,
+    pub on_action: Callback<Action>,
+}
+
+fn input_value(event: &Event) -> String {
+    event
+        .target()
+        .and_then(|t| {
+            t.clone()
+                .dyn_into::<HtmlInputElement>()
+                .map(|i| i.value())
+                .ok()
+                .or_else(|| t.dyn_into::<HtmlSelectElement>().map(|s| s.value()).ok())
+        })
+        .unwrap_or_default()
+}
+
+fn checked(event: &Event) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.checked())
+        .unwrap_or(false)
+}
+
+/// Parses a layer list such as "30-20-10".
+pub fn parse_layers(text: &str) -> Option<Vec<usize>> {
+    let widths: Option<Vec<usize>> = text
+        .trim()
+        .split(['-', ',', ' '])
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().ok())
+        .collect();
+    widths.filter(|w| w.len() >= 2)
+}
+
+pub fn format_layers(layers: &[usize]) -> String {
+    layers
+        .iter()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let settings = &props.settings;
+    let emit = props.on_action.clone();
+    // A callback that edits a copy of the settings with `edit`, which gets the
+    // changed control's value and may refuse it with a message.
+    let change = |edit: fn(&mut Settings, &Event) -> Result<(), String>| {
+        let settings = settings.clone();
+        let emit = emit.clone();
+        Callback::from(move |event: Event| {
+            let mut next = settings.clone();
+            match edit(&mut next, &event) {
+                Ok(()) => emit.emit(Action::Change(next)),
+                Err(message) => emit.emit(Action::Notice(message)),
+            }
+        })
+    };
+    let defaults = settings
+        .experiment_configs()
+        .ok()
+        .and_then(|c| c.into_iter().next());
+    let shown_layers = settings
+        .layers
+        .clone()
+        .or_else(|| defaults.as_ref().map(|c| c.layers.clone()))
+        .unwrap_or_default();
+    let shown_lr = settings
+        .lr
+        .or(defaults.as_ref().map(|c| c.lr))
+        .unwrap_or(0.0);
+    let shown_batch = settings
+        .batch
+        .or(defaults.as_ref().map(|c| c.batch))
+        .unwrap_or(1);
+    let shown_act = settings
+        .activation
+        .or(defaults.as_ref().map(|c| c.activation))
+        .unwrap_or(Activation::Tanh);
+    let shown_noise = settings
+        .noise
+        .or(defaults.as_ref().map(|c| c.task.noise))
+        .unwrap_or(0.0);
+    let compare = settings.is_compare();
+    let rules = settings.rules();
+
+    html! {
+        <aside class="controls" aria-label="Controls">
+            <div class="buttons">
+                <button data-testid="play" class="primary" title="Play or pause (space)"
+                    onclick={emit.reform(|_| Action::TogglePlay)}>
+                    { if props.playing { "Pause" } else { "Play" } }
+                </button>
+                <button data-testid="step" title="One training step (s)"
+                    onclick={emit.reform(|_| Action::Step)}>{"Step"}</button>
+                <button data-testid="reset" title="Start again from the same initial weights (r)"
+                    onclick={emit.reform(|_| Action::Reset)}>{"Reset"}</button>
+            </div>
+
+            <label>{"Speed (steps per frame)"}
+                <select data-testid="speed" onchange={change(|s, e| {
+                    s.speed = input_value(e).parse().map_err(|_| "speed: not a number".to_string())?;
+                    Ok(())
+                })}>
+                    { for SPEEDS.iter().map(|&v| html! {
+                        <option value={v.to_string()} selected={v == settings.speed}>{v}</option>
+                    }) }
+                    if !SPEEDS.contains(&settings.speed) {
+                        <option value={settings.speed.to_string()} selected=true>{settings.speed}</option>
+                    }
+                </select>
+            </label>
+
+            <label>{"Task"}
+                <select data-testid="task" onchange={change(|s, e| {
+                    s.task = input_value(e).parse().map_err(|e: bioprop::task::TaskError| e.to_string())?;
+                    // Another task has its own sizes and defaults.
+                    s.layers = None;
+                    s.activation = None;
+                    s.lr = None;
+                    s.batch = None;
+                    s.noise = None;
+                    Ok(())
+                })}>
+                    { for TaskKind::ALL.iter().filter(|t| **t != TaskKind::Arrays).map(|&t| html! {
+                        <option value={t.name()} selected={t == settings.task} title={t.description()}>{t.name()}</option>
+                    }) }
+                </select>
+            </label>
+
+            <fieldset class="rules">
+                <legend>{"Learning rule"}</legend>
+                <label class="inline">
+                    <input type="checkbox" data-testid="compare-mode" checked={compare}
+                        onchange={change(|s, e| {
+                            if checked(e) {
+                                let other = if s.rule == RuleKind::Backprop { RuleKind::FeedbackAlignment } else { RuleKind::Backprop };
+                                s.compare = vec![RuleKind::Backprop, RuleKind::FeedbackAlignment];
+                                if !s.compare.contains(&s.rule) { s.compare = vec![other, s.rule]; }
+                                s.rule = s.compare[0];
+                            } else {
+                                s.compare.clear();
+                            }
+                            Ok(())
+                        })} />
+                    {"compare rules (2–4)"}
+                </label>
+                { for RuleKind::ALL.iter().filter(|r| **r != RuleKind::Delta || !compare).map(|&r| {
+                    let on = rules.contains(&r);
+                    let settings = settings.clone();
+                    let emit = emit.clone();
+                    let onchange = Callback::from(move |e: Event| {
+                        let mut next = settings.clone();
+                        if next.is_compare() {
+                            if checked(&e) { next.compare.push(r); } else { next.compare.retain(|&x| x != r); }
+                            if next.compare.len() < 2 || next.compare.len() > 4 {
+                                emit.emit(Action::Notice("compare: choose between 2 and 4 rules".into()));
+                                return;
+                            }
+                            next.rule = next.compare[0];
+                        } else {
+                            next.rule = r;
+                        }
+                        emit.emit(Action::Change(next));
+                    });
+                    html! {
+                        <label class="inline" title={r.description()}>
+                            <input type={if compare { "checkbox" } else { "radio" }} name="rule"
+                                data-testid={format!("rule-{}", r.name())} checked={on} {onchange} />
+                            {r.name()}
+                        </label>
+                    }
+                }) }
+            </fieldset>
+
+            <label>{"Layers (input-hidden…-output)"}
+                <input data-testid="layers" value={format_layers(&shown_layers)} spellcheck="false"
+                    onchange={change(|s, e| {
+                        let text = input_value(e);
+                        s.layers = Some(parse_layers(&text).ok_or_else(|| format!(
+                            "layers: '{text}' is not a list of widths such as 30-20-10")
+                        )?);
+                        Ok(())
+                    })} />
+            </label>
+            <label>{"Activation (hidden)"}
+                <select data-testid="act" onchange={change(|s, e| {
+                    s.activation = Some(input_value(e).parse().map_err(|_| "act: unknown activation".to_string())?);
+                    Ok(())
+                })}>
+                    { for Activation::ALL.iter().map(|&a| html! {
+                        <option value={a.name()} selected={a == shown_act}>{a.name()}</option>
+                    }) }
+                </select>
+            </label>
+            <label>{"Learning rate η"}
+                <input data-testid="lr" value={shown_lr.to_string()} inputmode="decimal"
+                    onchange={change(|s, e| {
+                        let text = input_value(e);
+                        s.lr = Some(text.trim().parse().map_err(|_| format!("lr: '{text}' is not a number"))?);
+                        Ok(())
+                    })} />
+            </label>
+            <label>{"Batch size"}
+                <input data-testid="batch" value={shown_batch.to_string()} inputmode="numeric"
+                    onchange={change(|s, e| {
+                        let text = input_value(e);
+                        s.batch = Some(text.trim().parse().map_err(|_| format!("batch: '{text}' is not a whole number"))?);
+                        Ok(())
+                    })} />
+            </label>
+            <label>{"Noise"}
+                <input data-testid="noise" value={shown_noise.to_string()} inputmode="decimal"
+                    onchange={change(|s, e| {
+                        let text = input_value(e);
+                        s.noise = Some(text.trim().parse().map_err(|_| format!("noise: '{text}' is not a number"))?);
+                        Ok(())
+                    })} />
+            </label>
+            <label>{"Seed"}
+                <input data-testid="seed" value={settings.seed.to_string()} inputmode="numeric"
+                    onchange={change(|s, e| {
+                        let text = input_value(e);
+                        s.seed = text.trim().parse().map_err(|_| format!("seed: '{text}' is not a whole number ≥ 0"))?;
+                        Ok(())
+                    })} />
+            </label>
+            <label class="inline" title="Replace f′(z) by 1 in the hidden error signal">
+                <input type="checkbox" data-testid="noderiv" checked={settings.no_derivative}
+                    onchange={change(|s, e| { s.no_derivative = checked(e); Ok(()) })} />
+                {"without f′"}
+            </label>
+
+            <fieldset>
+                <legend>{"Feedback"}</legend>
+                <label>{"B scale"}
+                    <input data-testid="fbscale" value={settings.feedback_scale.to_string()} inputmode="decimal"
+                        onchange={change(|s, e| {
+                            let text = input_value(e);
+                            s.feedback_scale = text.trim().parse().map_err(|_| format!("fbscale: '{text}' is not a number"))?;
+                            Ok(())
+                        })} />
+                </label>
+                <label>{"Show feedback edges as"}
+                    <select data-testid="fb" onchange={change(|s, e| {
+                        s.feedback_view = match input_value(e).as_str() {
+                            "wt" => FeedbackView::Transpose,
+                            "diff" => FeedbackView::Difference,
+                            _ => FeedbackView::B,
+                        };
+                        Ok(())
+                    })}>
+                        <option value="b" selected={settings.feedback_view == FeedbackView::B}>{"B"}</option>
+                        <option value="wt" selected={settings.feedback_view == FeedbackView::Transpose}>{"Wᵀ"}</option>
+                        <option value="diff" selected={settings.feedback_view == FeedbackView::Difference}>{"B − Wᵀ"}</option>
+                    </select>
+                </label>
+                <button data-testid="resample" title="Draw new random feedback matrices"
+                    onclick={emit.reform(|_| Action::ResampleFeedback)}>{"Resample B"}</button>
+            </fieldset>
+
+            <label class="inline">
+                <input type="checkbox" data-testid="logloss" checked={settings.log_loss}
+                    onchange={change(|s, e| { s.log_loss = checked(e); Ok(()) })} />
+                {"log-scale loss"}
+            </label>
+            <CopyLink />
+        </aside>
+    }
+}
+
+/// Copies the page's address (which holds every setting) to the clipboard.
+#[component]
+fn CopyLink() -> Html {
+    let copied = use_state(|| false);
+    let onclick = {
+        let copied = copied.clone();
+        Callback::from(move |_| {
+            let window = gloo::utils::window();
+            let href = window.location().href().unwrap_or_default();
+            let _ = window.navigator().clipboard().write_text(&href);
+            copied.set(true);
+        })
+    };
+    html! {
+        <button data-testid="copy-link" {onclick} title="Copy a link to exactly this set-up">
+            { if *copied { "Link copied" } else { "Copy link" } }
+        </button>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_lists_parse_and_print_back() {
+        assert_eq!(parse_layers("30-20-10"), Some(vec![30, 20, 10]));
+        assert_eq!(parse_layers(" 2, 8, 8, 2 "), Some(vec![2, 8, 8, 2]));
+        assert_eq!(parse_layers("30"), None, "needs an input and an output");
+        assert_eq!(parse_layers("30-x-10"), None);
+        assert_eq!(parse_layers("30--10"), Some(vec![30, 10]));
+        assert_eq!(format_layers(&[30, 20, 10]), "30-20-10");
+    }
+}

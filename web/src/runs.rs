@@ -1,0 +1,214 @@
+//! The page's record of the runs the worker trains: the latest snapshot of
+//! each, its metric history and what the task view draws. Frames from the
+//! worker are applied here; the charts' series are derived from it.
+//!
+//! It lives outside Yew's state (in a `use_mut_ref`) because the histories
+//! grow every frame and must never be cloned per frame.
+
+use std::rc::Rc;
+
+use bioprop::experiment::Snapshot;
+use bioprop::metrics::Metrics;
+use bioprop::rule::RuleKind;
+use plotters::style::RGBColor;
+
+use crate::chart::Series;
+use crate::worker::{Frame, Picture, TaskData, Update};
+
+/// The most points a chart series gets; longer histories are thinned evenly.
+pub const MAX_SERIES_POINTS: usize = 1200;
+
+/// One run: a rule learning the task.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub rule: RuleKind,
+    pub snapshot: Rc<Snapshot>,
+    pub history: Vec<Metrics>,
+    pub picture: Option<Rc<Picture>>,
+    pub diverged: Option<String>,
+}
+
+/// What applying an update means for the page beyond redrawing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Event {
+    /// Nothing beyond a redraw.
+    Redraw,
+    /// A frame of an older generation: ignore it.
+    Stale,
+    /// A run diverged in this frame (it was not diverged before): the message.
+    Diverged(String),
+    /// The worker refused a command.
+    Rejected(String),
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Runs {
+    pub generation: u64,
+    pub data: Rc<TaskData>,
+    pub runs: Vec<Run>,
+    pub playing: bool,
+    /// Counts the updates applied, so views know when to redraw.
+    pub frames: u64,
+}
+
+impl Runs {
+    pub fn apply(&mut self, update: Update) -> Event {
+        self.frames += 1;
+        match update {
+            Update::Configured { generation, data } => {
+                self.generation = generation;
+                self.data = Rc::new(data);
+                self.runs.clear();
+                self.playing = false;
+                Event::Redraw
+            }
+            Update::Rejected { message } => Event::Rejected(message),
+            Update::Frame(frame) => self.apply_frame(*frame),
+        }
+    }
+
+    fn apply_frame(&mut self, frame: Frame) -> Event {
+        if frame.generation != self.generation {
+            return Event::Stale;
+        }
+        self.playing = frame.playing;
+        if self.runs.len() != frame.runs.len() {
+            self.runs = frame
+                .runs
+                .iter()
+                .map(|f| Run {
+                    rule: f.snapshot.rule,
+                    snapshot: Rc::new(f.snapshot.clone()),
+                    history: Vec::new(),
+                    picture: None,
+                    diverged: None,
+                })
+                .collect();
+        }
+        let mut event = Event::Redraw;
+        for (run, f) in self.runs.iter_mut().zip(frame.runs) {
+            if run.diverged.is_none() {
+                if let Some(message) = &f.diverged {
+                    event = Event::Diverged(message.clone());
+                }
+            }
+            run.rule = f.snapshot.rule;
+            run.snapshot = Rc::new(f.snapshot);
+            run.history.extend(f.new_metrics);
+            run.picture = f.picture.map(Rc::new);
+            run.diverged = f.diverged;
+        }
+        event
+    }
+
+    /// Hidden layers of the runs (the same for every run of a generation).
+    pub fn hidden_layers(&self) -> usize {
+        self.runs
+            .first()
+            .map(|r| r.snapshot.layers.len().saturating_sub(2))
+            .unwrap_or(0)
+    }
+
+    /// One series per run (and per hidden layer where `layer` is `None` and
+    /// there is more than one), of the value `pick` reads from a history row.
+    pub fn series(&self, pick: impl Fn(&Metrics) -> Option<f32>) -> Vec<Series> {
+        self.runs
+            .iter()
+            .map(|run| Series {
+                label: run.rule.name().into(),
+                colour: rule_colour(run.rule),
+                points: Rc::new(thin(&run.history, |m| pick(m).map(|v| (m.step as f32, v)))),
+            })
+            .collect()
+    }
+
+    /// Series of a per-layer metric: one per run and hidden layer.
+    pub fn layer_series(
+        &self,
+        pick: impl Fn(&bioprop::metrics::LayerMetrics) -> Option<f32>,
+    ) -> Vec<Series> {
+        let layers = self.hidden_layers();
+        let mut all = Vec::new();
+        for run in &self.runs {
+            for k in 0..layers {
+                let label = if layers > 1 {
+                    format!("{} · layer {}", run.rule.name(), k + 1)
+                } else {
+                    run.rule.name().to_string()
+                };
+                let mut colour = rule_colour(run.rule);
+                if k > 0 {
+                    colour = lighten(colour, 0.35 * k as f32 / layers as f32);
+                }
+                all.push(Series {
+                    label: label.into(),
+                    colour,
+                    points: Rc::new(thin(&run.history, |m| {
+                        m.layers.get(k).and_then(&pick).map(|v| (m.step as f32, v))
+                    })),
+                });
+            }
+        }
+        all
+    }
+}
+
+/// The points `point` gives for `rows`, at most [`MAX_SERIES_POINTS`] of
+/// them, evenly spread and always including the newest.
+pub fn thin<T>(rows: &[T], point: impl Fn(&T) -> Option<(f32, f32)>) -> Vec<(f32, f32)> {
+    let stride = rows.len().div_ceil(MAX_SERIES_POINTS).max(1);
+    let mut points: Vec<(f32, f32)> = rows.iter().step_by(stride).filter_map(&point).collect();
+    if stride > 1 && (rows.len() - 1) % stride != 0 {
+        if let Some(last) = rows.last().and_then(&point) {
+            points.push(last);
+        }
+    }
+    points
+}
+
+/// Every rule keeps its colour across views and runs.
+pub fn rule_colour(rule: RuleKind) -> RGBColor {
+    match rule {
+        RuleKind::Backprop => RGBColor(31, 119, 180),
+        RuleKind::FeedbackAlignment => RGBColor(255, 127, 14),
+        RuleKind::DirectFeedbackAlignment => RGBColor(44, 160, 44),
+        RuleKind::SignSymmetry => RGBColor(214, 39, 40),
+        RuleKind::SignSymmetryRandomMagnitude => RGBColor(148, 103, 189),
+        RuleKind::KolenPollack => RGBColor(140, 86, 75),
+        RuleKind::Shallow => RGBColor(127, 127, 127),
+        RuleKind::Delta => RGBColor(227, 119, 194),
+    }
+}
+
+fn lighten(c: RGBColor, amount: f32) -> RGBColor {
+    let mix = |v: u8| (v as f32 + (255.0 - v as f32) * amount).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thinning_keeps_short_histories_whole_and_caps_long_ones() {
+        let short: Vec<u32> = (0..10).collect();
+        assert_eq!(thin(&short, |&v| Some((v as f32, 0.0))).len(), 10);
+        let long: Vec<u32> = (0..10_001).collect();
+        let points = thin(&long, |&v| Some((v as f32, 0.0)));
+        assert!(points.len() <= MAX_SERIES_POINTS + 1, "{}", points.len());
+        assert_eq!(points.first().unwrap().0, 0.0);
+        assert_eq!(points.last().unwrap().0, 10_000.0, "the newest row is kept");
+        let xs: Vec<f32> = points.iter().map(|p| p.0).collect();
+        assert!(xs.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn every_rule_has_its_own_colour() {
+        let colours: Vec<_> = RuleKind::ALL.iter().map(|&r| rule_colour(r)).collect();
+        for (i, a) in colours.iter().enumerate() {
+            for b in &colours[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The views of the runs: readouts, network, feedback matrices, alignment,
+//! learning curves and the task. Each is shown when the settings ask for it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use bioprop::task::TaskKind;
+use plotters::style::RGBColor;
+use yew::prelude::*;
+
+use crate::chart::{LineChart, Series};
+use crate::heatmap::{DecisionBoundary, FeedbackMatrices};
+use crate::network_view::NetworkView;
+use crate::runs::{rule_colour, Run, Runs};
+use crate::settings::{Settings, View};
+use crate::worker::{Picture, TaskData};
+
+/// The runs, shared with the page; `frame` changes with every update so that
+/// components re-render exactly when there is something new.
+#[derive(Clone)]
+pub struct Shared {
+    pub runs: Rc<RefCell<Runs>>,
+    pub frame: u64,
+}
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.runs, &other.runs) && self.frame == other.frame
+    }
+}
+
+fn degrees(value: Option<f32>) -> String {
+    value.map_or("–".into(), |v| format!("{v:.1}°"))
+}
+
+fn number(value: Option<f32>) -> String {
+    match value {
+        Some(v) if v.is_finite() => crate::chart::format_number(v),
+        Some(v) => v.to_string(),
+        None => "–".into(),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ReadoutsProps {
+    pub shared: Shared,
+}
+
+/// The current numbers of every run, with stable test hooks.
+#[component]
+pub fn Readouts(props: &ReadoutsProps) -> Html {
+    let runs = props.shared.runs.borrow();
+    html! {
+        <section class="readouts" aria-label="Current values">
+            { for runs.runs.iter().map(readout) }
+        </section>
+    }
+}
+
+fn readout(run: &Run) -> Html {
+    let rule = run.rule.name();
+    let metrics = run.snapshot.metrics.as_ref();
+    let first = metrics.and_then(|m| m.layers.first());
+    let colour = rule_colour(run.rule);
+    let style = format!(
+        "border-color: rgb({}, {}, {})",
+        colour.0, colour.1, colour.2
+    );
+    let loss = metrics.map(|m| m.train.loss);
+    html! {
+        <div class={classes!("readout", run.diverged.is_some().then_some("diverged"))} data-rule={rule} {style}>
+            <strong class="rule-name" title={run.rule.description()}>{rule}</strong>
+            <span>{"step "}<b data-testid="metric-step" data-rule={rule}>{run.snapshot.step}</b></span>
+            <span>{"loss "}<b data-testid="metric-loss" data-rule={rule}>{number(loss)}</b></span>
+            if let Some(nse) = metrics.and_then(|m| m.test.nse) {
+                <span>{"test NSE "}<b data-testid="metric-nse" data-rule={rule}>{number(Some(nse))}</b></span>
+            }
+            if let Some(acc) = metrics.and_then(|m| m.test.accuracy) {
+                <span>{"test acc. "}<b data-testid="metric-accuracy" data-rule={rule}>{format!("{:.1}%", acc * 100.0)}</b></span>
+            }
+            <span title="∠(δ_rule, δ_BP), first hidden layer">{"update ∠ "}
+                <b data-testid="metric-update-angle" data-rule={rule}>{degrees(first.and_then(|l| l.update_angle_deg))}</b></span>
+            <span title="∠(B, Wᵀ), first hidden layer">{"weight ∠ "}
+                <b data-testid="metric-weight-angle" data-rule={rule}>{degrees(first.and_then(|l| l.weight_angle_deg))}</b></span>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ViewsProps {
+    pub shared: Shared,
+    pub settings: Settings,
+}
+
+#[component]
+pub fn Views(props: &ViewsProps) -> Html {
+    let settings = &props.settings;
+    let runs = props.shared.runs.borrow();
+    let feedback_view = settings.feedback_view;
+    let angle_range = Some((0.0, 180.0));
+    html! {
+        <>
+            if settings.shows(View::Network) {
+                <section class="panel wide" data-view="network">
+                    <h2>{"Network: forward weights (right) and the feedback pathway (left, dashed)"}</h2>
+                    <div class="runs-row">
+                        { for runs.runs.iter().map(|run| html! {
+                            <figure class="run-figure" data-rule={run.rule.name()}>
+                                <figcaption>{run.rule.name()}{" — "}{run.rule.description()}</figcaption>
+                                <NetworkView snapshot={run.snapshot.clone()} feedback_view={feedback_view} />
+                            </figure>
+                        }) }
+                    </div>
+                </section>
+            }
+            if settings.shows(View::Alignment) {
+                <section class="panel" data-view="alignment">
+                    <LineChart title="Update angle ∠(δ_rule, δ_BP)" x_label="step" y_label="degrees"
+                        series={Rc::new(runs.layer_series(|l| l.update_angle_deg))}
+                        y_range={angle_range} reference={Some(90.0)} testid="chart-update-angle" />
+                </section>
+                <section class="panel" data-view="alignment">
+                    <LineChart title="Weight angle ∠(B, Wᵀ)" x_label="step" y_label="degrees"
+                        series={Rc::new(runs.layer_series(|l| l.weight_angle_deg))}
+                        y_range={angle_range} reference={Some(90.0)} testid="chart-weight-angle" />
+                </section>
+            }
+            if settings.shows(View::Curves) {
+                <section class="panel" data-view="curves">
+                    <LineChart title="Loss (solid: training set, light: held-out)" x_label="step" y_label="loss"
+                        series={Rc::new(loss_series(&runs))} log_y={settings.log_loss} testid="chart-loss" />
+                </section>
+                if runs.runs.iter().any(|r| r.snapshot.metrics.as_ref().is_some_and(|m| m.test.accuracy.is_some())) {
+                    <section class="panel" data-view="curves">
+                        <LineChart title="Accuracy on held-out data" x_label="step" y_label="fraction correct"
+                            series={Rc::new(runs.series(|m| m.test.accuracy))} y_range={Some((0.0, 1.0))}
+                            testid="chart-accuracy" />
+                    </section>
+                }
+            }
+            if settings.shows(View::Task) {
+                <TaskView shared={props.shared.clone()} task={settings.task} />
+            }
+            if settings.shows(View::Feedback) {
+                <section class="panel wide" data-view="feedback">
+                    <h2>{"Feedback matrices: Wᵀ, B and B − Wᵀ for each hidden layer"}</h2>
+                    <div class="runs-row">
+                        { for runs.runs.iter().map(|run| html! {
+                            <figure class="run-figure" data-rule={run.rule.name()}>
+                                <figcaption>{run.rule.name()}</figcaption>
+                                <FeedbackMatrices snapshot={run.snapshot.clone()} />
+                            </figure>
+                        }) }
+                    </div>
+                </section>
+            }
+            if !settings.embed {
+                <Explanation />
+            }
+        </>
+    }
+}
+
+fn loss_series(runs: &Runs) -> Vec<Series> {
+    let mut all = runs.series(|m| Some(m.train.loss));
+    for (mut test, train) in runs
+        .series(|m| Some(m.test.loss))
+        .into_iter()
+        .zip(&all.clone())
+    {
+        test.label = format!("{} held-out", train.label).into();
+        let RGBColor(r, g, b) = train.colour;
+        let soften = |v: u8| v + (255 - v) / 2;
+        test.colour = RGBColor(soften(r), soften(g), soften(b));
+        all.push(test);
+    }
+    all
+}
+
+#[derive(Properties, PartialEq)]
+struct TaskViewProps {
+    shared: Shared,
+    task: TaskKind,
+}
+
+#[component]
+fn TaskView(props: &TaskViewProps) -> Html {
+    let runs = props.shared.runs.borrow();
+    match &*runs.data {
+        TaskData::Points(points) => {
+            let points = Rc::new(
+                points
+                    .iter()
+                    .map(|&(x, y, c)| (x, y, c as usize))
+                    .collect::<Vec<_>>(),
+            );
+            html! {
+                <section class="panel wide" data-view="task">
+                    <h2>{"Decision boundary (colour: the network's class-1 probability; dots: training data)"}</h2>
+                    <div class="runs-row">
+                        { for runs.runs.iter().map(|run| match run.picture.as_deref() {
+                            Some(Picture::Boundary { resolution, values }) => html! {
+                                <figure class="run-figure" data-rule={run.rule.name()}>
+                                    <figcaption>{run.rule.name()}</figcaption>
+                                    <DecisionBoundary predictions={Rc::new(values.clone())}
+                                        resolution={*resolution} points={points.clone()}
+                                        testid={format!("boundary-{}", run.rule.name())} />
+                                </figure>
+                            },
+                            _ => html! {},
+                        }) }
+                    </div>
+                </section>
+            }
+        }
+        TaskData::Samples(samples) => {
+            let mut series = vec![Series {
+                label: "data".into(),
+                colour: RGBColor(170, 170, 170),
+                points: Rc::new({
+                    let mut s = samples.clone();
+                    s.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    s
+                }),
+            }];
+            for run in &runs.runs {
+                if let Some(Picture::Curve(curve)) = run.picture.as_deref() {
+                    series.push(Series {
+                        label: run.rule.name().into(),
+                        colour: rule_colour(run.rule),
+                        points: Rc::new(curve.clone()),
+                    });
+                }
+            }
+            html! {
+                <section class="panel" data-view="task">
+                    <LineChart title="Fitted curve over the data" x_label="x" y_label="y"
+                        series={Rc::new(series)} testid="chart-fit" />
+                </section>
+            }
+        }
+        TaskData::None => html! {
+            <section class="panel" data-view="task">
+                <LineChart title={format!("{}: held-out NSE (1 = predicting the mean)", props.task.name())}
+                    x_label="step" y_label="NSE" series={Rc::new(runs.series(|m| m.test.nse))}
+                    log_y=true testid="chart-nse" />
+            </section>
+        },
+    }
+}
+
+#[component]
+fn Explanation() -> Html {
+    html! {
+        <section class="panel wide explanation" data-view="explanation">
+            <h2>{"What you are seeing"}</h2>
+            <p>{"Every rule shares the forward pass z = W a + b, a = f(z) and the output error e = a − y. \
+                They differ only in how a hidden layer gets its error signal δ, after which every rule \
+                changes the weights by gradient descent, ΔW = −η δ aᵀ (the minus sign is descent; \
+                lecture slides often leave it out)."}</p>
+            <ul>
+                <li><b>{"bp"}</b>{" — backprop sends δ back through Wᵀ: the brain would need the forward weights \
+                    in the feedback pathway (the weight transport problem)."}</li>
+                <li><b>{"fa"}</b>{" — feedback alignment uses a fixed random B instead. The forward weights learn to \
+                    agree with B: watch ∠(B, Wᵀ) and the update angle fall below 90°."}</li>
+                <li><b>{"dfa"}</b>{" — direct feedback alignment sends the output error straight to each hidden layer."}</li>
+                <li><b>{"usf / frsf"}</b>{" — sign symmetry: feedback with the signs of W but not its magnitudes."}</li>
+                <li><b>{"kp"}</b>{" — Kolen–Pollack: B receives the same updates and decay as Wᵀ, so B − Wᵀ decays \
+                    and the angle goes to a few degrees."}</li>
+                <li><b>{"shallow"}</b>{" — only the last layer learns: the baseline any hidden learning must beat."}</li>
+            </ul>
+            <p>{"For backprop the weight angle is measured for a B that was drawn but never used: it stays near 90°, \
+                the control showing that alignment under feedback alignment is learned. \"Without f′\" replaces the \
+                derivative of the activation by 1 in the hidden error signal."}</p>
+        </section>
+    }
+}
