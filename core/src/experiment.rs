@@ -58,7 +58,7 @@ pub const MAX_PARAMETERS: usize = 4_000_000;
 /// Largest minibatch.
 pub const MAX_BATCH: usize = 4096;
 /// Largest learning rate.
-pub const MAX_LEARNING_RATE: f32 = 100.0;
+pub const MAX_LEARNING_RATE: f32 = 1000.0;
 /// Largest `feedback_scale` and uniform init scale.
 pub const MAX_SCALE: f32 = 1000.0;
 /// Samples per forward pass when evaluating a whole set.
@@ -88,7 +88,7 @@ pub struct ExperimentConfig {
     pub layers: Vec<usize>,
     /// Hidden-layer non-linearity (the output is linear or softmax, by task).
     pub activation: Activation,
-    /// Learning rate `η`, in (0, 100].
+    /// Learning rate `η`, in (0, 1000]: high enough to show a divergence in class.
     pub lr: f32,
     /// Minibatch size, 1 ..= the training set (gradients are averaged over it).
     pub batch: usize,
@@ -166,7 +166,7 @@ impl ExperimentConfig {
             self.validate_io(self.task.kind, io.0, io.1, output)?;
             self.validate_batch(self.task.train_size)?;
         }
-        check_range("lr", self.lr, "in (0, 100]", |v| {
+        check_range("lr", self.lr, "in (0, 1000]", |v| {
             v > 0.0 && v <= MAX_LEARNING_RATE
         })?;
         check_range("momentum", self.momentum, "in [0, 1)", |v| {
@@ -982,11 +982,25 @@ impl Experiment {
 
     /// Changes `η` from the next step on.
     pub fn set_learning_rate(&mut self, lr: f32) -> Result<(), ConfigError> {
-        check_range("lr", lr, "in (0, 100]", |v| {
+        check_range("lr", lr, "in (0, 1000]", |v| {
             v > 0.0 && v <= MAX_LEARNING_RATE
         })?;
         self.config.lr = lr;
         self.optimizer.learning_rate = lr;
+        Ok(())
+    }
+
+    /// Logs a history row every `every` steps from now on (the app ties this to
+    /// its speed, so that a frame brings a couple of rows whatever the speed).
+    pub fn set_log_every(&mut self, every: u64) -> Result<(), ConfigError> {
+        if every == 0 {
+            return Err(ConfigError::OutOfRange {
+                field: "log_every",
+                allowed: "at least 1",
+                got: 0.0,
+            });
+        }
+        self.config.log_every = every;
         Ok(())
     }
 

@@ -140,7 +140,10 @@ fn bad_arguments_fail_with_a_clear_message() {
             &["run", "--layers", "31-20-10"],
             "must start with the input size",
         ),
-        (&["run", "--lr", "NaN"], "`lr` must be in (0, 100], got NaN"),
+        (
+            &["run", "--lr", "NaN"],
+            "`lr` must be in (0, 1000], got NaN",
+        ),
         (
             &["run", "--batch", "0"],
             "`batch` must be between 1 and 1000",

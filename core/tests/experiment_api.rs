@@ -60,15 +60,15 @@ fn out_of_range_numbers_name_the_field_and_the_range() {
         (
             Box::new(|c| c.lr = f32::NAN),
             "lr",
-            "`lr` must be in (0, 100], got NaN",
+            "`lr` must be in (0, 1000], got NaN",
         ),
         (
             Box::new(|c| c.lr = 0.0),
             "lr",
-            "`lr` must be in (0, 100], got 0",
+            "`lr` must be in (0, 1000], got 0",
         ),
         (Box::new(|c| c.lr = -0.5), "lr", "got -0.5"),
-        (Box::new(|c| c.lr = 1000.0), "lr", "got 1000"),
+        (Box::new(|c| c.lr = 1000.5), "lr", "got 1000.5"),
         (Box::new(|c| c.lr = f32::INFINITY), "lr", "got inf"),
         (
             Box::new(|c| c.momentum = 1.0),
@@ -428,4 +428,22 @@ fn set_learning_rate_is_checked() {
         Err(ConfigError::OutOfRange { field: "lr", .. })
     ));
     assert_eq!(experiment.config().lr, 0.01);
+}
+
+#[test]
+fn the_log_interval_can_change_between_steps() {
+    let mut experiment = Experiment::new(&default_with(|c| c.log_every = 10)).unwrap();
+    experiment.step(20).unwrap();
+    experiment.set_log_every(3).unwrap();
+    experiment.step(10).unwrap();
+    let steps: Vec<u64> = experiment.history().iter().map(|m| m.step).collect();
+    // Row 0 is the untrained network; then every 10th step, then every 3rd.
+    assert_eq!(steps, [0, 10, 20, 21, 24, 27, 30]);
+    assert!(matches!(
+        experiment.set_log_every(0),
+        Err(ConfigError::OutOfRange {
+            field: "log_every",
+            ..
+        })
+    ));
 }

@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 
 fn workspace_file(name: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
@@ -44,7 +46,11 @@ fn locked_versions(crate_name: &str) -> Vec<String> {
 #[test]
 fn the_installed_cli_version_is_the_compiled_crate_version() {
     let pinned = pinned_version();
-    assert_eq!(pinned.split('.').count(), 3, "an exact version, got {pinned}");
+    assert_eq!(
+        pinned.split('.').count(),
+        3,
+        "an exact version, got {pinned}"
+    );
     assert_eq!(locked_versions("wasm-bindgen"), vec![pinned.clone()]);
     // The test runner's shared crate moves in step with wasm-bindgen itself.
     assert_eq!(locked_versions("wasm-bindgen-test-shared"), vec![pinned]);

@@ -153,7 +153,7 @@ test("a bad URL parameter gives a notice naming it, and the default is used", as
 });
 
 test("a divergence pauses training, explains it, and the controls keep working", async () => {
-  const { page, problems } = await openPage(session, "?task=xor&rule=bp&lr=1000");
+  const { page, problems } = await openPage(session, "?rule=bp&lr=1000");
   await page.locator('[data-testid="metric-step"][data-rule="bp"]').waitFor();
   await page.getByTestId("play").click();
   const notice = await until(() => page.getByTestId("notice").innerText(), (t) => /learning rate/i.test(t), 30_000);

@@ -1,7 +1,7 @@
 //! The app: the shell (header, main area, footer), the connection to the
 //! training worker, and the page's settings kept in the URL.
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
@@ -173,22 +173,26 @@ fn Page() -> Html {
         let handler = use_mut_ref(|| on_action.clone());
         *handler.borrow_mut() = on_action.clone();
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
-                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                if event.ctrl_key() || event.meta_key() || event.alt_key() || typing(event) {
-                    return;
-                }
-                let action = match event.key().as_str() {
-                    " " => Action::TogglePlay,
-                    "s" | "S" => Action::Step,
-                    "r" | "R" => Action::Reset,
-                    _ => return,
-                };
-                event.prevent_default();
-                handler.borrow().emit(action);
-            });
+            // Not passive: space must not also scroll the page.
+            let options = EventListenerOptions::enable_prevent_default();
+            let document = gloo::utils::document();
+            let listener =
+                EventListener::new_with_options(&document, "keydown", options, move |event| {
+                    let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
+                    if event.ctrl_key() || event.meta_key() || event.alt_key() || typing(event) {
+                        return;
+                    }
+                    let action = match event.key().as_str() {
+                        " " => Action::TogglePlay,
+                        "s" | "S" => Action::Step,
+                        "r" | "R" => Action::Reset,
+                        _ => return,
+                    };
+                    event.prevent_default();
+                    handler.borrow().emit(action);
+                });
             move || drop(listener)
         });
     }

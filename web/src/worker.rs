@@ -112,8 +112,9 @@ pub fn log_interval(speed: u32) -> u64 {
     (u64::from(speed) / ROWS_PER_FRAME).max(1)
 }
 
-/// The worker's state: the runs and how to drive them.
-struct Trainer {
+/// The worker's state: the runs and how to drive them. Free of any browser
+/// API, so the whole protocol is tested natively.
+pub struct Trainer {
     generation: u64,
     runs: Vec<Experiment>,
     /// Rows of each run's history already sent.
@@ -122,8 +123,14 @@ struct Trainer {
     speed: u32,
 }
 
+impl Default for Trainer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Trainer {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Trainer {
             generation: 0,
             runs: Vec::new(),
@@ -166,6 +173,17 @@ impl Trainer {
         }
     }
 
+    /// Whether frames are due without a command.
+    pub fn playing(&self) -> bool {
+        self.playing
+    }
+
+    /// One frame's worth of training while playing.
+    pub fn tick(&mut self) -> Update {
+        self.train(u64::from(self.speed));
+        Update::Frame(Box::new(self.frame()))
+    }
+
     fn frame(&mut self) -> Frame {
         let runs = self
             .runs
@@ -187,6 +205,59 @@ impl Trainer {
             generation: self.generation,
             playing: self.playing,
             runs,
+        }
+    }
+
+    /// Carries out a command; returns what to tell the page.
+    pub fn handle(&mut self, command: Command) -> Vec<Update> {
+        let trainer = self;
+        match command {
+            Command::Configure { query } => match trainer.configure(&query) {
+                Ok(data) => vec![
+                    Update::Configured {
+                        generation: trainer.generation,
+                        data,
+                    },
+                    Update::Frame(Box::new(trainer.frame())),
+                ],
+                Err(message) => vec![Update::Rejected { message }],
+            },
+            Command::Play => {
+                trainer.playing = trainer.runs.iter().all(|run| run.diverged().is_none());
+                vec![Update::Frame(Box::new(trainer.frame()))]
+            }
+            Command::Pause => {
+                trainer.playing = false;
+                vec![Update::Frame(Box::new(trainer.frame()))]
+            }
+            Command::Step(n) => {
+                trainer.train(n);
+                vec![Update::Frame(Box::new(trainer.frame()))]
+            }
+            Command::SetSpeed(speed) => {
+                trainer.speed = speed.max(1);
+                for run in &mut trainer.runs {
+                    // Cannot fail: the interval is at least 1.
+                    let _ = run.set_log_every(log_interval(trainer.speed));
+                }
+                Vec::new()
+            }
+            Command::SetLearningRate(lr) => {
+                for run in &mut trainer.runs {
+                    if let Err(error) = run.set_learning_rate(lr) {
+                        return vec![Update::Rejected {
+                            message: error.to_string(),
+                        }];
+                    }
+                }
+                Vec::new()
+            }
+            Command::ResampleFeedback => {
+                for run in &mut trainer.runs {
+                    run.resample_feedback();
+                }
+                vec![Update::Frame(Box::new(trainer.frame()))]
+            }
         }
     }
 }
@@ -273,7 +344,7 @@ pub async fn TrainingWorker(mut scope: ReactorScope<Command, Update>) {
     loop {
         // While playing, a frame is due every FRAME_INTERVAL unless a command
         // arrives first; while paused, only commands wake the worker.
-        let command = if trainer.playing {
+        let command = if trainer.playing() {
             futures::select! {
                 command = scope.next() => match command {
                     Some(command) => Some(command),
@@ -288,63 +359,13 @@ pub async fn TrainingWorker(mut scope: ReactorScope<Command, Update>) {
             }
         };
         let reply = match command {
-            None => {
-                trainer.train(u64::from(trainer.speed));
-                vec![Update::Frame(Box::new(trainer.frame()))]
-            }
-            Some(command) => handle(&mut trainer, command),
+            None => vec![trainer.tick()],
+            Some(command) => trainer.handle(command),
         };
         for update in reply {
             if scope.send(update).await.is_err() {
                 return;
             }
-        }
-    }
-}
-
-fn handle(trainer: &mut Trainer, command: Command) -> Vec<Update> {
-    match command {
-        Command::Configure { query } => match trainer.configure(&query) {
-            Ok(data) => vec![
-                Update::Configured {
-                    generation: trainer.generation,
-                    data,
-                },
-                Update::Frame(Box::new(trainer.frame())),
-            ],
-            Err(message) => vec![Update::Rejected { message }],
-        },
-        Command::Play => {
-            trainer.playing = trainer.runs.iter().all(|run| run.diverged().is_none());
-            vec![Update::Frame(Box::new(trainer.frame()))]
-        }
-        Command::Pause => {
-            trainer.playing = false;
-            vec![Update::Frame(Box::new(trainer.frame()))]
-        }
-        Command::Step(n) => {
-            trainer.train(n);
-            vec![Update::Frame(Box::new(trainer.frame()))]
-        }
-        Command::SetSpeed(speed) => {
-            trainer.speed = speed.max(1);
-            Vec::new()
-        }
-        Command::SetLearningRate(lr) => {
-            for run in &mut trainer.runs {
-                if let Err(error) = run.set_learning_rate(lr) {
-                    return vec![Update::Rejected {
-                        message: error.to_string(),
-                    }];
-                }
-            }
-            Vec::new()
-        }
-        Command::ResampleFeedback => {
-            for run in &mut trainer.runs {
-                run.resample_feedback();
-            }
-            vec![Update::Frame(Box::new(trainer.frame()))]
         }
     }
 }

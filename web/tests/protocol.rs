@@ -1,0 +1,251 @@
+//! The worker's protocol, driven natively: what the page sends, what comes
+//! back, and how the page's record of the runs follows it.
+#![cfg(not(target_arch = "wasm32"))]
+
+use bioprop_web::runs::{Event, Runs};
+use bioprop_web::worker::{
+    log_interval, Command, Frame, Picture, TaskData, Trainer, Update, BOUNDARY_RESOLUTION,
+    CURVE_POINTS,
+};
+
+fn configure(trainer: &mut Trainer, query: &str) -> (TaskData, Frame) {
+    let mut updates = trainer.handle(Command::Configure {
+        query: query.into(),
+    });
+    assert_eq!(updates.len(), 2, "Configured, then a first frame");
+    let Update::Frame(frame) = updates.pop().unwrap() else {
+        panic!("a frame last")
+    };
+    let Update::Configured { data, .. } = updates.pop().unwrap() else {
+        panic!("Configured first")
+    };
+    (data, *frame)
+}
+
+fn only_frame(updates: Vec<Update>) -> Frame {
+    match <[Update; 1]>::try_from(updates) {
+        Ok([Update::Frame(frame)]) => *frame,
+        Ok([other]) => panic!("expected a frame, got {other:?}"),
+        Err(updates) => panic!("expected one update, got {}", updates.len()),
+    }
+}
+
+#[test]
+fn the_default_page_compares_bp_and_fa_from_the_same_start() {
+    let mut trainer = Trainer::new();
+    let (data, frame) = configure(&mut trainer, "");
+    assert_eq!(
+        data,
+        TaskData::None,
+        "the linear teacher has nothing to plot"
+    );
+    let rules: Vec<_> = frame.runs.iter().map(|r| r.snapshot.rule.name()).collect();
+    assert_eq!(rules, ["bp", "fa"]);
+    let (bp, fa) = (&frame.runs[0].snapshot, &frame.runs[1].snapshot);
+    assert_eq!(bp.step, 0);
+    assert_eq!(bp.weights, fa.weights, "same initial forward weights");
+    assert_eq!(
+        bp.feedback, fa.feedback,
+        "same B (unused by bp: the control)"
+    );
+    assert!(!frame.playing);
+
+    let frame = only_frame(trainer.handle(Command::Step(10)));
+    assert!(frame.runs.iter().all(|r| r.snapshot.step == 10));
+    assert_ne!(
+        frame.runs[0].snapshot.weights, frame.runs[1].snapshot.weights,
+        "the rules learn differently"
+    );
+}
+
+#[test]
+fn frames_carry_each_history_row_once() {
+    let mut trainer = Trainer::new();
+    // speed 10 logs every 5 steps.
+    configure(&mut trainer, "?task=xor&rule=fa&speed=10");
+    assert_eq!(log_interval(10), 5);
+    let mut steps = Vec::new();
+    for _ in 0..4 {
+        let frame = only_frame(trainer.handle(Command::Step(10)));
+        steps.extend(frame.runs[0].new_metrics.iter().map(|m| m.step));
+    }
+    let expected: Vec<u64> = (1..=8).map(|i| i * 5).collect();
+    let logged: Vec<u64> = steps.iter().copied().filter(|&s| s > 0).collect();
+    assert_eq!(logged, expected);
+}
+
+#[test]
+fn a_2d_task_sends_its_points_and_a_decision_boundary() {
+    let mut trainer = Trainer::new();
+    let (data, frame) = configure(&mut trainer, "?task=xor&rule=bp");
+    let TaskData::Points(points) = data else {
+        panic!("xor has points, got {data:?}")
+    };
+    let ones = points.iter().filter(|p| p.2 == 1).count();
+    assert_eq!(ones * 2, points.len(), "balanced classes");
+    // The labels follow XOR's sign rule, but for the few points that the
+    // default input noise pushes across an axis.
+    let same_sign_is_class_one = points
+        .iter()
+        .filter(|&&(x, y, c)| (x * y > 0.0) == (c == 1))
+        .count();
+    let agree = same_sign_is_class_one.max(points.len() - same_sign_is_class_one);
+    assert!(
+        agree * 10 >= points.len() * 9,
+        "{agree} of {}",
+        points.len()
+    );
+    match frame.runs[0].picture.as_ref() {
+        Some(Picture::Boundary { resolution, values }) => {
+            assert_eq!(*resolution, BOUNDARY_RESOLUTION);
+            assert_eq!(values.len(), resolution * resolution);
+            assert!(
+                values.iter().all(|p| (0.0..=1.0).contains(p)),
+                "probabilities"
+            );
+        }
+        other => panic!("expected a boundary, got {other:?}"),
+    }
+}
+
+#[test]
+fn sine_sends_samples_and_a_fitted_curve() {
+    let mut trainer = Trainer::new();
+    let (data, frame) = configure(&mut trainer, "?task=sine&rule=bp");
+    assert!(matches!(data, TaskData::Samples(ref s) if !s.is_empty()));
+    match frame.runs[0].picture.as_ref() {
+        Some(Picture::Curve(points)) => {
+            assert_eq!(points.len(), CURVE_POINTS);
+            assert_eq!(points.first().unwrap().0, -1.0);
+            assert_eq!(points.last().unwrap().0, 1.0);
+        }
+        other => panic!("expected a curve, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_divergence_stops_play_and_explains_itself() {
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, "?rule=bp&lr=1000");
+    let frame = only_frame(trainer.handle(Command::Play));
+    assert!(frame.playing);
+    let mut last = None;
+    for _ in 0..100 {
+        let Update::Frame(frame) = trainer.tick() else {
+            panic!("ticks give frames")
+        };
+        if frame.runs[0].diverged.is_some() {
+            last = Some(*frame);
+            break;
+        }
+    }
+    let frame = last.expect("lr = 1000 diverges");
+    assert!(!frame.playing, "play stops");
+    assert!(!trainer.playing());
+    let message = frame.runs[0].diverged.as_ref().unwrap();
+    assert!(message.contains("learning rate"), "{message}");
+    // Play stays off for a diverged run; a reset brings it back.
+    assert!(!only_frame(trainer.handle(Command::Play)).playing);
+    let (_, frame) = configure(&mut trainer, "?rule=bp");
+    assert!(frame.runs[0].diverged.is_none());
+    assert!(only_frame(trainer.handle(Command::Play)).playing);
+}
+
+#[test]
+fn bad_live_settings_are_refused_without_stopping_the_runs() {
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, "?task=xor&rule=fa");
+    let updates = trainer.handle(Command::SetLearningRate(f32::NAN));
+    assert!(
+        matches!(&updates[..], [Update::Rejected { message }] if message.contains("lr")),
+        "{updates:?}"
+    );
+    let frame = only_frame(trainer.handle(Command::Step(3)));
+    assert_eq!(frame.runs[0].snapshot.step, 3);
+}
+
+#[test]
+fn resampling_feedback_gives_every_run_the_same_new_b() {
+    let mut trainer = Trainer::new();
+    let (_, before) = configure(&mut trainer, "?task=xor&compare=fa,kp");
+    let after = only_frame(trainer.handle(Command::ResampleFeedback));
+    assert_ne!(
+        before.runs[0].snapshot.feedback,
+        after.runs[0].snapshot.feedback
+    );
+    assert_eq!(
+        after.runs[0].snapshot.feedback,
+        after.runs[1].snapshot.feedback
+    );
+}
+
+#[test]
+fn the_page_record_follows_frames_and_ignores_stale_ones() {
+    let mut trainer = Trainer::new();
+    let mut runs = Runs::default();
+    for update in trainer.handle(Command::Configure {
+        query: "?task=xor&compare=bp,fa&speed=2".into(),
+    }) {
+        assert_eq!(runs.apply(update), Event::Redraw);
+    }
+    assert_eq!(runs.runs.len(), 2);
+    let old = trainer.handle(Command::Step(4));
+    for update in trainer.handle(Command::Step(4)) {
+        runs.apply(update);
+    }
+    let steps: Vec<u64> = runs.runs[1].history.iter().map(|m| m.step).collect();
+    assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
+    assert_eq!(runs.runs[1].snapshot.step, 8);
+
+    // A new generation makes frames of the old one stale.
+    for update in trainer.handle(Command::Configure {
+        query: "?task=sine&rule=bp".into(),
+    }) {
+        runs.apply(update);
+    }
+    for update in old {
+        assert_eq!(runs.apply(update), Event::Stale);
+    }
+    assert_eq!(runs.runs.len(), 1);
+    assert_eq!(runs.runs[0].snapshot.step, 0);
+}
+
+#[test]
+fn a_divergence_is_reported_once() {
+    let mut trainer = Trainer::new();
+    let mut runs = Runs::default();
+    for update in trainer.handle(Command::Configure {
+        query: "?rule=fa&lr=1000".into(),
+    }) {
+        runs.apply(update);
+    }
+    let mut events = Vec::new();
+    for _ in 0..50 {
+        for update in trainer.handle(Command::Step(5)) {
+            events.push(runs.apply(update));
+        }
+    }
+    let diverged = events
+        .iter()
+        .filter(|e| matches!(e, Event::Diverged(_)))
+        .count();
+    assert_eq!(diverged, 1, "{events:?}");
+}
+
+#[test]
+fn logging_keeps_to_about_two_rows_per_frame() {
+    assert_eq!(log_interval(1), 1);
+    assert_eq!(log_interval(2), 1);
+    assert_eq!(log_interval(5), 2);
+    assert_eq!(log_interval(2000), 1000);
+}
+
+#[test]
+fn a_new_speed_changes_how_often_rows_are_logged() {
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, "?task=xor&rule=fa&speed=2");
+    assert!(trainer.handle(Command::SetSpeed(20)).is_empty());
+    let frame = only_frame(trainer.handle(Command::Step(40)));
+    let steps: Vec<u64> = frame.runs[0].new_metrics.iter().map(|m| m.step).collect();
+    assert_eq!(steps, [10, 20, 30, 40], "every log_interval(20) = 10 steps");
+}
