@@ -5,7 +5,7 @@
 
 PORT ?= 8080
 
-.PHONY: serve dist dev test bench clean
+.PHONY: serve dist dev test bench bench-web clean
 
 serve: dist
 	@if command -v node >/dev/null; then \
@@ -31,6 +31,21 @@ test:
 
 bench:
 	cargo bench -p bioprop
+
+# The page's frame rate and the worker's training speed while compare mode
+# trains at full speed, then the native CLI on the same configuration.
+bench-web:
+	scripts/ensure-tools.sh test
+	scripts/build-web.sh target/e2e-dist
+	BIOPROP_DIST=target/e2e-dist node tests/e2e/bench.mjs 10
+	@echo "native, same configuration (linear teacher, one run):"
+	@cargo build -q --release -p bioprop --features cli
+	@for rule in bp fa; do \
+		start=$$(date +%s.%N); \
+		target/release/bioprop run --task linear-teacher --rule $$rule --steps 200000 --every 1000 >/dev/null; \
+		end=$$(date +%s.%N); \
+		awk -v s=$$start -v e=$$end -v r=$$rule 'BEGIN { printf "  %s: %d training steps/s (logging every 1000)\n", r, 200000 / (e - s) }'; \
+	done
 
 clean:
 	cargo clean

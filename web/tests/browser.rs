@@ -117,3 +117,125 @@ async fn line_chart_draws_its_series_onto_the_canvas() {
         .count();
     assert!(red > 50, "only {red} red pixels on a {w}x{h} canvas");
 }
+
+/// Sets the page's query as the app would find it in a shared link.
+fn set_query(query: &str) {
+    let window = gloo::utils::window();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}")),
+        )
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_app_reads_its_settings_from_the_url_and_names_bad_parameters() {
+    set_query("?task=xor&rule=telepathy&lr=abc&seed=42");
+    let root = container();
+    yew::Renderer::<bioprop_web::app::App>::with_root(root.clone()).render();
+    settle().await;
+    let notice = root
+        .query_selector("[data-testid=notice]")
+        .unwrap()
+        .expect("a notice area")
+        .text_content()
+        .unwrap();
+    assert!(
+        notice.contains("rule") && notice.contains("telepathy"),
+        "{notice}"
+    );
+    assert!(notice.contains("lr") && notice.contains("abc"), "{notice}");
+    let seed: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=seed]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(seed.value(), "42", "good parameters are kept");
+    let task: web_sys::HtmlSelectElement = root
+        .query_selector("[data-testid=task]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(task.value(), "xor");
+    // The address bar is rewritten to the settings actually used.
+    let search = gloo::utils::window().location().search().unwrap();
+    assert!(
+        !search.contains("telepathy") && search.contains("seed=42"),
+        "{search}"
+    );
+    set_query("");
+}
+
+#[wasm_bindgen_test]
+async fn controls_hand_up_a_changed_setting_or_a_notice_for_bad_input() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use bioprop_web::controls::{Action, Controls, ControlsProps};
+    use bioprop_web::settings::Settings;
+    use yew::Callback;
+
+    let actions = Rc::new(RefCell::new(Vec::new()));
+    let sink = actions.clone();
+    let settings = Settings::from_query("?task=xor&rule=fa&layers=2-6-2").0;
+    let props = ControlsProps {
+        settings: settings.clone(),
+        playing: false,
+        on_action: Callback::from(move |a: Action| sink.borrow_mut().push(a)),
+    };
+    let root = container();
+    yew::Renderer::<Controls>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let layers: web_sys::HtmlInputElement = root
+        .query_selector("[data-testid=layers]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(layers.value(), "2-6-2");
+    let change = || web_sys::Event::new("change").unwrap();
+
+    layers.set_value("2-x-2");
+    layers.dispatch_event(&change()).unwrap();
+    layers.set_value("2-10-10-2");
+    layers.dispatch_event(&change()).unwrap();
+    let play: web_sys::HtmlElement = root
+        .query_selector("[data-testid=play]")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(play.text_content().unwrap(), "Play");
+    play.click();
+
+    let actions = actions.borrow();
+    assert_eq!(actions.len(), 3, "{actions:?}");
+    assert!(
+        matches!(&actions[0], Action::Notice(m) if m.contains("layers") && m.contains("2-x-2")),
+        "{:?}",
+        actions[0]
+    );
+    let Action::Change(next) = &actions[1] else {
+        panic!("a change, got {:?}", actions[1])
+    };
+    assert_eq!(next.layers, Some(vec![2, 10, 10, 2]));
+    assert_eq!(
+        Settings {
+            layers: None,
+            ..next.clone()
+        },
+        Settings {
+            layers: None,
+            ..settings
+        },
+        "only the layers changed"
+    );
+    assert_eq!(actions[2], Action::TogglePlay);
+}
