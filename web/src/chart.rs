@@ -123,7 +123,7 @@ fn draw(canvas: &HtmlCanvasElement, props: &LineChartProps) -> Result<(), String
     let mut chart = ChartBuilder::on(&root)
         .caption(props.title.as_str(), ("sans-serif", 15))
         .margin(8)
-        .x_label_area_size(32)
+        .x_label_area_size(40)
         .y_label_area_size(48)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(|e| e.to_string())?;

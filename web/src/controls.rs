@@ -131,6 +131,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     onclick={emit.reform(|_| Action::Reset)}>{"Reset"}</button>
             </div>
 
+            // Open on wide screens; on a phone the views come first.
+            <details class="settings" open={!narrow_screen()}>
+            <summary>{"Settings"}</summary>
             <label>{"Speed (steps per frame)"}
                 <select data-testid="speed" onchange={change(|s, e| {
                     s.speed = input_value(e).parse().map_err(|_| "speed: not a number".to_string())?;
@@ -298,9 +301,19 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     onchange={change(|s, e| { s.log_loss = checked(e); Ok(()) })} />
                 {"log-scale loss"}
             </label>
+            </details>
             <CopyLink />
         </aside>
     }
+}
+
+/// Whether the page is phone-width (the layout's single-column breakpoint).
+fn narrow_screen() -> bool {
+    gloo::utils::window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 760.0)
 }
 
 /// Copies the page's address (which holds every setting) to the clipboard.

@@ -102,7 +102,7 @@ pub fn Views(props: &ViewsProps) -> Html {
         <>
             if settings.shows(View::Network) {
                 <section class="panel wide" data-view="network">
-                    <h2>{"Network: forward weights (right) and the feedback pathway (left, dashed)"}</h2>
+                    <h2>{"Network: the forward pass (top) and the feedback pathway carrying δ back (bottom, dashed)"}</h2>
                     <div class="runs-row">
                         { for runs.runs.iter().map(|run| html! {
                             <figure class="run-figure" data-rule={run.rule.name()}>
