@@ -1,13 +1,16 @@
 //! The app: the shell (header, main area, footer), the connection to the
 //! training worker, and the page's settings kept in the URL.
 
+use std::rc::Rc;
+
 use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
 use crate::controls::{Action, Controls};
-use crate::runs::{Event, Runs};
+use crate::runs::{Event, Runs, Watchdog};
 use crate::settings::{Notice, Settings};
 use crate::views::{Readouts, Shared, Views};
 use crate::worker::{Command, TrainingWorker};
@@ -66,50 +69,105 @@ fn notice_text(notice: &Notice) -> String {
     format!("{}: {}", notice.param, notice.message)
 }
 
+/// The notices shown above the views: bad input, divergence, a stopped worker.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Notices(pub Vec<String>);
+
+pub enum NoticeAction {
+    /// Adds a notice, unless the same one is already shown.
+    Push(String),
+    Clear,
+}
+
+impl Reducible for Notices {
+    type Action = NoticeAction;
+
+    fn reduce(self: Rc<Self>, action: NoticeAction) -> Rc<Self> {
+        match action {
+            NoticeAction::Push(text) if self.0.contains(&text) => self,
+            NoticeAction::Push(text) => {
+                let mut list = self.0.clone();
+                list.push(text);
+                Rc::new(Notices(list))
+            }
+            NoticeAction::Clear => Rc::new(Notices::default()),
+        }
+    }
+}
+
+/// What the page says when the worker has stopped answering.
+pub const WORKER_STOPPED: &str =
+    "The training worker stopped answering (the browser console has the \
+    error). Reload the page to start again: your settings are kept in the address bar.";
+
 #[component]
 fn Page() -> Html {
     let initial = use_memo((), |_| Settings::from_query_checked(&current_query()));
     let settings = use_state(|| initial.0.clone());
-    let notices = use_state(|| initial.1.iter().map(notice_text).collect::<Vec<_>>());
+    let notices = use_reducer(|| Notices(initial.1.iter().map(notice_text).collect()));
+    let watchdog = use_mut_ref(Watchdog::default);
     let runs = use_mut_ref(Runs::default);
     let redraw = use_force_update();
 
     let bridge = {
         let runs = runs.clone();
-        let notices = notices.clone();
+        let notices = notices.dispatcher();
         let redraw = redraw.clone();
+        let watchdog = watchdog.clone();
         use_reactor_bridge::<TrainingWorker, _>(move |event| {
             let ReactorEvent::Output(update) = event else {
+                notices.dispatch(NoticeAction::Push(WORKER_STOPPED.into()));
                 return;
             };
-            let event = runs.borrow_mut().apply(update);
-            match event {
+            watchdog.borrow_mut().heard(js_sys::Date::now());
+            match runs.borrow_mut().apply(update) {
                 Event::Stale => return,
                 Event::Redraw => {}
                 Event::Diverged(message) | Event::Rejected(message) => {
-                    let mut list = (*notices).clone();
-                    if !list.contains(&message) {
-                        list.push(message);
-                    }
-                    notices.set(list);
+                    notices.dispatch(NoticeAction::Push(message))
                 }
             }
             redraw.force_update();
         })
     };
+    // Every command goes through here, so the watchdog knows what is owed.
+    let send = {
+        let bridge = bridge.clone();
+        let watchdog = watchdog.clone();
+        Rc::new(move |command: Command| {
+            if command.expects_reply() {
+                watchdog.borrow_mut().sent(js_sys::Date::now());
+            }
+            bridge.send(command);
+        })
+    };
+    {
+        let watchdog = watchdog.clone();
+        let runs = runs.clone();
+        let notices = notices.dispatcher();
+        use_effect_with((), move |_| {
+            let interval = Interval::new(1000, move || {
+                let playing = runs.borrow().playing;
+                if watchdog.borrow_mut().stalled(js_sys::Date::now(), playing) {
+                    notices.dispatch(NoticeAction::Push(WORKER_STOPPED.into()));
+                }
+            });
+            move || drop(interval)
+        });
+    }
 
     // New runs whenever a setting that needs them changes (and at the start).
     {
-        let bridge = bridge.clone();
+        let send = send.clone();
         let settings = (*settings).clone();
         let first = use_mut_ref(|| true);
         use_effect_with(run_key(&settings), move |_| {
-            bridge.send(Command::Configure {
+            send(Command::Configure {
                 query: settings.to_query(),
             });
-            bridge.send(Command::SetSpeed(settings.speed));
+            send(Command::SetSpeed(settings.speed));
             if std::mem::replace(&mut *first.borrow_mut(), false) && settings.autoplay {
-                bridge.send(Command::Play);
+                send(Command::Play);
             }
         });
     }
@@ -117,37 +175,33 @@ fn Page() -> Html {
     use_effect_with(settings.to_query(), |query| write_query(query));
 
     let on_action = {
-        let bridge = bridge.clone();
+        let send = send.clone();
         let settings = settings.clone();
-        let notices = notices.clone();
+        let notices = notices.dispatcher();
         let runs = runs.clone();
         Callback::from(move |action: Action| match action {
             Action::TogglePlay => {
                 let playing = runs.borrow().playing;
-                bridge.send(if playing {
+                send(if playing {
                     Command::Pause
                 } else {
                     Command::Play
                 });
             }
-            Action::Step => bridge.send(Command::Step(1)),
-            Action::Reset => bridge.send(Command::Configure {
+            Action::Step => send(Command::Step(1)),
+            Action::Reset => send(Command::Configure {
                 query: settings.to_query(),
             }),
-            Action::ResampleFeedback => bridge.send(Command::ResampleFeedback),
-            Action::DismissNotices => notices.set(Vec::new()),
-            Action::Notice(message) => {
-                let mut list = (*notices).clone();
-                list.push(message);
-                notices.set(list);
-            }
+            Action::ResampleFeedback => send(Command::ResampleFeedback),
+            Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
+            Action::Notice(message) => notices.dispatch(NoticeAction::Push(message)),
             Action::Change(next) => {
                 let (checked, problems) = Settings::from_query_checked(&next.to_query());
                 if !problems.is_empty() {
                     // Keep what the user had; say what was wrong.
-                    let mut list = (*notices).clone();
-                    list.extend(problems.iter().map(notice_text));
-                    notices.set(list);
+                    for problem in &problems {
+                        notices.dispatch(NoticeAction::Push(notice_text(problem)));
+                    }
                     return;
                 }
                 if checked.lr != settings.lr {
@@ -157,11 +211,11 @@ fn Page() -> Html {
                             .ok()
                             .and_then(|c| c.first().map(|c| c.lr))
                     }) {
-                        bridge.send(Command::SetLearningRate(lr));
+                        send(Command::SetLearningRate(lr));
                     }
                 }
                 if checked.speed != settings.speed {
-                    bridge.send(Command::SetSpeed(checked.speed));
+                    send(Command::SetSpeed(checked.speed));
                 }
                 settings.set(checked);
             }
@@ -208,7 +262,7 @@ fn Page() -> Html {
             if !embed {
                 <Header />
             }
-            <NoticeArea notices={(*notices).clone()} on_action={on_action.clone()} />
+            <NoticeArea notices={notices.0.clone()} on_action={on_action.clone()} />
             <div class="workspace">
                 if !embed {
                     <Controls settings={(*settings).clone()} {playing}

@@ -50,6 +50,14 @@ pub enum Command {
     ResampleFeedback,
 }
 
+impl Command {
+    /// Whether the worker answers it (with a frame or a refusal); live
+    /// setting changes are applied silently.
+    pub fn expects_reply(&self) -> bool {
+        !matches!(self, Command::SetSpeed(_) | Command::SetLearningRate(_))
+    }
+}
+
 /// What the worker tells the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Update {
