@@ -19,11 +19,11 @@ dist:
 	scripts/ensure-tools.sh build
 	scripts/build-web.sh dist
 
-# A quicker unoptimised build for development (slower training in the page).
+# For developers: an unoptimised build (quicker to compile, slower to train),
+# rebuilt whenever a source file changes.
 dev:
 	scripts/ensure-tools.sh build
-	scripts/build-web.sh --dev dist
-	node scripts/serve.mjs dist $(PORT)
+	PORT=$(PORT) scripts/watch.sh
 
 test:
 	scripts/ensure-tools.sh test
