@@ -74,6 +74,10 @@ test("every task opens, trains a step and draws", async () => {
     assert.ok(canvases >= 2, `${task}: charts present`);
     assert.ok((await drawnPixels(page, "canvas.chart")) > 100, `${task}: a chart draws`);
     assert.equal(await page.locator("[data-testid=notice] li").count(), 0, `${task}: no notices`);
+    if (task === "spirals") {
+      // Two hidden layers: a readout per layer.
+      assert.equal(await page.locator('[data-testid="metric-weight-angle-2"]').count(), 1);
+    }
     if (["xor", "spirals", "moons"].includes(task)) await screenshot(page, `task-${task}`);
     if (task === "sine") await screenshot(page, "task-sine");
     assert.deepEqual(problems, [], task);
@@ -91,6 +95,28 @@ test("every rule opens and trains", async () => {
     assert.deepEqual(problems, [], rule);
     await page.close();
   }
+});
+
+test("compare mode takes a third rule; the feedback view and B can be changed", async () => {
+  const { page, problems } = await openPage(session, "?task=xor");
+  await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
+  await page.getByTestId("rule-kp").check();
+  await page.locator('[data-testid="metric-step"][data-rule="kp"]').waitFor();
+  assert.equal(await page.locator('[data-testid="metric-step"]').count(), 3);
+  assert.match(page.url(), /compare=bp%2Cfa%2Ckp|compare=bp,fa,kp/);
+  assert.equal(await page.locator('.run-figure[data-rule="kp"] .network-view').count(), 1);
+  // Four heatmap canvases' worth of feedback matrices per run and layer...
+  const weightAngle = () => metric(page, "metric-weight-angle", "fa");
+  const before = await weightAngle();
+  await page.getByTestId("resample").click();
+  // ...and resampling B changes the angle between B and Wᵀ.
+  assert.notEqual(await until(weightAngle, (a) => a !== before, 10_000), before);
+  await page.getByTestId("fb").selectOption("diff");
+  await until(() => page.url(), (u) => u.includes("fb=diff"), 5_000);
+  assert.match(page.url(), /fb=diff/);
+  await screenshot(page, "compare-three");
+  assert.deepEqual(problems, []);
+  await page.close();
 });
 
 test("the URL holds the settings and round-trips", async () => {

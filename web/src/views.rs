@@ -61,6 +61,7 @@ fn readout(run: &Run) -> Html {
     let rule = run.rule.name();
     let metrics = run.snapshot.metrics.as_ref();
     let first = metrics.and_then(|m| m.layers.first());
+    let deeper = metrics.map_or(&[][..], |m| m.layers.get(1..).unwrap_or(&[]));
     let colour = rule_colour(run.rule);
     let style = format!(
         "border-color: rgb({}, {}, {})",
@@ -78,10 +79,20 @@ fn readout(run: &Run) -> Html {
             if let Some(acc) = metrics.and_then(|m| m.test.accuracy) {
                 <span>{"test acc. "}<b data-testid="metric-accuracy" data-rule={rule}>{format!("{:.1}%", acc * 100.0)}</b></span>
             }
-            <span title="∠(δ_rule, δ_BP), first hidden layer">{"update ∠ "}
-                <b data-testid="metric-update-angle" data-rule={rule}>{degrees(first.and_then(|l| l.update_angle_deg))}</b></span>
-            <span title="∠(B, Wᵀ), first hidden layer">{"weight ∠ "}
-                <b data-testid="metric-weight-angle" data-rule={rule}>{degrees(first.and_then(|l| l.weight_angle_deg))}</b></span>
+            <span title="∠(δ_rule, δ_BP) per hidden layer, first layer first">{"update ∠ "}
+                <b data-testid="metric-update-angle" data-rule={rule}>{degrees(first.and_then(|l| l.update_angle_deg))}</b>
+                { for deeper.iter().map(|l| html! {
+                    <>{" · "}<b data-testid={format!("metric-update-angle-{}", l.layer)} data-rule={rule}>
+                        {degrees(l.update_angle_deg)}</b></>
+                }) }
+            </span>
+            <span title="∠(B, Wᵀ) per hidden layer, first layer first">{"weight ∠ "}
+                <b data-testid="metric-weight-angle" data-rule={rule}>{degrees(first.and_then(|l| l.weight_angle_deg))}</b>
+                { for deeper.iter().map(|l| html! {
+                    <>{" · "}<b data-testid={format!("metric-weight-angle-{}", l.layer)} data-rule={rule}>
+                        {degrees(l.weight_angle_deg)}</b></>
+                }) }
+            </span>
         </div>
     }
 }
