@@ -149,7 +149,7 @@ test("the URL holds the settings and round-trips", async () => {
 });
 
 test("embed mode shows only the chosen views and fits a small iframe", async () => {
-  const { page, problems } = await openPage(session, "?embed=1&views=alignment,curves", { width: 480, height: 320 });
+  const { page, problems } = await openPage(session, "?embed=1&views=alignment,curves&autoplay=1", { width: 480, height: 320 });
   await page.locator('[data-testid="metric-step"]').first().waitFor();
   assert.equal(await page.locator("header.header").count(), 0);
   assert.equal(await page.locator("footer.footer").count(), 0);
@@ -159,6 +159,8 @@ test("embed mode shows only the chosen views and fits a small iframe", async () 
   assert.ok((await page.locator('[data-view="alignment"]').count()) > 0);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+  // autoplay=1 trains without a press on play (there is no play button here).
+  assert.ok((await until(() => number(page, "metric-step", "fa"), (s) => s > 50, 20_000)) > 50);
   await screenshot(page, "embed");
   assert.deepEqual(problems, []);
   await page.close();
