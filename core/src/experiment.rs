@@ -293,7 +293,8 @@ fn check_range(
     }
 }
 
-fn layers_string(layers: &[usize]) -> String {
+/// Layer widths as written in URLs, the CLI and messages: `30-20-10`.
+pub fn layers_string(layers: &[usize]) -> String {
     layers
         .iter()
         .map(usize::to_string)

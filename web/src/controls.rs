@@ -9,7 +9,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::settings::{FeedbackView, Settings};
+use bioprop::experiment::layers_string;
+
+use crate::settings::{parse_layers_text, FeedbackView, Settings};
 
 /// What the user asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,25 +54,6 @@ fn checked(event: &Event) -> bool {
         .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
         .map(|i| i.checked())
         .unwrap_or(false)
-}
-
-/// Parses a layer list such as "30-20-10".
-pub fn parse_layers(text: &str) -> Option<Vec<usize>> {
-    let widths: Option<Vec<usize>> = text
-        .trim()
-        .split(['-', ',', ' '])
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse().ok())
-        .collect();
-    widths.filter(|w| w.len() >= 2)
-}
-
-pub fn format_layers(layers: &[usize]) -> String {
-    layers
-        .iter()
-        .map(|w| w.to_string())
-        .collect::<Vec<_>>()
-        .join("-")
 }
 
 #[component]
@@ -211,12 +194,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </fieldset>
 
             <label>{"Layers (input-hidden…-output)"}
-                <input data-testid="layers" value={format_layers(&shown_layers)} spellcheck="false"
+                <input data-testid="layers" value={layers_string(&shown_layers)} spellcheck="false"
                     onchange={change(|s, e| {
                         let text = input_value(e);
-                        s.layers = Some(parse_layers(&text).ok_or_else(|| format!(
-                            "layers: '{text}' is not a list of widths such as 30-20-10")
-                        )?);
+                        s.layers = Some(parse_layers_text(&text).map_err(|e| format!("layers: {e}"))?);
                         Ok(())
                     })} />
             </label>
@@ -333,20 +314,5 @@ fn CopyLink() -> Html {
         <button data-testid="copy-link" {onclick} title="Copy a link to exactly this set-up">
             { if *copied { "Link copied" } else { "Copy link" } }
         </button>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn layer_lists_parse_and_print_back() {
-        assert_eq!(parse_layers("30-20-10"), Some(vec![30, 20, 10]));
-        assert_eq!(parse_layers(" 2, 8, 8, 2 "), Some(vec![2, 8, 8, 2]));
-        assert_eq!(parse_layers("30"), None, "needs an input and an output");
-        assert_eq!(parse_layers("30-x-10"), None);
-        assert_eq!(parse_layers("30--10"), Some(vec![30, 10]));
-        assert_eq!(format_layers(&[30, 20, 10]), "30-20-10");
     }
 }

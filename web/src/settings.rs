@@ -46,7 +46,8 @@
 use std::fmt;
 
 use bioprop::experiment::{
-    ConfigError, ExperimentConfig, MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE, MAX_UNITS,
+    layers_string, ConfigError, ExperimentConfig, MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE,
+    MAX_UNITS,
 };
 use bioprop::task::{TaskError, MAX_NOISE};
 use bioprop::{Activation, RuleKind, TaskKind};
@@ -788,14 +789,6 @@ fn rule_list(rules: &[RuleKind]) -> String {
     rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(",")
 }
 
-fn layers_string(layers: &[usize]) -> String {
-    layers
-        .iter()
-        .map(usize::to_string)
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 /// The tasks a link can name: all but `arrays`, whose data must be uploaded.
 fn url_tasks() -> impl Iterator<Item = TaskKind> {
     TaskKind::ALL
@@ -862,6 +855,12 @@ fn parse_compare(value: &str) -> Result<Vec<RuleKind>, Problem> {
         ));
     }
     Ok(rules)
+}
+
+/// Parses layer widths as the `layers` parameter and the layers field take
+/// them (`30-20-10`); the error says what is wrong and what is allowed.
+pub fn parse_layers_text(value: &str) -> Result<Vec<usize>, String> {
+    parse_layers(value).map_err(|p| format!("{}: {}", p.what, p.allowed))
 }
 
 fn parse_layers(value: &str) -> Result<Vec<usize>, Problem> {
