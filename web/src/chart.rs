@@ -10,6 +10,8 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::throttle::use_throttled;
+
 /// One curve.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
@@ -38,12 +40,17 @@ pub struct LineChartProps {
     pub testid: AttrValue,
 }
 
+/// Charts redraw at most this often (milliseconds); the last state is
+/// always drawn.
+pub const REDRAW_INTERVAL_MS: f64 = 100.0;
+
 #[component]
 pub fn LineChart(props: &LineChartProps) -> Html {
     let canvas = use_node_ref();
+    let shown = use_throttled(props.clone(), REDRAW_INTERVAL_MS);
     {
         let canvas = canvas.clone();
-        use_effect_with(props.clone(), move |props| {
+        use_effect_with(shown, move |props| {
             if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
                 fit_to_layout(&element);
                 if let Err(message) = draw(&element, props) {

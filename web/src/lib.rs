@@ -10,6 +10,7 @@ pub mod network_view;
 pub mod panic;
 pub mod runs;
 pub mod settings;
+pub mod throttle;
 pub mod views;
 pub mod worker;
 

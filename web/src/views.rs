@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use bioprop::experiment::Snapshot;
 use bioprop::task::TaskKind;
 use plotters::style::RGBColor;
 use yew::prelude::*;
@@ -12,7 +13,8 @@ use crate::chart::{LineChart, Series};
 use crate::heatmap::{DecisionBoundary, FeedbackMatrices};
 use crate::network_view::NetworkView;
 use crate::runs::{rule_colour, Run, Runs};
-use crate::settings::{Settings, View};
+use crate::settings::{FeedbackView, Settings, View};
+use crate::throttle::use_throttled;
 use crate::worker::{Picture, TaskData};
 
 /// The runs, shared with the page; `frame` changes with every update so that
@@ -118,7 +120,7 @@ pub fn Views(props: &ViewsProps) -> Html {
                         { for runs.runs.iter().map(|run| html! {
                             <figure class="run-figure" data-rule={run.rule.name()}>
                                 <figcaption>{run.rule.name()}{" — "}{run.rule.description()}</figcaption>
-                                <NetworkView snapshot={run.snapshot.clone()} feedback_view={feedback_view} />
+                                <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view} />
                             </figure>
                         }) }
                     </div>
@@ -170,6 +172,22 @@ pub fn Views(props: &ViewsProps) -> Html {
             }
         </>
     }
+}
+
+/// The network's SVG is the most expensive view to update (about a thousand
+/// elements): it follows the frames at most this often, in milliseconds.
+pub const NETWORK_REDRAW_INTERVAL_MS: f64 = 150.0;
+
+#[derive(Properties, PartialEq)]
+struct ThrottledNetworkViewProps {
+    snapshot: Rc<Snapshot>,
+    feedback_view: FeedbackView,
+}
+
+#[component]
+fn ThrottledNetworkView(props: &ThrottledNetworkViewProps) -> Html {
+    let snapshot = use_throttled(props.snapshot.clone(), NETWORK_REDRAW_INTERVAL_MS);
+    html! { <NetworkView {snapshot} feedback_view={props.feedback_view} /> }
 }
 
 fn loss_series(runs: &Runs) -> Vec<Series> {
