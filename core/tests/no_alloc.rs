@@ -125,3 +125,36 @@ fn a_logged_step_allocates_only_its_history_row() {
     // The row's `layers` vector, plus at most a growth of the history vector.
     assert!((1..=2).contains(&count), "{count} allocations");
 }
+
+#[test]
+fn cerebellum_steps_allocate_nothing() {
+    use bioprop::cerebellum::{BasisKind, SignalKind};
+    use bioprop::{Cerebellum, CerebellumConfig, CerebellumTask};
+
+    // Both tasks, each basis kind, both signals, delays on, and a window and trace that
+    // wrap (the window's recomputation and the trace's ring included).
+    let mut configs = Vec::new();
+    for task in CerebellumTask::ALL {
+        for basis in [BasisKind::Leaky, BasisKind::Alpha, BasisKind::Delay] {
+            for kind in [SignalKind::Sine, SignalKind::Noise] {
+                let mut config = CerebellumConfig::for_task(task);
+                config.filter.basis = basis;
+                config.filter.error_delay = 0.1;
+                config.filter.eligibility_delay = 0.05;
+                config.signal.kind = kind;
+                config.window = 0.5;
+                config.trace_len = 20;
+                configs.push(config);
+            }
+        }
+    }
+    for config in configs {
+        let mut cerebellum = Cerebellum::new(&config).unwrap();
+        let count = allocations_in(|| cerebellum.step(1500).unwrap());
+        assert_eq!(
+            count, 0,
+            "{} with a {} basis and {} signal allocated {count} times",
+            config.task, config.filter.basis, config.signal.kind
+        );
+    }
+}

@@ -16,3 +16,15 @@ fn weights_hash_matches_the_native_value() {
     let hashes: Vec<u64> = common::run_cases().iter().map(|&(_, hash)| hash).collect();
     assert_eq!(hashes, common::EXPECTED);
 }
+
+#[path = "common/cerebellum.rs"]
+mod cerebellum_cases;
+
+#[wasm_bindgen_test]
+fn cerebellum_hash_matches_the_native_value() {
+    let hashes: Vec<u64> = cerebellum_cases::run_cases()
+        .iter()
+        .map(|&(_, hash)| hash)
+        .collect();
+    assert_eq!(hashes, cerebellum_cases::EXPECTED);
+}

@@ -1,0 +1,332 @@
+//! `bioprop run --task vor|forward-model --rule lms`: the cerebellar tasks, which take
+//! their own options (no network, no layers), so they get their own parser.
+//!
+//! ```text
+//! bioprop run --task vor --rule lms --steps 60000 --spectacles 2 --freq 1 --every 1000
+//! step,time,gain,error_rms,w0,w1,…
+//! ```
+//!
+//! `main` hands the arguments over when `run` names a cerebellar task or the rule
+//! `lms`. Exit codes as for the networks: 2 bad arguments, 3 diverged (the rows so far
+//! are kept), 1 I/O error.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use bioprop::cerebellum::{
+    BasisKind, Cerebellum, CerebellumConfig, CerebellumTask, ConfigError, SignalKind, RULE_NAME,
+};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "bioprop",
+    version,
+    about = "The cerebellum as an adaptive filter: VOR adaptation and a forward model, as CSV"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a cerebellar task and print its gain, error and weights as CSV.
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Task: vor or forward-model.
+    #[arg(long)]
+    task: CerebellumTask,
+    /// Learning rule: lms (the only one for these tasks).
+    #[arg(long, default_value = RULE_NAME)]
+    rule: String,
+    /// Integration steps of --dt.
+    #[arg(long, default_value_t = 60_000)]
+    steps: u64,
+    /// Integration step, seconds.
+    #[arg(long, default_value_t = 0.001)]
+    dt: f64,
+    /// Seed of the noise signal.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print a row every K steps (and at step 0 and the last step).
+    #[arg(long, default_value_t = 1000, value_name = "K",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    every: u64,
+    /// Write the CSV here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// LMS learning rate beta [default: the task's].
+    #[arg(long)]
+    beta: Option<f64>,
+    /// Delay of the climbing-fibre error, seconds.
+    #[arg(long, default_value_t = 0.0)]
+    error_delay: f64,
+    /// Delay of the basis signals the rule sees (eligibility trace), seconds.
+    #[arg(long, default_value_t = 0.0)]
+    eligibility_delay: f64,
+    /// Granular-layer filters: leaky, alpha, delay [default: leaky].
+    #[arg(long)]
+    basis: Option<BasisKind>,
+    /// Filtered basis signals besides the raw one [default: 6].
+    #[arg(long)]
+    basis_count: Option<usize>,
+    /// Shortest basis time constant (or delay), seconds [default: 0.02].
+    #[arg(long)]
+    tau_min: Option<f64>,
+    /// Longest basis time constant (or delay), seconds [default: 0.5].
+    #[arg(long)]
+    tau_max: Option<f64>,
+    /// Head velocity (vor) or motor command (forward-model): sine or noise
+    /// [default: the task's].
+    #[arg(long)]
+    signal: Option<SignalKind>,
+    /// Frequency of the sine, or corner frequency of the noise, Hz [default: 1].
+    #[arg(long)]
+    freq: Option<f64>,
+    /// Amplitude of the sine (the noise has the same RMS) [default: 1].
+    #[arg(long)]
+    amplitude: Option<f64>,
+    /// vor: spectacles' magnification M, the gain to learn; -1 reverses [default: 2].
+    #[arg(long, allow_hyphen_values = true)]
+    spectacles: Option<f64>,
+    /// vor: gain of the brainstem pathway [default: 1].
+    #[arg(long)]
+    brainstem_gain: Option<f64>,
+    /// forward-model: the plant's natural frequency, Hz [default: 2].
+    #[arg(long)]
+    plant_freq: Option<f64>,
+    /// forward-model: the plant's damping ratio [default: 0.5].
+    #[arg(long)]
+    damping: Option<f64>,
+    /// Window of the gain, error RMS and correlations, seconds [default: the task's].
+    #[arg(long)]
+    window: Option<f64>,
+}
+
+/// Whether `args` (program name first) ask `run` for a cerebellar task or rule.
+pub fn requested(args: &[String]) -> bool {
+    if args.get(1).map(String::as_str) != Some("run") {
+        return false;
+    }
+    let mut rest = args[2..].iter();
+    while let Some(arg) = rest.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag, Some(value)),
+            None => (arg.as_str(), None),
+        };
+        if flag != "--task" && flag != "--rule" {
+            continue;
+        }
+        let value = inline.or_else(|| rest.next().map(String::as_str));
+        if let Some(value) = value {
+            if value == RULE_NAME || value.parse::<CerebellumTask>().is_ok() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Builds the config, refusing options that belong to the other task.
+fn config_from(args: &RunArgs) -> Result<CerebellumConfig, String> {
+    if args.rule != RULE_NAME {
+        return Err(format!(
+            "unknown rule `{}` for task {}; the cerebellar tasks learn by rule {RULE_NAME}",
+            args.rule, args.task
+        ));
+    }
+    let (ours, theirs) = match args.task {
+        CerebellumTask::Vor => ("vor", "forward-model"),
+        CerebellumTask::ForwardModel => ("forward-model", "vor"),
+    };
+    let foreign: &[(&str, bool)] = match args.task {
+        CerebellumTask::Vor => &[
+            ("--plant-freq", args.plant_freq.is_some()),
+            ("--damping", args.damping.is_some()),
+        ],
+        CerebellumTask::ForwardModel => &[
+            ("--spectacles", args.spectacles.is_some()),
+            ("--brainstem-gain", args.brainstem_gain.is_some()),
+        ],
+    };
+    if let Some((flag, _)) = foreign.iter().find(|(_, given)| *given) {
+        return Err(format!(
+            "{flag} applies to --task {theirs}, not to --task {ours}"
+        ));
+    }
+    let mut config = CerebellumConfig::for_task(args.task);
+    config.dt = args.dt;
+    config.seed = args.seed;
+    let filter = &mut config.filter;
+    filter.error_delay = args.error_delay;
+    filter.eligibility_delay = args.eligibility_delay;
+    let set = |target: &mut f64, value: Option<f64>| {
+        if let Some(value) = value {
+            *target = value;
+        }
+    };
+    set(&mut filter.beta, args.beta);
+    set(&mut filter.tau_min, args.tau_min);
+    set(&mut filter.tau_max, args.tau_max);
+    if let Some(basis) = args.basis {
+        filter.basis = basis;
+    }
+    if let Some(count) = args.basis_count {
+        filter.count = count;
+    }
+    if let Some(kind) = args.signal {
+        config.signal.kind = kind;
+    }
+    set(&mut config.signal.freq_hz, args.freq);
+    set(&mut config.signal.amplitude, args.amplitude);
+    set(&mut config.vor.spectacles, args.spectacles);
+    set(&mut config.vor.brainstem_gain, args.brainstem_gain);
+    set(&mut config.plant.natural_freq_hz, args.plant_freq);
+    set(&mut config.plant.damping, args.damping);
+    set(&mut config.window, args.window);
+    Ok(config)
+}
+
+/// The command-line option that sets a config field.
+fn option_for(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "dt" => "--dt",
+        "window" => "--window",
+        "signal.amplitude" => "--amplitude",
+        "signal.freq_hz" => "--freq",
+        "filter.count" => "--basis-count",
+        "filter.tau_min" => "--tau-min",
+        "filter.tau_max" => "--tau-max",
+        "filter.beta" => "--beta",
+        "filter.error_delay" => "--error-delay",
+        "filter.eligibility_delay" => "--eligibility-delay",
+        "vor.spectacles" => "--spectacles",
+        "vor.brainstem_gain" => "--brainstem-gain",
+        "plant.natural_freq_hz" => "--plant-freq",
+        "plant.damping" => "--damping",
+        _ => return None,
+    })
+}
+
+fn write_row(out: &mut dyn Write, cerebellum: &Cerebellum) -> io::Result<()> {
+    // Rounded to 1e-9 s so that 0.001 · 300 prints as 0.3.
+    let time = (cerebellum.time() * 1e9).round() / 1e9;
+    let gain = cerebellum.gain().map(|g| g.to_string()).unwrap_or_default();
+    let rms = cerebellum
+        .error_rms()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    write!(out, "{},{time},{gain},{rms}", cerebellum.steps())?;
+    for w in cerebellum.weights() {
+        write!(out, ",{w}")?;
+    }
+    writeln!(out)
+}
+
+fn run(args: &RunArgs) -> ExitCode {
+    let config = match config_from(args) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut cerebellum = match Cerebellum::new(&config) {
+        Ok(cerebellum) => cerebellum,
+        Err(error) => {
+            let option = match &error {
+                ConfigError::OutOfRange { field, .. } => option_for(field),
+                ConfigError::NotLive { .. } => None,
+            };
+            match option {
+                Some(option) => eprintln!("error: {error} (option {option})"),
+                None => eprintln!("error: {error}"),
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => match File::create(path) {
+            Ok(file) => Box::new(BufWriter::new(file)),
+            Err(error) => {
+                eprintln!("error: cannot write {}: {error}", path.display());
+                return ExitCode::from(1);
+            }
+        },
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let result = (|| -> io::Result<Option<String>> {
+        write!(out, "step,time,gain,error_rms")?;
+        for i in 0..cerebellum.weights().len() {
+            write!(out, ",w{i}")?;
+        }
+        writeln!(out)?;
+        write_row(&mut out, &cerebellum)?;
+        let mut failure = None;
+        while cerebellum.steps() < args.steps {
+            let chunk = args.every.min(args.steps - cerebellum.steps());
+            if let Err(error) = cerebellum.step(chunk) {
+                failure = Some(error.to_string());
+            }
+            write_row(&mut out, &cerebellum)?;
+            if failure.is_some() {
+                break;
+            }
+        }
+        out.flush()?;
+        Ok(failure)
+    })();
+    match result {
+        Ok(None) => {
+            let show = |v: Option<f64>, f: fn(f64) -> String| v.map(f).unwrap_or("-".into());
+            eprintln!(
+                "{} by {RULE_NAME}: t = {} s, gain {} (target {}), error RMS {}",
+                config.task,
+                cerebellum.time(),
+                show(cerebellum.gain(), |g| format!("{g:.4}")),
+                cerebellum.target_gain(),
+                show(cerebellum.error_rms(), |e| format!("{e:.3e}")),
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(Some(divergence)) => {
+            eprintln!("error: {divergence}");
+            ExitCode::from(3)
+        }
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Parses `bioprop run …` for a cerebellar task and runs it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => run(&args),
+    }
+}
+
+/// The lines `bioprop list` adds under "tasks:" and "rules:".
+pub fn list_tasks() {
+    for task in CerebellumTask::ALL {
+        println!("  {:<18} {}", task.name(), task.description());
+    }
+}
+
+/// See [`list_tasks`].
+pub fn list_rules() {
+    println!(
+        "  {:<18} {}",
+        RULE_NAME,
+        bioprop::cerebellum::RULE_DESCRIPTION
+    );
+}

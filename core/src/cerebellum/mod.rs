@@ -1,0 +1,486 @@
+//! The cerebellum as a supervised adaptive filter (Fujita 1982; Dean, Porrill et al.;
+//! Porrill & Dean 2007; Raymond & Medina 2018; SCIENCE.md §5): where the brain seems to
+//! do supervised learning for real, with the climbing fibre as the teacher.
+//!
+//! ```text
+//!  x(t) ─mossy fibres─▶ granule cells ─parallel fibres p_i─▶ Purkinje cell z = Σ w_i p_i ─▶ behaviour
+//!                        p_i = G_i * x                          ▲
+//!                                                  climbing fibre e (delay D_e)
+//!  dw_i/dt = -β e(t - D_e) p_i(t - D_p)        LMS: the delta rule in continuous time
+//! ```
+//!
+//! | file | concept |
+//! |---|---|
+//! | `basis` | the granular layer: raw signal plus leaky, alpha or delay-line filters |
+//! | `filter` | Purkinje weights, the LMS (decorrelation) rule, error and eligibility delays |
+//! | `signal` | head velocity or motor command: a sine or seeded band-limited noise |
+//! | `vor` | task 1: VOR gain adaptation to spectacles; sign conventions |
+//! | `forward_model` | task 2: predicting a damped second-order plant's outcome |
+//! | `window`, `trace` | sliding-window metrics and the downsampled trace |
+//! | `config` | the validated settings |
+//!
+//! One integration step `n` (`t = n dt`) of [`Cerebellum`]:
+//!
+//! ```text
+//! x_n        = signal                          H (VOR) or u (forward model)
+//! p_n        = granular layer (x_n)            p_0 = x, p_1..p_n filtered
+//! z_n        = w · p_n
+//! VOR        E = -(B H + z),  S = -(M H + E) = z - (M - B) H,  e = S
+//! forward    y = plant(u),    c = y - z,                        e = z - y = -c
+//! w         -= β dt e_{n-k_e} p_{n-k_p}
+//! ```
+//!
+//! Metrics over a sliding window (a whole number of periods for a sine): the **gain**,
+//! `g = -⟨E H⟩/⟨H²⟩` for the VOR (→ `M`) and `⟨z y⟩/⟨y²⟩` for the forward model (→ 1);
+//! the **error RMS** (slip, or outcome minus prediction); and the **error–basis
+//! correlations** `c_i = ⟨e p_i⟩ / (√⟨p_i²⟩ · max(√⟨e²⟩, √⟨z*²⟩))`, where `z*` is the
+//! desired output (`(M - B) H`, or `y`). Learning stops when every `⟨e p_i⟩` is 0 (the
+//! rule's fixed point), and `c_i` measures how far from it: it is the Pearson-style
+//! correlation of `e` with `p_i` (uncentred) while the error is as large as the
+//! untrained one (`e = -z*` when `z = 0`), and shrinks with the error as learning
+//! removes it. (The plain correlation would not: near convergence a sine's tiny
+//! residual error is itself a sinusoid, correlated with the basis however small it is.)
+//! `|c_i| ≤ 1` always.
+//!
+//! # Reproducibility and allocation
+//!
+//! The noise signal draws from a ChaCha8 stream of the seed; `sin`, `exp` and `pow`
+//! come from `libm`; sums run in a fixed order. A run is bit-identical natively and in
+//! wasm ([`Cerebellum::weights_hash`]). Every buffer (delay lines, metric window, trace)
+//! is allocated in [`Cerebellum::new`]; [`Cerebellum::step`] allocates nothing.
+//!
+//! # Divergence
+//!
+//! A weight beyond `±MAX_WEIGHT` (or not finite) stops the simulation with
+//! [`StepError::Diverged`]: the usual cause is an error delay without a matching
+//! eligibility delay at a frequency above `1/(4 D_e)`, where LMS climbs.
+
+mod basis;
+pub mod config;
+mod filter;
+mod forward_model;
+mod signal;
+mod trace;
+mod vor;
+mod window;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+pub use basis::log_spaced;
+pub use config::{
+    BasisKind, CerebellumConfig, CerebellumTask, ConfigError, FilterConfig, PlantConfig,
+    SignalConfig, SignalKind, VorConfig, MAX_WEIGHT,
+};
+pub use trace::Trace;
+
+use filter::AdaptiveFilter;
+use forward_model::Plant;
+use signal::Signal;
+use trace::{TracePoint, TraceRing};
+use vor::Vor;
+use window::Window;
+
+/// The name of the cerebellum's learning rule on the command line.
+pub const RULE_NAME: &str = "lms";
+/// One line about it for `bioprop list`.
+pub const RULE_DESCRIPTION: &str =
+    "cerebellar LMS (decorrelation), dw_i/dt = -beta e p_i on the Purkinje weights (tasks vor, forward-model)";
+
+/// The seed's ChaCha8 stream for the noise signal.
+const SIGNAL_STREAM: u64 = 0;
+
+// Window terms: the gain's reference power and cross product, the error and desired
+// powers, then per basis signal p_i² and e p_i.
+const REFERENCE_POWER: usize = 0;
+const CROSS: usize = 1;
+const ERROR_POWER: usize = 2;
+const DESIRED_POWER: usize = 3;
+const BASIS_TERMS: usize = 4;
+
+/// What the filter is embedded in.
+#[derive(Debug, Clone)]
+enum World {
+    Vor(Vor),
+    ForwardModel(Plant),
+}
+
+/// Why a step did not happen.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum StepError {
+    /// A Purkinje weight ran away. The simulation stays stopped: every later `step`
+    /// returns this error again.
+    #[error(
+        "learning diverged at step {step} (t = {time:.3} s): a Purkinje weight passed ±1e6 or is \
+         not finite. {}",
+        hint(*.error_delay, *.eligibility_delay, *.beta)
+    )]
+    Diverged {
+        /// The step that produced the runaway weight (1-based).
+        step: u64,
+        /// Its simulated time, seconds.
+        time: f64,
+        error_delay: f64,
+        eligibility_delay: f64,
+        beta: f64,
+    },
+}
+
+fn hint(error_delay: f64, eligibility_delay: f64, beta: f64) -> String {
+    let mismatch = (error_delay - eligibility_delay).abs();
+    if mismatch > 0.0 {
+        format!(
+            "The error arrives {error_delay} s late and the eligibility trace is {eligibility_delay} s: \
+             above about 1/(4·{mismatch}) = {:.2} Hz LMS climbs instead of descending; match the \
+             eligibility delay to the error delay, or lower the frequency",
+            1.0 / (4.0 * mismatch)
+        )
+    } else {
+        format!("Try a smaller learning rate than beta = {beta}")
+    }
+}
+
+/// What the UI draws after a batch of steps: a few numbers and two short vectors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub task: CerebellumTask,
+    /// Integration steps so far.
+    pub step: u64,
+    /// Simulated time, seconds.
+    pub time: f64,
+    /// The latest mossy-fibre input: head velocity `H` (VOR) or motor command `u`.
+    pub input: f64,
+    /// The latest Purkinje output `z`: the cerebellum's share of the eye command (VOR)
+    /// or the predicted outcome (forward model).
+    pub output: f64,
+    /// The latest eye velocity `E` (VOR) or actual outcome `y` (forward model).
+    pub behaviour: f64,
+    /// The latest climbing-fibre error: retinal slip `S = z - (M - B) H` (VOR) or
+    /// outcome minus prediction `y - z` (forward model).
+    pub error: f64,
+    /// The windowed gain: VOR gain `-⟨E H⟩/⟨H²⟩`, or prediction gain `⟨z y⟩/⟨y²⟩`;
+    /// `None` before the window holds any signal.
+    pub gain: Option<f64>,
+    /// Where the gain should go: `M`, or 1.
+    pub target_gain: f64,
+    /// RMS of the error over the window; `None` before the first step.
+    pub error_rms: Option<f64>,
+    /// Purkinje weights `w_0 .. w_n` (`w_0` on the raw signal).
+    pub weights: Vec<f64>,
+    /// Error–basis correlations `c_0 .. c_n` over the window (module docs), each in
+    /// [-1, 1], → 0 as learning converges.
+    pub correlations: Vec<f64>,
+    /// Whether the weights ran away and the simulation stopped.
+    pub diverged: bool,
+}
+
+/// The latest values of the signals.
+#[derive(Debug, Clone, Copy, Default)]
+struct Latest {
+    input: f64,
+    output: f64,
+    behaviour: f64,
+    error: f64,
+}
+
+/// A cerebellar adaptive filter learning one task; see the module docs. A clone
+/// continues exactly as the original would.
+#[derive(Debug, Clone)]
+pub struct Cerebellum {
+    config: CerebellumConfig,
+    signal: Signal,
+    filter: AdaptiveFilter,
+    world: World,
+    window: Window,
+    trace: TraceRing,
+    steps: u64,
+    latest: Latest,
+    diverged: Option<StepError>,
+}
+
+impl Cerebellum {
+    /// Validates `config` and builds a naive cerebellum (all weights 0) at rest.
+    pub fn new(config: &CerebellumConfig) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let dt = config.dt;
+        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
+        rng.set_stream(SIGNAL_STREAM);
+        let filter = AdaptiveFilter::new(&config.filter, dt);
+        let width = filter.weights().len();
+        let mut cerebellum = Cerebellum {
+            signal: Signal::new(&config.signal, dt, rng),
+            world: World::Vor(Vor {
+                spectacles: 0.0,
+                brainstem_gain: 0.0,
+            }),
+            window: Window::new(BASIS_TERMS + 2 * width, config.window_steps()),
+            trace: TraceRing::new(
+                config.trace_len as usize,
+                f64::from(config.trace_every) * dt,
+            ),
+            filter,
+            steps: 0,
+            latest: Latest::default(),
+            diverged: None,
+            config: config.clone(),
+        };
+        cerebellum.world = match config.task {
+            CerebellumTask::Vor => World::Vor(Vor {
+                spectacles: config.vor.spectacles,
+                brainstem_gain: config.vor.brainstem_gain,
+            }),
+            CerebellumTask::ForwardModel => World::ForwardModel(Plant::new(
+                config.plant.natural_freq_hz,
+                config.plant.damping,
+                dt,
+            )),
+        };
+        cerebellum.fit_window();
+        Ok(cerebellum)
+    }
+
+    /// Changes the live settings from the next step on, keeping the weights and every
+    /// signal's state: the signal, `β`, the delays, `M` and `B`, the plant. Anything
+    /// else is [`ConfigError::NotLive`]. A diverged simulation stays diverged.
+    pub fn retune(&mut self, config: &CerebellumConfig) -> Result<(), ConfigError> {
+        config.validate_retune(&self.config)?;
+        self.signal.retune(&config.signal);
+        self.filter.retune(&config.filter);
+        match &mut self.world {
+            World::Vor(vor) => {
+                vor.spectacles = config.vor.spectacles;
+                vor.brainstem_gain = config.vor.brainstem_gain;
+            }
+            World::ForwardModel(plant) => {
+                plant.retune(config.plant.natural_freq_hz, config.plant.damping);
+            }
+        }
+        self.config = config.clone();
+        self.fit_window();
+        Ok(())
+    }
+
+    /// Sums the metrics over the largest whole number of a sine's periods that fits the
+    /// window (the whole window for noise, or if not even one period fits).
+    fn fit_window(&mut self) {
+        let steps = self.config.window_steps();
+        let signal = &self.config.signal;
+        let len = if signal.kind == SignalKind::Sine {
+            let periods = libm::floor(self.config.window * signal.freq_hz);
+            if periods >= 1.0 {
+                libm::round(periods / (signal.freq_hz * self.config.dt)) as usize
+            } else {
+                steps
+            }
+        } else {
+            steps
+        };
+        self.window.set_len(len.min(steps));
+    }
+
+    fn step_once(&mut self) -> Result<(), StepError> {
+        if let Some(error) = &self.diverged {
+            return Err(error.clone());
+        }
+        let x = self.signal.next();
+        let z = self.filter.respond(x);
+        // (behaviour, shown error, desired output, rule error e = z - z*, gain
+        // reference, gain cross term)
+        let (behaviour, error, desired, rule_error, reference, cross) = match &mut self.world {
+            World::Vor(vor) => {
+                let s = vor.respond(x, z);
+                (
+                    s.eye_velocity,
+                    s.slip,
+                    s.desired,
+                    s.slip,
+                    x,
+                    -s.eye_velocity * x,
+                )
+            }
+            World::ForwardModel(plant) => {
+                let y = plant.step(x);
+                (y, y - z, y, z - y, y, z * y)
+            }
+        };
+        self.filter.learn(rule_error);
+        self.steps += 1;
+        self.latest = Latest {
+            input: x,
+            output: z,
+            behaviour,
+            error,
+        };
+        let signals = self.filter.signals();
+        self.window.push(|row| {
+            row[REFERENCE_POWER] = reference * reference;
+            row[CROSS] = cross;
+            row[ERROR_POWER] = error * error;
+            row[DESIRED_POWER] = desired * desired;
+            for (pair, &p) in row[BASIS_TERMS..].chunks_exact_mut(2).zip(signals) {
+                pair[0] = p * p;
+                pair[1] = error * p;
+            }
+        });
+        if self.steps % u64::from(self.config.trace_every) == 0 {
+            self.trace.push(TracePoint {
+                time: self.time(),
+                input: x as f32,
+                output: z as f32,
+                behaviour: behaviour as f32,
+                error: error as f32,
+                gain: self.gain().unwrap_or(f64::NAN) as f32,
+                error_rms: self.error_rms().unwrap_or(f64::NAN) as f32,
+            });
+        }
+        if !self.filter.weights_in_bounds() || !z.is_finite() {
+            let error = StepError::Diverged {
+                step: self.steps,
+                time: self.time(),
+                error_delay: self.config.filter.error_delay,
+                eligibility_delay: self.config.filter.eligibility_delay,
+                beta: self.config.filter.beta,
+            };
+            self.diverged = Some(error.clone());
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    /// Runs `n` integration steps. Stops at the first divergence, which is then
+    /// returned by every later call.
+    pub fn step(&mut self, n: u64) -> Result<(), StepError> {
+        for _ in 0..n {
+            self.step_once()?;
+        }
+        Ok(())
+    }
+
+    /// The settings in force (the built ones, with any retuning).
+    pub fn config(&self) -> &CerebellumConfig {
+        &self.config
+    }
+
+    /// Integration steps so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Simulated time, seconds.
+    pub fn time(&self) -> f64 {
+        self.steps as f64 * self.config.dt
+    }
+
+    /// The windowed gain: VOR gain `-⟨E H⟩/⟨H²⟩` or prediction gain `⟨z y⟩/⟨y²⟩`;
+    /// `None` while the window holds no signal.
+    pub fn gain(&self) -> Option<f64> {
+        let power = self.window.sum(REFERENCE_POWER);
+        (power > 0.0).then(|| self.window.sum(CROSS) / power)
+    }
+
+    /// Where the gain should go: `M` for the VOR, 1 for the forward model.
+    pub fn target_gain(&self) -> f64 {
+        match self.config.task {
+            CerebellumTask::Vor => self.config.vor.spectacles,
+            CerebellumTask::ForwardModel => 1.0,
+        }
+    }
+
+    /// RMS of the error (slip, or outcome minus prediction) over the window.
+    pub fn error_rms(&self) -> Option<f64> {
+        let count = self.window.count();
+        (count > 0).then(|| libm::sqrt(self.window.sum(ERROR_POWER).max(0.0) / count as f64))
+    }
+
+    /// The error–basis correlation `c_i` over the window (module docs); 0 when the
+    /// error and desired output or `p_i` are silent.
+    pub fn correlation(&self, i: usize) -> f64 {
+        let scale = libm::sqrt(
+            self.window
+                .sum(ERROR_POWER)
+                .max(self.window.sum(DESIRED_POWER))
+                .max(0.0),
+        );
+        let basis_power = libm::sqrt(self.window.sum(BASIS_TERMS + 2 * i).max(0.0));
+        let denominator = scale * basis_power;
+        if denominator > 0.0 {
+            (self.window.sum(BASIS_TERMS + 2 * i + 1) / denominator).clamp(-1.0, 1.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// `c_0 .. c_n`.
+    pub fn correlations(&self) -> Vec<f64> {
+        (0..self.weights().len())
+            .map(|i| self.correlation(i))
+            .collect()
+    }
+
+    /// Purkinje weights `w_0 .. w_n` (`w_0` on the raw signal).
+    pub fn weights(&self) -> &[f64] {
+        self.filter.weights()
+    }
+
+    /// The latest basis signals `p_0 .. p_n`.
+    pub fn basis_signals(&self) -> &[f64] {
+        self.filter.signals()
+    }
+
+    /// `τ_1 .. τ_n` of the filtered basis signals `p_1 .. p_n`, seconds (delays, for a
+    /// delay line); `p_0` is the raw signal.
+    pub fn basis_time_constants(&self) -> &[f64] {
+        self.filter.time_constants()
+    }
+
+    /// The divergence that stopped this simulation, if any.
+    pub fn diverged(&self) -> Option<&StepError> {
+        self.diverged.as_ref()
+    }
+
+    /// The latest values and windowed metrics; small.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            task: self.config.task,
+            step: self.steps,
+            time: self.time(),
+            input: self.latest.input,
+            output: self.latest.output,
+            behaviour: self.latest.behaviour,
+            error: self.latest.error,
+            gain: self.gain(),
+            target_gain: self.target_gain(),
+            error_rms: self.error_rms(),
+            weights: self.weights().to_vec(),
+            correlations: self.correlations(),
+            diverged: self.diverged.is_some(),
+        }
+    }
+
+    /// The last `trace_len` points, one every `trace_every` steps, oldest first.
+    pub fn trace(&self) -> Trace {
+        self.trace.to_trace()
+    }
+
+    /// FNV-1a over the bits of the weights and the latest signals: equal hashes mean
+    /// identical runs (natively and in wasm).
+    pub fn weights_hash(&self) -> u64 {
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let latest = [
+            self.latest.input,
+            self.latest.output,
+            self.latest.behaviour,
+            self.latest.error,
+        ];
+        for v in self.weights().iter().chain(&latest) {
+            for byte in v.to_bits().to_le_bytes() {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(PRIME);
+            }
+        }
+        hash
+    }
+}
