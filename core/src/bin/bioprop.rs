@@ -18,6 +18,11 @@ use bioprop::metrics::{Evaluation, LayerMetrics, Metrics};
 use bioprop::{Activation, Experiment, ExperimentConfig, RuleKind, TaskKind};
 use clap::{Args, Parser, Subcommand};
 
+// `run --task vor|forward-model --rule lms`: its own options and parser. (Under
+// bioprop/, so that cargo does not take it for a binary of its own.)
+#[path = "bioprop/cerebellum.rs"]
+mod cerebellum;
+
 #[derive(Parser)]
 #[command(
     name = "bioprop",
@@ -39,7 +44,8 @@ enum Command {
 
 #[derive(Args)]
 struct RunArgs {
-    /// Task name (see `bioprop list`).
+    /// Task name (see `bioprop list`). The cerebellar tasks vor and forward-model take
+    /// their own options: `bioprop run --task vor --help`.
     #[arg(long, default_value = "linear-teacher")]
     task: TaskKind,
     /// Learning rule: delta, bp, fa, dfa, usf, frsf, kp, shallow.
@@ -289,10 +295,12 @@ fn list() {
     for kind in TaskKind::ALL {
         println!("  {:<18} {}", kind.name(), kind.description());
     }
+    cerebellum::list_tasks();
     println!("rules:");
     for rule in RuleKind::ALL {
         println!("  {:<18} {}", rule.name(), rule.description());
     }
+    cerebellum::list_rules();
     println!("activations:");
     for act in Activation::ALL {
         println!("  {:<18} {}", act.name(), act.description());
@@ -300,6 +308,12 @@ fn list() {
 }
 
 fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    if cerebellum::requested(&args) {
+        return cerebellum::main();
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => run(&args),

@@ -345,9 +345,9 @@ impl Default for CerebellumConfig {
 impl CerebellumConfig {
     /// Settings that converge within a minute of simulated time.
     ///
-    /// VOR: a unit 1 Hz sine, ×2 spectacles, `β` = 1: the gain is within 1% of `M` by
-    /// about 10 s at 0.5–5 Hz, and learning stays slow next to a 100 ms delay loop, so
-    /// the matched-delay case converges too. Forward model: band-limited noise (corner
+    /// VOR: a unit 1 Hz sine, ×2 spectacles, `β` = 1: at 0.5–5 Hz the gain is within 1%
+    /// of `M` after 6–13 s and within 0.1% after 20–26 s, and learning stays slow next to
+    /// a 100 ms delay loop, so the matched-delay case converges too. Forward model: band-limited noise (corner
     /// 1 Hz) through a 2 Hz, ζ = 0.5 plant; neighbouring leaky basis signals are nearly
     /// alike over that band, which makes some directions of LMS slow, so `β` = 20, and a
     /// 5 s window to average the noise.

@@ -38,6 +38,8 @@ enum Command {
 }
 
 #[derive(Args)]
+// `--spectacles -1`, and `--beta -1` reaches the range check.
+#[command(allow_negative_numbers = true)]
 struct RunArgs {
     /// Task: vor or forward-model.
     #[arg(long)]
@@ -93,7 +95,7 @@ struct RunArgs {
     #[arg(long)]
     amplitude: Option<f64>,
     /// vor: spectacles' magnification M, the gain to learn; -1 reverses [default: 2].
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long)]
     spectacles: Option<f64>,
     /// vor: gain of the brainstem pathway [default: 1].
     #[arg(long)]

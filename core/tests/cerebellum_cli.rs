@@ -1,0 +1,182 @@
+//! `bioprop run --task vor|forward-model --rule lms` and `bioprop list`, run as a
+//! separate process (built with the `cli` feature, which this package's tests turn on).
+
+use std::process::{Command, Output};
+
+fn bioprop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bioprop"))
+        .args(args)
+        .output()
+        .expect("the bioprop binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// The header and the rows, split into cells.
+fn csv(output: &Output) -> (String, Vec<Vec<String>>) {
+    let text = stdout(output);
+    let mut lines = text.lines();
+    let header = lines.next().expect("a header").to_owned();
+    let rows = lines
+        .map(|line| line.split(',').map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}
+
+fn number(cell: &str) -> f64 {
+    cell.parse()
+        .unwrap_or_else(|_| panic!("a number: `{cell}`"))
+}
+
+#[test]
+fn a_vor_run_prints_the_gain_reaching_m_and_the_weights() {
+    let output = bioprop(&[
+        "run",
+        "--task",
+        "vor",
+        "--rule",
+        "lms",
+        "--steps",
+        "60000",
+        "--every",
+        "10000",
+        "--spectacles",
+        "0.5",
+        "--freq",
+        "1",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let (header, rows) = csv(&output);
+    assert_eq!(header, "step,time,gain,error_rms,w0,w1,w2,w3,w4,w5,w6");
+    let steps: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        steps,
+        ["0", "10000", "20000", "30000", "40000", "50000", "60000"]
+    );
+    assert_eq!(rows[1][1], "10");
+    // Nothing to measure before the first step.
+    assert_eq!((rows[0][2].as_str(), rows[0][3].as_str()), ("", ""));
+    for row in &rows {
+        assert_eq!(row.len(), 11);
+    }
+    let last = &rows[6];
+    assert!((number(&last[2]) - 0.5).abs() < 0.005, "gain {}", last[2]);
+    assert!(number(&last[3]) < number(&rows[1][3]) / 100.0);
+    assert!(stderr(&output).contains("vor by lms"));
+}
+
+#[test]
+fn the_delay_experiment_fails_at_5_hz_and_the_eligibility_trace_repairs_it() {
+    let delayed = ["run", "--task=vor", "--freq", "5", "--error-delay", "0.1"];
+    let output = bioprop(&delayed);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("eligibility"),
+        "{}",
+        stderr(&output)
+    );
+    // The rows up to the divergence are kept.
+    let (_, rows) = csv(&output);
+    assert!(rows.len() > 2);
+
+    let mut repaired = delayed.to_vec();
+    repaired.extend(["--eligibility-delay", "0.1", "--every", "60000"]);
+    let output = bioprop(&repaired);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let (_, rows) = csv(&output);
+    assert!((number(&rows.last().unwrap()[2]) - 2.0).abs() < 0.02);
+}
+
+#[test]
+fn a_forward_model_run_predicts_with_gain_near_one() {
+    let output = bioprop(&[
+        "run",
+        "--task",
+        "forward-model",
+        "--steps",
+        "30000",
+        "--every",
+        "30000",
+        "--basis",
+        "alpha",
+        "--basis-count",
+        "4",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let (header, rows) = csv(&output);
+    assert_eq!(header, "step,time,gain,error_rms,w0,w1,w2,w3,w4");
+    assert!((number(&rows[1][2]) - 1.0).abs() < 0.05, "{:?}", rows[1]);
+}
+
+#[test]
+fn bad_parameters_exit_2_naming_the_field_and_option() {
+    for (args, expected) in [
+        (
+            &["--dt", "0"][..],
+            "`dt` must be in [0.0001, 0.01] s, got 0 (option --dt)",
+        ),
+        (
+            &["--beta", "-1"],
+            "`filter.beta` must be in [0, 1000], got -1",
+        ),
+        (&["--beta", "NaN"], "`filter.beta` must be"),
+        (
+            &["--error-delay", "-0.1"],
+            "`filter.error_delay` must be in [0, 1] s",
+        ),
+        (
+            &["--eligibility-delay", "3"],
+            "(option --eligibility-delay)",
+        ),
+        (&["--freq", "100"], "`signal.freq_hz` must be"),
+        (&["--rule", "fa"], "the cerebellar tasks learn by rule lms"),
+        (
+            &["--plant-freq", "2"],
+            "--plant-freq applies to --task forward-model",
+        ),
+    ] {
+        let mut full = vec!["run", "--task", "vor", "--steps", "10"];
+        full.extend(args);
+        let output = bioprop(&full);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty());
+    }
+    // The rule lms with a network task: the task is refused by name.
+    let output = bioprop(&["run", "--rule", "lms", "--task", "xor"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("vor, forward-model"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn list_names_the_cerebellar_tasks_and_rule() {
+    let output = bioprop(&["list"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    for name in ["  vor ", "  forward-model ", "  lms "] {
+        assert!(text.contains(name), "{name} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn network_runs_are_unaffected() {
+    let output = bioprop(&[
+        "run", "--task", "xor", "--rule", "bp", "--steps", "10", "--every", "10",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("step,rule,layer,"));
+}
