@@ -115,34 +115,44 @@ pub enum StepError {
     #[error(
         "learning diverged at step {step} (t = {time:.3} s): a Purkinje weight passed ±1e6 or is \
          not finite. {}",
-        hint(*.error_delay, *.eligibility_delay, *.beta)
+        hint(*.freq_hz, *.error_delay, *.eligibility_delay, *.beta)
     )]
     Diverged {
         /// The step that produced the runaway weight (1-based).
         step: u64,
         /// Its simulated time, seconds.
         time: f64,
+        /// The settings in force: signal frequency (Hz), delays (s), learning rate.
+        freq_hz: f64,
         error_delay: f64,
         eligibility_delay: f64,
         beta: f64,
     },
 }
 
-fn hint(error_delay: f64, eligibility_delay: f64, beta: f64) -> String {
+/// What to try after a divergence: the delay limit when the frequency is beyond it,
+/// else the learning rate.
+fn hint(freq_hz: f64, error_delay: f64, eligibility_delay: f64, beta: f64) -> String {
     let mismatch = (error_delay - eligibility_delay).abs();
-    if mismatch > 0.0 {
+    let limit = 1.0 / (4.0 * mismatch);
+    if mismatch > 0.0 && freq_hz >= limit {
         format!(
-            "The error arrives {error_delay} s late and the eligibility trace is {eligibility_delay} s: \
-             above about 1/(4·{mismatch}) = {:.2} Hz LMS climbs instead of descending; match the \
-             eligibility delay to the error delay, or lower the frequency",
-            1.0 / (4.0 * mismatch)
+            "The error arrives {error_delay} s late and the eligibility trace is \
+             {eligibility_delay} s: at {freq_hz} Hz, above about 1/(4·{mismatch:.3} s) = \
+             {limit:.2} Hz, LMS climbs instead of descending; match the eligibility delay to \
+             the error delay, or lower the frequency"
+        )
+    } else if mismatch > 0.0 {
+        format!(
+            "Try a smaller learning rate than beta = {beta}, or match the eligibility delay \
+             ({eligibility_delay} s) to the error delay ({error_delay} s)"
         )
     } else {
         format!("Try a smaller learning rate than beta = {beta}")
     }
 }
 
-/// What the UI draws after a batch of steps: a few numbers and two short vectors.
+/// What the UI draws after a batch of steps: a few numbers and three short vectors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub task: CerebellumTask,
@@ -169,6 +179,8 @@ pub struct Snapshot {
     pub error_rms: Option<f64>,
     /// Purkinje weights `w_0 .. w_n` (`w_0` on the raw signal).
     pub weights: Vec<f64>,
+    /// The latest basis signals `p_0 .. p_n` (parallel-fibre activity; `p_0 = input`).
+    pub basis_signals: Vec<f64>,
     /// Error–basis correlations `c_0 .. c_n` over the window (module docs), each in
     /// [-1, 1], → 0 as learning converges.
     pub correlations: Vec<f64>,
@@ -339,6 +351,7 @@ impl Cerebellum {
             let error = StepError::Diverged {
                 step: self.steps,
                 time: self.time(),
+                freq_hz: self.config.signal.freq_hz,
                 error_delay: self.config.filter.error_delay,
                 eligibility_delay: self.config.filter.eligibility_delay,
                 beta: self.config.filter.beta,
@@ -454,6 +467,7 @@ impl Cerebellum {
             target_gain: self.target_gain(),
             error_rms: self.error_rms(),
             weights: self.weights().to_vec(),
+            basis_signals: self.basis_signals().to_vec(),
             correlations: self.correlations(),
             diverged: self.diverged.is_some(),
         }
@@ -482,5 +496,94 @@ impl Cerebellum {
             }
         }
         hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vor(freq_hz: f64) -> CerebellumConfig {
+        let mut config = CerebellumConfig::for_task(CerebellumTask::Vor);
+        config.signal.freq_hz = freq_hz;
+        config
+    }
+
+    #[test]
+    fn the_gain_window_holds_whole_periods_of_a_sine() {
+        // Window 2 s at 1 ms: 0.75 Hz fits one period (1333 steps), 1.5 Hz three (2000),
+        // 0.3 Hz none (the whole window).
+        for (freq_hz, expected) in [(0.75, 1333), (1.5, 2000), (0.3, 2000), (4.0, 2000)] {
+            let mut cerebellum = Cerebellum::new(&vor(freq_hz)).unwrap();
+            cerebellum.step(5000).unwrap();
+            assert_eq!(cerebellum.window.count(), expected, "{freq_hz} Hz");
+        }
+        // Noise uses the whole window.
+        let mut noise = vor(0.75);
+        noise.signal.kind = SignalKind::Noise;
+        let mut cerebellum = Cerebellum::new(&noise).unwrap();
+        cerebellum.step(5000).unwrap();
+        assert_eq!(cerebellum.window.count(), 2000);
+    }
+
+    #[test]
+    fn retuning_the_frequency_refits_the_window() {
+        let mut cerebellum = Cerebellum::new(&vor(1.0)).unwrap();
+        cerebellum.step(3000).unwrap();
+        cerebellum.retune(&vor(0.75)).unwrap();
+        assert_eq!(cerebellum.window.count(), 1333);
+    }
+
+    #[test]
+    fn an_untrained_vor_has_the_brainstem_gain_and_c0_minus_one() {
+        let mut config = vor(1.0);
+        config.filter.beta = 0.0;
+        let mut cerebellum = Cerebellum::new(&config).unwrap();
+        cerebellum.step(2000).unwrap();
+        assert!((cerebellum.gain().unwrap() - 1.0).abs() < 1e-12);
+        // slip = -(M - B) H = -H: exactly anti-correlated with p_0 = H.
+        assert!((cerebellum.correlation(0) + 1.0).abs() < 1e-12);
+        let rms = cerebellum.error_rms().unwrap();
+        assert!((rms - 0.5_f64.sqrt()).abs() < 1e-6, "{rms}");
+    }
+
+    #[test]
+    fn the_forward_model_learns_along_outcome_minus_prediction() {
+        // One step from silence: z = 0, so w_i moves by +β dt (y - z) p_i = β dt y p_i.
+        let config = CerebellumConfig::for_task(CerebellumTask::ForwardModel);
+        let mut cerebellum = Cerebellum::new(&config).unwrap();
+        cerebellum.step(1).unwrap();
+        let snapshot = cerebellum.snapshot();
+        assert_eq!(snapshot.output, 0.0);
+        assert_eq!(snapshot.error, snapshot.behaviour);
+        for (w, p) in snapshot.weights.iter().zip(&snapshot.basis_signals) {
+            let expected = config.filter.beta * config.dt * snapshot.error * p;
+            assert!((w - expected).abs() <= 1e-18 + 1e-12 * expected.abs());
+        }
+    }
+
+    #[test]
+    fn a_trace_point_is_recorded_every_trace_every_steps() {
+        let mut config = vor(1.0);
+        config.trace_every = 7;
+        let mut cerebellum = Cerebellum::new(&config).unwrap();
+        cerebellum.step(50).unwrap();
+        let trace = cerebellum.trace();
+        assert_eq!(trace.time.len(), 7);
+        assert!((trace.time[0] - 0.007).abs() < 1e-12);
+        assert!((trace.interval - 0.007).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_divergence_hint_names_the_delay_limit_only_beyond_it() {
+        let beyond = hint(5.0, 0.1, 0.0, 1.0);
+        assert!(
+            beyond.contains("2.50 Hz") && beyond.contains("eligibility"),
+            "{beyond}"
+        );
+        let below = hint(1.0, 0.1, 0.0, 1.0);
+        assert!(below.contains("smaller learning rate"), "{below}");
+        let matched = hint(5.0, 0.1, 0.1, 3.0);
+        assert_eq!(matched, "Try a smaller learning rate than beta = 3");
     }
 }
