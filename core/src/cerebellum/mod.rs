@@ -32,15 +32,15 @@
 //!
 //! Metrics over a sliding window (a whole number of periods for a sine): the **gain**,
 //! `g = -⟨E H⟩/⟨H²⟩` for the VOR (→ `M`) and `⟨z y⟩/⟨y²⟩` for the forward model (→ 1);
-//! the **error RMS** (slip, or outcome minus prediction); and the **error–basis
-//! correlations** `c_i = ⟨e p_i⟩ / (√⟨p_i²⟩ · max(√⟨e²⟩, √⟨z*²⟩))`, where `z*` is the
-//! desired output (`(M - B) H`, or `y`). Learning stops when every `⟨e p_i⟩` is 0 (the
-//! rule's fixed point), and `c_i` measures how far from it: it is the Pearson-style
-//! correlation of `e` with `p_i` (uncentred) while the error is as large as the
-//! untrained one (`e = -z*` when `z = 0`), and shrinks with the error as learning
-//! removes it. (The plain correlation would not: near convergence a sine's tiny
-//! residual error is itself a sinusoid, correlated with the basis however small it is.)
-//! `|c_i| ≤ 1` always.
+//! the **error RMS** of the error as shown, `ε` (the slip `S = e`, or outcome minus
+//! prediction `c = -e`); and the **error–basis correlations**
+//! `c_i = ⟨ε p_i⟩ / (√⟨p_i²⟩ · max(√⟨ε²⟩, √⟨z*²⟩))`, where `z*` is the desired output
+//! (`(M - B) H`, or `y`). Learning stops when every `⟨e p_i⟩` is 0 (the rule's fixed
+//! point), and `c_i` measures how far from it: it is the (uncentred) correlation of `ε`
+//! with `p_i` while the error is as large as the untrained one (`|ε| = |z*|` when
+//! `z = 0`), and shrinks with the error as learning removes it. (The plain correlation
+//! would not: near convergence a sine's tiny residual error is itself a sinusoid,
+//! correlated with the basis however small it is.) `|c_i| ≤ 1` always.
 //!
 //! # Reproducibility and allocation
 //!
@@ -69,7 +69,6 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub use basis::log_spaced;
 pub use config::{
     BasisKind, CerebellumConfig, CerebellumTask, ConfigError, FilterConfig, PlantConfig,
     SignalConfig, SignalKind, VorConfig, MAX_WEIGHT,
