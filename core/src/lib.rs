@@ -13,11 +13,13 @@
 //! | [`metrics`] | alignment angles, norm ratio, sign concordance, losses |
 //! | [`experiment`] | a validated config, the training loop, history and snapshots |
 //! | [`task`] | the datasets a student learns from |
+//! | [`cerebellum`] | the cerebellum as an adaptive filter: VOR adaptation, a forward model |
 //!
 //! Sign conventions follow `SCIENCE.md` §0: the output error is `e = a_L - y` and
 //! every update descends, `ΔW_k = -η δ_k a_{k-1}ᵀ`.
 
 pub mod activation;
+pub mod cerebellum;
 pub mod experiment;
 pub mod linalg;
 pub mod metrics;
@@ -27,6 +29,7 @@ pub mod rule;
 pub mod task;
 
 pub use activation::Activation;
+pub use cerebellum::{Cerebellum, CerebellumConfig, CerebellumTask};
 pub use experiment::{ConfigError, Experiment, ExperimentConfig, Matrix, Snapshot, StepError};
 pub use metrics::{Evaluation, LayerMetrics, Metrics};
 pub use network::Network;
