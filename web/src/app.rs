@@ -9,7 +9,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
+use crate::cerebellum_page::CerebellumPage;
 use crate::controls::{Action, Controls};
+use crate::route::{page_from_query, without_page, PageKind};
 use crate::runs::{Event, Runs, Watchdog};
 use crate::settings::{Notice, Settings};
 use crate::views::{Readouts, Shared, Views};
@@ -21,12 +23,18 @@ pub const SOURCE_ARCHIVE: &str = "bioprop-source.tar.gz";
 /// The worker script, relative to the page so the app works from any folder.
 pub const WORKER_PATH: &str = "worker.js";
 
+/// Picks the page from the `page` query parameter (see [`crate::route`]); only the
+/// rules page needs the training worker.
 #[component]
 pub fn App() -> Html {
-    html! {
-        <ReactorProvider<TrainingWorker> path={WORKER_PATH}>
-            <Page />
-        </ReactorProvider<TrainingWorker>>
+    let route = use_memo((), |_| page_from_query(&current_query()));
+    match route.0 {
+        PageKind::Cerebellum => html! { <CerebellumPage /> },
+        PageKind::Rules => html! {
+            <ReactorProvider<TrainingWorker> path={WORKER_PATH}>
+                <Page page_notice={route.1.clone()} />
+            </ReactorProvider<TrainingWorker>>
+        },
     }
 }
 
@@ -45,7 +53,7 @@ pub fn run_key(settings: &Settings) -> String {
     key.to_query()
 }
 
-fn current_query() -> String {
+pub(crate) fn current_query() -> String {
     gloo::utils::window()
         .location()
         .search()
@@ -53,7 +61,7 @@ fn current_query() -> String {
 }
 
 /// Keeps the address bar equal to the settings, without adding history entries.
-fn write_query(query: &str) {
+pub(crate) fn write_query(query: &str) {
     let window = gloo::utils::window();
     let path = window.location().pathname().unwrap_or_default();
     if let Ok(history) = window.history() {
@@ -100,11 +108,30 @@ pub const WORKER_STOPPED: &str =
     "The training worker stopped answering (the browser console has the \
     error). Reload the page to start again: your settings are kept in the address bar.";
 
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    /// Set when `page` named no page (this one is shown instead).
+    #[prop_or_default]
+    page_notice: Option<String>,
+}
+
 #[component]
-fn Page() -> Html {
-    let initial = use_memo((), |_| Settings::from_query_checked(&current_query()));
+fn Page(props: &PageProps) -> Html {
+    // `page` is the router's; the rules page's settings never see it.
+    let initial = use_memo((), |_| {
+        Settings::from_query_checked(&without_page(&current_query()))
+    });
     let settings = use_state(|| initial.0.clone());
-    let notices = use_reducer(|| Notices(initial.1.iter().map(notice_text).collect()));
+    let notices = use_reducer(|| {
+        Notices(
+            props
+                .page_notice
+                .iter()
+                .cloned()
+                .chain(initial.1.iter().map(notice_text))
+                .collect(),
+        )
+    });
     let watchdog = use_mut_ref(Watchdog::default);
     let runs = use_mut_ref(Runs::default);
     let redraw = use_force_update();
@@ -260,7 +287,7 @@ fn Page() -> Html {
     html! {
         <div class={classes!("shell", embed.then_some("embed"))} data-testid="app">
             if !embed {
-                <Header />
+                <Header active={PageKind::Rules} />
             }
             <NoticeArea notices={notices.0.clone()} on_action={on_action.clone()} />
             <div class="workspace">
@@ -280,7 +307,7 @@ fn Page() -> Html {
     }
 }
 
-fn typing(event: &web_sys::KeyboardEvent) -> bool {
+pub(crate) fn typing(event: &web_sys::KeyboardEvent) -> bool {
     event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
@@ -309,18 +336,34 @@ fn NoticeArea(props: &NoticeAreaProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// The page shown, marked `aria-current` in the navigation.
+    pub active: PageKind,
+}
+
 #[component]
-fn Header() -> Html {
+pub fn Header(props: &HeaderProps) -> Html {
+    let link = |page: PageKind, label: &'static str, testid: &'static str| {
+        let current = (page == props.active).then_some("page");
+        html! {
+            <a href={page.href()} aria-current={current} data-testid={testid}>{label}</a>
+        }
+    };
     html! {
         <header class="header">
             <h1 class="brand">{"bioprop"}</h1>
             <p class="tagline">{"Backprop and its biologically plausible rivals, trained live in your browser."}</p>
+            <nav class="nav" aria-label="Pages">
+                { link(PageKind::Rules, "Learning rules", "nav-rules") }
+                { link(PageKind::Cerebellum, "Cerebellum", "nav-cerebellum") }
+            </nav>
         </header>
     }
 }
 
 #[component]
-fn Footer() -> Html {
+pub fn Footer() -> Html {
     html! {
         <footer class="footer">
             <span data-testid="version">{format!("bioprop {}", env!("CARGO_PKG_VERSION"))}</span>

@@ -2,12 +2,15 @@
 //! Web Worker (see [`worker`]), streaming small snapshots to the page.
 
 pub mod app;
+pub mod cerebellum_page;
+pub mod cerebellum_settings;
 pub mod chart;
 pub mod colour;
 pub mod controls;
 pub mod heatmap;
 pub mod network_view;
 pub mod panic;
+pub mod route;
 pub mod runs;
 pub mod settings;
 pub mod throttle;

@@ -1,0 +1,238 @@
+//! The cerebellum page's views: readouts, live traces, the gain over time, bar charts
+//! of the weights and correlations, and the explanation tying it to the lecture.
+
+use std::rc::Rc;
+
+use bioprop::cerebellum::{CerebellumTask, Snapshot, Trace};
+use plotters::style::RGBColor;
+use yew::prelude::*;
+
+use crate::chart::{LineChart, Series};
+
+const BLUE: RGBColor = RGBColor(31, 119, 180);
+const ORANGE: RGBColor = RGBColor(255, 127, 14);
+const GREEN: RGBColor = RGBColor(44, 160, 44);
+const RED: RGBColor = RGBColor(214, 39, 40);
+
+#[derive(Properties, PartialEq)]
+pub struct ReadoutsProps {
+    pub snapshot: Rc<Snapshot>,
+}
+
+/// The numbers the tests and a lecturer read: gain, target, error RMS, time.
+#[component]
+pub fn Readouts(props: &ReadoutsProps) -> Html {
+    let s = &*props.snapshot;
+    let vor = s.task == CerebellumTask::Vor;
+    let gain = s.gain.map_or("—".to_owned(), |g| format!("{g:.3}"));
+    let rms = s.error_rms.map_or("—".to_owned(), |r| format!("{r:.4}"));
+    html! {
+        <div class="readouts">
+            <div class={classes!("readout", s.diverged.then_some("diverged"))} style="border-left-color: #1f77b4">
+                <span class="rule-name">{ if vor { "VOR" } else { "Forward model" } }</span>
+                <span>{ if vor { "gain " } else { "prediction gain " } }<b data-testid="metric-gain">{gain}</b></span>
+                <span>{ if vor { "target M " } else { "target " } }<b data-testid="metric-target">{format!("{}", s.target_gain)}</b></span>
+                <span>{ if vor { "slip RMS " } else { "error RMS " } }<b data-testid="metric-error-rms">{rms}</b></span>
+                <span>{"t "}<b data-testid="metric-time">{format!("{:.1}", s.time)}</b>{" s"}</span>
+                if s.diverged { <span class="cb-diverged">{"diverged"}</span> }
+            </div>
+        </div>
+    }
+}
+
+fn series(label: &str, colour: RGBColor, time: &[f64], values: &[f32]) -> Series {
+    Series {
+        label: AttrValue::from(label.to_owned()),
+        colour,
+        points: Rc::new(
+            time.iter()
+                .zip(values)
+                .map(|(&t, &v)| (t as f32, v))
+                .collect(),
+        ),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TracesProps {
+    pub trace: Rc<Trace>,
+    pub task: CerebellumTask,
+}
+
+/// The last few seconds of the signals.
+#[component]
+pub fn Traces(props: &TracesProps) -> Html {
+    let t = &*props.trace;
+    let list = if props.task == CerebellumTask::Vor {
+        vec![
+            series("head H", BLUE, &t.time, &t.input),
+            series("eye E", GREEN, &t.time, &t.behaviour),
+            series("slip S", RED, &t.time, &t.error),
+        ]
+    } else {
+        vec![
+            series("command u", BLUE, &t.time, &t.input),
+            series("outcome y", GREEN, &t.time, &t.behaviour),
+            series("prediction z", ORANGE, &t.time, &t.output),
+        ]
+    };
+    html! {
+        <section class="panel">
+            <h2>{"Signals, last 5 s"}</h2>
+            <LineChart title="" x_label="time (s)" y_label="velocity" series={Rc::new(list)} testid="chart-traces" />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GainChartProps {
+    pub history: Rc<Vec<(f32, f32)>>,
+    pub snapshot: Rc<Snapshot>,
+}
+
+/// The windowed gain since the start, with its target as a dashed line.
+#[component]
+pub fn GainChart(props: &GainChartProps) -> Html {
+    let vor = props.snapshot.task == CerebellumTask::Vor;
+    let target = props.snapshot.target_gain as f32;
+    let list = vec![Series {
+        label: if vor { "VOR gain" } else { "prediction gain" }.into(),
+        colour: BLUE,
+        points: props.history.clone(),
+    }];
+    // Keep the target in view and a divergence from flattening everything else.
+    let (lo, hi) = props
+        .history
+        .iter()
+        .fold((target.min(0.0), target.max(1.0)), |(lo, hi), &(_, g)| {
+            (lo.min(g), hi.max(g))
+        });
+    let range = (
+        lo.max(-5.0 * target.abs().max(1.0)) - 0.1,
+        hi.min(5.0 * target.abs().max(1.0)) + 0.1,
+    );
+    html! {
+        <section class="panel">
+            <h2>{ if vor { format!("Gain → M = {target}") } else { "Prediction gain → 1".to_owned() } }</h2>
+            <LineChart title="" x_label="time (s)" y_label="gain" series={Rc::new(list)}
+                reference={Some(target)} y_range={Some(range)} testid="chart-gain" />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BarsProps {
+    pub title: AttrValue,
+    pub testid: AttrValue,
+    pub values: Rc<Vec<f64>>,
+    /// τ of `p_1 .. p_n`, for the labels.
+    pub taus: Rc<Vec<f64>>,
+    /// `[-1, 1]` when true, else fitted to the largest |value|.
+    pub fixed_range: bool,
+}
+
+/// One bar per basis signal, up for positive and down for negative.
+#[component]
+pub fn Bars(props: &BarsProps) -> Html {
+    const W: f64 = 400.0;
+    const H: f64 = 170.0;
+    const MID: f64 = 80.0;
+    const HALF: f64 = 70.0;
+    let n = props.values.len().max(1);
+    let scale = if props.fixed_range {
+        1.0
+    } else {
+        props
+            .values
+            .iter()
+            .fold(0.0_f64, |m, v| m.max(v.abs()))
+            .max(1e-9)
+    };
+    let slot = (W - 40.0) / n as f64;
+    let bars = props.values.iter().enumerate().map(|(i, &v)| {
+        let h = HALF * (v / scale).clamp(-1.0, 1.0);
+        let x = 40.0 + slot * i as f64 + slot * 0.15;
+        let (y, height) = if h >= 0.0 { (MID - h, h) } else { (MID, -h) };
+        let label = if i == 0 {
+            "raw".to_owned()
+        } else {
+            props.taus.get(i - 1).map(|t| format!("{:.0}ms", t * 1000.0)).unwrap_or_default()
+        };
+        let fill = if v >= 0.0 { "#b2182b" } else { "#2166ac" };
+        html! {
+            <g>
+                <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", slot * 0.7)}
+                    height={format!("{:.2}", height.max(0.5))} fill={fill}>
+                    <title>{format!("{i}: {v:.4}")}</title>
+                </rect>
+                <text class="cb-small" x={format!("{:.1}", x + slot * 0.35)} y={(H - 4.0).to_string()}
+                    text-anchor="middle">{label}</text>
+                <text class="cb-tiny" x={format!("{:.1}", x + slot * 0.35)} y={(H - 18.0).to_string()}
+                    text-anchor="middle">{format!("{v:+.2}")}</text>
+            </g>
+        }
+    });
+    let top = if props.fixed_range {
+        "1".to_owned()
+    } else {
+        format!("{scale:.3}")
+    };
+    html! {
+        <section class="panel">
+            <h2>{props.title.clone()}</h2>
+            <svg class="cb-bars" viewBox={format!("0 0 {W} {H}")} data-testid={props.testid.clone()} role="img"
+                aria-label={props.title.clone()}>
+                <line class="cb-axis" x1="36" y1={MID.to_string()} x2={W.to_string()} y2={MID.to_string()} />
+                <text class="cb-small" x="32" y={(MID - HALF + 4.0).to_string()} text-anchor="end">{top.clone()}</text>
+                <text class="cb-small" x="32" y={(MID + 4.0).to_string()} text-anchor="end">{"0"}</text>
+                <text class="cb-small" x="32" y={(MID + HALF + 4.0).to_string()} text-anchor="end">{format!("-{top}")}</text>
+                { for bars }
+            </svg>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ExplanationProps {
+    pub task: CerebellumTask,
+}
+
+/// What the page shows, in the lecture's terms.
+#[component]
+pub fn Explanation(props: &ExplanationProps) -> Html {
+    html! {
+        <section class="panel wide explanation" data-testid="explanation">
+            <h2>{"What you are watching"}</h2>
+            <ul>
+                <li><b>{"The delta rule, in continuous time. "}</b>
+                    {"The Purkinje cell outputs z = Σ wᵢ pᵢ and each parallel-fibre synapse changes by \
+                      dwᵢ/dt = −β e pᵢ, with e = output − desired: the lecture's first equation, \
+                      Δw = −η (y − t) x, a step down the gradient of ½e². The minus sign is the descent."}</li>
+                <li><b>{"The climbing fibre is the teacher. "}</b>
+                    {"In the VOR the error is the retinal slip S: with spectacles of factor M the eye must \
+                      turn M times the head, the brainstem alone gives B = 1, and the cerebellum learns the \
+                      missing M − B. Slip drives the climbing fibre; it says how wrong the eye was, not \
+                      what each synapse should do — the parallel-fibre activity pᵢ supplies that."}</li>
+                <li><b>{"Decorrelation. "}</b>
+                    {"Learning stops when the error is uncorrelated with every basis signal (⟨e pᵢ⟩ = 0). \
+                      The bars show cᵢ = ⟨e pᵢ⟩ / (rms pᵢ · max(rms e, rms desired)): the correlation \
+                      scaled by the larger of the error and what the output should be, so cᵢ starts \
+                      near ±1 for a naive filter and shrinks to 0 as the error itself vanishes (a plain \
+                      correlation would not: a tiny sinusoidal residual is still perfectly correlated)."}</li>
+                <li><b>{"Timing matters. "}</b>
+                    {"Delay the error by D_e and LMS pairs it with the wrong pᵢ: above about 1/(4·D_e) Hz \
+                      (2.5 Hz for 100 ms) the averaged update points uphill and learning fails or diverges \
+                      (Porrill & Dean 2007). Delaying the basis signals by the same amount — an \
+                      eligibility trace at the synapse — repairs it. Try freq 5, error delay 0.1, then \
+                      set the eligibility delay to 0.1."}</li>
+                <li><b>{"Forward models. "}</b>
+                    {"With the forward-model task the same circuit predicts the sensory outcome y of a \
+                      motor command u (an efference copy) through a damped plant; the error is outcome \
+                      minus prediction, and the prediction gain ⟨z y⟩/⟨y²⟩ goes to 1."}</li>
+            </ul>
+            if props.task == CerebellumTask::Vor {
+                <p class="view-note">{"Gain is −⟨E H⟩/⟨H²⟩ over the last 2 s (whole periods), the least-squares slope of eye on head velocity."}</p>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,416 @@
+//! The cerebellum page's settings and their URL form (`?page=cerebellum&…`). Pure: no
+//! Yew or web-sys, so it is tested natively.
+//!
+//! | key | meaning, allowed values | default |
+//! |---|---|---|
+//! | `task` | `vor` or `forward-model` | `vor` |
+//! | `spectacles` | `M`, the gain the VOR needs, in [-10, 10] | 2 |
+//! | `freq` | head-rotation frequency (forward model: the command's corner), Hz, in (0, 50] | 1 |
+//! | `edelay` | climbing-fibre error delay `D_e`, seconds, in [0, 1] | 0 |
+//! | `eldelay` | eligibility delay `D_p` of the basis signals, seconds, in [0, 1] | 0 |
+//! | `beta` | LMS learning rate `β`, in [0, 1000] | the task's (1 VOR, 20 forward model) |
+//! | `basis` | `leaky`, `alpha` or `delay` | `leaky` |
+//! | `speed` | simulated milliseconds (1 ms steps) per animation frame, 1 to [`MAX_SPEED`] | [`DEFAULT_SPEED`] |
+//! | `autoplay` | `1` or `0` | 0 |
+//! | `embed` | `1` or `0`: only the views, no header, controls or explanation | 0 |
+//!
+//! At about 60 frames a second, `speed` 20 runs the simulation 1.2× faster than real
+//! time. A bad value is ignored with a [`Notice`] naming the key, the allowed range
+//! and the default used; unknown keys likewise. Parsing never panics; the last value
+//! of a repeated key wins. The ranges are core's
+//! ([`bioprop::cerebellum::CerebellumConfig::validate`]).
+
+use bioprop::cerebellum::{BasisKind, CerebellumConfig, CerebellumTask};
+
+use crate::route::{shown, split_query};
+
+/// Most simulated milliseconds per frame.
+pub const MAX_SPEED: u32 = 2000;
+/// Simulated milliseconds per frame on a fresh page: the gain reaches `M` within 1%
+/// in about 6–13 simulated seconds, 5–10 s of watching.
+pub const DEFAULT_SPEED: u32 = 20;
+
+/// Everything the cerebellum page's URL can set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CerebellumSettings {
+    pub task: CerebellumTask,
+    pub spectacles: f64,
+    pub freq: f64,
+    pub error_delay: f64,
+    pub eligibility_delay: f64,
+    /// `None`: the task's default `β`.
+    pub beta: Option<f64>,
+    pub basis: BasisKind,
+    pub speed: u32,
+    pub autoplay: bool,
+    pub embed: bool,
+}
+
+impl Default for CerebellumSettings {
+    fn default() -> Self {
+        let config = CerebellumConfig::for_task(CerebellumTask::Vor);
+        CerebellumSettings {
+            task: CerebellumTask::Vor,
+            spectacles: config.vor.spectacles,
+            freq: config.signal.freq_hz,
+            error_delay: 0.0,
+            eligibility_delay: 0.0,
+            beta: None,
+            basis: BasisKind::Leaky,
+            speed: DEFAULT_SPEED,
+            autoplay: false,
+            embed: false,
+        }
+    }
+}
+
+/// A parameter that was ignored, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// The key as written in the URL.
+    pub param: String,
+    /// What was wrong, what is allowed and what is used instead.
+    pub message: String,
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.param, self.message)
+    }
+}
+
+const KEYS: [&str; 11] = [
+    "page",
+    "task",
+    "spectacles",
+    "freq",
+    "edelay",
+    "eldelay",
+    "beta",
+    "basis",
+    "speed",
+    "autoplay",
+    "embed",
+];
+
+impl CerebellumSettings {
+    /// The settings `query` asks for, with a notice per ignored parameter.
+    pub fn from_query(query: &str) -> (Self, Vec<Notice>) {
+        let mut s = CerebellumSettings::default();
+        let mut notices = Vec::new();
+        for (key, value) in split_query(query) {
+            let name = key.trim().to_ascii_lowercase();
+            let value = value.unwrap_or_default();
+            let value = value.trim();
+            let result = match name.as_str() {
+                // The router's business.
+                "page" => Ok(()),
+                "task" => value
+                    .parse::<CerebellumTask>()
+                    .map(|t| s.task = t)
+                    .map_err(|_| {
+                        (
+                            "an unknown task",
+                            "vor or forward-model".to_owned(),
+                            "vor".to_owned(),
+                        )
+                    }),
+                "basis" => value
+                    .parse::<BasisKind>()
+                    .map(|b| s.basis = b)
+                    .map_err(|_| {
+                        (
+                            "an unknown basis",
+                            "leaky, alpha or delay".to_owned(),
+                            "leaky".to_owned(),
+                        )
+                    }),
+                "spectacles" => number(value, -10.0, 10.0, true).map(|v| s.spectacles = v),
+                "freq" => positive(value, 50.0).map(|v| s.freq = v),
+                "edelay" => number(value, 0.0, 1.0, true).map(|v| s.error_delay = v),
+                "eldelay" => number(value, 0.0, 1.0, true).map(|v| s.eligibility_delay = v),
+                "beta" => number(value, 0.0, 1000.0, true).map(|v| s.beta = Some(v)),
+                "speed" => whole(value, 1, MAX_SPEED).map(|v| s.speed = v),
+                "autoplay" => flag(value).map(|v| s.autoplay = v),
+                "embed" => flag(value).map(|v| s.embed = v),
+                "" => {
+                    notices.push(Notice {
+                        param: "(no name)".into(),
+                        message: "a parameter without a name was ignored".into(),
+                    });
+                    continue;
+                }
+                _ => {
+                    notices.push(Notice {
+                        param: shown(&key),
+                        message: format!(
+                            "unknown parameter '{}' (allowed: {}); ignored",
+                            shown(&key),
+                            KEYS.join(", ")
+                        ),
+                    });
+                    continue;
+                }
+            };
+            if let Err((what, allowed, _)) = result {
+                let default = default_text(&name);
+                let got = if value.is_empty() {
+                    "no value given".to_owned()
+                } else {
+                    format!("'{}' is {what}", shown(value))
+                };
+                notices.push(Notice {
+                    param: name.clone(),
+                    message: format!("{got}; allowed: {allowed}; using {default}"),
+                });
+            }
+        }
+        (s, notices)
+    }
+
+    /// The query that gives these settings back, defaults left out; always starts with
+    /// `?page=cerebellum`.
+    pub fn to_query(&self) -> String {
+        let d = CerebellumSettings::default();
+        let mut query = String::from("?page=cerebellum");
+        let mut add = |key: &str, value: String| {
+            query.push('&');
+            query.push_str(key);
+            query.push('=');
+            query.push_str(&value);
+        };
+        if self.task != d.task {
+            add("task", self.task.name().into());
+        }
+        if self.spectacles != d.spectacles {
+            add("spectacles", self.spectacles.to_string());
+        }
+        if self.freq != d.freq {
+            add("freq", self.freq.to_string());
+        }
+        if self.error_delay != d.error_delay {
+            add("edelay", self.error_delay.to_string());
+        }
+        if self.eligibility_delay != d.eligibility_delay {
+            add("eldelay", self.eligibility_delay.to_string());
+        }
+        if let Some(beta) = self.beta {
+            add("beta", beta.to_string());
+        }
+        if self.basis != d.basis {
+            add("basis", self.basis.name().into());
+        }
+        if self.speed != d.speed {
+            add("speed", self.speed.to_string());
+        }
+        if self.autoplay {
+            add("autoplay", "1".into());
+        }
+        if self.embed {
+            add("embed", "1".into());
+        }
+        query
+    }
+
+    /// The simulation these settings describe: the task's defaults with the URL's
+    /// values on top.
+    pub fn config(&self) -> CerebellumConfig {
+        let mut config = CerebellumConfig::for_task(self.task);
+        config.vor.spectacles = self.spectacles;
+        config.signal.freq_hz = self.freq;
+        config.filter.error_delay = self.error_delay;
+        config.filter.eligibility_delay = self.eligibility_delay;
+        if let Some(beta) = self.beta {
+            config.filter.beta = beta;
+        }
+        config.filter.basis = self.basis;
+        if self.basis == BasisKind::Delay {
+            // A delay line's taps must fit its 1 s buffer.
+            config.filter.tau_max = config.filter.tau_max.min(1.0);
+        }
+        config
+    }
+
+    /// `β` in force: the URL's or the task's.
+    pub fn beta_or_default(&self) -> f64 {
+        self.beta
+            .unwrap_or_else(|| CerebellumConfig::for_task(self.task).filter.beta)
+    }
+
+    /// Whether going from `self` to `next` needs a new simulation (task or basis);
+    /// everything else is retuned live.
+    pub fn needs_rebuild(&self, next: &CerebellumSettings) -> bool {
+        self.task != next.task || self.basis != next.basis
+    }
+}
+
+type Problem = (&'static str, String, String);
+
+fn default_text(key: &str) -> String {
+    let d = CerebellumSettings::default();
+    match key {
+        "task" => "vor".into(),
+        "basis" => "leaky".into(),
+        "spectacles" => d.spectacles.to_string(),
+        "freq" => d.freq.to_string(),
+        "edelay" | "eldelay" => "0".into(),
+        "beta" => "the task's (1 for vor, 20 for forward-model)".into(),
+        "speed" => d.speed.to_string(),
+        _ => "0".into(),
+    }
+}
+
+fn number(value: &str, min: f64, max: f64, closed_low: bool) -> Result<f64, Problem> {
+    let allowed = format!(
+        "a number in {}{min}, {max}]",
+        if closed_low { "[" } else { "(" }
+    );
+    match value.parse::<f64>() {
+        Ok(v) if v.is_finite() && v <= max && (v > min || (closed_low && v == min)) => Ok(v),
+        Ok(_) => Err(("out of range", allowed, String::new())),
+        Err(_) => Err(("not a number", allowed, String::new())),
+    }
+}
+
+fn positive(value: &str, max: f64) -> Result<f64, Problem> {
+    number(value, 0.0, max, false)
+}
+
+fn whole(value: &str, min: u32, max: u32) -> Result<u32, Problem> {
+    let allowed = format!("a whole number from {min} to {max}");
+    match value.parse::<u32>() {
+        Ok(v) if (min..=max).contains(&v) => Ok(v),
+        Ok(_) => Err(("out of range", allowed, String::new())),
+        Err(_) => Err(("not a whole number in range", allowed, String::new())),
+    }
+}
+
+fn flag(value: &str) -> Result<bool, Problem> {
+    match value.to_ascii_lowercase().as_str() {
+        // A bare `?embed` means on.
+        "" | "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(("not a flag", "1 or 0".into(), String::new())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bioprop::cerebellum::Cerebellum;
+
+    use super::*;
+
+    #[test]
+    fn defaults_give_the_bare_page_and_a_valid_vor() {
+        let (s, notices) = CerebellumSettings::from_query("?page=cerebellum");
+        assert_eq!(s, CerebellumSettings::default());
+        assert!(notices.is_empty());
+        assert_eq!(s.to_query(), "?page=cerebellum");
+        assert!(Cerebellum::new(&s.config()).is_ok());
+        assert_eq!(s.beta_or_default(), 1.0);
+    }
+
+    #[test]
+    fn every_key_round_trips() {
+        let s = CerebellumSettings {
+            task: CerebellumTask::ForwardModel,
+            spectacles: -0.5,
+            freq: 2.5,
+            error_delay: 0.1,
+            eligibility_delay: 0.1,
+            beta: Some(3.0),
+            basis: BasisKind::Alpha,
+            speed: 200,
+            autoplay: true,
+            embed: true,
+        };
+        let query = s.to_query();
+        let (back, notices) = CerebellumSettings::from_query(&query);
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(back, s, "{query}");
+        let config = back.config();
+        assert_eq!(config.filter.error_delay, 0.1);
+        assert_eq!(config.filter.beta, 3.0);
+        assert_eq!(config.signal.freq_hz, 2.5);
+        assert!(Cerebellum::new(&config).is_ok());
+    }
+
+    #[test]
+    fn each_bad_value_is_ignored_with_a_notice_naming_it() {
+        // (query, key, text the message must hold: the allowed range or the default)
+        let cases = [
+            ("task=saccade", "task", "vor or forward-model"),
+            ("basis=cubic", "basis", "leaky, alpha or delay"),
+            ("spectacles=11", "spectacles", "[-10, 10]"),
+            ("spectacles=abc", "spectacles", "using 2"),
+            ("freq=0", "freq", "(0, 50]"),
+            ("freq=NaN", "freq", "(0, 50]"),
+            ("edelay=-0.1", "edelay", "[0, 1]"),
+            ("eldelay=2", "eldelay", "using 0"),
+            ("beta=1e9", "beta", "[0, 1000]"),
+            ("speed=0", "speed", "from 1 to 2000"),
+            ("speed=1.5", "speed", "using 20"),
+            ("autoplay=maybe", "autoplay", "1 or 0"),
+            ("embed=2", "embed", "1 or 0"),
+            ("freq=", "freq", "no value given"),
+            ("colour=red", "colour", "unknown parameter 'colour'"),
+        ];
+        for (query, key, text) in cases {
+            let (s, notices) = CerebellumSettings::from_query(&format!("?page=cerebellum&{query}"));
+            assert_eq!(s, CerebellumSettings::default(), "{query}");
+            assert_eq!(notices.len(), 1, "{query}: {notices:?}");
+            assert_eq!(notices[0].param, key, "{query}");
+            assert!(notices[0].message.contains(text), "{query}: {}", notices[0]);
+        }
+    }
+
+    #[test]
+    fn good_values_survive_next_to_bad_ones_and_the_last_repeat_wins() {
+        let (s, notices) = CerebellumSettings::from_query(
+            "?page=cerebellum&freq=5&edelay=0.1&freq=bad&spectacles=1.5&embed",
+        );
+        assert_eq!(s.freq, 5.0);
+        assert_eq!(s.error_delay, 0.1);
+        assert_eq!(s.spectacles, 1.5);
+        assert!(s.embed);
+        assert_eq!(notices.len(), 1);
+    }
+
+    #[test]
+    fn odd_queries_never_panic() {
+        for query in [
+            "",
+            "?",
+            "&&&",
+            "?=",
+            "?%",
+            "?%zz=%",
+            "?spectacles=%E2%82%AC",
+            "?speed=99999999999999999999",
+        ] {
+            let (s, _) = CerebellumSettings::from_query(query);
+            assert!(Cerebellum::new(&s.config()).is_ok(), "{query}");
+        }
+    }
+
+    #[test]
+    fn only_task_and_basis_need_a_new_simulation() {
+        let s = CerebellumSettings::default();
+        let live = CerebellumSettings {
+            spectacles: 0.5,
+            freq: 3.0,
+            error_delay: 0.2,
+            beta: Some(2.0),
+            ..s.clone()
+        };
+        assert!(!s.needs_rebuild(&live));
+        let mut cerebellum = Cerebellum::new(&s.config()).unwrap();
+        assert!(cerebellum.retune(&live.config()).is_ok());
+        let basis = CerebellumSettings {
+            basis: BasisKind::Delay,
+            ..s.clone()
+        };
+        assert!(s.needs_rebuild(&basis));
+        assert!(Cerebellum::new(&basis.config()).is_ok());
+    }
+}
