@@ -70,10 +70,10 @@ pub const SNAPSHOT_MAX_ENTRIES: usize = 16_384;
 /// 10⁻³ (λ = 0.9999 keeps the NSE near 10⁻⁵ but needs ~15000 steps for 3°).
 pub const DEFAULT_KP_DECAY: f32 = 0.9995;
 
-const DATA_STREAM: u64 = 0;
-const WEIGHT_STREAM: u64 = 1;
-const FEEDBACK_STREAM: u64 = 2;
-const ORDER_STREAM: u64 = 3;
+pub(crate) const DATA_STREAM: u64 = 0;
+pub(crate) const WEIGHT_STREAM: u64 = 1;
+pub(crate) const FEEDBACK_STREAM: u64 = 2;
+pub(crate) const ORDER_STREAM: u64 = 3;
 
 /// Everything that defines an experiment. Missing fields take the [`Default`] values
 /// when deserialised.
@@ -466,7 +466,7 @@ pub struct Experiment {
     nse_denominators: (Option<f64>, Option<f64>),
 }
 
-fn stream(seed: u64, id: u64) -> ChaCha8Rng {
+pub(crate) fn stream(seed: u64, id: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(id);
     rng
@@ -474,7 +474,7 @@ fn stream(seed: u64, id: u64) -> ChaCha8Rng {
 
 /// Fisher–Yates with `u32` draws, so the permutation is the same on 32- and 64-bit
 /// targets.
-fn shuffle(order: &mut [usize], rng: &mut ChaCha8Rng) {
+pub(crate) fn shuffle(order: &mut [usize], rng: &mut ChaCha8Rng) {
     for i in (1..order.len()).rev() {
         let j = rng.random_range(0..=i as u32) as usize;
         order.swap(i, j);

@@ -13,6 +13,7 @@
 //! | [`metrics`] | alignment angles, norm ratio, sign concordance, losses |
 //! | [`experiment`] | a validated config, the training loop, history and snapshots |
 //! | [`task`] | the datasets a student learns from |
+//! | [`microcircuit`] | dendritic error microcircuits: apical errors, interneurons, local always-on plasticity |
 //! | [`cerebellum`] | the cerebellum as an adaptive filter: VOR adaptation, a forward model |
 //!
 //! Sign conventions follow `SCIENCE.md` §0: the output error is `e = a_L - y` and
@@ -23,6 +24,7 @@ pub mod cerebellum;
 pub mod experiment;
 pub mod linalg;
 pub mod metrics;
+pub mod microcircuit;
 pub mod network;
 pub mod optimizer;
 pub mod rule;
@@ -32,6 +34,7 @@ pub use activation::Activation;
 pub use cerebellum::{Cerebellum, CerebellumConfig, CerebellumTask};
 pub use experiment::{ConfigError, Experiment, ExperimentConfig, Matrix, Snapshot, StepError};
 pub use metrics::{Evaluation, LayerMetrics, Metrics};
+pub use microcircuit::{Microcircuit, MicrocircuitConfig, MicrocircuitSnapshot};
 pub use network::Network;
 pub use rule::RuleKind;
 pub use task::{Dataset, InitSpec, OutputKind, TaskConfig, TaskKind};

@@ -158,3 +158,37 @@ fn cerebellum_steps_allocate_nothing() {
         );
     }
 }
+
+#[test]
+fn microcircuit_steps_allocate_nothing() {
+    use bioprop::microcircuit::{Mode, Start};
+    use bioprop::{Microcircuit, MicrocircuitConfig};
+
+    // Both models, both starts, noise on, the learned top-down weights, two hidden
+    // layers, and a trace that wraps; 40 training samples, so an epoch ends.
+    for mode in [Mode::Full, Mode::SteadyState] {
+        for (task, start) in [
+            (TaskKind::NonlinearTeacher, Start::SelfPredicting),
+            (TaskKind::Xor, Start::Random),
+        ] {
+            let mut config = MicrocircuitConfig {
+                task: small_task(task),
+                mode,
+                start,
+                pattern_ms: 1.0,
+                lr_top_down: 1e-4,
+                pretrain_patterns: 10,
+                log_every: u64::MAX,
+                trace_capacity: 7,
+                ..MicrocircuitConfig::for_task(task)
+            };
+            config.trace_every_ms = 0.2;
+            let mut circuit = Microcircuit::new(&config).unwrap();
+            let count = allocations_in(|| {
+                circuit.step(45).unwrap();
+                circuit.run_for(2.5).unwrap();
+            });
+            assert_eq!(count, 0, "{mode:?} on {task} allocated {count} times");
+        }
+    }
+}

@@ -28,3 +28,15 @@ fn cerebellum_hash_matches_the_native_value() {
         .collect();
     assert_eq!(hashes, cerebellum_cases::EXPECTED);
 }
+
+#[path = "common/microcircuit.rs"]
+mod microcircuit_cases;
+
+#[wasm_bindgen_test]
+fn microcircuit_hash_matches_the_native_value() {
+    let hashes: Vec<u64> = microcircuit_cases::run_cases()
+        .iter()
+        .map(|&(_, hash)| hash)
+        .collect();
+    assert_eq!(hashes, microcircuit_cases::EXPECTED);
+}

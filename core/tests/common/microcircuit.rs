@@ -1,0 +1,71 @@
+//! The fixed microcircuit runs whose hashes the native (`tests/microcircuit.rs`) and
+//! the wasm (`tests/wasm_determinism.rs`) tests both check. Included by `#[path]`.
+//!
+//! If a deliberate change alters the arithmetic or the draw order, run
+//! `cargo test -p bioprop --test microcircuit -- --nocapture same_seed` (it prints the
+//! new values) and update `EXPECTED` here.
+
+use bioprop::microcircuit::{Mode, RateFunction, Start};
+use bioprop::{Microcircuit, MicrocircuitConfig, TaskConfig, TaskKind};
+
+/// Each case: a name, its config and how many patterns to present. Between them they
+/// cover both models, noise, both starts, two hidden layers, the paper's rate function
+/// and the learned top-down weights.
+pub fn cases() -> Vec<(&'static str, MicrocircuitConfig, u64)> {
+    let small_teacher = TaskConfig {
+        train_size: 32,
+        test_size: 8,
+        ..TaskConfig::recommended(TaskKind::NonlinearTeacher)
+    };
+    let full_teacher = MicrocircuitConfig {
+        task: small_teacher,
+        layers: vec![30, 8, 10],
+        pattern_ms: 10.0,
+        seed: 3,
+        ..MicrocircuitConfig::default()
+    };
+    let steady_teacher = MicrocircuitConfig {
+        task: small_teacher,
+        mode: Mode::SteadyState,
+        start: Start::Random,
+        pretrain_patterns: 20,
+        lr_top_down: 0.0005,
+        seed: 5,
+        ..MicrocircuitConfig::default()
+    };
+    let full_xor = MicrocircuitConfig {
+        task: TaskConfig {
+            train_size: 16,
+            test_size: 8,
+            ..TaskConfig::recommended(TaskKind::Xor)
+        },
+        rate: RateFunction::SACRAMENTO,
+        pattern_ms: 10.0,
+        seed: 7,
+        ..MicrocircuitConfig::for_task(TaskKind::Xor)
+    };
+    vec![
+        ("full, nonlinear teacher, noise", full_teacher, 6),
+        (
+            "steady state, random start, pre-training, learned top-down",
+            steady_teacher,
+            200,
+        ),
+        ("full, xor, two hidden layers, paper's rate", full_xor, 6),
+    ]
+}
+
+/// `state_hash()` after each case, recorded natively (x86_64).
+pub const EXPECTED: [u64; 3] = [0x8d80d57316ae601a, 0xb2689cfcd606406f, 0x65974c19be270b07];
+
+/// Runs every case and returns its name and final `state_hash()`.
+pub fn run_cases() -> Vec<(&'static str, u64)> {
+    cases()
+        .into_iter()
+        .map(|(name, config, patterns)| {
+            let mut circuit = Microcircuit::new(&config).expect("valid config");
+            circuit.step(patterns).expect("no divergence");
+            (name, circuit.state_hash())
+        })
+        .collect()
+}

@@ -1,0 +1,91 @@
+//! The dendritic error microcircuit against SCIENCE.md §4 and §6: on the nonlinear
+//! teacher it learns clearly better than a shallow learner on identical data, and a run
+//! is determined by its seed (the same hashes natively and in wasm).
+//!
+//! The fast test uses the steady-state model at the task's full size with a modest
+//! number of patterns, so the file stays well under half a minute in debug builds; the
+//! longer reproduction is `#[ignore]`d (`cargo test --release -p bioprop --test
+//! microcircuit -- --ignored`).
+
+use bioprop::microcircuit::Mode;
+use bioprop::{Experiment, ExperimentConfig, Microcircuit, MicrocircuitConfig, RuleKind, TaskKind};
+
+#[path = "common/microcircuit.rs"]
+mod cases;
+
+/// Test NSE of a batch-1 network trained on `samples` samples of the nonlinear teacher.
+fn network_nse(rule: RuleKind, samples: u64) -> f32 {
+    let config = ExperimentConfig {
+        rule,
+        batch: 1,
+        log_every: samples,
+        ..ExperimentConfig::for_task(TaskKind::NonlinearTeacher)
+    };
+    let mut experiment = Experiment::new(&config).unwrap();
+    experiment.step(samples).unwrap();
+    experiment.latest().unwrap().test.nse.unwrap()
+}
+
+fn circuit(patterns: u64) -> Microcircuit {
+    let config = MicrocircuitConfig {
+        mode: Mode::SteadyState,
+        log_every: patterns,
+        ..MicrocircuitConfig::for_task(TaskKind::NonlinearTeacher)
+    };
+    let mut circuit = Microcircuit::new(&config).unwrap();
+    circuit.step(patterns).unwrap();
+    circuit
+}
+
+#[test]
+fn on_the_nonlinear_teacher_the_circuit_beats_a_shallow_learner() {
+    // Same data, same pattern order, same initial forward weights; the shallow learner
+    // gets the same number of samples at the task's learning rate. Seed 1: circuit
+    // test NSE 0.072, shallow 0.219 (and still falling for the circuit only: 0.003
+    // against 0.225 after 100 000, see the reproduction below).
+    let patterns = 20_000;
+    let circuit = circuit(patterns);
+    let shallow = network_nse(RuleKind::Shallow, patterns);
+    let row = circuit.latest().unwrap();
+    let nse = row.test.nse.unwrap();
+    assert!(nse < 0.5 * shallow, "circuit {nse}, shallow {shallow}");
+    // The error it learned from has been brought back down: the apical energy is a
+    // fraction of what the untrained circuit's first pattern put there.
+    let first = circuit.history()[0].layers[0].apical_energy;
+    assert!(row.layers[0].apical_energy < 0.2 * first, "{row:?}");
+    // The forward weights came into alignment with the fixed random top-down weights.
+    let angle = row.layers[0].weight_angle_deg.unwrap();
+    assert!(angle < 70.0, "{angle}°");
+}
+
+#[test]
+#[ignore = "about 2 s in release, minutes in debug"]
+fn reproduction_on_the_nonlinear_teacher() {
+    // Seed 1, 100 000 patterns: circuit test NSE 0.0031, shallow 0.225, FA 0.0002,
+    // the top-down angle 50° (the paper reports about 45°).
+    let circuit = circuit(100_000);
+    let row = circuit.latest().unwrap();
+    let nse = row.test.nse.unwrap();
+    let shallow = network_nse(RuleKind::Shallow, 100_000);
+    println!("circuit {row:?}\nshallow {shallow}");
+    assert!(nse < 0.05 * shallow, "circuit {nse}, shallow {shallow}");
+    let angle = row.layers[0].weight_angle_deg.unwrap();
+    assert!((30.0..70.0).contains(&angle), "{angle}°");
+}
+
+#[test]
+fn same_seed_same_hash() {
+    let first = cases::run_cases();
+    let second = cases::run_cases();
+    assert_eq!(first, second);
+    for (name, hash) in &first {
+        println!("{name}: {hash:#018x}");
+    }
+    let hashes: Vec<u64> = first.iter().map(|&(_, hash)| hash).collect();
+    assert_eq!(
+        hashes,
+        cases::EXPECTED,
+        "the state after a fixed run changed; if that is deliberate, update \
+         tests/common/microcircuit.rs (the wasm test checks the same numbers)"
+    );
+}
