@@ -151,15 +151,31 @@ pub fn Slider(props: &SliderProps) -> Html {
             }
         })
     };
+    // The page redraws every frame while playing; setting `value` in the markup would
+    // undo what the user is typing, so the inputs follow the settings only when they
+    // change.
+    let range = use_node_ref();
+    let number = use_node_ref();
+    {
+        let (range, number) = (range.clone(), number.clone());
+        use_effect_with(props.value.to_bits(), move |&bits| {
+            let text = f64::from_bits(bits).to_string();
+            for node in [&range, &number] {
+                if let Some(input) = node.cast::<HtmlInputElement>() {
+                    input.set_value(&text);
+                }
+            }
+        });
+    }
     html! {
         <label class="slider">{props.label.clone()}
             <span class="slider-row">
                 <input type="range" data-testid={format!("{}-range", props.testid)}
                     min={props.min.to_string()} max={props.max.to_string()} step={props.step.to_string()}
-                    value={props.value.to_string()} oninput={live} />
+                    ref={range} oninput={live} />
                 <input type="number" data-testid={props.testid.clone()}
                     min={props.lo.to_string()} max={props.hi.to_string()} step="any"
-                    value={props.value.to_string()} onchange={emit(props.lo, props.hi)} />
+                    ref={number} onchange={emit(props.lo, props.hi)} />
             </span>
         </label>
     }
