@@ -22,6 +22,9 @@ use clap::{Args, Parser, Subcommand};
 // bioprop/, so that cargo does not take it for a binary of its own.)
 #[path = "bioprop/cerebellum.rs"]
 mod cerebellum;
+// `run --rule microcircuit`: the dendritic error microcircuit, same tasks and CSV.
+#[path = "bioprop/microcircuit.rs"]
+mod microcircuit;
 
 #[derive(Parser)]
 #[command(
@@ -48,7 +51,8 @@ struct RunArgs {
     /// their own options: `bioprop run --task vor --help`.
     #[arg(long, default_value = "linear-teacher")]
     task: TaskKind,
-    /// Learning rule: delta, bp, fa, dfa, usf, frsf, kp, shallow.
+    /// Learning rule: delta, bp, fa, dfa, usf, frsf, kp, shallow (microcircuit: see
+    /// `run --rule microcircuit --help`).
     #[arg(long, default_value = "fa")]
     rule: RuleKind,
     /// Training steps (minibatch updates).
@@ -118,13 +122,24 @@ fn parse_layers(text: &str) -> Result<Layers, String> {
 }
 
 const HEADER: &str = "step,rule,layer,loss,accuracy,update_angle_deg,weight_angle_deg,\
-norm_ratio,sign_concordance,test_loss,test_accuracy,nse,test_nse,batch_loss";
+norm_ratio,sign_concordance,test_loss,test_accuracy,nse,test_nse,batch_loss,apical_energy";
 
 fn cell(value: Option<f32>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
 fn write_rows(out: &mut dyn Write, rule: RuleKind, row: &Metrics) -> io::Result<()> {
+    write_metrics_rows(out, rule.name(), row, &[])
+}
+
+/// The rows of one logged step; `apical_energy[k - 1]` fills hidden layer `k`'s last
+/// cell (the microcircuit's `‖v_A‖²`; empty for the networks).
+fn write_metrics_rows(
+    out: &mut dyn Write,
+    rule: &str,
+    row: &Metrics,
+    apical_energy: &[f32],
+) -> io::Result<()> {
     let no_hidden = [LayerMetrics {
         layer: 0,
         update_angle_deg: None,
@@ -152,9 +167,9 @@ fn write_rows(out: &mut dyn Write, rule: RuleKind, row: &Metrics) -> io::Result<
         };
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             row.step,
-            rule.name(),
+            rule,
             layer_cell,
             loss,
             cell(accuracy),
@@ -167,6 +182,12 @@ fn write_rows(out: &mut dyn Write, rule: RuleKind, row: &Metrics) -> io::Result<
             cell(nse),
             cell(row.test.nse),
             row.batch_loss,
+            cell(
+                layer
+                    .layer
+                    .checked_sub(1)
+                    .and_then(|h| apical_energy.get(h).copied())
+            ),
         )?;
     }
     Ok(())
@@ -300,6 +321,7 @@ fn list() {
     for rule in RuleKind::ALL {
         println!("  {:<18} {}", rule.name(), rule.description());
     }
+    microcircuit::list_rules();
     cerebellum::list_rules();
     println!("activations:");
     for act in Activation::ALL {
@@ -313,6 +335,9 @@ fn main() -> ExitCode {
         .collect();
     if cerebellum::requested(&args) {
         return cerebellum::main();
+    }
+    if microcircuit::requested(&args) {
+        return microcircuit::main();
     }
     let cli = Cli::parse();
     match cli.command {

@@ -1,0 +1,251 @@
+//! `bioprop run --rule microcircuit`: a dendritic error microcircuit (Sacramento et al.
+//! 2018) on the same tasks, data and CSV columns as the networks.
+//!
+//! ```text
+//! bioprop run --task nonlinear-teacher --rule microcircuit --steady-state --steps 100000 --every 10000
+//! ```
+//!
+//! `--steps` counts patterns presented (each `pattern_ms` of simulated time in the full
+//! model, one settle-and-learn in the steady-state one) and `--every` logs a row every
+//! that many patterns. The rows are those of the networks' CSV: `loss` and `nse` score
+//! the circuit's bottom-up prediction, `weight_angle_deg`, `norm_ratio` and
+//! `sign_concordance` compare the top-down weights `W^PP_{k,k+1}` with `W^PP_{k+1,k}ᵀ`,
+//! `update_angle_deg` is empty, and `apical_energy` is `‖v_A‖²` of the layer, averaged
+//! over the patterns since the previous row. `main` hands the arguments over when
+//! `run` names this rule. Exit codes as for the networks.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use bioprop::microcircuit::{self, Microcircuit, MicrocircuitConfig, Mode, RateFunction, Start};
+use bioprop::{Activation, TaskKind};
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "bioprop",
+    version,
+    about = "A dendritic error microcircuit learning a task, as CSV"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a microcircuit and print its metrics as CSV.
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Task name (see `bioprop list`).
+    #[arg(long, default_value = "linear-teacher")]
+    task: TaskKind,
+    /// Learning rule: microcircuit.
+    #[arg(long)]
+    rule: String,
+    /// Patterns presented.
+    #[arg(long, default_value_t = 1000)]
+    steps: u64,
+    /// Seed for the data, weights, pattern order and noise.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Log a row every K patterns.
+    #[arg(long, default_value_t = 100, value_name = "K",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    every: u64,
+    /// Write the CSV here instead of standard output.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Layer widths joined by '-', input and output included, at least one hidden
+    /// layer [default: the task's].
+    #[arg(long, value_parser = super::parse_layers)]
+    layers: Option<super::Layers>,
+    /// Hidden rate function φ: linear, tanh, sigmoid, relu, softplus, or sacramento
+    /// for the paper's 0.1·log(1 + e^(u-3)) [default: the task's activation].
+    #[arg(long)]
+    act: Option<String>,
+    /// Use the steady-state approximation (paper §3.4) instead of integrating.
+    #[arg(long)]
+    steady_state: bool,
+    /// Patterns shown with no target first (pre-training).
+    #[arg(long, default_value_t = 0)]
+    pretrain: u64,
+    /// Start from random interneuron weights instead of the self-predicting state.
+    #[arg(long)]
+    random_init: bool,
+    /// Task noise (standard deviation) [default: the task's].
+    #[arg(long)]
+    noise: Option<f32>,
+    /// Training samples [default: the task's].
+    #[arg(long)]
+    train_size: Option<usize>,
+    /// Held-out samples [default: the task's].
+    #[arg(long)]
+    test_size: Option<usize>,
+}
+
+/// Whether `args` (program name first) ask `run` for the microcircuit.
+pub fn requested(args: &[String]) -> bool {
+    if args.get(1).map(String::as_str) != Some("run") {
+        return false;
+    }
+    let mut rest = args[2..].iter();
+    while let Some(arg) = rest.next() {
+        let value = match arg.split_once('=') {
+            Some(("--rule", value)) => Some(value),
+            _ if arg == "--rule" => rest.next().map(String::as_str),
+            _ => None,
+        };
+        if value == Some(microcircuit::NAME) {
+            return true;
+        }
+    }
+    false
+}
+
+/// One line for `bioprop list`.
+pub fn list_rules() {
+    println!("  {:<18} {}", microcircuit::NAME, microcircuit::DESCRIPTION);
+}
+
+fn config_from(args: &RunArgs) -> Result<MicrocircuitConfig, String> {
+    let mut config = MicrocircuitConfig::for_task(args.task);
+    config.seed = args.seed;
+    config.log_every = args.every;
+    if args.steady_state {
+        config.mode = Mode::SteadyState;
+    }
+    config.pretrain_patterns = args.pretrain;
+    if args.random_init {
+        config.start = Start::Random;
+    }
+    if let Some(super::Layers(layers)) = &args.layers {
+        config.layers = layers.clone();
+    }
+    match args.act.as_deref() {
+        None => {}
+        Some("sacramento") => config.rate = RateFunction::SACRAMENTO,
+        Some(name) => {
+            let act: Activation = name
+                .parse()
+                .map_err(|e| format!("--act: {e}, or sacramento"))?;
+            config.rate = RateFunction::plain(act);
+        }
+    }
+    if let Some(noise) = args.noise {
+        config.task.noise = noise;
+    }
+    if let Some(n) = args.train_size {
+        config.task.train_size = n;
+    }
+    if let Some(n) = args.test_size {
+        config.task.test_size = n;
+    }
+    Ok(config)
+}
+
+/// Parses the arguments (`run --rule microcircuit …`) and runs the circuit.
+pub fn main() -> ExitCode {
+    let Command::Run(args) = Cli::parse().command;
+    if args.rule != microcircuit::NAME {
+        eprintln!("error: --rule must be {}", microcircuit::NAME);
+        return ExitCode::from(2);
+    }
+    let mut circuit = match config_from(&args)
+        .and_then(|config| Microcircuit::new(&config).map_err(|e| e.to_string()))
+    {
+        Ok(circuit) => circuit,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => match File::create(path) {
+            Ok(file) => Box::new(BufWriter::new(file)),
+            Err(error) => {
+                eprintln!("error: cannot write {}: {error}", path.display());
+                return ExitCode::from(1);
+            }
+        },
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let result = (|| -> io::Result<Option<String>> {
+        writeln!(out, "{}", super::HEADER)?;
+        let mut printed = 0;
+        let mut failure = None;
+        loop {
+            for row in &circuit.history()[printed..] {
+                super::write_metrics_rows(
+                    &mut out,
+                    microcircuit::NAME,
+                    &row.to_metrics(),
+                    &row.apical_energies(),
+                )?;
+            }
+            printed = circuit.history().len();
+            if failure.is_some() || circuit.patterns() >= args.steps {
+                break;
+            }
+            let chunk = args.every.min(args.steps - circuit.patterns());
+            if let Err(error) = circuit.step(chunk) {
+                failure = Some(error.to_string());
+            }
+        }
+        out.flush()?;
+        Ok(failure)
+    })();
+    match result {
+        Ok(None) => {
+            if let Some(latest) = circuit.latest() {
+                let layers: Vec<String> = latest
+                    .layers
+                    .iter()
+                    .map(|l| {
+                        format!(
+                            "layer {}: apical energy {}, top-down angle {}°",
+                            l.layer,
+                            l.apical_energy,
+                            super::cell(l.weight_angle_deg)
+                        )
+                    })
+                    .collect();
+                eprintln!(
+                    "microcircuit ({}) on {}: {} patterns ({} ms simulated), train loss {}, \
+                     test loss {}{}; {}",
+                    circuit.mode().name(),
+                    args.task.name(),
+                    latest.patterns,
+                    latest.time_ms,
+                    latest.train.loss,
+                    latest.test.loss,
+                    latest
+                        .test
+                        .nse
+                        .map(|nse| format!(", test NSE {nse}"))
+                        .or(latest
+                            .test
+                            .accuracy
+                            .map(|acc| format!(", test accuracy {acc}")))
+                        .unwrap_or_default(),
+                    layers.join("; ")
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Some(divergence)) => {
+            eprintln!("error: {divergence}");
+            ExitCode::from(3)
+        }
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! `bioprop run --rule microcircuit` and `bioprop list`, run as a separate process
+//! (built with the `cli` feature, which this package's tests turn on), and the
+//! nonlinear teacher under every rule the comparison needs.
+
+use std::process::{Command, Output};
+
+const HEADER: &str = "step,rule,layer,loss,accuracy,update_angle_deg,weight_angle_deg,\
+norm_ratio,sign_concordance,test_loss,test_accuracy,nse,test_nse,batch_loss,apical_energy";
+
+fn bioprop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bioprop"))
+        .args(args)
+        .output()
+        .expect("the bioprop binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// The rows under the shared header, split into cells.
+fn rows(output: &Output) -> Vec<Vec<String>> {
+    let text = String::from_utf8(output.stdout.clone()).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(HEADER), "{text}");
+    lines
+        .map(|line| line.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+fn number(cell: &str) -> f64 {
+    cell.parse()
+        .unwrap_or_else(|_| panic!("a number: `{cell}`"))
+}
+
+#[test]
+fn every_rule_runs_the_nonlinear_teacher_with_the_same_columns() {
+    for rule in ["bp", "fa", "shallow", "microcircuit"] {
+        let mut args = vec![
+            "run",
+            "--task",
+            "nonlinear-teacher",
+            "--rule",
+            rule,
+            "--steps",
+            "20",
+            "--every",
+            "10",
+        ];
+        if rule == "microcircuit" {
+            args.push("--steady-state");
+        }
+        let output = bioprop(&args);
+        assert!(output.status.success(), "{rule}: {}", stderr(&output));
+        let rows = rows(&output);
+        let steps: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            steps,
+            ["0", "10", "20"],
+            "{rule}: one hidden layer, three rows"
+        );
+        for row in &rows {
+            assert_eq!(row.len(), 15, "{rule}: {row:?}");
+            assert_eq!((row[1].as_str(), row[2].as_str()), (rule, "1"));
+            number(&row[12]); // test NSE: a regression task
+                              // The forward/top-down angle (or B against Wᵀ) is always there; the
+                              // apical energy only for the circuit, the update angle only for networks
+                              // whose hidden layers learn.
+            assert!((0.0..=180.0).contains(&number(&row[6])));
+            if rule == "microcircuit" {
+                assert!(number(&row[14]) >= 0.0);
+                assert_eq!(row[5], "");
+            } else {
+                assert_eq!(row[14], "", "{rule}");
+                // Shallow has no hidden update, so no update angle.
+                assert_eq!(row[5].is_empty(), rule == "shallow", "{rule}: {row:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_full_model_runs_and_reports_simulated_time() {
+    let output = bioprop(&[
+        "run",
+        "--rule",
+        "microcircuit",
+        "--task",
+        "xor",
+        "--steps",
+        "2",
+        "--every",
+        "1",
+        "--train-size",
+        "20",
+        "--test-size",
+        "10",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows = rows(&output);
+    // 2-8-8-2: two hidden layers, rows at patterns 0, 1 and 2.
+    assert_eq!(rows.len(), 6);
+    assert!(
+        rows.iter().all(|r| !r[4].is_empty() && r[12].is_empty()),
+        "accuracy, no NSE"
+    );
+    let summary = stderr(&output);
+    assert!(
+        summary.contains("microcircuit (full) on xor: 2 patterns (200 ms simulated)"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn pre_training_from_random_weights_lowers_the_apical_energy() {
+    let output = bioprop(&[
+        "run",
+        "--rule=microcircuit",
+        "--task",
+        "nonlinear-teacher",
+        "--steady-state",
+        "--random-init",
+        "--pretrain",
+        "2000",
+        "--steps",
+        "2000",
+        "--every",
+        "1000",
+        "--train-size",
+        "100",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let energy: Vec<f64> = rows(&output).iter().map(|r| number(&r[14])).collect();
+    assert_eq!(energy.len(), 3);
+    assert!(energy[2] < 0.2 * energy[0], "{energy:?}");
+}
+
+#[test]
+fn bad_microcircuit_arguments_exit_with_2_and_name_the_problem() {
+    for (args, message) in [
+        (vec!["--layers", "30-10"], "at least one hidden layer"),
+        (vec!["--act", "swish"], "swish"),
+        (
+            vec!["--task", "nonlinear-teacher", "--layers", "20-50-10"],
+            "input size",
+        ),
+        (vec!["--train-size", "0"], "train_size"),
+    ] {
+        let mut all = vec!["run", "--rule", "microcircuit"];
+        all.extend(args);
+        let output = bioprop(&all);
+        assert_eq!(output.status.code(), Some(2), "{all:?}");
+        assert!(stderr(&output).contains(message), "{}", stderr(&output));
+    }
+}
+
+#[test]
+fn list_shows_the_microcircuit() {
+    let output = bioprop(&["list"]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("microcircuit"))
+        .expect("a microcircuit line");
+    assert!(line.contains("Sacramento"), "{line}");
+}
