@@ -596,8 +596,8 @@ impl Microcircuit {
             mode: self.config.mode,
             ..config.clone()
         };
-        self.set_mode(mode);
         self.shares = Shares::new(&self.config);
+        self.set_mode(mode);
         // Simulated time so far keeps its value; later steps are of the new `dt`.
         let elapsed = self.time_ms();
         self.dt_ms = decimal(self.config.dt);
@@ -937,7 +937,7 @@ mod tests {
         // And it points along the top-down image of the output error, as backprop's
         // hidden error would point along Wᵀ e: v_A = κ W^PP (y - ŷ) with κ > 0.
         let s = circuit.state();
-        let error = &circuit.y - &s.output().mapv(|u| u);
+        let error = &circuit.y - s.output();
         let expected = circuit.weights.top_down[0].dot(&error);
         let angle = metrics::vector_angle_deg(s.apical[0].view(), expected.view()).unwrap();
         assert!(angle < 1.0, "{angle}°");

@@ -21,7 +21,7 @@
 //! In the self-predicting state `v_A = 0`, so with no target every soma sits at its
 //! basal prediction `v̂_B = g_B/(g_lk+g_B+g_A) v_B` (hidden) or `g_B/(g_lk+g_B) v_B`
 //! (output). That feedforward pass is the circuit's prediction `ŷ = u_L`, scored
-//! against `y` like any other network's output ([`bottom_up`]).
+//! against `y` like any other network's output (`bottom_up`).
 
 use ndarray::{Array1, ArrayView1};
 

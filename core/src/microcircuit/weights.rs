@@ -35,8 +35,8 @@
 //!
 //! Every rule has the form `dW/dt = η · post · preᵀ`. The full model low-pass filters
 //! the change, `d ← d + α (post preᵀ - d)` with `α = dt/τ_w`, then `W ← W + η dt d`
-//! ([`filtered_update`]); the steady-state model applies one pattern's worth at once,
-//! `W ← W + η T post preᵀ` ([`rank_one_update`]).
+//! (`filtered_update`); the steady-state model applies one pattern's worth at once,
+//! `W ← W + η T post preᵀ` (`rank_one_update`).
 //!
 //! # Reproducibility
 //!
