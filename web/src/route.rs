@@ -41,9 +41,9 @@ impl PageKind {
 pub fn page_from_query(query: &str) -> (PageKind, Option<String>) {
     let Some(value) = split_query(query)
         .into_iter()
-        .filter(|(key, _)| key.trim().eq_ignore_ascii_case("page"))
+        .rev()
+        .find(|(key, _)| key.trim().eq_ignore_ascii_case("page"))
         .map(|(_, value)| value.unwrap_or_default())
-        .last()
     else {
         return (PageKind::Rules, None);
     };

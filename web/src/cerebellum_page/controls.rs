@@ -63,7 +63,7 @@ pub fn CerebellumControls(props: &CerebellumControlsProps) -> Html {
         <aside class="controls" aria-label="Cerebellum controls">
             <div class="buttons">
                 <button class="primary" data-testid="play" onclick={play}>
-                    { if props.playing { "⏸ Pause" } else { "▶ Play" } }
+                    { if props.playing { "Pause" } else { "▶ Play" } }
                 </button>
                 <button data-testid="step" onclick={step} title="Advance one frame (speed ms)">{"Step"}</button>
                 <button data-testid="reset" onclick={reset} title="Naive weights, same settings">{"Reset"}</button>

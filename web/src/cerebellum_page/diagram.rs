@@ -98,7 +98,7 @@ pub fn CircuitDiagram(props: &CircuitDiagramProps) -> Html {
             <rect class="cb-box" x="10" y="125" width="110" height="40" rx="5" />
             <text class="cb-label" x="65" y="141" text-anchor="middle">{input_name}</text>
             <text class="cb-value" x="65" y="157" text-anchor="middle">{format!("{:+.3}", s.input)}</text>
-            <text class="cb-small" x="125" y="120">{"mossy fibres"}</text>
+            <text class="cb-small" x="72" y="185">{"mossy fibres"}</text>
             <text class="cb-small" x={(GRANULE_X - 20.0).to_string()} y="22">{"granule cells → parallel fibres"}</text>
             { for fibres }
             // Purkinje dendrite and soma.

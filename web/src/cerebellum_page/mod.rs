@@ -91,10 +91,9 @@ impl Sim {
 /// What the page adds to a divergence's message: where the limit comes from and how
 /// to go on.
 pub const DIVERGENCE_ADVICE: &str =
-    "With an error delay D the averaged LMS update turns uphill above about 1/(4·D) Hz \
-     (Porrill & Dean 2007); an eligibility delay equal to D lines the basis signals up with \
-     the late error again. Paused: change the sliders, then press play or reset to start \
-     from naive weights.";
+    ". Paused. The limit is about 1/(4·delay) Hz for an error delay without a matching \
+     eligibility delay (Porrill & Dean 2007): change the sliders, then press play or reset \
+     to start again from naive weights.";
 
 #[component]
 pub fn CerebellumPage() -> Html {
@@ -118,7 +117,7 @@ pub fn CerebellumPage() -> Html {
                     if let Err(message) = result {
                         playing_handle.set(false);
                         notices
-                            .dispatch(NoticeAction::Push(format!("{message} {DIVERGENCE_ADVICE}")));
+                            .dispatch(NoticeAction::Push(format!("{message}{DIVERGENCE_ADVICE}")));
                     }
                     redraw.force_update();
                 })
@@ -144,7 +143,7 @@ pub fn CerebellumPage() -> Html {
             Action::Step => {
                 let result = step_frame(&sim, settings.speed);
                 if let Err(message) = result {
-                    notices.dispatch(NoticeAction::Push(format!("{message} {DIVERGENCE_ADVICE}")));
+                    notices.dispatch(NoticeAction::Push(format!("{message}{DIVERGENCE_ADVICE}")));
                 }
                 redraw.force_update();
             }

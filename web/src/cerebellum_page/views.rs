@@ -7,7 +7,7 @@ use bioprop::cerebellum::{CerebellumTask, Snapshot, Trace};
 use plotters::style::RGBColor;
 use yew::prelude::*;
 
-use crate::chart::{LineChart, Series};
+use crate::chart::{format_number, LineChart, Series};
 
 const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(255, 127, 14);
@@ -148,10 +148,10 @@ pub fn Bars(props: &BarsProps) -> Html {
             .fold(0.0_f64, |m, v| m.max(v.abs()))
             .max(1e-9)
     };
-    let slot = (W - 40.0) / n as f64;
+    let slot = (W - 50.0) / n as f64;
     let bars = props.values.iter().enumerate().map(|(i, &v)| {
         let h = HALF * (v / scale).clamp(-1.0, 1.0);
-        let x = 40.0 + slot * i as f64 + slot * 0.15;
+        let x = 50.0 + slot * i as f64 + slot * 0.15;
         let (y, height) = if h >= 0.0 { (MID - h, h) } else { (MID, -h) };
         let label = if i == 0 {
             "raw".to_owned()
@@ -168,7 +168,7 @@ pub fn Bars(props: &BarsProps) -> Html {
                 <text class="cb-small" x={format!("{:.1}", x + slot * 0.35)} y={(H - 4.0).to_string()}
                     text-anchor="middle">{label}</text>
                 <text class="cb-tiny" x={format!("{:.1}", x + slot * 0.35)} y={(H - 18.0).to_string()}
-                    text-anchor="middle">{format!("{v:+.2}")}</text>
+                    text-anchor="middle">{format_number(v as f32)}</text>
             </g>
         }
     });
@@ -182,10 +182,10 @@ pub fn Bars(props: &BarsProps) -> Html {
             <h2>{props.title.clone()}</h2>
             <svg class="cb-bars" viewBox={format!("0 0 {W} {H}")} data-testid={props.testid.clone()} role="img"
                 aria-label={props.title.clone()}>
-                <line class="cb-axis" x1="36" y1={MID.to_string()} x2={W.to_string()} y2={MID.to_string()} />
-                <text class="cb-small" x="32" y={(MID - HALF + 4.0).to_string()} text-anchor="end">{top.clone()}</text>
-                <text class="cb-small" x="32" y={(MID + 4.0).to_string()} text-anchor="end">{"0"}</text>
-                <text class="cb-small" x="32" y={(MID + HALF + 4.0).to_string()} text-anchor="end">{format!("-{top}")}</text>
+                <line class="cb-axis" x1="46" y1={MID.to_string()} x2={W.to_string()} y2={MID.to_string()} />
+                <text class="cb-small" x="42" y={(MID - HALF + 4.0).to_string()} text-anchor="end">{top.clone()}</text>
+                <text class="cb-small" x="42" y={(MID + 4.0).to_string()} text-anchor="end">{"0"}</text>
+                <text class="cb-small" x="42" y={(MID + HALF + 4.0).to_string()} text-anchor="end">{format!("-{top}")}</text>
                 { for bars }
             </svg>
         </section>
