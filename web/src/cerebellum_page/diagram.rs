@@ -56,7 +56,7 @@ pub fn CircuitDiagram(props: &CircuitDiagramProps) -> Html {
     let (input_name, output_name, behaviour_name, error_name) = if vor {
         ("head velocity H", "eye E", "eye velocity", "retinal slip S")
     } else {
-        ("motor command u", "prediction z", "outcome y", "y − z")
+        ("motor command u", "prediction z", "z", "y − z")
     };
     let fibres = s.basis_signals.iter().enumerate().map(|(i, &p)| {
         let y = y_of(i);
