@@ -11,6 +11,7 @@ use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
 use crate::cerebellum_page::CerebellumPage;
 use crate::controls::{Action, Controls};
+use crate::microcircuit_page::MicrocircuitPage;
 use crate::route::{page_from_query, without_page, PageKind};
 use crate::runs::{Event, Runs, Watchdog};
 use crate::settings::{Notice, Settings};
@@ -30,6 +31,7 @@ pub fn App() -> Html {
     let route = use_memo((), |_| page_from_query(&current_query()));
     match route.0 {
         PageKind::Cerebellum => html! { <CerebellumPage /> },
+        PageKind::Microcircuit => html! { <MicrocircuitPage /> },
         PageKind::Rules => html! {
             <ReactorProvider<TrainingWorker> path={WORKER_PATH}>
                 <Page page_notice={route.1.clone()} />
@@ -357,6 +359,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             <nav class="nav" aria-label="Pages">
                 { link(PageKind::Rules, "Learning rules", "nav-rules") }
                 { link(PageKind::Cerebellum, "Cerebellum", "nav-cerebellum") }
+                { link(PageKind::Microcircuit, "Dendritic microcircuit", "nav-microcircuit") }
             </nav>
         </header>
     }

@@ -5,9 +5,9 @@
 //! |---|---|
 //! | absent, empty or `rules` | the learning-rule visualizer (default) |
 //! | `cerebellum` | the cerebellum as an adaptive filter |
+//! | `microcircuit` | the dendritic error microcircuit (Sacramento et al. 2018) |
 //!
-//! An unknown value shows the rules page with a notice. A future `microcircuit` page
-//! is one more [`PageKind`] variant.
+//! An unknown value shows the rules page with a notice.
 
 /// The pages of the app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -15,16 +15,22 @@ pub enum PageKind {
     #[default]
     Rules,
     Cerebellum,
+    Microcircuit,
 }
 
 impl PageKind {
-    pub const ALL: [PageKind; 2] = [PageKind::Rules, PageKind::Cerebellum];
+    pub const ALL: [PageKind; 3] = [
+        PageKind::Rules,
+        PageKind::Cerebellum,
+        PageKind::Microcircuit,
+    ];
 
     /// The value of `page` in the URL.
     pub fn name(self) -> &'static str {
         match self {
             PageKind::Rules => "rules",
             PageKind::Cerebellum => "cerebellum",
+            PageKind::Microcircuit => "microcircuit",
         }
     }
 
@@ -33,6 +39,7 @@ impl PageKind {
         match self {
             PageKind::Rules => "?",
             PageKind::Cerebellum => "?page=cerebellum",
+            PageKind::Microcircuit => "?page=microcircuit",
         }
     }
 }
@@ -59,7 +66,7 @@ pub fn page_from_query(query: &str) -> (PageKind, Option<String>) {
         None => (
             PageKind::Rules,
             Some(format!(
-                "page: unknown page '{}' (allowed: rules, cerebellum); showing the learning rules",
+                "page: unknown page '{}' (allowed: rules, cerebellum, microcircuit); showing the learning rules",
                 shown(wanted)
             )),
         ),
@@ -152,6 +159,10 @@ mod tests {
         assert_eq!(
             page_from_query("?page=Cerebellum&freq=2"),
             (PageKind::Cerebellum, None)
+        );
+        assert_eq!(
+            page_from_query("?page=microcircuit&mode=steady"),
+            (PageKind::Microcircuit, None)
         );
         assert_eq!(page_from_query("?page="), (PageKind::Rules, None));
         let (page, notice) = page_from_query("?page=cortex");

@@ -1,0 +1,128 @@
+// The dendritic microcircuit page as a student uses it: open it from the nav and
+// press play — the full model runs and the meter and traces move; from a random start
+// without a target the apical energy ‖v_A‖² falls (the interneurons learn to predict
+// the top-down input), and switching the target on makes it jump; embed mode shows
+// only the views.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { drawnPixels, openPage, screenshot, startSession } from "./harness.mjs";
+
+let session;
+before(async () => {
+  session = await startSession();
+});
+after(async () => {
+  await session?.close();
+});
+
+async function number(page, testid) {
+  return parseFloat((await page.getByTestId(testid).innerText()).trim());
+}
+
+/** Polls `read` until `ok(value)` or the timeout; returns the last value. */
+async function until(read, ok, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  let value = await read();
+  while (!ok(value) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await read();
+  }
+  return value;
+}
+
+test("the nav opens the microcircuit page; the full model runs and the meter and traces move", async () => {
+  const { page, problems } = await openPage(session);
+  await page.getByTestId("nav-microcircuit").click();
+  await page.getByTestId("metric-apical-energy").waitFor();
+  assert.match(page.url(), /page=microcircuit/);
+  assert.equal(await page.getByTestId("nav-microcircuit").getAttribute("aria-current"), "page");
+  assert.equal(await page.locator("[data-testid=notice] li").count(), 0);
+  assert.equal(await number(page, "metric-step"), 0);
+  const first = await number(page, "metric-apical-energy");
+  assert.ok(Number.isFinite(first));
+  await page.getByTestId("play").click();
+  // A few patterns of 100 ms at 50 simulated ms per frame (or fewer, by the budget).
+  const patterns = await until(() => number(page, "metric-step"), (n) => n >= 3, 40_000);
+  assert.ok(patterns >= 3, `only ${patterns} patterns`);
+  const energy = await until(() => number(page, "metric-apical-energy"), (e) => e !== first, 10_000);
+  assert.notEqual(energy, first, "the meter moves");
+  assert.ok(Number.isFinite(await number(page, "metric-loss")), "a loss is shown");
+  for (const chart of ["chart-traces", "chart-interneuron", "chart-apical-energy", "chart-loss"]) {
+    const pixels = await until(() => drawnPixels(page, `[data-testid="${chart}"]`), (p) => p > 100, 5_000);
+    assert.ok(pixels > 100, `${chart} draws (${pixels} pixels)`);
+  }
+  // The diagram's compartments are coloured by their potentials.
+  const fills = await page.locator('[data-testid="circuit-diagram"] .mc-soma').evaluateAll((els) =>
+    els.map((e) => e.getAttribute("fill")),
+  );
+  assert.ok(new Set(fills).size > 1, `soma fills ${fills}`);
+  await screenshot(page, "microcircuit-full");
+  // Pause stops it; s steps; r resets.
+  await page.getByTestId("play").click();
+  const paused = await number(page, "metric-step");
+  const pausedTime = await number(page, "metric-time");
+  await page.waitForTimeout(300);
+  assert.equal(await number(page, "metric-time"), pausedTime, "pause stops the simulation");
+  await page.keyboard.press("s");
+  assert.ok((await until(() => number(page, "metric-time"), (t) => t > pausedTime, 5_000)) > pausedTime, "s steps");
+  await page.getByTestId("reset").click();
+  assert.equal(await until(() => number(page, "metric-step"), (n) => n === 0, 5_000), 0, "reset");
+  assert.ok(paused >= 3);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("pre-training from a random start makes ‖v_A‖² fall; the target makes it jump", async () => {
+  const { page, problems } = await openPage(
+    session,
+    "?page=microcircuit&mode=steady&init=random&target=0&speed=2000",
+  );
+  await page.getByTestId("metric-apical-energy").waitFor();
+  assert.equal(await page.getByTestId("target-toggle").getAttribute("aria-pressed"), "false");
+  // One frame first: a new circuit starts settled on its first pattern with the target on.
+  await page.getByTestId("step").click();
+  await until(() => number(page, "metric-step"), (n) => n > 0, 5_000);
+  const start = await number(page, "metric-apical-energy");
+  assert.ok(start > 0.05, `random interneurons leave an apical potential (${start})`);
+  await page.getByTestId("play").click();
+  // README: from 1.13 to 0.0039 over 20 000 patterns; a tenth is plenty here.
+  const pretrained = await until(
+    () => number(page, "metric-apical-energy"),
+    (e) => e < 0.1 * start,
+    60_000,
+  );
+  assert.ok(pretrained < 0.1 * start, `‖v_A‖² ${start} → ${pretrained}`);
+  await screenshot(page, "microcircuit-pretrained");
+  await page.getByTestId("target-toggle").click();
+  await until(() => page.url(), (u) => !u.includes("target=0"), 5_000);
+  assert.equal(await page.getByTestId("target-toggle").getAttribute("aria-pressed"), "true");
+  const jumped = await until(
+    () => number(page, "metric-apical-energy"),
+    (e) => e > 5 * pretrained,
+    10_000,
+  );
+  assert.ok(jumped > 5 * pretrained, `the target makes ‖v_A‖² jump (${pretrained} → ${jumped})`);
+  // Learning: the loss curves fill in, all four.
+  await page.waitForTimeout(3000);
+  await page.getByTestId("play").click();
+  assert.ok((await drawnPixels(page, '[data-testid="chart-loss"]')) > 100);
+  await screenshot(page, "microcircuit-learning");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("embed mode shows only the views and autoplay runs", async () => {
+  const { page, problems } = await openPage(
+    session,
+    "?page=microcircuit&mode=steady&embed=1&autoplay=1&speed=1000",
+    { width: 900, height: 600 },
+  );
+  await page.getByTestId("metric-step").waitFor();
+  assert.equal(await page.getByTestId("nav-microcircuit").count(), 0);
+  assert.equal(await page.getByTestId("play").count(), 0);
+  assert.equal(await page.getByTestId("explanation").count(), 0);
+  assert.ok((await until(() => number(page, "metric-step"), (n) => n > 20, 20_000)) > 20);
+  await screenshot(page, "microcircuit-embed");
+  assert.deepEqual(problems, []);
+  await page.close();
+});

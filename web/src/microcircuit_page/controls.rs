@@ -1,0 +1,116 @@
+//! The microcircuit page's sidebar: play/step/reset, the target switch, the model
+//! (full or steady state), the start, the task, the speed and the traced neuron.
+
+use bioprop::microcircuit::{Mode, Start};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::microcircuit_settings::{mode_name, start_name, MicrocircuitSettings, TASKS};
+
+/// What the controls and the keyboard ask of the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    TogglePlay,
+    /// One frame's worth (`speed` simulated ms).
+    Step,
+    /// The initial weights again, same settings.
+    Reset,
+    /// Output nudging on/off (off = pre-training without target).
+    ToggleTarget,
+    DismissNotices,
+    Change(MicrocircuitSettings),
+}
+
+/// Speeds offered, simulated milliseconds per frame.
+const SPEEDS: [u32; 7] = [5, 20, 50, 200, 1000, 10_000, 100_000];
+
+#[derive(Properties, PartialEq)]
+pub struct MicrocircuitControlsProps {
+    pub settings: MicrocircuitSettings,
+    pub playing: bool,
+    pub on_action: Callback<Action>,
+}
+
+#[component]
+pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
+    let s = &props.settings;
+    let select = |update: fn(&mut MicrocircuitSettings, &str)| {
+        let settings = s.clone();
+        props.on_action.reform(move |event: Event| {
+            let value = event.target_unchecked_into::<HtmlSelectElement>().value();
+            let mut next = settings.clone();
+            update(&mut next, &value);
+            Action::Change(next)
+        })
+    };
+    let on_neuron = {
+        let settings = s.clone();
+        props.on_action.reform(move |event: Event| {
+            let value = event.target_unchecked_into::<HtmlInputElement>().value();
+            let mut next = settings.clone();
+            // Out-of-range values get a notice from the page; non-numbers keep 0.
+            next.neuron = value.trim().parse().unwrap_or(0);
+            Action::Change(next)
+        })
+    };
+    let mut speeds = SPEEDS.to_vec();
+    if !speeds.contains(&s.speed) {
+        speeds.push(s.speed);
+        speeds.sort_unstable();
+    }
+    let play = props.on_action.reform(|_| Action::TogglePlay);
+    let step = props.on_action.reform(|_| Action::Step);
+    let reset = props.on_action.reform(|_| Action::Reset);
+    let target = props.on_action.reform(|_| Action::ToggleTarget);
+    html! {
+        <aside class="controls" aria-label="Microcircuit controls">
+            <div class="buttons">
+                <button class="primary" data-testid="play" onclick={play}>
+                    { if props.playing { "Pause" } else { "▶ Play" } }
+                </button>
+                <button data-testid="step" onclick={step} title="Advance one frame (speed ms)">{"Step"}</button>
+                <button data-testid="reset" onclick={reset} title="The initial weights again">{"Reset"}</button>
+            </div>
+            <button class={classes!("target-toggle", s.target.then_some("on"))} data-testid="target-toggle"
+                aria-pressed={if s.target { "true" } else { "false" }} onclick={target}
+                title="Nudge the output towards the target (key t)">
+                { if s.target { "Target on: learning" } else { "Target off: pre-training" } }
+            </button>
+            <label>{"Model"}
+                <select data-testid="mode" onchange={select(|n, v| n.mode = if v == "steady" { Mode::SteadyState } else { Mode::Full })}>
+                    <option value="full" selected={s.mode == Mode::Full}>{"full (Euler, dt 0.1 ms)"}</option>
+                    <option value="steady" selected={s.mode == Mode::SteadyState}>{"steady state (fast)"}</option>
+                </select>
+            </label>
+            <label>{"Start (restarts)"}
+                <select data-testid="init" onchange={select(|n, v| n.start = if v == "random" { Start::Random } else { Start::SelfPredicting })}>
+                    { for [Start::SelfPredicting, Start::Random].into_iter().map(|st| html! {
+                        <option value={start_name(st)} selected={st == s.start}>{start_name(st)}</option>
+                    }) }
+                </select>
+            </label>
+            <label>{"Task (restarts)"}
+                <select data-testid="task" onchange={select(|n, v| n.task = v.parse().unwrap_or(n.task))}>
+                    { for TASKS.iter().map(|t| html! {
+                        <option value={t.name()} selected={*t == s.task}>{t.name()}</option>
+                    }) }
+                </select>
+            </label>
+            <label>{"Speed (simulated ms per frame)"}
+                <select data-testid="speed" onchange={select(|n, v| n.speed = v.parse().unwrap_or(n.speed))}>
+                    { for speeds.into_iter().map(|v| html! {
+                        <option value={v.to_string()} selected={v == s.speed}>{v}</option>
+                    }) }
+                </select>
+            </label>
+            <label>{format!("Traced neuron (0–{})", s.hidden_size() - 1)}
+                <input type="number" data-testid="neuron" min="0" max={(s.hidden_size() - 1).to_string()}
+                    value={s.neuron.to_string()} onchange={on_neuron} />
+            </label>
+            <p class="view-note">{format!(
+                "Model: {}. The model and the target change the running circuit; the start and the task build a new one. Keys: space play/pause, s step, r reset, t target.",
+                mode_name(s.mode)
+            )}</p>
+        </aside>
+    }
+}

@@ -1,0 +1,446 @@
+//! The microcircuit page's settings and their URL form (`?page=microcircuit&…`). Pure:
+//! no Yew or web-sys, so it is tested natively.
+//!
+//! | key | meaning, allowed values | default |
+//! |---|---|---|
+//! | `task` | any task but `arrays`: `nonlinear-teacher`, `linear-teacher`, `xor`, `circles`, `spirals`, `gaussians`, `moons`, `sine` | `nonlinear-teacher` |
+//! | `mode` | `full` (Euler steps of 0.1 ms) or `steady` (the steady-state approximation) | `full` |
+//! | `init` | `self-predicting` (closed form) or `random` (interneuron weights random) | `self-predicting` |
+//! | `target` | `1` or `0`: the output is nudged towards the target; `0` is pre-training | 1 |
+//! | `speed` | simulated milliseconds per animation frame, 1 to [`MAX_SPEED`] (a frame also stops at its time budget) | [`DEFAULT_SPEED`] |
+//! | `neuron` | the traced pyramidal cell of hidden layer 1 (0-based; its interneuron partner is the same index, clamped to the layer above) | 0 |
+//! | `seed` | any whole number from 0 to 2⁶⁴−1 | 1 |
+//! | `autoplay` | `1` or `0` | 0 |
+//! | `embed` | `1` or `0`: only the views, no header, controls or explanation | 0 |
+//!
+//! A bad value is ignored with a [`Notice`] naming the key, the allowed values and the
+//! default used; unknown keys likewise. Parsing never panics; the last value of a
+//! repeated key wins. `neuron` is range-checked against the task's layer sizes by
+//! [`MicrocircuitSettings::checked_neuron`], since the range depends on the task.
+
+use bioprop::microcircuit::{Mode, Start};
+use bioprop::{MicrocircuitConfig, TaskKind};
+
+use crate::cerebellum_settings::Notice;
+use crate::route::{shown, split_query};
+
+/// Most simulated milliseconds per frame (1000 patterns of the steady-state model).
+pub const MAX_SPEED: u32 = 100_000;
+/// Simulated milliseconds per frame on a fresh page: half a 100 ms pattern.
+pub const DEFAULT_SPEED: u32 = 50;
+
+/// Tasks the page offers (every task whose data core generates).
+pub const TASKS: [TaskKind; 8] = [
+    TaskKind::NonlinearTeacher,
+    TaskKind::LinearTeacher,
+    TaskKind::Xor,
+    TaskKind::Circles,
+    TaskKind::Spirals,
+    TaskKind::Gaussians,
+    TaskKind::Moons,
+    TaskKind::Sine,
+];
+
+/// Everything the microcircuit page's URL can set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MicrocircuitSettings {
+    pub task: TaskKind,
+    pub mode: Mode,
+    pub start: Start,
+    /// Output nudged towards the target (off = pre-training without target).
+    pub target: bool,
+    pub speed: u32,
+    /// The traced pyramidal cell of hidden layer 1.
+    pub neuron: usize,
+    pub seed: u64,
+    pub autoplay: bool,
+    pub embed: bool,
+}
+
+impl Default for MicrocircuitSettings {
+    fn default() -> Self {
+        MicrocircuitSettings {
+            task: TaskKind::NonlinearTeacher,
+            mode: Mode::Full,
+            start: Start::SelfPredicting,
+            target: true,
+            speed: DEFAULT_SPEED,
+            neuron: 0,
+            seed: 1,
+            autoplay: false,
+            embed: false,
+        }
+    }
+}
+
+const KEYS: [&str; 10] = [
+    "page", "task", "mode", "init", "target", "speed", "neuron", "seed", "autoplay", "embed",
+];
+
+/// The URL name of a mode.
+pub fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Full => "full",
+        Mode::SteadyState => "steady",
+    }
+}
+
+/// The URL name of a start.
+pub fn start_name(start: Start) -> &'static str {
+    match start {
+        Start::SelfPredicting => "self-predicting",
+        Start::Random => "random",
+    }
+}
+
+type Problem = (&'static str, String);
+
+impl MicrocircuitSettings {
+    /// The settings `query` asks for, with a notice per ignored parameter.
+    pub fn from_query(query: &str) -> (Self, Vec<Notice>) {
+        let mut s = MicrocircuitSettings::default();
+        let mut notices = Vec::new();
+        for (key, value) in split_query(query) {
+            let name = key.trim().to_ascii_lowercase();
+            let value = value.unwrap_or_default();
+            let value = value.trim();
+            let result: Result<(), Problem> = match name.as_str() {
+                "page" => Ok(()),
+                "task" => value
+                    .parse::<TaskKind>()
+                    .ok()
+                    .filter(|t| TASKS.contains(t))
+                    .map(|t| s.task = t)
+                    .ok_or_else(|| {
+                        let names: Vec<&str> = TASKS.iter().map(|t| t.name()).collect();
+                        ("an unknown task", names.join(", "))
+                    }),
+                "mode" => parse_mode(value).map(|m| s.mode = m),
+                "init" => parse_start(value).map(|st| s.start = st),
+                "target" => flag(value).map(|v| s.target = v),
+                "speed" => whole(value, 1, u64::from(MAX_SPEED)).map(|v| s.speed = v as u32),
+                "neuron" => whole(value, 0, 9999).map(|v| s.neuron = v as usize),
+                "seed" => whole(value, 0, u64::MAX).map(|v| s.seed = v),
+                "autoplay" => flag(value).map(|v| s.autoplay = v),
+                "embed" => flag(value).map(|v| s.embed = v),
+                "" => {
+                    notices.push(Notice {
+                        param: "(no name)".into(),
+                        message: "a parameter without a name was ignored".into(),
+                    });
+                    continue;
+                }
+                _ => {
+                    notices.push(Notice {
+                        param: shown(&key),
+                        message: format!(
+                            "unknown parameter '{}' (allowed: {}); ignored",
+                            shown(&key),
+                            KEYS.join(", ")
+                        ),
+                    });
+                    continue;
+                }
+            };
+            if let Err((what, allowed)) = result {
+                let got = if value.is_empty() {
+                    "no value given".to_owned()
+                } else {
+                    format!("'{}' is {what}", shown(value))
+                };
+                notices.push(Notice {
+                    param: name.clone(),
+                    message: format!("{got}; allowed: {allowed}; using {}", default_text(&name)),
+                });
+            }
+        }
+        if let Some(notice) = s.checked_neuron() {
+            s.neuron = 0;
+            notices.push(notice);
+        }
+        (s, notices)
+    }
+
+    /// A notice when `neuron` is past the task's first hidden layer.
+    pub fn checked_neuron(&self) -> Option<Notice> {
+        let hidden = self.hidden_size();
+        (self.neuron >= hidden).then(|| Notice {
+            param: "neuron".into(),
+            message: format!(
+                "{} is out of range for {} (hidden layer 1 has {hidden} cells: 0 to {}); using 0",
+                self.neuron,
+                self.task.name(),
+                hidden - 1
+            ),
+        })
+    }
+
+    /// Cells in hidden layer 1 of the task's network.
+    pub fn hidden_size(&self) -> usize {
+        self.task
+            .defaults()
+            .layers
+            .get(1)
+            .copied()
+            .unwrap_or(1)
+            .max(1)
+    }
+
+    /// The query that gives these settings back, defaults left out; always starts with
+    /// `?page=microcircuit`.
+    pub fn to_query(&self) -> String {
+        let d = MicrocircuitSettings::default();
+        let mut query = String::from("?page=microcircuit");
+        let mut add = |key: &str, value: String| {
+            query.push('&');
+            query.push_str(key);
+            query.push('=');
+            query.push_str(&value);
+        };
+        if self.task != d.task {
+            add("task", self.task.name().into());
+        }
+        if self.mode != d.mode {
+            add("mode", mode_name(self.mode).into());
+        }
+        if self.start != d.start {
+            add("init", start_name(self.start).into());
+        }
+        if self.target != d.target {
+            add("target", u8::from(self.target).to_string());
+        }
+        if self.speed != d.speed {
+            add("speed", self.speed.to_string());
+        }
+        if self.neuron != d.neuron {
+            add("neuron", self.neuron.to_string());
+        }
+        if self.seed != d.seed {
+            add("seed", self.seed.to_string());
+        }
+        if self.autoplay {
+            add("autoplay", "1".into());
+        }
+        if self.embed {
+            add("embed", "1".into());
+        }
+        query
+    }
+
+    /// The circuit these settings describe: core's defaults for the task, with the
+    /// URL's mode, start, seed and probe. Metrics rows come more often than core's
+    /// default so the loss curve moves while watching (a full-model pattern is a few
+    /// frames).
+    pub fn config(&self) -> MicrocircuitConfig {
+        let mut config = MicrocircuitConfig::for_task(self.task);
+        config.mode = self.mode;
+        config.start = self.start;
+        config.seed = self.seed;
+        config.log_every = match self.mode {
+            Mode::Full => 5,
+            Mode::SteadyState => 100,
+        };
+        config.probe.neuron = self.neuron.min(self.hidden_size() - 1);
+        let above = config.layers.get(2).copied().unwrap_or(1).max(1);
+        config.probe.interneuron = self.neuron.min(above - 1);
+        config.trace_capacity = 2000;
+        config
+    }
+
+    /// Whether going from `self` to `next` needs a new circuit (task, start, seed);
+    /// mode, target, speed and the traced neuron change the running one.
+    pub fn needs_rebuild(&self, next: &MicrocircuitSettings) -> bool {
+        self.task != next.task || self.start != next.start || self.seed != next.seed
+    }
+}
+
+fn default_text(key: &str) -> String {
+    let d = MicrocircuitSettings::default();
+    match key {
+        "task" => d.task.name().into(),
+        "mode" => "full".into(),
+        "init" => "self-predicting".into(),
+        "target" => "1".into(),
+        "speed" => d.speed.to_string(),
+        "seed" => "1".into(),
+        _ => "0".into(),
+    }
+}
+
+fn parse_mode(value: &str) -> Result<Mode, Problem> {
+    match value.to_ascii_lowercase().as_str() {
+        "full" => Ok(Mode::Full),
+        "steady" | "steady-state" => Ok(Mode::SteadyState),
+        _ => Err(("an unknown mode", "full or steady".into())),
+    }
+}
+
+fn parse_start(value: &str) -> Result<Start, Problem> {
+    match value.to_ascii_lowercase().as_str() {
+        "self-predicting" => Ok(Start::SelfPredicting),
+        "random" => Ok(Start::Random),
+        _ => Err(("an unknown start", "self-predicting or random".into())),
+    }
+}
+
+fn whole(value: &str, min: u64, max: u64) -> Result<u64, Problem> {
+    let allowed = format!("a whole number from {min} to {max}");
+    match value.parse::<u64>() {
+        Ok(v) if (min..=max).contains(&v) => Ok(v),
+        Ok(_) => Err(("out of range", allowed)),
+        Err(_) => Err(("not a whole number in range", allowed)),
+    }
+}
+
+fn flag(value: &str) -> Result<bool, Problem> {
+    match value.to_ascii_lowercase().as_str() {
+        "" | "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(("not a flag", "1 or 0".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bioprop::Microcircuit;
+
+    use super::*;
+
+    #[test]
+    fn defaults_give_the_bare_page_and_a_valid_circuit() {
+        let (s, notices) = MicrocircuitSettings::from_query("?page=microcircuit");
+        assert_eq!(s, MicrocircuitSettings::default());
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.to_query(), "?page=microcircuit");
+        let config = s.config();
+        assert_eq!(config.layers, vec![30, 50, 10]);
+        assert!(Microcircuit::new(&config).is_ok());
+    }
+
+    #[test]
+    fn every_key_round_trips() {
+        let s = MicrocircuitSettings {
+            task: TaskKind::Xor,
+            mode: Mode::SteadyState,
+            start: Start::Random,
+            target: false,
+            speed: 4000,
+            neuron: 3,
+            seed: u64::MAX,
+            autoplay: true,
+            embed: true,
+        };
+        let query = s.to_query();
+        let (back, notices) = MicrocircuitSettings::from_query(&query);
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(back, s, "{query}");
+        assert!(Microcircuit::new(&back.config()).is_ok());
+    }
+
+    #[test]
+    fn every_offered_task_builds_a_circuit_in_both_modes() {
+        for task in TASKS {
+            for mode in [Mode::Full, Mode::SteadyState] {
+                let s = MicrocircuitSettings {
+                    task,
+                    mode,
+                    neuron: 10_000 % 7,
+                    ..Default::default()
+                };
+                let config = s.config();
+                assert!(Microcircuit::new(&config).is_ok(), "{task:?} {mode:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_values_are_ignored_with_a_notice_naming_the_key() {
+        let (s, notices) = MicrocircuitSettings::from_query(
+            "?page=microcircuit&task=arrays&mode=fast&init=zero&target=maybe&speed=0&seed=-1&neuron=x&embed=2&colour=red&=1",
+        );
+        assert_eq!(s, MicrocircuitSettings::default());
+        let params: Vec<&str> = notices.iter().map(|n| n.param.as_str()).collect();
+        assert_eq!(
+            params,
+            [
+                "task",
+                "mode",
+                "init",
+                "target",
+                "speed",
+                "seed",
+                "neuron",
+                "embed",
+                "colour",
+                "(no name)"
+            ]
+        );
+        assert!(notices[0].message.contains("'arrays'"), "{}", notices[0]);
+        assert!(notices[0].message.contains("nonlinear-teacher"));
+        assert!(notices[1].message.contains("full or steady"));
+        assert!(notices[4].message.contains("1 to 100000"), "{}", notices[4]);
+    }
+
+    #[test]
+    fn a_neuron_past_the_layer_is_refused_with_its_range() {
+        // Hidden layer 1 of the nonlinear teacher's student has 50 cells.
+        let (s, notices) = MicrocircuitSettings::from_query("?neuron=50");
+        assert_eq!(s.neuron, 0);
+        assert_eq!(notices.len(), 1);
+        assert!(notices[0].message.contains("0 to 49"), "{}", notices[0]);
+        let (s, notices) = MicrocircuitSettings::from_query("?neuron=49&neuron=7");
+        assert!(notices.is_empty());
+        assert_eq!(s.neuron, 7);
+    }
+
+    #[test]
+    fn parsing_never_panics_on_odd_input() {
+        for query in [
+            "",
+            "?",
+            "&&&",
+            "?task",
+            "?speed=99999999999999999999",
+            "?%zz=%",
+            "?neuron=18446744073709551616",
+            "?mode=STEADY-state",
+        ] {
+            let _ = MicrocircuitSettings::from_query(query);
+        }
+        assert_eq!(
+            MicrocircuitSettings::from_query("?mode=Steady-State")
+                .0
+                .mode,
+            Mode::SteadyState
+        );
+    }
+
+    #[test]
+    fn only_task_start_and_seed_rebuild() {
+        let a = MicrocircuitSettings::default();
+        let live = MicrocircuitSettings {
+            mode: Mode::SteadyState,
+            target: false,
+            speed: 9,
+            neuron: 4,
+            ..a.clone()
+        };
+        assert!(!a.needs_rebuild(&live));
+        for next in [
+            MicrocircuitSettings {
+                task: TaskKind::Xor,
+                ..a.clone()
+            },
+            MicrocircuitSettings {
+                start: Start::Random,
+                ..a.clone()
+            },
+            MicrocircuitSettings {
+                seed: 2,
+                ..a.clone()
+            },
+        ] {
+            assert!(a.needs_rebuild(&next));
+        }
+    }
+}
