@@ -191,7 +191,7 @@ pub fn CircuitDiagram(props: &CircuitDiagramProps) -> Html {
     .into_iter()
     .enumerate()
     .map(|(n, (colour, dash, label))| {
-        let y = 295.0 + 14.0 * n as f64;
+        let y = 308.0 + 13.0 * n as f64;
         html! {
             <g>
                 { line(560.0, y, 585.0, y, colour, dash) }
@@ -209,7 +209,7 @@ pub fn CircuitDiagram(props: &CircuitDiagramProps) -> Html {
             <text class="mc-label" x="4" y={(y_soma + 4.0).to_string()}>{"u^P"}</text>
             <text class="mc-label" x="4" y={(y_basal + 4.0).to_string()}>{"v_B"}</text>
             { for pyramids }
-            <text class="mc-label" x="575" y={(y_inter - 20.0).to_string()}>{"interneurons u^I"}</text>
+            <text class="mc-label" x="560" y={(y_inter + 42.0).to_string()}>{"interneurons u^I (one per cell above)"}</text>
             { for inters }
             { for legend }
             <rect class="mc-input" x={left.to_string()} y={(y_input - 8.0).to_string()} width={cell_span.to_string()} height="16" rx="3" />
