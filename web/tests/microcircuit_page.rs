@@ -150,3 +150,65 @@ async fn step_reset_and_the_target_toggle() {
         .is_some());
     root.remove();
 }
+
+fn set_neuron(root: &Element, value: &str) {
+    let input = find(root, "neuron").dyn_into::<HtmlInputElement>().unwrap();
+    input.set_value(value);
+    let event = web_sys::Event::new("change").unwrap();
+    input.dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_neuron_picker_follows_another_cell_and_refuses_one_past_the_layer() {
+    let root = mount("?page=microcircuit&mode=steady&speed=1000").await;
+    set_neuron(&root, "7");
+    settle().await;
+    assert!(gloo::utils::window()
+        .location()
+        .search()
+        .unwrap()
+        .contains("neuron=7"));
+    assert!(root.inner_html().contains("Pyramidal cell #7"));
+    // The traced cell is outlined in the diagram.
+    assert!(root
+        .query_selector("[data-testid=\"cell-7\"].traced")
+        .unwrap()
+        .is_some());
+    set_neuron(&root, "50");
+    settle().await;
+    let list = notices(&root);
+    assert!(
+        list.iter()
+            .any(|n| n.starts_with("neuron:") && n.contains("0 to 49")),
+        "{list:?}"
+    );
+    assert!(gloo::utils::window()
+        .location()
+        .search()
+        .unwrap()
+        .contains("neuron=7"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn switching_the_model_keeps_the_running_circuit() {
+    let root = mount("?page=microcircuit&speed=200").await;
+    click(&root, "step");
+    settle().await;
+    let time = text(&root, "metric-time");
+    assert_ne!(time, "0.00");
+    let select = find(&root, "mode").dyn_into::<HtmlSelectElement>().unwrap();
+    select.set_value("steady");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    assert!(gloo::utils::window()
+        .location()
+        .search()
+        .unwrap()
+        .contains("mode=steady"));
+    // Same circuit, same clock: a mode switch is not a reset.
+    assert_eq!(text(&root, "metric-time"), time);
+    root.remove();
+}
