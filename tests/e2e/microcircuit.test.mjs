@@ -79,7 +79,7 @@ test("pre-training from a random start makes ‖v_A‖² fall; the target makes 
   );
   await page.getByTestId("metric-apical-energy").waitFor();
   assert.equal(await page.getByTestId("target-toggle").getAttribute("aria-pressed"), "false");
-  // One frame first: a new circuit starts settled on its first pattern with the target on.
+  // One frame first, so the start is a pattern the circuit has integrated.
   await page.getByTestId("step").click();
   await until(() => number(page, "metric-step"), (n) => n > 0, 5_000);
   const start = await number(page, "metric-apical-energy");
