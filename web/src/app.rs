@@ -3,14 +3,13 @@
 
 use std::rc::Rc;
 
-use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
 use crate::cerebellum_page::CerebellumPage;
 use crate::controls::{Action, Controls};
+use crate::keys::use_shortcuts;
 use crate::microcircuit_page::MicrocircuitPage;
 use crate::route::{page_from_query, without_page, PageKind};
 use crate::runs::{Event, Runs, Watchdog};
@@ -252,33 +251,15 @@ fn Page(props: &PageProps) -> Html {
     };
 
     // Keyboard: space = play/pause, s = step, r = reset (not while typing).
-    {
-        let handler = use_mut_ref(|| on_action.clone());
-        *handler.borrow_mut() = on_action.clone();
-        use_effect_with((), move |_| {
-            // Not passive: space must not also scroll the page.
-            let options = EventListenerOptions::enable_prevent_default();
-            let document = gloo::utils::document();
-            let listener =
-                EventListener::new_with_options(&document, "keydown", options, move |event| {
-                    let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                        return;
-                    };
-                    if event.ctrl_key() || event.meta_key() || event.alt_key() || typing(event) {
-                        return;
-                    }
-                    let action = match event.key().as_str() {
-                        " " => Action::TogglePlay,
-                        "s" | "S" => Action::Step,
-                        "r" | "R" => Action::Reset,
-                        _ => return,
-                    };
-                    event.prevent_default();
-                    handler.borrow().emit(action);
-                });
-            move || drop(listener)
-        });
-    }
+    use_shortcuts(
+        |key| match key {
+            " " => Some(Action::TogglePlay),
+            "s" | "S" => Some(Action::Step),
+            "r" | "R" => Some(Action::Reset),
+            _ => None,
+        },
+        on_action.clone(),
+    );
 
     let shared = Shared {
         frame: runs.borrow().frames,
@@ -307,14 +288,6 @@ fn Page(props: &PageProps) -> Html {
             }
         </div>
     }
-}
-
-pub(crate) fn typing(event: &web_sys::KeyboardEvent) -> bool {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
-        .unwrap_or(false)
 }
 
 #[derive(Properties, PartialEq)]
@@ -374,7 +347,7 @@ pub fn Footer() -> Html {
             <a href={SOURCE_ARCHIVE} data-testid="source-link">{"source"}</a>
             {" · "}
             <span>{"MIT or Apache-2.0"}</span>
-            {" · keys: space play/pause, s step, r reset"}
+            {" · keys: space play/pause, s step, r reset, t target (microcircuit)"}
         </footer>
     }
 }

@@ -8,6 +8,7 @@ pub mod chart;
 pub mod colour;
 pub mod controls;
 pub mod heatmap;
+pub mod keys;
 pub mod microcircuit_page;
 pub mod microcircuit_settings;
 pub mod network_view;

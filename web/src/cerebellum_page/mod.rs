@@ -18,10 +18,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use bioprop::cerebellum::{Cerebellum, CerebellumConfig};
-use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+use crate::keys::use_shortcuts;
 
 use crate::app::{current_query, write_query, Footer, Header, NoticeAction, Notices};
 use crate::cerebellum_settings::CerebellumSettings;
@@ -166,7 +166,15 @@ pub fn CerebellumPage() -> Html {
             }
         })
     };
-    use_keyboard(on_action.clone());
+    use_shortcuts(
+        |key| match key {
+            " " => Some(Action::TogglePlay),
+            "s" | "S" => Some(Action::Step),
+            "r" | "R" => Some(Action::Reset),
+            _ => None,
+        },
+        on_action.clone(),
+    );
 
     let sim_ref = sim.borrow();
     let snapshot = Rc::new(sim_ref.cerebellum.snapshot());
@@ -220,37 +228,4 @@ pub fn CerebellumPage() -> Html {
 
 fn step_frame(sim: &Rc<RefCell<Sim>>, speed: u32) -> Result<(), String> {
     sim.borrow_mut().advance(u64::from(speed))
-}
-
-/// Space = play/pause, s = step (one frame's worth), r = reset; not while typing.
-#[hook]
-fn use_keyboard(on_action: Callback<Action>) {
-    let handler = use_mut_ref(|| on_action.clone());
-    *handler.borrow_mut() = on_action;
-    use_effect_with((), move |_| {
-        let options = EventListenerOptions::enable_prevent_default();
-        let document = gloo::utils::document();
-        let listener =
-            EventListener::new_with_options(&document, "keydown", options, move |event| {
-                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                if event.ctrl_key()
-                    || event.meta_key()
-                    || event.alt_key()
-                    || crate::app::typing(event)
-                {
-                    return;
-                }
-                let action = match event.key().as_str() {
-                    " " => Action::TogglePlay,
-                    "s" | "S" => Action::Step,
-                    "r" | "R" => Action::Reset,
-                    _ => return,
-                };
-                event.prevent_default();
-                handler.borrow().emit(action);
-            });
-        move || drop(listener)
-    });
 }

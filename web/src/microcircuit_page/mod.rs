@@ -20,10 +20,10 @@ mod views;
 use std::rc::Rc;
 
 use bioprop::microcircuit::Mode;
-use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+use crate::keys::use_shortcuts;
 
 use crate::app::{current_query, write_query, Footer, Header, NoticeAction, Notices};
 use crate::microcircuit_settings::MicrocircuitSettings;
@@ -137,7 +137,17 @@ pub fn MicrocircuitPage() -> Html {
             }
         })
     };
-    use_keyboard(on_action.clone());
+    // Space = play/pause, s = step (one frame's worth), r = reset, t = target.
+    use_shortcuts(
+        |key| match key {
+            " " => Some(Action::TogglePlay),
+            "s" | "S" => Some(Action::Step),
+            "r" | "R" => Some(Action::Reset),
+            "t" | "T" => Some(Action::ToggleTarget),
+            _ => None,
+        },
+        on_action.clone(),
+    );
 
     let sim_ref = sim.borrow();
     let circuit = &sim_ref.circuit;
@@ -195,39 +205,4 @@ pub fn MicrocircuitPage() -> Html {
             }
         </div>
     }
-}
-
-/// Space = play/pause, s = step (one frame's worth), r = reset, t = target; not while
-/// typing.
-#[hook]
-fn use_keyboard(on_action: Callback<Action>) {
-    let handler = use_mut_ref(|| on_action.clone());
-    *handler.borrow_mut() = on_action;
-    use_effect_with((), move |_| {
-        let options = EventListenerOptions::enable_prevent_default();
-        let document = gloo::utils::document();
-        let listener =
-            EventListener::new_with_options(&document, "keydown", options, move |event| {
-                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                if event.ctrl_key()
-                    || event.meta_key()
-                    || event.alt_key()
-                    || crate::app::typing(event)
-                {
-                    return;
-                }
-                let action = match event.key().as_str() {
-                    " " => Action::TogglePlay,
-                    "s" | "S" => Action::Step,
-                    "r" | "R" => Action::Reset,
-                    "t" | "T" => Action::ToggleTarget,
-                    _ => return,
-                };
-                event.prevent_default();
-                handler.borrow().emit(action);
-            });
-        move || drop(listener)
-    });
 }
