@@ -56,7 +56,10 @@ test("default page: backprop vs feedback alignment; play makes FA align and the 
   assert.ok(lossAfter < lossBefore / 4, `FA's loss fell only from ${lossBefore} to ${lossAfter}`);
   await screenshot(page, "default-compare");
   await page.getByTestId("play").click(); // pause
-  const paused = await until(() => number(page, "metric-step", "fa"), () => true);
+  // The worker answers a pause with a frame that says it is paused; frames
+  // already on their way arrive before it.
+  await until(() => page.getByTestId("play").innerText(), (t) => /Play/.test(t), 10_000);
+  const paused = await number(page, "metric-step", "fa");
   await page.waitForTimeout(400);
   assert.equal(await number(page, "metric-step", "fa"), paused, "pause stops training");
   assert.deepEqual(problems, []);
