@@ -22,7 +22,7 @@
 
 use bioprop::cerebellum::{BasisKind, CerebellumConfig, CerebellumTask};
 
-use crate::route::{shown, split_query};
+use crate::route::{flag_value, shown, split_query};
 
 /// Most simulated milliseconds per frame.
 pub const MAX_SPEED: u32 = 2000;
@@ -286,12 +286,11 @@ fn whole(value: &str, min: u32, max: u32) -> Result<u32, Problem> {
 }
 
 fn flag(value: &str) -> Result<bool, Problem> {
-    match value.to_ascii_lowercase().as_str() {
-        // A bare `?embed` means on.
-        "" | "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(("not a flag", "1 or 0".into(), String::new())),
+    // A bare `?embed` means on.
+    if value.is_empty() {
+        return Ok(true);
     }
+    flag_value(value).ok_or_else(|| ("not a flag", "1 or 0".into(), String::new()))
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use bioprop::microcircuit::{Mode, Start};
 use bioprop::{MicrocircuitConfig, TaskKind};
 
 use crate::cerebellum_settings::Notice;
-use crate::route::{shown, split_query};
+use crate::route::{flag_value, shown, split_query};
 
 /// Most simulated milliseconds per frame (1000 patterns of the steady-state model).
 pub const MAX_SPEED: u32 = 100_000;
@@ -293,11 +293,11 @@ fn whole(value: &str, min: u64, max: u64) -> Result<u64, Problem> {
 }
 
 fn flag(value: &str) -> Result<bool, Problem> {
-    match value.to_ascii_lowercase().as_str() {
-        "" | "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(("not a flag", "1 or 0".into())),
+    // A bare `?embed` means on.
+    if value.is_empty() {
+        return Ok(true);
     }
+    flag_value(value).ok_or_else(|| ("not a flag", "1 or 0".into()))
 }
 
 #[cfg(test)]

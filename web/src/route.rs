@@ -136,6 +136,16 @@ pub fn decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The spellings every page accepts for an on/off parameter: `1`, `true`,
+/// `yes`, `on` and `0`, `false`, `no`, `off`, in any case.
+pub fn flag_value(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 /// A user's text for a message, cut to a readable length.
 pub fn shown(text: &str) -> String {
     const MAX_CHARS: usize = 40;

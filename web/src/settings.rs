@@ -52,6 +52,8 @@ use bioprop::experiment::{
 use bioprop::task::{TaskError, MAX_NOISE};
 use bioprop::{Activation, RuleKind, TaskKind};
 
+use crate::route::{decode, flag_value, shown};
+
 /// Most training steps per animation frame.
 pub const MAX_SPEED: u32 = 2000;
 /// Training steps per frame of the default page: on the linear teacher feedback
@@ -735,52 +737,6 @@ impl Problem {
     }
 }
 
-/// Percent-decodes a query component, reading `+` as a space. A `%` not followed by
-/// two hex digits stays as it is; invalid UTF-8 becomes U+FFFD.
-fn decode(text: &str) -> String {
-    fn hex(byte: u8) -> Option<u8> {
-        (byte as char).to_digit(16).map(|d| d as u8)
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = match bytes[i] {
-            b'%' => bytes
-                .get(i + 1)
-                .and_then(|&h| hex(h))
-                .zip(bytes.get(i + 2).and_then(|&l| hex(l))),
-            _ => None,
-        };
-        match (bytes[i], escaped) {
-            (_, Some((high, low))) => {
-                out.push(high * 16 + low);
-                i += 3;
-            }
-            (b'+', None) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (byte, None) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A user's text for a message, cut to a readable length.
-fn shown(text: &str) -> String {
-    const MAX_CHARS: usize = 40;
-    if text.chars().count() <= MAX_CHARS {
-        text.to_owned()
-    } else {
-        let cut: String = text.chars().take(MAX_CHARS).collect();
-        format!("{cut}…")
-    }
-}
-
 fn names<T: Copy>(items: impl IntoIterator<Item = T>, name: impl Fn(T) -> &'static str) -> String {
     items.into_iter().map(name).collect::<Vec<_>>().join(", ")
 }
@@ -972,14 +928,8 @@ fn parse_speed(value: &str) -> Result<u32, Problem> {
 }
 
 fn parse_bool(value: &str) -> Result<bool, Problem> {
-    match value.to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Ok(true),
-        "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(Problem::new(
-            format!("'{}' is not a flag", shown(value)),
-            "1 or 0",
-        )),
-    }
+    flag_value(value)
+        .ok_or_else(|| Problem::new(format!("'{}' is not a flag", shown(value)), "1 or 0"))
 }
 
 fn parse_feedback_view(value: &str) -> Result<FeedbackView, Problem> {
