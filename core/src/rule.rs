@@ -43,6 +43,9 @@ use crate::network::{expected_magnitude, init_matrix};
 use crate::task::InitSpec;
 use crate::UnknownName;
 
+mod facts;
+pub use facts::{FeedbackPath, Origin, Reads, RuleFacts};
+
 /// The learning rules bioprop simulates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RuleKind {
@@ -62,7 +65,7 @@ pub enum RuleKind {
     /// Uniform sign-concordant feedback, uSF (Liao, Leibo & Poggio 2016).
     #[serde(rename = "usf")]
     SignSymmetry,
-    /// Sign-concordant feedback with fixed random magnitudes, frSF (Moskovitz et al. 2018).
+    /// Sign-concordant feedback with fixed random magnitudes, frSF (Liao, Leibo & Poggio 2016).
     #[serde(rename = "frsf")]
     SignSymmetryRandomMagnitude,
     /// Kolen–Pollack: feedback learns with the transposed update (Akrout et al. 2019).
@@ -88,58 +91,17 @@ impl RuleKind {
 
     /// The short name used by serde, the CLI and URLs.
     pub fn name(self) -> &'static str {
-        match self {
-            RuleKind::Delta => "delta",
-            RuleKind::Backprop => "bp",
-            RuleKind::FeedbackAlignment => "fa",
-            RuleKind::DirectFeedbackAlignment => "dfa",
-            RuleKind::SignSymmetry => "usf",
-            RuleKind::SignSymmetryRandomMagnitude => "frsf",
-            RuleKind::KolenPollack => "kp",
-            RuleKind::Shallow => "shallow",
-        }
+        self.facts().name
     }
 
     /// A human label for legends.
     pub fn title(self) -> &'static str {
-        match self {
-            RuleKind::Delta => "delta rule",
-            RuleKind::Backprop => "backprop",
-            RuleKind::FeedbackAlignment => "feedback alignment",
-            RuleKind::DirectFeedbackAlignment => "direct feedback alignment",
-            RuleKind::SignSymmetry => "sign symmetry (uSF)",
-            RuleKind::SignSymmetryRandomMagnitude => "sign symmetry, random magnitude (frSF)",
-            RuleKind::KolenPollack => "Kolen-Pollack",
-            RuleKind::Shallow => "shallow (last layer only)",
-        }
+        self.facts().title
     }
 
     /// One line for `bioprop list` and the UI.
     pub fn description(self) -> &'static str {
-        match self {
-            RuleKind::Delta => {
-                "single layer, dW = -lr (v - y) u^T (LMS); needs layers = [inputs, outputs]"
-            }
-            RuleKind::Backprop => {
-                "hidden error W^T delta: exact gradient, needs weight transport (Rumelhart 1986)"
-            }
-            RuleKind::FeedbackAlignment => {
-                "hidden error B delta through a fixed random B (Lillicrap et al. 2016)"
-            }
-            RuleKind::DirectFeedbackAlignment => {
-                "hidden error D_k e: output error sent straight to every layer (Nokland 2016)"
-            }
-            RuleKind::SignSymmetry => {
-                "hidden error s sign(W)^T delta: signs transported, magnitudes not (Liao et al. 2016)"
-            }
-            RuleKind::SignSymmetryRandomMagnitude => {
-                "hidden error (|M| o sign(W))^T delta, fixed random magnitudes (Moskovitz et al. 2018)"
-            }
-            RuleKind::KolenPollack => {
-                "as FA, but B learns dW^T with the same decay as W, so B -> W^T (Akrout et al. 2019)"
-            }
-            RuleKind::Shallow => "only the output layer learns; hidden weights stay at their init",
-        }
+        self.facts().summary
     }
 
     /// The rule's implementation.
