@@ -1,10 +1,11 @@
 //! The cerebellum as an adaptive filter against the results SCIENCE.md §5 expects:
 //! the VOR gain goes to `M`, the slip falls more than 100-fold, the error decorrelates
 //! from every basis signal, the forward model's error falls by a large factor, and a
-//! 100 ms error delay breaks learning above about `1/(4·0.1 s)` = 2.5 Hz unless an
-//! eligibility trace of the same delay pairs each error with its cause (Porrill & Dean
-//! 2007). Each run is a minute of simulated time at 1 ms (well under a second here).
-//! The measured values are printed (`-- --nocapture`).
+//! 100 ms error delay breaks learning above about `1/(4·0.1 s)` = 2.5 Hz (Porrill & Dean
+//! 2007) unless an eligibility trace of the same delay pairs each error with its cause
+//! (bioprop's remedy; theirs is a second site of plasticity in the brainstem). Each
+//! run is a minute of simulated time at 1 ms (well under a second here). The measured
+//! values are printed (`-- --nocapture`).
 
 #[path = "common/cerebellum.rs"]
 mod cases;

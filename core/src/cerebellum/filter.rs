@@ -17,10 +17,11 @@
 //! circuit). For a frequency component `f`, the averaged update `⟨e(t - D_e) p_i(t)⟩`
 //! is the descent direction rotated by the phase `2π f D_e`; beyond a quarter cycle,
 //! `f > 1/(4 D_e)` (2.5 Hz for 100 ms), it points uphill and the weights run away
-//! (Porrill & Dean 2007). An eligibility trace that delays the basis signals the rule
-//! sees by the same amount, `D_p = D_e`, pairs each error with the signals that caused
-//! it, and learning works again at every frequency. The output `z` always uses the
-//! current `p`; only the rule sees the delayed copy.
+//! (Porrill & Dean 2007, who restore learning with a second site of plasticity in the
+//! brainstem). Here a different remedy: an eligibility trace that delays the basis
+//! signals the rule sees by the same amount, `D_p = D_e`, pairs each error with the
+//! signals that caused it, and learning works again at every frequency. The output `z`
+//! always uses the current `p`; only the rule sees the delayed copy.
 //!
 //! Both delays read ring buffers sized for the largest allowed delay
 //! ([`MAX_DELAY`](super::config::MAX_DELAY)), so they can change while the filter runs;

@@ -91,9 +91,9 @@ impl Sim {
 /// What the page adds to a divergence's message: where the limit comes from and how
 /// to go on.
 pub const DIVERGENCE_ADVICE: &str =
-    ". Paused. The limit is about 1/(4·delay) Hz for an error delay without a matching \
-     eligibility delay (Porrill & Dean 2007): change the sliders, then press play or reset \
-     to start again from naive weights.";
+    ". Paused. With an error delay, learning fails above about 1/(4·delay) Hz (Porrill & \
+     Dean 2007); a matching eligibility delay repairs it here: change the sliders, then \
+     press play or reset to start again from naive weights.";
 
 #[component]
 pub fn CerebellumPage() -> Html {

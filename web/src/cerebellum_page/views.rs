@@ -222,9 +222,10 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
                 <li><b>{"Timing matters. "}</b>
                     {"Delay the error by D_e and LMS pairs it with the wrong pᵢ: above about 1/(4·D_e) Hz \
                       (2.5 Hz for 100 ms) the averaged update points uphill and learning fails or diverges \
-                      (Porrill & Dean 2007). Delaying the basis signals by the same amount — an \
-                      eligibility trace at the synapse — repairs it. Try freq 5, error delay 0.1, then \
-                      set the eligibility delay to 0.1."}</li>
+                      (Porrill & Dean 2007, who restore it with a second site of plasticity in the \
+                      brainstem). Here a different remedy repairs it: delaying the basis signals by the \
+                      same amount — an eligibility trace at the synapse. Try freq 5, error delay 0.1, \
+                      then set the eligibility delay to 0.1."}</li>
                 <li><b>{"Forward models. "}</b>
                     {"With the forward-model task the same circuit predicts the sensory outcome y of a \
                       motor command u (an efference copy) through a damped plant; the error is outcome \
