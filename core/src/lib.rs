@@ -34,7 +34,12 @@ pub use activation::Activation;
 pub use cerebellum::{Cerebellum, CerebellumConfig, CerebellumTask};
 pub use experiment::{ConfigError, Experiment, ExperimentConfig, Matrix, Snapshot, StepError};
 pub use metrics::{Evaluation, LayerMetrics, Metrics};
-pub use microcircuit::{Microcircuit, MicrocircuitConfig, MicrocircuitSnapshot};
+// At the crate root the microcircuit's types carry the model's name, as
+// `ExperimentConfig` and `CerebellumConfig` do; inside the module they are
+// `microcircuit::{Config, ConfigError, StepError, Snapshot}`.
+pub use microcircuit::{
+    Config as MicrocircuitConfig, Microcircuit, Snapshot as MicrocircuitSnapshot,
+};
 pub use network::Network;
 pub use rule::RuleKind;
 pub use task::{Dataset, InitSpec, OutputKind, TaskConfig, TaskKind};

@@ -85,7 +85,7 @@
 //!
 //! `φ(u) = scale · f(u - threshold)` with `f` one of the core's activations, so the
 //! paper's regression rate `0.1·log(1 + e^{u-3})` is `{softplus, scale 0.1, threshold 3}`
-//! ([`RateFunction::SACRAMENTO`]). [`MicrocircuitConfig::for_task`] starts from the
+//! ([`RateFunction::SACRAMENTO`]). [`Config::for_task`] starts from the
 //! task's own activation instead (tanh for the nonlinear teacher and the 2-D tasks),
 //! so the circuit is compared with BP, FA and shallow networks of the same kind.
 //!
@@ -116,7 +116,7 @@ pub const MAX_TAU_MS: f32 = 10_000.0;
 pub const MAX_LR: f32 = 1.0;
 /// Largest somatic noise `σ`.
 pub const MAX_NOISE: f32 = 10.0;
-/// Largest factor by which [`MicrocircuitConfig::for_task`] scales the nonlinear
+/// Largest factor by which [`Config::for_task`] scales the nonlinear
 /// teacher's learning rates (spirals' backprop rate is 15 times the teacher's; at 15
 /// times its rates the circuit diverges within 3000 patterns).
 pub const MAX_LR_SCALE: f32 = 5.0;
@@ -132,16 +132,30 @@ pub enum Mode {
     #[default]
     Full,
     /// Each compartment jumps to its fixed point once per pattern (paper §3.4; see
-    /// [`super::steady_state`]).
+    /// [`super::steady_state`]). Its name is `steady`, as in the web page's links;
+    /// `steady-state` is still read.
+    #[serde(rename = "steady", alias = "steady-state")]
     SteadyState,
 }
 
 impl Mode {
-    /// The kebab-case name used by serde and the URL.
+    /// Every mode, in the order a menu lists them.
+    pub const ALL: [Mode; 2] = [Mode::Full, Mode::SteadyState];
+
+    /// The name used by serde and the URL (`mode=`).
     pub fn name(self) -> &'static str {
         match self {
             Mode::Full => "full",
-            Mode::SteadyState => "steady-state",
+            Mode::SteadyState => "steady",
+        }
+    }
+
+    /// The mode called `name` (case-insensitive; `steady-state` is read as `steady`).
+    pub fn from_name(name: &str) -> Option<Mode> {
+        match name.to_ascii_lowercase().as_str() {
+            "full" => Some(Mode::Full),
+            "steady" | "steady-state" => Some(Mode::SteadyState),
+            _ => None,
         }
     }
 }
@@ -155,8 +169,28 @@ pub enum Start {
     #[default]
     SelfPredicting,
     /// Every weight random; the self-predicting state has to be learned (pre-train
-    /// without a target, see [`MicrocircuitConfig::pretrain_patterns`]).
+    /// without a target, see [`Config::pretrain_patterns`]).
     Random,
+}
+
+impl Start {
+    /// Every start, in the order a menu lists them.
+    pub const ALL: [Start; 2] = [Start::SelfPredicting, Start::Random];
+
+    /// The name used by serde and the URL (`init=`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Start::SelfPredicting => "self-predicting",
+            Start::Random => "random",
+        }
+    }
+
+    /// The start called `name` (case-insensitive).
+    pub fn from_name(name: &str) -> Option<Start> {
+        Start::ALL
+            .into_iter()
+            .find(|start| start.name().eq_ignore_ascii_case(name))
+    }
 }
 
 /// A rate function `φ(u) = scale · f(u - threshold)`.
@@ -205,7 +239,7 @@ impl RateFunction {
         self.scale * self.activation.derivative(u - self.threshold)
     }
 
-    fn validate(&self, field: [&'static str; 2]) -> Result<(), MicrocircuitConfigError> {
+    fn validate(&self, field: [&'static str; 2]) -> Result<(), ConfigError> {
         check(field[0], self.scale, "in (0, 100]", |v| {
             v > 0.0 && v <= 100.0
         })?;
@@ -242,7 +276,7 @@ impl Default for Probe {
 /// values when deserialised; see the module docs for the defaults' sources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct MicrocircuitConfig {
+pub struct Config {
     /// The data: the same generator, seed stream and sizes as an
     /// [`crate::Experiment`], so the circuit learns exactly what BP/FA/shallow learn.
     pub task: TaskConfig,
@@ -309,14 +343,14 @@ pub struct MicrocircuitConfig {
     pub trace_capacity: usize,
 }
 
-impl Default for MicrocircuitConfig {
+impl Default for Config {
     /// The nonlinear teacher of Sacramento et al. 2018 (30-50-10 student).
     fn default() -> Self {
-        MicrocircuitConfig::for_task(TaskKind::NonlinearTeacher)
+        Config::for_task(TaskKind::NonlinearTeacher)
     }
 }
 
-impl MicrocircuitConfig {
+impl Config {
     /// The task's data, layer sizes, hidden activation and weight inits, with the
     /// circuit's starting-point parameters.
     pub fn for_task(kind: TaskKind) -> Self {
@@ -325,7 +359,7 @@ impl MicrocircuitConfig {
         let lr_scale = (defaults.learning_rate
             / TaskKind::NonlinearTeacher.defaults().learning_rate)
             .min(MAX_LR_SCALE);
-        MicrocircuitConfig {
+        Config {
             task: TaskConfig::recommended(kind),
             layers: defaults.layers,
             rate: RateFunction::plain(defaults.activation_name.parse().unwrap_or_default()),
@@ -377,7 +411,7 @@ impl MicrocircuitConfig {
     /// Checks every field against its allowed range (the layer sizes against the
     /// task's input and output; for `arrays`, [`super::Microcircuit::with_dataset`]
     /// checks them against the data).
-    pub fn validate(&self) -> Result<(), MicrocircuitConfigError> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
         self.task.validate()?;
         self.validate_layers()?;
         if let Some(output) = self.task.kind.output() {
@@ -411,7 +445,7 @@ impl MicrocircuitConfig {
         let interneuron = self.g_lk + self.g_d + self.g_som;
         let total = pyramidal.max(interneuron);
         if self.dt * total > 1.0 {
-            return Err(MicrocircuitConfigError::StiffStep {
+            return Err(ConfigError::StiffStep {
                 dt: self.dt,
                 conductance: total,
             });
@@ -423,7 +457,7 @@ impl MicrocircuitConfig {
             |v| v >= self.dt && v <= MAX_PATTERN_MS,
         )?;
         if self.pattern_ms / self.dt > MAX_STEPS_PER_PATTERN {
-            return Err(MicrocircuitConfigError::OutOfRange {
+            return Err(ConfigError::OutOfRange {
                 field: "pattern_ms",
                 allowed: "at most 1e6 steps of `dt`",
                 got: f64::from(self.pattern_ms),
@@ -467,7 +501,7 @@ impl MicrocircuitConfig {
             }
         }
         if self.log_every == 0 {
-            return Err(MicrocircuitConfigError::OutOfRange {
+            return Err(ConfigError::OutOfRange {
                 field: "log_every",
                 allowed: "at least 1",
                 got: 0.0,
@@ -480,7 +514,7 @@ impl MicrocircuitConfig {
             |v| (0.0..=MAX_PATTERN_MS).contains(&v),
         )?;
         if self.trace_capacity > MAX_TRACE_CAPACITY {
-            return Err(MicrocircuitConfigError::OutOfRange {
+            return Err(ConfigError::OutOfRange {
                 field: "trace_capacity",
                 allowed: "at most 1000000",
                 got: self.trace_capacity as f64,
@@ -489,23 +523,23 @@ impl MicrocircuitConfig {
         self.validate_probe(self.probe)
     }
 
-    fn validate_layers(&self) -> Result<(), MicrocircuitConfigError> {
+    fn validate_layers(&self) -> Result<(), ConfigError> {
         let layers = &self.layers;
         if !(3..=MAX_LAYERS).contains(&layers.len()) {
-            return Err(MicrocircuitConfigError::LayerCount { got: layers.len() });
+            return Err(ConfigError::LayerCount { got: layers.len() });
         }
         if let Some((index, &got)) = layers
             .iter()
             .enumerate()
             .find(|(_, &n)| !(1..=MAX_UNITS).contains(&n))
         {
-            return Err(MicrocircuitConfigError::LayerWidth { index, got });
+            return Err(ConfigError::LayerWidth { index, got });
         }
         // Forward, plus top-down, W^IP and W^PI per hidden layer.
         let forward: usize = layers.windows(2).map(|p| p[0] * p[1]).sum();
         let lateral: usize = layers[1..].windows(2).map(|p| 3 * p[0] * p[1]).sum();
         if forward + lateral > MAX_PARAMETERS {
-            return Err(MicrocircuitConfigError::TooManyWeights {
+            return Err(ConfigError::TooManyWeights {
                 got: forward + lateral,
             });
         }
@@ -517,18 +551,18 @@ impl MicrocircuitConfig {
         task: TaskKind,
         inputs: usize,
         outputs: usize,
-    ) -> Result<(), MicrocircuitConfigError> {
+    ) -> Result<(), ConfigError> {
         let first = self.layers[0];
         let last = self.layers[self.layers.len() - 1];
         if first != inputs {
-            return Err(MicrocircuitConfigError::InputSize {
+            return Err(ConfigError::InputSize {
                 task,
                 expected: inputs,
                 got: first,
             });
         }
         if last != outputs {
-            return Err(MicrocircuitConfigError::OutputSize {
+            return Err(ConfigError::OutputSize {
                 task,
                 expected: outputs,
                 got: last,
@@ -538,10 +572,10 @@ impl MicrocircuitConfig {
     }
 
     /// Checks that `probe` names a hidden layer and cells within it.
-    pub fn validate_probe(&self, probe: Probe) -> Result<(), MicrocircuitConfigError> {
+    pub fn validate_probe(&self, probe: Probe) -> Result<(), ConfigError> {
         let hidden = self.layers.len() - 2;
         if !(1..=hidden).contains(&probe.layer) {
-            return Err(MicrocircuitConfigError::Probe {
+            return Err(ConfigError::Probe {
                 field: "probe.layer",
                 min: 1,
                 max: hidden,
@@ -550,7 +584,7 @@ impl MicrocircuitConfig {
         }
         let (n, above) = (self.layers[probe.layer], self.layers[probe.layer + 1]);
         if probe.neuron >= n {
-            return Err(MicrocircuitConfigError::Probe {
+            return Err(ConfigError::Probe {
                 field: "probe.neuron",
                 min: 0,
                 max: n - 1,
@@ -558,7 +592,7 @@ impl MicrocircuitConfig {
             });
         }
         if probe.interneuron >= above {
-            return Err(MicrocircuitConfigError::Probe {
+            return Err(ConfigError::Probe {
                 field: "probe.interneuron",
                 min: 0,
                 max: above - 1,
@@ -574,11 +608,11 @@ pub(crate) fn check(
     value: f32,
     allowed: &'static str,
     ok: impl Fn(f32) -> bool,
-) -> Result<(), MicrocircuitConfigError> {
+) -> Result<(), ConfigError> {
     if value.is_finite() && ok(value) {
         Ok(())
     } else {
-        Err(MicrocircuitConfigError::OutOfRange {
+        Err(ConfigError::OutOfRange {
             field,
             allowed,
             got: f64::from(value),
@@ -589,7 +623,7 @@ pub(crate) fn check(
 /// A microcircuit configuration that cannot run; the message names the field and what
 /// is allowed.
 #[derive(Debug, Clone, PartialEq, Error)]
-pub enum MicrocircuitConfigError {
+pub enum ConfigError {
     #[error("`{field}` must be {allowed}, got {got}")]
     OutOfRange {
         field: &'static str,
@@ -649,7 +683,7 @@ mod tests {
 
     #[test]
     fn defaults_are_the_starting_points_and_valid() {
-        let config = MicrocircuitConfig::default();
+        let config = Config::default();
         assert_eq!(config.layers, vec![30, 50, 10]);
         assert_eq!((config.g_lk, config.g_b, config.g_a), (0.1, 1.0, 0.8));
         assert_eq!((config.g_d, config.g_som, config.dt), (1.0, 0.8, 0.1));
@@ -658,15 +692,15 @@ mod tests {
         config.validate().unwrap();
         for &kind in TaskKind::ALL {
             if kind != TaskKind::Arrays {
-                MicrocircuitConfig::for_task(kind).validate().unwrap();
+                Config::for_task(kind).validate().unwrap();
             }
         }
     }
 
     #[test]
     fn bad_parameters_are_refused_naming_the_field() {
-        let bad = |edit: &dyn Fn(&mut MicrocircuitConfig), field: &str| {
-            let mut config = MicrocircuitConfig::default();
+        let bad = |edit: &dyn Fn(&mut Config), field: &str| {
+            let mut config = Config::default();
             edit(&mut config);
             let message = config.validate().unwrap_err().to_string();
             assert!(message.contains(field), "{field}: {message}");
@@ -723,16 +757,36 @@ mod tests {
     }
 
     #[test]
+    fn serde_names_are_the_url_names() {
+        // The web page writes `mode=steady` and `init=self-predicting`; a worker's
+        // serde configuration must use the same words.
+        for mode in Mode::ALL {
+            assert_eq!(
+                serde_json::to_string(&mode).unwrap(),
+                format!("\"{}\"", mode.name())
+            );
+            assert_eq!(Mode::from_name(mode.name()), Some(mode));
+        }
+        for start in Start::ALL {
+            assert_eq!(
+                serde_json::to_string(&start).unwrap(),
+                format!("\"{}\"", start.name())
+            );
+            assert_eq!(Start::from_name(start.name()), Some(start));
+        }
+        assert_eq!(Mode::SteadyState.name(), "steady");
+        assert_eq!(Mode::from_name("Steady-State"), Some(Mode::SteadyState));
+        assert_eq!(Start::from_name("sideways"), None);
+    }
+
+    #[test]
     fn serde_fills_missing_fields_with_defaults() {
-        let config: MicrocircuitConfig =
+        let config: Config =
             serde_json::from_str(r#"{"mode": "steady-state", "start": "random"}"#).unwrap();
         assert_eq!(config.mode, Mode::SteadyState);
         assert_eq!(config.start, Start::Random);
-        assert_eq!(config.layers, MicrocircuitConfig::default().layers);
+        assert_eq!(config.layers, Config::default().layers);
         let json = serde_json::to_string(&config).unwrap();
-        assert_eq!(
-            serde_json::from_str::<MicrocircuitConfig>(&json).unwrap(),
-            config
-        );
+        assert_eq!(serde_json::from_str::<Config>(&json).unwrap(), config);
     }
 }

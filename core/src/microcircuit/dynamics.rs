@@ -28,7 +28,7 @@
 use ndarray::ArrayView1;
 use rand_chacha::ChaCha8Rng;
 
-use super::config::MicrocircuitConfig;
+use super::config::Config;
 use super::plasticity::{Plasticity, Steps};
 use super::state::{CircuitState, Shares};
 use super::weights::{matvec, matvec_add, CircuitWeights};
@@ -46,7 +46,7 @@ pub(crate) struct StepInputs<'a> {
 
 /// Advances `state` (and, if plastic, `weights`) by one step of `config.dt`.
 pub(crate) fn euler_step(
-    config: &MicrocircuitConfig,
+    config: &Config,
     shares: &Shares,
     weights: &mut CircuitWeights,
     state: &mut CircuitState,
@@ -194,7 +194,7 @@ mod tests {
     /// the output soma held, `u(t) = u* + (u0 - u*) (1 - dt g)^n` exactly for Euler.
     #[test]
     fn the_output_soma_relaxes_as_explicit_euler_predicts() {
-        let config = MicrocircuitConfig {
+        let config = Config {
             layers: vec![1, 1, 1],
             rate: RateFunction::plain(Activation::Linear),
             noise: 0.0,
@@ -202,7 +202,7 @@ mod tests {
             lr_apical: 0.0,
             lr_interneuron: 0.0,
             input_tau_ms: 0.0,
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         };
         let mut weights = CircuitWeights {
             forward: vec![array![[0.0]], array![[0.0]]],

@@ -21,7 +21,7 @@
 //!
 //! | module | concept |
 //! |---|---|
-//! | [`config`] | the validated [`MicrocircuitConfig`] and its starting-point defaults |
+//! | [`config`] | the validated [`Config`] and its starting-point defaults |
 //! | [`weights`] | the four weight groups, random and self-predicting initialisation |
 //! | [`state`] | the compartment potentials and the bottom-up prediction |
 //! | [`dynamics`] | the full model: Euler steps of every soma, noise, filters |
@@ -32,7 +32,7 @@
 //! # Driving a circuit
 //!
 //! ```text
-//! MicrocircuitConfig ──validate──▶ Microcircuit::new ──▶ step(patterns) / run_for(ms) … ──▶ history(), snapshot(), trace()
+//! Config ──validate──▶ Microcircuit::new ──▶ step(patterns) / run_for(ms) … ──▶ history(), snapshot(), trace()
 //! ```
 //!
 //! Patterns are the task's training samples, each shown for `pattern_ms`, in a
@@ -41,7 +41,7 @@
 //! model presents a pattern whenever the clock passes the end of one). The two models
 //! share the weights and the state: [`Microcircuit::set_mode`] switches between them at
 //! any time, and [`Microcircuit::set_target`] turns the output nudging on and off
-//! (pre-training without a target is [`MicrocircuitConfig::pretrain_patterns`] patterns
+//! (pre-training without a target is [`Config::pretrain_patterns`] patterns
 //! with it off). A new circuit starts at the settled potentials of its first pattern.
 //!
 //! # Reproducibility
@@ -73,8 +73,8 @@ use ndarray::{Array1, Array2, ArrayView2};
 use rand_chacha::ChaCha8Rng;
 use thiserror::Error;
 
-pub use config::{MicrocircuitConfig, MicrocircuitConfigError, Mode, Probe, RateFunction, Start};
-pub use observe::{CircuitLayerMetrics, CircuitMetrics, MicrocircuitSnapshot, TracePoint};
+pub use config::{Config, ConfigError, Mode, Probe, RateFunction, Start};
+pub use observe::{CircuitLayerMetrics, CircuitMetrics, Snapshot, TracePoint};
 pub use state::CircuitState;
 pub use weights::CircuitWeights;
 
@@ -99,7 +99,7 @@ const NOISE_STREAM: u64 = 5;
 
 /// Why a circuit stopped.
 #[derive(Debug, Clone, PartialEq, Error)]
-pub enum MicrocircuitStepError {
+pub enum StepError {
     /// A potential or a weight stopped being finite. The circuit stays stopped: every
     /// later call returns this error again.
     #[error(
@@ -169,7 +169,7 @@ impl EvalBuffers {
 /// carries its generators along, so it continues exactly as the original would.
 #[derive(Debug, Clone)]
 pub struct Microcircuit {
-    config: MicrocircuitConfig,
+    config: Config,
     shares: Shares,
     dataset: Dataset,
     weights: CircuitWeights,
@@ -206,7 +206,7 @@ pub struct Microcircuit {
     since_log: SinceLog,
     history: Vec<CircuitMetrics>,
     trace: VecDeque<TracePoint>,
-    diverged: Option<MicrocircuitStepError>,
+    diverged: Option<StepError>,
     /// `Σ‖y - ȳ‖²` of the training and test targets (regression only).
     nse_denominators: (Option<f64>, Option<f64>),
 }
@@ -214,7 +214,7 @@ pub struct Microcircuit {
 impl Microcircuit {
     /// Validates `config`, generates its task's data (the same data an
     /// [`crate::Experiment`] with this seed gets) and builds the circuit.
-    pub fn new(config: &MicrocircuitConfig) -> Result<Self, MicrocircuitConfigError> {
+    pub fn new(config: &Config) -> Result<Self, ConfigError> {
         config.validate()?;
         let dataset = task::generate(&config.task, &mut stream(config.seed, DATA_STREAM))?;
         Microcircuit::with_dataset(config, dataset)
@@ -222,10 +222,7 @@ impl Microcircuit {
 
     /// Builds the circuit on supplied data (the `arrays` task, digits), checking the
     /// layer sizes against it. `config.task` is kept for the record.
-    pub fn with_dataset(
-        config: &MicrocircuitConfig,
-        dataset: Dataset,
-    ) -> Result<Self, MicrocircuitConfigError> {
+    pub fn with_dataset(config: &Config, dataset: Dataset) -> Result<Self, ConfigError> {
         config.validate()?;
         let outputs = match dataset.output {
             OutputKind::Classification { classes } => classes,
@@ -233,7 +230,7 @@ impl Microcircuit {
         };
         config.validate_io(config.task.kind, dataset.input_size(), outputs)?;
         if dataset.train_size() == 0 || dataset.test_size() == 0 {
-            return Err(MicrocircuitConfigError::Task(TaskError::Empty {
+            return Err(ConfigError::Task(TaskError::Empty {
                 array: if dataset.train_size() == 0 {
                     "train_inputs"
                 } else {
@@ -399,7 +396,7 @@ impl Microcircuit {
 
     /// Ends the current pattern: counts it, adds it to the running sums, checks for
     /// divergence and logs a row when one is due.
-    fn end_pattern(&mut self) -> Result<(), MicrocircuitStepError> {
+    fn end_pattern(&mut self) -> Result<(), StepError> {
         let loss = match self.pattern_loss {
             Some(loss) => loss,
             None => self.free_loss(),
@@ -422,7 +419,7 @@ impl Microcircuit {
         self.since_log.patterns += 1;
     }
 
-    fn check_finite(&mut self) -> Result<(), MicrocircuitStepError> {
+    fn check_finite(&mut self) -> Result<(), StepError> {
         if let Some(error) = &self.diverged {
             return Err(error.clone());
         }
@@ -433,7 +430,7 @@ impl Microcircuit {
         match culprit {
             None => Ok(()),
             Some((quantity, layer)) => {
-                let error = MicrocircuitStepError::Diverged {
+                let error = StepError::Diverged {
                     patterns: self.patterns,
                     time_ms: self.time_ms(),
                     quantity,
@@ -447,7 +444,7 @@ impl Microcircuit {
 
     /// Finishes the current pattern (starting one if none is under way) with the
     /// current model.
-    fn finish_pattern(&mut self) -> Result<(), MicrocircuitStepError> {
+    fn finish_pattern(&mut self) -> Result<(), StepError> {
         if self.tick_in_pattern == 0 {
             self.begin_pattern();
         }
@@ -469,7 +466,7 @@ impl Microcircuit {
     /// Presents `patterns` patterns (finishing the current one first, if one is under
     /// way, as the first). Stops at the first divergence, which every later call
     /// returns again.
-    pub fn step(&mut self, patterns: u64) -> Result<(), MicrocircuitStepError> {
+    pub fn step(&mut self, patterns: u64) -> Result<(), StepError> {
         self.check_finite()?;
         for _ in 0..patterns {
             self.finish_pattern()?;
@@ -480,7 +477,7 @@ impl Microcircuit {
     /// Advances the simulated clock by `ms` (rounded to whole steps of `dt`). The full
     /// model integrates every step, switching patterns every `pattern_ms`; the
     /// steady-state model presents a pattern each time the clock passes the end of one.
-    pub fn run_for(&mut self, ms: f64) -> Result<(), MicrocircuitStepError> {
+    pub fn run_for(&mut self, ms: f64) -> Result<(), StepError> {
         self.check_finite()?;
         let wanted = ms / f64::from(self.config.dt);
         let mut remaining = if wanted.is_finite() && wanted > 0.0 {
@@ -553,7 +550,7 @@ impl Microcircuit {
     }
 
     /// Follows other cells in the trace and the snapshot (the trace starts afresh).
-    pub fn set_probe(&mut self, probe: Probe) -> Result<(), MicrocircuitConfigError> {
+    pub fn set_probe(&mut self, probe: Probe) -> Result<(), ConfigError> {
         self.config.validate_probe(probe)?;
         self.config.probe = probe;
         self.trace.clear();
@@ -565,10 +562,7 @@ impl Microcircuit {
     /// the probe and the trace. The task, layers, seed, start and inits define the run
     /// and cannot change (build a new circuit); nor can `pretrain_patterns` (use
     /// [`Microcircuit::set_target`]).
-    pub fn set_parameters(
-        &mut self,
-        config: &MicrocircuitConfig,
-    ) -> Result<(), MicrocircuitConfigError> {
+    pub fn set_parameters(&mut self, config: &Config) -> Result<(), ConfigError> {
         config.validate()?;
         let old = &self.config;
         let fixed = [
@@ -588,11 +582,11 @@ impl Microcircuit {
             ),
         ];
         if let Some((field, _)) = fixed.iter().find(|(_, same)| !same) {
-            return Err(MicrocircuitConfigError::Fixed { field });
+            return Err(ConfigError::Fixed { field });
         }
         let probe_changed = config.probe != old.probe;
         let mode = config.mode;
-        self.config = MicrocircuitConfig {
+        self.config = Config {
             mode: self.config.mode,
             ..config.clone()
         };
@@ -717,7 +711,7 @@ impl Microcircuit {
     }
 
     /// The configuration in force.
-    pub fn config(&self) -> &MicrocircuitConfig {
+    pub fn config(&self) -> &Config {
         &self.config
     }
 
@@ -758,7 +752,7 @@ impl Microcircuit {
     }
 
     /// The divergence that stopped this circuit, if any.
-    pub fn diverged(&self) -> Option<&MicrocircuitStepError> {
+    pub fn diverged(&self) -> Option<&StepError> {
         self.diverged.as_ref()
     }
 
@@ -813,20 +807,20 @@ impl Microcircuit {
     }
 
     /// [`Microcircuit::snapshot_with`] at [`SNAPSHOT_MAX_ENTRIES`].
-    pub fn snapshot(&self) -> MicrocircuitSnapshot {
+    pub fn snapshot(&self) -> Snapshot {
         self.snapshot_with(SNAPSHOT_MAX_ENTRIES)
     }
 
     /// The probed hidden layer for display, with matrices of at most `max_entries`
     /// entries. Allocates.
-    pub fn snapshot_with(&self, max_entries: usize) -> MicrocircuitSnapshot {
+    pub fn snapshot_with(&self, max_entries: usize) -> Snapshot {
         let probe = self.config.probe;
         let h = probe.layer - 1;
         let (s, w) = (&self.state, &self.weights);
         let matrix = |view: ArrayView2<'_, f32>| {
             (view.len() <= max_entries).then(|| Matrix::from_view(view))
         };
-        MicrocircuitSnapshot {
+        Snapshot {
             patterns: self.patterns,
             time_ms: self.time_ms(),
             mode: self.config.mode,
@@ -865,8 +859,8 @@ mod tests {
 
     /// A small nonlinear-teacher circuit (30-12-10, 64 training samples) with short
     /// patterns, so the full model runs quickly in debug builds.
-    fn small(mode: Mode) -> MicrocircuitConfig {
-        MicrocircuitConfig {
+    fn small(mode: Mode) -> Config {
+        Config {
             task: TaskConfig {
                 train_size: 64,
                 test_size: 16,
@@ -876,12 +870,12 @@ mod tests {
             mode,
             pattern_ms: 20.0,
             log_every: 10,
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         }
     }
 
-    fn without_target(config: MicrocircuitConfig) -> MicrocircuitConfig {
-        MicrocircuitConfig {
+    fn without_target(config: Config) -> Config {
+        Config {
             pretrain_patterns: u64::MAX,
             ..config
         }
@@ -911,7 +905,7 @@ mod tests {
 
         // Full model without noise: v_A moves while each new input arrives through its
         // filter, and is silent again once the pattern has settled.
-        let config = MicrocircuitConfig {
+        let config = Config {
             noise: 0.0,
             ..without_target(small(Mode::Full))
         };
@@ -945,7 +939,7 @@ mod tests {
 
     #[test]
     fn pre_training_from_random_weights_learns_the_self_predicting_state() {
-        let config = MicrocircuitConfig {
+        let config = Config {
             start: Start::Random,
             pattern_ms: 100.0,
             log_every: 500,
@@ -976,7 +970,7 @@ mod tests {
 
     /// One training sample, no noise, no learning: both models settle on one input.
     fn settled_pair(g_som: f32, top_down_scale: f32) -> (Microcircuit, Microcircuit) {
-        let config = MicrocircuitConfig {
+        let config = Config {
             task: TaskConfig {
                 train_size: 1,
                 test_size: 1,
@@ -990,7 +984,7 @@ mod tests {
             ..without_target(small(Mode::Full))
         };
         let mut full = Microcircuit::new(&config).unwrap();
-        let mut steady = Microcircuit::new(&MicrocircuitConfig {
+        let mut steady = Microcircuit::new(&Config {
             mode: Mode::SteadyState,
             ..config
         })
@@ -1161,7 +1155,7 @@ mod tests {
             assert_eq!(a.state_hash(), b.state_hash(), "{mode:?}");
             assert_eq!(a.state_hash(), c.state_hash(), "{mode:?}");
             assert_eq!(a.history(), b.history());
-            let mut other = Microcircuit::new(&MicrocircuitConfig { seed: 2, ..config }).unwrap();
+            let mut other = Microcircuit::new(&Config { seed: 2, ..config }).unwrap();
             other.step(7).unwrap();
             assert_ne!(a.state_hash(), other.state_hash());
         }
@@ -1169,7 +1163,7 @@ mod tests {
 
     #[test]
     fn the_circuit_sees_the_data_an_experiment_sees() {
-        let config = MicrocircuitConfig::default();
+        let config = Config::default();
         let circuit = Microcircuit::new(&config).unwrap();
         let experiment = crate::Experiment::new(&crate::ExperimentConfig::for_task(
             TaskKind::NonlinearTeacher,
@@ -1181,7 +1175,7 @@ mod tests {
 
     #[test]
     fn divergence_is_an_error_that_stays() {
-        let config = MicrocircuitConfig {
+        let config = Config {
             lr_forward: 1.0,
             lr_output: 1.0,
             ..small(Mode::SteadyState)
@@ -1225,7 +1219,7 @@ mod tests {
 
     #[test]
     fn the_trace_follows_the_probe_within_its_capacity() {
-        let config = MicrocircuitConfig {
+        let config = Config {
             trace_capacity: 50,
             trace_every_ms: 1.0,
             probe: Probe {
@@ -1275,7 +1269,7 @@ mod tests {
             assert!((a - (t + l)).abs() < 1e-5);
         }
         let json = serde_json::to_string(&snapshot).unwrap();
-        let back: MicrocircuitSnapshot = serde_json::from_str(&json).unwrap();
+        let back: Snapshot = serde_json::from_str(&json).unwrap();
         assert_eq!(back, snapshot);
         assert!(circuit.snapshot_with(100).forward_in.is_none());
     }
@@ -1294,7 +1288,7 @@ mod tests {
         circuit.step(1).unwrap();
         assert_eq!(circuit.time_ms(), 40.0);
         for edit in [
-            &(|c: &mut MicrocircuitConfig| c.seed = 9) as &dyn Fn(&mut MicrocircuitConfig),
+            &(|c: &mut Config| c.seed = 9) as &dyn Fn(&mut Config),
             &|c| c.layers = vec![30, 11, 10],
             &|c| c.start = Start::Random,
         ] {
@@ -1311,17 +1305,17 @@ mod tests {
     #[test]
     fn bad_configs_are_refused_before_anything_is_built() {
         for config in [
-            MicrocircuitConfig {
+            Config {
                 dt: 0.0,
-                ..MicrocircuitConfig::default()
+                ..Config::default()
             },
-            MicrocircuitConfig {
+            Config {
                 g_lk: -0.1,
-                ..MicrocircuitConfig::default()
+                ..Config::default()
             },
-            MicrocircuitConfig {
+            Config {
                 noise: f32::NAN,
-                ..MicrocircuitConfig::default()
+                ..Config::default()
             },
         ] {
             assert!(Microcircuit::new(&config).is_err());
@@ -1332,10 +1326,10 @@ mod tests {
     fn the_circuit_learns_xor_with_one_hot_rate_targets() {
         // Classes are rate targets of 1 and 0 on two output cells; XOR needs the
         // hidden layers, so a learner with fixed random features stays near chance.
-        let config = MicrocircuitConfig {
+        let config = Config {
             mode: Mode::SteadyState,
             log_every: 1000,
-            ..MicrocircuitConfig::for_task(TaskKind::Xor)
+            ..Config::for_task(TaskKind::Xor)
         };
         let mut circuit = Microcircuit::new(&config).unwrap();
         circuit.step(20_000).unwrap();

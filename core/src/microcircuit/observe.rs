@@ -117,7 +117,7 @@ pub struct TracePoint {
 
 /// One hidden layer `k` of the circuit for display: small, and cheap to make.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MicrocircuitSnapshot {
+pub struct Snapshot {
     pub patterns: u64,
     pub time_ms: f64,
     pub mode: Mode,

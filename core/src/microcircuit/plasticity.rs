@@ -23,7 +23,7 @@
 
 use ndarray::{Array1, Array2};
 
-use super::config::MicrocircuitConfig;
+use super::config::Config;
 use super::state::{CircuitState, Shares};
 use super::weights::{filtered_update, rank_one_update, CircuitWeights};
 
@@ -54,7 +54,7 @@ pub(crate) struct Steps {
 impl Steps {
     /// `η · duration_ms` for every rule; the apical rule's `η` depends on whether the
     /// output is nudged (`target_on`).
-    pub fn new(config: &MicrocircuitConfig, duration_ms: f32, target_on: bool) -> Self {
+    pub fn new(config: &Config, duration_ms: f32, target_on: bool) -> Self {
         let lr_apical = if target_on {
             config.lr_apical
         } else {
@@ -268,11 +268,11 @@ mod tests {
     use crate::Activation;
     use ndarray::array;
 
-    fn tiny() -> (MicrocircuitConfig, CircuitWeights, CircuitState) {
-        let config = MicrocircuitConfig {
+    fn tiny() -> (Config, CircuitWeights, CircuitState) {
+        let config = Config {
             layers: vec![1, 1, 1],
             rate: RateFunction::plain(Activation::Linear),
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         };
         let weights = CircuitWeights {
             forward: vec![array![[1.0]], array![[1.0]]],

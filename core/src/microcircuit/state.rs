@@ -25,7 +25,7 @@
 
 use ndarray::{Array1, ArrayView1};
 
-use super::config::{MicrocircuitConfig, RateFunction};
+use super::config::{Config, RateFunction};
 use super::weights::{matvec, CircuitWeights};
 
 /// Every potential and rate of the circuit. Index `k - 1` holds layer `k` (`1 ..= L`
@@ -133,7 +133,7 @@ pub(crate) struct Shares {
 }
 
 impl Shares {
-    pub fn new(config: &MicrocircuitConfig) -> Self {
+    pub fn new(config: &Config) -> Self {
         Shares {
             hidden_basal: config.g_b / (config.g_lk + config.g_b + config.g_a),
             output_basal: config.g_b / (config.g_lk + config.g_b),
@@ -199,7 +199,7 @@ pub(crate) fn bottom_up(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::microcircuit::config::MicrocircuitConfig;
+    use crate::microcircuit::config::Config;
     use crate::Activation;
     use ndarray::array;
 
@@ -207,10 +207,10 @@ mod tests {
     fn bottom_up_by_hand() {
         // 2-1-1 with a linear hidden rate: v_B,1 = 1·1 + 2·(-1) + 0.5 = -0.5,
         // u_1 = -0.5/1.9; v_B,2 = 3 u_1 - 1, u_2 = v_B,2 / 1.1.
-        let config = MicrocircuitConfig {
+        let config = Config {
             layers: vec![2, 1, 1],
             rate: RateFunction::plain(Activation::Linear),
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         };
         let weights = CircuitWeights {
             forward: vec![array![[1.0, 2.0]], array![[3.0]]],

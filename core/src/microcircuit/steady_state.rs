@@ -22,7 +22,7 @@
 
 use ndarray::ArrayView1;
 
-use super::config::MicrocircuitConfig;
+use super::config::Config;
 use super::state::{bottom_up, CircuitState, Shares};
 use super::weights::{matvec, matvec_add, CircuitWeights};
 
@@ -32,7 +32,7 @@ use super::weights::{matvec, matvec_add, CircuitWeights};
 pub(crate) fn settle(
     weights: &CircuitWeights,
     shares: &Shares,
-    config: &MicrocircuitConfig,
+    config: &Config,
     x: ArrayView1<'_, f32>,
     y: ArrayView1<'_, f32>,
     nudge: bool,
@@ -123,11 +123,11 @@ mod tests {
     use ndarray::array;
 
     /// A 1-1-1 linear circuit whose fixed points can be worked out by hand.
-    fn one_one_one() -> (MicrocircuitConfig, CircuitWeights) {
-        let config = MicrocircuitConfig {
+    fn one_one_one() -> (Config, CircuitWeights) {
+        let config = Config {
             layers: vec![1, 1, 1],
             rate: RateFunction::plain(Activation::Linear),
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         };
         let weights = CircuitWeights {
             forward: vec![array![[1.9]], array![[2.2]]],

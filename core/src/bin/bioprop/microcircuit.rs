@@ -19,7 +19,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use bioprop::microcircuit::{self, Microcircuit, MicrocircuitConfig, Mode, RateFunction, Start};
+use bioprop::microcircuit::{self, Microcircuit, Mode, RateFunction, Start};
 use bioprop::{Activation, TaskKind};
 use clap::{Args, Parser, Subcommand};
 
@@ -113,8 +113,8 @@ pub fn list_rules() {
     println!("  {:<18} {}", microcircuit::NAME, microcircuit::DESCRIPTION);
 }
 
-fn config_from(args: &RunArgs) -> Result<MicrocircuitConfig, String> {
-    let mut config = MicrocircuitConfig::for_task(args.task);
+fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
+    let mut config = microcircuit::Config::for_task(args.task);
     config.seed = args.seed;
     config.log_every = args.every;
     if args.steady_state {
