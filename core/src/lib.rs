@@ -13,6 +13,7 @@
 //! | [`metrics`] | alignment angles, norm ratio, sign concordance, losses |
 //! | [`experiment`] | a validated config, the training loop, history and snapshots |
 //! | [`task`] | the datasets a student learns from |
+//! | [`streams`] | every random stream id of every model, in one table |
 //! | [`microcircuit`] | dendritic error microcircuits: apical errors, interneurons, local always-on plasticity |
 //! | [`cerebellum`] | the cerebellum as an adaptive filter: VOR adaptation, a forward model |
 //!
@@ -28,6 +29,7 @@ pub mod microcircuit;
 pub mod network;
 pub mod optimizer;
 pub mod rule;
+pub mod streams;
 pub mod task;
 
 pub use activation::Activation;

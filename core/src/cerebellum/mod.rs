@@ -64,8 +64,6 @@ mod trace;
 mod vor;
 mod window;
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -75,6 +73,7 @@ pub use config::{
 };
 pub use trace::Trace;
 
+use crate::streams;
 use filter::AdaptiveFilter;
 use forward_model::Plant;
 use signal::Signal;
@@ -87,9 +86,6 @@ pub const RULE_NAME: &str = "lms";
 /// One line about it for `bioprop list`.
 pub const RULE_DESCRIPTION: &str =
     "cerebellar LMS (decorrelation), dw_i/dt = -beta e p_i on the Purkinje weights (tasks vor, forward-model)";
-
-/// The seed's ChaCha8 stream for the noise signal.
-const SIGNAL_STREAM: u64 = 0;
 
 // Window terms: the gain's reference power and cross product, the error and desired
 // powers, then per basis signal p_i² and e p_i.
@@ -216,8 +212,8 @@ impl Cerebellum {
     pub fn new(config: &CerebellumConfig) -> Result<Self, ConfigError> {
         config.validate()?;
         let dt = config.dt;
-        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-        rng.set_stream(SIGNAL_STREAM);
+        // The noise signal is the cerebellum's data: `streams::DATA`.
+        let rng = streams::stream(config.seed, streams::DATA);
         let filter = AdaptiveFilter::new(&config.filter, dt);
         let width = filter.weights().len();
         let mut cerebellum = Cerebellum {

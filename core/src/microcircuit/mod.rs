@@ -46,8 +46,8 @@
 //!
 //! # Reproducibility
 //!
-//! The seed feeds independent ChaCha8 streams: data (0), forward weights (1), top-down
-//! weights (2), pattern order (3), random interneuron weights (4) and noise (5). The
+//! The seed feeds independent ChaCha8 streams (see [`crate::streams`]): data, forward
+//! weights, top-down weights, pattern order, random interneuron weights and noise. The
 //! first four are the streams an [`crate::Experiment`] uses, so from one seed the
 //! circuit sees the same data in the same order as a batch-1 BP/FA/shallow run, starts
 //! from the same forward weights and has FA's `B` as its top-down weights. All maths is
@@ -78,11 +78,9 @@ pub use observe::{CircuitLayerMetrics, CircuitMetrics, Snapshot, TracePoint};
 pub use state::CircuitState;
 pub use weights::CircuitWeights;
 
-use crate::experiment::{
-    shuffle, stream, Matrix, DATA_STREAM, FEEDBACK_STREAM, ORDER_STREAM, SNAPSHOT_MAX_ENTRIES,
-    WEIGHT_STREAM,
-};
+use crate::experiment::{Matrix, SNAPSHOT_MAX_ENTRIES};
 use crate::metrics::{self, Evaluation};
+use crate::streams::{self, shuffle, stream};
 use crate::task::{self, Dataset, OutputKind, TaskError};
 use dynamics::StepInputs;
 use plasticity::{Plasticity, Steps};
@@ -93,9 +91,6 @@ pub const NAME: &str = "microcircuit";
 /// One line for `bioprop list`.
 pub const DESCRIPTION: &str = "dendritic error microcircuit: apical error, interneurons, \
     local always-on plasticity (Sacramento et al. 2018); --steady-state for the fast variant";
-
-const INTERNEURON_STREAM: u64 = 4;
-const NOISE_STREAM: u64 = 5;
 
 /// Why a circuit stopped.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -216,7 +211,7 @@ impl Microcircuit {
     /// [`crate::Experiment`] with this seed gets) and builds the circuit.
     pub fn new(config: &Config) -> Result<Self, ConfigError> {
         config.validate()?;
-        let dataset = task::generate(&config.task, &mut stream(config.seed, DATA_STREAM))?;
+        let dataset = task::generate(&config.task, &mut stream(config.seed, streams::DATA))?;
         Microcircuit::with_dataset(config, dataset)
     }
 
@@ -243,11 +238,11 @@ impl Microcircuit {
         let sizes = &config.layers;
         let weights = CircuitWeights::draw(
             config,
-            &mut stream(config.seed, WEIGHT_STREAM),
-            &mut stream(config.seed, FEEDBACK_STREAM),
-            &mut stream(config.seed, INTERNEURON_STREAM),
+            &mut stream(config.seed, streams::WEIGHTS),
+            &mut stream(config.seed, streams::FEEDBACK),
+            &mut stream(config.seed, streams::INTERNEURONS),
         );
-        let mut order_rng = stream(config.seed, ORDER_STREAM);
+        let mut order_rng = stream(config.seed, streams::ORDER);
         let mut order: Vec<usize> = (0..dataset.train_size()).collect();
         shuffle(&mut order, &mut order_rng);
         let regression = dataset.output == OutputKind::Regression;
@@ -267,7 +262,7 @@ impl Microcircuit {
             order,
             cursor: 0,
             order_rng,
-            noise_rng: stream(config.seed, NOISE_STREAM),
+            noise_rng: stream(config.seed, streams::NOISE),
             steps_per_pattern: config.steps_per_pattern(),
             steps_per_trace_point: config.steps_per_trace_point(),
             ticks: 0,

@@ -304,17 +304,17 @@ pub(crate) fn rank_one_update(
 mod tests {
     use super::*;
     use crate::microcircuit::config::Config;
+    use crate::streams;
     use ndarray::array;
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha8Rng;
 
     fn draw(config: &Config) -> CircuitWeights {
-        let rng = |stream: u64| {
-            let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-            rng.set_stream(stream);
-            rng
-        };
-        CircuitWeights::draw(config, &mut rng(1), &mut rng(2), &mut rng(4))
+        let rng = |id: u64| streams::stream(config.seed, id);
+        CircuitWeights::draw(
+            config,
+            &mut rng(streams::WEIGHTS),
+            &mut rng(streams::FEEDBACK),
+            &mut rng(streams::INTERNEURONS),
+        )
     }
 
     #[test]
