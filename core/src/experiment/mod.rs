@@ -61,7 +61,7 @@ pub use config::{
 };
 pub use observe::{Matrix, Snapshot};
 
-use crate::metrics::{self, Metrics};
+use crate::metrics::{Metrics, NseDenominators};
 use crate::network::{ForwardBuffers, Network};
 use crate::optimizer::Sgd;
 use crate::rule::{Feedback, Rule, RuleKind};
@@ -111,7 +111,7 @@ pub struct Experiment {
     history: Vec<Metrics>,
     diverged: Option<StepError>,
     /// `Σ‖y - ȳ‖²` of the training and test targets (regression only).
-    nse_denominators: (Option<f64>, Option<f64>),
+    nse_denominators: NseDenominators,
 }
 
 impl Experiment {
@@ -178,15 +178,7 @@ impl Experiment {
         };
         let n_out = sizes[depth];
         let eval_rows = EVAL_CHUNK.min(dataset.train_size().max(dataset.test_size()));
-        let regression = dataset.output == OutputKind::Regression;
-        let denominator = |targets: &Array2<f32>| {
-            let d = metrics::centred_sum_of_squares(targets.view());
-            (regression && d > 0.0).then_some(d)
-        };
-        let nse_denominators = (
-            denominator(&dataset.train_targets),
-            denominator(&dataset.test_targets),
-        );
+        let nse_denominators = NseDenominators::of(&dataset);
 
         let mut experiment = Experiment {
             optimizer: Sgd::new(&network, config.lr, config.momentum, config.weight_decay),

@@ -68,48 +68,33 @@ pub struct Snapshot {
 impl Experiment {
     /// Loss, accuracy and NSE over the training set (`test = false`) or the held-out set.
     pub fn evaluate(&mut self, test: bool) -> Evaluation {
-        let (inputs, targets, denominator) = if test {
-            (
-                &self.dataset.test_inputs,
-                &self.dataset.test_targets,
-                self.nse_denominators.1,
-            )
-        } else {
-            (
-                &self.dataset.train_inputs,
-                &self.dataset.train_targets,
-                self.nse_denominators.0,
-            )
-        };
-        let n = inputs.nrows();
-        let chunk = self.eval.capacity();
-        let (mut loss, mut squared, mut correct) = (0.0_f64, 0.0_f64, 0_usize);
-        for start in (0..n).step_by(chunk) {
-            let rows = chunk.min(n - start);
-            let range = s![start..start + rows, ..];
-            self.eval.input_mut(rows).assign(&inputs.slice(range));
-            self.network.forward(&mut self.eval, rows);
-            let y = targets.slice(range);
-            let output = self.eval.output(rows);
-            match self.network.output() {
-                OutputKind::Regression => {
-                    let sum = metrics::squared_error_sum(output, y);
-                    squared += sum;
-                    loss += 0.5 * sum;
+        let (network, eval) = (&self.network, &mut self.eval);
+        let chunk = eval.capacity();
+        metrics::evaluate_set(
+            &self.dataset,
+            self.nse_denominators,
+            test,
+            chunk,
+            |inputs, targets, sums| {
+                let rows = inputs.nrows();
+                eval.input_mut(rows).assign(&inputs);
+                network.forward(eval, rows);
+                let output = eval.output(rows);
+                match network.output() {
+                    OutputKind::Regression => {
+                        let sum = metrics::squared_error_sum(output, targets);
+                        sums.squared += sum;
+                        sums.loss += 0.5 * sum;
+                    }
+                    OutputKind::Classification { .. } => {
+                        let logits = eval.pre_activation.last().expect("output layer");
+                        sums.loss +=
+                            metrics::cross_entropy_sum(logits.slice(s![..rows, ..]), targets);
+                        sums.correct += metrics::correct_count(output, targets);
+                    }
                 }
-                OutputKind::Classification { .. } => {
-                    let logits = self.eval.pre_activation.last().expect("output layer");
-                    loss += metrics::cross_entropy_sum(logits.slice(s![..rows, ..]), y);
-                    correct += metrics::correct_count(output, y);
-                }
-            }
-        }
-        let classification = matches!(self.network.output(), OutputKind::Classification { .. });
-        Evaluation {
-            loss: (loss / n as f64) as f32,
-            accuracy: classification.then(|| (correct as f64 / n as f64) as f32),
-            nse: denominator.map(|d| (squared / d) as f32),
-        }
+            },
+        )
     }
 
     /// Alignment of every hidden layer against the current weights.

@@ -78,8 +78,8 @@ pub use observe::{CircuitLayerMetrics, CircuitMetrics, Snapshot, TracePoint};
 pub use state::CircuitState;
 pub use weights::CircuitWeights;
 
-use crate::experiment::{Matrix, SNAPSHOT_MAX_ENTRIES};
-use crate::metrics::{self, Evaluation};
+use crate::experiment::{Matrix, EVAL_CHUNK, SNAPSHOT_MAX_ENTRIES};
+use crate::metrics::{self, Evaluation, NseDenominators};
 use crate::streams::{self, shuffle, stream};
 use crate::task::{self, Dataset, OutputKind, TaskError};
 use dynamics::StepInputs;
@@ -203,7 +203,7 @@ pub struct Microcircuit {
     trace: VecDeque<TracePoint>,
     diverged: Option<StepError>,
     /// `Σ‖y - ȳ‖²` of the training and test targets (regression only).
-    nse_denominators: (Option<f64>, Option<f64>),
+    nse_denominators: NseDenominators,
 }
 
 impl Microcircuit {
@@ -245,11 +245,6 @@ impl Microcircuit {
         let mut order_rng = stream(config.seed, streams::ORDER);
         let mut order: Vec<usize> = (0..dataset.train_size()).collect();
         shuffle(&mut order, &mut order_rng);
-        let regression = dataset.output == OutputKind::Regression;
-        let denominator = |targets: &Array2<f32>| {
-            let d = metrics::centred_sum_of_squares(targets.view());
-            (regression && d > 0.0).then_some(d)
-        };
         let hidden = sizes.len() - 2;
         let mut circuit = Microcircuit {
             shares: Shares::new(config),
@@ -280,10 +275,7 @@ impl Microcircuit {
             history: Vec::new(),
             trace: VecDeque::with_capacity(config.trace_capacity),
             diverged: None,
-            nse_denominators: (
-                denominator(&dataset.train_targets),
-                denominator(&dataset.test_targets),
-            ),
+            nse_denominators: NseDenominators::of(&dataset),
             config: config.clone(),
             dataset,
             weights,
@@ -634,41 +626,33 @@ impl Microcircuit {
     }
 
     /// Loss, accuracy and NSE of the bottom-up prediction over the training set
-    /// (`test = false`) or the held-out set.
+    /// (`test = false`) or the held-out set. The loss is `½‖ŷ - y‖²` for classification
+    /// too: the targets are rates.
     pub fn evaluate(&mut self, test: bool) -> Evaluation {
-        let (inputs, targets, denominator) = if test {
-            (
-                &self.dataset.test_inputs,
-                &self.dataset.test_targets,
-                self.nse_denominators.1,
-            )
-        } else {
-            (
-                &self.dataset.train_inputs,
-                &self.dataset.train_targets,
-                self.nse_denominators.0,
-            )
-        };
-        let (mut squared, mut correct) = (0.0_f64, 0_usize);
-        for (x, y) in inputs.rows().into_iter().zip(targets.rows()) {
-            self.eval.predict(&self.weights, &self.shares, x);
-            let output = self.eval.output();
-            squared += output
-                .iter()
-                .zip(&y)
-                .map(|(&u, &t)| f64::from(u - t).powi(2))
-                .sum::<f64>();
-            if metrics::argmax(output.view()) == metrics::argmax(y) {
-                correct += 1;
-            }
-        }
-        let n = inputs.nrows() as f64;
-        let classification = matches!(self.dataset.output, OutputKind::Classification { .. });
-        Evaluation {
-            loss: (0.5 * squared / n) as f32,
-            accuracy: classification.then(|| (correct as f64 / n) as f32),
-            nse: denominator.map(|d| (squared / d) as f32),
-        }
+        let (weights, shares, eval) = (&self.weights, &self.shares, &mut self.eval);
+        metrics::evaluate_set(
+            &self.dataset,
+            self.nse_denominators,
+            test,
+            EVAL_CHUNK,
+            |inputs, targets, sums| {
+                for (x, y) in inputs.rows().into_iter().zip(targets.rows()) {
+                    eval.predict(weights, shares, x);
+                    let output = eval.output();
+                    let squared = output
+                        .iter()
+                        .zip(&y)
+                        .map(|(&u, &t)| f64::from(u - t).powi(2))
+                        .sum::<f64>();
+                    sums.squared += squared;
+                    // Halving is exact, so this sums to exactly `½ Σ‖e‖²`.
+                    sums.loss += 0.5 * squared;
+                    if metrics::argmax(output.view()) == metrics::argmax(y) {
+                        sums.correct += 1;
+                    }
+                }
+            },
+        )
     }
 
     fn record_metrics(&mut self) {
