@@ -677,6 +677,26 @@ pub enum ConfigError {
     Task(#[from] TaskError),
 }
 
+/// Why a circuit stopped.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum StepError {
+    /// A potential or a weight stopped being finite. The circuit stays stopped: every
+    /// later call returns this error again.
+    #[error(
+        "the microcircuit diverged after {patterns} patterns ({time_ms} ms): the {quantity} \
+         of layer {layer} are no longer finite (NaN or infinite); try smaller learning \
+         rates, a smaller `dt` or weaker weights"
+    )]
+    Diverged {
+        patterns: u64,
+        time_ms: f64,
+        /// "forward weights", "apical potentials", ...
+        quantity: &'static str,
+        /// The layer `k` (1-based) of the offending quantity.
+        layer: usize,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
