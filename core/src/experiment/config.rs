@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::activation::Activation;
+use crate::limits::{self, OutOfRange};
 use crate::rule::RuleKind;
 use crate::task::{InitSpec, OutputKind, TaskConfig, TaskError, TaskKind};
 
@@ -120,29 +121,47 @@ impl ExperimentConfig {
             self.validate_io(self.task.kind, io.0, io.1, output)?;
             self.validate_batch(self.task.train_size)?;
         }
-        check_range("lr", self.lr, "in (0, 1000]", |v| {
-            v > 0.0 && v <= MAX_LEARNING_RATE
-        })?;
-        check_range("momentum", self.momentum, "in [0, 1)", |v| {
-            (0.0..1.0).contains(&v)
-        })?;
-        check_range("weight_decay", self.weight_decay, "in [0, 1]", |v| {
-            (0.0..=1.0).contains(&v)
-        })?;
-        check_range("kp_decay", self.kp_decay, "in (0, 1]", |v| {
-            v > 0.0 && v <= 1.0
-        })?;
-        check_range("feedback_scale", self.feedback_scale, "in [0, 1000]", |v| {
-            (0.0..=MAX_SCALE).contains(&v)
-        })?;
+        limits::check(
+            "lr",
+            self.lr,
+            || "in (0, 1000]",
+            |v| v > 0.0 && v <= MAX_LEARNING_RATE,
+        )?;
+        limits::check(
+            "momentum",
+            self.momentum,
+            || "in [0, 1)",
+            |v| (0.0..1.0).contains(&v),
+        )?;
+        limits::check(
+            "weight_decay",
+            self.weight_decay,
+            || "in [0, 1]",
+            |v| (0.0..=1.0).contains(&v),
+        )?;
+        limits::check(
+            "kp_decay",
+            self.kp_decay,
+            || "in (0, 1]",
+            |v| v > 0.0 && v <= 1.0,
+        )?;
+        limits::check(
+            "feedback_scale",
+            self.feedback_scale,
+            || "in [0, 1000]",
+            |v| (0.0..=MAX_SCALE).contains(&v),
+        )?;
         for (field, init) in [
             ("weight_init.scale", self.weight_init),
             ("feedback_init.scale", self.feedback_init),
         ] {
             if let Some(InitSpec::Uniform { scale }) = init {
-                check_range(field, scale, "in [0, 1000]", |v| {
-                    (0.0..=MAX_SCALE).contains(&v)
-                })?;
+                limits::check(
+                    field,
+                    scale,
+                    || "in [0, 1000]",
+                    |v| (0.0..=MAX_SCALE).contains(&v),
+                )?;
             }
         }
         if self.log_every == 0 {
@@ -230,23 +249,6 @@ impl ExperimentConfig {
     }
 }
 
-pub(crate) fn check_range(
-    field: &'static str,
-    value: f32,
-    allowed: &'static str,
-    ok: impl Fn(f32) -> bool,
-) -> Result<(), ConfigError> {
-    if value.is_finite() && ok(value) {
-        Ok(())
-    } else {
-        Err(ConfigError::OutOfRange {
-            field,
-            allowed,
-            got: f64::from(value),
-        })
-    }
-}
-
 /// Layer widths as written in URLs, the CLI and messages: `30-20-10`.
 pub fn layers_string(layers: &[usize]) -> String {
     layers
@@ -295,6 +297,16 @@ pub enum ConfigError {
     },
     #[error("`task`: {0}")]
     Task(#[from] TaskError),
+}
+
+impl From<OutOfRange<&'static str>> for ConfigError {
+    fn from(e: OutOfRange<&'static str>) -> Self {
+        ConfigError::OutOfRange {
+            field: e.field,
+            allowed: e.allowed,
+            got: e.got,
+        }
+    }
 }
 
 /// Why a step did not happen.

@@ -53,7 +53,6 @@ mod tests;
 use ndarray::{Array1, Array2};
 use rand_chacha::ChaCha8Rng;
 
-pub(crate) use config::check_range;
 pub use config::{
     layers_string, ConfigError, ExperimentConfig, StepError, DEFAULT_KP_DECAY, EVAL_CHUNK,
     MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE, MAX_PARAMETERS, MAX_SCALE, MAX_UNITS,
@@ -61,6 +60,7 @@ pub use config::{
 };
 pub use observe::{Matrix, Snapshot};
 
+use crate::limits;
 use crate::metrics::{Metrics, NseDenominators};
 use crate::network::{ForwardBuffers, Network};
 use crate::optimizer::Sgd;
@@ -286,9 +286,12 @@ impl Experiment {
 
     /// Changes `η` from the next step on.
     pub fn set_learning_rate(&mut self, lr: f32) -> Result<(), ConfigError> {
-        check_range("lr", lr, "in (0, 1000]", |v| {
-            v > 0.0 && v <= MAX_LEARNING_RATE
-        })?;
+        limits::check(
+            "lr",
+            lr,
+            || "in (0, 1000]",
+            |v| v > 0.0 && v <= MAX_LEARNING_RATE,
+        )?;
         self.config.lr = lr;
         self.optimizer.learning_rate = lr;
         Ok(())

@@ -100,6 +100,7 @@ use thiserror::Error;
 
 use crate::activation::Activation;
 use crate::experiment::{MAX_LAYERS, MAX_PARAMETERS, MAX_SCALE, MAX_UNITS};
+use crate::limits::{self, OutOfRange};
 use crate::task::{InitSpec, TaskConfig, TaskError, TaskKind};
 
 /// Largest conductance accepted.
@@ -240,12 +241,19 @@ impl RateFunction {
     }
 
     fn validate(&self, field: [&'static str; 2]) -> Result<(), ConfigError> {
-        check(field[0], self.scale, "in (0, 100]", |v| {
-            v > 0.0 && v <= 100.0
-        })?;
-        check(field[1], self.threshold, "in [-100, 100]", |v| {
-            v.abs() <= 100.0
-        })
+        limits::check(
+            field[0],
+            self.scale,
+            || "in (0, 100]",
+            |v| v > 0.0 && v <= 100.0,
+        )?;
+        limits::check(
+            field[1],
+            self.threshold,
+            || "in [-100, 100]",
+            |v| v.abs() <= 100.0,
+        )?;
+        Ok(())
     }
 }
 
@@ -422,7 +430,7 @@ impl Config {
             };
             self.validate_io(self.task.kind, io[0], outputs)?;
         }
-        check("dt", self.dt, "in (0, 1] ms", |v| v > 0.0 && v <= MAX_DT)?;
+        limits::check("dt", self.dt, || "in (0, 1] ms", |v| v > 0.0 && v <= MAX_DT)?;
         for (field, value, positive) in [
             ("g_lk", self.g_lk, false),
             ("g_b", self.g_b, true),
@@ -435,9 +443,12 @@ impl Config {
             } else {
                 "in [0, 100] (a conductance cannot be negative)"
             };
-            check(field, value, allowed, |v| {
-                (if positive { v > 0.0 } else { v >= 0.0 }) && v <= MAX_CONDUCTANCE
-            })?;
+            limits::check(
+                field,
+                value,
+                || allowed,
+                |v| (if positive { v > 0.0 } else { v >= 0.0 }) && v <= MAX_CONDUCTANCE,
+            )?;
         }
         // Explicit Euler relaxes a compartment by the factor 1 - dt·g per step: it
         // overshoots and oscillates once dt·g > 1, and diverges above 2.
@@ -450,10 +461,10 @@ impl Config {
                 conductance: total,
             });
         }
-        check(
+        limits::check(
             "pattern_ms",
             self.pattern_ms,
-            "at least `dt` and at most 10000 ms",
+            || "at least `dt` and at most 10000 ms",
             |v| v >= self.dt && v <= MAX_PATTERN_MS,
         )?;
         if self.pattern_ms / self.dt > MAX_STEPS_PER_PATTERN {
@@ -467,13 +478,19 @@ impl Config {
             ("input_tau_ms", self.input_tau_ms),
             ("plasticity_tau_ms", self.plasticity_tau_ms),
         ] {
-            check(field, value, "in [0, 10000] ms", |v| {
-                (0.0..=MAX_TAU_MS).contains(&v)
-            })?;
+            limits::check(
+                field,
+                value,
+                || "in [0, 10000] ms",
+                |v| (0.0..=MAX_TAU_MS).contains(&v),
+            )?;
         }
-        check("noise", self.noise, "in [0, 10]", |v| {
-            (0.0..=MAX_NOISE).contains(&v)
-        })?;
+        limits::check(
+            "noise",
+            self.noise,
+            || "in [0, 10]",
+            |v| (0.0..=MAX_NOISE).contains(&v),
+        )?;
         for (field, value) in [
             ("lr_forward", self.lr_forward),
             ("lr_output", self.lr_output),
@@ -482,9 +499,12 @@ impl Config {
             ("lr_interneuron", self.lr_interneuron),
             ("lr_top_down", self.lr_top_down),
         ] {
-            check(field, value, "in [0, 1] per ms", |v| {
-                (0.0..=MAX_LR).contains(&v)
-            })?;
+            limits::check(
+                field,
+                value,
+                || "in [0, 1] per ms",
+                |v| (0.0..=MAX_LR).contains(&v),
+            )?;
         }
         self.rate.validate(["rate.scale", "rate.threshold"])?;
         self.output_rate
@@ -495,9 +515,12 @@ impl Config {
             ("interneuron_init.scale", self.interneuron_init),
         ] {
             if let InitSpec::Uniform { scale } = init {
-                check(field, scale, "in [0, 1000]", |v| {
-                    (0.0..=MAX_SCALE).contains(&v)
-                })?;
+                limits::check(
+                    field,
+                    scale,
+                    || "in [0, 1000]",
+                    |v| (0.0..=MAX_SCALE).contains(&v),
+                )?;
             }
         }
         if self.log_every == 0 {
@@ -507,10 +530,10 @@ impl Config {
                 got: 0.0,
             });
         }
-        check(
+        limits::check(
             "trace_every_ms",
             self.trace_every_ms,
-            "in [0, 10000] ms",
+            || "in [0, 10000] ms",
             |v| (0.0..=MAX_PATTERN_MS).contains(&v),
         )?;
         if self.trace_capacity > MAX_TRACE_CAPACITY {
@@ -603,23 +626,6 @@ impl Config {
     }
 }
 
-pub(crate) fn check(
-    field: &'static str,
-    value: f32,
-    allowed: &'static str,
-    ok: impl Fn(f32) -> bool,
-) -> Result<(), ConfigError> {
-    if value.is_finite() && ok(value) {
-        Ok(())
-    } else {
-        Err(ConfigError::OutOfRange {
-            field,
-            allowed,
-            got: f64::from(value),
-        })
-    }
-}
-
 /// A microcircuit configuration that cannot run; the message names the field and what
 /// is allowed.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -675,6 +681,16 @@ pub enum ConfigError {
     Fixed { field: &'static str },
     #[error("`task`: {0}")]
     Task(#[from] TaskError),
+}
+
+impl From<OutOfRange<&'static str>> for ConfigError {
+    fn from(e: OutOfRange<&'static str>) -> Self {
+        ConfigError::OutOfRange {
+            field: e.field,
+            allowed: e.allowed,
+            got: e.got,
+        }
+    }
 }
 
 /// Why a circuit stopped.

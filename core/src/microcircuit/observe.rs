@@ -1,5 +1,6 @@
-//! What a microcircuit shows: metrics rows for the history, the trace of one probed
-//! pyramidal cell and interneuron, and a compact snapshot of one hidden layer.
+//! What a microcircuit shows: its evaluation on whole sets, metrics rows for the
+//! history, the trace of one probed pyramidal cell and interneuron, the state hash and
+//! a compact snapshot of one hidden layer.
 //!
 //! Per hidden layer `k` (SCIENCE.md §2 and §4):
 //!
