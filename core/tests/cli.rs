@@ -206,3 +206,36 @@ fn list_names_every_task_rule_and_activation() {
         );
     }
 }
+
+#[test]
+fn run_help_names_every_rule_from_its_facts() {
+    let output = bioprop(&["run", "--help"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let names: Vec<&str> = bioprop::RuleKind::ALL
+        .iter()
+        .map(|rule| rule.facts().name)
+        .collect();
+    assert!(
+        text.contains(&format!("Learning rule: {}", names.join(", "))),
+        "--rule's help does not list {names:?}:\n{text}"
+    );
+    // The same names the hand-written help used to list, in the same order.
+    assert_eq!(
+        names,
+        ["delta", "bp", "fa", "dfa", "usf", "frsf", "kp", "shallow"]
+    );
+}
+
+#[test]
+fn list_gives_each_rule_its_declared_summary() {
+    let text = stdout(&bioprop(&["list"]));
+    for rule in bioprop::RuleKind::ALL {
+        let facts = rule.facts();
+        assert!(
+            text.contains(&format!("  {:<18} {}", facts.name, facts.summary)),
+            "list lacks {}'s summary:\n{text}",
+            facts.name
+        );
+    }
+}

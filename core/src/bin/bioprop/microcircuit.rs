@@ -14,8 +14,6 @@
 //! over the patterns since the previous row. `main` hands the arguments over when
 //! `run` names this rule. Exit codes as for the networks.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -165,43 +163,34 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut out: Box<dyn Write> = match &args.out {
-        Some(path) => match File::create(path) {
-            Ok(file) => Box::new(BufWriter::new(file)),
-            Err(error) => {
-                eprintln!("error: cannot write {}: {error}", path.display());
-                return ExitCode::from(1);
+    super::output::write_csv(
+        args.out.as_deref(),
+        &mut circuit,
+        |out, circuit| {
+            writeln!(out, "{}", super::HEADER)?;
+            let mut printed = 0;
+            let mut failure = None;
+            loop {
+                for row in &circuit.history()[printed..] {
+                    super::write_metrics_rows(
+                        out,
+                        microcircuit::NAME,
+                        &row.to_metrics(),
+                        &row.apical_energies(),
+                    )?;
+                }
+                printed = circuit.history().len();
+                if failure.is_some() || circuit.patterns() >= args.steps {
+                    break;
+                }
+                let chunk = args.every.min(args.steps - circuit.patterns());
+                if let Err(error) = circuit.step(chunk) {
+                    failure = Some(error.to_string());
+                }
             }
+            Ok(failure)
         },
-        None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    let result = (|| -> io::Result<Option<String>> {
-        writeln!(out, "{}", super::HEADER)?;
-        let mut printed = 0;
-        let mut failure = None;
-        loop {
-            for row in &circuit.history()[printed..] {
-                super::write_metrics_rows(
-                    &mut out,
-                    microcircuit::NAME,
-                    &row.to_metrics(),
-                    &row.apical_energies(),
-                )?;
-            }
-            printed = circuit.history().len();
-            if failure.is_some() || circuit.patterns() >= args.steps {
-                break;
-            }
-            let chunk = args.every.min(args.steps - circuit.patterns());
-            if let Err(error) = circuit.step(chunk) {
-                failure = Some(error.to_string());
-            }
-        }
-        out.flush()?;
-        Ok(failure)
-    })();
-    match result {
-        Ok(None) => {
+        |circuit| {
             if let Some(latest) = circuit.latest() {
                 let layers: Vec<String> = latest
                     .layers
@@ -236,16 +225,6 @@ pub fn main() -> ExitCode {
                     layers.join("; ")
                 );
             }
-            ExitCode::SUCCESS
-        }
-        Ok(Some(divergence)) => {
-            eprintln!("error: {divergence}");
-            ExitCode::from(3)
-        }
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(1)
-        }
-    }
+        },
+    )
 }
