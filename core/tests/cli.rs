@@ -4,33 +4,19 @@
 //! themselves (see the self dev-dependency in Cargo.toml), so plain `cargo test` runs
 //! this file too.
 
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::{bioprop, csv, stderr, stdout};
 
 const HEADER_START: &str =
     "step,rule,layer,loss,accuracy,update_angle_deg,weight_angle_deg,norm_ratio,sign_concordance";
 
-fn bioprop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bioprop"))
-        .args(args)
-        .output()
-        .expect("the bioprop binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
 /// The CSV rows (header removed), split into cells.
-fn rows(csv: &str) -> Vec<Vec<String>> {
-    let mut lines = csv.lines();
-    assert!(lines.next().unwrap().starts_with(HEADER_START), "{csv}");
-    lines
-        .map(|line| line.split(',').map(str::to_owned).collect())
-        .collect()
+fn rows(text: &str) -> Vec<Vec<String>> {
+    let (header, rows) = csv(text);
+    assert!(header.starts_with(HEADER_START), "{text}");
+    rows
 }
 
 #[test]
