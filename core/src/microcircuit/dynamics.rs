@@ -31,7 +31,7 @@ use rand_chacha::ChaCha8Rng;
 use super::config::Config;
 use super::plasticity::{Plasticity, Steps};
 use super::state::{CircuitState, Shares};
-use super::weights::{matvec, matvec_add, CircuitWeights};
+use super::weights::{matvec, CircuitWeights};
 use crate::task::standard_normal;
 
 /// What one Euler step needs besides the state and the weights.
@@ -85,18 +85,7 @@ pub(crate) fn euler_step(
         );
     }
     for h in 0..depth - 1 {
-        matvec(
-            &weights.top_down[h],
-            state.rate[h + 1].view(),
-            None,
-            state.top_down[h].view_mut(),
-        );
-        state.apical[h].assign(&state.top_down[h]);
-        matvec_add(
-            &weights.interneuron_to_apical[h],
-            state.interneuron_rate[h].view(),
-            &mut state.apical[h],
-        );
+        state.update_apical(weights, h);
         matvec(
             &weights.pyramidal_to_interneuron[h],
             state.rate[h].view(),

@@ -158,11 +158,7 @@ impl Plasticity {
         let depth = weights.forward.len();
         let f = &mut self.filtered;
         for k in 1..=depth {
-            let pre = if k == 1 {
-                state.input.view()
-            } else {
-                state.rate[k - 2].view()
-            };
+            let pre = state.presynaptic(k);
             filtered_update(
                 &mut weights.forward[k - 1],
                 &mut f.forward[k - 1],
@@ -216,11 +212,7 @@ impl Plasticity {
     pub fn apply_steady(&self, weights: &mut CircuitWeights, state: &CircuitState, steps: Steps) {
         let depth = weights.forward.len();
         for k in 1..=depth {
-            let pre = if k == 1 {
-                state.input.view()
-            } else {
-                state.rate[k - 2].view()
-            };
+            let pre = state.presynaptic(k);
             rank_one_update(
                 &mut weights.forward[k - 1],
                 Some(&mut weights.forward_bias[k - 1]),

@@ -26,7 +26,7 @@
 use ndarray::{Array1, ArrayView1};
 
 use super::config::{Config, RateFunction};
-use super::weights::{matvec, CircuitWeights};
+use super::weights::{matvec, matvec_add, CircuitWeights};
 
 /// Every potential and rate of the circuit. Index `k - 1` holds layer `k` (`1 ..= L`
 /// for pyramidal quantities, hidden `k` for apical and interneuron ones).
@@ -54,6 +54,34 @@ pub struct CircuitState {
 }
 
 impl CircuitState {
+    /// The presynaptic rates of forward layer `k` (1-based): the input `x` for `k = 1`,
+    /// else `r_{k-1}`.
+    pub(crate) fn presynaptic(&self, k: usize) -> ArrayView1<'_, f32> {
+        if k == 1 {
+            self.input.view()
+        } else {
+            self.rate[k - 2].view()
+        }
+    }
+
+    /// The apical potential of hidden layer `h + 1` from the current rates,
+    /// `v_A = W^PP_{k,k+1} r_{k+1} + W^PI_k r^I_k`, keeping the top-down part in
+    /// `top_down[h]`.
+    pub(crate) fn update_apical(&mut self, weights: &CircuitWeights, h: usize) {
+        matvec(
+            &weights.top_down[h],
+            self.rate[h + 1].view(),
+            None,
+            self.top_down[h].view_mut(),
+        );
+        self.apical[h].assign(&self.top_down[h]);
+        matvec_add(
+            &weights.interneuron_to_apical[h],
+            self.interneuron_rate[h].view(),
+            &mut self.apical[h],
+        );
+    }
+
     /// All potentials at rest (0) for layer widths `sizes`.
     pub fn at_rest(sizes: &[usize]) -> Self {
         let layers = |range: &[usize]| range.iter().map(|&n| Array1::zeros(n)).collect();
