@@ -108,6 +108,27 @@ struct RunArgs {
     test_size: Option<usize>,
 }
 
+/// The values `args` (program name first) give to any of `flags` after `run`
+/// (`--flag value` or `--flag=value`), in order; none unless the command is `run`. Lets
+/// `main` hand a run to the parser of the model it names before clap sees it.
+fn run_flag_values<'a>(args: &'a [String], flags: &[&str]) -> Vec<&'a str> {
+    let mut values = Vec::new();
+    if args.get(1).map(String::as_str) != Some("run") {
+        return values;
+    }
+    let mut rest = args[2..].iter();
+    while let Some(arg) = rest.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag, Some(value)),
+            None => (arg.as_str(), None),
+        };
+        if flags.contains(&flag) {
+            values.extend(inline.or_else(|| rest.next().map(String::as_str)));
+        }
+    }
+    values
+}
+
 /// `--rule`'s help: every rule's name, from its facts, then the microcircuit's.
 fn rule_help() -> String {
     let names: Vec<&str> = RuleKind::ALL.iter().map(|r| r.facts().name).collect();

@@ -112,26 +112,9 @@ struct RunArgs {
 
 /// Whether `args` (program name first) ask `run` for a cerebellar task or rule.
 pub fn requested(args: &[String]) -> bool {
-    if args.get(1).map(String::as_str) != Some("run") {
-        return false;
-    }
-    let mut rest = args[2..].iter();
-    while let Some(arg) = rest.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) => (flag, Some(value)),
-            None => (arg.as_str(), None),
-        };
-        if flag != "--task" && flag != "--rule" {
-            continue;
-        }
-        let value = inline.or_else(|| rest.next().map(String::as_str));
-        if let Some(value) = value {
-            if value == RULE_NAME || value.parse::<CerebellumTask>().is_ok() {
-                return true;
-            }
-        }
-    }
-    false
+    super::run_flag_values(args, &["--task", "--rule"])
+        .into_iter()
+        .any(|value| value == RULE_NAME || value.parse::<CerebellumTask>().is_ok())
 }
 
 /// Builds the config, refusing options that belong to the other task.

@@ -89,21 +89,7 @@ struct RunArgs {
 
 /// Whether `args` (program name first) ask `run` for the microcircuit.
 pub fn requested(args: &[String]) -> bool {
-    if args.get(1).map(String::as_str) != Some("run") {
-        return false;
-    }
-    let mut rest = args[2..].iter();
-    while let Some(arg) = rest.next() {
-        let value = match arg.split_once('=') {
-            Some(("--rule", value)) => Some(value),
-            _ if arg == "--rule" => rest.next().map(String::as_str),
-            _ => None,
-        };
-        if value == Some(microcircuit::NAME) {
-            return true;
-        }
-    }
-    false
+    super::run_flag_values(args, &["--rule"]).contains(&microcircuit::NAME)
 }
 
 /// One line for `bioprop list`.
