@@ -244,14 +244,14 @@ fn run(args: &RunArgs) -> ExitCode {
                 write!(out, ",w{i}")?;
             }
             writeln!(out)?;
-            write_row(out, &cerebellum)?;
+            write_row(out, cerebellum)?;
             let mut failure = None;
             while cerebellum.steps() < args.steps {
                 let chunk = args.every.min(args.steps - cerebellum.steps());
                 if let Err(error) = cerebellum.step(chunk) {
                     failure = Some(error.to_string());
                 }
-                write_row(out, &cerebellum)?;
+                write_row(out, cerebellum)?;
                 if failure.is_some() {
                     break;
                 }
