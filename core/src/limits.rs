@@ -5,6 +5,8 @@
 //! inside the field's range — so it lives here; each model's `ConfigError` turns an
 //! [`OutOfRange`] into its own `OutOfRange` variant (`?` does it through `From`).
 
+use crate::experiment::{MAX_LAYERS, MAX_UNITS};
+
 /// A field whose value is not allowed.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct OutOfRange<A> {
@@ -35,9 +37,94 @@ pub(crate) fn check<T: Copy + Into<f64>, A>(
     }
 }
 
+/// A layer list that does not fit: what both network models (the experiment and the
+/// microcircuit) check of `layers`. Each model's `ConfigError` says it in its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LayerMismatch {
+    /// `got` widths, outside `min ..= MAX_LAYERS`.
+    Count { got: usize },
+    /// `layers[index]` is outside `1 ..= MAX_UNITS`.
+    Width { index: usize, got: usize },
+    /// The first width is not the task's input size.
+    Input { expected: usize, got: usize },
+    /// The last width is not the task's output size.
+    Output { expected: usize, got: usize },
+}
+
+/// Checks that `layers` lists `min ..= MAX_LAYERS` widths, each in `1 ..= MAX_UNITS`.
+pub(crate) fn check_widths(layers: &[usize], min: usize) -> Result<(), LayerMismatch> {
+    if !(min..=MAX_LAYERS).contains(&layers.len()) {
+        return Err(LayerMismatch::Count { got: layers.len() });
+    }
+    match layers
+        .iter()
+        .enumerate()
+        .find(|(_, &n)| !(1..=MAX_UNITS).contains(&n))
+    {
+        Some((index, &got)) => Err(LayerMismatch::Width { index, got }),
+        None => Ok(()),
+    }
+}
+
+/// Checks that `layers` starts with `inputs` and ends with `outputs`.
+pub(crate) fn check_io(
+    layers: &[usize],
+    inputs: usize,
+    outputs: usize,
+) -> Result<(), LayerMismatch> {
+    let (first, last) = (layers[0], layers[layers.len() - 1]);
+    if first != inputs {
+        return Err(LayerMismatch::Input {
+            expected: inputs,
+            got: first,
+        });
+    }
+    if last != outputs {
+        return Err(LayerMismatch::Output {
+            expected: outputs,
+            got: last,
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layer_lists_are_checked_for_count_width_and_ends() {
+        assert_eq!(check_widths(&[3, 4, 2], 2), Ok(()));
+        assert_eq!(
+            check_widths(&[3, 2], 3),
+            Err(LayerMismatch::Count { got: 2 })
+        );
+        assert_eq!(
+            check_widths(&[1; MAX_LAYERS + 1], 2),
+            Err(LayerMismatch::Count {
+                got: MAX_LAYERS + 1
+            })
+        );
+        assert_eq!(
+            check_widths(&[3, 0, MAX_UNITS + 1], 2),
+            Err(LayerMismatch::Width { index: 1, got: 0 })
+        );
+        assert_eq!(check_io(&[3, 4, 2], 3, 2), Ok(()));
+        assert_eq!(
+            check_io(&[3, 4, 2], 5, 2),
+            Err(LayerMismatch::Input {
+                expected: 5,
+                got: 3
+            })
+        );
+        assert_eq!(
+            check_io(&[3, 4, 2], 3, 1),
+            Err(LayerMismatch::Output {
+                expected: 1,
+                got: 2
+            })
+        );
+    }
 
     #[test]
     fn a_value_must_be_finite_and_in_range() {

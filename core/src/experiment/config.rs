@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::activation::Activation;
-use crate::limits::{self, OutOfRange};
+use crate::limits::{self, LayerMismatch, OutOfRange};
 use crate::rule::RuleKind;
 use crate::task::{InitSpec, OutputKind, TaskConfig, TaskError, TaskKind};
 
@@ -176,16 +176,7 @@ impl ExperimentConfig {
 
     pub(super) fn validate_layers(&self) -> Result<(), ConfigError> {
         let layers = &self.layers;
-        if !(2..=MAX_LAYERS).contains(&layers.len()) {
-            return Err(ConfigError::LayerCount { got: layers.len() });
-        }
-        if let Some((index, &got)) = layers
-            .iter()
-            .enumerate()
-            .find(|(_, &n)| !(1..=MAX_UNITS).contains(&n))
-        {
-            return Err(ConfigError::LayerWidth { index, got });
-        }
+        limits::check_widths(layers, 2).map_err(|m| ConfigError::layers(m, self.task.kind))?;
         let parameters: usize = layers.windows(2).map(|p| p[0] * p[1]).sum();
         if parameters > MAX_PARAMETERS {
             return Err(ConfigError::TooManyParameters {
@@ -208,22 +199,9 @@ impl ExperimentConfig {
         outputs: usize,
         output: OutputKind,
     ) -> Result<(), ConfigError> {
-        let first = self.layers[0];
-        let last = *self.layers.last().unwrap_or(&0);
-        if first != inputs {
-            return Err(ConfigError::InputSize {
-                task,
-                expected: inputs,
-                got: first,
-            });
-        }
-        if last != outputs {
-            return Err(ConfigError::OutputSize {
-                task,
-                expected: outputs,
-                got: last,
-            });
-        }
+        limits::check_io(&self.layers, inputs, outputs)
+            .map_err(|m| ConfigError::layers(m, task))?;
+        let last = self.layers[self.layers.len() - 1];
         if let OutputKind::Classification { classes } = output {
             if classes != outputs {
                 return Err(ConfigError::OutputSize {
@@ -297,6 +275,25 @@ pub enum ConfigError {
     },
     #[error("`task`: {0}")]
     Task(#[from] TaskError),
+}
+
+impl ConfigError {
+    fn layers(mismatch: LayerMismatch, task: TaskKind) -> Self {
+        match mismatch {
+            LayerMismatch::Count { got } => ConfigError::LayerCount { got },
+            LayerMismatch::Width { index, got } => ConfigError::LayerWidth { index, got },
+            LayerMismatch::Input { expected, got } => ConfigError::InputSize {
+                task,
+                expected,
+                got,
+            },
+            LayerMismatch::Output { expected, got } => ConfigError::OutputSize {
+                task,
+                expected,
+                got,
+            },
+        }
+    }
 }
 
 impl From<OutOfRange<&'static str>> for ConfigError {

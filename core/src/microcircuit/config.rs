@@ -100,7 +100,7 @@ use thiserror::Error;
 
 use crate::activation::Activation;
 use crate::experiment::{MAX_LAYERS, MAX_PARAMETERS, MAX_SCALE, MAX_UNITS};
-use crate::limits::{self, OutOfRange};
+use crate::limits::{self, LayerMismatch, OutOfRange};
 use crate::task::{InitSpec, TaskConfig, TaskError, TaskKind};
 
 /// Largest conductance accepted.
@@ -548,16 +548,7 @@ impl Config {
 
     fn validate_layers(&self) -> Result<(), ConfigError> {
         let layers = &self.layers;
-        if !(3..=MAX_LAYERS).contains(&layers.len()) {
-            return Err(ConfigError::LayerCount { got: layers.len() });
-        }
-        if let Some((index, &got)) = layers
-            .iter()
-            .enumerate()
-            .find(|(_, &n)| !(1..=MAX_UNITS).contains(&n))
-        {
-            return Err(ConfigError::LayerWidth { index, got });
-        }
+        limits::check_widths(layers, 3).map_err(|m| ConfigError::layers(m, self.task.kind))?;
         // Forward, plus top-down, W^IP and W^PI per hidden layer.
         let forward: usize = layers.windows(2).map(|p| p[0] * p[1]).sum();
         let lateral: usize = layers[1..].windows(2).map(|p| 3 * p[0] * p[1]).sum();
@@ -575,23 +566,7 @@ impl Config {
         inputs: usize,
         outputs: usize,
     ) -> Result<(), ConfigError> {
-        let first = self.layers[0];
-        let last = self.layers[self.layers.len() - 1];
-        if first != inputs {
-            return Err(ConfigError::InputSize {
-                task,
-                expected: inputs,
-                got: first,
-            });
-        }
-        if last != outputs {
-            return Err(ConfigError::OutputSize {
-                task,
-                expected: outputs,
-                got: last,
-            });
-        }
-        Ok(())
+        limits::check_io(&self.layers, inputs, outputs).map_err(|m| ConfigError::layers(m, task))
     }
 
     /// Checks that `probe` names a hidden layer and cells within it.
@@ -681,6 +656,25 @@ pub enum ConfigError {
     Fixed { field: &'static str },
     #[error("`task`: {0}")]
     Task(#[from] TaskError),
+}
+
+impl ConfigError {
+    fn layers(mismatch: LayerMismatch, task: TaskKind) -> Self {
+        match mismatch {
+            LayerMismatch::Count { got } => ConfigError::LayerCount { got },
+            LayerMismatch::Width { index, got } => ConfigError::LayerWidth { index, got },
+            LayerMismatch::Input { expected, got } => ConfigError::InputSize {
+                task,
+                expected,
+                got,
+            },
+            LayerMismatch::Output { expected, got } => ConfigError::OutputSize {
+                task,
+                expected,
+                got,
+            },
+        }
+    }
 }
 
 impl From<OutOfRange<&'static str>> for ConfigError {
