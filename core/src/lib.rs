@@ -23,6 +23,7 @@
 pub mod activation;
 pub mod cerebellum;
 pub mod experiment;
+pub(crate) mod hash;
 pub(crate) mod limits;
 pub mod linalg;
 pub mod metrics;

@@ -73,6 +73,7 @@ pub use config::{
 };
 pub use trace::Trace;
 
+use crate::hash::Fnv1a;
 use crate::streams;
 use filter::AdaptiveFilter;
 use forward_model::Plant;
@@ -476,21 +477,17 @@ impl Cerebellum {
     /// FNV-1a over the bits of the weights and the latest signals: equal hashes mean
     /// identical runs (natively and in wasm).
     pub fn weights_hash(&self) -> u64 {
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut hash = Fnv1a::new();
         let latest = [
             self.latest.input,
             self.latest.output,
             self.latest.behaviour,
             self.latest.error,
         ];
-        for v in self.weights().iter().chain(&latest) {
-            for byte in v.to_bits().to_le_bytes() {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(PRIME);
-            }
+        for &v in self.weights().iter().chain(&latest) {
+            hash.f64(v);
         }
-        hash
+        hash.finish()
     }
 }
 

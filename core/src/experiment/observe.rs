@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::step::hidden_deltas;
 use super::{Experiment, EVAL_CHUNK, SNAPSHOT_MAX_ENTRIES};
+use crate::hash::Fnv1a;
 use crate::linalg;
 use crate::metrics::{self, Evaluation, LayerMetrics, Metrics};
 use crate::network::ForwardBuffers;
@@ -146,14 +147,10 @@ impl Experiment {
     /// A 64-bit FNV-1a hash of the bits of every weight, bias and feedback matrix, to
     /// check that two runs (native and wasm) are bit-identical.
     pub fn weights_hash(&self) -> u64 {
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut hash = Fnv1a::new();
         let mut eat = |values: &mut dyn Iterator<Item = &f32>| {
-            for v in values {
-                for byte in v.to_bits().to_le_bytes() {
-                    hash ^= u64::from(byte);
-                    hash = hash.wrapping_mul(PRIME);
-                }
+            for &v in values {
+                hash.f32(v);
             }
         };
         for (w, b) in self.network.weights().iter().zip(self.network.biases()) {
@@ -169,7 +166,7 @@ impl Experiment {
         {
             eat(&mut m.iter());
         }
-        hash
+        hash.finish()
     }
 
     /// The network's outputs (linear, or softmax probabilities) for `inputs`, samples in

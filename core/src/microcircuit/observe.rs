@@ -28,6 +28,7 @@ use super::config::{Mode, Probe};
 use super::state::{self, Shares};
 use super::{CircuitWeights, Microcircuit};
 use crate::experiment::{Matrix, EVAL_CHUNK, SNAPSHOT_MAX_ENTRIES};
+use crate::hash::Fnv1a;
 use crate::metrics::{self, Evaluation, LayerMetrics, Metrics};
 
 /// One hidden layer of a metrics row.
@@ -319,17 +320,11 @@ impl Microcircuit {
     /// A 64-bit FNV-1a hash of the bits of every weight and potential, to check that
     /// two runs (native and wasm) are bit-identical.
     pub fn state_hash(&self) -> u64 {
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut eat = |v: f32| {
-            for byte in v.to_bits().to_le_bytes() {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(PRIME);
-            }
-        };
+        let mut hash = Fnv1a::new();
+        let mut eat = |v: f32| hash.f32(v);
         self.weights.for_each_value(&mut eat);
         self.state.for_each_value(&mut eat);
-        hash
+        hash.finish()
     }
 
     /// [`Microcircuit::snapshot_with`] at [`SNAPSHOT_MAX_ENTRIES`].
