@@ -13,6 +13,7 @@
 //! | [`metrics`] | alignment angles, norm ratio, sign concordance, losses |
 //! | [`experiment`] | a validated config, the training loop, history and snapshots |
 //! | [`task`] | the datasets a student learns from |
+//! | [`streams`] | every random stream id of every model, in one table |
 //! | [`microcircuit`] | dendritic error microcircuits: apical errors, interneurons, local always-on plasticity |
 //! | [`cerebellum`] | the cerebellum as an adaptive filter: VOR adaptation, a forward model |
 //!
@@ -22,19 +23,27 @@
 pub mod activation;
 pub mod cerebellum;
 pub mod experiment;
+pub(crate) mod hash;
+pub(crate) mod limits;
 pub mod linalg;
 pub mod metrics;
 pub mod microcircuit;
 pub mod network;
 pub mod optimizer;
 pub mod rule;
+pub mod streams;
 pub mod task;
 
 pub use activation::Activation;
 pub use cerebellum::{Cerebellum, CerebellumConfig, CerebellumTask};
 pub use experiment::{ConfigError, Experiment, ExperimentConfig, Matrix, Snapshot, StepError};
 pub use metrics::{Evaluation, LayerMetrics, Metrics};
-pub use microcircuit::{Microcircuit, MicrocircuitConfig, MicrocircuitSnapshot};
+// At the crate root the microcircuit's types carry the model's name, as
+// `ExperimentConfig` and `CerebellumConfig` do; inside the module they are
+// `microcircuit::{Config, ConfigError, StepError, Snapshot}`.
+pub use microcircuit::{
+    Config as MicrocircuitConfig, Microcircuit, Snapshot as MicrocircuitSnapshot,
+};
 pub use network::Network;
 pub use rule::RuleKind;
 pub use task::{Dataset, InitSpec, OutputKind, TaskConfig, TaskKind};

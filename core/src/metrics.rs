@@ -30,10 +30,11 @@
 //! `NSE = Σ_i ‖e_i‖² / Σ_i ‖y_i - ȳ‖²` (ȳ the set's mean target) is 1 for a predictor
 //! no better than the mean. Sums run in `f64`.
 
-use ndarray::{ArrayView1, ArrayView2, Zip};
+use ndarray::{s, ArrayView1, ArrayView2, Zip};
 use serde::{Deserialize, Serialize};
 
 use crate::rule::sign;
+use crate::task::{Dataset, OutputKind};
 
 /// Alignment of one hidden layer on a logged step; `None` where it does not apply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,6 +60,79 @@ pub struct Evaluation {
     pub accuracy: Option<f32>,
     /// Normalised squared error (regression only; `None` if the targets are constant).
     pub nse: Option<f32>,
+}
+
+/// The NSE's denominators `Σ_i ‖y_i - ȳ‖²` of a dataset's training and test targets:
+/// `None` for classification, and for constant targets (whose NSE is undefined).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct NseDenominators {
+    train: Option<f64>,
+    test: Option<f64>,
+}
+
+impl NseDenominators {
+    pub(crate) fn of(dataset: &Dataset) -> Self {
+        let regression = dataset.output == OutputKind::Regression;
+        let denominator = |targets: ArrayView2<'_, f32>| {
+            let d = centred_sum_of_squares(targets);
+            (regression && d > 0.0).then_some(d)
+        };
+        NseDenominators {
+            train: denominator(dataset.train_targets.view()),
+            test: denominator(dataset.test_targets.view()),
+        }
+    }
+}
+
+/// What a model adds up over a set for [`evaluate_set`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SetSums {
+    /// Summed per-sample loss (`½‖e‖²` or cross-entropy).
+    pub loss: f64,
+    /// Summed `‖e‖²`, the NSE's numerator.
+    pub squared: f64,
+    /// Samples whose largest output is the target's largest entry.
+    pub correct: usize,
+}
+
+/// Loss, accuracy and NSE of a model over `dataset`'s training set (`test = false`) or
+/// held-out set, the one evaluation every model shares. `add` sees the set's inputs
+/// and targets in order, `chunk` rows at a time, and adds its sums for them; the means
+/// are taken here: `loss = Σ loss / n`, `accuracy = correct / n` (classification),
+/// `NSE = Σ‖e‖² / Σ‖y - ȳ‖²` (regression).
+pub(crate) fn evaluate_set(
+    dataset: &Dataset,
+    denominators: NseDenominators,
+    test: bool,
+    chunk: usize,
+    mut add: impl FnMut(ArrayView2<'_, f32>, ArrayView2<'_, f32>, &mut SetSums),
+) -> Evaluation {
+    let (inputs, targets, denominator) = if test {
+        (
+            &dataset.test_inputs,
+            &dataset.test_targets,
+            denominators.test,
+        )
+    } else {
+        (
+            &dataset.train_inputs,
+            &dataset.train_targets,
+            denominators.train,
+        )
+    };
+    let n = inputs.nrows();
+    let mut sums = SetSums::default();
+    for start in (0..n).step_by(chunk.max(1)) {
+        let rows = chunk.min(n - start);
+        let range = s![start..start + rows, ..];
+        add(inputs.slice(range), targets.slice(range), &mut sums);
+    }
+    let classification = matches!(dataset.output, OutputKind::Classification { .. });
+    Evaluation {
+        loss: (sums.loss / n as f64) as f32,
+        accuracy: classification.then(|| (sums.correct as f64 / n as f64) as f32),
+        nse: denominator.map(|d| (sums.squared / d) as f32),
+    }
 }
 
 /// One row of an experiment's history.

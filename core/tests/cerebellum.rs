@@ -9,6 +9,8 @@
 
 #[path = "common/cerebellum.rs"]
 mod cases;
+#[path = "common/fixed_runs.rs"]
+mod fixed_runs;
 
 use bioprop::cerebellum::{BasisKind, ConfigError, SignalKind, StepError, MAX_WEIGHT};
 use bioprop::{Cerebellum, CerebellumConfig, CerebellumTask};
@@ -336,18 +338,10 @@ fn the_snapshot_and_trace_describe_the_run() {
 
 #[test]
 fn same_config_gives_the_same_run() {
-    let first = cases::run_cases();
-    let second = cases::run_cases();
-    assert_eq!(first, second);
-    for (name, hash) in &first {
-        println!("{name}: {hash:#018x}");
-    }
-    let hashes: Vec<u64> = first.iter().map(|&(_, hash)| hash).collect();
-    assert_eq!(
-        hashes,
-        cases::EXPECTED,
-        "a fixed run changed; if that is deliberate, update tests/common/cerebellum.rs \
-         (the wasm test checks the same numbers)"
+    fixed_runs::assert_repeatable(
+        cases::run_cases,
+        &cases::EXPECTED,
+        "tests/common/cerebellum.rs",
     );
 }
 

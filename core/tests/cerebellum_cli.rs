@@ -1,32 +1,16 @@
 //! `bioprop run --task vor|forward-model --rule lms` and `bioprop list`, run as a
 //! separate process (built with the `cli` feature, which this package's tests turn on).
 
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod cli;
 
-fn bioprop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bioprop"))
-        .args(args)
-        .output()
-        .expect("the bioprop binary runs")
-}
+use std::process::Output;
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
+use cli::{bioprop, stderr, stdout};
 
 /// The header and the rows, split into cells.
 fn csv(output: &Output) -> (String, Vec<Vec<String>>) {
-    let text = stdout(output);
-    let mut lines = text.lines();
-    let header = lines.next().expect("a header").to_owned();
-    let rows = lines
-        .map(|line| line.split(',').map(str::to_owned).collect())
-        .collect();
-    (header, rows)
+    cli::csv(&stdout(output))
 }
 
 fn number(cell: &str) -> f64 {

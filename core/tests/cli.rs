@@ -4,33 +4,19 @@
 //! themselves (see the self dev-dependency in Cargo.toml), so plain `cargo test` runs
 //! this file too.
 
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod cli;
+
+use cli::{bioprop, csv, stderr, stdout};
 
 const HEADER_START: &str =
     "step,rule,layer,loss,accuracy,update_angle_deg,weight_angle_deg,norm_ratio,sign_concordance";
 
-fn bioprop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bioprop"))
-        .args(args)
-        .output()
-        .expect("the bioprop binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
 /// The CSV rows (header removed), split into cells.
-fn rows(csv: &str) -> Vec<Vec<String>> {
-    let mut lines = csv.lines();
-    assert!(lines.next().unwrap().starts_with(HEADER_START), "{csv}");
-    lines
-        .map(|line| line.split(',').map(str::to_owned).collect())
-        .collect()
+fn rows(text: &str) -> Vec<Vec<String>> {
+    let (header, rows) = csv(text);
+    assert!(header.starts_with(HEADER_START), "{text}");
+    rows
 }
 
 #[test]
@@ -203,6 +189,39 @@ fn list_names_every_task_rule_and_activation() {
         assert!(
             text.contains(&format!("  {name} ")),
             "list lacks {name}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn run_help_names_every_rule_from_its_facts() {
+    let output = bioprop(&["run", "--help"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let names: Vec<&str> = bioprop::RuleKind::ALL
+        .iter()
+        .map(|rule| rule.facts().name)
+        .collect();
+    assert!(
+        text.contains(&format!("Learning rule: {}", names.join(", "))),
+        "--rule's help does not list {names:?}:\n{text}"
+    );
+    // The same names the hand-written help used to list, in the same order.
+    assert_eq!(
+        names,
+        ["delta", "bp", "fa", "dfa", "usf", "frsf", "kp", "shallow"]
+    );
+}
+
+#[test]
+fn list_gives_each_rule_its_declared_summary() {
+    let text = stdout(&bioprop(&["list"]));
+    for rule in bioprop::RuleKind::ALL {
+        let facts = rule.facts();
+        assert!(
+            text.contains(&format!("  {:<18} {}", facts.name, facts.summary)),
+            "list lacks {}'s summary:\n{text}",
+            facts.name
         );
     }
 }

@@ -2,22 +2,12 @@
 //! the wasm build checks too (`tests/wasm_determinism.rs`).
 
 mod common;
+#[path = "common/fixed_runs.rs"]
+mod fixed_runs;
 
 #[test]
 fn same_seed_gives_the_same_weights_hash() {
-    let first = common::run_cases();
-    let second = common::run_cases();
-    assert_eq!(first, second);
-    for (name, hash) in &first {
-        println!("{name}: {hash:#018x}");
-    }
-    let hashes: Vec<u64> = first.iter().map(|&(_, hash)| hash).collect();
-    assert_eq!(
-        hashes,
-        common::EXPECTED,
-        "the weights after a fixed run changed; if that is deliberate, update \
-         tests/common/mod.rs (the wasm test checks the same numbers)"
-    );
+    fixed_runs::assert_repeatable(common::run_cases, &common::EXPECTED, "tests/common/mod.rs");
 }
 
 #[test]

@@ -12,6 +12,8 @@ use bioprop::{Experiment, ExperimentConfig, Microcircuit, MicrocircuitConfig, Ru
 
 #[path = "common/microcircuit.rs"]
 mod cases;
+#[path = "common/fixed_runs.rs"]
+mod fixed_runs;
 
 /// Test NSE of a batch-1 network trained on `samples` samples of the nonlinear teacher.
 fn network_nse(rule: RuleKind, samples: u64) -> f32 {
@@ -75,17 +77,9 @@ fn reproduction_on_the_nonlinear_teacher() {
 
 #[test]
 fn same_seed_same_hash() {
-    let first = cases::run_cases();
-    let second = cases::run_cases();
-    assert_eq!(first, second);
-    for (name, hash) in &first {
-        println!("{name}: {hash:#018x}");
-    }
-    let hashes: Vec<u64> = first.iter().map(|&(_, hash)| hash).collect();
-    assert_eq!(
-        hashes,
-        cases::EXPECTED,
-        "the state after a fixed run changed; if that is deliberate, update \
-         tests/common/microcircuit.rs (the wasm test checks the same numbers)"
+    fixed_runs::assert_repeatable(
+        cases::run_cases,
+        &cases::EXPECTED,
+        "tests/common/microcircuit.rs",
     );
 }

@@ -2,30 +2,22 @@
 //! (built with the `cli` feature, which this package's tests turn on), and the
 //! nonlinear teacher under every rule the comparison needs.
 
-use std::process::{Command, Output};
+#[path = "common/cli.rs"]
+mod cli;
+
+use std::process::Output;
+
+use cli::{bioprop, stderr, stdout};
 
 const HEADER: &str = "step,rule,layer,loss,accuracy,update_angle_deg,weight_angle_deg,\
 norm_ratio,sign_concordance,test_loss,test_accuracy,nse,test_nse,batch_loss,apical_energy";
 
-fn bioprop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bioprop"))
-        .args(args)
-        .output()
-        .expect("the bioprop binary runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
-
 /// The rows under the shared header, split into cells.
 fn rows(output: &Output) -> Vec<Vec<String>> {
-    let text = String::from_utf8(output.stdout.clone()).unwrap();
-    let mut lines = text.lines();
-    assert_eq!(lines.next(), Some(HEADER), "{text}");
-    lines
-        .map(|line| line.split(',').map(str::to_owned).collect())
-        .collect()
+    let text = stdout(output);
+    let (header, rows) = cli::csv(&text);
+    assert_eq!(header, HEADER, "{text}");
+    rows
 }
 
 fn number(cell: &str) -> f64 {

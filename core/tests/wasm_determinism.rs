@@ -10,11 +10,12 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
+#[path = "common/fixed_runs.rs"]
+mod fixed_runs;
 
 #[wasm_bindgen_test]
 fn weights_hash_matches_the_native_value() {
-    let hashes: Vec<u64> = common::run_cases().iter().map(|&(_, hash)| hash).collect();
-    assert_eq!(hashes, common::EXPECTED);
+    assert_eq!(fixed_runs::hashes(&common::run_cases()), common::EXPECTED);
 }
 
 #[path = "common/cerebellum.rs"]
@@ -22,11 +23,10 @@ mod cerebellum_cases;
 
 #[wasm_bindgen_test]
 fn cerebellum_hash_matches_the_native_value() {
-    let hashes: Vec<u64> = cerebellum_cases::run_cases()
-        .iter()
-        .map(|&(_, hash)| hash)
-        .collect();
-    assert_eq!(hashes, cerebellum_cases::EXPECTED);
+    assert_eq!(
+        fixed_runs::hashes(&cerebellum_cases::run_cases()),
+        cerebellum_cases::EXPECTED
+    );
 }
 
 #[path = "common/microcircuit.rs"]
@@ -34,9 +34,8 @@ mod microcircuit_cases;
 
 #[wasm_bindgen_test]
 fn microcircuit_hash_matches_the_native_value() {
-    let hashes: Vec<u64> = microcircuit_cases::run_cases()
-        .iter()
-        .map(|&(_, hash)| hash)
-        .collect();
-    assert_eq!(hashes, microcircuit_cases::EXPECTED);
+    assert_eq!(
+        fixed_runs::hashes(&microcircuit_cases::run_cases()),
+        microcircuit_cases::EXPECTED
+    );
 }

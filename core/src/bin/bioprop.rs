@@ -9,8 +9,7 @@
 //! Exit codes: 0 success, 1 I/O error, 2 bad arguments or configuration, 3 the run
 //! diverged (the rows up to the divergence are still written).
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,6 +24,9 @@ mod cerebellum;
 // `run --rule microcircuit`: the dendritic error microcircuit, same tasks and CSV.
 #[path = "bioprop/microcircuit.rs"]
 mod microcircuit;
+// Where the CSV goes and the exit codes, shared by the three.
+#[path = "bioprop/output.rs"]
+mod output;
 
 #[derive(Parser)]
 #[command(
@@ -51,9 +53,8 @@ struct RunArgs {
     /// their own options: `bioprop run --task vor --help`.
     #[arg(long, default_value = "linear-teacher")]
     task: TaskKind,
-    /// Learning rule: delta, bp, fa, dfa, usf, frsf, kp, shallow (microcircuit: see
-    /// `run --rule microcircuit --help`).
-    #[arg(long, default_value = "fa")]
+    // The help lists the rules from their declared facts (`RuleKind::facts`).
+    #[arg(long, default_value = "fa", help = rule_help())]
     rule: RuleKind,
     /// Training steps (minibatch updates).
     #[arg(long, default_value_t = 1000)]
@@ -106,6 +107,36 @@ struct RunArgs {
     /// Held-out samples [default: the task's].
     #[arg(long)]
     test_size: Option<usize>,
+}
+
+/// The values `args` (program name first) give to any of `flags` after `run`
+/// (`--flag value` or `--flag=value`), in order; none unless the command is `run`. Lets
+/// `main` hand a run to the parser of the model it names before clap sees it.
+fn run_flag_values<'a>(args: &'a [String], flags: &[&str]) -> Vec<&'a str> {
+    let mut values = Vec::new();
+    if args.get(1).map(String::as_str) != Some("run") {
+        return values;
+    }
+    let mut rest = args[2..].iter();
+    while let Some(arg) = rest.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag, Some(value)),
+            None => (arg.as_str(), None),
+        };
+        if flags.contains(&flag) {
+            values.extend(inline.or_else(|| rest.next().map(String::as_str)));
+        }
+    }
+    values
+}
+
+/// `--rule`'s help: every rule's name, from its facts, then the microcircuit's.
+fn rule_help() -> String {
+    let names: Vec<&str> = RuleKind::ALL.iter().map(|r| r.facts().name).collect();
+    format!(
+        "Learning rule: {} (microcircuit: see `run --rule microcircuit --help`)",
+        names.join(", ")
+    )
 }
 
 /// Layer widths from `--layers` (a newtype, so clap takes one value, not a list).
@@ -242,42 +273,33 @@ fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut out: Box<dyn Write> = match &args.out {
-        Some(path) => match File::create(path) {
-            Ok(file) => Box::new(BufWriter::new(file)),
-            Err(error) => {
-                eprintln!("error: cannot write {}: {error}", path.display());
-                return ExitCode::from(1);
+    output::write_csv(
+        args.out.as_deref(),
+        &mut experiment,
+        |out, experiment| {
+            writeln!(out, "{HEADER}")?;
+            let mut printed = 0;
+            let mut failure = None;
+            while experiment.steps() < args.steps {
+                let chunk = args.every.min(args.steps - experiment.steps());
+                if let Err(error) = experiment.step(chunk) {
+                    failure = Some(error.to_string());
+                }
+                for row in &experiment.history()[printed..] {
+                    write_rows(out, config.rule, row)?;
+                }
+                printed = experiment.history().len();
+                if failure.is_some() {
+                    break;
+                }
             }
-        },
-        None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    let result = (|| -> io::Result<Option<String>> {
-        writeln!(out, "{HEADER}")?;
-        let mut printed = 0;
-        let mut failure = None;
-        while experiment.steps() < args.steps {
-            let chunk = args.every.min(args.steps - experiment.steps());
-            if let Err(error) = experiment.step(chunk) {
-                failure = Some(error.to_string());
-            }
+            // The initial row when no step ran.
             for row in &experiment.history()[printed..] {
-                write_rows(&mut out, config.rule, row)?;
+                write_rows(out, config.rule, row)?;
             }
-            printed = experiment.history().len();
-            if failure.is_some() {
-                break;
-            }
-        }
-        // The initial row when no step ran.
-        for row in &experiment.history()[printed..] {
-            write_rows(&mut out, config.rule, row)?;
-        }
-        out.flush()?;
-        Ok(failure)
-    })();
-    match result {
-        Ok(None) => {
+            Ok(failure)
+        },
+        |experiment| {
             if let Some(latest) = experiment.latest() {
                 let angles: Vec<String> = latest
                     .layers
@@ -298,18 +320,8 @@ fn run(args: &RunArgs) -> ExitCode {
                     }
                 );
             }
-            ExitCode::SUCCESS
-        }
-        Ok(Some(divergence)) => {
-            eprintln!("error: {divergence}");
-            ExitCode::from(3)
-        }
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(1)
-        }
-    }
+        },
+    )
 }
 
 fn list() {
@@ -320,7 +332,8 @@ fn list() {
     cerebellum::list_tasks();
     println!("rules:");
     for rule in RuleKind::ALL {
-        println!("  {:<18} {}", rule.name(), rule.description());
+        let facts = rule.facts();
+        println!("  {:<18} {}", facts.name, facts.summary);
     }
     microcircuit::list_rules();
     cerebellum::list_rules();

@@ -20,6 +20,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::limits::{self, OutOfRange};
 use crate::UnknownName;
 
 /// Smallest integration step, seconds.
@@ -390,7 +391,7 @@ impl CerebellumConfig {
     /// Checks every field against its allowed range.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let dt = self.dt;
-        check(
+        limits::check(
             "dt",
             dt,
             || "in [0.0001, 0.01] s".into(),
@@ -410,25 +411,25 @@ impl CerebellumConfig {
         } else {
             MAX_TAU
         };
-        check(
+        limits::check(
             "filter.tau_min",
             filter.tau_min,
             || format!("at least dt = {dt} s and at most {tau_cap} s"),
             |v| v >= dt && v <= tau_cap,
         )?;
-        check(
+        limits::check(
             "filter.tau_max",
             filter.tau_max,
             || format!("in [tau_min = {}, {tau_cap}] s", filter.tau_min),
             |v| v >= filter.tau_min && v <= tau_cap,
         )?;
-        check(
+        limits::check(
             "window",
             self.window,
             || "in (0, 10] s".into(),
             |v| v > 0.0 && v <= MAX_WINDOW,
         )?;
-        check(
+        limits::check(
             "window",
             self.window,
             || format!("at most {MAX_WINDOW_STEPS} steps of dt = {dt} s"),
@@ -453,19 +454,19 @@ impl CerebellumConfig {
     fn validate_live(&self) -> Result<(), ConfigError> {
         let dt = self.dt;
         let signal = &self.signal;
-        check(
+        limits::check(
             "signal.amplitude",
             signal.amplitude,
             || "in (0, 1000]".into(),
             |v| v > 0.0 && v <= MAX_AMPLITUDE,
         )?;
-        check(
+        limits::check(
             "signal.freq_hz",
             signal.freq_hz,
             || "in (0, 50] Hz".into(),
             |v| v > 0.0 && v <= MAX_FREQ_HZ,
         )?;
-        check(
+        limits::check(
             "signal.freq_hz",
             signal.freq_hz,
             || {
@@ -477,7 +478,7 @@ impl CerebellumConfig {
             |v| v * dt <= MAX_CYCLES_PER_STEP,
         )?;
         let filter = &self.filter;
-        check(
+        limits::check(
             "filter.beta",
             filter.beta,
             || "in [0, 1000]".into(),
@@ -487,33 +488,33 @@ impl CerebellumConfig {
             ("filter.error_delay", filter.error_delay),
             ("filter.eligibility_delay", filter.eligibility_delay),
         ] {
-            check(
+            limits::check(
                 field,
                 value,
                 || "in [0, 1] s".into(),
                 |v| (0.0..=MAX_DELAY).contains(&v),
             )?;
         }
-        check(
+        limits::check(
             "vor.spectacles",
             self.vor.spectacles,
             || "in [-10, 10]".into(),
             |v| v.abs() <= MAX_GAIN,
         )?;
-        check(
+        limits::check(
             "vor.brainstem_gain",
             self.vor.brainstem_gain,
             || "in [0, 10]".into(),
             |v| (0.0..=MAX_GAIN).contains(&v),
         )?;
         let plant = &self.plant;
-        check(
+        limits::check(
             "plant.natural_freq_hz",
             plant.natural_freq_hz,
             || "in (0, 20] Hz".into(),
             |v| v > 0.0 && v <= MAX_PLANT_FREQ_HZ,
         )?;
-        check(
+        limits::check(
             "plant.natural_freq_hz",
             plant.natural_freq_hz,
             || {
@@ -524,7 +525,7 @@ impl CerebellumConfig {
             },
             |v| std::f64::consts::TAU * v * dt <= MAX_PLANT_OMEGA_DT,
         )?;
-        check(
+        limits::check(
             "plant.damping",
             plant.damping,
             || "in [0, 5]".into(),
@@ -561,23 +562,6 @@ impl CerebellumConfig {
     }
 }
 
-fn check(
-    field: &'static str,
-    value: f64,
-    allowed: impl FnOnce() -> String,
-    ok: impl FnOnce(f64) -> bool,
-) -> Result<(), ConfigError> {
-    if value.is_finite() && ok(value) {
-        Ok(())
-    } else {
-        Err(ConfigError::OutOfRange {
-            field,
-            allowed: allowed(),
-            got: value,
-        })
-    }
-}
-
 /// A configuration that cannot run; the message names the field and what is allowed.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ConfigError {
@@ -589,6 +573,16 @@ pub enum ConfigError {
     },
     #[error("`{field}` is fixed once a simulation is built; build a new one to change it")]
     NotLive { field: &'static str },
+}
+
+impl From<OutOfRange<String>> for ConfigError {
+    fn from(e: OutOfRange<String>) -> Self {
+        ConfigError::OutOfRange {
+            field: e.field,
+            allowed: e.allowed,
+            got: e.got,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -64,8 +64,6 @@ mod trace;
 mod vor;
 mod window;
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -75,6 +73,8 @@ pub use config::{
 };
 pub use trace::Trace;
 
+use crate::hash::Fnv1a;
+use crate::streams;
 use filter::AdaptiveFilter;
 use forward_model::Plant;
 use signal::Signal;
@@ -87,9 +87,6 @@ pub const RULE_NAME: &str = "lms";
 /// One line about it for `bioprop list`.
 pub const RULE_DESCRIPTION: &str =
     "cerebellar LMS (decorrelation), dw_i/dt = -beta e p_i on the Purkinje weights (tasks vor, forward-model)";
-
-/// The seed's ChaCha8 stream for the noise signal.
-const SIGNAL_STREAM: u64 = 0;
 
 // Window terms: the gain's reference power and cross product, the error and desired
 // powers, then per basis signal p_i² and e p_i.
@@ -216,8 +213,8 @@ impl Cerebellum {
     pub fn new(config: &CerebellumConfig) -> Result<Self, ConfigError> {
         config.validate()?;
         let dt = config.dt;
-        let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-        rng.set_stream(SIGNAL_STREAM);
+        // The noise signal is the cerebellum's data: `streams::DATA`.
+        let rng = streams::stream(config.seed, streams::DATA);
         let filter = AdaptiveFilter::new(&config.filter, dt);
         let width = filter.weights().len();
         let mut cerebellum = Cerebellum {
@@ -480,21 +477,17 @@ impl Cerebellum {
     /// FNV-1a over the bits of the weights and the latest signals: equal hashes mean
     /// identical runs (natively and in wasm).
     pub fn weights_hash(&self) -> u64 {
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut hash = Fnv1a::new();
         let latest = [
             self.latest.input,
             self.latest.output,
             self.latest.behaviour,
             self.latest.error,
         ];
-        for v in self.weights().iter().chain(&latest) {
-            for byte in v.to_bits().to_le_bytes() {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(PRIME);
-            }
+        for &v in self.weights().iter().chain(&latest) {
+            hash.f64(v);
         }
-        hash
+        hash.finish()
     }
 }
 

@@ -85,7 +85,7 @@
 //!
 //! `φ(u) = scale · f(u - threshold)` with `f` one of the core's activations, so the
 //! paper's regression rate `0.1·log(1 + e^{u-3})` is `{softplus, scale 0.1, threshold 3}`
-//! ([`RateFunction::SACRAMENTO`]). [`MicrocircuitConfig::for_task`] starts from the
+//! ([`RateFunction::SACRAMENTO`]). [`Config::for_task`] starts from the
 //! task's own activation instead (tanh for the nonlinear teacher and the 2-D tasks),
 //! so the circuit is compared with BP, FA and shallow networks of the same kind.
 //!
@@ -100,6 +100,7 @@ use thiserror::Error;
 
 use crate::activation::Activation;
 use crate::experiment::{MAX_LAYERS, MAX_PARAMETERS, MAX_SCALE, MAX_UNITS};
+use crate::limits::{self, LayerMismatch, OutOfRange};
 use crate::task::{InitSpec, TaskConfig, TaskError, TaskKind};
 
 /// Largest conductance accepted.
@@ -116,7 +117,7 @@ pub const MAX_TAU_MS: f32 = 10_000.0;
 pub const MAX_LR: f32 = 1.0;
 /// Largest somatic noise `σ`.
 pub const MAX_NOISE: f32 = 10.0;
-/// Largest factor by which [`MicrocircuitConfig::for_task`] scales the nonlinear
+/// Largest factor by which [`Config::for_task`] scales the nonlinear
 /// teacher's learning rates (spirals' backprop rate is 15 times the teacher's; at 15
 /// times its rates the circuit diverges within 3000 patterns).
 pub const MAX_LR_SCALE: f32 = 5.0;
@@ -132,16 +133,30 @@ pub enum Mode {
     #[default]
     Full,
     /// Each compartment jumps to its fixed point once per pattern (paper §3.4; see
-    /// [`super::steady_state`]).
+    /// [`super::steady_state`]). Its name is `steady`, as in the web page's links;
+    /// `steady-state` is still read.
+    #[serde(rename = "steady", alias = "steady-state")]
     SteadyState,
 }
 
 impl Mode {
-    /// The kebab-case name used by serde and the URL.
+    /// Every mode, in the order a menu lists them.
+    pub const ALL: [Mode; 2] = [Mode::Full, Mode::SteadyState];
+
+    /// The name used by serde and the URL (`mode=`).
     pub fn name(self) -> &'static str {
         match self {
             Mode::Full => "full",
-            Mode::SteadyState => "steady-state",
+            Mode::SteadyState => "steady",
+        }
+    }
+
+    /// The mode called `name` (case-insensitive; `steady-state` is read as `steady`).
+    pub fn from_name(name: &str) -> Option<Mode> {
+        match name.to_ascii_lowercase().as_str() {
+            "full" => Some(Mode::Full),
+            "steady" | "steady-state" => Some(Mode::SteadyState),
+            _ => None,
         }
     }
 }
@@ -155,8 +170,28 @@ pub enum Start {
     #[default]
     SelfPredicting,
     /// Every weight random; the self-predicting state has to be learned (pre-train
-    /// without a target, see [`MicrocircuitConfig::pretrain_patterns`]).
+    /// without a target, see [`Config::pretrain_patterns`]).
     Random,
+}
+
+impl Start {
+    /// Every start, in the order a menu lists them.
+    pub const ALL: [Start; 2] = [Start::SelfPredicting, Start::Random];
+
+    /// The name used by serde and the URL (`init=`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Start::SelfPredicting => "self-predicting",
+            Start::Random => "random",
+        }
+    }
+
+    /// The start called `name` (case-insensitive).
+    pub fn from_name(name: &str) -> Option<Start> {
+        Start::ALL
+            .into_iter()
+            .find(|start| start.name().eq_ignore_ascii_case(name))
+    }
 }
 
 /// A rate function `φ(u) = scale · f(u - threshold)`.
@@ -205,13 +240,20 @@ impl RateFunction {
         self.scale * self.activation.derivative(u - self.threshold)
     }
 
-    fn validate(&self, field: [&'static str; 2]) -> Result<(), MicrocircuitConfigError> {
-        check(field[0], self.scale, "in (0, 100]", |v| {
-            v > 0.0 && v <= 100.0
-        })?;
-        check(field[1], self.threshold, "in [-100, 100]", |v| {
-            v.abs() <= 100.0
-        })
+    fn validate(&self, field: [&'static str; 2]) -> Result<(), ConfigError> {
+        limits::check(
+            field[0],
+            self.scale,
+            || "in (0, 100]",
+            |v| v > 0.0 && v <= 100.0,
+        )?;
+        limits::check(
+            field[1],
+            self.threshold,
+            || "in [-100, 100]",
+            |v| v.abs() <= 100.0,
+        )?;
+        Ok(())
     }
 }
 
@@ -242,7 +284,7 @@ impl Default for Probe {
 /// values when deserialised; see the module docs for the defaults' sources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct MicrocircuitConfig {
+pub struct Config {
     /// The data: the same generator, seed stream and sizes as an
     /// [`crate::Experiment`], so the circuit learns exactly what BP/FA/shallow learn.
     pub task: TaskConfig,
@@ -309,14 +351,14 @@ pub struct MicrocircuitConfig {
     pub trace_capacity: usize,
 }
 
-impl Default for MicrocircuitConfig {
+impl Default for Config {
     /// The nonlinear teacher of Sacramento et al. 2018 (30-50-10 student).
     fn default() -> Self {
-        MicrocircuitConfig::for_task(TaskKind::NonlinearTeacher)
+        Config::for_task(TaskKind::NonlinearTeacher)
     }
 }
 
-impl MicrocircuitConfig {
+impl Config {
     /// The task's data, layer sizes, hidden activation and weight inits, with the
     /// circuit's starting-point parameters.
     pub fn for_task(kind: TaskKind) -> Self {
@@ -325,7 +367,7 @@ impl MicrocircuitConfig {
         let lr_scale = (defaults.learning_rate
             / TaskKind::NonlinearTeacher.defaults().learning_rate)
             .min(MAX_LR_SCALE);
-        MicrocircuitConfig {
+        Config {
             task: TaskConfig::recommended(kind),
             layers: defaults.layers,
             rate: RateFunction::plain(defaults.activation_name.parse().unwrap_or_default()),
@@ -377,7 +419,7 @@ impl MicrocircuitConfig {
     /// Checks every field against its allowed range (the layer sizes against the
     /// task's input and output; for `arrays`, [`super::Microcircuit::with_dataset`]
     /// checks them against the data).
-    pub fn validate(&self) -> Result<(), MicrocircuitConfigError> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
         self.task.validate()?;
         self.validate_layers()?;
         if let Some(output) = self.task.kind.output() {
@@ -388,7 +430,7 @@ impl MicrocircuitConfig {
             };
             self.validate_io(self.task.kind, io[0], outputs)?;
         }
-        check("dt", self.dt, "in (0, 1] ms", |v| v > 0.0 && v <= MAX_DT)?;
+        limits::check("dt", self.dt, || "in (0, 1] ms", |v| v > 0.0 && v <= MAX_DT)?;
         for (field, value, positive) in [
             ("g_lk", self.g_lk, false),
             ("g_b", self.g_b, true),
@@ -401,9 +443,12 @@ impl MicrocircuitConfig {
             } else {
                 "in [0, 100] (a conductance cannot be negative)"
             };
-            check(field, value, allowed, |v| {
-                (if positive { v > 0.0 } else { v >= 0.0 }) && v <= MAX_CONDUCTANCE
-            })?;
+            limits::check(
+                field,
+                value,
+                || allowed,
+                |v| (if positive { v > 0.0 } else { v >= 0.0 }) && v <= MAX_CONDUCTANCE,
+            )?;
         }
         // Explicit Euler relaxes a compartment by the factor 1 - dt·g per step: it
         // overshoots and oscillates once dt·g > 1, and diverges above 2.
@@ -411,19 +456,19 @@ impl MicrocircuitConfig {
         let interneuron = self.g_lk + self.g_d + self.g_som;
         let total = pyramidal.max(interneuron);
         if self.dt * total > 1.0 {
-            return Err(MicrocircuitConfigError::StiffStep {
+            return Err(ConfigError::StiffStep {
                 dt: self.dt,
                 conductance: total,
             });
         }
-        check(
+        limits::check(
             "pattern_ms",
             self.pattern_ms,
-            "at least `dt` and at most 10000 ms",
+            || "at least `dt` and at most 10000 ms",
             |v| v >= self.dt && v <= MAX_PATTERN_MS,
         )?;
         if self.pattern_ms / self.dt > MAX_STEPS_PER_PATTERN {
-            return Err(MicrocircuitConfigError::OutOfRange {
+            return Err(ConfigError::OutOfRange {
                 field: "pattern_ms",
                 allowed: "at most 1e6 steps of `dt`",
                 got: f64::from(self.pattern_ms),
@@ -433,13 +478,19 @@ impl MicrocircuitConfig {
             ("input_tau_ms", self.input_tau_ms),
             ("plasticity_tau_ms", self.plasticity_tau_ms),
         ] {
-            check(field, value, "in [0, 10000] ms", |v| {
-                (0.0..=MAX_TAU_MS).contains(&v)
-            })?;
+            limits::check(
+                field,
+                value,
+                || "in [0, 10000] ms",
+                |v| (0.0..=MAX_TAU_MS).contains(&v),
+            )?;
         }
-        check("noise", self.noise, "in [0, 10]", |v| {
-            (0.0..=MAX_NOISE).contains(&v)
-        })?;
+        limits::check(
+            "noise",
+            self.noise,
+            || "in [0, 10]",
+            |v| (0.0..=MAX_NOISE).contains(&v),
+        )?;
         for (field, value) in [
             ("lr_forward", self.lr_forward),
             ("lr_output", self.lr_output),
@@ -448,9 +499,12 @@ impl MicrocircuitConfig {
             ("lr_interneuron", self.lr_interneuron),
             ("lr_top_down", self.lr_top_down),
         ] {
-            check(field, value, "in [0, 1] per ms", |v| {
-                (0.0..=MAX_LR).contains(&v)
-            })?;
+            limits::check(
+                field,
+                value,
+                || "in [0, 1] per ms",
+                |v| (0.0..=MAX_LR).contains(&v),
+            )?;
         }
         self.rate.validate(["rate.scale", "rate.threshold"])?;
         self.output_rate
@@ -461,26 +515,29 @@ impl MicrocircuitConfig {
             ("interneuron_init.scale", self.interneuron_init),
         ] {
             if let InitSpec::Uniform { scale } = init {
-                check(field, scale, "in [0, 1000]", |v| {
-                    (0.0..=MAX_SCALE).contains(&v)
-                })?;
+                limits::check(
+                    field,
+                    scale,
+                    || "in [0, 1000]",
+                    |v| (0.0..=MAX_SCALE).contains(&v),
+                )?;
             }
         }
         if self.log_every == 0 {
-            return Err(MicrocircuitConfigError::OutOfRange {
+            return Err(ConfigError::OutOfRange {
                 field: "log_every",
                 allowed: "at least 1",
                 got: 0.0,
             });
         }
-        check(
+        limits::check(
             "trace_every_ms",
             self.trace_every_ms,
-            "in [0, 10000] ms",
+            || "in [0, 10000] ms",
             |v| (0.0..=MAX_PATTERN_MS).contains(&v),
         )?;
         if self.trace_capacity > MAX_TRACE_CAPACITY {
-            return Err(MicrocircuitConfigError::OutOfRange {
+            return Err(ConfigError::OutOfRange {
                 field: "trace_capacity",
                 allowed: "at most 1000000",
                 got: self.trace_capacity as f64,
@@ -489,23 +546,14 @@ impl MicrocircuitConfig {
         self.validate_probe(self.probe)
     }
 
-    fn validate_layers(&self) -> Result<(), MicrocircuitConfigError> {
+    fn validate_layers(&self) -> Result<(), ConfigError> {
         let layers = &self.layers;
-        if !(3..=MAX_LAYERS).contains(&layers.len()) {
-            return Err(MicrocircuitConfigError::LayerCount { got: layers.len() });
-        }
-        if let Some((index, &got)) = layers
-            .iter()
-            .enumerate()
-            .find(|(_, &n)| !(1..=MAX_UNITS).contains(&n))
-        {
-            return Err(MicrocircuitConfigError::LayerWidth { index, got });
-        }
+        limits::check_widths(layers, 3).map_err(|m| ConfigError::layers(m, self.task.kind))?;
         // Forward, plus top-down, W^IP and W^PI per hidden layer.
         let forward: usize = layers.windows(2).map(|p| p[0] * p[1]).sum();
         let lateral: usize = layers[1..].windows(2).map(|p| 3 * p[0] * p[1]).sum();
         if forward + lateral > MAX_PARAMETERS {
-            return Err(MicrocircuitConfigError::TooManyWeights {
+            return Err(ConfigError::TooManyWeights {
                 got: forward + lateral,
             });
         }
@@ -517,31 +565,15 @@ impl MicrocircuitConfig {
         task: TaskKind,
         inputs: usize,
         outputs: usize,
-    ) -> Result<(), MicrocircuitConfigError> {
-        let first = self.layers[0];
-        let last = self.layers[self.layers.len() - 1];
-        if first != inputs {
-            return Err(MicrocircuitConfigError::InputSize {
-                task,
-                expected: inputs,
-                got: first,
-            });
-        }
-        if last != outputs {
-            return Err(MicrocircuitConfigError::OutputSize {
-                task,
-                expected: outputs,
-                got: last,
-            });
-        }
-        Ok(())
+    ) -> Result<(), ConfigError> {
+        limits::check_io(&self.layers, inputs, outputs).map_err(|m| ConfigError::layers(m, task))
     }
 
     /// Checks that `probe` names a hidden layer and cells within it.
-    pub fn validate_probe(&self, probe: Probe) -> Result<(), MicrocircuitConfigError> {
+    pub fn validate_probe(&self, probe: Probe) -> Result<(), ConfigError> {
         let hidden = self.layers.len() - 2;
         if !(1..=hidden).contains(&probe.layer) {
-            return Err(MicrocircuitConfigError::Probe {
+            return Err(ConfigError::Probe {
                 field: "probe.layer",
                 min: 1,
                 max: hidden,
@@ -550,7 +582,7 @@ impl MicrocircuitConfig {
         }
         let (n, above) = (self.layers[probe.layer], self.layers[probe.layer + 1]);
         if probe.neuron >= n {
-            return Err(MicrocircuitConfigError::Probe {
+            return Err(ConfigError::Probe {
                 field: "probe.neuron",
                 min: 0,
                 max: n - 1,
@@ -558,7 +590,7 @@ impl MicrocircuitConfig {
             });
         }
         if probe.interneuron >= above {
-            return Err(MicrocircuitConfigError::Probe {
+            return Err(ConfigError::Probe {
                 field: "probe.interneuron",
                 min: 0,
                 max: above - 1,
@@ -569,27 +601,10 @@ impl MicrocircuitConfig {
     }
 }
 
-pub(crate) fn check(
-    field: &'static str,
-    value: f32,
-    allowed: &'static str,
-    ok: impl Fn(f32) -> bool,
-) -> Result<(), MicrocircuitConfigError> {
-    if value.is_finite() && ok(value) {
-        Ok(())
-    } else {
-        Err(MicrocircuitConfigError::OutOfRange {
-            field,
-            allowed,
-            got: f64::from(value),
-        })
-    }
-}
-
 /// A microcircuit configuration that cannot run; the message names the field and what
 /// is allowed.
 #[derive(Debug, Clone, PartialEq, Error)]
-pub enum MicrocircuitConfigError {
+pub enum ConfigError {
     #[error("`{field}` must be {allowed}, got {got}")]
     OutOfRange {
         field: &'static str,
@@ -643,13 +658,62 @@ pub enum MicrocircuitConfigError {
     Task(#[from] TaskError),
 }
 
+impl ConfigError {
+    fn layers(mismatch: LayerMismatch, task: TaskKind) -> Self {
+        match mismatch {
+            LayerMismatch::Count { got } => ConfigError::LayerCount { got },
+            LayerMismatch::Width { index, got } => ConfigError::LayerWidth { index, got },
+            LayerMismatch::Input { expected, got } => ConfigError::InputSize {
+                task,
+                expected,
+                got,
+            },
+            LayerMismatch::Output { expected, got } => ConfigError::OutputSize {
+                task,
+                expected,
+                got,
+            },
+        }
+    }
+}
+
+impl From<OutOfRange<&'static str>> for ConfigError {
+    fn from(e: OutOfRange<&'static str>) -> Self {
+        ConfigError::OutOfRange {
+            field: e.field,
+            allowed: e.allowed,
+            got: e.got,
+        }
+    }
+}
+
+/// Why a circuit stopped.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum StepError {
+    /// A potential or a weight stopped being finite. The circuit stays stopped: every
+    /// later call returns this error again.
+    #[error(
+        "the microcircuit diverged after {patterns} patterns ({time_ms} ms): the {quantity} \
+         of layer {layer} are no longer finite (NaN or infinite); try smaller learning \
+         rates, a smaller `dt` or weaker weights"
+    )]
+    Diverged {
+        patterns: u64,
+        time_ms: f64,
+        /// "forward weights", "apical potentials", ...
+        quantity: &'static str,
+        /// The layer `k` (1-based) of the offending quantity.
+        layer: usize,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn defaults_are_the_starting_points_and_valid() {
-        let config = MicrocircuitConfig::default();
+        let config = Config::default();
         assert_eq!(config.layers, vec![30, 50, 10]);
         assert_eq!((config.g_lk, config.g_b, config.g_a), (0.1, 1.0, 0.8));
         assert_eq!((config.g_d, config.g_som, config.dt), (1.0, 0.8, 0.1));
@@ -658,15 +722,15 @@ mod tests {
         config.validate().unwrap();
         for &kind in TaskKind::ALL {
             if kind != TaskKind::Arrays {
-                MicrocircuitConfig::for_task(kind).validate().unwrap();
+                Config::for_task(kind).validate().unwrap();
             }
         }
     }
 
     #[test]
     fn bad_parameters_are_refused_naming_the_field() {
-        let bad = |edit: &dyn Fn(&mut MicrocircuitConfig), field: &str| {
-            let mut config = MicrocircuitConfig::default();
+        let bad = |edit: &dyn Fn(&mut Config), field: &str| {
+            let mut config = Config::default();
             edit(&mut config);
             let message = config.validate().unwrap_err().to_string();
             assert!(message.contains(field), "{field}: {message}");
@@ -723,16 +787,36 @@ mod tests {
     }
 
     #[test]
+    fn serde_names_are_the_url_names() {
+        // The web page writes `mode=steady` and `init=self-predicting`; a worker's
+        // serde configuration must use the same words.
+        for mode in Mode::ALL {
+            assert_eq!(
+                serde_json::to_string(&mode).unwrap(),
+                format!("\"{}\"", mode.name())
+            );
+            assert_eq!(Mode::from_name(mode.name()), Some(mode));
+        }
+        for start in Start::ALL {
+            assert_eq!(
+                serde_json::to_string(&start).unwrap(),
+                format!("\"{}\"", start.name())
+            );
+            assert_eq!(Start::from_name(start.name()), Some(start));
+        }
+        assert_eq!(Mode::SteadyState.name(), "steady");
+        assert_eq!(Mode::from_name("Steady-State"), Some(Mode::SteadyState));
+        assert_eq!(Start::from_name("sideways"), None);
+    }
+
+    #[test]
     fn serde_fills_missing_fields_with_defaults() {
-        let config: MicrocircuitConfig =
+        let config: Config =
             serde_json::from_str(r#"{"mode": "steady-state", "start": "random"}"#).unwrap();
         assert_eq!(config.mode, Mode::SteadyState);
         assert_eq!(config.start, Start::Random);
-        assert_eq!(config.layers, MicrocircuitConfig::default().layers);
+        assert_eq!(config.layers, Config::default().layers);
         let json = serde_json::to_string(&config).unwrap();
-        assert_eq!(
-            serde_json::from_str::<MicrocircuitConfig>(&json).unwrap(),
-            config
-        );
+        assert_eq!(serde_json::from_str::<Config>(&json).unwrap(), config);
     }
 }

@@ -28,10 +28,10 @@
 use ndarray::ArrayView1;
 use rand_chacha::ChaCha8Rng;
 
-use super::config::MicrocircuitConfig;
+use super::config::Config;
 use super::plasticity::{Plasticity, Steps};
 use super::state::{CircuitState, Shares};
-use super::weights::{matvec, matvec_add, CircuitWeights};
+use super::weights::{matvec, CircuitWeights};
 use crate::task::standard_normal;
 
 /// What one Euler step needs besides the state and the weights.
@@ -46,7 +46,7 @@ pub(crate) struct StepInputs<'a> {
 
 /// Advances `state` (and, if plastic, `weights`) by one step of `config.dt`.
 pub(crate) fn euler_step(
-    config: &MicrocircuitConfig,
+    config: &Config,
     shares: &Shares,
     weights: &mut CircuitWeights,
     state: &mut CircuitState,
@@ -85,18 +85,7 @@ pub(crate) fn euler_step(
         );
     }
     for h in 0..depth - 1 {
-        matvec(
-            &weights.top_down[h],
-            state.rate[h + 1].view(),
-            None,
-            state.top_down[h].view_mut(),
-        );
-        state.apical[h].assign(&state.top_down[h]);
-        matvec_add(
-            &weights.interneuron_to_apical[h],
-            state.interneuron_rate[h].view(),
-            &mut state.apical[h],
-        );
+        state.update_apical(weights, h);
         matvec(
             &weights.pyramidal_to_interneuron[h],
             state.rate[h].view(),
@@ -194,7 +183,7 @@ mod tests {
     /// the output soma held, `u(t) = u* + (u0 - u*) (1 - dt g)^n` exactly for Euler.
     #[test]
     fn the_output_soma_relaxes_as_explicit_euler_predicts() {
-        let config = MicrocircuitConfig {
+        let config = Config {
             layers: vec![1, 1, 1],
             rate: RateFunction::plain(Activation::Linear),
             noise: 0.0,
@@ -202,7 +191,7 @@ mod tests {
             lr_apical: 0.0,
             lr_interneuron: 0.0,
             input_tau_ms: 0.0,
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         };
         let mut weights = CircuitWeights {
             forward: vec![array![[0.0]], array![[0.0]]],

@@ -1,5 +1,6 @@
-//! What a microcircuit shows: metrics rows for the history, the trace of one probed
-//! pyramidal cell and interneuron, and a compact snapshot of one hidden layer.
+//! What a microcircuit shows: its evaluation on whole sets, metrics rows for the
+//! history, the trace of one probed pyramidal cell and interneuron, the state hash and
+//! a compact snapshot of one hidden layer.
 //!
 //! Per hidden layer `k` (SCIENCE.md §2 and §4):
 //!
@@ -20,11 +21,15 @@
 //! against the one-hot target (the circuit learns by squared error, not
 //! cross-entropy), so compare accuracies across rules there, not losses.
 
+use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use super::config::{Mode, Probe};
-use crate::experiment::Matrix;
-use crate::metrics::{Evaluation, LayerMetrics, Metrics};
+use super::state::{self, Shares};
+use super::{CircuitWeights, Microcircuit};
+use crate::experiment::{Matrix, EVAL_CHUNK, SNAPSHOT_MAX_ENTRIES};
+use crate::hash::Fnv1a;
+use crate::metrics::{self, Evaluation, LayerMetrics, Metrics};
 
 /// One hidden layer of a metrics row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,7 +122,7 @@ pub struct TracePoint {
 
 /// One hidden layer `k` of the circuit for display: small, and cheap to make.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MicrocircuitSnapshot {
+pub struct Snapshot {
     pub patterns: u64,
     pub time_ms: f64,
     pub mode: Mode,
@@ -158,4 +163,207 @@ pub struct MicrocircuitSnapshot {
     pub interneuron_to_apical: Option<Matrix>,
     /// The latest history row.
     pub metrics: Option<CircuitMetrics>,
+}
+
+/// Scratch for bottom-up passes over whole sets.
+#[derive(Debug, Clone)]
+pub(super) struct EvalBuffers {
+    basal: Vec<Array1<f32>>,
+    soma: Vec<Array1<f32>>,
+    rate: Vec<Array1<f32>>,
+}
+
+impl EvalBuffers {
+    pub(super) fn new(sizes: &[usize]) -> Self {
+        let layers = || sizes[1..].iter().map(|&n| Array1::zeros(n)).collect();
+        EvalBuffers {
+            basal: layers(),
+            soma: layers(),
+            rate: layers(),
+        }
+    }
+
+    /// The bottom-up prediction `ŷ` for `x`, left in `soma.last()`.
+    pub(super) fn predict(
+        &mut self,
+        weights: &CircuitWeights,
+        shares: &Shares,
+        x: ndarray::ArrayView1<'_, f32>,
+    ) {
+        state::bottom_up(
+            weights,
+            shares,
+            x,
+            &mut self.basal,
+            &mut self.soma,
+            &mut self.rate,
+        );
+    }
+
+    pub(super) fn output(&self) -> &Array1<f32> {
+        self.soma.last().expect("an output layer")
+    }
+}
+
+impl Microcircuit {
+    pub(super) fn push_trace_point(&mut self) {
+        if self.config.trace_capacity == 0 {
+            return;
+        }
+        if self.trace.len() == self.config.trace_capacity {
+            self.trace.pop_front();
+        }
+        let Probe {
+            layer: k,
+            neuron: i,
+            interneuron: j,
+        } = self.config.probe;
+        let s = &self.state;
+        self.trace.push_back(TracePoint {
+            time_ms: self.time_ms(),
+            soma: s.soma[k - 1][i],
+            basal: s.basal[k - 1][i],
+            apical: s.apical[k - 1][i],
+            interneuron: s.interneuron_soma[k - 1][j],
+            interneuron_target: s.soma[k][j],
+        });
+    }
+
+    /// Loss, accuracy and NSE of the bottom-up prediction over the training set
+    /// (`test = false`) or the held-out set. The loss is `½‖ŷ - y‖²` for classification
+    /// too: the targets are rates.
+    pub fn evaluate(&mut self, test: bool) -> Evaluation {
+        let (weights, shares, eval) = (&self.weights, &self.shares, &mut self.eval);
+        metrics::evaluate_set(
+            &self.dataset,
+            self.nse_denominators,
+            test,
+            EVAL_CHUNK,
+            |inputs, targets, sums| {
+                for (x, y) in inputs.rows().into_iter().zip(targets.rows()) {
+                    eval.predict(weights, shares, x);
+                    let output = eval.output();
+                    let squared = output
+                        .iter()
+                        .zip(&y)
+                        .map(|(&u, &t)| f64::from(u - t).powi(2))
+                        .sum::<f64>();
+                    sums.squared += squared;
+                    // Halving is exact, so this sums to exactly `½ Σ‖e‖²`.
+                    sums.loss += 0.5 * squared;
+                    if metrics::argmax(output.view()) == metrics::argmax(y) {
+                        sums.correct += 1;
+                    }
+                }
+            },
+        )
+    }
+
+    pub(super) fn record_metrics(&mut self) {
+        let train = self.evaluate(false);
+        let test = self.evaluate(true);
+        let count = self.since_log.patterns.max(1) as f64;
+        let layers = (1..=self.weights.hidden_layers())
+            .map(|k| {
+                let top_down = self.weights.top_down[k - 1].t();
+                let forward = self.weights.forward[k].view();
+                CircuitLayerMetrics {
+                    layer: k,
+                    apical_energy: (self.since_log.apical_energy[k - 1] / count) as f32,
+                    weight_angle_deg: self.weights.top_down_angle_deg(k),
+                    norm_ratio: metrics::norm_ratio(top_down, forward),
+                    sign_concordance: metrics::sign_concordance(top_down, forward),
+                    interneuron_angle_deg: self.weights.interneuron_angle_deg(k),
+                    apical_angle_deg: self.weights.apical_angle_deg(k),
+                }
+            })
+            .collect();
+        self.history.push(CircuitMetrics {
+            patterns: self.patterns,
+            time_ms: self.time_ms(),
+            mode: self.config.mode,
+            target_on: self.target_on,
+            batch_loss: (self.since_log.loss / count) as f32,
+            train,
+            test,
+            layers,
+        });
+        self.since_log.apical_energy.fill(0.0);
+        self.since_log.loss = 0.0;
+        self.since_log.patterns = 0;
+    }
+
+    /// The bottom-up predictions `ŷ` for `inputs`, samples in rows (e.g. a grid of
+    /// points for a decision-boundary heatmap). Allocates.
+    ///
+    /// # Panics
+    ///
+    /// If `inputs` does not have `n_0` columns.
+    pub fn predict(&self, inputs: ArrayView2<'_, f32>) -> Array2<f32> {
+        let sizes = &self.config.layers;
+        assert_eq!(
+            inputs.ncols(),
+            sizes[0],
+            "predict: inputs need {} columns, got {}",
+            sizes[0],
+            inputs.ncols()
+        );
+        let mut buffers = EvalBuffers::new(sizes);
+        let mut result = Array2::zeros((inputs.nrows(), sizes[sizes.len() - 1]));
+        for (x, mut row) in inputs.rows().into_iter().zip(result.rows_mut()) {
+            buffers.predict(&self.weights, &self.shares, x);
+            row.assign(buffers.output());
+        }
+        result
+    }
+
+    /// A 64-bit FNV-1a hash of the bits of every weight and potential, to check that
+    /// two runs (native and wasm) are bit-identical.
+    pub fn state_hash(&self) -> u64 {
+        let mut hash = Fnv1a::new();
+        let mut eat = |v: f32| hash.f32(v);
+        self.weights.for_each_value(&mut eat);
+        self.state.for_each_value(&mut eat);
+        hash.finish()
+    }
+
+    /// [`Microcircuit::snapshot_with`] at [`SNAPSHOT_MAX_ENTRIES`].
+    pub fn snapshot(&self) -> Snapshot {
+        self.snapshot_with(SNAPSHOT_MAX_ENTRIES)
+    }
+
+    /// The probed hidden layer for display, with matrices of at most `max_entries`
+    /// entries. Allocates.
+    pub fn snapshot_with(&self, max_entries: usize) -> Snapshot {
+        let probe = self.config.probe;
+        let h = probe.layer - 1;
+        let (s, w) = (&self.state, &self.weights);
+        let matrix = |view: ArrayView2<'_, f32>| {
+            (view.len() <= max_entries).then(|| Matrix::from_view(view))
+        };
+        Snapshot {
+            patterns: self.patterns,
+            time_ms: self.time_ms(),
+            mode: self.config.mode,
+            target_on: self.target_on,
+            diverged: self.diverged.is_some(),
+            layers: self.config.layers.clone(),
+            probe,
+            input: self.x.to_vec(),
+            target: self.y.to_vec(),
+            output: s.output().to_vec(),
+            soma: s.soma[h].to_vec(),
+            basal: s.basal[h].to_vec(),
+            apical: s.apical[h].to_vec(),
+            top_down: s.top_down[h].to_vec(),
+            interneuron: s.interneuron_soma[h].to_vec(),
+            interneuron_target: s.soma[h + 1].to_vec(),
+            forward_in: matrix(w.forward[h].view()),
+            forward_out: matrix(w.forward[h + 1].view()),
+            top_down_weights: matrix(w.top_down[h].view()),
+            pyramidal_to_interneuron: matrix(w.pyramidal_to_interneuron[h].view()),
+            interneuron_to_apical: matrix(w.interneuron_to_apical[h].view()),
+            metrics: self.latest().cloned(),
+        }
+    }
 }

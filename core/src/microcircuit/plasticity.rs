@@ -23,7 +23,7 @@
 
 use ndarray::{Array1, Array2};
 
-use super::config::MicrocircuitConfig;
+use super::config::Config;
 use super::state::{CircuitState, Shares};
 use super::weights::{filtered_update, rank_one_update, CircuitWeights};
 
@@ -54,7 +54,7 @@ pub(crate) struct Steps {
 impl Steps {
     /// `η · duration_ms` for every rule; the apical rule's `η` depends on whether the
     /// output is nudged (`target_on`).
-    pub fn new(config: &MicrocircuitConfig, duration_ms: f32, target_on: bool) -> Self {
+    pub fn new(config: &Config, duration_ms: f32, target_on: bool) -> Self {
         let lr_apical = if target_on {
             config.lr_apical
         } else {
@@ -158,11 +158,7 @@ impl Plasticity {
         let depth = weights.forward.len();
         let f = &mut self.filtered;
         for k in 1..=depth {
-            let pre = if k == 1 {
-                state.input.view()
-            } else {
-                state.rate[k - 2].view()
-            };
+            let pre = state.presynaptic(k);
             filtered_update(
                 &mut weights.forward[k - 1],
                 &mut f.forward[k - 1],
@@ -216,11 +212,7 @@ impl Plasticity {
     pub fn apply_steady(&self, weights: &mut CircuitWeights, state: &CircuitState, steps: Steps) {
         let depth = weights.forward.len();
         for k in 1..=depth {
-            let pre = if k == 1 {
-                state.input.view()
-            } else {
-                state.rate[k - 2].view()
-            };
+            let pre = state.presynaptic(k);
             rank_one_update(
                 &mut weights.forward[k - 1],
                 Some(&mut weights.forward_bias[k - 1]),
@@ -268,11 +260,11 @@ mod tests {
     use crate::Activation;
     use ndarray::array;
 
-    fn tiny() -> (MicrocircuitConfig, CircuitWeights, CircuitState) {
-        let config = MicrocircuitConfig {
+    fn tiny() -> (Config, CircuitWeights, CircuitState) {
+        let config = Config {
             layers: vec![1, 1, 1],
             rate: RateFunction::plain(Activation::Linear),
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         };
         let weights = CircuitWeights {
             forward: vec![array![[1.0]], array![[1.0]]],

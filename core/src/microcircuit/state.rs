@@ -25,8 +25,8 @@
 
 use ndarray::{Array1, ArrayView1};
 
-use super::config::{MicrocircuitConfig, RateFunction};
-use super::weights::{matvec, CircuitWeights};
+use super::config::{Config, RateFunction};
+use super::weights::{matvec, matvec_add, CircuitWeights};
 
 /// Every potential and rate of the circuit. Index `k - 1` holds layer `k` (`1 ..= L`
 /// for pyramidal quantities, hidden `k` for apical and interneuron ones).
@@ -54,6 +54,34 @@ pub struct CircuitState {
 }
 
 impl CircuitState {
+    /// The presynaptic rates of forward layer `k` (1-based): the input `x` for `k = 1`,
+    /// else `r_{k-1}`.
+    pub(crate) fn presynaptic(&self, k: usize) -> ArrayView1<'_, f32> {
+        if k == 1 {
+            self.input.view()
+        } else {
+            self.rate[k - 2].view()
+        }
+    }
+
+    /// The apical potential of hidden layer `h + 1` from the current rates,
+    /// `v_A = W^PP_{k,k+1} r_{k+1} + W^PI_k r^I_k`, keeping the top-down part in
+    /// `top_down[h]`.
+    pub(crate) fn update_apical(&mut self, weights: &CircuitWeights, h: usize) {
+        matvec(
+            &weights.top_down[h],
+            self.rate[h + 1].view(),
+            None,
+            self.top_down[h].view_mut(),
+        );
+        self.apical[h].assign(&self.top_down[h]);
+        matvec_add(
+            &weights.interneuron_to_apical[h],
+            self.interneuron_rate[h].view(),
+            &mut self.apical[h],
+        );
+    }
+
     /// All potentials at rest (0) for layer widths `sizes`.
     pub fn at_rest(sizes: &[usize]) -> Self {
         let layers = |range: &[usize]| range.iter().map(|&n| Array1::zeros(n)).collect();
@@ -133,7 +161,7 @@ pub(crate) struct Shares {
 }
 
 impl Shares {
-    pub fn new(config: &MicrocircuitConfig) -> Self {
+    pub fn new(config: &Config) -> Self {
         Shares {
             hidden_basal: config.g_b / (config.g_lk + config.g_b + config.g_a),
             output_basal: config.g_b / (config.g_lk + config.g_b),
@@ -199,7 +227,7 @@ pub(crate) fn bottom_up(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::microcircuit::config::MicrocircuitConfig;
+    use crate::microcircuit::config::Config;
     use crate::Activation;
     use ndarray::array;
 
@@ -207,10 +235,10 @@ mod tests {
     fn bottom_up_by_hand() {
         // 2-1-1 with a linear hidden rate: v_B,1 = 1·1 + 2·(-1) + 0.5 = -0.5,
         // u_1 = -0.5/1.9; v_B,2 = 3 u_1 - 1, u_2 = v_B,2 / 1.1.
-        let config = MicrocircuitConfig {
+        let config = Config {
             layers: vec![2, 1, 1],
             rate: RateFunction::plain(Activation::Linear),
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         };
         let weights = CircuitWeights {
             forward: vec![array![[1.0, 2.0]], array![[3.0]]],

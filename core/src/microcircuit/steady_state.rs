@@ -22,9 +22,9 @@
 
 use ndarray::ArrayView1;
 
-use super::config::MicrocircuitConfig;
+use super::config::Config;
 use super::state::{bottom_up, CircuitState, Shares};
-use super::weights::{matvec, matvec_add, CircuitWeights};
+use super::weights::{matvec, CircuitWeights};
 
 /// Settles `state` for input `x` (steps 1–3): with `nudge`, the output is pulled
 /// towards `y`. Returns the prediction's loss `½‖u_L^free - y‖²`.
@@ -32,7 +32,7 @@ use super::weights::{matvec, matvec_add, CircuitWeights};
 pub(crate) fn settle(
     weights: &CircuitWeights,
     shares: &Shares,
-    config: &MicrocircuitConfig,
+    config: &Config,
     x: ArrayView1<'_, f32>,
     y: ArrayView1<'_, f32>,
     nudge: bool,
@@ -90,18 +90,7 @@ pub(crate) fn settle(
             *u = (config.g_d * v + config.g_som * target) / interneuron_total;
             *r = phi_above.apply(*u);
         }
-        matvec(
-            &weights.top_down[h],
-            state.rate[k].view(),
-            None,
-            state.top_down[h].view_mut(),
-        );
-        state.apical[h].assign(&state.top_down[h]);
-        matvec_add(
-            &weights.interneuron_to_apical[h],
-            state.interneuron_rate[h].view(),
-            &mut state.apical[h],
-        );
+        state.update_apical(weights, h);
         for (((u, r), &v_b), &v_a) in state.soma[h]
             .iter_mut()
             .zip(state.rate[h].iter_mut())
@@ -123,11 +112,11 @@ mod tests {
     use ndarray::array;
 
     /// A 1-1-1 linear circuit whose fixed points can be worked out by hand.
-    fn one_one_one() -> (MicrocircuitConfig, CircuitWeights) {
-        let config = MicrocircuitConfig {
+    fn one_one_one() -> (Config, CircuitWeights) {
+        let config = Config {
             layers: vec![1, 1, 1],
             rate: RateFunction::plain(Activation::Linear),
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         };
         let weights = CircuitWeights {
             forward: vec![array![[1.9]], array![[2.2]]],

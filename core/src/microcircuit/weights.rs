@@ -50,7 +50,7 @@
 use ndarray::{Array1, Array2, ArrayView1, ArrayViewMut1, Zip};
 use rand::Rng;
 
-use super::config::{MicrocircuitConfig, Start};
+use super::config::{Config, Start};
 use crate::linalg;
 use crate::metrics;
 use crate::network::init_matrix;
@@ -79,7 +79,7 @@ impl CircuitWeights {
     /// Experiment's `W`), top-down weights from `feedback_rng` (as its `B`), and, for a
     /// random start, `W^IP` then `W^PI` per hidden layer from `interneuron_rng`.
     pub fn draw(
-        config: &MicrocircuitConfig,
+        config: &Config,
         weight_rng: &mut impl Rng,
         feedback_rng: &mut impl Rng,
         interneuron_rng: &mut impl Rng,
@@ -139,7 +139,7 @@ impl CircuitWeights {
 
     /// Sets `W^IP`, `b^I` and `W^PI` by the closed form of the self-predicting state
     /// (module docs) for the current forward and top-down weights.
-    pub fn make_self_predicting(&mut self, config: &MicrocircuitConfig) {
+    pub fn make_self_predicting(&mut self, config: &Config) {
         let hidden = self.hidden_layers();
         for h in 0..hidden {
             let c = self_prediction_gain(config, h + 1 == hidden);
@@ -218,7 +218,7 @@ impl CircuitWeights {
 
 /// `c_{k+1} = g_B/(g_lk+g_B+g_A^{(k+1)}) · (g_lk+g_D)/g_D`, with `g_A^{(k+1)} = 0` when
 /// the layer above is the output.
-pub(crate) fn self_prediction_gain(config: &MicrocircuitConfig, above_is_output: bool) -> f32 {
+pub(crate) fn self_prediction_gain(config: &Config, above_is_output: bool) -> f32 {
     let g_a_above = if above_is_output { 0.0 } else { config.g_a };
     config.g_b / (config.g_lk + config.g_b + g_a_above) * (config.g_lk + config.g_d) / config.g_d
 }
@@ -303,23 +303,23 @@ pub(crate) fn rank_one_update(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::microcircuit::config::MicrocircuitConfig;
+    use crate::microcircuit::config::Config;
+    use crate::streams;
     use ndarray::array;
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha8Rng;
 
-    fn draw(config: &MicrocircuitConfig) -> CircuitWeights {
-        let rng = |stream: u64| {
-            let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
-            rng.set_stream(stream);
-            rng
-        };
-        CircuitWeights::draw(config, &mut rng(1), &mut rng(2), &mut rng(4))
+    fn draw(config: &Config) -> CircuitWeights {
+        let rng = |id: u64| streams::stream(config.seed, id);
+        CircuitWeights::draw(
+            config,
+            &mut rng(streams::WEIGHTS),
+            &mut rng(streams::FEEDBACK),
+            &mut rng(streams::INTERNEURONS),
+        )
     }
 
     #[test]
     fn weights_are_those_of_an_experiment_from_the_same_seed() {
-        let config = MicrocircuitConfig::default();
+        let config = Config::default();
         let weights = draw(&config);
         let experiment = crate::Experiment::new(&crate::ExperimentConfig::for_task(
             crate::TaskKind::NonlinearTeacher,
@@ -334,9 +334,9 @@ mod tests {
 
     #[test]
     fn self_predicting_closed_form_by_hand() {
-        let config = MicrocircuitConfig {
+        let config = Config {
             layers: vec![30, 6, 5, 10],
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         };
         let weights = draw(&config);
         // Layer 1's partners are hidden (g_A = 0.8 above): 1/1.9 · 1.1/1 = 0.578947…
@@ -360,17 +360,14 @@ mod tests {
 
     #[test]
     fn random_start_draws_interneuron_weights() {
-        let config = MicrocircuitConfig {
+        let config = Config {
             start: Start::Random,
-            ..MicrocircuitConfig::default()
+            ..Config::default()
         };
         let weights = draw(&config);
         let angle = weights.interneuron_angle_deg(1).unwrap();
         assert!((60.0..120.0).contains(&angle), "{angle}");
-        assert_eq!(
-            weights.forward,
-            draw(&MicrocircuitConfig::default()).forward
-        );
+        assert_eq!(weights.forward, draw(&Config::default()).forward);
     }
 
     #[test]

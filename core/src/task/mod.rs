@@ -55,6 +55,8 @@ use ndarray::Array2;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::hash::Fnv1a;
+
 pub use teacher::Teacher;
 
 /// Largest `train_size` or `test_size` a generated task accepts.
@@ -356,14 +358,8 @@ impl Dataset {
     /// A 64-bit FNV-1a hash of the output kind, every shape and the bits of every value,
     /// so two runs (or a native and a wasm build) can check they saw the same data.
     pub fn fingerprint(&self) -> u64 {
-        const PRIME: u64 = 0x0000_0100_0000_01b3;
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut eat = |word: u64| {
-            for byte in word.to_le_bytes() {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(PRIME);
-            }
-        };
+        let mut hash = Fnv1a::new();
+        let mut eat = |word: u64| hash.u64(word);
         match self.output {
             OutputKind::Regression => eat(0),
             OutputKind::Classification { classes } => eat(1 + classes as u64),
@@ -380,7 +376,7 @@ impl Dataset {
                 eat(u64::from(value.to_bits()));
             }
         }
-        hash
+        hash.finish()
     }
 }
 

@@ -10,8 +10,7 @@
 //! `lms`. Exit codes as for the networks: 2 bad arguments, 3 diverged (the rows so far
 //! are kept), 1 I/O error.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -113,26 +112,9 @@ struct RunArgs {
 
 /// Whether `args` (program name first) ask `run` for a cerebellar task or rule.
 pub fn requested(args: &[String]) -> bool {
-    if args.get(1).map(String::as_str) != Some("run") {
-        return false;
-    }
-    let mut rest = args[2..].iter();
-    while let Some(arg) = rest.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((flag, value)) => (flag, Some(value)),
-            None => (arg.as_str(), None),
-        };
-        if flag != "--task" && flag != "--rule" {
-            continue;
-        }
-        let value = inline.or_else(|| rest.next().map(String::as_str));
-        if let Some(value) = value {
-            if value == RULE_NAME || value.parse::<CerebellumTask>().is_ok() {
-                return true;
-            }
-        }
-    }
-    false
+    super::run_flag_values(args, &["--task", "--rule"])
+        .into_iter()
+        .any(|value| value == RULE_NAME || value.parse::<CerebellumTask>().is_ok())
 }
 
 /// Builds the config, refusing options that belong to the other task.
@@ -253,39 +235,30 @@ fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut out: Box<dyn Write> = match &args.out {
-        Some(path) => match File::create(path) {
-            Ok(file) => Box::new(BufWriter::new(file)),
-            Err(error) => {
-                eprintln!("error: cannot write {}: {error}", path.display());
-                return ExitCode::from(1);
+    super::output::write_csv(
+        args.out.as_deref(),
+        &mut cerebellum,
+        |out, cerebellum| {
+            write!(out, "step,time,gain,error_rms")?;
+            for i in 0..cerebellum.weights().len() {
+                write!(out, ",w{i}")?;
             }
+            writeln!(out)?;
+            write_row(out, cerebellum)?;
+            let mut failure = None;
+            while cerebellum.steps() < args.steps {
+                let chunk = args.every.min(args.steps - cerebellum.steps());
+                if let Err(error) = cerebellum.step(chunk) {
+                    failure = Some(error.to_string());
+                }
+                write_row(out, cerebellum)?;
+                if failure.is_some() {
+                    break;
+                }
+            }
+            Ok(failure)
         },
-        None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    let result = (|| -> io::Result<Option<String>> {
-        write!(out, "step,time,gain,error_rms")?;
-        for i in 0..cerebellum.weights().len() {
-            write!(out, ",w{i}")?;
-        }
-        writeln!(out)?;
-        write_row(&mut out, &cerebellum)?;
-        let mut failure = None;
-        while cerebellum.steps() < args.steps {
-            let chunk = args.every.min(args.steps - cerebellum.steps());
-            if let Err(error) = cerebellum.step(chunk) {
-                failure = Some(error.to_string());
-            }
-            write_row(&mut out, &cerebellum)?;
-            if failure.is_some() {
-                break;
-            }
-        }
-        out.flush()?;
-        Ok(failure)
-    })();
-    match result {
-        Ok(None) => {
+        |cerebellum| {
             let show = |v: Option<f64>, f: fn(f64) -> String| v.map(f).unwrap_or("-".into());
             eprintln!(
                 "{} by {RULE_NAME}: t = {} s, gain {} (target {}), error RMS {}",
@@ -295,18 +268,8 @@ fn run(args: &RunArgs) -> ExitCode {
                 cerebellum.target_gain(),
                 show(cerebellum.error_rms(), |e| format!("{e:.3e}")),
             );
-            ExitCode::SUCCESS
-        }
-        Ok(Some(divergence)) => {
-            eprintln!("error: {divergence}");
-            ExitCode::from(3)
-        }
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(1)
-        }
-    }
+        },
+    )
 }
 
 /// Parses `bioprop run …` for a cerebellar task and runs it.

@@ -14,12 +14,10 @@
 //! over the patterns since the previous row. `main` hands the arguments over when
 //! `run` names this rule. Exit codes as for the networks.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use bioprop::microcircuit::{self, Microcircuit, MicrocircuitConfig, Mode, RateFunction, Start};
+use bioprop::microcircuit::{self, Microcircuit, Mode, RateFunction, Start};
 use bioprop::{Activation, TaskKind};
 use clap::{Args, Parser, Subcommand};
 
@@ -91,21 +89,7 @@ struct RunArgs {
 
 /// Whether `args` (program name first) ask `run` for the microcircuit.
 pub fn requested(args: &[String]) -> bool {
-    if args.get(1).map(String::as_str) != Some("run") {
-        return false;
-    }
-    let mut rest = args[2..].iter();
-    while let Some(arg) = rest.next() {
-        let value = match arg.split_once('=') {
-            Some(("--rule", value)) => Some(value),
-            _ if arg == "--rule" => rest.next().map(String::as_str),
-            _ => None,
-        };
-        if value == Some(microcircuit::NAME) {
-            return true;
-        }
-    }
-    false
+    super::run_flag_values(args, &["--rule"]).contains(&microcircuit::NAME)
 }
 
 /// One line for `bioprop list`.
@@ -113,8 +97,8 @@ pub fn list_rules() {
     println!("  {:<18} {}", microcircuit::NAME, microcircuit::DESCRIPTION);
 }
 
-fn config_from(args: &RunArgs) -> Result<MicrocircuitConfig, String> {
-    let mut config = MicrocircuitConfig::for_task(args.task);
+fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
+    let mut config = microcircuit::Config::for_task(args.task);
     config.seed = args.seed;
     config.log_every = args.every;
     if args.steady_state {
@@ -165,43 +149,34 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut out: Box<dyn Write> = match &args.out {
-        Some(path) => match File::create(path) {
-            Ok(file) => Box::new(BufWriter::new(file)),
-            Err(error) => {
-                eprintln!("error: cannot write {}: {error}", path.display());
-                return ExitCode::from(1);
+    super::output::write_csv(
+        args.out.as_deref(),
+        &mut circuit,
+        |out, circuit| {
+            writeln!(out, "{}", super::HEADER)?;
+            let mut printed = 0;
+            let mut failure = None;
+            loop {
+                for row in &circuit.history()[printed..] {
+                    super::write_metrics_rows(
+                        out,
+                        microcircuit::NAME,
+                        &row.to_metrics(),
+                        &row.apical_energies(),
+                    )?;
+                }
+                printed = circuit.history().len();
+                if failure.is_some() || circuit.patterns() >= args.steps {
+                    break;
+                }
+                let chunk = args.every.min(args.steps - circuit.patterns());
+                if let Err(error) = circuit.step(chunk) {
+                    failure = Some(error.to_string());
+                }
             }
+            Ok(failure)
         },
-        None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    let result = (|| -> io::Result<Option<String>> {
-        writeln!(out, "{}", super::HEADER)?;
-        let mut printed = 0;
-        let mut failure = None;
-        loop {
-            for row in &circuit.history()[printed..] {
-                super::write_metrics_rows(
-                    &mut out,
-                    microcircuit::NAME,
-                    &row.to_metrics(),
-                    &row.apical_energies(),
-                )?;
-            }
-            printed = circuit.history().len();
-            if failure.is_some() || circuit.patterns() >= args.steps {
-                break;
-            }
-            let chunk = args.every.min(args.steps - circuit.patterns());
-            if let Err(error) = circuit.step(chunk) {
-                failure = Some(error.to_string());
-            }
-        }
-        out.flush()?;
-        Ok(failure)
-    })();
-    match result {
-        Ok(None) => {
+        |circuit| {
             if let Some(latest) = circuit.latest() {
                 let layers: Vec<String> = latest
                     .layers
@@ -236,16 +211,6 @@ pub fn main() -> ExitCode {
                     layers.join("; ")
                 );
             }
-            ExitCode::SUCCESS
-        }
-        Ok(Some(divergence)) => {
-            eprintln!("error: {divergence}");
-            ExitCode::from(3)
-        }
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::from(1)
-        }
-    }
+        },
+    )
 }
