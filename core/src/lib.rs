@@ -28,6 +28,7 @@ pub mod microcircuit;
 pub mod network;
 pub mod optimizer;
 pub mod rule;
+pub mod session;
 pub mod task;
 
 pub use activation::Activation;
