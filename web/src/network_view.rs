@@ -278,10 +278,14 @@ pub fn carries_error(rule: RuleKind, view: FeedbackView) -> bool {
 pub fn band_title(rule: RuleKind, view: FeedbackView) -> String {
     let facts = rule.facts();
     if carries_error(rule, view) {
+        // The B view draws the matrix the snapshot reports: DFA's is D.
+        let shown = match view {
+            FeedbackView::B => facts.feedback.reported_matrix().to_string(),
+            FeedbackView::Transpose | FeedbackView::Difference => view.label().to_string(),
+        };
         format!(
-            "feedback pathway: error {} sent back through {}",
-            error_symbol(rule),
-            view.label()
+            "feedback pathway: error {} sent back through {shown}",
+            error_symbol(rule)
         )
     } else if facts.feedback == FeedbackPath::Nothing {
         format!(

@@ -104,7 +104,12 @@ fn every_rule_says_where_its_error_travels_in_the_network_view() {
         assert_eq!(hidden > 0, rule != RuleKind::Delta, "{rule:?}");
         for view in FeedbackView::ALL {
             let title = band_title(rule, view);
-            assert!(title.contains(view.label()), "{rule:?} {view:?}: {title}");
+            let shown = if carries_error(rule, view) && view == FeedbackView::B {
+                facts.feedback.reported_matrix().to_string()
+            } else {
+                view.label().to_string()
+            };
+            assert!(title.contains(&shown), "{rule:?} {view:?}: {title}");
             if !carries_error(rule, view) && facts.feedback != FeedbackPath::Nothing {
                 assert!(
                     title.contains(facts.feedback.carries()),
@@ -143,6 +148,10 @@ fn every_rule_says_where_its_error_travels_in_the_network_view() {
     assert_eq!(
         band_title(RuleKind::FeedbackAlignment, FeedbackView::B),
         "feedback pathway: error δ sent back through B"
+    );
+    assert_eq!(
+        band_title(RuleKind::DirectFeedbackAlignment, FeedbackView::B),
+        "feedback pathway: error e sent back through D"
     );
     assert_eq!(
         pathway_note(RuleKind::Backprop, FeedbackView::B).unwrap(),
