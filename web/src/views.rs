@@ -369,7 +369,7 @@ fn rule_entry(entry: RuleEntry) -> Html {
     let name = entry.rule.name();
     let colour = rule_colour(entry.rule);
     let style = format!(
-        "border-left: 4px solid rgb({}, {}, {}); padding-left: 0.4em",
+        "border-left-color: rgb({}, {}, {})",
         colour.0, colour.1, colour.2
     );
     let last = entry.reads.len().saturating_sub(1);
