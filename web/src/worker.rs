@@ -300,7 +300,8 @@ pub fn runs_config(settings: &Settings) -> Result<RunsConfig, ConfigError> {
 /// `InitSpec` (`{"kind": "xavier"}`) an experiment may carry; a [`RunsConfig`]
 /// therefore travels as its JSON text inside the message, read back into the
 /// same type on the other side. Only commands pass through here, so the cost is
-/// one small string per reset.
+/// one small string per reset. JSON has no NaN or infinity, which no valid config
+/// holds: the page sends only configs that passed core's validation.
 mod json_text {
     use bioprop::session::RunsConfig;
     use serde::de::Error as _;
