@@ -32,6 +32,7 @@ pub mod network;
 pub mod optimizer;
 pub mod rule;
 pub mod streams;
+pub mod session;
 pub mod task;
 
 pub use activation::Activation;

@@ -15,7 +15,7 @@ use crate::route::{page_from_query, without_page, PageKind};
 use crate::runs::{Event, Runs, Watchdog};
 use crate::settings::{Notice, Settings};
 use crate::views::{Readouts, Shared, Views};
-use crate::worker::{Command, TrainingWorker};
+use crate::worker::{runs_config, Command, TrainingWorker};
 
 /// Where the footer's "source" link points: the source archive that
 /// `scripts/build-web.sh` puts beside the app.
@@ -184,15 +184,24 @@ fn Page(props: &PageProps) -> Html {
         });
     }
 
+    // The page parses its settings once into the runs' typed configuration; the
+    // worker only validates it.
+    let configure = {
+        let send = send.clone();
+        let notices = notices.dispatcher();
+        Rc::new(move |settings: &Settings| match runs_config(settings) {
+            Ok(config) => send(Command::Configure(Box::new(config))),
+            Err(error) => notices.dispatch(NoticeAction::Push(format!("settings: {error}"))),
+        })
+    };
     // New runs whenever a setting that needs them changes (and at the start).
     {
+        let configure = configure.clone();
         let send = send.clone();
         let settings = (*settings).clone();
         let first = use_mut_ref(|| true);
         use_effect_with(run_key(&settings), move |_| {
-            send(Command::Configure {
-                query: settings.to_query(),
-            });
+            configure(&settings);
             send(Command::SetSpeed(settings.speed));
             if std::mem::replace(&mut *first.borrow_mut(), false) && settings.autoplay {
                 send(Command::Play);
@@ -204,6 +213,7 @@ fn Page(props: &PageProps) -> Html {
 
     let on_action = {
         let send = send.clone();
+        let configure = configure.clone();
         let settings = settings.clone();
         let notices = notices.dispatcher();
         let runs = runs.clone();
@@ -217,9 +227,7 @@ fn Page(props: &PageProps) -> Html {
                 });
             }
             Action::Step => send(Command::Step(1)),
-            Action::Reset => send(Command::Configure {
-                query: settings.to_query(),
-            }),
+            Action::Reset => configure(&settings),
             Action::ResampleFeedback => send(Command::ResampleFeedback),
             Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
             Action::Notice(message) => notices.dispatch(NoticeAction::Push(message)),

@@ -184,7 +184,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         emit.emit(Action::Change(next));
                     });
                     html! {
-                        <label class="inline" title={r.description()}>
+                        <label class="inline" title={format!("{}: {}", r.facts().title, r.facts().summary)}>
                             <input type={if compare { "checkbox" } else { "radio" }} name="rule"
                                 data-testid={format!("rule-{}", r.name())} checked={on} {onchange} />
                             {r.name()}

@@ -23,6 +23,7 @@
 use std::rc::Rc;
 
 use bioprop::experiment::SNAPSHOT_MAX_ENTRIES;
+use bioprop::rule::FeedbackPath;
 use bioprop::{Matrix, RuleKind, Snapshot};
 use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -117,12 +118,32 @@ pub fn format_value(v: f32) -> String {
     }
 }
 
-/// The rule's name for hidden layer `k`'s feedback matrix: `D_k` under DFA, else
-/// `B_{k+1}`.
+/// The name of the matrix the snapshot reports as hidden layer `k`'s feedback, from
+/// the rule's facts: `D_k` on the direct path (DFA), else `B_{k+1}`.
 pub fn feedback_name(rule: RuleKind, k: usize) -> String {
-    match rule {
-        RuleKind::DirectFeedbackAlignment => format!("D{}", subscript(k)),
-        _ => format!("B{}", subscript(k + 1)),
+    let path = rule.facts().feedback;
+    format!(
+        "{}{}",
+        path.reported_matrix(),
+        subscript(path.reported_index(k))
+    )
+}
+
+/// The note above a rule's feedback matrices, from what its feedback pathway
+/// carries: whether the reported matrix is used at all, and DFA's direct path.
+pub fn feedback_note(rule: RuleKind) -> Option<&'static str> {
+    match rule.facts().feedback {
+        FeedbackPath::Nothing | FeedbackPath::Transpose => Some(
+            "This rule does not use B: it is drawn from the seed as a control, and stays \
+             unaligned with Wᵀ.",
+        ),
+        FeedbackPath::Direct => {
+            Some("DFA sends the output error straight to each hidden layer through Dₖ.")
+        }
+        FeedbackPath::FixedRandom
+        | FeedbackPath::Learned
+        | FeedbackPath::Sign
+        | FeedbackPath::SignRandomMagnitude => None,
     }
 }
 
@@ -335,16 +356,7 @@ pub struct FeedbackMatricesProps {
 pub fn FeedbackMatrices(props: &FeedbackMatricesProps) -> Html {
     let snapshot = &props.snapshot;
     let hidden = snapshot.layers.len().saturating_sub(2);
-    let note = match snapshot.rule {
-        RuleKind::Backprop | RuleKind::Shallow => Some(
-            "This rule does not use B: it is drawn from the seed as a control, and stays \
-             unaligned with Wᵀ.",
-        ),
-        RuleKind::DirectFeedbackAlignment => {
-            Some("DFA sends the output error straight to each hidden layer through Dₖ.")
-        }
-        _ => None,
-    };
+    let note = feedback_note(snapshot.rule);
     html! {
         <div class="feedback-matrices" data-testid={props.testid.clone()}>
             if hidden == 0 {

@@ -21,6 +21,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use bioprop::rule::FeedbackPath;
 use bioprop::{Matrix, RuleKind, Snapshot};
 use web_sys::Element;
 use yew::prelude::*;
@@ -257,13 +258,83 @@ fn delta_scale(values: &[f32]) -> f32 {
     }
 }
 
-/// Whether the rule's error actually travels along the edges of `view`.
-fn carries_error(rule: RuleKind, view: FeedbackView) -> bool {
-    match rule {
-        RuleKind::Delta | RuleKind::Shallow => false,
-        RuleKind::Backprop => view == FeedbackView::Transpose,
-        _ => view == FeedbackView::B,
+/// Whether the rule's error actually travels along the edges of `view`: through
+/// `Wᵀ` under weight transport, through the reported `B` or `D` on the other
+/// pathways, nowhere when no error reaches a hidden layer.
+pub fn carries_error(rule: RuleKind, view: FeedbackView) -> bool {
+    match rule.facts().feedback {
+        FeedbackPath::Nothing => false,
+        FeedbackPath::Transpose => view == FeedbackView::Transpose,
+        FeedbackPath::FixedRandom
+        | FeedbackPath::Learned
+        | FeedbackPath::Sign
+        | FeedbackPath::SignRandomMagnitude
+        | FeedbackPath::Direct => view == FeedbackView::B,
     }
+}
+
+/// The feedback band's title: what the edges show and, when the rule's error
+/// does not travel along them, what it really goes through (backprop's `Wᵀ`).
+pub fn band_title(rule: RuleKind, view: FeedbackView) -> String {
+    let facts = rule.facts();
+    if carries_error(rule, view) {
+        // The B view draws the matrix the snapshot reports: DFA's is D.
+        let shown = match view {
+            FeedbackView::B => facts.feedback.reported_matrix().to_string(),
+            FeedbackView::Transpose | FeedbackView::Difference => view.label().to_string(),
+        };
+        format!(
+            "feedback pathway: error {} sent back through {shown}",
+            error_symbol(rule)
+        )
+    } else if facts.feedback == FeedbackPath::Nothing {
+        format!(
+            "feedback pathway: edges show {}; {} sends no error back",
+            view.label(),
+            facts.title
+        )
+    } else {
+        format!(
+            "feedback pathway: edges show {}; {} sends {} back through {}",
+            view.label(),
+            facts.title,
+            error_symbol(rule),
+            facts.feedback.carries()
+        )
+    }
+}
+
+/// The error a rule sends back: the output error `e` itself (DFA) or `δ`.
+fn error_symbol(rule: RuleKind) -> &'static str {
+    if rule.facts().uses_output_error {
+        "e"
+    } else {
+        "δ"
+    }
+}
+
+/// The note under a network whose hidden layers get no error along the edges of
+/// `view`, or `None` when the error does travel along them.
+pub fn pathway_note(rule: RuleKind, view: FeedbackView) -> Option<String> {
+    if carries_error(rule, view) {
+        return None;
+    }
+    let facts = rule.facts();
+    Some(match facts.feedback {
+        FeedbackPath::Nothing => format!("{}: no error reaches the hidden layers", facts.name),
+        FeedbackPath::Transpose
+        | FeedbackPath::FixedRandom
+        | FeedbackPath::Learned
+        | FeedbackPath::Sign
+        | FeedbackPath::SignRandomMagnitude
+        | FeedbackPath::Direct => format!(
+            "{} sends {} through {}, not {}: no error travels along these edges",
+            facts.title,
+            error_symbol(rule),
+            facts.feedback.carries(),
+            view.label()
+        ),
+    })
 }
 
 /// What one hidden layer's feedback edges carry.
@@ -383,7 +454,7 @@ pub fn scene(snapshot: &Snapshot, view: FeedbackView) -> Scene {
     // DFA's long edges bow below the feedback band, deep enough to pass under the
     // middle of the columns they skip.
     let bow = |span: usize| band * 0.5 + 12.0 + 8.0 * span as f32;
-    let longest_span = if snapshot.rule == RuleKind::DirectFeedbackAlignment {
+    let longest_span = if snapshot.rule.facts().feedback == FeedbackPath::Direct {
         depth.saturating_sub(2)
     } else {
         0
@@ -417,10 +488,7 @@ pub fn scene(snapshot: &Snapshot, view: FeedbackView) -> Scene {
     scene.labels.push(label(
         4.0,
         feedback_top - BAND_HEADER + 12.0,
-        format!(
-            "feedback pathway: error δ sent back through {}",
-            view.label()
-        ),
+        band_title(snapshot.rule, view),
         "start",
         "nv-title",
     ));
@@ -679,22 +747,8 @@ pub fn scene(snapshot: &Snapshot, view: FeedbackView) -> Scene {
             .extend(flows.into_iter().take(DOTS_PER_PAIR).map(|(_, dot)| dot));
     }
     scene.travel_seconds = scene.dots.iter().map(|d| d.delay + hop).fold(0.0, f32::max);
-    if hidden > 0 && !animate {
-        scene.notes.push(match snapshot.rule {
-            RuleKind::Shallow => "shallow: no error reaches the hidden layers".into(),
-            RuleKind::Backprop => format!(
-                "backprop sends δ through Wᵀ, not {}: no error travels along these edges",
-                view.label()
-            ),
-            _ => format!(
-                "this rule sends δ through {}, not {}: no error travels along these edges",
-                feedback_name(snapshot.rule, 1)
-                    .chars()
-                    .next()
-                    .unwrap_or('B'),
-                view.label()
-            ),
-        });
+    if hidden > 0 {
+        scene.notes.extend(pathway_note(snapshot.rule, view));
     }
     scene
 }

@@ -215,18 +215,11 @@ pub fn thin<T>(rows: &[T], point: impl Fn(&T) -> Option<(f32, f32)>) -> Vec<(f32
     points
 }
 
-/// Every rule keeps its colour across views and runs.
+/// Every rule keeps its colour across views and runs: the one declared in its
+/// facts ([`bioprop::rule::RuleFacts::colour`]).
 pub fn rule_colour(rule: RuleKind) -> RGBColor {
-    match rule {
-        RuleKind::Backprop => RGBColor(31, 119, 180),
-        RuleKind::FeedbackAlignment => RGBColor(255, 127, 14),
-        RuleKind::DirectFeedbackAlignment => RGBColor(44, 160, 44),
-        RuleKind::SignSymmetry => RGBColor(214, 39, 40),
-        RuleKind::SignSymmetryRandomMagnitude => RGBColor(148, 103, 189),
-        RuleKind::KolenPollack => RGBColor(140, 86, 75),
-        RuleKind::Shallow => RGBColor(127, 127, 127),
-        RuleKind::Delta => RGBColor(227, 119, 194),
-    }
+    let [r, g, b] = rule.facts().colour;
+    RGBColor(r, g, b)
 }
 
 fn lighten(c: RGBColor, amount: f32) -> RGBColor {

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use bioprop::experiment::Snapshot;
+use bioprop::rule::{FeedbackPath, RuleKind};
 use bioprop::task::TaskKind;
 use plotters::style::RGBColor;
 use yew::prelude::*;
@@ -278,6 +279,119 @@ fn TaskView(props: &TaskViewProps) -> Html {
     }
 }
 
+/// One rule's entry in the explanation panel, read from its facts
+/// ([`bioprop::rule::RuleFacts`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleEntry {
+    pub rule: RuleKind,
+    /// The rule's title and one-line summary.
+    pub title: &'static str,
+    pub summary: &'static str,
+    /// What the feedback pathway carries to a hidden layer.
+    pub feedback: String,
+    /// Whose update the reads are: a hidden synapse's, or an output synapse's for
+    /// the rules whose hidden layers do not learn.
+    pub synapse: &'static str,
+    /// What that update reads and where from.
+    pub reads: Vec<ReadEntry>,
+}
+
+/// One quantity an update reads, as the panel shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadEntry {
+    pub quantity: &'static str,
+    pub origin: &'static str,
+    /// Whether the synapse could know it without help from elsewhere.
+    pub local: bool,
+}
+
+impl RuleEntry {
+    pub fn of(rule: RuleKind) -> Self {
+        let facts = rule.facts();
+        let source = if facts.uses_output_error {
+            "the output error e"
+        } else {
+            "δ of the layer above"
+        };
+        let feedback = match facts.feedback {
+            FeedbackPath::Nothing => "no error reaches a hidden layer".to_string(),
+            FeedbackPath::Transpose
+            | FeedbackPath::FixedRandom
+            | FeedbackPath::Learned
+            | FeedbackPath::Sign
+            | FeedbackPath::SignRandomMagnitude
+            | FeedbackPath::Direct => format!("{source} through {}", facts.feedback.carries()),
+        };
+        RuleEntry {
+            rule,
+            title: facts.title,
+            summary: facts.summary,
+            feedback,
+            synapse: if facts.trains_hidden {
+                "a hidden synapse"
+            } else {
+                "an output synapse"
+            },
+            reads: facts
+                .reads
+                .iter()
+                .map(|r| ReadEntry {
+                    quantity: r.quantity,
+                    origin: r.origin.describe(),
+                    local: r.origin.is_local(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The entry as plain text, as the panel reads aloud.
+    pub fn text(&self) -> String {
+        let reads: Vec<String> = self
+            .reads
+            .iter()
+            .map(|r| {
+                let mark = if r.local { "" } else { ", not local" };
+                format!("{} ({}{mark})", r.quantity, r.origin)
+            })
+            .collect();
+        format!(
+            "{} — {}. Feedback: {}. The update of {} reads {}.",
+            self.title,
+            self.summary,
+            self.feedback,
+            self.synapse,
+            reads.join(", ")
+        )
+    }
+}
+
+fn rule_entry(entry: RuleEntry) -> Html {
+    let name = entry.rule.name();
+    let colour = rule_colour(entry.rule);
+    let style = format!(
+        "border-left-color: rgb({}, {}, {})",
+        colour.0, colour.1, colour.2
+    );
+    let last = entry.reads.len().saturating_sub(1);
+    html! {
+        <li data-rule={name} {style}>
+            <b>{name}</b>{" — "}{entry.title}{": "}{entry.summary}{". "}
+            {"Feedback: "}{entry.feedback.clone()}{". The update of "}{entry.synapse}{" reads "}
+            { for entry.reads.iter().enumerate().map(|(i, r)| html! {
+                <>
+                    <span class={classes!("read", (!r.local).then_some("non-local"))}
+                        title={if r.local { "local to the synapse" } else { "not local: it must come from elsewhere" }}>
+                        <code>{r.quantity}</code>{" ("}{r.origin}
+                        if !r.local { <b>{", not local"}</b> }
+                        {")"}
+                    </span>
+                    {if i < last { ", " } else { "." }}
+                </>
+            }) }
+        </li>
+    }
+}
+
 #[component]
 fn Explanation() -> Html {
     html! {
@@ -286,22 +400,17 @@ fn Explanation() -> Html {
             <p>{"Every rule shares the forward pass z = W a + b, a = f(z) and the output error e = a − y. \
                 They differ only in how a hidden layer gets its error signal δ, after which every rule \
                 changes the weights by gradient descent, ΔW = −η δ aᵀ (the minus sign is descent; \
-                lecture slides often leave it out)."}</p>
+                lecture slides often leave it out). Quantities marked \"not local\" are ones a synapse \
+                could not know by itself: the weights of other synapses (the weight transport problem) \
+                or an error delivered by a feedback pathway."}</p>
             <ul>
-                <li><b>{"bp"}</b>{" — backprop sends δ back through Wᵀ: the brain would need the forward weights \
-                    in the feedback pathway (the weight transport problem)."}</li>
-                <li><b>{"fa"}</b>{" — feedback alignment uses a fixed random B instead. The forward weights learn to \
-                    agree with B: watch ∠(B, Wᵀ) and the update angle fall below 90°."}</li>
-                <li><b>{"dfa"}</b>{" — direct feedback alignment sends the output error straight to each hidden layer."}</li>
-                <li><b>{"usf / frsf"}</b>{" — sign symmetry: feedback with the signs of W but not its magnitudes."}</li>
-                <li><b>{"kp"}</b>{" — Kolen–Pollack: B receives the same updates and decay as Wᵀ, so B − Wᵀ decays \
-                    and the angle goes to a few degrees; the decay also shrinks W, which leaves an error floor \
-                    (linear teacher: test NSE about 1e-3, where FA and BP reach about 3e-14)."}</li>
-                <li><b>{"shallow"}</b>{" — only the last layer learns: the baseline any hidden learning must beat."}</li>
+                { for RuleKind::ALL.into_iter().map(|rule| rule_entry(RuleEntry::of(rule))) }
             </ul>
-            <p>{"For backprop the weight angle is measured for a B that was drawn but never used: it stays near 90°, \
-                the control showing that alignment under feedback alignment is learned. \"Without f′\" replaces the \
-                derivative of the activation by 1 in the hidden error signal."}</p>
+            <p>{"Under feedback alignment the forward weights learn to agree with B: watch ∠(B, Wᵀ) and the \
+                update angle fall below 90°. For backprop the weight angle is measured for a B that was drawn \
+                but never used: it stays near 90°, the control showing that alignment under feedback alignment \
+                is learned. \"Without f′\" replaces the derivative of the activation by 1 in the hidden error \
+                signal."}</p>
         </section>
     }
 }

@@ -6,11 +6,17 @@
 //! *generation* of runs (one per rule in compare mode, all from one config, so
 //! they share initial weights, `B` and data order). Frames carry their
 //! generation so the page can drop frames of runs it has already replaced.
+//!
+//! `Configure` carries a typed, versioned [`RunsConfig`] (core's, so an export or
+//! the CLI reads the same type): the page parses its URL once ([`runs_config`]),
+//! and the worker only validates what it receives, refusing a version or a config
+//! it cannot run.
 
 use std::time::Duration;
 
-use bioprop::experiment::{Experiment, Snapshot};
+use bioprop::experiment::{ConfigError, Experiment, ExperimentConfig, Snapshot};
 use bioprop::metrics::Metrics;
+use bioprop::session::RunsConfig;
 use bioprop::task::{Dataset, OutputKind};
 use futures::{FutureExt, SinkExt, StreamExt};
 use ndarray::Array2;
@@ -33,11 +39,10 @@ const ROWS_PER_FRAME: u64 = 2;
 /// What the page asks of the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Command {
-    /// Builds fresh runs from a settings query (as in the page's URL); also
-    /// what "reset" sends. Answered with [`Update::Configured`] and a frame.
-    Configure {
-        query: String,
-    },
+    /// Builds fresh runs, one per rule of the config; also what "reset" sends.
+    /// Answered with [`Update::Configured`] and a frame, or [`Update::Rejected`]
+    /// when the config cannot run.
+    Configure(#[serde(with = "json_text")] Box<RunsConfig>),
     Play,
     Pause,
     /// Trains `n` steps (of every run) and sends one frame.
@@ -148,11 +153,10 @@ impl Trainer {
         }
     }
 
-    fn configure(&mut self, query: &str) -> Result<TaskData, String> {
-        let (settings, _notices) = Settings::from_query_checked(query);
-        let mut configs = settings.experiment_configs().map_err(|e| e.to_string())?;
-        for config in &mut configs {
-            config.log_every = log_interval(settings.speed);
+    fn configure(&mut self, config: &RunsConfig) -> Result<TaskData, String> {
+        let mut configs = config.experiment_configs().map_err(|e| e.to_string())?;
+        for experiment in &mut configs {
+            experiment.log_every = log_interval(config.steps_per_frame);
         }
         let runs = configs
             .iter()
@@ -161,7 +165,7 @@ impl Trainer {
             .map_err(|e| e.to_string())?;
         self.generation += 1;
         self.sent = vec![0; runs.len()];
-        self.speed = settings.speed;
+        self.speed = config.steps_per_frame;
         self.playing = false;
         let data = runs
             .first()
@@ -220,7 +224,7 @@ impl Trainer {
     pub fn handle(&mut self, command: Command) -> Vec<Update> {
         let trainer = self;
         match command {
-            Command::Configure { query } => match trainer.configure(&query) {
+            Command::Configure(config) => match trainer.configure(&config) {
                 Ok(data) => vec![
                     Update::Configured {
                         generation: trainer.generation,
@@ -267,6 +271,50 @@ impl Trainer {
                 vec![Update::Frame(Box::new(trainer.frame()))]
             }
         }
+    }
+}
+
+/// What the page sends to configure the worker for `settings`: the URL parsed
+/// once, on the page, into the runs' typed configuration.
+///
+/// # Errors
+///
+/// Core's [`ConfigError`] when the settings cannot run; settings read with
+/// [`Settings::from_query_checked`] always can.
+pub fn runs_config(settings: &Settings) -> Result<RunsConfig, ConfigError> {
+    // One config per rule, identical but for the rule: the first stands for all
+    // (with no rule at all, the worker refuses the config).
+    let experiment = settings
+        .experiment_configs()?
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| ExperimentConfig::for_task(settings.task));
+    Ok(RunsConfig::new(
+        settings.rules(),
+        experiment,
+        settings.speed,
+    ))
+}
+
+/// The worker's messages are bincode, which cannot read the internally tagged
+/// `InitSpec` (`{"kind": "xavier"}`) an experiment may carry; a [`RunsConfig`]
+/// therefore travels as its JSON text inside the message, read back into the
+/// same type on the other side. Only commands pass through here, so the cost is
+/// one small string per reset. JSON has no NaN or infinity, which no valid config
+/// holds: the page sends only configs that passed core's validation.
+mod json_text {
+    use bioprop::session::RunsConfig;
+    use serde::de::Error as _;
+    use serde::ser::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(config: &RunsConfig, out: S) -> Result<S::Ok, S::Error> {
+        out.serialize_str(&serde_json::to_string(config).map_err(S::Error::custom)?)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(input: D) -> Result<Box<RunsConfig>, D::Error> {
+        let text = String::deserialize(input)?;
+        serde_json::from_str(&text).map_err(D::Error::custom)
     }
 }
 

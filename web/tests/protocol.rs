@@ -2,16 +2,32 @@
 //! back, and how the page's record of the runs follows it.
 #![cfg(not(target_arch = "wasm32"))]
 
+use bioprop::experiment::Experiment;
+use bioprop::rule::RuleKind;
+use bioprop::session::{RunsConfig, MAX_STEPS_PER_FRAME, RUNS_CONFIG_VERSION};
+use bioprop::task::InitSpec;
+use bioprop::ExperimentConfig;
 use bioprop_web::runs::{Event, Runs};
+use bioprop_web::settings::{Settings, MAX_SPEED};
 use bioprop_web::worker::{
-    log_interval, Command, Frame, Picture, TaskData, Trainer, Update, BOUNDARY_RESOLUTION,
-    CURVE_POINTS,
+    log_interval, runs_config, Command, Frame, Picture, TaskData, Trainer, Update,
+    BOUNDARY_RESOLUTION, CURVE_POINTS,
 };
 
+/// What the page sends for the URL query `query`: parsed once, on the page.
+fn configure_command(query: &str) -> Command {
+    let (settings, _notices) = Settings::from_query_checked(query);
+    Command::Configure(Box::new(runs_config(&settings).unwrap()))
+}
+
+/// `command` after a trip through the worker's message encoding (gloo-worker's
+/// bincode), as the worker receives it.
+fn over_the_wire(command: &Command) -> Command {
+    bincode::deserialize(&bincode::serialize(command).unwrap()).unwrap()
+}
+
 fn configure(trainer: &mut Trainer, query: &str) -> (TaskData, Frame) {
-    let mut updates = trainer.handle(Command::Configure {
-        query: query.into(),
-    });
+    let mut updates = trainer.handle(over_the_wire(&configure_command(query)));
     assert_eq!(updates.len(), 2, "Configured, then a first frame");
     let Update::Frame(frame) = updates.pop().unwrap() else {
         panic!("a frame last")
@@ -183,9 +199,7 @@ fn resampling_feedback_gives_every_run_the_same_new_b() {
 fn the_page_record_follows_frames_and_ignores_stale_ones() {
     let mut trainer = Trainer::new();
     let mut runs = Runs::default();
-    for update in trainer.handle(Command::Configure {
-        query: "?task=xor&compare=bp,fa&speed=2".into(),
-    }) {
+    for update in trainer.handle(configure_command("?task=xor&compare=bp,fa&speed=2")) {
         assert_eq!(runs.apply(update), Event::Redraw);
     }
     assert_eq!(runs.runs.len(), 2);
@@ -198,9 +212,7 @@ fn the_page_record_follows_frames_and_ignores_stale_ones() {
     assert_eq!(runs.runs[1].snapshot.step, 8);
 
     // A new generation makes frames of the old one stale.
-    for update in trainer.handle(Command::Configure {
-        query: "?task=sine&rule=bp".into(),
-    }) {
+    for update in trainer.handle(configure_command("?task=sine&rule=bp")) {
         runs.apply(update);
     }
     for update in old {
@@ -214,9 +226,7 @@ fn the_page_record_follows_frames_and_ignores_stale_ones() {
 fn a_divergence_is_reported_once() {
     let mut trainer = Trainer::new();
     let mut runs = Runs::default();
-    for update in trainer.handle(Command::Configure {
-        query: "?rule=fa&lr=1000".into(),
-    }) {
+    for update in trainer.handle(configure_command("?rule=fa&lr=1000")) {
         runs.apply(update);
     }
     let mut events = Vec::new();
@@ -248,4 +258,136 @@ fn a_new_speed_changes_how_often_rows_are_logged() {
     let frame = only_frame(trainer.handle(Command::Step(40)));
     let steps: Vec<u64> = frame.runs[0].new_metrics.iter().map(|m| m.step).collect();
     assert_eq!(steps, [10, 20, 30, 40], "every log_interval(20) = 10 steps");
+}
+
+/// The runs the worker built from the URL query before it received a typed
+/// config: the page's settings read from `query`, one experiment per rule, rows
+/// logged every `log_interval(speed)` steps, each trained `steps` steps.
+fn runs_from_the_query(query: &str, steps: u64) -> Vec<Experiment> {
+    let (settings, _notices) = Settings::from_query_checked(query);
+    settings
+        .experiment_configs()
+        .unwrap()
+        .into_iter()
+        .map(|mut config| {
+            config.log_every = log_interval(settings.speed);
+            let mut run = Experiment::new(&config).unwrap();
+            run.step(steps).unwrap();
+            run
+        })
+        .collect()
+}
+
+#[test]
+fn the_typed_config_gives_the_runs_the_query_gave() {
+    for query in [
+        "",
+        "?task=xor&compare=bp,fa,kp&speed=10",
+        "?task=sine&rule=dfa&layers=1-12-8-1&seed=7",
+        "?task=xor&rule=usf&lr=0.3&batch=4&noderiv=1&fbscale=2",
+        "?compare=delta,bp",
+    ] {
+        let mut trainer = Trainer::new();
+        let (_, first) = configure(&mut trainer, query);
+        let reference = runs_from_the_query(query, 0);
+        assert_eq!(first.runs.len(), reference.len(), "{query}");
+        let frame = only_frame(trainer.handle(Command::Step(12)));
+        let reference = runs_from_the_query(query, 12);
+        for ((before, run), expected) in first.runs.iter().zip(&frame.runs).zip(&reference) {
+            assert_eq!(run.snapshot, expected.snapshot(), "{query}");
+            let history = [&before.new_metrics[..], &run.new_metrics[..]].concat();
+            assert_eq!(history, expected.history(), "{query}");
+        }
+    }
+}
+
+#[test]
+fn commands_survive_the_workers_encoding() {
+    let mut experiment = ExperimentConfig::for_task(bioprop::TaskKind::Xor);
+    // Internally tagged, which bincode alone cannot read back.
+    experiment.weight_init = Some(InitSpec::Uniform { scale: 0.25 });
+    experiment.feedback_init = Some(InitSpec::Xavier);
+    let config = RunsConfig::new(
+        vec![RuleKind::KolenPollack, RuleKind::FeedbackAlignment],
+        experiment,
+        40,
+    );
+    let command = Command::Configure(Box::new(config));
+    assert_eq!(over_the_wire(&command), command);
+    for command in [
+        Command::Play,
+        Command::Step(3),
+        Command::SetLearningRate(0.5),
+    ] {
+        assert_eq!(over_the_wire(&command), command);
+    }
+}
+
+#[test]
+fn the_page_sends_the_current_version_and_its_speed() {
+    let (settings, _) = Settings::from_query_checked("?task=xor&compare=fa,bp&speed=30");
+    let config = runs_config(&settings).unwrap();
+    assert_eq!(config.version, RUNS_CONFIG_VERSION);
+    assert_eq!(
+        config.rules,
+        [RuleKind::FeedbackAlignment, RuleKind::Backprop]
+    );
+    assert_eq!(config.steps_per_frame, 30);
+    assert_eq!(
+        MAX_SPEED, MAX_STEPS_PER_FRAME,
+        "the page's speed range is the config's"
+    );
+}
+
+#[test]
+fn a_config_the_worker_cannot_run_is_refused_and_the_runs_go_on() {
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, "?task=xor&rule=fa");
+    let Command::Configure(good) = configure_command("?task=xor&rule=bp") else {
+        unreachable!()
+    };
+    let refused = [
+        (
+            RunsConfig {
+                version: RUNS_CONFIG_VERSION + 1,
+                ..(*good).clone()
+            },
+            "version",
+        ),
+        (
+            RunsConfig {
+                rules: vec![RuleKind::Backprop, RuleKind::Backprop],
+                ..(*good).clone()
+            },
+            "twice",
+        ),
+        (
+            RunsConfig {
+                steps_per_frame: 0,
+                ..(*good).clone()
+            },
+            "steps_per_frame",
+        ),
+        (
+            RunsConfig {
+                experiment: ExperimentConfig {
+                    lr: -1.0,
+                    ..good.experiment.clone()
+                },
+                ..(*good).clone()
+            },
+            "lr",
+        ),
+    ];
+    for (config, field) in refused {
+        let updates = trainer.handle(over_the_wire(&Command::Configure(Box::new(config))));
+        assert!(
+            matches!(&updates[..], [Update::Rejected { message }] if message.contains(field)),
+            "{field}: {updates:?}"
+        );
+    }
+    let frame = only_frame(trainer.handle(Command::Step(3)));
+    assert_eq!(frame.runs.len(), 1);
+    assert_eq!(frame.runs[0].snapshot.rule, RuleKind::FeedbackAlignment);
+    assert_eq!(frame.runs[0].snapshot.step, 3, "the old runs still train");
 }

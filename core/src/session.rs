@@ -1,0 +1,236 @@
+//! The runs of one session, as one typed, versioned configuration: the rules trained
+//! side by side and the experiment they share.
+//!
+//! ```text
+//! RunsConfig { version, rules: [r₁ … r_n], experiment, steps_per_frame }
+//!     ──experiment_configs──▶ [experiment with rule r₁, …, experiment with rule r_n]
+//! ```
+//!
+//! The web page parses its URL once into a `RunsConfig` and sends it to the training
+//! worker; an export or the CLI can read the same type (serde, e.g. JSON). The runs
+//! differ only in their rule, and the random streams do not depend on the rule, so
+//! they share initial weights, feedback matrices and the data order: a comparison of
+//! rules from one start.
+//!
+//! `version` says which shape of this type a stored or sent configuration has; a
+//! reader refuses a version it does not know rather than guessing at its fields.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::experiment::{ConfigError, ExperimentConfig};
+use crate::rule::RuleKind;
+
+/// The version of [`RunsConfig`] this build writes and reads.
+pub const RUNS_CONFIG_VERSION: u32 = 1;
+
+/// Most training steps per frame a session may ask for.
+pub const MAX_STEPS_PER_FRAME: u32 = 2000;
+
+/// The runs of a session: one per rule, all from one experiment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunsConfig {
+    /// [`RUNS_CONFIG_VERSION`] when written by this build.
+    pub version: u32,
+    /// The rules trained side by side, in the order shown; distinct, at least one.
+    pub rules: Vec<RuleKind>,
+    /// What every run shares. Its `rule` is replaced by each of `rules` in turn.
+    pub experiment: ExperimentConfig,
+    /// Training steps per frame while playing, 1 to [`MAX_STEPS_PER_FRAME`]; the
+    /// experiment's `log_every` follows it where the runs are animated.
+    pub steps_per_frame: u32,
+}
+
+/// A [`RunsConfig`] that cannot run; the message names the field and what is allowed.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum RunsConfigError {
+    #[error(
+        "`version` {got} is not one this build knows (it reads version {RUNS_CONFIG_VERSION})"
+    )]
+    UnknownVersion { got: u32 },
+    #[error("`rules` must name at least one rule")]
+    NoRules,
+    #[error("`rules` names `{rule}` twice; each rule runs once")]
+    RepeatedRule { rule: RuleKind },
+    #[error("`steps_per_frame` must be between 1 and {MAX_STEPS_PER_FRAME}, got {got}")]
+    StepsPerFrame { got: u32 },
+    #[error("the run of rule `{rule}`: {error}")]
+    Experiment { rule: RuleKind, error: ConfigError },
+}
+
+impl RunsConfig {
+    /// A configuration of the current version.
+    pub fn new(rules: Vec<RuleKind>, experiment: ExperimentConfig, steps_per_frame: u32) -> Self {
+        RunsConfig {
+            version: RUNS_CONFIG_VERSION,
+            rules,
+            experiment,
+            steps_per_frame,
+        }
+    }
+
+    /// One config per run, in the order of `rules`, each validated: the experiment
+    /// with its `rule` replaced.
+    ///
+    /// # Errors
+    ///
+    /// [`RunsConfigError`] for an unknown version, no or repeated rules, a step count
+    /// out of range, or the first run whose experiment core rejects.
+    pub fn experiment_configs(&self) -> Result<Vec<ExperimentConfig>, RunsConfigError> {
+        if self.version != RUNS_CONFIG_VERSION {
+            return Err(RunsConfigError::UnknownVersion { got: self.version });
+        }
+        if self.rules.is_empty() {
+            return Err(RunsConfigError::NoRules);
+        }
+        let mut seen = HashSet::new();
+        if let Some(&rule) = self.rules.iter().find(|rule| !seen.insert(**rule)) {
+            return Err(RunsConfigError::RepeatedRule { rule });
+        }
+        if !(1..=MAX_STEPS_PER_FRAME).contains(&self.steps_per_frame) {
+            return Err(RunsConfigError::StepsPerFrame {
+                got: self.steps_per_frame,
+            });
+        }
+        self.rules
+            .iter()
+            .map(|&rule| {
+                let config = ExperimentConfig {
+                    rule,
+                    ..self.experiment.clone()
+                };
+                config
+                    .validate()
+                    .map_err(|error| RunsConfigError::Experiment { rule, error })?;
+                Ok(config)
+            })
+            .collect()
+    }
+
+    /// Checks everything [`RunsConfig::experiment_configs`] checks.
+    ///
+    /// # Errors
+    ///
+    /// As [`RunsConfig::experiment_configs`].
+    pub fn validate(&self) -> Result<(), RunsConfigError> {
+        self.experiment_configs().map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::task::TaskKind;
+
+    fn xor_bp_fa() -> RunsConfig {
+        RunsConfig::new(
+            vec![RuleKind::Backprop, RuleKind::FeedbackAlignment],
+            ExperimentConfig::for_task(TaskKind::Xor),
+            5,
+        )
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let config = xor_bp_fa();
+        let json = serde_json::to_string(&config).unwrap();
+        assert!(json.contains("\"version\":1"), "{json}");
+        assert!(json.contains("\"rules\":[\"bp\",\"fa\"]"), "{json}");
+        let back: RunsConfig = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, config);
+    }
+
+    #[test]
+    fn one_config_per_rule_identical_but_for_the_rule() {
+        let config = xor_bp_fa();
+        let runs = config.experiment_configs().unwrap();
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].rule, RuleKind::Backprop);
+        assert_eq!(runs[1].rule, RuleKind::FeedbackAlignment);
+        let same_rule = ExperimentConfig {
+            rule: RuleKind::Backprop,
+            ..runs[1].clone()
+        };
+        assert_eq!(same_rule, runs[0]);
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_run_and_names_the_field() {
+        let unknown = RunsConfig {
+            version: RUNS_CONFIG_VERSION + 1,
+            ..xor_bp_fa()
+        };
+        assert_eq!(
+            unknown.validate(),
+            Err(RunsConfigError::UnknownVersion { got: 2 })
+        );
+        assert!(unknown
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("version"));
+
+        let none = RunsConfig {
+            rules: Vec::new(),
+            ..xor_bp_fa()
+        };
+        assert_eq!(none.validate(), Err(RunsConfigError::NoRules));
+
+        let twice = RunsConfig {
+            rules: vec![RuleKind::FeedbackAlignment, RuleKind::FeedbackAlignment],
+            ..xor_bp_fa()
+        };
+        assert_eq!(
+            twice.validate(),
+            Err(RunsConfigError::RepeatedRule {
+                rule: RuleKind::FeedbackAlignment
+            })
+        );
+
+        for got in [0, MAX_STEPS_PER_FRAME + 1] {
+            let speed = RunsConfig {
+                steps_per_frame: got,
+                ..xor_bp_fa()
+            };
+            assert_eq!(
+                speed.validate(),
+                Err(RunsConfigError::StepsPerFrame { got })
+            );
+        }
+
+        // Delta trains one layer: XOR's default hidden layer makes its run invalid,
+        // while backprop's is fine; the error names the run.
+        let delta = RunsConfig {
+            rules: vec![RuleKind::Backprop, RuleKind::Delta],
+            ..xor_bp_fa()
+        };
+        let error = delta.validate().unwrap_err();
+        assert!(
+            matches!(
+                error,
+                RunsConfigError::Experiment {
+                    rule: RuleKind::Delta,
+                    error: ConfigError::DeltaNeedsOneLayer { .. }
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().starts_with("the run of rule `delta`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_version_is_refused_after_reading_json() {
+        let mut json: serde_json::Value = serde_json::to_value(xor_bp_fa()).unwrap();
+        json["version"] = 7.into();
+        let read: RunsConfig = serde_json::from_value(json).unwrap();
+        assert_eq!(
+            read.experiment_configs(),
+            Err(RunsConfigError::UnknownVersion { got: 7 })
+        );
+    }
+}
