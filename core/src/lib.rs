@@ -31,8 +31,8 @@ pub mod microcircuit;
 pub mod network;
 pub mod optimizer;
 pub mod rule;
-pub mod streams;
 pub mod session;
+pub mod streams;
 pub mod task;
 
 pub use activation::Activation;
