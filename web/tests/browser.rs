@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use bioprop_web::panic::{show_crash_box, CRASH_BOX_ID};
+use bioprop_web::shell::panic::{show_crash_box, CRASH_BOX_ID};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
@@ -47,7 +47,7 @@ fn crash_box_shows_the_detail_and_replaces_an_older_one() {
 #[wasm_bindgen_test]
 async fn app_shell_has_header_main_and_footer_with_version() {
     let root = container();
-    yew::Renderer::<bioprop_web::app::App>::with_root(root.clone()).render();
+    yew::Renderer::<bioprop_web::router::App>::with_root(root.clone()).render();
     settle().await;
     assert!(root.query_selector("header.header").unwrap().is_some());
     assert!(root.query_selector("main.main").unwrap().is_some());
@@ -64,7 +64,7 @@ async fn app_shell_has_header_main_and_footer_with_version() {
         .unwrap();
     assert_eq!(
         source.get_attribute("href").as_deref(),
-        Some(bioprop_web::app::SOURCE_ARCHIVE)
+        Some(bioprop_web::shell::SOURCE_ARCHIVE)
     );
 }
 
@@ -72,7 +72,7 @@ async fn app_shell_has_header_main_and_footer_with_version() {
 async fn line_chart_draws_its_series_onto_the_canvas() {
     use std::rc::Rc;
 
-    use bioprop_web::chart::{LineChart, LineChartProps, Series};
+    use bioprop_web::widgets::chart::{LineChart, LineChartProps, Series};
     use plotters::style::RGBColor;
 
     let root = container();
@@ -137,7 +137,7 @@ fn set_query(query: &str) {
 async fn the_app_reads_its_settings_from_the_url_and_names_bad_parameters() {
     set_query("?task=xor&rule=telepathy&lr=abc&seed=42");
     let root = container();
-    yew::Renderer::<bioprop_web::app::App>::with_root(root.clone()).render();
+    yew::Renderer::<bioprop_web::router::App>::with_root(root.clone()).render();
     settle().await;
     let notice = root
         .query_selector("[data-testid=notice]")
@@ -178,8 +178,8 @@ async fn controls_hand_up_a_changed_setting_or_a_notice_for_bad_input() {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    use bioprop_web::controls::{Action, Controls, ControlsProps};
-    use bioprop_web::settings::Settings;
+    use bioprop_web::pages::rules::controls::{Action, Controls, ControlsProps};
+    use bioprop_web::pages::rules::settings::Settings;
     use yew::Callback;
 
     let actions = Rc::new(RefCell::new(Vec::new()));

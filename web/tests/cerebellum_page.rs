@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use bioprop_web::cerebellum_page::CerebellumPage;
+use bioprop_web::pages::cerebellum::CerebellumPage;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};

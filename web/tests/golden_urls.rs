@@ -12,9 +12,9 @@ use bioprop::cerebellum::{BasisKind, CerebellumTask};
 use bioprop::experiment::layers_string;
 use bioprop::microcircuit::{Mode, Start};
 use bioprop::{Activation, RuleKind, TaskKind};
-use bioprop_web::cerebellum_settings::CerebellumSettings;
-use bioprop_web::microcircuit_settings::MicrocircuitSettings;
-use bioprop_web::settings::{FeedbackView, Settings, View};
+use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
+use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
+use bioprop_web::pages::rules::settings::{FeedbackView, Settings, View};
 
 /// The rules page a bare URL opened when the links were recorded.
 fn rules_page() -> Settings {
@@ -295,18 +295,20 @@ fn the_cerebellum_tasks_open_with_their_recorded_defaults() {
     );
 }
 
+/// Every page words a notice the same way (`key: what (allowed: …); what is used`)
+/// and lists the notices in the URL's order, through the shell's one reader.
 #[test]
 fn bad_links_give_the_recorded_notices() {
     assert_rules_link(
         "?lr=abc&task=arrays&bogus=1",
         rules_page(),
         &[
-            "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, \
-             batch, noise, seed, speed, noderiv, fbscale, fb, logloss, autoplay, embed, views); ignored",
+            "lr: 'abc' is not a number (allowed: a number in (0, 1000]); using the task's default 0.005",
             "task: task arrays needs uploaded data, which a link cannot carry (allowed: \
              linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine); \
              using linear-teacher",
-            "lr: 'abc' is not a number (allowed: a number in (0, 1000]); using the task's default 0.005",
+            "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, \
+             batch, noise, seed, speed, noderiv, fbscale, fb, logloss, autoplay, embed, views); ignored",
         ],
         &[
             "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
@@ -319,9 +321,9 @@ fn bad_links_give_the_recorded_notices() {
     assert_eq!(
         notices,
         [
-            "freq: '0' is out of range; allowed: a number in (0, 50]; using 1",
-            "zzz: unknown parameter 'zzz' (allowed: page, task, spectacles, freq, edelay, \
-             eldelay, beta, basis, speed, autoplay, embed); ignored",
+            "freq: '0' is out of range (allowed: a number in (0, 50]); using 1",
+            "zzz: unknown parameter 'zzz' (allowed: task, spectacles, freq, edelay, eldelay, \
+             beta, basis, speed, autoplay, embed); ignored",
         ]
     );
     let (microcircuit, notices) =
@@ -331,7 +333,7 @@ fn bad_links_give_the_recorded_notices() {
     assert_eq!(
         notices,
         [
-            "mode: 'fast' is an unknown mode; allowed: full or steady; using full",
+            "mode: unknown mode 'fast' (allowed: full or steady); using full",
             "neuron: 999 is out of range for nonlinear-teacher (hidden layer 1 has 50 cells: \
              0 to 49); using 0",
         ]
@@ -365,4 +367,29 @@ fn microcircuit_page() -> MicrocircuitSettings {
         autoplay: false,
         embed: false,
     }
+}
+
+#[test]
+fn a_versioned_link_opens_like_the_unversioned_one() {
+    for query in [
+        "?task=xor&compare=bp,fa,kp&autoplay=1",
+        "?embed=1&autoplay=1",
+    ] {
+        let versioned = format!("{query}&v=1");
+        assert_eq!(
+            Settings::from_query_checked(&versioned),
+            Settings::from_query_checked(query),
+            "{versioned}"
+        );
+    }
+    let query = "?page=cerebellum&freq=5";
+    assert_eq!(
+        CerebellumSettings::from_query(&format!("{query}&v=1")),
+        CerebellumSettings::from_query(query)
+    );
+    let query = "page=microcircuit&mode=steady";
+    assert_eq!(
+        MicrocircuitSettings::from_query(&format!("?v=1&{query}")),
+        MicrocircuitSettings::from_query(query)
+    );
 }

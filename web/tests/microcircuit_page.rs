@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use bioprop_web::microcircuit_page::MicrocircuitPage;
+use bioprop_web::pages::microcircuit::MicrocircuitPage;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};

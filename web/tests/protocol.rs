@@ -2,8 +2,8 @@
 //! back, and how the page's record of the runs follows it.
 #![cfg(not(target_arch = "wasm32"))]
 
-use bioprop_web::runs::{Event, Runs};
-use bioprop_web::worker::{
+use bioprop_web::pages::rules::runs::{Event, Runs};
+use bioprop_web::pages::rules::worker::{
     log_interval, Command, Frame, Picture, TaskData, Trainer, Update, BOUNDARY_RESOLUTION,
     CURVE_POINTS,
 };

@@ -6,7 +6,7 @@
 //!     cargo test --target wasm32-unknown-unknown -p bioprop-web --test views
 //! ```
 //!
-//! Expected colours come from `bioprop_web::colour` (unit-tested natively against
+//! Expected colours come from `bioprop_web::widgets::colour` (unit-tested natively against
 //! ColorBrewer's stops) and expected shapes from the snapshot's documented
 //! orientations.
 #![cfg(target_arch = "wasm32")]
@@ -15,12 +15,12 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use bioprop::{Experiment, ExperimentConfig, Matrix, RuleKind, Snapshot, TaskKind};
-use bioprop_web::colour::diverging;
-use bioprop_web::heatmap::{
+use bioprop_web::pages::rules::network_view::{FeedbackView, NetworkView, NetworkViewProps};
+use bioprop_web::widgets::colour::diverging;
+use bioprop_web::widgets::heatmap::{
     compare_layer, grid_rgba, rgba_for_matrix, DecisionBoundary, DecisionBoundaryProps, Extent,
     FeedbackMatrices, FeedbackMatricesProps, GridValues, MatrixHeatmap, MatrixHeatmapProps,
 };
-use bioprop_web::network_view::{FeedbackView, NetworkView, NetworkViewProps};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, MouseEvent, MouseEventInit};

@@ -12,27 +12,25 @@
 
 mod controls;
 mod diagram;
+pub mod settings;
 mod views;
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use bioprop::cerebellum::{Cerebellum, CerebellumConfig};
-use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::keys::use_shortcuts;
-
-use crate::app::{current_query, write_query, Footer, Header, NoticeAction, Notices};
-use crate::cerebellum_settings::CerebellumSettings;
-use crate::route::PageKind;
+use crate::shell::driver::{use_driver, Simulation};
+use crate::shell::keys::{use_shortcuts, Shortcut};
+use crate::shell::query::with_version;
+use crate::shell::route::PageKind;
+use crate::shell::{current_query, write_query, Footer, Header, NoticeAction, NoticeList, Notices};
+use settings::CerebellumSettings;
 
 pub use controls::{Action, CerebellumControls};
 pub use diagram::CircuitDiagram;
 pub use views::{Bars, Explanation, GainChart, Readouts, Traces};
 
-/// Milliseconds between animation frames (about 60 a second).
-pub const FRAME_MS: u32 = 16;
 /// Most points kept in the gain history; when full, every other point goes and the
 /// sampling interval doubles, so the whole run stays on the chart.
 const GAIN_HISTORY_LEN: usize = 2000;
@@ -88,6 +86,16 @@ impl Sim {
     }
 }
 
+impl Simulation for Sim {
+    fn run_frame(&mut self, speed: u32) -> Result<(), String> {
+        self.advance(u64::from(speed))
+    }
+
+    fn diverged(&self) -> bool {
+        self.cerebellum.diverged().is_some()
+    }
+}
+
 /// What the page adds to a divergence's message: where the limit comes from and how
 /// to go on.
 pub const DIVERGENCE_ADVICE: &str =
@@ -100,83 +108,52 @@ pub fn CerebellumPage() -> Html {
     let initial = use_memo((), |_| CerebellumSettings::from_query(&current_query()));
     let settings = use_state(|| initial.0.clone());
     let notices = use_reducer(|| Notices(initial.1.iter().map(|n| n.to_string()).collect()));
-    let sim = use_mut_ref(|| Sim::new(&initial.0.config()));
-    let playing = use_state(|| initial.0.autoplay);
-    let redraw = use_force_update();
-
-    // The animation loop: exists only while playing, so dropping it pauses.
-    {
-        let sim = sim.clone();
-        let playing_handle = playing.clone();
-        let notices = notices.dispatcher();
-        let redraw = redraw.clone();
-        use_effect_with((*playing, settings.speed), move |&(playing, speed)| {
-            let interval = playing.then(|| {
-                Interval::new(FRAME_MS, move || {
-                    let result = sim.borrow_mut().advance(u64::from(speed));
-                    if let Err(message) = result {
-                        playing_handle.set(false);
-                        notices
-                            .dispatch(NoticeAction::Push(format!("{message}{DIVERGENCE_ADVICE}")));
-                    }
-                    redraw.force_update();
-                })
-            });
-            move || drop(interval)
-        });
-    }
-    use_effect_with(settings.to_query(), |query| write_query(query));
+    let driver = use_driver(
+        || Sim::new(&initial.0.config()),
+        initial.0.autoplay,
+        settings.speed,
+        notices.dispatcher(),
+        DIVERGENCE_ADVICE,
+    );
+    use_effect_with(settings.to_query(), |query| {
+        write_query(&with_version(query))
+    });
 
     let on_action = {
         let settings = settings.clone();
-        let sim = sim.clone();
-        let playing = playing.clone();
+        let driver = driver.clone();
         let notices = notices.dispatcher();
-        let redraw = redraw.clone();
         Callback::from(move |action: Action| match action {
-            Action::TogglePlay => {
-                if !*playing && sim.borrow().cerebellum.diverged().is_some() {
-                    *sim.borrow_mut() = Sim::new(&settings.config());
-                }
-                playing.set(!*playing);
-            }
-            Action::Step => {
-                let result = step_frame(&sim, settings.speed);
-                if let Err(message) = result {
-                    notices.dispatch(NoticeAction::Push(format!("{message}{DIVERGENCE_ADVICE}")));
-                }
-                redraw.force_update();
-            }
-            Action::Reset => {
-                *sim.borrow_mut() = Sim::new(&settings.config());
-                redraw.force_update();
-            }
+            Action::TogglePlay => driver.toggle_play(|| Sim::new(&settings.config())),
+            Action::Step => driver.step(settings.speed),
+            Action::Reset => driver.replace(Sim::new(&settings.config())),
             Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
             Action::Change(next) => {
                 if settings.needs_rebuild(&next) {
-                    *sim.borrow_mut() = Sim::new(&next.config());
-                } else if let Err(error) = sim.borrow_mut().cerebellum.retune(&next.config()) {
+                    driver.replace(Sim::new(&next.config()));
+                } else if let Err(error) = driver.sim.borrow_mut().cerebellum.retune(&next.config())
+                {
                     notices.dispatch(NoticeAction::Push(format!(
                         "settings: {error}; not changed"
                     )));
                     return;
                 }
                 settings.set(next);
-                redraw.force_update();
+                driver.redraw();
             }
         })
     };
     use_shortcuts(
-        |key| match key {
-            " " => Some(Action::TogglePlay),
-            "s" | "S" => Some(Action::Step),
-            "r" | "R" => Some(Action::Reset),
-            _ => None,
+        |shortcut| match shortcut {
+            Shortcut::TogglePlay => Some(Action::TogglePlay),
+            Shortcut::Step => Some(Action::Step),
+            Shortcut::Reset => Some(Action::Reset),
+            Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
         },
         on_action.clone(),
     );
 
-    let sim_ref = sim.borrow();
+    let sim_ref = driver.sim.borrow();
     let snapshot = Rc::new(sim_ref.cerebellum.snapshot());
     let trace = Rc::new(sim_ref.cerebellum.trace());
     let taus = Rc::new(sim_ref.cerebellum.basis_time_constants().to_vec());
@@ -184,21 +161,16 @@ pub fn CerebellumPage() -> Html {
     let config = sim_ref.cerebellum.config().clone();
     drop(sim_ref);
     let embed = settings.embed;
-    let dismiss = on_action.reform(|_| Action::DismissNotices);
     html! {
         <div class={classes!("shell", "cerebellum", embed.then_some("embed"))} data-testid="app">
             if !embed {
                 <Header active={PageKind::Cerebellum} />
             }
-            <div class="notices" data-testid="notice" role="status" aria-live="polite">
-                if !notices.0.is_empty() {
-                    <ul>{ for notices.0.iter().map(|n| html! { <li>{n}</li> }) }</ul>
-                    <button class="dismiss" onclick={dismiss} aria-label="Dismiss notices">{"×"}</button>
-                }
-            </div>
+            <NoticeList notices={notices.0.clone()}
+                on_dismiss={on_action.reform(|()| Action::DismissNotices)} />
             <div class="workspace">
                 if !embed {
-                    <CerebellumControls settings={(*settings).clone()} playing={*playing}
+                    <CerebellumControls settings={(*settings).clone()} playing={driver.playing()}
                         on_action={on_action.clone()} />
                 }
                 <main class="main">
@@ -224,8 +196,4 @@ pub fn CerebellumPage() -> Html {
             }
         </div>
     }
-}
-
-fn step_frame(sim: &Rc<RefCell<Sim>>, speed: u32) -> Result<(), String> {
-    sim.borrow_mut().advance(u64::from(speed))
 }

@@ -14,28 +14,27 @@
 
 mod controls;
 mod diagram;
+pub mod settings;
 pub mod sim;
 mod views;
 
 use std::rc::Rc;
 
 use bioprop::microcircuit::Mode;
-use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::keys::use_shortcuts;
-
-use crate::app::{current_query, write_query, Footer, Header, NoticeAction, Notices};
-use crate::microcircuit_settings::MicrocircuitSettings;
-use crate::route::PageKind;
+use crate::shell::driver::{use_driver, Simulation};
+use crate::shell::keys::{use_shortcuts, Shortcut};
+use crate::shell::query::with_version;
+use crate::shell::route::PageKind;
+use crate::shell::{current_query, write_query, Footer, Header, NoticeAction, NoticeList, Notices};
+use settings::MicrocircuitSettings;
 
 pub use controls::{Action, MicrocircuitControls};
 pub use diagram::CircuitDiagram;
 pub use sim::Sim;
 pub use views::{ApicalMeter, Explanation, LearningCurves, Readouts, Traces};
 
-/// Milliseconds between animation frames (about 60 a second).
-pub const FRAME_MS: u32 = 16;
 /// Wall-clock milliseconds a frame may spend simulating.
 pub const FRAME_BUDGET_MS: f64 = 8.0;
 
@@ -47,9 +46,15 @@ fn new_sim(settings: &MicrocircuitSettings) -> Sim {
     Sim::new(&settings.config(), settings.target)
 }
 
-fn advance(sim: &mut Sim, speed: u32) -> Result<(), String> {
-    let start = js_sys::Date::now();
-    sim.advance(f64::from(speed), start + FRAME_BUDGET_MS, js_sys::Date::now)
+impl Simulation for Sim {
+    fn run_frame(&mut self, speed: u32) -> Result<(), String> {
+        let start = js_sys::Date::now();
+        self.advance(f64::from(speed), start + FRAME_BUDGET_MS, js_sys::Date::now)
+    }
+
+    fn diverged(&self) -> bool {
+        self.circuit.diverged().is_some()
+    }
 }
 
 #[component]
@@ -57,59 +62,29 @@ pub fn MicrocircuitPage() -> Html {
     let initial = use_memo((), |_| MicrocircuitSettings::from_query(&current_query()));
     let settings = use_state(|| initial.0.clone());
     let notices = use_reducer(|| Notices(initial.1.iter().map(|n| n.to_string()).collect()));
-    let sim = use_mut_ref(|| new_sim(&initial.0));
-    let playing = use_state(|| initial.0.autoplay);
-    let redraw = use_force_update();
-
-    {
-        let sim = sim.clone();
-        let playing_handle = playing.clone();
-        let notices = notices.dispatcher();
-        let redraw = redraw.clone();
-        use_effect_with((*playing, settings.speed), move |&(playing, speed)| {
-            let interval = playing.then(|| {
-                Interval::new(FRAME_MS, move || {
-                    let result = advance(&mut sim.borrow_mut(), speed);
-                    if let Err(message) = result {
-                        playing_handle.set(false);
-                        notices
-                            .dispatch(NoticeAction::Push(format!("{message}{DIVERGENCE_ADVICE}")));
-                    }
-                    redraw.force_update();
-                })
-            });
-            move || drop(interval)
-        });
-    }
-    use_effect_with(settings.to_query(), |query| write_query(query));
+    let driver = use_driver(
+        || new_sim(&initial.0),
+        initial.0.autoplay,
+        settings.speed,
+        notices.dispatcher(),
+        DIVERGENCE_ADVICE,
+    );
+    use_effect_with(settings.to_query(), |query| {
+        write_query(&with_version(query))
+    });
 
     let on_action = {
         let settings = settings.clone();
-        let sim = sim.clone();
-        let playing = playing.clone();
+        let driver = driver.clone();
         let notices = notices.dispatcher();
-        let redraw = redraw.clone();
         Callback::from(move |action: Action| match action {
-            Action::TogglePlay => {
-                if !*playing && sim.borrow().circuit.diverged().is_some() {
-                    *sim.borrow_mut() = new_sim(&settings);
-                }
-                playing.set(!*playing);
-            }
-            Action::Step => {
-                if let Err(message) = advance(&mut sim.borrow_mut(), settings.speed) {
-                    notices.dispatch(NoticeAction::Push(format!("{message}{DIVERGENCE_ADVICE}")));
-                }
-                redraw.force_update();
-            }
-            Action::Reset => {
-                *sim.borrow_mut() = new_sim(&settings);
-                redraw.force_update();
-            }
+            Action::TogglePlay => driver.toggle_play(|| new_sim(&settings)),
+            Action::Step => driver.step(settings.speed),
+            Action::Reset => driver.replace(new_sim(&settings)),
             Action::ToggleTarget => {
                 let mut next = (*settings).clone();
                 next.target = !next.target;
-                sim.borrow_mut().set_target(next.target);
+                driver.sim.borrow_mut().set_target(next.target);
                 settings.set(next);
             }
             Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
@@ -119,9 +94,9 @@ pub fn MicrocircuitPage() -> Html {
                     return;
                 }
                 if settings.needs_rebuild(&next) {
-                    *sim.borrow_mut() = new_sim(&next);
+                    driver.replace(new_sim(&next));
                 } else {
-                    let mut sim = sim.borrow_mut();
+                    let mut sim = driver.sim.borrow_mut();
                     sim.circuit.set_mode(next.mode);
                     sim.set_target(next.target);
                     let probe = next.config().probe;
@@ -133,23 +108,22 @@ pub fn MicrocircuitPage() -> Html {
                     }
                 }
                 settings.set(next);
-                redraw.force_update();
+                driver.redraw();
             }
         })
     };
-    // Space = play/pause, s = step (one frame's worth), r = reset, t = target.
     use_shortcuts(
-        |key| match key {
-            " " => Some(Action::TogglePlay),
-            "s" | "S" => Some(Action::Step),
-            "r" | "R" => Some(Action::Reset),
-            "t" | "T" => Some(Action::ToggleTarget),
-            _ => None,
+        |shortcut| match shortcut {
+            Shortcut::TogglePlay => Some(Action::TogglePlay),
+            Shortcut::Step => Some(Action::Step),
+            Shortcut::Reset => Some(Action::Reset),
+            Shortcut::ToggleTarget => Some(Action::ToggleTarget),
+            Shortcut::Next | Shortcut::Previous => None,
         },
         on_action.clone(),
     );
 
-    let sim_ref = sim.borrow();
+    let sim_ref = driver.sim.borrow();
     let circuit = &sim_ref.circuit;
     let snapshot = Rc::new(circuit.snapshot());
     let all: Vec<_> = circuit.trace().iter().copied().collect();
@@ -169,21 +143,16 @@ pub fn MicrocircuitPage() -> Html {
     let time_ms = circuit.time_ms();
     drop(sim_ref);
     let embed = settings.embed;
-    let dismiss = on_action.reform(|_| Action::DismissNotices);
     html! {
         <div class={classes!("shell", "microcircuit", embed.then_some("embed"))} data-testid="app">
             if !embed {
                 <Header active={PageKind::Microcircuit} />
             }
-            <div class="notices" data-testid="notice" role="status" aria-live="polite">
-                if !notices.0.is_empty() {
-                    <ul>{ for notices.0.iter().map(|n| html! { <li>{n}</li> }) }</ul>
-                    <button class="dismiss" onclick={dismiss} aria-label="Dismiss notices">{"×"}</button>
-                }
-            </div>
+            <NoticeList notices={notices.0.clone()}
+                on_dismiss={on_action.reform(|()| Action::DismissNotices)} />
             <div class="workspace">
                 if !embed {
-                    <MicrocircuitControls settings={(*settings).clone()} playing={*playing}
+                    <MicrocircuitControls settings={(*settings).clone()} playing={driver.playing()}
                         on_action={on_action.clone()} />
                 }
                 <main class="main">

@@ -52,7 +52,8 @@ use bioprop::experiment::{
 use bioprop::task::{TaskError, MAX_NOISE};
 use bioprop::{Activation, RuleKind, TaskKind};
 
-use crate::route::{decode, flag_value, shown};
+pub use crate::shell::query::Notice;
+use crate::shell::query::{names, number, shown, whole, Problem, Reader, Repeats};
 
 /// Most training steps per animation frame.
 pub const MAX_SPEED: u32 = 2000;
@@ -226,65 +227,42 @@ impl Default for Settings {
     }
 }
 
-/// A URL parameter that was not used as given, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    /// The parameter's key as written in the URL, e.g. `lr`.
-    pub param: String,
-    /// What was wrong, what is allowed and what is used instead.
-    pub message: String,
-}
-
-impl Notice {
-    fn new(param: impl Into<String>, message: impl Into<String>) -> Self {
-        Notice {
-            param: param.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for Notice {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.param, self.message)
-    }
-}
-
 impl Settings {
     /// Reads a query string (`?task=xor&lr=0.1`, with or without the `?`). Every
     /// parameter that cannot be used gives a [`Notice`] and keeps its default; see the
     /// module docs. Checks each parameter alone; see [`Settings::from_query_checked`].
     pub fn from_query(query: &str) -> (Settings, Vec<Notice>) {
-        let mut reader = Reader::new(query);
+        let mut reader = Reader::new(query, &KEY_NAMES, Repeats::Last);
         let default = Settings::default();
         let mut s = default.clone();
 
-        if let Some(task) = reader.read(Key::Task, parse_task, || format!("using {}", default.task))
-        {
+        if let Some(task) = reader.read(Key::Task.name(), parse_task, || {
+            format!("using {}", default.task)
+        }) {
             s.task = task;
         }
         let defaults = ExperimentConfig::for_task(s.task);
 
-        let rule = reader.read(Key::Rule, parse_rule, || {
+        let rule = reader.read(Key::Rule.name(), parse_rule, || {
             format!(
                 "using the default comparison {}",
                 rule_list(&default.compare)
             )
         });
-        let compare = reader.read(Key::Compare, parse_compare, || match rule {
+        let compare = reader.read(Key::Compare.name(), parse_compare, || match rule {
             Some(rule) => format!("using a single run of {rule}"),
             None => format!("using {}", rule_list(&default.compare)),
         });
         match (compare, rule) {
             (Some(compare), rule) => {
                 if let Some(rule) = rule.filter(|&r| r != compare[0]) {
-                    reader.notices.push(Notice::new(
+                    reader.notice(
                         Key::Rule.name(),
                         format!(
                             "rule {rule} is ignored in compare mode; the runs are {}",
                             rule_list(&compare)
                         ),
-                    ));
+                    );
                 }
                 s.rule = compare[0];
                 s.compare = compare;
@@ -297,43 +275,53 @@ impl Settings {
         }
 
         let task_default = |what: String| format!("using the task's default {what}");
-        s.layers = reader.read(Key::Layers, parse_layers, || {
+        s.layers = reader.read(Key::Layers.name(), parse_layers, || {
             task_default(layers_string(&s.default_layers()))
         });
-        s.activation = reader.read(Key::Act, parse_activation, || {
+        s.activation = reader.read(Key::Act.name(), parse_activation, || {
             task_default(defaults.activation.to_string())
         });
-        s.lr = reader.read(Key::Lr, parse_lr, || task_default(defaults.lr.to_string()));
-        s.batch = reader.read(Key::Batch, parse_batch, || {
+        s.lr = reader.read(Key::Lr.name(), parse_lr, || {
+            task_default(defaults.lr.to_string())
+        });
+        s.batch = reader.read(Key::Batch.name(), parse_batch, || {
             task_default(defaults.batch.to_string())
         });
-        s.noise = reader.read(Key::Noise, parse_noise, || {
+        s.noise = reader.read(Key::Noise.name(), parse_noise, || {
             task_default(defaults.task.noise.to_string())
         });
         let using = |value: &dyn fmt::Display| {
             let text = format!("using {value}");
-            move || text
+            move || text.clone()
         };
         s.seed = reader
-            .read(Key::Seed, parse_seed, using(&s.seed))
+            .read(Key::Seed.name(), parse_seed, using(&s.seed))
             .unwrap_or(s.seed);
         s.speed = reader
-            .read(Key::Speed, parse_speed, using(&s.speed))
+            .read(Key::Speed.name(), parse_speed, using(&s.speed))
             .unwrap_or(s.speed);
-        s.no_derivative = reader.read_bool(Key::NoDeriv, s.no_derivative);
+        s.no_derivative = reader.read_flag(Key::NoDeriv.name(), s.no_derivative);
         s.feedback_scale = reader
-            .read(Key::FbScale, parse_feedback_scale, using(&s.feedback_scale))
+            .read(
+                Key::FbScale.name(),
+                parse_feedback_scale,
+                using(&s.feedback_scale),
+            )
             .unwrap_or(s.feedback_scale);
         s.feedback_view = reader
-            .read(Key::Fb, parse_feedback_view, using(&s.feedback_view.name()))
+            .read(
+                Key::Fb.name(),
+                parse_feedback_view,
+                using(&s.feedback_view.name()),
+            )
             .unwrap_or(s.feedback_view);
-        s.log_loss = reader.read_bool(Key::LogLoss, s.log_loss);
-        s.autoplay = reader.read_bool(Key::Autoplay, s.autoplay);
-        s.embed = reader.read_bool(Key::Embed, s.embed);
-        if let Some(views) = reader.read(Key::Views, parse_views, using(&"all views")) {
+        s.log_loss = reader.read_flag(Key::LogLoss.name(), s.log_loss);
+        s.autoplay = reader.read_flag(Key::Autoplay.name(), s.autoplay);
+        s.embed = reader.read_flag(Key::Embed.name(), s.embed);
+        if let Some(views) = reader.read(Key::Views.name(), parse_views, using(&"all views")) {
             s.views = views;
         }
-        (s, reader.notices)
+        (s, reader.finish())
     }
 
     /// The query of a shareable link: `?` and the parameters that differ from the
@@ -570,6 +558,17 @@ impl Settings {
     }
 }
 
+/// The keys' names, for the reader.
+const KEY_NAMES: [&str; Key::ALL.len()] = {
+    let mut names = [""; Key::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Key::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+
 /// The URL keys, in the order links list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
@@ -613,7 +612,7 @@ impl Key {
         Key::Views,
     ];
 
-    fn name(self) -> &'static str {
+    const fn name(self) -> &'static str {
         match self {
             Key::Task => "task",
             Key::Rule => "rule",
@@ -634,111 +633,6 @@ impl Key {
             Key::Views => "views",
         }
     }
-}
-
-/// A query split into its known keys' raw values (last one wins), collecting notices.
-struct Reader {
-    /// Per [`Key`]: `None` absent, `Some(None)` a bare key (`?embed`), else the value.
-    raw: [Option<Option<String>>; Key::ALL.len()],
-    notices: Vec<Notice>,
-}
-
-impl Reader {
-    fn new(query: &str) -> Self {
-        let mut reader = Reader {
-            raw: Default::default(),
-            notices: Vec::new(),
-        };
-        let query = query.strip_prefix('?').unwrap_or(query);
-        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
-            let (key, value) = match pair.split_once('=') {
-                Some((key, value)) => (decode(key), Some(decode(value))),
-                None => (decode(pair), None),
-            };
-            let name = key.trim().to_ascii_lowercase();
-            match Key::ALL.into_iter().position(|k| k.name() == name) {
-                Some(index) => reader.raw[index] = Some(value),
-                None if name.is_empty() => reader.notices.push(Notice::new(
-                    "(no name)",
-                    format!("a parameter without a name ('{}') was ignored", shown(pair)),
-                )),
-                None => {
-                    let known: Vec<&str> = Key::ALL.into_iter().map(Key::name).collect();
-                    reader.notices.push(Notice::new(
-                        shown(&key),
-                        format!(
-                            "unknown parameter '{}' (allowed: {}); ignored",
-                            shown(&key),
-                            known.join(", ")
-                        ),
-                    ));
-                }
-            }
-        }
-        reader
-    }
-
-    /// The value of `key` if it is present and parses; otherwise `None`, with a notice
-    /// when it was present. `fallback` says what is used instead ("using ...").
-    fn read<T>(
-        &mut self,
-        key: Key,
-        parse: impl FnOnce(&str) -> Result<T, Problem>,
-        fallback: impl FnOnce() -> String,
-    ) -> Option<T> {
-        let raw = self.raw[key as usize].take()?;
-        let value = raw.as_deref().unwrap_or("").trim();
-        let problem = if value.is_empty() {
-            Problem {
-                what: "no value given".to_owned(),
-                allowed: parse("").err().map(|p| p.allowed).unwrap_or_default(),
-            }
-        } else {
-            match parse(value) {
-                Ok(parsed) => return Some(parsed),
-                Err(problem) => problem,
-            }
-        };
-        self.notices.push(Notice::new(
-            key.name(),
-            format!(
-                "{} (allowed: {}); {}",
-                problem.what,
-                problem.allowed,
-                fallback()
-            ),
-        ));
-        None
-    }
-
-    /// A `1`/`0` flag, `default` if absent or bad; a bare key (`?embed`) means on.
-    fn read_bool(&mut self, key: Key, default: bool) -> bool {
-        if let Some(None) = self.raw[key as usize] {
-            self.raw[key as usize] = None;
-            return true;
-        }
-        let fallback = || format!("using {}", u8::from(default));
-        self.read(key, parse_bool, fallback).unwrap_or(default)
-    }
-}
-
-/// Why a value was not used, and what would have been.
-struct Problem {
-    what: String,
-    allowed: String,
-}
-
-impl Problem {
-    fn new(what: impl Into<String>, allowed: impl Into<String>) -> Self {
-        Problem {
-            what: what.into(),
-            allowed: allowed.into(),
-        }
-    }
-}
-
-fn names<T: Copy>(items: impl IntoIterator<Item = T>, name: impl Fn(T) -> &'static str) -> String {
-    items.into_iter().map(name).collect::<Vec<_>>().join(", ")
 }
 
 fn rule_list(rules: &[RuleKind]) -> String {
@@ -858,23 +752,8 @@ fn parse_activation(value: &str) -> Result<Activation, Problem> {
     })
 }
 
-/// A finite number in the range `allowed` describes and `ok` checks.
-fn parse_f32(value: &str, allowed: String, ok: impl Fn(f32) -> bool) -> Result<f32, Problem> {
-    match value.parse::<f32>() {
-        Ok(number) if number.is_finite() && ok(number) => Ok(number),
-        Ok(_) => Err(Problem::new(
-            format!("'{}' is out of range", shown(value)),
-            allowed,
-        )),
-        Err(_) => Err(Problem::new(
-            format!("'{}' is not a number", shown(value)),
-            allowed,
-        )),
-    }
-}
-
 fn parse_lr(value: &str) -> Result<f32, Problem> {
-    parse_f32(
+    number(
         value,
         format!("a number in (0, {MAX_LEARNING_RATE}]"),
         |lr| lr > 0.0 && lr <= MAX_LEARNING_RATE,
@@ -882,54 +761,29 @@ fn parse_lr(value: &str) -> Result<f32, Problem> {
 }
 
 fn parse_noise(value: &str) -> Result<f32, Problem> {
-    parse_f32(value, format!("a number in [0, {MAX_NOISE}]"), |noise| {
+    number(value, format!("a number in [0, {MAX_NOISE}]"), |noise| {
         (0.0..=MAX_NOISE).contains(&noise)
     })
 }
 
 fn parse_feedback_scale(value: &str) -> Result<f32, Problem> {
-    parse_f32(
+    number(
         value,
         format!("a number in (0, {MAX_FEEDBACK_SCALE}]"),
         |scale| scale > 0.0 && scale <= MAX_FEEDBACK_SCALE,
     )
 }
 
-/// A whole number in `min..=max`.
-fn parse_whole<T>(value: &str, min: T, max: T) -> Result<T, Problem>
-where
-    T: std::str::FromStr + PartialOrd + fmt::Display,
-{
-    let allowed = format!("a whole number from {min} to {max}");
-    match value.parse::<T>() {
-        Ok(number) if min <= number && number <= max => Ok(number),
-        Ok(_) => Err(Problem::new(
-            format!("'{}' is out of range", shown(value)),
-            allowed,
-        )),
-        // Also what a number too large for the type gives.
-        Err(_) => Err(Problem::new(
-            format!("'{}' is not a whole number in range", shown(value)),
-            allowed,
-        )),
-    }
-}
-
 fn parse_batch(value: &str) -> Result<usize, Problem> {
-    parse_whole(value, 1, MAX_BATCH)
+    whole(value, 1, MAX_BATCH)
 }
 
 fn parse_seed(value: &str) -> Result<u64, Problem> {
-    parse_whole(value, 0, u64::MAX)
+    whole(value, 0, u64::MAX)
 }
 
 fn parse_speed(value: &str) -> Result<u32, Problem> {
-    parse_whole(value, 1, MAX_SPEED)
-}
-
-fn parse_bool(value: &str) -> Result<bool, Problem> {
-    flag_value(value)
-        .ok_or_else(|| Problem::new(format!("'{}' is not a flag", shown(value)), "1 or 0"))
+    whole(value, 1, MAX_SPEED)
 }
 
 fn parse_feedback_view(value: &str) -> Result<FeedbackView, Problem> {
@@ -967,6 +821,7 @@ fn parse_views(value: &str) -> Result<Vec<View>, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shell::query::decode;
 
     /// SplitMix64 (Steele, Lea & Flood 2014): a seeded generator for the property
     /// tests, so a failure repeats exactly.
