@@ -94,6 +94,46 @@ pub fn NoticeList(props: &NoticeListProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+pub struct PageFrameProps {
+    /// The page, marked in the navigation and added to the frame's classes.
+    pub page: PageKind,
+    /// Only the views, fitted to an embedding frame: no header, controls or footer.
+    pub embed: bool,
+    pub notices: Vec<String>,
+    pub on_dismiss: Callback<()>,
+    /// The page's control panel (not shown when embedded).
+    pub controls: Html,
+    /// The page's readouts and views.
+    pub children: Html,
+}
+
+/// The layout every page shares: header, notices, controls beside the views, footer.
+#[component]
+pub fn PageFrame(props: &PageFrameProps) -> Html {
+    let embed = props.embed;
+    let page_class = (props.page != PageKind::Rules).then_some(props.page.name());
+    html! {
+        <div class={classes!("shell", page_class, embed.then_some("embed"))} data-testid="app">
+            if !embed {
+                <Header active={props.page} />
+            }
+            <NoticeList notices={props.notices.clone()} on_dismiss={props.on_dismiss.clone()} />
+            <div class="workspace">
+                if !embed {
+                    { props.controls.clone() }
+                }
+                <main class="main">
+                    { props.children.clone() }
+                </main>
+            </div>
+            if !embed {
+                <Footer />
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     /// The page shown, marked `aria-current` in the navigation.
     pub active: PageKind,

@@ -24,7 +24,7 @@ use crate::shell::driver::{use_driver, Simulation};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::query::with_version;
 use crate::shell::route::PageKind;
-use crate::shell::{current_query, write_query, Footer, Header, NoticeAction, NoticeList, Notices};
+use crate::shell::{current_query, write_query, NoticeAction, Notices, PageFrame};
 use settings::CerebellumSettings;
 
 pub use controls::{Action, CerebellumControls};
@@ -162,38 +162,27 @@ pub fn CerebellumPage() -> Html {
     drop(sim_ref);
     let embed = settings.embed;
     html! {
-        <div class={classes!("shell", "cerebellum", embed.then_some("embed"))} data-testid="app">
+        <PageFrame page={PageKind::Cerebellum} {embed} notices={notices.0.clone()}
+            on_dismiss={on_action.reform(|()| Action::DismissNotices)}
+            controls={html! {
+                <CerebellumControls settings={(*settings).clone()} playing={driver.playing()}
+                    on_action={on_action.clone()} />
+            }}>
+            <Readouts snapshot={snapshot.clone()} />
+            <section class="panel wide">
+                <h2>{"The circuit"}</h2>
+                <CircuitDiagram snapshot={snapshot.clone()} taus={taus.clone()}
+                    brainstem_gain={config.vor.brainstem_gain} />
+            </section>
+            <Traces trace={trace} task={config.task} />
+            <GainChart history={gain_history} snapshot={snapshot.clone()} />
+            <Bars title="Purkinje weights w_i" testid="weights" values={Rc::new(snapshot.weights.clone())}
+                taus={taus.clone()} fixed_range={false} />
+            <Bars title="Error–basis correlations c_i (→ 0 as learning converges)" testid="correlations"
+                values={Rc::new(snapshot.correlations.clone())} taus={taus} fixed_range={true} />
             if !embed {
-                <Header active={PageKind::Cerebellum} />
+                <Explanation task={config.task} />
             }
-            <NoticeList notices={notices.0.clone()}
-                on_dismiss={on_action.reform(|()| Action::DismissNotices)} />
-            <div class="workspace">
-                if !embed {
-                    <CerebellumControls settings={(*settings).clone()} playing={driver.playing()}
-                        on_action={on_action.clone()} />
-                }
-                <main class="main">
-                    <Readouts snapshot={snapshot.clone()} />
-                    <section class="panel wide">
-                        <h2>{"The circuit"}</h2>
-                        <CircuitDiagram snapshot={snapshot.clone()} taus={taus.clone()}
-                            brainstem_gain={config.vor.brainstem_gain} />
-                    </section>
-                    <Traces trace={trace} task={config.task} />
-                    <GainChart history={gain_history} snapshot={snapshot.clone()} />
-                    <Bars title="Purkinje weights w_i" testid="weights" values={Rc::new(snapshot.weights.clone())}
-                        taus={taus.clone()} fixed_range={false} />
-                    <Bars title="Error–basis correlations c_i (→ 0 as learning converges)" testid="correlations"
-                        values={Rc::new(snapshot.correlations.clone())} taus={taus} fixed_range={true} />
-                    if !embed {
-                        <Explanation task={config.task} />
-                    }
-                </main>
-            </div>
-            if !embed {
-                <Footer />
-            }
-        </div>
+        </PageFrame>
     }
 }

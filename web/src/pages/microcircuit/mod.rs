@@ -27,7 +27,7 @@ use crate::shell::driver::{use_driver, Simulation};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::query::with_version;
 use crate::shell::route::PageKind;
-use crate::shell::{current_query, write_query, Footer, Header, NoticeAction, NoticeList, Notices};
+use crate::shell::{current_query, write_query, NoticeAction, Notices, PageFrame};
 use settings::MicrocircuitSettings;
 
 pub use controls::{Action, MicrocircuitControls};
@@ -144,34 +144,23 @@ pub fn MicrocircuitPage() -> Html {
     drop(sim_ref);
     let embed = settings.embed;
     html! {
-        <div class={classes!("shell", "microcircuit", embed.then_some("embed"))} data-testid="app">
+        <PageFrame page={PageKind::Microcircuit} {embed} notices={notices.0.clone()}
+            on_dismiss={on_action.reform(|()| Action::DismissNotices)}
+            controls={html! {
+                <MicrocircuitControls settings={(*settings).clone()} playing={driver.playing()}
+                    on_action={on_action.clone()} />
+            }}>
+            <Readouts {patterns} {time_ms} {loss} {apical_energy} target={settings.target} />
+            <section class="panel wide">
+                <h2>{"One hidden layer of the circuit"}</h2>
+                <CircuitDiagram snapshot={snapshot.clone()} />
+            </section>
+            <Traces trace={trace} neuron={settings.neuron} />
+            <ApicalMeter {energy} {switches} />
+            <LearningCurves {curves} />
             if !embed {
-                <Header active={PageKind::Microcircuit} />
+                <Explanation />
             }
-            <NoticeList notices={notices.0.clone()}
-                on_dismiss={on_action.reform(|()| Action::DismissNotices)} />
-            <div class="workspace">
-                if !embed {
-                    <MicrocircuitControls settings={(*settings).clone()} playing={driver.playing()}
-                        on_action={on_action.clone()} />
-                }
-                <main class="main">
-                    <Readouts {patterns} {time_ms} {loss} {apical_energy} target={settings.target} />
-                    <section class="panel wide">
-                        <h2>{"One hidden layer of the circuit"}</h2>
-                        <CircuitDiagram snapshot={snapshot.clone()} />
-                    </section>
-                    <Traces trace={trace} neuron={settings.neuron} />
-                    <ApicalMeter {energy} {switches} />
-                    <LearningCurves {curves} />
-                    if !embed {
-                        <Explanation />
-                    }
-                </main>
-            </div>
-            if !embed {
-                <Footer />
-            }
-        </div>
+        </PageFrame>
     }
 }

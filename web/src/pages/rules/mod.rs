@@ -22,7 +22,7 @@ use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::query::with_version;
 use crate::shell::route::{without_page, PageKind};
-use crate::shell::{current_query, write_query, Footer, Header, NoticeAction, NoticeList, Notices};
+use crate::shell::{current_query, write_query, NoticeAction, Notices, PageFrame};
 use controls::{Action, Controls};
 use runs::{Event, Runs, Watchdog};
 use settings::{Notice, Settings};
@@ -226,25 +226,14 @@ fn Page(props: &RulesPageProps) -> Html {
     let playing = runs.borrow().playing;
     let embed = settings.embed;
     html! {
-        <div class={classes!("shell", embed.then_some("embed"))} data-testid="app">
-            if !embed {
-                <Header active={PageKind::Rules} />
-            }
-            <NoticeList notices={notices.0.clone()}
-                on_dismiss={on_action.reform(|()| Action::DismissNotices)} />
-            <div class="workspace">
-                if !embed {
-                    <Controls settings={(*settings).clone()} {playing}
-                        on_action={on_action.clone()} />
-                }
-                <main class="main">
-                    <Readouts shared={shared.clone()} />
-                    <Views {shared} settings={(*settings).clone()} />
-                </main>
-            </div>
-            if !embed {
-                <Footer />
-            }
-        </div>
+        <PageFrame page={PageKind::Rules} {embed} notices={notices.0.clone()}
+            on_dismiss={on_action.reform(|()| Action::DismissNotices)}
+            controls={html! {
+                <Controls settings={(*settings).clone()} {playing}
+                    on_action={on_action.clone()} />
+            }}>
+            <Readouts shared={shared.clone()} />
+            <Views {shared} settings={(*settings).clone()} />
+        </PageFrame>
     }
 }
