@@ -312,6 +312,37 @@ pub fn names<T: Copy>(
     items.into_iter().map(name).collect::<Vec<_>>().join(", ")
 }
 
+/// Writes a page's query: `?page=<page>`, then each value that differs from the
+/// page's default, in the order of the page's key table.
+pub struct QueryWriter(String);
+
+impl QueryWriter {
+    pub fn new(page: &str) -> Self {
+        QueryWriter(format!("?page={page}"))
+    }
+
+    /// Adds `key=value` when `value` is not the default.
+    pub fn differs<T: PartialEq + fmt::Display>(&mut self, key: &str, value: T, default: T) {
+        if value != default {
+            self.add(key, value);
+        }
+    }
+
+    /// Adds `key=1` or `key=0` when `on` is not the default.
+    pub fn flag(&mut self, key: &str, on: bool, default: bool) {
+        self.differs(key, u8::from(on), u8::from(default));
+    }
+
+    pub fn add(&mut self, key: &str, value: impl fmt::Display) {
+        use fmt::Write as _;
+        let _ = write!(self.0, "&{key}={value}");
+    }
+
+    pub fn finish(self) -> String {
+        self.0
+    }
+}
+
 /// Adds the schema version to a non-empty query for the address bar; the bare URL
 /// (the default page) stays bare.
 pub fn with_version(query: &str) -> String {
@@ -471,6 +502,15 @@ mod tests {
         assert_eq!(notices[0].param, "v");
         assert!(notices[0].message.contains("'2'"), "{}", notices[0]);
         assert_eq!(with_version(""), "");
+        let mut writer = QueryWriter::new("cerebellum");
+        writer.differs("freq", 2.5, 1.0);
+        writer.differs("beta", 1.0, 1.0);
+        writer.flag("embed", true, false);
+        writer.add("basis", "alpha");
+        assert_eq!(
+            writer.finish(),
+            "?page=cerebellum&freq=2.5&embed=1&basis=alpha"
+        );
         assert_eq!(with_version("?alpha=3"), "?alpha=3&v=1");
     }
 

@@ -23,7 +23,7 @@
 use bioprop::cerebellum::{BasisKind, CerebellumConfig, CerebellumTask};
 
 pub use crate::shell::query::Notice;
-use crate::shell::query::{choice, number_in, whole, Reader, Repeats};
+use crate::shell::query::{choice, number_in, whole, QueryWriter, Reader, Repeats};
 
 /// Most simulated milliseconds per frame.
 pub const MAX_SPEED: u32 = 2000;
@@ -132,44 +132,20 @@ impl CerebellumSettings {
     /// `?page=cerebellum`.
     pub fn to_query(&self) -> String {
         let d = CerebellumSettings::default();
-        let mut query = String::from("?page=cerebellum");
-        let mut add = |key: &str, value: String| {
-            query.push('&');
-            query.push_str(key);
-            query.push('=');
-            query.push_str(&value);
-        };
-        if self.task != d.task {
-            add("task", self.task.name().into());
-        }
-        if self.spectacles != d.spectacles {
-            add("spectacles", self.spectacles.to_string());
-        }
-        if self.freq != d.freq {
-            add("freq", self.freq.to_string());
-        }
-        if self.error_delay != d.error_delay {
-            add("edelay", self.error_delay.to_string());
-        }
-        if self.eligibility_delay != d.eligibility_delay {
-            add("eldelay", self.eligibility_delay.to_string());
-        }
+        let mut query = QueryWriter::new("cerebellum");
+        query.differs("task", self.task.name(), d.task.name());
+        query.differs("spectacles", self.spectacles, d.spectacles);
+        query.differs("freq", self.freq, d.freq);
+        query.differs("edelay", self.error_delay, d.error_delay);
+        query.differs("eldelay", self.eligibility_delay, d.eligibility_delay);
         if let Some(beta) = self.beta {
-            add("beta", beta.to_string());
+            query.add("beta", beta);
         }
-        if self.basis != d.basis {
-            add("basis", self.basis.name().into());
-        }
-        if self.speed != d.speed {
-            add("speed", self.speed.to_string());
-        }
-        if self.autoplay {
-            add("autoplay", "1".into());
-        }
-        if self.embed {
-            add("embed", "1".into());
-        }
-        query
+        query.differs("basis", self.basis.name(), d.basis.name());
+        query.differs("speed", self.speed, d.speed);
+        query.flag("autoplay", self.autoplay, d.autoplay);
+        query.flag("embed", self.embed, d.embed);
+        query.finish()
     }
 
     /// The simulation these settings describe: the task's defaults with the URL's

@@ -22,7 +22,7 @@ use bioprop::microcircuit::{Mode, Start};
 use bioprop::{MicrocircuitConfig, TaskKind};
 
 pub use crate::shell::query::Notice;
-use crate::shell::query::{choice, whole, Problem, Reader, Repeats};
+use crate::shell::query::{choice, whole, Problem, QueryWriter, Reader, Repeats};
 
 /// Most simulated milliseconds per frame (1000 patterns of the steady-state model).
 pub const MAX_SPEED: u32 = 100_000;
@@ -171,41 +171,17 @@ impl MicrocircuitSettings {
     /// `?page=microcircuit`.
     pub fn to_query(&self) -> String {
         let d = MicrocircuitSettings::default();
-        let mut query = String::from("?page=microcircuit");
-        let mut add = |key: &str, value: String| {
-            query.push('&');
-            query.push_str(key);
-            query.push('=');
-            query.push_str(&value);
-        };
-        if self.task != d.task {
-            add("task", self.task.name().into());
-        }
-        if self.mode != d.mode {
-            add("mode", mode_name(self.mode).into());
-        }
-        if self.start != d.start {
-            add("init", start_name(self.start).into());
-        }
-        if self.target != d.target {
-            add("target", u8::from(self.target).to_string());
-        }
-        if self.speed != d.speed {
-            add("speed", self.speed.to_string());
-        }
-        if self.neuron != d.neuron {
-            add("neuron", self.neuron.to_string());
-        }
-        if self.seed != d.seed {
-            add("seed", self.seed.to_string());
-        }
-        if self.autoplay {
-            add("autoplay", "1".into());
-        }
-        if self.embed {
-            add("embed", "1".into());
-        }
-        query
+        let mut query = QueryWriter::new("microcircuit");
+        query.differs("task", self.task.name(), d.task.name());
+        query.differs("mode", mode_name(self.mode), mode_name(d.mode));
+        query.differs("init", start_name(self.start), start_name(d.start));
+        query.flag("target", self.target, d.target);
+        query.differs("speed", self.speed, d.speed);
+        query.differs("neuron", self.neuron, d.neuron);
+        query.differs("seed", self.seed, d.seed);
+        query.flag("autoplay", self.autoplay, d.autoplay);
+        query.flag("embed", self.embed, d.embed);
+        query.finish()
     }
 
     /// The circuit these settings describe: core's defaults for the task, with the
