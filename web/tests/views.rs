@@ -34,6 +34,17 @@ fn container() -> Element {
     common::container(Some(640))
 }
 
+/// Whether every canvas under `root` matching `selector` has been drawn on (the
+/// heatmaps draw in an effect after the render that creates their canvas).
+fn painted(root: &Element, selector: &str) -> bool {
+    let list = root.query_selector_all(selector).unwrap();
+    list.length() > 0
+        && (0..list.length()).all(|i| {
+            let canvas: HtmlCanvasElement = list.item(i).unwrap().dyn_into().unwrap();
+            pixels(&canvas).chunks_exact(4).any(|p| p[3] != 0)
+        })
+}
+
 fn canvas(root: &Element, selector: &str) -> HtmlCanvasElement {
     root.query_selector(selector)
         .unwrap()
@@ -133,7 +144,10 @@ async fn matrix_heatmap_pixels_are_the_entries_colours() {
         testid: "heatmap".into(),
     };
     yew::Renderer::<MatrixHeatmap>::with_root_and_props(root.clone(), props).render();
-    until("the heatmap", || has(&root, "[data-testid=heatmap] canvas")).await;
+    until("the heatmap drawn", || {
+        painted(&root, "[data-testid=heatmap] canvas")
+    })
+    .await;
     let canvas = canvas(&root, "[data-testid=heatmap] canvas");
     assert_eq!(
         (canvas.width(), canvas.height()),
@@ -186,8 +200,9 @@ async fn feedback_matrices_show_transpose_feedback_and_difference_per_hidden_lay
         testid: "feedback".into(),
     };
     yew::Renderer::<FeedbackMatrices>::with_root_and_props(root.clone(), props).render();
-    until("the feedback layers", || {
-        count(&root, ".feedback-layer") > 0
+    until("the feedback matrices drawn", || {
+        count(&root, ".feedback-layer canvas") == 3 * hidden as u32
+            && painted(&root, ".feedback-layer canvas")
     })
     .await;
     assert_eq!(count(&root, ".feedback-layer"), hidden as u32);
@@ -293,7 +308,7 @@ async fn decision_boundary_draws_the_grid_and_the_points() {
         testid: "boundary".into(),
     };
     yew::Renderer::<DecisionBoundary>::with_root_and_props(root.clone(), props).render();
-    until("the boundary", || has(&root, ".boundary-grid")).await;
+    until("the boundary drawn", || painted(&root, ".boundary-grid")).await;
     let grid = canvas(&root, ".boundary-grid");
     assert_eq!((grid.width(), grid.height()), (4, 4));
     let drawn = pixels(&grid);
