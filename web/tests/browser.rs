@@ -6,10 +6,10 @@ mod common;
 
 use bioprop_web::router::App;
 use bioprop_web::shell::panic::{show_crash_box, CRASH_BOX_ID};
-use common::{has, mount_with, open_page, search, set_query, until};
+use common::{has, mount_with, open_page, pixels, search, set_query, until};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -85,20 +85,9 @@ async fn line_chart_draws_its_series_onto_the_canvas() {
         .unwrap()
         .dyn_into()
         .unwrap();
-    let context: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
     // The series colour (200, 0, 0) must appear: the line was drawn.
     let red = || {
-        let (w, h) = (canvas.width(), canvas.height());
-        let pixels = context
-            .get_image_data(0.0, 0.0, w as f64, h as f64)
-            .unwrap()
-            .data();
-        pixels
+        pixels(&canvas)
             .chunks_exact(4)
             .filter(|p| p[0] > 150 && p[1] < 60 && p[2] < 60)
             .count()

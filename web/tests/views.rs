@@ -22,10 +22,10 @@ use bioprop_web::widgets::heatmap::{
     compare_layer, grid_rgba, rgba_for_matrix, DecisionBoundary, DecisionBoundaryProps, Extent,
     FeedbackMatrices, FeedbackMatricesProps, GridValues, MatrixHeatmap, MatrixHeatmapProps,
 };
-use common::{count, has, until};
+use common::{count, has, pixels, until};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, MouseEvent, MouseEventInit};
+use web_sys::{Element, HtmlCanvasElement, MouseEvent, MouseEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -54,20 +54,6 @@ fn canvas(root: &Element, selector: &str) -> HtmlCanvasElement {
 }
 
 /// All of a canvas's pixels, RGBA.
-fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
-    let context: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    context
-        .get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
-        .unwrap()
-        .data()
-        .to_vec()
-}
-
 /// Sends a bubbling mouse event of `kind` at the viewport point `(x, y)` to `target`.
 fn mouse(target: &Element, kind: &str, x: f64, y: f64) {
     let init = MouseEventInit::new();

@@ -7,7 +7,10 @@
 use std::time::Duration;
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{
+    CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlElement, HtmlInputElement,
+    HtmlSelectElement,
+};
 use yew::{BaseComponent, Renderer};
 
 /// How long a condition may take before the test fails: generous, since the
@@ -145,4 +148,19 @@ pub fn notices(root: &Element) -> Vec<String> {
     (0..list.length())
         .map(|i| list.item(i).unwrap().text_content().unwrap())
         .collect()
+}
+
+/// A canvas's pixels as RGBA bytes, row by row.
+pub fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
+    let context: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    context
+        .get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
+        .unwrap()
+        .data()
+        .to_vec()
 }
