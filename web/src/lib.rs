@@ -1,24 +1,18 @@
-//! The bioprop browser app: a Yew client-side app whose training runs in a
-//! Web Worker (see [`worker`]), streaming small snapshots to the page.
+//! The bioprop browser app: a Yew client-side app. The rules page trains in a
+//! Web Worker (see [`pages::rules::worker`]) that streams small snapshots to the
+//! page; the cerebellum and microcircuit pages simulate on the page's thread.
+//!
+//! ```text
+//! router ─▶ pages/{rules,cerebellum,microcircuit} ─▶ shell (header, notices, URL, keys)
+//!                                                 └▶ widgets (charts, heatmaps, colours)
+//! ```
+//!
+//! `web/README.md` walks through the layout.
 
-pub mod app;
-pub mod cerebellum_page;
-pub mod cerebellum_settings;
-pub mod chart;
-pub mod colour;
-pub mod controls;
-pub mod heatmap;
-pub mod keys;
-pub mod microcircuit_page;
-pub mod microcircuit_settings;
-pub mod network_view;
-pub mod panic;
-pub mod route;
-pub mod runs;
-pub mod settings;
-pub mod throttle;
-pub mod views;
-pub mod worker;
+pub mod pages;
+pub mod router;
+pub mod shell;
+pub mod widgets;
 
 /// Mounts the app into `<main id="app">` (or the body when it is missing) and
 /// removes the loading notice.
@@ -28,7 +22,7 @@ pub fn start() {
         boot.remove();
     }
     match document.get_element_by_id("app") {
-        Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
-        None => yew::Renderer::<app::App>::new().render(),
+        Some(root) => yew::Renderer::<router::App>::with_root(root).render(),
+        None => yew::Renderer::<router::App>::new().render(),
     };
 }

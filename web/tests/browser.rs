@@ -2,29 +2,19 @@
 //! headless Chromium (`make test`).
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
+mod common;
 
-use bioprop_web::panic::{show_crash_box, CRASH_BOX_ID};
+use bioprop_web::router::App;
+use bioprop_web::shell::panic::{show_crash_box, CRASH_BOX_ID};
+use common::{has, mount_with, open_page, pixels, search, set_query, until};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
     gloo::utils::document()
-}
-
-/// A fresh, attached container to mount a component into.
-fn container() -> Element {
-    let div = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&div).unwrap();
-    div
-}
-
-/// Lets Yew render and effects run.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
 }
 
 #[wasm_bindgen_test]
@@ -46,9 +36,7 @@ fn crash_box_shows_the_detail_and_replaces_an_older_one() {
 
 #[wasm_bindgen_test]
 async fn app_shell_has_header_main_and_footer_with_version() {
-    let root = container();
-    yew::Renderer::<bioprop_web::app::App>::with_root(root.clone()).render();
-    settle().await;
+    let root = open_page::<App>("").await;
     assert!(root.query_selector("header.header").unwrap().is_some());
     assert!(root.query_selector("main.main").unwrap().is_some());
     let version = root
@@ -64,7 +52,7 @@ async fn app_shell_has_header_main_and_footer_with_version() {
         .unwrap();
     assert_eq!(
         source.get_attribute("href").as_deref(),
-        Some(bioprop_web::app::SOURCE_ARCHIVE)
+        Some(bioprop_web::shell::SOURCE_ARCHIVE)
     );
 }
 
@@ -72,11 +60,9 @@ async fn app_shell_has_header_main_and_footer_with_version() {
 async fn line_chart_draws_its_series_onto_the_canvas() {
     use std::rc::Rc;
 
-    use bioprop_web::chart::{LineChart, LineChartProps, Series};
+    use bioprop_web::widgets::chart::{LineChart, LineChartProps, Series};
     use plotters::style::RGBColor;
 
-    let root = container();
-    root.set_attribute("style", "width: 400px").unwrap();
     let props = LineChartProps {
         title: "test".into(),
         x_label: "step".into(),
@@ -91,54 +77,34 @@ async fn line_chart_draws_its_series_onto_the_canvas() {
         reference: None,
         testid: "under-test".into(),
     };
-    yew::Renderer::<LineChart>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    let root = mount_with::<LineChart>(props, Some(400)).await;
+    until("the chart's canvas", || has(&root, "canvas")).await;
     let canvas: HtmlCanvasElement = root
         .query_selector("canvas")
         .unwrap()
         .unwrap()
         .dyn_into()
         .unwrap();
-    let context: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    let (w, h) = (canvas.width(), canvas.height());
-    let pixels = context
-        .get_image_data(0.0, 0.0, w as f64, h as f64)
-        .unwrap()
-        .data();
     // The series colour (200, 0, 0) must appear: the line was drawn.
-    let red = pixels
-        .chunks_exact(4)
-        .filter(|p| p[0] > 150 && p[1] < 60 && p[2] < 60)
-        .count();
+    let red = || {
+        pixels(&canvas)
+            .chunks_exact(4)
+            .filter(|p| p[0] > 150 && p[1] < 60 && p[2] < 60)
+            .count()
+    };
+    until("the line drawn", || red() > 0).await;
+    let (w, h, red) = (canvas.width(), canvas.height(), red());
     assert!(red > 50, "only {red} red pixels on a {w}x{h} canvas");
-}
-
-/// Sets the page's query as the app would find it in a shared link.
-fn set_query(query: &str) {
-    let window = gloo::utils::window();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{query}")),
-        )
-        .unwrap();
 }
 
 #[wasm_bindgen_test]
 async fn the_app_reads_its_settings_from_the_url_and_names_bad_parameters() {
-    set_query("?task=xor&rule=telepathy&lr=abc&seed=42");
-    let root = container();
-    yew::Renderer::<bioprop_web::app::App>::with_root(root.clone()).render();
-    settle().await;
+    let root = open_page::<App>("?task=xor&rule=telepathy&lr=abc&seed=42").await;
+    // The address bar is rewritten once the page has applied its settings.
+    until("the address bar rewritten", || {
+        !search().contains("telepathy")
+    })
+    .await;
     let notice = root
         .query_selector("[data-testid=notice]")
         .unwrap()
@@ -165,7 +131,7 @@ async fn the_app_reads_its_settings_from_the_url_and_names_bad_parameters() {
         .unwrap();
     assert_eq!(task.value(), "xor");
     // The address bar is rewritten to the settings actually used.
-    let search = gloo::utils::window().location().search().unwrap();
+    let search = search();
     assert!(
         !search.contains("telepathy") && search.contains("seed=42"),
         "{search}"
@@ -178,8 +144,8 @@ async fn controls_hand_up_a_changed_setting_or_a_notice_for_bad_input() {
     use std::cell::RefCell;
     use std::rc::Rc;
 
-    use bioprop_web::controls::{Action, Controls, ControlsProps};
-    use bioprop_web::settings::Settings;
+    use bioprop_web::pages::rules::controls::{Action, Controls, ControlsProps};
+    use bioprop_web::pages::rules::settings::Settings;
     use yew::Callback;
 
     let actions = Rc::new(RefCell::new(Vec::new()));
@@ -190,9 +156,7 @@ async fn controls_hand_up_a_changed_setting_or_a_notice_for_bad_input() {
         playing: false,
         on_action: Callback::from(move |a: Action| sink.borrow_mut().push(a)),
     };
-    let root = container();
-    yew::Renderer::<Controls>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    let root = mount_with::<Controls>(props, None).await;
     let layers: web_sys::HtmlInputElement = root
         .query_selector("[data-testid=layers]")
         .unwrap()

@@ -2,51 +2,16 @@
 //! gives a notice, and stepping advances the simulation.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
+mod common;
 
-use bioprop_web::cerebellum_page::CerebellumPage;
-use wasm_bindgen::JsCast;
+use bioprop_web::pages::cerebellum::CerebellumPage;
+use common::{click, find, input_value, open_page, select_value, text, until};
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Puts `query` in the address bar (the page reads it when it mounts).
-fn set_query(query: &str) {
-    let window = gloo::utils::window();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{query}")),
-        )
-        .unwrap();
-}
-
-async fn mount(query: &str) -> Element {
-    set_query(query);
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<CerebellumPage>::with_root(root.clone()).render();
-    yew::platform::time::sleep(Duration::from_millis(80)).await;
-    root
-}
-
-fn find(root: &Element, testid: &str) -> Element {
-    root.query_selector(&format!("[data-testid=\"{testid}\"]"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no [data-testid={testid}]"))
-}
-
-fn input_value(root: &Element, testid: &str) -> String {
-    find(root, testid)
-        .dyn_into::<HtmlInputElement>()
-        .unwrap()
-        .value()
+async fn mount(query: &str) -> web_sys::Element {
+    open_page::<CerebellumPage>(query).await
 }
 
 #[wasm_bindgen_test]
@@ -59,8 +24,7 @@ async fn the_controls_reflect_the_query() {
     assert_eq!(input_value(&root, "eldelay"), "0.05");
     assert_eq!(input_value(&root, "speed"), "50");
     assert_eq!(input_value(&root, "beta"), "1");
-    let task = find(&root, "task").dyn_into::<HtmlSelectElement>().unwrap();
-    assert_eq!(task.value(), "vor");
+    assert_eq!(select_value(&root, "task"), "vor");
     assert_eq!(find(&root, "metric-target").text_content().unwrap(), "1.5");
     assert_eq!(find(&root, "metric-time").text_content().unwrap(), "0.0");
     assert!(find(&root, "notice")
@@ -95,11 +59,8 @@ async fn a_bad_parameter_gives_a_notice_and_the_default() {
 #[wasm_bindgen_test]
 async fn step_advances_one_frame_and_reset_returns_to_zero() {
     let root = mount("?page=cerebellum&speed=500&beta=0").await;
-    find(&root, "step")
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    click(&root, "step");
+    until("a step", || text(&root, "metric-time") != "0.0").await;
     assert_eq!(find(&root, "metric-time").text_content().unwrap(), "0.5");
     let gain: f64 = find(&root, "metric-gain")
         .text_content()
@@ -108,11 +69,8 @@ async fn step_advances_one_frame_and_reset_returns_to_zero() {
         .unwrap();
     // With beta = 0 the eye follows the brainstem alone: E = -B H, gain exactly B = 1.
     assert_eq!(gain, 1.0);
-    find(&root, "reset")
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    click(&root, "reset");
+    until("the reset", || text(&root, "metric-time") == "0.0").await;
     assert_eq!(find(&root, "metric-time").text_content().unwrap(), "0.0");
     // The diagram has one synapse per basis signal (raw plus six leaky).
     let synapses = root.query_selector_all(".cb-synapse").unwrap().length();

@@ -3,73 +3,18 @@
 //! the target toggle switches the nudging.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
+mod common;
 
-use bioprop_web::microcircuit_page::MicrocircuitPage;
+use bioprop_web::pages::microcircuit::MicrocircuitPage;
+use common::{change, click, find, notices, open_page, search, select_value, text, until};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Puts `query` in the address bar (the page reads it when it mounts).
-fn set_query(query: &str) {
-    let window = gloo::utils::window();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{query}")),
-        )
-        .unwrap();
-}
-
 async fn mount(query: &str) -> Element {
-    set_query(query);
-    let document = gloo::utils::document();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<MicrocircuitPage>::with_root(root.clone()).render();
-    settle().await;
-    root
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(80)).await;
-}
-
-fn find(root: &Element, testid: &str) -> Element {
-    root.query_selector(&format!("[data-testid=\"{testid}\"]"))
-        .unwrap()
-        .unwrap_or_else(|| panic!("no [data-testid={testid}]"))
-}
-
-fn text(root: &Element, testid: &str) -> String {
-    find(root, testid).text_content().unwrap()
-}
-
-fn select_value(root: &Element, testid: &str) -> String {
-    find(root, testid)
-        .dyn_into::<HtmlSelectElement>()
-        .unwrap()
-        .value()
-}
-
-fn click(root: &Element, testid: &str) {
-    find(root, testid)
-        .dyn_into::<HtmlElement>()
-        .unwrap()
-        .click();
-}
-
-fn notices(root: &Element) -> Vec<String> {
-    let list = find(root, "notice").query_selector_all("li").unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().text_content().unwrap())
-        .collect()
+    open_page::<MicrocircuitPage>(query).await
 }
 
 #[wasm_bindgen_test]
@@ -127,14 +72,14 @@ async fn step_reset_and_the_target_toggle() {
     let root = mount("?page=microcircuit&mode=steady&speed=1000").await;
     assert_eq!(text(&root, "metric-step"), "0");
     click(&root, "step");
-    settle().await;
+    until("a step", || text(&root, "metric-step") != "0").await;
     // 1000 simulated ms of 100 ms patterns (fewer if the frame's budget ran out).
     let steps: u64 = text(&root, "metric-step").parse().unwrap();
     assert!((1..=10).contains(&steps), "{steps}");
     let energy: f32 = text(&root, "metric-apical-energy").parse().unwrap();
     assert!(energy.is_finite());
     click(&root, "target-toggle");
-    settle().await;
+    until("the target switched off", || search().contains("target=0")).await;
     assert_eq!(text(&root, "metric-target"), "off (pre-training)");
     assert!(gloo::utils::window()
         .location()
@@ -142,7 +87,7 @@ async fn step_reset_and_the_target_toggle() {
         .unwrap()
         .contains("target=0"));
     click(&root, "reset");
-    settle().await;
+    until("the reset", || text(&root, "metric-step") == "0").await;
     assert_eq!(text(&root, "metric-step"), "0");
     assert!(root
         .query_selector("[data-testid=\"circuit-diagram\"] .mc-apical")
@@ -151,18 +96,11 @@ async fn step_reset_and_the_target_toggle() {
     root.remove();
 }
 
-fn set_neuron(root: &Element, value: &str) {
-    let input = find(root, "neuron").dyn_into::<HtmlInputElement>().unwrap();
-    input.set_value(value);
-    let event = web_sys::Event::new("change").unwrap();
-    input.dispatch_event(&event).unwrap();
-}
-
 #[wasm_bindgen_test]
 async fn the_neuron_picker_follows_another_cell_and_refuses_one_past_the_layer() {
     let root = mount("?page=microcircuit&mode=steady&speed=1000").await;
-    set_neuron(&root, "7");
-    settle().await;
+    change(&root, "neuron", "7");
+    until("the new cell", || search().contains("neuron=7")).await;
     assert!(gloo::utils::window()
         .location()
         .search()
@@ -174,8 +112,8 @@ async fn the_neuron_picker_follows_another_cell_and_refuses_one_past_the_layer()
         .query_selector("[data-testid=\"cell-7\"].traced")
         .unwrap()
         .is_some());
-    set_neuron(&root, "50");
-    settle().await;
+    change(&root, "neuron", "50");
+    until("a notice", || !notices(&root).is_empty()).await;
     let list = notices(&root);
     assert!(
         list.iter()
@@ -194,15 +132,11 @@ async fn the_neuron_picker_follows_another_cell_and_refuses_one_past_the_layer()
 async fn switching_the_model_keeps_the_running_circuit() {
     let root = mount("?page=microcircuit&speed=200").await;
     click(&root, "step");
-    settle().await;
+    until("a step", || text(&root, "metric-time") != "0.00").await;
     let time = text(&root, "metric-time");
     assert_ne!(time, "0.00");
-    let select = find(&root, "mode").dyn_into::<HtmlSelectElement>().unwrap();
-    select.set_value("steady");
-    select
-        .dispatch_event(&web_sys::Event::new("change").unwrap())
-        .unwrap();
-    settle().await;
+    change(&root, "mode", "steady");
+    until("the new mode", || search().contains("mode=steady")).await;
     assert!(gloo::utils::window()
         .location()
         .search()

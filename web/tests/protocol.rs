@@ -7,9 +7,9 @@ use bioprop::rule::RuleKind;
 use bioprop::session::{RunsConfig, MAX_STEPS_PER_FRAME, RUNS_CONFIG_VERSION};
 use bioprop::task::InitSpec;
 use bioprop::ExperimentConfig;
-use bioprop_web::runs::{Event, Runs};
-use bioprop_web::settings::{Settings, MAX_SPEED};
-use bioprop_web::worker::{
+use bioprop_web::pages::rules::runs::{Event, Runs};
+use bioprop_web::pages::rules::settings::{Settings, MAX_SPEED};
+use bioprop_web::pages::rules::worker::{
     log_interval, runs_config, Command, Frame, Picture, TaskData, Trainer, Update,
     BOUNDARY_RESOLUTION, CURVE_POINTS,
 };

@@ -7,10 +7,12 @@ use std::collections::HashSet;
 
 use bioprop::rule::FeedbackPath;
 use bioprop::{Experiment, ExperimentConfig, RuleKind, TaskKind};
-use bioprop_web::heatmap::{feedback_name, feedback_note, subscript};
-use bioprop_web::network_view::{band_title, carries_error, pathway_note, scene, FeedbackView};
-use bioprop_web::runs::rule_colour;
-use bioprop_web::views::RuleEntry;
+use bioprop_web::pages::rules::network_view::{
+    band_title, carries_error, pathway_note, scene, FeedbackView,
+};
+use bioprop_web::pages::rules::runs::rule_colour;
+use bioprop_web::pages::rules::views::RuleEntry;
+use bioprop_web::widgets::heatmap::{feedback_name, feedback_note, subscript};
 
 /// A real snapshot of `rule` on XOR: two hidden layers where the rule allows them,
 /// the task's input and output only where it trains a single layer (delta).

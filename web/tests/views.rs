@@ -6,42 +6,43 @@
 //!     cargo test --target wasm32-unknown-unknown -p bioprop-web --test views
 //! ```
 //!
-//! Expected colours come from `bioprop_web::colour` (unit-tested natively against
+//! Expected colours come from `bioprop_web::widgets::colour` (unit-tested natively against
 //! ColorBrewer's stops) and expected shapes from the snapshot's documented
 //! orientations.
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
 use std::rc::Rc;
-use std::time::Duration;
 
 use bioprop::{Experiment, ExperimentConfig, Matrix, RuleKind, Snapshot, TaskKind};
-use bioprop_web::colour::diverging;
-use bioprop_web::heatmap::{
+use bioprop_web::pages::rules::network_view::{FeedbackView, NetworkView, NetworkViewProps};
+use bioprop_web::widgets::colour::diverging;
+use bioprop_web::widgets::heatmap::{
     compare_layer, grid_rgba, rgba_for_matrix, DecisionBoundary, DecisionBoundaryProps, Extent,
     FeedbackMatrices, FeedbackMatricesProps, GridValues, MatrixHeatmap, MatrixHeatmapProps,
 };
-use bioprop_web::network_view::{FeedbackView, NetworkView, NetworkViewProps};
+use common::{count, has, pixels, until};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, MouseEvent, MouseEventInit};
+use web_sys::{Element, HtmlCanvasElement, MouseEvent, MouseEventInit};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    gloo::utils::document()
-}
-
-/// A fresh, attached container to mount a component into.
+/// Views are drawn in a 640-pixel column.
 fn container() -> Element {
-    let div = document().create_element("div").unwrap();
-    div.set_attribute("style", "width: 640px").unwrap();
-    document().body().unwrap().append_child(&div).unwrap();
-    div
+    common::container(Some(640))
 }
 
-/// Lets Yew render and effects run.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
+/// Whether every canvas under `root` matching `selector` has been drawn on (the
+/// heatmaps draw in an effect after the render that creates their canvas).
+fn painted(root: &Element, selector: &str) -> bool {
+    let list = root.query_selector_all(selector).unwrap();
+    list.length() > 0
+        && (0..list.length()).all(|i| {
+            let canvas: HtmlCanvasElement = list.item(i).unwrap().dyn_into().unwrap();
+            pixels(&canvas).chunks_exact(4).any(|p| p[3] != 0)
+        })
 }
 
 fn canvas(root: &Element, selector: &str) -> HtmlCanvasElement {
@@ -53,24 +54,6 @@ fn canvas(root: &Element, selector: &str) -> HtmlCanvasElement {
 }
 
 /// All of a canvas's pixels, RGBA.
-fn pixels(canvas: &HtmlCanvasElement) -> Vec<u8> {
-    let context: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    context
-        .get_image_data(0.0, 0.0, canvas.width() as f64, canvas.height() as f64)
-        .unwrap()
-        .data()
-        .to_vec()
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
 /// Sends a bubbling mouse event of `kind` at the viewport point `(x, y)` to `target`.
 fn mouse(target: &Element, kind: &str, x: f64, y: f64) {
     let init = MouseEventInit::new();
@@ -147,7 +130,10 @@ async fn matrix_heatmap_pixels_are_the_entries_colours() {
         testid: "heatmap".into(),
     };
     yew::Renderer::<MatrixHeatmap>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    until("the heatmap drawn", || {
+        painted(&root, "[data-testid=heatmap] canvas")
+    })
+    .await;
     let canvas = canvas(&root, "[data-testid=heatmap] canvas");
     assert_eq!(
         (canvas.width(), canvas.height()),
@@ -169,11 +155,19 @@ async fn matrix_heatmap_pixels_are_the_entries_colours() {
         rect.top() + rect.height() * 3.0 / 4.0,
     );
     mouse(&canvas, "mousemove", x, y);
-    settle().await;
+    until("the readout", || {
+        root.query_selector(".heatmap-readout")
+            .unwrap()
+            .is_some_and(|r| r.text_content().unwrap().contains("M["))
+    })
+    .await;
     let readout = root.query_selector(".heatmap-readout").unwrap().unwrap();
     assert_eq!(readout.text_content().unwrap(), "M[1, 2] = 0.2500");
     mouse(&canvas, "mouseleave", x, y);
-    settle().await;
+    until("the readout cleared", || {
+        !readout.text_content().unwrap().contains("M[")
+    })
+    .await;
     assert!(!readout.text_content().unwrap().contains("M["));
 }
 
@@ -192,7 +186,11 @@ async fn feedback_matrices_show_transpose_feedback_and_difference_per_hidden_lay
         testid: "feedback".into(),
     };
     yew::Renderer::<FeedbackMatrices>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    until("the feedback matrices drawn", || {
+        count(&root, ".feedback-layer canvas") == 3 * hidden as u32
+            && painted(&root, ".feedback-layer canvas")
+    })
+    .await;
     assert_eq!(count(&root, ".feedback-layer"), hidden as u32);
     assert_eq!(count(&root, ".feedback-layer canvas"), 3 * hidden as u32);
     assert_eq!(
@@ -252,7 +250,10 @@ async fn feedback_matrices_explain_dfa_shapes_and_missing_matrices() {
         testid: "feedback".into(),
     };
     yew::Renderer::<FeedbackMatrices>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    until("the first layer", || {
+        has(&root, "[data-testid=feedback-layer-1]")
+    })
+    .await;
     let first = root
         .query_selector("[data-testid=feedback-layer-1]")
         .unwrap()
@@ -293,7 +294,7 @@ async fn decision_boundary_draws_the_grid_and_the_points() {
         testid: "boundary".into(),
     };
     yew::Renderer::<DecisionBoundary>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    until("the boundary drawn", || painted(&root, ".boundary-grid")).await;
     let grid = canvas(&root, ".boundary-grid");
     assert_eq!((grid.width(), grid.height()), (4, 4));
     let drawn = pixels(&grid);
@@ -325,7 +326,7 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
     };
     let mut app =
         yew::Renderer::<NetworkView>::with_root_and_props(root.clone(), props.clone()).render();
-    settle().await;
+    until("the network", || count(&root, "circle.nv-node") > 0).await;
     assert_eq!(count(&root, "circle.nv-node"), 2 + 4 + 3, "a node per unit");
     assert_eq!(
         count(&root, "circle.nv-delta"),
@@ -379,7 +380,11 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
         feedback_view: FeedbackView::Transpose,
         ..props.clone()
     });
-    settle().await;
+    until("the Wᵀ edges", || {
+        let edges = strokes(&root);
+        !edges.is_empty() && edges.iter().all(|(info, _)| info.starts_with("W₂ᵀ["))
+    })
+    .await;
     let wt_edges = strokes(&root);
     assert_eq!(wt_edges.len(), 12);
     assert!(wt_edges.iter().all(|(info, _)| info.starts_with("W₂ᵀ[")));
@@ -402,7 +407,14 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
         feedback_view: FeedbackView::Difference,
         ..props
     });
-    settle().await;
+    until("the difference edges", || {
+        let edges = strokes(&root);
+        !edges.is_empty()
+            && edges
+                .iter()
+                .all(|(info, _)| info.starts_with("(B₂ − W₂ᵀ)["))
+    })
+    .await;
     let diff_edges = strokes(&root);
     assert!(diff_edges
         .iter()
@@ -428,7 +440,7 @@ async fn network_view_of_a_real_experiment_has_a_node_per_unit() {
         testid: "network".into(),
     };
     yew::Renderer::<NetworkView>::with_root_and_props(root.clone(), props).render();
-    settle().await;
+    until("the network", || count(&root, "circle.nv-node") > 0).await;
     assert_eq!(count(&root, "circle.nv-node") as usize, units);
     assert_eq!(
         count(&root, "circle.nv-delta") as usize,

@@ -3,6 +3,6 @@
 use yew_agent::Registrable;
 
 fn main() {
-    bioprop_web::panic::install_in_worker();
-    bioprop_web::worker::TrainingWorker::registrar().register();
+    bioprop_web::shell::panic::install_in_worker();
+    bioprop_web::pages::rules::worker::TrainingWorker::registrar().register();
 }

@@ -20,7 +20,7 @@ use std::rc::Rc;
 use bioprop::MicrocircuitSnapshot;
 use yew::prelude::*;
 
-use crate::colour::{diverging, hex};
+use crate::widgets::colour::{diverging, hex};
 
 /// Pyramidal cells drawn.
 pub const SHOWN: usize = 8;

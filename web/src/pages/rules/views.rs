@@ -10,13 +10,13 @@ use bioprop::task::TaskKind;
 use plotters::style::RGBColor;
 use yew::prelude::*;
 
-use crate::chart::{LineChart, Series};
-use crate::heatmap::{DecisionBoundary, FeedbackMatrices};
-use crate::network_view::NetworkView;
-use crate::runs::{rule_colour, Run, Runs};
-use crate::settings::{FeedbackView, Settings, View};
-use crate::throttle::use_throttled;
-use crate::worker::{Picture, TaskData};
+use super::network_view::NetworkView;
+use super::runs::{rule_colour, Run, Runs};
+use super::settings::{FeedbackView, Settings, View};
+use super::worker::{Picture, TaskData};
+use crate::shell::throttle::use_throttled;
+use crate::widgets::chart::{LineChart, Series};
+use crate::widgets::heatmap::{DecisionBoundary, FeedbackMatrices};
 
 /// The runs, shared with the page; `frame` changes with every update so that
 /// components re-render exactly when there is something new.
@@ -38,7 +38,7 @@ fn degrees(value: Option<f32>) -> String {
 
 fn number(value: Option<f32>) -> String {
     match value {
-        Some(v) if v.is_finite() => crate::chart::format_number(v),
+        Some(v) if v.is_finite() => crate::widgets::chart::format_number(v),
         Some(v) => v.to_string(),
         None => "–".into(),
     }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use bioprop::experiment::layers_string;
 
-use crate::settings::{parse_layers_text, FeedbackView, Settings};
+use super::settings::{parse_layers_text, FeedbackView, Settings};
 
 /// What the user asked for.
 #[derive(Clone, Debug, PartialEq)]

@@ -22,7 +22,8 @@
 
 use bioprop::cerebellum::{BasisKind, CerebellumConfig, CerebellumTask};
 
-use crate::route::{flag_value, shown, split_query};
+pub use crate::shell::query::Notice;
+use crate::shell::query::{choice, number_in, whole, QueryWriter, Reader, Repeats};
 
 /// Most simulated milliseconds per frame.
 pub const MAX_SPEED: u32 = 2000;
@@ -64,23 +65,8 @@ impl Default for CerebellumSettings {
     }
 }
 
-/// A parameter that was ignored, and why.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Notice {
-    /// The key as written in the URL.
-    pub param: String,
-    /// What was wrong, what is allowed and what is used instead.
-    pub message: String,
-}
-
-impl std::fmt::Display for Notice {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.param, self.message)
-    }
-}
-
-const KEYS: [&str; 11] = [
-    "page",
+/// The page's own keys (the shell adds `page` and `v`).
+const KEYS: &[&str] = &[
     "task",
     "spectacles",
     "freq",
@@ -97,119 +83,69 @@ impl CerebellumSettings {
     /// The settings `query` asks for, with a notice per ignored parameter.
     pub fn from_query(query: &str) -> (Self, Vec<Notice>) {
         let mut s = CerebellumSettings::default();
-        let mut notices = Vec::new();
-        for (key, value) in split_query(query) {
-            let name = key.trim().to_ascii_lowercase();
-            let value = value.unwrap_or_default();
-            let value = value.trim();
-            let result = match name.as_str() {
-                // The router's business.
-                "page" => Ok(()),
-                "task" => value
-                    .parse::<CerebellumTask>()
-                    .map(|t| s.task = t)
-                    .map_err(|_| {
-                        (
-                            "an unknown task",
-                            "vor or forward-model".to_owned(),
-                            "vor".to_owned(),
-                        )
-                    }),
-                "basis" => value
-                    .parse::<BasisKind>()
-                    .map(|b| s.basis = b)
-                    .map_err(|_| {
-                        (
-                            "an unknown basis",
-                            "leaky, alpha or delay".to_owned(),
-                            "leaky".to_owned(),
-                        )
-                    }),
-                "spectacles" => number(value, -10.0, 10.0, true).map(|v| s.spectacles = v),
-                "freq" => positive(value, 50.0).map(|v| s.freq = v),
-                "edelay" => number(value, 0.0, 1.0, true).map(|v| s.error_delay = v),
-                "eldelay" => number(value, 0.0, 1.0, true).map(|v| s.eligibility_delay = v),
-                "beta" => number(value, 0.0, 1000.0, true).map(|v| s.beta = Some(v)),
-                "speed" => whole(value, 1, MAX_SPEED).map(|v| s.speed = v),
-                "autoplay" => flag(value).map(|v| s.autoplay = v),
-                "embed" => flag(value).map(|v| s.embed = v),
-                "" => {
-                    notices.push(Notice {
-                        param: "(no name)".into(),
-                        message: "a parameter without a name was ignored".into(),
-                    });
-                    continue;
-                }
-                _ => {
-                    notices.push(Notice {
-                        param: shown(&key),
-                        message: format!(
-                            "unknown parameter '{}' (allowed: {}); ignored",
-                            shown(&key),
-                            KEYS.join(", ")
-                        ),
-                    });
-                    continue;
-                }
-            };
-            if let Err((what, allowed, _)) = result {
-                let default = default_text(&name);
-                let got = if value.is_empty() {
-                    "no value given".to_owned()
-                } else {
-                    format!("'{}' is {what}", shown(value))
-                };
-                notices.push(Notice {
-                    param: name.clone(),
-                    message: format!("{got}; allowed: {allowed}; using {default}"),
-                });
-            }
+        let mut reader = Reader::new(query, KEYS, Repeats::LastUsable);
+        let using = |key: &str| {
+            let text = format!("using {}", default_text(key));
+            move || text.clone()
+        };
+        if let Some(task) = reader.read(
+            "task",
+            |v| choice(v, "task", v.parse().ok(), "vor or forward-model"),
+            using("task"),
+        ) {
+            s.task = task;
         }
-        (s, notices)
+        if let Some(basis) = reader.read(
+            "basis",
+            |v| choice(v, "basis", v.parse().ok(), "leaky, alpha or delay"),
+            using("basis"),
+        ) {
+            s.basis = basis;
+        }
+        let mut read_number = |key: &'static str, min: f64, max: f64, open_low: bool| {
+            reader.read(key, |v| number_in(v, min, max, open_low), using(key))
+        };
+        if let Some(v) = read_number("spectacles", -10.0, 10.0, false) {
+            s.spectacles = v;
+        }
+        if let Some(v) = read_number("freq", 0.0, 50.0, true) {
+            s.freq = v;
+        }
+        if let Some(v) = read_number("edelay", 0.0, 1.0, false) {
+            s.error_delay = v;
+        }
+        if let Some(v) = read_number("eldelay", 0.0, 1.0, false) {
+            s.eligibility_delay = v;
+        }
+        if let Some(v) = read_number("beta", 0.0, 1000.0, false) {
+            s.beta = Some(v);
+        }
+        if let Some(v) = reader.read("speed", |v| whole(v, 1, MAX_SPEED), using("speed")) {
+            s.speed = v;
+        }
+        s.autoplay = reader.read_flag("autoplay", s.autoplay);
+        s.embed = reader.read_flag("embed", s.embed);
+        (s, reader.finish())
     }
 
     /// The query that gives these settings back, defaults left out; always starts with
     /// `?page=cerebellum`.
     pub fn to_query(&self) -> String {
         let d = CerebellumSettings::default();
-        let mut query = String::from("?page=cerebellum");
-        let mut add = |key: &str, value: String| {
-            query.push('&');
-            query.push_str(key);
-            query.push('=');
-            query.push_str(&value);
-        };
-        if self.task != d.task {
-            add("task", self.task.name().into());
-        }
-        if self.spectacles != d.spectacles {
-            add("spectacles", self.spectacles.to_string());
-        }
-        if self.freq != d.freq {
-            add("freq", self.freq.to_string());
-        }
-        if self.error_delay != d.error_delay {
-            add("edelay", self.error_delay.to_string());
-        }
-        if self.eligibility_delay != d.eligibility_delay {
-            add("eldelay", self.eligibility_delay.to_string());
-        }
+        let mut query = QueryWriter::new("cerebellum");
+        query.differs("task", self.task.name(), d.task.name());
+        query.differs("spectacles", self.spectacles, d.spectacles);
+        query.differs("freq", self.freq, d.freq);
+        query.differs("edelay", self.error_delay, d.error_delay);
+        query.differs("eldelay", self.eligibility_delay, d.eligibility_delay);
         if let Some(beta) = self.beta {
-            add("beta", beta.to_string());
+            query.add("beta", beta);
         }
-        if self.basis != d.basis {
-            add("basis", self.basis.name().into());
-        }
-        if self.speed != d.speed {
-            add("speed", self.speed.to_string());
-        }
-        if self.autoplay {
-            add("autoplay", "1".into());
-        }
-        if self.embed {
-            add("embed", "1".into());
-        }
-        query
+        query.differs("basis", self.basis.name(), d.basis.name());
+        query.differs("speed", self.speed, d.speed);
+        query.flag("autoplay", self.autoplay, d.autoplay);
+        query.flag("embed", self.embed, d.embed);
+        query.finish()
     }
 
     /// The simulation these settings describe: the task's defaults with the URL's
@@ -244,8 +180,6 @@ impl CerebellumSettings {
     }
 }
 
-type Problem = (&'static str, String, String);
-
 fn default_text(key: &str) -> String {
     let d = CerebellumSettings::default();
     match key {
@@ -258,39 +192,6 @@ fn default_text(key: &str) -> String {
         "speed" => d.speed.to_string(),
         _ => "0".into(),
     }
-}
-
-fn number(value: &str, min: f64, max: f64, closed_low: bool) -> Result<f64, Problem> {
-    let allowed = format!(
-        "a number in {}{min}, {max}]",
-        if closed_low { "[" } else { "(" }
-    );
-    match value.parse::<f64>() {
-        Ok(v) if v.is_finite() && v <= max && (v > min || (closed_low && v == min)) => Ok(v),
-        Ok(_) => Err(("out of range", allowed, String::new())),
-        Err(_) => Err(("not a number", allowed, String::new())),
-    }
-}
-
-fn positive(value: &str, max: f64) -> Result<f64, Problem> {
-    number(value, 0.0, max, false)
-}
-
-fn whole(value: &str, min: u32, max: u32) -> Result<u32, Problem> {
-    let allowed = format!("a whole number from {min} to {max}");
-    match value.parse::<u32>() {
-        Ok(v) if (min..=max).contains(&v) => Ok(v),
-        Ok(_) => Err(("out of range", allowed, String::new())),
-        Err(_) => Err(("not a whole number in range", allowed, String::new())),
-    }
-}
-
-fn flag(value: &str) -> Result<bool, Problem> {
-    // A bare `?embed` means on.
-    if value.is_empty() {
-        return Ok(true);
-    }
-    flag_value(value).ok_or_else(|| ("not a flag", "1 or 0".into(), String::new()))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::throttle::use_throttled;
+use crate::shell::throttle::use_throttled;
 
 /// One curve.
 #[derive(Clone, Debug, PartialEq)]

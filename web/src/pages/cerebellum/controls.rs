@@ -5,7 +5,7 @@ use bioprop::cerebellum::{BasisKind, CerebellumTask};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::cerebellum_settings::{CerebellumSettings, MAX_SPEED};
+use super::settings::{CerebellumSettings, MAX_SPEED};
 
 /// What the controls and the keyboard ask of the page.
 #[derive(Clone, Debug, PartialEq)]

@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 use yew::platform::time::sleep;
 use yew_agent::prelude::*;
 
-use crate::heatmap::{grid_inputs, Extent};
-use crate::settings::Settings;
+use super::settings::Settings;
+use crate::widgets::heatmap::{grid_inputs, Extent};
 
 /// Time between frames while playing (about 30 frames per second).
 pub const FRAME_INTERVAL: Duration = Duration::from_millis(33);

@@ -9,7 +9,7 @@ use plotters::style::RGBColor;
 use yew::prelude::*;
 
 use super::sim::Sim;
-use crate::chart::{format_number, LineChart, Series};
+use crate::widgets::chart::{format_number, LineChart, Series};
 
 const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(255, 127, 14);

@@ -12,8 +12,8 @@ use bioprop::metrics::Metrics;
 use bioprop::rule::RuleKind;
 use plotters::style::RGBColor;
 
-use crate::chart::Series;
-use crate::worker::{Frame, Picture, TaskData, Update};
+use super::worker::{Frame, Picture, TaskData, Update};
+use crate::widgets::chart::Series;
 
 /// How long the worker may stay silent, in milliseconds, while a reply or a
 /// frame is due, before the page says it has stopped. Generous: a frame of

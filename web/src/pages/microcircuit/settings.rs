@@ -21,8 +21,8 @@
 use bioprop::microcircuit::{Mode, Start};
 use bioprop::{MicrocircuitConfig, TaskKind};
 
-use crate::cerebellum_settings::Notice;
-use crate::route::{flag_value, shown, split_query};
+pub use crate::shell::query::Notice;
+use crate::shell::query::{choice, whole, Problem, QueryWriter, Reader, Repeats};
 
 /// Most simulated milliseconds per frame (1000 patterns of the steady-state model).
 pub const MAX_SPEED: u32 = 100_000;
@@ -73,8 +73,9 @@ impl Default for MicrocircuitSettings {
     }
 }
 
-const KEYS: [&str; 10] = [
-    "page", "task", "mode", "init", "target", "speed", "neuron", "seed", "autoplay", "embed",
+/// The page's own keys (the shell adds `page` and `v`).
+const KEYS: &[&str] = &[
+    "task", "mode", "init", "target", "speed", "neuron", "seed", "autoplay", "embed",
 ];
 
 /// The URL name of a mode.
@@ -93,67 +94,45 @@ pub fn start_name(start: Start) -> &'static str {
     }
 }
 
-type Problem = (&'static str, String);
-
 impl MicrocircuitSettings {
     /// The settings `query` asks for, with a notice per ignored parameter.
     pub fn from_query(query: &str) -> (Self, Vec<Notice>) {
         let mut s = MicrocircuitSettings::default();
-        let mut notices = Vec::new();
-        for (key, value) in split_query(query) {
-            let name = key.trim().to_ascii_lowercase();
-            let value = value.unwrap_or_default();
-            let value = value.trim();
-            let result: Result<(), Problem> = match name.as_str() {
-                "page" => Ok(()),
-                "task" => value
-                    .parse::<TaskKind>()
-                    .ok()
-                    .filter(|t| TASKS.contains(t))
-                    .map(|t| s.task = t)
-                    .ok_or_else(|| {
-                        let names: Vec<&str> = TASKS.iter().map(|t| t.name()).collect();
-                        ("an unknown task", names.join(", "))
-                    }),
-                "mode" => parse_mode(value).map(|m| s.mode = m),
-                "init" => parse_start(value).map(|st| s.start = st),
-                "target" => flag(value).map(|v| s.target = v),
-                "speed" => whole(value, 1, u64::from(MAX_SPEED)).map(|v| s.speed = v as u32),
-                "neuron" => whole(value, 0, 9999).map(|v| s.neuron = v as usize),
-                "seed" => whole(value, 0, u64::MAX).map(|v| s.seed = v),
-                "autoplay" => flag(value).map(|v| s.autoplay = v),
-                "embed" => flag(value).map(|v| s.embed = v),
-                "" => {
-                    notices.push(Notice {
-                        param: "(no name)".into(),
-                        message: "a parameter without a name was ignored".into(),
-                    });
-                    continue;
-                }
-                _ => {
-                    notices.push(Notice {
-                        param: shown(&key),
-                        message: format!(
-                            "unknown parameter '{}' (allowed: {}); ignored",
-                            shown(&key),
-                            KEYS.join(", ")
-                        ),
-                    });
-                    continue;
-                }
-            };
-            if let Err((what, allowed)) = result {
-                let got = if value.is_empty() {
-                    "no value given".to_owned()
-                } else {
-                    format!("'{}' is {what}", shown(value))
-                };
-                notices.push(Notice {
-                    param: name.clone(),
-                    message: format!("{got}; allowed: {allowed}; using {}", default_text(&name)),
-                });
-            }
+        let mut reader = Reader::new(query, KEYS, Repeats::LastUsable);
+        let using = |key: &str| {
+            let text = format!("using {}", default_text(key));
+            move || text.clone()
+        };
+        let task_names: Vec<&str> = TASKS.iter().map(|t| t.name()).collect();
+        if let Some(task) = reader.read(
+            "task",
+            |v| {
+                let found = v.parse::<TaskKind>().ok().filter(|t| TASKS.contains(t));
+                choice(v, "task", found, task_names.join(", "))
+            },
+            using("task"),
+        ) {
+            s.task = task;
         }
+        if let Some(mode) = reader.read("mode", parse_mode, using("mode")) {
+            s.mode = mode;
+        }
+        if let Some(start) = reader.read("init", parse_start, using("init")) {
+            s.start = start;
+        }
+        s.target = reader.read_flag("target", s.target);
+        if let Some(v) = reader.read("speed", |v| whole(v, 1, MAX_SPEED), using("speed")) {
+            s.speed = v;
+        }
+        if let Some(v) = reader.read("neuron", |v| whole(v, 0, 9999), using("neuron")) {
+            s.neuron = v;
+        }
+        if let Some(v) = reader.read("seed", |v| whole(v, 0, u64::MAX), using("seed")) {
+            s.seed = v;
+        }
+        s.autoplay = reader.read_flag("autoplay", s.autoplay);
+        s.embed = reader.read_flag("embed", s.embed);
+        let mut notices = reader.finish();
         if let Some(notice) = s.checked_neuron() {
             s.neuron = 0;
             notices.push(notice);
@@ -164,14 +143,16 @@ impl MicrocircuitSettings {
     /// A notice when `neuron` is past the task's first hidden layer.
     pub fn checked_neuron(&self) -> Option<Notice> {
         let hidden = self.hidden_size();
-        (self.neuron >= hidden).then(|| Notice {
-            param: "neuron".into(),
-            message: format!(
+        (self.neuron >= hidden).then(|| {
+            Notice::new(
+                "neuron",
+                format!(
                 "{} is out of range for {} (hidden layer 1 has {hidden} cells: 0 to {}); using 0",
                 self.neuron,
                 self.task.name(),
                 hidden - 1
             ),
+            )
         })
     }
 
@@ -190,41 +171,17 @@ impl MicrocircuitSettings {
     /// `?page=microcircuit`.
     pub fn to_query(&self) -> String {
         let d = MicrocircuitSettings::default();
-        let mut query = String::from("?page=microcircuit");
-        let mut add = |key: &str, value: String| {
-            query.push('&');
-            query.push_str(key);
-            query.push('=');
-            query.push_str(&value);
-        };
-        if self.task != d.task {
-            add("task", self.task.name().into());
-        }
-        if self.mode != d.mode {
-            add("mode", mode_name(self.mode).into());
-        }
-        if self.start != d.start {
-            add("init", start_name(self.start).into());
-        }
-        if self.target != d.target {
-            add("target", u8::from(self.target).to_string());
-        }
-        if self.speed != d.speed {
-            add("speed", self.speed.to_string());
-        }
-        if self.neuron != d.neuron {
-            add("neuron", self.neuron.to_string());
-        }
-        if self.seed != d.seed {
-            add("seed", self.seed.to_string());
-        }
-        if self.autoplay {
-            add("autoplay", "1".into());
-        }
-        if self.embed {
-            add("embed", "1".into());
-        }
-        query
+        let mut query = QueryWriter::new("microcircuit");
+        query.differs("task", self.task.name(), d.task.name());
+        query.differs("mode", mode_name(self.mode), mode_name(d.mode));
+        query.differs("init", start_name(self.start), start_name(d.start));
+        query.flag("target", self.target, d.target);
+        query.differs("speed", self.speed, d.speed);
+        query.differs("neuron", self.neuron, d.neuron);
+        query.differs("seed", self.seed, d.seed);
+        query.flag("autoplay", self.autoplay, d.autoplay);
+        query.flag("embed", self.embed, d.embed);
+        query.finish()
     }
 
     /// The circuit these settings describe: core's defaults for the task, with the
@@ -268,36 +225,21 @@ fn default_text(key: &str) -> String {
 }
 
 fn parse_mode(value: &str) -> Result<Mode, Problem> {
-    match value.to_ascii_lowercase().as_str() {
-        "full" => Ok(Mode::Full),
-        "steady" | "steady-state" => Ok(Mode::SteadyState),
-        _ => Err(("an unknown mode", "full or steady".into())),
-    }
+    let found = match value.to_ascii_lowercase().as_str() {
+        "full" => Some(Mode::Full),
+        "steady" | "steady-state" => Some(Mode::SteadyState),
+        _ => None,
+    };
+    choice(value, "mode", found, "full or steady")
 }
 
 fn parse_start(value: &str) -> Result<Start, Problem> {
-    match value.to_ascii_lowercase().as_str() {
-        "self-predicting" => Ok(Start::SelfPredicting),
-        "random" => Ok(Start::Random),
-        _ => Err(("an unknown start", "self-predicting or random".into())),
-    }
-}
-
-fn whole(value: &str, min: u64, max: u64) -> Result<u64, Problem> {
-    let allowed = format!("a whole number from {min} to {max}");
-    match value.parse::<u64>() {
-        Ok(v) if (min..=max).contains(&v) => Ok(v),
-        Ok(_) => Err(("out of range", allowed)),
-        Err(_) => Err(("not a whole number in range", allowed)),
-    }
-}
-
-fn flag(value: &str) -> Result<bool, Problem> {
-    // A bare `?embed` means on.
-    if value.is_empty() {
-        return Ok(true);
-    }
-    flag_value(value).ok_or_else(|| ("not a flag", "1 or 0".into()))
+    let found = match value.to_ascii_lowercase().as_str() {
+        "self-predicting" => Some(Start::SelfPredicting),
+        "random" => Some(Start::Random),
+        _ => None,
+    };
+    choice(value, "start", found, "self-predicting or random")
 }
 
 #[cfg(test)]

@@ -29,8 +29,8 @@ use wasm_bindgen::{Clamped, JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
-use crate::chart::format_number;
-use crate::colour::{categorical, diverging, diverging_gradient_css, hex};
+use crate::widgets::chart::format_number;
+use crate::widgets::colour::{categorical, diverging, diverging_gradient_css, hex};
 
 /// The longer side of a matrix heatmap on screen, in CSS pixels.
 const HEATMAP_SIDE_PX: f32 = 160.0;

@@ -1,5 +1,17 @@
-//! The app: the shell (header, main area, footer), the connection to the
-//! training worker, and the page's settings kept in the URL.
+//! The rules page (the default, `?` or `?page=rules`): backprop and its rivals
+//! trained in the [`worker`], side by side, with the page's settings kept in the URL.
+//!
+//! ```text
+//! URL ─▶ Settings ─▶ Command::Configure ─▶ worker: one Experiment per rule
+//! worker ─▶ Update::Frame ─▶ Runs (runs.rs) ─▶ Readouts and Views (views.rs)
+//! ```
+
+pub mod controls;
+pub mod network_view;
+pub mod runs;
+pub mod settings;
+pub mod views;
+pub mod worker;
 
 use std::rc::Rc;
 
@@ -7,35 +19,33 @@ use gloo::timers::callback::Interval;
 use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
-use crate::cerebellum_page::CerebellumPage;
-use crate::controls::{Action, Controls};
-use crate::keys::use_shortcuts;
-use crate::microcircuit_page::MicrocircuitPage;
-use crate::route::{page_from_query, without_page, PageKind};
-use crate::runs::{Event, Runs, Watchdog};
-use crate::settings::{Notice, Settings};
-use crate::views::{Readouts, Shared, Views};
-use crate::worker::{runs_config, Command, TrainingWorker};
+use crate::shell::keys::{use_shortcuts, Shortcut};
+use crate::shell::query::with_version;
+use crate::shell::route::{without_page, PageKind};
+use crate::shell::{current_query, write_query, NoticeAction, Notices, PageFrame};
+use controls::{Action, Controls};
+use runs::{Event, Runs, Watchdog};
+use settings::{Notice, Settings};
+use views::{Readouts, Shared, Views};
+use worker::{runs_config, Command, TrainingWorker};
 
-/// Where the footer's "source" link points: the source archive that
-/// `scripts/build-web.sh` puts beside the app.
-pub const SOURCE_ARCHIVE: &str = "bioprop-source.tar.gz";
 /// The worker script, relative to the page so the app works from any folder.
 pub const WORKER_PATH: &str = "worker.js";
 
-/// Picks the page from the `page` query parameter (see [`crate::route`]); only the
-/// rules page needs the training worker.
+#[derive(Properties, PartialEq)]
+pub struct RulesPageProps {
+    /// Set when `page` named no page (this one is shown instead).
+    #[prop_or_default]
+    pub page_notice: Option<String>,
+}
+
+/// The rules page with its training worker.
 #[component]
-pub fn App() -> Html {
-    let route = use_memo((), |_| page_from_query(&current_query()));
-    match route.0 {
-        PageKind::Cerebellum => html! { <CerebellumPage /> },
-        PageKind::Microcircuit => html! { <MicrocircuitPage /> },
-        PageKind::Rules => html! {
-            <ReactorProvider<TrainingWorker> path={WORKER_PATH}>
-                <Page page_notice={route.1.clone()} />
-            </ReactorProvider<TrainingWorker>>
-        },
+pub fn RulesPage(props: &RulesPageProps) -> Html {
+    html! {
+        <ReactorProvider<TrainingWorker> path={WORKER_PATH}>
+            <Page page_notice={props.page_notice.clone()} />
+        </ReactorProvider<TrainingWorker>>
     }
 }
 
@@ -54,54 +64,8 @@ pub fn run_key(settings: &Settings) -> String {
     key.to_query()
 }
 
-pub(crate) fn current_query() -> String {
-    gloo::utils::window()
-        .location()
-        .search()
-        .unwrap_or_default()
-}
-
-/// Keeps the address bar equal to the settings, without adding history entries.
-pub(crate) fn write_query(query: &str) {
-    let window = gloo::utils::window();
-    let path = window.location().pathname().unwrap_or_default();
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{query}")),
-        );
-    }
-}
-
 fn notice_text(notice: &Notice) -> String {
     format!("{}: {}", notice.param, notice.message)
-}
-
-/// The notices shown above the views: bad input, divergence, a stopped worker.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Notices(pub Vec<String>);
-
-pub enum NoticeAction {
-    /// Adds a notice, unless the same one is already shown.
-    Push(String),
-    Clear,
-}
-
-impl Reducible for Notices {
-    type Action = NoticeAction;
-
-    fn reduce(self: Rc<Self>, action: NoticeAction) -> Rc<Self> {
-        match action {
-            NoticeAction::Push(text) if self.0.contains(&text) => self,
-            NoticeAction::Push(text) => {
-                let mut list = self.0.clone();
-                list.push(text);
-                Rc::new(Notices(list))
-            }
-            NoticeAction::Clear => Rc::new(Notices::default()),
-        }
-    }
 }
 
 /// What the page says when the worker has stopped answering.
@@ -109,15 +73,8 @@ pub const WORKER_STOPPED: &str =
     "The training worker stopped answering (the browser console has the \
     error). Reload the page to start again: your settings are kept in the address bar.";
 
-#[derive(Properties, PartialEq)]
-struct PageProps {
-    /// Set when `page` named no page (this one is shown instead).
-    #[prop_or_default]
-    page_notice: Option<String>,
-}
-
 #[component]
-fn Page(props: &PageProps) -> Html {
+fn Page(props: &RulesPageProps) -> Html {
     // `page` is the router's; the rules page's settings never see it.
     let initial = use_memo((), |_| {
         Settings::from_query_checked(&without_page(&current_query()))
@@ -209,7 +166,9 @@ fn Page(props: &PageProps) -> Html {
         });
     }
     // The address bar follows the settings.
-    use_effect_with(settings.to_query(), |query| write_query(query));
+    use_effect_with(settings.to_query(), |query| {
+        write_query(&with_version(query))
+    });
 
     let on_action = {
         let send = send.clone();
@@ -258,13 +217,12 @@ fn Page(props: &PageProps) -> Html {
         })
     };
 
-    // Keyboard: space = play/pause, s = step, r = reset (not while typing).
     use_shortcuts(
-        |key| match key {
-            " " => Some(Action::TogglePlay),
-            "s" | "S" => Some(Action::Step),
-            "r" | "R" => Some(Action::Reset),
-            _ => None,
+        |shortcut| match shortcut {
+            Shortcut::TogglePlay => Some(Action::TogglePlay),
+            Shortcut::Step => Some(Action::Step),
+            Shortcut::Reset => Some(Action::Reset),
+            Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
         },
         on_action.clone(),
     );
@@ -276,86 +234,14 @@ fn Page(props: &PageProps) -> Html {
     let playing = runs.borrow().playing;
     let embed = settings.embed;
     html! {
-        <div class={classes!("shell", embed.then_some("embed"))} data-testid="app">
-            if !embed {
-                <Header active={PageKind::Rules} />
-            }
-            <NoticeArea notices={notices.0.clone()} on_action={on_action.clone()} />
-            <div class="workspace">
-                if !embed {
-                    <Controls settings={(*settings).clone()} {playing}
-                        on_action={on_action.clone()} />
-                }
-                <main class="main">
-                    <Readouts shared={shared.clone()} />
-                    <Views {shared} settings={(*settings).clone()} />
-                </main>
-            </div>
-            if !embed {
-                <Footer />
-            }
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct NoticeAreaProps {
-    notices: Vec<String>,
-    on_action: Callback<Action>,
-}
-
-#[component]
-fn NoticeArea(props: &NoticeAreaProps) -> Html {
-    let dismiss = props.on_action.reform(|_| Action::DismissNotices);
-    html! {
-        <div class="notices" data-testid="notice" role="status" aria-live="polite">
-            if !props.notices.is_empty() {
-                <ul>
-                    { for props.notices.iter().map(|n| html! { <li>{n}</li> }) }
-                </ul>
-                <button class="dismiss" onclick={dismiss} aria-label="Dismiss notices">{"×"}</button>
-            }
-        </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct HeaderProps {
-    /// The page shown, marked `aria-current` in the navigation.
-    pub active: PageKind,
-}
-
-#[component]
-pub fn Header(props: &HeaderProps) -> Html {
-    let link = |page: PageKind, label: &'static str, testid: &'static str| {
-        let current = (page == props.active).then_some("page");
-        html! {
-            <a href={page.href()} aria-current={current} data-testid={testid}>{label}</a>
-        }
-    };
-    html! {
-        <header class="header">
-            <h1 class="brand">{"bioprop"}</h1>
-            <p class="tagline">{"Backprop and its biologically plausible rivals, trained live in your browser."}</p>
-            <nav class="nav" aria-label="Pages">
-                { link(PageKind::Rules, "Learning rules", "nav-rules") }
-                { link(PageKind::Cerebellum, "Cerebellum", "nav-cerebellum") }
-                { link(PageKind::Microcircuit, "Dendritic microcircuit", "nav-microcircuit") }
-            </nav>
-        </header>
-    }
-}
-
-#[component]
-pub fn Footer() -> Html {
-    html! {
-        <footer class="footer">
-            <span data-testid="version">{format!("bioprop {}", env!("CARGO_PKG_VERSION"))}</span>
-            {" · "}
-            <a href={SOURCE_ARCHIVE} data-testid="source-link">{"source"}</a>
-            {" · "}
-            <span>{"MIT or Apache-2.0"}</span>
-            {" · keys: space play/pause, s step, r reset, t target (microcircuit)"}
-        </footer>
+        <PageFrame page={PageKind::Rules} {embed} notices={notices.0.clone()}
+            on_dismiss={on_action.reform(|()| Action::DismissNotices)}
+            controls={html! {
+                <Controls settings={(*settings).clone()} {playing}
+                    on_action={on_action.clone()} />
+            }}>
+            <Readouts shared={shared.clone()} />
+            <Views {shared} settings={(*settings).clone()} />
+        </PageFrame>
     }
 }

@@ -7,7 +7,7 @@ use bioprop::cerebellum::{CerebellumTask, Snapshot, Trace};
 use plotters::style::RGBColor;
 use yew::prelude::*;
 
-use crate::chart::{format_number, LineChart, Series};
+use crate::widgets::chart::{format_number, LineChart, Series};
 
 const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(255, 127, 14);

@@ -9,7 +9,7 @@
 //! matrix (`B_{k+1}`, or DFA's `D_k` from the output straight to layer `k`, drawn
 //! curved below the band), backprop's `W_{k+1}ᵀ`, or `B − Wᵀ`. Entry `(i, j)` of `F`
 //! is the edge from unit `j` of the source layer back to unit `i` of layer `k`; the
-//! orientations are those of [`crate::heatmap`].
+//! orientations are those of [`crate::widgets::heatmap`].
 //!
 //! The picture stays cheap to animate: at most [`MAX_SHOWN_UNITS`] units per layer
 //! (the first and last halves, with a "⋮" between), at most [`FORWARD_EDGE_BUDGET`]
@@ -26,8 +26,8 @@ use bioprop::{Matrix, RuleKind, Snapshot};
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::colour::{diverging, diverging_gradient_css, hex};
-use crate::heatmap::{
+use crate::widgets::colour::{diverging, diverging_gradient_css, hex};
+use crate::widgets::heatmap::{
     difference, feedback_name, format_value, max_abs, subscript, transpose, transpose_name,
 };
 
@@ -57,7 +57,7 @@ const HOP_SECONDS: f32 = 0.5;
 const MAX_TRAVEL_SECONDS: f32 = 1.5;
 
 /// Which matrix the feedback edges carry: the page's setting.
-pub use crate::settings::FeedbackView;
+pub use super::settings::FeedbackView;
 
 /// The units of one layer that are drawn, in order, and where the "⋮" goes.
 #[derive(Clone, Debug, PartialEq, Eq)]

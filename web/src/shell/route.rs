@@ -1,5 +1,5 @@
-//! Which page the app shows, read from the `page` query parameter, and the small
-//! query splitter the pages without a worker share. No Yew or web-sys here.
+//! The app's pages and which one a URL asks for, read from the `page` query
+//! parameter. No Yew or web-sys here.
 //!
 //! | `page` | page |
 //! |---|---|
@@ -8,6 +8,8 @@
 //! | `microcircuit` | the dendritic error microcircuit (Sacramento et al. 2018) |
 //!
 //! An unknown value shows the rules page with a notice.
+
+use super::query::{decode, shown, split_query};
 
 /// The pages of the app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -31,6 +33,15 @@ impl PageKind {
             PageKind::Rules => "rules",
             PageKind::Cerebellum => "cerebellum",
             PageKind::Microcircuit => "microcircuit",
+        }
+    }
+
+    /// The page's name in the header's navigation.
+    pub fn label(self) -> &'static str {
+        match self {
+            PageKind::Rules => "Learning rules",
+            PageKind::Cerebellum => "Cerebellum",
+            PageKind::Microcircuit => "Dendritic microcircuit",
         }
     }
 
@@ -91,72 +102,6 @@ pub fn without_page(query: &str) -> String {
     }
 }
 
-/// Splits a query (with or without its `?`) into percent-decoded `(key, value)`
-/// pairs in order; a bare key (`?embed`) has no value. Empty pairs are skipped.
-pub fn split_query(query: &str) -> Vec<(String, Option<String>)> {
-    let query = query.strip_prefix('?').unwrap_or(query);
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| match pair.split_once('=') {
-            Some((key, value)) => (decode(key), Some(decode(value))),
-            None => (decode(pair), None),
-        })
-        .collect()
-}
-
-/// Percent-decodes a query component, reading `+` as a space. A `%` not followed by
-/// two hex digits stays as it is; invalid UTF-8 becomes U+FFFD.
-pub fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex_at = |j: usize| {
-            bytes
-                .get(j)
-                .and_then(|&b| (b as char).to_digit(16))
-                .map(|d| d as u8)
-        };
-        match (bytes[i], hex_at(i + 1), hex_at(i + 2)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push(high * 16 + low);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The spellings every page accepts for an on/off parameter: `1`, `true`,
-/// `yes`, `on` and `0`, `false`, `no`, `off`, in any case.
-pub fn flag_value(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Some(true),
-        "0" | "false" | "no" | "off" => Some(false),
-        _ => None,
-    }
-}
-
-/// A user's text for a message, cut to a readable length.
-pub fn shown(text: &str) -> String {
-    const MAX_CHARS: usize = 40;
-    if text.chars().count() <= MAX_CHARS {
-        text.to_owned()
-    } else {
-        let cut: String = text.chars().take(MAX_CHARS).collect();
-        format!("{cut}…")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,20 +138,5 @@ mod tests {
         );
         assert_eq!(without_page("?page"), "");
         assert_eq!(without_page(""), "");
-    }
-
-    #[test]
-    fn queries_are_percent_decoded_and_never_panic() {
-        assert_eq!(
-            split_query("?a=1+2&b&c=%41%zz%"),
-            vec![
-                ("a".into(), Some("1 2".into())),
-                ("b".into(), None),
-                ("c".into(), Some("A%zz%".into())),
-            ]
-        );
-        assert_eq!(decode("%E2%82%AC"), "€");
-        assert_eq!(decode("%FF"), "\u{FFFD}");
-        assert_eq!(shown(&"x".repeat(50)).chars().count(), 41);
     }
 }

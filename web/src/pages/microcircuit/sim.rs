@@ -198,8 +198,8 @@ fn push_capped(list: &mut Vec<(f32, f32)>, point: (f32, f32)) {
 mod tests {
     use bioprop::microcircuit::Start;
 
+    use super::super::settings::MicrocircuitSettings;
     use super::*;
-    use crate::microcircuit_settings::MicrocircuitSettings;
 
     fn steady(start: Start) -> MicrocircuitConfig {
         MicrocircuitSettings {

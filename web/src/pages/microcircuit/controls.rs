@@ -5,7 +5,7 @@ use bioprop::microcircuit::{Mode, Start};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::microcircuit_settings::{mode_name, start_name, MicrocircuitSettings, TASKS};
+use super::settings::{mode_name, start_name, MicrocircuitSettings, TASKS};
 
 /// What the controls and the keyboard ask of the page.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,0 +1,823 @@
+//! The page's settings and their URL query form.
+//!
+//! Pure Rust with no Yew or browser import, so it is tested natively. The page keeps
+//! every setting in its address bar; [`Settings::from_query`] reads one, and
+//! [`Settings::to_query`] writes the shareable link, listing only what differs from the
+//! default page (which is therefore just the bare URL).
+//!
+//! ```text
+//! ?task=xor&compare=bp,fa,dfa&layers=2-16-16-2&lr=0.3  ──from_query──▶  Settings
+//! Settings ──experiment_configs──▶ one ExperimentConfig per rule (identical but for `rule`)
+//! ```
+//!
+//! | key | value | default |
+//! |---|---|---|
+//! | `task` | a task name, e.g. `xor` (not `arrays`, which needs uploaded data) | `linear-teacher` |
+//! | `rule` | one rule, e.g. `fa`: a single run | — (the default page compares) |
+//! | `compare` | 2 to 4 different rules, comma-separated | `bp,fa` |
+//! | `layers` | widths joined by `-`, input and output included, e.g. `30-20-10`; 2 to [`MAX_DEPTH`] widths of 1 to [`MAX_WIDTH`] | the task's (input-output for `delta`) |
+//! | `act` | `linear`, `tanh`, `sigmoid`, `relu`, `softplus` | the task's |
+//! | `lr` | in (0, [`MAX_LEARNING_RATE`]] | the task's |
+//! | `batch` | 1 to [`MAX_BATCH`] (and at most the training set) | the task's |
+//! | `noise` | in [0, [`MAX_NOISE`]] | the task's |
+//! | `seed` | any `u64` | 1 |
+//! | `speed` | training steps per frame, 1 to [`MAX_SPEED`] | [`DEFAULT_SPEED`] |
+//! | `noderiv` | `1` or `0`: drop `f′` from the hidden error | 0 |
+//! | `fbscale` | multiplies `B`'s init scale, in (0, [`MAX_FEEDBACK_SCALE`]] | 1 |
+//! | `fb` | feedback edges drawn as `b`, `wt` (Wᵀ) or `diff` (B − Wᵀ) | `b` |
+//! | `logloss` | `1` or `0`: log-scale loss axis | 1 |
+//! | `autoplay` | `1` or `0` | 0 |
+//! | `embed` | `1` or `0`: only the chosen views, no controls | 0 |
+//! | `views` | comma-separated from `network`, `feedback`, `alignment`, `curves`, `task` | all |
+//!
+//! # Bad input
+//!
+//! A parameter that is unknown, unparsable or out of range is ignored, as if absent,
+//! and leaves a [`Notice`] naming it, what is allowed and the default used instead.
+//! Parsing never panics. Keys and values are percent-decoded (`+` is a space); when a
+//! key repeats, the last value wins. A `rule` next to a valid `compare` is ignored
+//! (the runs are the compare list).
+//!
+//! Ranges here are those of one parameter alone. Combinations (layers that do not fit
+//! the task, a batch larger than the training set, `delta` with hidden layers) are
+//! core's [`ExperimentConfig::validate`]'s business: [`Settings::from_query_checked`]
+//! asks it and resets the parameter it names.
+
+use std::fmt;
+
+use bioprop::experiment::{
+    layers_string, ConfigError, ExperimentConfig, MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE,
+    MAX_UNITS,
+};
+use bioprop::task::{TaskError, MAX_NOISE};
+use bioprop::{Activation, RuleKind, TaskKind};
+
+pub use crate::shell::query::Notice;
+use crate::shell::query::{names, number, shown, whole, Problem, Reader, Repeats};
+
+/// Most training steps per animation frame.
+pub const MAX_SPEED: u32 = 2000;
+/// Training steps per frame of the default page: on the linear teacher feedback
+/// alignment's update angle falls from 90° to about 30° in its first 250 steps, a
+/// couple of seconds at this speed, slow enough to watch.
+pub const DEFAULT_SPEED: u32 = 5;
+/// Largest `fbscale`. Core allows up to 1000 (and 0); the page keeps to a range where
+/// the slider means something and `B` is never all zeros.
+pub const MAX_FEEDBACK_SCALE: f32 = 100.0;
+/// Most layer widths `layers` may list, input and output included: 8, or core's
+/// limit if that is lower. Deeper networks do not fit the network view.
+pub const MAX_DEPTH: usize = if MAX_LAYERS < 8 { MAX_LAYERS } else { 8 };
+/// Widest layer `layers` may list: 1024, or core's limit if that is lower.
+pub const MAX_WIDTH: usize = if MAX_UNITS < 1024 { MAX_UNITS } else { 1024 };
+/// Fewest and most rules in compare mode.
+pub const COMPARE_RULES: std::ops::RangeInclusive<usize> = 2..=4;
+
+/// How the network view draws the feedback edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum FeedbackView {
+    /// The feedback matrix `B` the rule sends the error through.
+    #[default]
+    B,
+    /// `Wᵀ`, what backprop would use.
+    Transpose,
+    /// `B − Wᵀ`: how far the feedback is from weight transport.
+    Difference,
+}
+
+impl FeedbackView {
+    pub const ALL: [FeedbackView; 3] = [
+        FeedbackView::B,
+        FeedbackView::Transpose,
+        FeedbackView::Difference,
+    ];
+
+    /// The name in the URL: `b`, `wt`, `diff`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FeedbackView::B => "b",
+            FeedbackView::Transpose => "wt",
+            FeedbackView::Difference => "diff",
+        }
+    }
+
+    /// The label on the toggle.
+    pub fn label(self) -> &'static str {
+        match self {
+            FeedbackView::B => "B",
+            FeedbackView::Transpose => "Wᵀ",
+            FeedbackView::Difference => "B − Wᵀ",
+        }
+    }
+
+    /// Parses a URL name (case and surrounding spaces ignored).
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// A panel of the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum View {
+    Network,
+    Feedback,
+    Alignment,
+    Curves,
+    Task,
+}
+
+impl View {
+    /// Every view, in page order.
+    pub const ALL: [View; 5] = [
+        View::Network,
+        View::Feedback,
+        View::Alignment,
+        View::Curves,
+        View::Task,
+    ];
+
+    /// The name in the URL.
+    pub fn name(self) -> &'static str {
+        match self {
+            View::Network => "network",
+            View::Feedback => "feedback",
+            View::Alignment => "alignment",
+            View::Curves => "curves",
+            View::Task => "task",
+        }
+    }
+
+    /// The panel's title.
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Network => "Network",
+            View::Feedback => "Feedback matrices",
+            View::Alignment => "Alignment",
+            View::Curves => "Learning curves",
+            View::Task => "Task",
+        }
+    }
+
+    /// Parses a URL name (case and surrounding spaces ignored).
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        Self::ALL
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// Everything the page lets the user choose. `None` means "the task's default", so a
+/// link that does not set the learning rate follows the task it names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub task: TaskKind,
+    /// The rule of a single run; in compare mode, `compare[0]`.
+    pub rule: RuleKind,
+    /// 2 to 4 different rules trained in lockstep (compare mode); empty for a single run.
+    pub compare: Vec<RuleKind>,
+    /// Layer widths, input and output included, e.g. `[30, 20, 10]`.
+    pub layers: Option<Vec<usize>>,
+    pub activation: Option<Activation>,
+    pub lr: Option<f32>,
+    pub batch: Option<usize>,
+    pub noise: Option<f32>,
+    pub seed: u64,
+    /// Training steps per animation frame, 1 to [`MAX_SPEED`].
+    pub speed: u32,
+    /// "Without f′": replace `f'(z)` by 1 in the hidden error.
+    pub no_derivative: bool,
+    /// Multiplies the feedback init's scale, in (0, [`MAX_FEEDBACK_SCALE`]].
+    pub feedback_scale: f32,
+    pub feedback_view: FeedbackView,
+    /// Log-scale loss axis.
+    pub log_loss: bool,
+    pub autoplay: bool,
+    /// Only the chosen views, fitted to the frame; no controls.
+    pub embed: bool,
+    /// The views shown, in this order.
+    pub views: Vec<View>,
+}
+
+impl Default for Settings {
+    /// The default page: backprop against feedback alignment on the linear teacher, so
+    /// the lesson (FA's update angle falling below 90°) shows within seconds of play.
+    fn default() -> Self {
+        Settings {
+            task: TaskKind::LinearTeacher,
+            rule: RuleKind::Backprop,
+            compare: vec![RuleKind::Backprop, RuleKind::FeedbackAlignment],
+            layers: None,
+            activation: None,
+            lr: None,
+            batch: None,
+            noise: None,
+            seed: 1,
+            speed: DEFAULT_SPEED,
+            no_derivative: false,
+            feedback_scale: 1.0,
+            feedback_view: FeedbackView::B,
+            log_loss: true,
+            autoplay: false,
+            embed: false,
+            views: View::ALL.to_vec(),
+        }
+    }
+}
+
+impl Settings {
+    /// Reads a query string (`?task=xor&lr=0.1`, with or without the `?`). Every
+    /// parameter that cannot be used gives a [`Notice`] and keeps its default; see the
+    /// module docs. Checks each parameter alone; see [`Settings::from_query_checked`].
+    pub fn from_query(query: &str) -> (Settings, Vec<Notice>) {
+        let mut reader = Reader::new(query, &KEY_NAMES, Repeats::Last);
+        let default = Settings::default();
+        let mut s = default.clone();
+
+        if let Some(task) = reader.read(Key::Task.name(), parse_task, || {
+            format!("using {}", default.task)
+        }) {
+            s.task = task;
+        }
+        let defaults = ExperimentConfig::for_task(s.task);
+
+        let rule = reader.read(Key::Rule.name(), parse_rule, || {
+            format!(
+                "using the default comparison {}",
+                rule_list(&default.compare)
+            )
+        });
+        let compare = reader.read(Key::Compare.name(), parse_compare, || match rule {
+            Some(rule) => format!("using a single run of {rule}"),
+            None => format!("using {}", rule_list(&default.compare)),
+        });
+        match (compare, rule) {
+            (Some(compare), rule) => {
+                if let Some(rule) = rule.filter(|&r| r != compare[0]) {
+                    reader.notice(
+                        Key::Rule.name(),
+                        format!(
+                            "rule {rule} is ignored in compare mode; the runs are {}",
+                            rule_list(&compare)
+                        ),
+                    );
+                }
+                s.rule = compare[0];
+                s.compare = compare;
+            }
+            (None, Some(rule)) => {
+                s.rule = rule;
+                s.compare = Vec::new();
+            }
+            (None, None) => {}
+        }
+
+        let task_default = |what: String| format!("using the task's default {what}");
+        s.layers = reader.read(Key::Layers.name(), parse_layers, || {
+            task_default(layers_string(&s.default_layers()))
+        });
+        s.activation = reader.read(Key::Act.name(), parse_activation, || {
+            task_default(defaults.activation.to_string())
+        });
+        s.lr = reader.read(Key::Lr.name(), parse_lr, || {
+            task_default(defaults.lr.to_string())
+        });
+        s.batch = reader.read(Key::Batch.name(), parse_batch, || {
+            task_default(defaults.batch.to_string())
+        });
+        s.noise = reader.read(Key::Noise.name(), parse_noise, || {
+            task_default(defaults.task.noise.to_string())
+        });
+        let using = |value: &dyn fmt::Display| {
+            let text = format!("using {value}");
+            move || text.clone()
+        };
+        s.seed = reader
+            .read(Key::Seed.name(), parse_seed, using(&s.seed))
+            .unwrap_or(s.seed);
+        s.speed = reader
+            .read(Key::Speed.name(), parse_speed, using(&s.speed))
+            .unwrap_or(s.speed);
+        s.no_derivative = reader.read_flag(Key::NoDeriv.name(), s.no_derivative);
+        s.feedback_scale = reader
+            .read(
+                Key::FbScale.name(),
+                parse_feedback_scale,
+                using(&s.feedback_scale),
+            )
+            .unwrap_or(s.feedback_scale);
+        s.feedback_view = reader
+            .read(
+                Key::Fb.name(),
+                parse_feedback_view,
+                using(&s.feedback_view.name()),
+            )
+            .unwrap_or(s.feedback_view);
+        s.log_loss = reader.read_flag(Key::LogLoss.name(), s.log_loss);
+        s.autoplay = reader.read_flag(Key::Autoplay.name(), s.autoplay);
+        s.embed = reader.read_flag(Key::Embed.name(), s.embed);
+        if let Some(views) = reader.read(Key::Views.name(), parse_views, using(&"all views")) {
+            s.views = views;
+        }
+        (s, reader.finish())
+    }
+
+    /// The query of a shareable link: `?` and the parameters that differ from the
+    /// default page, in the order of the module docs' table; empty for the default
+    /// page. `Settings::from_query(&s.to_query())` gives back `s` with no notice for
+    /// every valid `s` (every field in its range, `rule == compare[0]` in compare mode).
+    pub fn to_query(&self) -> String {
+        let default = Settings::default();
+        let mut parts: Vec<(Key, String)> = Vec::new();
+        if self.task != default.task {
+            parts.push((Key::Task, self.task.name().to_owned()));
+        }
+        if self.is_compare() {
+            if self.compare != default.compare {
+                parts.push((Key::Compare, rule_list(&self.compare)));
+            }
+        } else {
+            // The default page compares, so a single run always says which rule.
+            parts.push((Key::Rule, self.rule.name().to_owned()));
+        }
+        if let Some(layers) = &self.layers {
+            parts.push((Key::Layers, layers_string(layers)));
+        }
+        if let Some(activation) = self.activation {
+            parts.push((Key::Act, activation.name().to_owned()));
+        }
+        // `{}` prints the shortest decimal that parses back to the same f32.
+        if let Some(lr) = self.lr {
+            parts.push((Key::Lr, lr.to_string()));
+        }
+        if let Some(batch) = self.batch {
+            parts.push((Key::Batch, batch.to_string()));
+        }
+        if let Some(noise) = self.noise {
+            parts.push((Key::Noise, noise.to_string()));
+        }
+        if self.seed != default.seed {
+            parts.push((Key::Seed, self.seed.to_string()));
+        }
+        if self.speed != default.speed {
+            parts.push((Key::Speed, self.speed.to_string()));
+        }
+        let flag = |on: bool| if on { "1" } else { "0" }.to_owned();
+        if self.no_derivative != default.no_derivative {
+            parts.push((Key::NoDeriv, flag(self.no_derivative)));
+        }
+        if self.feedback_scale != default.feedback_scale {
+            parts.push((Key::FbScale, self.feedback_scale.to_string()));
+        }
+        if self.feedback_view != default.feedback_view {
+            parts.push((Key::Fb, self.feedback_view.name().to_owned()));
+        }
+        if self.log_loss != default.log_loss {
+            parts.push((Key::LogLoss, flag(self.log_loss)));
+        }
+        if self.autoplay != default.autoplay {
+            parts.push((Key::Autoplay, flag(self.autoplay)));
+        }
+        if self.embed != default.embed {
+            parts.push((Key::Embed, flag(self.embed)));
+        }
+        if self.views != default.views {
+            let names: Vec<&str> = self.views.iter().map(|v| v.name()).collect();
+            parts.push((Key::Views, names.join(",")));
+        }
+        if parts.is_empty() {
+            return String::new();
+        }
+        let pairs: Vec<String> = parts
+            .iter()
+            .map(|(key, value)| format!("{}={value}", key.name()))
+            .collect();
+        format!("?{}", pairs.join("&"))
+    }
+
+    /// One validated config per run ([`Settings::rules`]). They are identical but for
+    /// `rule`, so (core's streams not depending on the rule) the runs share initial
+    /// weights, `B` and the data order. Starts from [`ExperimentConfig::for_task`]; when
+    /// `layers` is `None` and a run uses the delta rule, every run gets the task's
+    /// input and output only (delta trains a single layer).
+    ///
+    /// # Errors
+    ///
+    /// Core's [`ConfigError`] for the first invalid run, or
+    /// [`TaskError::NeedsArrays`] for the `arrays` task, whose data a link cannot carry.
+    pub fn experiment_configs(&self) -> Result<Vec<ExperimentConfig>, ConfigError> {
+        if self.task == TaskKind::Arrays {
+            return Err(ConfigError::Task(TaskError::NeedsArrays));
+        }
+        let base = self.base_config();
+        self.rules()
+            .into_iter()
+            .map(|rule| {
+                let config = ExperimentConfig {
+                    rule,
+                    ..base.clone()
+                };
+                config.validate()?;
+                Ok(config)
+            })
+            .collect()
+    }
+
+    /// As [`Settings::from_query`], then each parameter that core's validation rejects
+    /// in combination with the others (e.g. `layers=5-3-2` for a 30-input task, a
+    /// `batch` above the training set) gets a notice and goes back to its default. The
+    /// settings returned always have `experiment_configs()` `Ok`.
+    pub fn from_query_checked(query: &str) -> (Settings, Vec<Notice>) {
+        let (mut s, mut notices) = Settings::from_query(query);
+        // Each round resets one more parameter to its default, so this ends after at
+        // most one round per parameter.
+        while let Err(error) = s.experiment_configs() {
+            if let Some(notice) = s.reset_blamed(&error) {
+                notices.push(notice);
+                continue;
+            }
+            // Not a parameter the page sets (a core limit changed under us?): fall back
+            // to the default experiment and keep only how the page looks.
+            notices.push(Notice::new(
+                "settings",
+                format!("{error}; using the default experiment"),
+            ));
+            s = Settings {
+                speed: s.speed,
+                feedback_view: s.feedback_view,
+                log_loss: s.log_loss,
+                autoplay: s.autoplay,
+                embed: s.embed,
+                views: s.views,
+                ..Settings::default()
+            };
+            debug_assert!(s.experiment_configs().is_ok());
+            break;
+        }
+        (s, notices)
+    }
+
+    /// Two to four rules trained side by side.
+    pub fn is_compare(&self) -> bool {
+        self.compare.len() >= *COMPARE_RULES.start()
+    }
+
+    /// The rule of each run, in display order.
+    pub fn rules(&self) -> Vec<RuleKind> {
+        if self.is_compare() {
+            self.compare.clone()
+        } else {
+            vec![self.rule]
+        }
+    }
+
+    /// Whether `view` is on the page.
+    pub fn shows(&self, view: View) -> bool {
+        self.views.contains(&view)
+    }
+
+    /// The layers used when `layers` is `None`.
+    fn default_layers(&self) -> Vec<usize> {
+        let mut layers = self.task.defaults().layers;
+        if self.rules().contains(&RuleKind::Delta) && layers.len() > 2 {
+            layers.drain(1..layers.len() - 1);
+        }
+        layers
+    }
+
+    /// The config every run shares, before its rule is set and unvalidated.
+    fn base_config(&self) -> ExperimentConfig {
+        let mut config = ExperimentConfig::for_task(self.task);
+        config.layers = self.layers.clone().unwrap_or_else(|| self.default_layers());
+        if let Some(activation) = self.activation {
+            config.activation = activation;
+        }
+        if let Some(lr) = self.lr {
+            config.lr = lr;
+        }
+        if let Some(batch) = self.batch {
+            config.batch = batch;
+        }
+        if let Some(noise) = self.noise {
+            config.task.noise = noise;
+        }
+        config.seed = self.seed;
+        config.no_derivative = self.no_derivative;
+        config.feedback_scale = self.feedback_scale;
+        config
+    }
+
+    /// Resets the parameter `error` is about, if the page sets it and it is not at its
+    /// default already, and says so.
+    fn reset_blamed(&mut self, error: &ConfigError) -> Option<Notice> {
+        let defaults = ExperimentConfig::for_task(self.task);
+        let (key, default) = match error {
+            ConfigError::LayerCount { .. }
+            | ConfigError::LayerWidth { .. }
+            | ConfigError::TooManyParameters { .. }
+            | ConfigError::InputSize { .. }
+            | ConfigError::OutputSize { .. }
+            | ConfigError::DeltaNeedsOneLayer { .. } => {
+                self.layers.take()?;
+                (Key::Layers, layers_string(&self.default_layers()))
+            }
+            ConfigError::Batch { .. } => {
+                self.batch.take()?;
+                (Key::Batch, defaults.batch.to_string())
+            }
+            ConfigError::Task(TaskError::Noise { .. }) => {
+                self.noise.take()?;
+                (Key::Noise, defaults.task.noise.to_string())
+            }
+            ConfigError::OutOfRange { field: "lr", .. } => {
+                self.lr.take()?;
+                (Key::Lr, defaults.lr.to_string())
+            }
+            ConfigError::OutOfRange {
+                field: "feedback_scale",
+                ..
+            } => {
+                let default = Settings::default().feedback_scale;
+                if self.feedback_scale == default {
+                    return None;
+                }
+                self.feedback_scale = default;
+                return Some(Notice::new(
+                    Key::FbScale.name(),
+                    format!("{error}; using {default}"),
+                ));
+            }
+            ConfigError::OutOfRange { .. } | ConfigError::Task(_) => return None,
+        };
+        Some(Notice::new(
+            key.name(),
+            format!("{error}; using the task's default {default}"),
+        ))
+    }
+}
+
+/// The keys' names, for the reader.
+const KEY_NAMES: [&str; Key::ALL.len()] = {
+    let mut names = [""; Key::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = Key::ALL[i].name();
+        i += 1;
+    }
+    names
+};
+
+/// The URL keys, in the order links list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Task,
+    Rule,
+    Compare,
+    Layers,
+    Act,
+    Lr,
+    Batch,
+    Noise,
+    Seed,
+    Speed,
+    NoDeriv,
+    FbScale,
+    Fb,
+    LogLoss,
+    Autoplay,
+    Embed,
+    Views,
+}
+
+impl Key {
+    const ALL: [Key; 17] = [
+        Key::Task,
+        Key::Rule,
+        Key::Compare,
+        Key::Layers,
+        Key::Act,
+        Key::Lr,
+        Key::Batch,
+        Key::Noise,
+        Key::Seed,
+        Key::Speed,
+        Key::NoDeriv,
+        Key::FbScale,
+        Key::Fb,
+        Key::LogLoss,
+        Key::Autoplay,
+        Key::Embed,
+        Key::Views,
+    ];
+
+    const fn name(self) -> &'static str {
+        match self {
+            Key::Task => "task",
+            Key::Rule => "rule",
+            Key::Compare => "compare",
+            Key::Layers => "layers",
+            Key::Act => "act",
+            Key::Lr => "lr",
+            Key::Batch => "batch",
+            Key::Noise => "noise",
+            Key::Seed => "seed",
+            Key::Speed => "speed",
+            Key::NoDeriv => "noderiv",
+            Key::FbScale => "fbscale",
+            Key::Fb => "fb",
+            Key::LogLoss => "logloss",
+            Key::Autoplay => "autoplay",
+            Key::Embed => "embed",
+            Key::Views => "views",
+        }
+    }
+}
+
+fn rule_list(rules: &[RuleKind]) -> String {
+    rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(",")
+}
+
+/// The tasks a link can name: all but `arrays`, whose data must be uploaded.
+fn url_tasks() -> impl Iterator<Item = TaskKind> {
+    TaskKind::ALL
+        .iter()
+        .copied()
+        .filter(|&task| task != TaskKind::Arrays)
+}
+
+fn parse_task(value: &str) -> Result<TaskKind, Problem> {
+    let allowed = names(url_tasks(), |t| t.name());
+    match value.to_ascii_lowercase().parse::<TaskKind>() {
+        Ok(TaskKind::Arrays) => Err(Problem::new(
+            "task arrays needs uploaded data, which a link cannot carry",
+            allowed,
+        )),
+        Ok(task) => Ok(task),
+        Err(_) => Err(Problem::new(
+            format!("unknown task '{}'", shown(value)),
+            allowed,
+        )),
+    }
+}
+
+fn parse_rule(value: &str) -> Result<RuleKind, Problem> {
+    value.parse().map_err(|_| {
+        Problem::new(
+            format!("unknown rule '{}'", shown(value)),
+            names(RuleKind::ALL, RuleKind::name),
+        )
+    })
+}
+
+fn parse_compare(value: &str) -> Result<Vec<RuleKind>, Problem> {
+    let allowed = || {
+        format!(
+            "{} to {} different rules separated by commas, from {}",
+            COMPARE_RULES.start(),
+            COMPARE_RULES.end(),
+            names(RuleKind::ALL, RuleKind::name)
+        )
+    };
+    let mut rules = Vec::new();
+    for name in value.split(',') {
+        let rule: RuleKind = name.parse().map_err(|_| {
+            Problem::new(format!("unknown rule '{}'", shown(name.trim())), allowed())
+        })?;
+        if rules.contains(&rule) {
+            return Err(Problem::new(
+                format!("'{}' lists {rule} twice", shown(value)),
+                allowed(),
+            ));
+        }
+        rules.push(rule);
+    }
+    if !COMPARE_RULES.contains(&rules.len()) {
+        return Err(Problem::new(
+            format!(
+                "'{}' names {} rule{}",
+                shown(value),
+                rules.len(),
+                if rules.len() == 1 { "" } else { "s" }
+            ),
+            allowed(),
+        ));
+    }
+    Ok(rules)
+}
+
+/// Parses layer widths as the `layers` parameter and the layers field take
+/// them (`30-20-10`); the error says what is wrong and what is allowed.
+pub fn parse_layers_text(value: &str) -> Result<Vec<usize>, String> {
+    parse_layers(value).map_err(|p| format!("{}: {}", p.what, p.allowed))
+}
+
+fn parse_layers(value: &str) -> Result<Vec<usize>, Problem> {
+    let allowed = format!(
+        "2 to {MAX_DEPTH} widths of 1 to {MAX_WIDTH} joined by '-', input and output \
+         included, e.g. 30-20-10"
+    );
+    let widths: Result<Vec<usize>, _> = value
+        .split(['-', ','])
+        .map(|width| width.trim().parse::<usize>())
+        .collect();
+    let Ok(widths) = widths else {
+        return Err(Problem::new(
+            format!("'{}' is not a list of whole numbers", shown(value)),
+            allowed,
+        ));
+    };
+    if !(2..=MAX_DEPTH).contains(&widths.len()) {
+        return Err(Problem::new(
+            format!("'{}' lists {} widths", shown(value), widths.len()),
+            allowed,
+        ));
+    }
+    if let Some(&width) = widths.iter().find(|&&w| !(1..=MAX_WIDTH).contains(&w)) {
+        return Err(Problem::new(
+            format!("'{}' has a layer of {width} units", shown(value)),
+            allowed,
+        ));
+    }
+    Ok(widths)
+}
+
+fn parse_activation(value: &str) -> Result<Activation, Problem> {
+    value.parse().map_err(|_| {
+        Problem::new(
+            format!("unknown activation '{}'", shown(value)),
+            names(Activation::ALL, Activation::name),
+        )
+    })
+}
+
+fn parse_lr(value: &str) -> Result<f32, Problem> {
+    number(
+        value,
+        format!("a number in (0, {MAX_LEARNING_RATE}]"),
+        |lr| lr > 0.0 && lr <= MAX_LEARNING_RATE,
+    )
+}
+
+fn parse_noise(value: &str) -> Result<f32, Problem> {
+    number(value, format!("a number in [0, {MAX_NOISE}]"), |noise| {
+        (0.0..=MAX_NOISE).contains(&noise)
+    })
+}
+
+fn parse_feedback_scale(value: &str) -> Result<f32, Problem> {
+    number(
+        value,
+        format!("a number in (0, {MAX_FEEDBACK_SCALE}]"),
+        |scale| scale > 0.0 && scale <= MAX_FEEDBACK_SCALE,
+    )
+}
+
+fn parse_batch(value: &str) -> Result<usize, Problem> {
+    whole(value, 1, MAX_BATCH)
+}
+
+fn parse_seed(value: &str) -> Result<u64, Problem> {
+    whole(value, 0, u64::MAX)
+}
+
+fn parse_speed(value: &str) -> Result<u32, Problem> {
+    whole(value, 1, MAX_SPEED)
+}
+
+fn parse_feedback_view(value: &str) -> Result<FeedbackView, Problem> {
+    FeedbackView::from_name(value).ok_or_else(|| {
+        Problem::new(
+            format!("unknown feedback view '{}'", shown(value)),
+            names(FeedbackView::ALL, FeedbackView::name),
+        )
+    })
+}
+
+fn parse_views(value: &str) -> Result<Vec<View>, Problem> {
+    let allowed = || {
+        format!(
+            "one or more different views separated by commas, from {}",
+            names(View::ALL, View::name)
+        )
+    };
+    let mut views = Vec::new();
+    for name in value.split(',') {
+        let view = View::from_name(name).ok_or_else(|| {
+            Problem::new(format!("unknown view '{}'", shown(name.trim())), allowed())
+        })?;
+        if views.contains(&view) {
+            return Err(Problem::new(
+                format!("'{}' lists {} twice", shown(value), view.name()),
+                allowed(),
+            ));
+        }
+        views.push(view);
+    }
+    Ok(views)
+}
+
+#[cfg(test)]
+#[path = "settings_tests.rs"]
+mod tests;

@@ -1,0 +1,174 @@
+//! The shell every page lives in: the header with the pages' navigation, the
+//! footer, the notice list, the address bar (read once, then kept equal to the
+//! settings), the keyboard map, redraw throttling and the panic box.
+//!
+//! The shell imports no page and no widget: pages import it. The list of pages
+//! in the navigation is [`route::PageKind`]; which component draws each page is
+//! the router's business (`crate::router`).
+
+pub mod driver;
+pub mod keys;
+pub mod panic;
+pub mod query;
+pub mod route;
+pub mod throttle;
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use route::PageKind;
+
+/// Where the footer's "source" link points: the source archive that
+/// `scripts/build-web.sh` puts beside the app.
+pub const SOURCE_ARCHIVE: &str = "bioprop-source.tar.gz";
+
+/// The query of the page's address (`?…`, or empty).
+pub fn current_query() -> String {
+    gloo::utils::window()
+        .location()
+        .search()
+        .unwrap_or_default()
+}
+
+/// Keeps the address bar equal to the settings, without adding history entries.
+pub fn write_query(query: &str) {
+    let window = gloo::utils::window();
+    let path = window.location().pathname().unwrap_or_default();
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{query}")),
+        );
+    }
+}
+
+/// The notices shown above the views: bad input, divergence, a stopped worker.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Notices(pub Vec<String>);
+
+pub enum NoticeAction {
+    /// Adds a notice, unless the same one is already shown.
+    Push(String),
+    Clear,
+}
+
+impl Reducible for Notices {
+    type Action = NoticeAction;
+
+    fn reduce(self: Rc<Self>, action: NoticeAction) -> Rc<Self> {
+        match action {
+            NoticeAction::Push(text) if self.0.contains(&text) => self,
+            NoticeAction::Push(text) => {
+                let mut list = self.0.clone();
+                list.push(text);
+                Rc::new(Notices(list))
+            }
+            NoticeAction::Clear => Rc::new(Notices::default()),
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NoticeListProps {
+    pub notices: Vec<String>,
+    /// The "×" button: the page clears its notices.
+    pub on_dismiss: Callback<()>,
+}
+
+/// The notices, announced to screen readers, with a button that dismisses them.
+#[component]
+pub fn NoticeList(props: &NoticeListProps) -> Html {
+    let dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
+    html! {
+        <div class="notices" data-testid="notice" role="status" aria-live="polite">
+            if !props.notices.is_empty() {
+                <ul>
+                    { for props.notices.iter().map(|n| html! { <li>{n}</li> }) }
+                </ul>
+                <button class="dismiss" onclick={dismiss} aria-label="Dismiss notices">{"×"}</button>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PageFrameProps {
+    /// The page, marked in the navigation and added to the frame's classes.
+    pub page: PageKind,
+    /// Only the views, fitted to an embedding frame: no header, controls or footer.
+    pub embed: bool,
+    pub notices: Vec<String>,
+    pub on_dismiss: Callback<()>,
+    /// The page's control panel (not shown when embedded).
+    pub controls: Html,
+    /// The page's readouts and views.
+    pub children: Html,
+}
+
+/// The layout every page shares: header, notices, controls beside the views, footer.
+#[component]
+pub fn PageFrame(props: &PageFrameProps) -> Html {
+    let embed = props.embed;
+    let page_class = (props.page != PageKind::Rules).then_some(props.page.name());
+    html! {
+        <div class={classes!("shell", page_class, embed.then_some("embed"))} data-testid="app">
+            if !embed {
+                <Header active={props.page} />
+            }
+            <NoticeList notices={props.notices.clone()} on_dismiss={props.on_dismiss.clone()} />
+            <div class="workspace">
+                if !embed {
+                    { props.controls.clone() }
+                }
+                <main class="main">
+                    { props.children.clone() }
+                </main>
+            </div>
+            if !embed {
+                <Footer />
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// The page shown, marked `aria-current` in the navigation.
+    pub active: PageKind,
+}
+
+#[component]
+pub fn Header(props: &HeaderProps) -> Html {
+    let link = |page: PageKind| {
+        let current = (page == props.active).then_some("page");
+        let testid = format!("nav-{}", page.name());
+        html! {
+            <a href={page.href()} aria-current={current} data-testid={testid}>{page.label()}</a>
+        }
+    };
+    html! {
+        <header class="header">
+            <h1 class="brand">{"bioprop"}</h1>
+            <p class="tagline">{"Backprop and its biologically plausible rivals, trained live in your browser."}</p>
+            <nav class="nav" aria-label="Pages">
+                { for PageKind::ALL.into_iter().map(link) }
+            </nav>
+        </header>
+    }
+}
+
+#[component]
+pub fn Footer() -> Html {
+    html! {
+        <footer class="footer">
+            <span data-testid="version">{format!("bioprop {}", env!("CARGO_PKG_VERSION"))}</span>
+            {" · "}
+            <a href={SOURCE_ARCHIVE} data-testid="source-link">{"source"}</a>
+            {" · "}
+            <span>{"MIT or Apache-2.0"}</span>
+            {" · keys: space play/pause, s step, r reset, t target (microcircuit)"}
+        </footer>
+    }
+}

@@ -1,0 +1,6 @@
+//! Drawing pieces any page can use: line charts, canvas heatmaps, colour scales.
+//! They know nothing of pages or of the URL; a page hands them plain numbers.
+
+pub mod chart;
+pub mod colour;
+pub mod heatmap;

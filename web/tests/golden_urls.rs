@@ -1,0 +1,395 @@
+//! Links that lecturers have published must keep opening the same demonstration.
+//!
+//! Each URL here was recorded from the app as it opened it when these tests were
+//! written (the README's examples, one per page, one per task of the rules page,
+//! and a few that set every key). The expected values are written out in full, not
+//! taken from `Default`, so that changing a default — here or in core — fails a
+//! test instead of silently changing what an old link shows. A change that really
+//! means to alter old links must raise the URL's schema version instead.
+#![cfg(not(target_arch = "wasm32"))]
+
+use bioprop::cerebellum::{BasisKind, CerebellumTask};
+use bioprop::experiment::layers_string;
+use bioprop::microcircuit::{Mode, Start};
+use bioprop::{Activation, RuleKind, TaskKind};
+use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
+use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
+use bioprop_web::pages::rules::settings::{FeedbackView, Settings, View};
+
+/// The rules page a bare URL opened when the links were recorded.
+fn rules_page() -> Settings {
+    Settings {
+        task: TaskKind::LinearTeacher,
+        rule: RuleKind::Backprop,
+        compare: vec![RuleKind::Backprop, RuleKind::FeedbackAlignment],
+        layers: None,
+        activation: None,
+        lr: None,
+        batch: None,
+        noise: None,
+        seed: 1,
+        speed: 5,
+        no_derivative: false,
+        feedback_scale: 1.0,
+        feedback_view: FeedbackView::B,
+        log_loss: true,
+        autoplay: false,
+        embed: false,
+        views: vec![
+            View::Network,
+            View::Feedback,
+            View::Alignment,
+            View::Curves,
+            View::Task,
+        ],
+    }
+}
+
+/// Opens `query` on the rules page and checks the settings, the notices (as
+/// `key: message`) and every run's resolved configuration, written as
+/// `rule layers activation lr batch noise train test seed noderiv fbscale`.
+fn assert_rules_link(query: &str, settings: Settings, notices: &[&str], runs: &[&str]) {
+    let (opened, got_notices) = Settings::from_query_checked(query);
+    assert_eq!(opened, settings, "settings of {query}");
+    let got_notices: Vec<String> = got_notices.iter().map(|n| n.to_string()).collect();
+    assert_eq!(got_notices, notices, "notices of {query}");
+    let configs = opened
+        .experiment_configs()
+        .expect("a link opens valid runs");
+    let got_runs: Vec<String> = configs
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {} {} {} {} {} {} {} {} {}",
+                c.rule.name(),
+                layers_string(&c.layers),
+                c.activation,
+                c.lr,
+                c.batch,
+                c.task.noise,
+                c.task.train_size,
+                c.task.test_size,
+                c.seed,
+                c.no_derivative,
+                c.feedback_scale
+            )
+        })
+        .collect();
+    assert_eq!(got_runs, runs, "runs of {query}");
+}
+
+#[test]
+fn the_readme_links_open_as_recorded() {
+    assert_rules_link(
+        "",
+        rules_page(),
+        &[],
+        &[
+            "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
+            "fa 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
+        ],
+    );
+    assert_rules_link(
+        "?embed=1&autoplay=1",
+        Settings {
+            autoplay: true,
+            embed: true,
+            ..rules_page()
+        },
+        &[],
+        &[
+            "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
+            "fa 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
+        ],
+    );
+    assert_rules_link(
+        "?task=xor&compare=bp,fa,kp&autoplay=1",
+        Settings {
+            task: TaskKind::Xor,
+            compare: vec![
+                RuleKind::Backprop,
+                RuleKind::FeedbackAlignment,
+                RuleKind::KolenPollack,
+            ],
+            autoplay: true,
+            ..rules_page()
+        },
+        &[],
+        &[
+            "bp 2-8-8-2 tanh 0.1 10 0.05 500 200 1 false 1",
+            "fa 2-8-8-2 tanh 0.1 10 0.05 500 200 1 false 1",
+            "kp 2-8-8-2 tanh 0.1 10 0.05 500 200 1 false 1",
+        ],
+    );
+    assert_eq!(
+        CerebellumSettings::from_query("?page=cerebellum"),
+        (cerebellum_page(), vec![])
+    );
+    assert_eq!(
+        MicrocircuitSettings::from_query("?page=microcircuit"),
+        (microcircuit_page(), vec![])
+    );
+    assert_eq!(
+        MicrocircuitSettings::from_query(
+            "?page=microcircuit&mode=steady&init=random&target=0&speed=2000&autoplay=1"
+        ),
+        (
+            MicrocircuitSettings {
+                mode: Mode::SteadyState,
+                start: Start::Random,
+                target: false,
+                speed: 2000,
+                autoplay: true,
+                ..microcircuit_page()
+            },
+            vec![]
+        )
+    );
+}
+
+#[test]
+fn every_task_of_the_rules_page_opens_as_recorded() {
+    // (task, its runs' "layers activation lr batch noise train test" as recorded)
+    let recorded = [
+        (
+            TaskKind::LinearTeacher,
+            "30-20-10 linear 0.005 1 0 1000 200",
+        ),
+        (
+            TaskKind::NonlinearTeacher,
+            "30-50-10 tanh 0.02 10 0 1000 200",
+        ),
+        (TaskKind::Xor, "2-8-8-2 tanh 0.1 10 0.05 500 200"),
+        (TaskKind::Circles, "2-8-8-2 tanh 0.1 10 0.05 500 200"),
+        (TaskKind::Spirals, "2-16-16-2 tanh 0.3 10 0.05 500 200"),
+        (TaskKind::Gaussians, "2-8-8-2 tanh 0.1 10 0.05 500 200"),
+        (TaskKind::Moons, "2-8-8-2 tanh 0.1 10 0.05 500 200"),
+        (TaskKind::Sine, "1-16-1 tanh 0.05 10 0.05 500 200"),
+    ];
+    for (task, resolved) in recorded {
+        assert_rules_link(
+            &format!("?task={}", task.name()),
+            Settings {
+                task,
+                ..rules_page()
+            },
+            &[],
+            &[
+                &format!("bp {resolved} 1 false 1"),
+                &format!("fa {resolved} 1 false 1"),
+            ],
+        );
+    }
+}
+
+#[test]
+fn links_setting_every_key_open_as_recorded() {
+    assert_rules_link(
+        "?task=spirals&rule=dfa&layers=2-32-32-2&act=relu&lr=0.05&batch=8&noise=0.1&seed=42\
+         &speed=100&noderiv=1&fbscale=2&fb=diff&logloss=0&autoplay=1&embed=1&views=curves,network",
+        Settings {
+            task: TaskKind::Spirals,
+            rule: RuleKind::DirectFeedbackAlignment,
+            compare: vec![],
+            layers: Some(vec![2, 32, 32, 2]),
+            activation: Some(Activation::Relu),
+            lr: Some(0.05),
+            batch: Some(8),
+            noise: Some(0.1),
+            seed: 42,
+            speed: 100,
+            no_derivative: true,
+            feedback_scale: 2.0,
+            feedback_view: FeedbackView::Difference,
+            log_loss: false,
+            autoplay: true,
+            embed: true,
+            views: vec![View::Curves, View::Network],
+        },
+        &[],
+        &["dfa 2-32-32-2 relu 0.05 8 0.1 500 200 42 true 2"],
+    );
+
+    let full = "?page=cerebellum&task=vor&spectacles=-1&freq=5&edelay=0.1&eldelay=0.1&beta=3\
+                &basis=alpha&speed=50&autoplay=1&embed=1";
+    let (cerebellum, notices) = CerebellumSettings::from_query(full);
+    assert_eq!(
+        cerebellum,
+        CerebellumSettings {
+            task: CerebellumTask::Vor,
+            spectacles: -1.0,
+            freq: 5.0,
+            error_delay: 0.1,
+            eligibility_delay: 0.1,
+            beta: Some(3.0),
+            basis: BasisKind::Alpha,
+            speed: 50,
+            autoplay: true,
+            embed: true,
+        }
+    );
+    assert!(notices.is_empty(), "{notices:?}");
+    let config = cerebellum.config();
+    assert_eq!(
+        (config.filter.beta, config.filter.tau_max, config.window),
+        (3.0, 0.5, 2.0)
+    );
+
+    assert_eq!(
+        MicrocircuitSettings::from_query(
+            "?page=microcircuit&task=xor&mode=full&init=self-predicting&target=1&speed=10\
+             &neuron=3&seed=9&autoplay=1&embed=1"
+        ),
+        (
+            MicrocircuitSettings {
+                task: TaskKind::Xor,
+                mode: Mode::Full,
+                start: Start::SelfPredicting,
+                target: true,
+                speed: 10,
+                neuron: 3,
+                seed: 9,
+                autoplay: true,
+                embed: true,
+            },
+            vec![]
+        )
+    );
+}
+
+#[test]
+fn the_cerebellum_tasks_open_with_their_recorded_defaults() {
+    let vor = cerebellum_page().config();
+    assert_eq!(
+        (
+            vor.filter.beta,
+            vor.filter.count,
+            vor.filter.tau_min,
+            vor.filter.tau_max,
+            vor.vor.spectacles,
+            vor.signal.freq_hz,
+            vor.window,
+            vor.dt,
+            vor.seed
+        ),
+        (1.0, 6, 0.02, 0.5, 2.0, 1.0, 2.0, 0.001, 1)
+    );
+    let (forward, notices) = CerebellumSettings::from_query("?page=cerebellum&task=forward-model");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        forward,
+        CerebellumSettings {
+            task: CerebellumTask::ForwardModel,
+            ..cerebellum_page()
+        }
+    );
+    let config = forward.config();
+    assert_eq!(
+        (
+            config.filter.beta,
+            config.window,
+            config.plant.natural_freq_hz,
+            config.plant.damping
+        ),
+        (20.0, 5.0, 2.0, 0.5)
+    );
+}
+
+/// Every page words a notice the same way (`key: what (allowed: …); what is used`)
+/// and lists the notices in the URL's order, through the shell's one reader.
+#[test]
+fn bad_links_give_the_recorded_notices() {
+    assert_rules_link(
+        "?lr=abc&task=arrays&bogus=1",
+        rules_page(),
+        &[
+            "lr: 'abc' is not a number (allowed: a number in (0, 1000]); using the task's default 0.005",
+            "task: task arrays needs uploaded data, which a link cannot carry (allowed: \
+             linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine); \
+             using linear-teacher",
+            "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, \
+             batch, noise, seed, speed, noderiv, fbscale, fb, logloss, autoplay, embed, views); ignored",
+        ],
+        &[
+            "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
+            "fa 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
+        ],
+    );
+    let (cerebellum, notices) = CerebellumSettings::from_query("?page=cerebellum&freq=0&zzz=1");
+    assert_eq!(cerebellum, cerebellum_page());
+    let notices: Vec<String> = notices.iter().map(|n| n.to_string()).collect();
+    assert_eq!(
+        notices,
+        [
+            "freq: '0' is out of range (allowed: a number in (0, 50]); using 1",
+            "zzz: unknown parameter 'zzz' (allowed: task, spectacles, freq, edelay, eldelay, \
+             beta, basis, speed, autoplay, embed); ignored",
+        ]
+    );
+    let (microcircuit, notices) =
+        MicrocircuitSettings::from_query("?page=microcircuit&neuron=999&mode=fast");
+    assert_eq!(microcircuit, microcircuit_page());
+    let notices: Vec<String> = notices.iter().map(|n| n.to_string()).collect();
+    assert_eq!(
+        notices,
+        [
+            "mode: unknown mode 'fast' (allowed: full or steady); using full",
+            "neuron: 999 is out of range for nonlinear-teacher (hidden layer 1 has 50 cells: \
+             0 to 49); using 0",
+        ]
+    );
+}
+
+fn cerebellum_page() -> CerebellumSettings {
+    CerebellumSettings {
+        task: CerebellumTask::Vor,
+        spectacles: 2.0,
+        freq: 1.0,
+        error_delay: 0.0,
+        eligibility_delay: 0.0,
+        beta: None,
+        basis: BasisKind::Leaky,
+        speed: 20,
+        autoplay: false,
+        embed: false,
+    }
+}
+
+fn microcircuit_page() -> MicrocircuitSettings {
+    MicrocircuitSettings {
+        task: TaskKind::NonlinearTeacher,
+        mode: Mode::Full,
+        start: Start::SelfPredicting,
+        target: true,
+        speed: 50,
+        neuron: 0,
+        seed: 1,
+        autoplay: false,
+        embed: false,
+    }
+}
+
+#[test]
+fn a_versioned_link_opens_like_the_unversioned_one() {
+    for query in [
+        "?task=xor&compare=bp,fa,kp&autoplay=1",
+        "?embed=1&autoplay=1",
+    ] {
+        let versioned = format!("{query}&v=1");
+        assert_eq!(
+            Settings::from_query_checked(&versioned),
+            Settings::from_query_checked(query),
+            "{versioned}"
+        );
+    }
+    let query = "?page=cerebellum&freq=5";
+    assert_eq!(
+        CerebellumSettings::from_query(&format!("{query}&v=1")),
+        CerebellumSettings::from_query(query)
+    );
+    let query = "page=microcircuit&mode=steady";
+    assert_eq!(
+        MicrocircuitSettings::from_query(&format!("?v=1&{query}")),
+        MicrocircuitSettings::from_query(query)
+    );
+}
