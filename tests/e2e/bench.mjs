@@ -6,7 +6,7 @@
 // Prints frames per second and the longest frame of the page, and training
 // steps per second per run in the worker. Compare the last figure with the
 // native CLI on the same config, which `make bench-web` prints after it.
-import { startSession, openPage } from "./harness.mjs";
+import { number, openPage, startSession } from "./harness.mjs";
 
 const seconds = Number(process.argv[2] ?? 10);
 const configs = [
@@ -19,8 +19,7 @@ try {
   for (const [name, query] of configs) {
     const { page } = await openPage(session, query, { width: 1280, height: 720 });
     await page.locator('[data-testid="metric-step"]').first().waitFor();
-    const stepsOf = async () =>
-      Number(await page.locator('[data-testid="metric-step"]').first().innerText());
+    const stepsOf = () => number(page, "metric-step");
     await page.getByTestId("play").click();
     await page.waitForTimeout(1000); // warm up
     const startSteps = await stepsOf();

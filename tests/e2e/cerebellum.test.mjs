@@ -2,37 +2,26 @@
 // watch the VOR gain reach M; move the spectacles slider and it follows; a late
 // error breaks learning at 5 Hz and an eligibility delay repairs it; the forward
 // model's error falls; embed mode shows only the views.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { drawnPixels, openPage, screenshot, startSession } from "./harness.mjs";
+import {
+  appSession,
+  drawnPixels,
+  number,
+  paintedFrames,
+  pause,
+  screenshot,
+  setValue,
+  until,
+  urlHolds,
+} from "./harness.mjs";
 
-let session;
-before(async () => {
-  session = await startSession();
-});
-after(async () => {
-  await session?.close();
-});
-
-async function number(page, testid) {
-  return parseFloat((await page.getByTestId(testid).innerText()).trim());
-}
-
-/** Polls `read` until `ok(value)` or the timeout; returns the last value. */
-async function until(read, ok, timeout = 30_000) {
-  const end = Date.now() + timeout;
-  let value = await read();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await read();
-  }
-  return value;
-}
+const app = appSession();
 
 const near = (target, tolerance) => (g) => Number.isFinite(g) && Math.abs(g - target) <= tolerance * Math.abs(target);
 
 test("the nav opens the cerebellum page; play brings the VOR gain to M", async () => {
-  const { page, problems } = await openPage(session);
+  const { page, problems } = await app.open();
   await page.getByTestId("nav-cerebellum").click();
   await page.getByTestId("metric-gain").waitFor();
   assert.match(page.url(), /page=cerebellum/);
@@ -41,9 +30,8 @@ test("the nav opens the cerebellum page; play brings the VOR gain to M", async (
   assert.equal(await page.locator("[data-testid=notice] li").count(), 0);
   assert.equal(await number(page, "metric-time"), 0);
   // Faster than the default so the test is quick: 0.2 simulated s per frame.
-  await page.getByTestId("speed").fill("200");
-  await page.getByTestId("speed").dispatchEvent("change");
-  await until(() => page.url(), (u) => u.includes("speed=200"), 5_000);
+  await setValue(page, "speed", "200");
+  await urlHolds(page, "speed=200");
   await page.getByTestId("play").click();
   const gain = await until(() => number(page, "metric-gain"), near(2, 0.02), 30_000);
   assert.ok(near(2, 0.02)(gain), `gain ${gain} did not reach M = 2`);
@@ -54,15 +42,15 @@ test("the nav opens the cerebellum page; play brings the VOR gain to M", async (
   assert.ok((await drawnPixels(page, '[data-testid="chart-gain"]')) > 100, "gain chart draws");
   await screenshot(page, "cerebellum-vor");
   // Live retuning: new spectacles, same weights; the gain heads to the new M.
-  await page.getByTestId("spectacles").fill("0.5");
-  await page.getByTestId("spectacles").dispatchEvent("change");
-  await until(() => page.url(), (u) => u.includes("spectacles=0.5"), 5_000);
+  await setValue(page, "spectacles", "0.5");
+  await urlHolds(page, "spectacles=0.5");
   assert.equal(await number(page, "metric-target"), 0.5);
   const retuned = await until(() => number(page, "metric-gain"), near(0.5, 0.04), 30_000);
   assert.ok(near(0.5, 0.04)(retuned), `gain ${retuned} did not follow M = 0.5`);
-  await page.getByTestId("play").click(); // pause
+  await pause(page);
   const paused = await number(page, "metric-time");
-  await page.waitForTimeout(300);
+  // The loop advances the time on every 16 ms tick: twenty frames would show it.
+  await paintedFrames(page, 20);
   assert.equal(await number(page, "metric-time"), paused, "pause stops the simulation");
   await page.keyboard.press("s");
   assert.ok((await until(() => number(page, "metric-time"), (t) => t > paused, 5_000)) > paused, "s steps");
@@ -73,7 +61,7 @@ test("the nav opens the cerebellum page; play brings the VOR gain to M", async (
 });
 
 test("a late error breaks learning at 5 Hz; the eligibility delay repairs it", async () => {
-  const { page, problems } = await openPage(session, "?page=cerebellum&freq=5&edelay=0.1&speed=400&autoplay=1");
+  const { page, problems } = await app.open("?page=cerebellum&freq=5&edelay=0.1&speed=400&autoplay=1");
   await page.getByTestId("metric-gain").waitFor();
   const notices = page.locator("[data-testid=notice] li");
   // Either it diverges (a notice names the limit) or the gain runs away from M.
@@ -93,9 +81,8 @@ test("a late error breaks learning at 5 Hz; the eligibility delay repairs it", a
   }
   await screenshot(page, "cerebellum-delay-fails");
   // The controls still work: add the matching eligibility delay and start again.
-  await page.getByTestId("eldelay").fill("0.1");
-  await page.getByTestId("eldelay").dispatchEvent("change");
-  await until(() => page.url(), (u) => u.includes("eldelay=0.1"), 5_000);
+  await setValue(page, "eldelay", "0.1");
+  await urlHolds(page, "eldelay=0.1");
   await page.getByTestId("reset").click();
   if ((await page.getByTestId("play").innerText()).includes("Play")) await page.getByTestId("play").click();
   const gain = await until(() => number(page, "metric-gain"), near(2, 0.02), 30_000);
@@ -107,15 +94,14 @@ test("a late error breaks learning at 5 Hz; the eligibility delay repairs it", a
 
 test("the forward model's prediction error falls", async () => {
   // beta=0 first: the naive error over a full 5 s window, then learning from there.
-  const { page, problems } = await openPage(session, "?page=cerebellum&task=forward-model&speed=500&beta=0");
+  const { page, problems } = await app.open("?page=cerebellum&task=forward-model&speed=500&beta=0");
   await page.getByTestId("metric-gain").waitFor();
   assert.equal(await page.getByTestId("task").inputValue(), "forward-model");
   for (let i = 0; i < 12; i++) await page.getByTestId("step").click();
   assert.ok((await until(() => number(page, "metric-time"), (t) => t >= 6, 5_000)) >= 6);
   const before = await number(page, "metric-error-rms");
-  await page.getByTestId("beta").fill("20");
-  await page.getByTestId("beta").dispatchEvent("change");
-  await until(() => page.url(), (u) => u.includes("beta=20"), 5_000);
+  await setValue(page, "beta", "20");
+  await urlHolds(page, "beta=20");
   await page.getByTestId("play").click();
   await until(() => number(page, "metric-time"), (t) => t > 70, 40_000);
   const afterRms = await number(page, "metric-error-rms");
@@ -126,7 +112,7 @@ test("the forward model's prediction error falls", async () => {
 });
 
 test("bad parameters give notices; embed mode shows only the views", async () => {
-  const { page, problems } = await openPage(session, "?page=cerebellum&spectacles=99&colour=red&embed=1");
+  const { page, problems } = await app.open("?page=cerebellum&spectacles=99&colour=red&embed=1");
   await page.getByTestId("metric-gain").waitFor();
   const text = await page.getByTestId("notice").innerText();
   assert.match(text, /spectacles/);
@@ -141,7 +127,7 @@ test("bad parameters give notices; embed mode shows only the views", async () =>
   assert.deepEqual(problems, []);
   await page.close();
   // An unknown page falls back to the rules page with a notice.
-  const other = await openPage(session, "?page=cortex");
+  const other = await app.open("?page=cortex");
   await other.page.locator('[data-testid="metric-step"]').first().waitFor();
   assert.match(await other.page.getByTestId("notice").innerText(), /unknown page 'cortex'/);
   assert.equal(await other.page.getByTestId("nav-rules").getAttribute("aria-current"), "page");

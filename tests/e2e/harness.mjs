@@ -1,11 +1,14 @@
 // Shared set-up for the end-to-end tests: serve the built app on a free
-// loopback port and drive Debian's Chromium through playwright-core.
+// loopback port and drive Debian's Chromium through playwright-core, plus the
+// helpers every test file reads the page with. Tests wait for conditions
+// (`until`, `waitFor`, painted frames), never for a fixed time.
 //
 // BIOPROP_DIST names the build to test (scripts/test.sh builds it);
 // CHROMIUM overrides the browser binary (default /usr/bin/chromium).
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 import { serveDirectory } from "../../scripts/serve.mjs";
 
@@ -41,6 +44,27 @@ export async function startSession() {
     async close() {
       await browser.close();
       await new Promise((done) => server.close(done));
+    },
+  };
+}
+
+/**
+ * For a test file: one server and browser shared by all its tests, started
+ * before the first and closed after the last. `app.open(query, viewport)`
+ * opens a page as `openPage` does; `app.browser` is the browser itself.
+ */
+export function appSession() {
+  let session;
+  before(async () => {
+    session = await startSession();
+  });
+  after(async () => {
+    await session?.close();
+  });
+  return {
+    open: (query, viewport) => openPage(session, query, viewport),
+    get browser() {
+      return session.browser;
     },
   };
 }
@@ -89,4 +113,74 @@ export async function drawnPixels(page, selector) {
     }
     return drawn;
   });
+}
+
+/**
+ * The text of a readout: the first element with `data-testid=testid` (and
+ * `data-rule=rule` when given, for a run in compare mode).
+ */
+export async function metric(page, testid, rule) {
+  const selector = rule ? `[data-testid="${testid}"][data-rule="${rule}"]` : `[data-testid="${testid}"]`;
+  return (await page.locator(selector).first().innerText()).trim();
+}
+
+/** A readout as a number ("12.5°" and "40%" read as 12.5 and 40). */
+export async function number(page, testid, rule) {
+  const text = await metric(page, testid, rule);
+  return parseFloat(text.replace("°", "").replace("%", ""));
+}
+
+const POLL_MS = 100;
+
+/**
+ * Reads `read()` until `ok(value)` holds or `timeout` ms have passed, and
+ * returns the last value read, for the test to assert on (so a timeout fails
+ * with the value the page showed, not a bare "timed out").
+ */
+export async function until(read, ok, timeout = 30_000) {
+  const end = Date.now() + timeout;
+  let value = await read();
+  while (!ok(value) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, POLL_MS));
+    value = await read();
+  }
+  return value;
+}
+
+/** Waits until the address bar holds `part` (settings are written to the URL); returns the URL. */
+export function urlHolds(page, part, timeout = 5_000) {
+  return until(() => page.url(), (u) => u.includes(part), timeout);
+}
+
+/** Types `value` into a control and commits it, as leaving the field does. */
+export async function setValue(page, testid, value) {
+  await page.getByTestId(testid).fill(value);
+  await page.getByTestId(testid).dispatchEvent("change");
+}
+
+/**
+ * Presses pause and waits until the button offers Play again: the page has
+ * stopped its loop (or, on the rules page, the worker's paused frame arrived
+ * after the frames already on their way). Returns the button's text.
+ */
+export async function pause(page, timeout = 10_000) {
+  await page.getByTestId("play").click();
+  return until(() => page.getByTestId("play").innerText(), (t) => /Play/.test(t), timeout);
+}
+
+/**
+ * Waits until the page has painted `count` more animation frames. A running
+ * page changes its readouts from one frame to the next, so a readout that
+ * holds still over many painted frames is one that has stopped.
+ */
+export function paintedFrames(page, count = 20) {
+  return page.evaluate(
+    (count) =>
+      new Promise((done) => {
+        let left = count;
+        const tick = () => (--left > 0 ? requestAnimationFrame(tick) : done());
+        requestAnimationFrame(tick);
+      }),
+    count,
+  );
 }

@@ -3,35 +3,14 @@
 // without a target the apical energy ‖v_A‖² falls (the interneurons learn to predict
 // the top-down input), and switching the target on makes it jump; embed mode shows
 // only the views.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { drawnPixels, openPage, screenshot, startSession } from "./harness.mjs";
+import { appSession, drawnPixels, number, paintedFrames, pause, screenshot, until, urlHolds } from "./harness.mjs";
 
-let session;
-before(async () => {
-  session = await startSession();
-});
-after(async () => {
-  await session?.close();
-});
-
-async function number(page, testid) {
-  return parseFloat((await page.getByTestId(testid).innerText()).trim());
-}
-
-/** Polls `read` until `ok(value)` or the timeout; returns the last value. */
-async function until(read, ok, timeout = 30_000) {
-  const end = Date.now() + timeout;
-  let value = await read();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await read();
-  }
-  return value;
-}
+const app = appSession();
 
 test("the nav opens the microcircuit page; the full model runs and the meter and traces move", async () => {
-  const { page, problems } = await openPage(session);
+  const { page, problems } = await app.open();
   await page.getByTestId("nav-microcircuit").click();
   await page.getByTestId("metric-apical-energy").waitFor();
   assert.match(page.url(), /page=microcircuit/);
@@ -58,10 +37,11 @@ test("the nav opens the microcircuit page; the full model runs and the meter and
   assert.ok(new Set(fills).size > 1, `soma fills ${fills}`);
   await screenshot(page, "microcircuit-full");
   // Pause stops it; s steps; r resets.
-  await page.getByTestId("play").click();
+  await pause(page);
   const paused = await number(page, "metric-step");
   const pausedTime = await number(page, "metric-time");
-  await page.waitForTimeout(300);
+  // The loop advances the time on every 16 ms tick: twenty frames would show it.
+  await paintedFrames(page, 20);
   assert.equal(await number(page, "metric-time"), pausedTime, "pause stops the simulation");
   await page.keyboard.press("s");
   assert.ok((await until(() => number(page, "metric-time"), (t) => t > pausedTime, 5_000)) > pausedTime, "s steps");
@@ -73,8 +53,7 @@ test("the nav opens the microcircuit page; the full model runs and the meter and
 });
 
 test("pre-training from a random start makes ‖v_A‖² fall; the target makes it jump", async () => {
-  const { page, problems } = await openPage(
-    session,
+  const { page, problems } = await app.open(
     "?page=microcircuit&mode=steady&init=random&target=0&speed=2000",
   );
   await page.getByTestId("metric-apical-energy").waitFor();
@@ -95,6 +74,7 @@ test("pre-training from a random start makes ‖v_A‖² fall; the target makes 
   await screenshot(page, "microcircuit-pretrained");
   await page.getByTestId("target-toggle").click();
   await until(() => page.url(), (u) => !u.includes("target=0"), 5_000);
+  const taughtFrom = await number(page, "metric-step");
   assert.equal(await page.getByTestId("target-toggle").getAttribute("aria-pressed"), "true");
   const jumped = await until(
     () => number(page, "metric-apical-energy"),
@@ -102,9 +82,11 @@ test("pre-training from a random start makes ‖v_A‖² fall; the target makes 
     10_000,
   );
   assert.ok(jumped > 5 * pretrained, `the target makes ‖v_A‖² jump (${pretrained} → ${jumped})`);
-  // Learning: the loss curves fill in, all four.
-  await page.waitForTimeout(3000);
-  await page.getByTestId("play").click();
+  // Learning: the loss curves fill in, all four (the comparisons log a test loss
+  // every few taught patterns; 250 give each curve several points).
+  const taught = await until(() => number(page, "metric-step"), (n) => n >= taughtFrom + 250, 30_000);
+  assert.ok(taught >= taughtFrom + 250, `only ${taught - taughtFrom} patterns taught`);
+  await pause(page);
   assert.ok((await drawnPixels(page, '[data-testid="chart-loss"]')) > 100);
   await screenshot(page, "microcircuit-learning");
   assert.deepEqual(problems, []);
@@ -112,8 +94,7 @@ test("pre-training from a random start makes ‖v_A‖² fall; the target makes 
 });
 
 test("embed mode shows only the views and autoplay runs", async () => {
-  const { page, problems } = await openPage(
-    session,
+  const { page, problems } = await app.open(
     "?page=microcircuit&mode=steady&embed=1&autoplay=1&speed=1000",
     { width: 900, height: 600 },
   );

@@ -1,45 +1,17 @@
 // The live visualizer as a lecturer and a student use it: press play and
 // watch feedback alignment align; every task and rule; shareable URLs; embed
 // mode; notices for bad input; a divergence that pauses and explains.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { drawnPixels, openPage, screenshot, startSession } from "./harness.mjs";
+import { appSession, drawnPixels, metric, number, paintedFrames, pause, screenshot, until, urlHolds } from "./harness.mjs";
 
-let session;
-before(async () => {
-  session = await startSession();
-});
-after(async () => {
-  await session?.close();
-});
+const app = appSession();
 
 const TASKS = ["linear-teacher", "nonlinear-teacher", "xor", "circles", "spirals", "gaussians", "moons", "sine"];
 const RULES = ["bp", "fa", "dfa", "usf", "frsf", "kp", "shallow"];
 
-/** The text of a readout, e.g. metric(page, "metric-step", "fa"). */
-async function metric(page, testid, rule) {
-  const selector = rule ? `[data-testid="${testid}"][data-rule="${rule}"]` : `[data-testid="${testid}"]`;
-  return (await page.locator(selector).first().innerText()).trim();
-}
-
-async function number(page, testid, rule) {
-  const text = await metric(page, testid, rule);
-  return parseFloat(text.replace("°", "").replace("%", ""));
-}
-
-/** Polls `read` until `ok(value)` or the timeout; returns the last value. */
-async function until(read, ok, timeout = 30_000) {
-  const end = Date.now() + timeout;
-  let value = await read();
-  while (!ok(value) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await read();
-  }
-  return value;
-}
-
 test("default page: backprop vs feedback alignment; play makes FA align and the loss fall", async () => {
-  const { page, problems } = await openPage(session);
+  const { page, problems } = await app.open();
   // Compare mode, two runs, both on the linear teacher.
   await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
   assert.equal(await page.locator('[data-testid="metric-step"][data-rule="bp"]').count(), 1);
@@ -55,12 +27,12 @@ test("default page: backprop vs feedback alignment; play makes FA align and the 
   const lossAfter = await number(page, "metric-loss", "fa");
   assert.ok(lossAfter < lossBefore / 4, `FA's loss fell only from ${lossBefore} to ${lossAfter}`);
   await screenshot(page, "default-compare");
-  await page.getByTestId("play").click(); // pause
   // The worker answers a pause with a frame that says it is paused; frames
   // already on their way arrive before it.
-  await until(() => page.getByTestId("play").innerText(), (t) => /Play/.test(t), 10_000);
+  await pause(page);
   const paused = await number(page, "metric-step", "fa");
-  await page.waitForTimeout(400);
+  // While playing, the step count changes from one painted frame to the next.
+  await paintedFrames(page, 24);
   assert.equal(await number(page, "metric-step", "fa"), paused, "pause stops training");
   assert.deepEqual(problems, []);
   await page.close();
@@ -68,7 +40,7 @@ test("default page: backprop vs feedback alignment; play makes FA align and the 
 
 test("every task opens, trains a step and draws", async () => {
   for (const task of TASKS) {
-    const { page, problems } = await openPage(session, `?task=${task}&rule=fa`);
+    const { page, problems } = await app.open(`?task=${task}&rule=fa`);
     await page.locator('[data-testid="metric-step"]').first().waitFor();
     await page.getByTestId("step").click();
     const step = await until(() => number(page, "metric-step"), (s) => s === 1, 10_000);
@@ -90,7 +62,7 @@ test("every task opens, trains a step and draws", async () => {
 
 test("every rule opens and trains", async () => {
   for (const rule of RULES) {
-    const { page, problems } = await openPage(session, `?task=xor&rule=${rule}`);
+    const { page, problems } = await app.open(`?task=xor&rule=${rule}`);
     await page.locator(`[data-testid="metric-step"][data-rule="${rule}"]`).waitFor();
     for (let i = 0; i < 3; i++) await page.getByTestId("step").click();
     const step = await until(() => number(page, "metric-step", rule), (s) => s === 3, 10_000);
@@ -101,7 +73,7 @@ test("every rule opens and trains", async () => {
 });
 
 test("compare mode takes a third rule; the feedback view and B can be changed", async () => {
-  const { page, problems } = await openPage(session, "?task=xor");
+  const { page, problems } = await app.open("?task=xor");
   await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
   await page.getByTestId("rule-kp").check();
   await page.locator('[data-testid="metric-step"][data-rule="kp"]').waitFor();
@@ -116,7 +88,7 @@ test("compare mode takes a third rule; the feedback view and B can be changed", 
   assert.notEqual(await until(() => pixels(heatmap), (p) => p !== bBefore, 10_000), bBefore);
   assert.equal(await number(page, "metric-step", "fa"), 0, "no training happened");
   await page.getByTestId("fb").selectOption("diff");
-  await until(() => page.url(), (u) => u.includes("fb=diff"), 5_000);
+  await urlHolds(page, "fb=diff");
   assert.match(page.url(), /fb=diff/);
   await screenshot(page, "compare-three");
   assert.deepEqual(problems, []);
@@ -125,7 +97,7 @@ test("compare mode takes a third rule; the feedback view and B can be changed", 
 
 test("the URL holds the settings and round-trips", async () => {
   const query = "?task=xor&rule=kp&lr=0.05&seed=7&layers=2-6-2&act=relu&batch=4";
-  const { page, problems } = await openPage(session, query);
+  const { page, problems } = await app.open(query);
   await page.locator('[data-testid="metric-step"][data-rule="kp"]').waitFor();
   assert.equal(await page.getByTestId("lr").inputValue(), "0.05");
   assert.equal(await page.getByTestId("layers").inputValue(), "2-6-2");
@@ -134,13 +106,13 @@ test("the URL holds the settings and round-trips", async () => {
   // A change in the page shows in the address bar...
   await page.getByTestId("lr").fill("0.02");
   await page.getByTestId("lr").press("Enter");
-  await until(() => page.url(), (u) => u.includes("lr=0.02"), 5_000);
+  await urlHolds(page, "lr=0.02");
   assert.match(page.url(), /lr=0\.02/);
   await page.getByTestId("rule-fa").check();
-  await until(() => page.url(), (u) => u.includes("rule=fa"), 5_000);
+  await urlHolds(page, "rule=fa");
   const url = page.url();
   // ...and opening that address restores it.
-  const again = await session.browser.newPage();
+  const again = await app.browser.newPage();
   await again.goto(url);
   await again.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
   assert.equal(await again.getByTestId("lr").inputValue(), "0.02");
@@ -152,7 +124,7 @@ test("the URL holds the settings and round-trips", async () => {
 });
 
 test("embed mode shows only the chosen views and fits a small iframe", async () => {
-  const { page, problems } = await openPage(session, "?embed=1&views=alignment,curves&autoplay=1", { width: 480, height: 320 });
+  const { page, problems } = await app.open("?embed=1&views=alignment,curves&autoplay=1", { width: 480, height: 320 });
   await page.locator('[data-testid="metric-step"]').first().waitFor();
   assert.equal(await page.locator("header.header").count(), 0);
   assert.equal(await page.locator("footer.footer").count(), 0);
@@ -170,7 +142,7 @@ test("embed mode shows only the chosen views and fits a small iframe", async () 
 });
 
 test("a bad URL parameter gives a notice naming it, and the default is used", async () => {
-  const { page, problems } = await openPage(session, "?rule=telepathy&lr=abc&layers=5-x");
+  const { page, problems } = await app.open("?rule=telepathy&lr=abc&layers=5-x");
   const notice = await page.getByTestId("notice").innerText();
   assert.match(notice, /rule/);
   assert.match(notice, /telepathy/);
@@ -185,7 +157,7 @@ test("a bad URL parameter gives a notice naming it, and the default is used", as
 });
 
 test("a divergence pauses training, explains it, and the controls keep working", async () => {
-  const { page, problems } = await openPage(session, "?rule=bp&lr=1000");
+  const { page, problems } = await app.open("?rule=bp&lr=1000");
   await page.locator('[data-testid="metric-step"][data-rule="bp"]').waitFor();
   await page.getByTestId("play").click();
   const notice = await until(() => page.getByTestId("notice").innerText(), (t) => /learning rate/i.test(t), 30_000);
@@ -206,7 +178,7 @@ test("a divergence pauses training, explains it, and the controls keep working",
 });
 
 test("keyboard: space plays and pauses, s steps, r resets", async () => {
-  const { page, problems } = await openPage(session, "?task=xor&rule=fa");
+  const { page, problems } = await app.open("?task=xor&rule=fa");
   await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
   await page.keyboard.press("s");
   assert.equal(await until(() => number(page, "metric-step", "fa"), (s) => s === 1, 10_000), 1);
@@ -221,7 +193,7 @@ test("keyboard: space plays and pauses, s steps, r resets", async () => {
 
 test("the layout reflows on a projector and on a phone", async () => {
   for (const [name, viewport] of [["projector", { width: 1280, height: 720 }], ["phone", { width: 390, height: 844 }]]) {
-    const { page, problems } = await openPage(session, "", viewport);
+    const { page, problems } = await app.open("", viewport);
     await page.locator('[data-testid="metric-step"]').first().waitFor();
     await page.getByTestId("step").click();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
