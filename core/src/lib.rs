@@ -17,7 +17,7 @@
 //! | [`microcircuit`] | dendritic error microcircuits: apical errors, interneurons, local always-on plasticity |
 //! | [`cerebellum`] | the cerebellum as an adaptive filter: VOR adaptation, a forward model |
 //!
-//! Sign conventions follow `SCIENCE.md` §0: the output error is `e = a_L - y` and
+//! Sign conventions follow `docs/science.md` §0: the output error is `e = a_L - y` and
 //! every update descends, `ΔW_k = -η δ_k a_{k-1}ᵀ`.
 
 pub mod activation;

@@ -1,4 +1,4 @@
-//! What is measured on a logged step (SCIENCE.md §2): alignment per hidden layer, and
+//! What is measured on a logged step (docs/science.md §2): alignment per hidden layer, and
 //! loss and accuracy on the training and held-out sets.
 //!
 //! For hidden layer `k` with feedback matrix `F` (the rule's `B_{k+1}`) and forward

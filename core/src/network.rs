@@ -1,5 +1,5 @@
 //! A multilayer perceptron in `f32`: weights, biases, initialisation and the forward
-//! pass over a minibatch (SCIENCE.md §0).
+//! pass over a minibatch (docs/science.md §0).
 //!
 //! ```text
 //! a_0 = x,   z_k = W_k a_{k-1} + b_k,   a_k = f(z_k)      for k = 1 .. L-1

@@ -1,5 +1,5 @@
 //! Minibatch stochastic gradient descent with momentum, weight decay and the
-//! Kolen–Pollack decay (SCIENCE.md §1).
+//! Kolen–Pollack decay (docs/science.md §1).
 //!
 //! For weight layer `k`, with `b` samples in the minibatch and the summed gradient
 //! `Σ_i δ_k^{(i)} a_{k-1}^{(i)ᵀ}` (shape `(n_k, n_{k-1})`, from [`crate::linalg::matmul_tn`]):

@@ -1,4 +1,4 @@
-//! The cerebellum as an adaptive filter against the results SCIENCE.md §5 expects:
+//! The cerebellum as an adaptive filter against the results docs/science.md §5 expects:
 //! the VOR gain goes to `M`, the slip falls more than 100-fold, the error decorrelates
 //! from every basis signal, the forward model's error falls by a large factor, and a
 //! 100 ms error delay breaks learning above about `1/(4·0.1 s)` = 2.5 Hz (Porrill & Dean

@@ -1,4 +1,4 @@
-//! The dendritic error microcircuit against SCIENCE.md §4 and §6: on the nonlinear
+//! The dendritic error microcircuit against docs/science.md §4 and §6: on the nonlinear
 //! teacher it learns clearly better than a shallow learner on identical data, and a run
 //! is determined by its seed (the same hashes natively and in wasm).
 //!

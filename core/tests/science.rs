@@ -1,4 +1,4 @@
-//! The results SCIENCE.md §6 says an honest simulation reproduces, on the linear
+//! The results docs/science.md §6 says an honest simulation reproduces, on the linear
 //! teacher of Lillicrap et al. 2016 (30-20-10 linear network, `W` U[-0.01, 0.01],
 //! `B` U[-0.5, 0.5], η = 5e-3, one sample per step), plus the delta rule by hand.
 //!
@@ -121,7 +121,7 @@ fn kolen_pollack_drives_the_weight_angle_to_a_few_degrees() {
 
 #[test]
 fn delta_rule_one_step_matches_the_hand_computed_value() {
-    // One sample u = [1, 2], target y = 1, W = 0, b = 0, η = 0.1 (SCIENCE.md §0):
+    // One sample u = [1, 2], target y = 1, W = 0, b = 0, η = 0.1 (docs/science.md §0):
     //   step 1: v = 0,                     e = v - y = -1
     //           ΔW = -η e uᵀ = [0.1, 0.2], Δb = -η e = 0.1
     //   step 2: v = 0.1 + 0.4 + 0.1 = 0.6, e = -0.4

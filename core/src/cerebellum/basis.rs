@@ -1,6 +1,6 @@
 //! The granular layer: mossy-fibre input `x(t)` expanded into the basis signals
 //! `p_i(t) = (G_i * x)(t)` that the parallel fibres carry to the Purkinje cell (Fujita
-//! 1982; Dean & Porrill's adaptive-filter model; SCIENCE.md §5).
+//! 1982; Dean & Porrill's adaptive-filter model; docs/science.md §5).
 //!
 //! `p_0 = x` is the raw signal; `p_1 .. p_n` are filtered copies with time constants
 //! `τ_1 .. τ_n` log-spaced from `τ_min` to `τ_max` (default 20–500 ms):

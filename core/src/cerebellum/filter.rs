@@ -1,16 +1,16 @@
 //! The adaptive filter: the granular layer's basis signals weighted by the Purkinje
 //! cell, taught by the climbing fibre (Fujita 1982; Dean & Porrill's adaptive-filter
-//! model; Porrill & Dean 2007; Raymond & Medina 2018; SCIENCE.md §5).
+//! model; Porrill & Dean 2007; Raymond & Medina 2018; docs/science.md §5).
 //!
 //! ```text
 //! Purkinje output   z(t) = Σ_i w_i p_i(t)
-//! climbing fibre    e(t) = z(t) - z*(t)                   output minus desired (SCIENCE.md §0)
+//! climbing fibre    e(t) = z(t) - z*(t)                   output minus desired (docs/science.md §0)
 //! LMS rule          dw_i/dt = -β e(t - D_e) p_i(t - D_p)   the delta rule in continuous time
 //! Euler step        w_i ← w_i - β dt e_{n-k_e} p_{i, n-k_p},   k = round(D/dt)
 //! ```
 //!
 //! With no delays this is gradient descent on `½ e²`, the delta rule `ΔW = -η e uᵀ` of
-//! SCIENCE.md §0 with `u = p`; it stops when `⟨e p_i⟩ = 0` for every `i`: the error is
+//! docs/science.md §0 with `u = p`; it stops when `⟨e p_i⟩ = 0` for every `i`: the error is
 //! *decorrelated* from every basis signal.
 //!
 //! **Delays.** The climbing-fibre error arrives `D_e` late (about 100 ms in the real

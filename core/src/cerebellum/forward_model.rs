@@ -1,7 +1,7 @@
 //! Task 2: a forward model. A motor command `u(t)` drives a plant; its efference copy
 //! reaches the cerebellum through the mossy fibres, and the cerebellum learns to
 //! predict the plant's sensory outcome `y(t)` before feedback could report it (Raymond
-//! & Medina 2018; Porrill & Dean 2007; SCIENCE.md §5).
+//! & Medina 2018; Porrill & Dean 2007; docs/science.md §5).
 //!
 //! ```text
 //! plant          ẍ + 2ζω ẋ + ω² x = ω² u,   ω = 2π f_n,   outcome y = x   (DC gain 1)
@@ -12,7 +12,7 @@
 //! ```
 //!
 //! The rule is the LMS rule of `filter` with `e = z - y = -c`, output minus desired as
-//! SCIENCE.md §0 writes it, so it descends on `½ c²`.
+//! docs/science.md §0 writes it, so it descends on `½ c²`.
 //!
 //! The plant is integrated by semi-implicit (symplectic) Euler,
 //! `v_n = v_{n-1} + dt (ω² (u_n - x_{n-1}) - 2ζω v_{n-1})`, `x_n = x_{n-1} + dt v_n`,

@@ -1,5 +1,5 @@
 //! The cerebellum as a supervised adaptive filter (Fujita 1982; Dean, Porrill et al.;
-//! Porrill & Dean 2007; Raymond & Medina 2018; SCIENCE.md §5): where the brain seems to
+//! Porrill & Dean 2007; Raymond & Medina 2018; docs/science.md §5): where the brain seems to
 //! do supervised learning for real, with the climbing fibre as the teacher.
 //!
 //! ```text

@@ -1,6 +1,6 @@
 //! Task 1: adapting the gain of the vestibulo-ocular reflex (VOR), the cerebellum's
 //! classic supervised learning problem (Fujita 1982; Dean & Porrill; Porrill & Dean 2007;
-//! Raymond & Medina 2018; SCIENCE.md §5).
+//! Raymond & Medina 2018; docs/science.md §5).
 //!
 //! Velocities about one axis, positive in one fixed direction:
 //!
@@ -10,7 +10,7 @@
 //!                                             both drive the eye against the head
 //! retinal slip      S = -(M H + E)            image motion on the retina through
 //!                                             spectacles of magnification M
-//!                     = z - (M - B) H         = e, the error z - z* of SCIENCE.md §0,
+//!                     = z - (M - B) H         = e, the error z - z* of docs/science.md §0,
 //!                                             with desired output z* = (M - B) H
 //! VOR gain          g = -⟨E H⟩ / ⟨H²⟩         least-squares fit of E ≈ -g H
 //!                     = B + (cerebellar gain)

@@ -5,7 +5,7 @@
 //! ExperimentConfig ──validate──▶ Experiment::new ──▶ step(n) … ──▶ history(), snapshot()
 //! ```
 //!
-//! One training step on a minibatch of `b` samples (SCIENCE.md §0–1):
+//! One training step on a minibatch of `b` samples (docs/science.md §0–1):
 //!
 //! ```text
 //! forward     z_k = W_k a_{k-1} + b_k,  a_k = f(z_k)          (a_L linear or softmax)

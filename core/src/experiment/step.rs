@@ -1,4 +1,4 @@
-//! One training step on a minibatch of `b` samples (SCIENCE.md §0–1): load the next
+//! One training step on a minibatch of `b` samples (docs/science.md §0–1): load the next
 //! minibatch, run the forward pass, send the output error back along the rule's path,
 //! turn the deltas into gradients and apply them.
 //!

@@ -1,6 +1,6 @@
 //! The settings of a dendritic error microcircuit, their defaults and their checks.
 //!
-//! The dynamics' defaults are the *starting points* of SCIENCE.md §4 (two
+//! The dynamics' defaults are the *starting points* of docs/science.md §4 (two
 //! reimplementations of Sacramento et al. 2018 agree on them; they were not seen in the
 //! paper itself); the learning rates are tuned from there (see below):
 //!
@@ -21,7 +21,7 @@
 //! one pattern's worth, `η · pattern_ms`, per pattern, so one config means the same
 //! thing whichever mode runs it.
 //!
-//! SCIENCE.md's starting points, `η_PP` 0.0011875, `η_PI` 0.0005, `η_IP` 0.0002375,
+//! the starting points of docs/science.md §4.4, `η_PP` 0.0011875, `η_PI` 0.0005, `η_IP` 0.0002375,
 //! belong to the paper's soft-rectified rates, `0.1·log(1 + e^{u-3})`, which stay
 //! around 0.01–0.5. Here the hidden rates are the task's own activation (tanh, ±1) and
 //! the output rate is its potential (the target's scale, a standard deviation of
@@ -38,8 +38,8 @@
 //! - **interneurons locked to the layer above**: in the self-predicting state a
 //!   change `ΔW^PP_{L,L-1}` is matched by `ΔW^IP = η_IP/η_PP · g_som/(g_lk+g_D+g_som) ·
 //!   ΔW^PP_{L,L-1}`, so `lr_interneuron = lr_output · (g_lk+g_D+g_som)/g_som` keeps
-//!   `W^IP` equal to the closed form while the output learns (SCIENCE.md's 0.0002375 is
-//!   this ratio, 2.375, times 0.0001);
+//!   `W^IP` equal to the closed form while the output learns (the starting point of
+//!   docs/science.md §4.4, 0.0002375, is this ratio, 2.375, times 0.0001);
 //! - **a slow apical rule while a target is on**: then the apical dendrite carries
 //!   the error, and at every change of pattern the interneurons briefly lag the output;
 //!   the rule that silences the dendrite learns from both, and `W^PI` drifts away from
@@ -166,7 +166,7 @@ impl Mode {
 #[serde(rename_all = "kebab-case")]
 pub enum Start {
     /// Random forward and top-down weights, and interneuron weights set by the closed
-    /// form of the self-predicting state (SCIENCE.md §4), so `v_A = 0` with no target.
+    /// form of the self-predicting state (docs/science.md §4), so `v_A = 0` with no target.
     #[default]
     SelfPredicting,
     /// Every weight random; the self-predicting state has to be learned (pre-train

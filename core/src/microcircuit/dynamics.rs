@@ -1,5 +1,5 @@
 //! The full time-continuous dendritic error microcircuit (Sacramento et al. 2018,
-//! eqs. 1–4; SCIENCE.md §4), integrated by explicit Euler steps of `dt` ms.
+//! eqs. 1–4; docs/science.md §4), integrated by explicit Euler steps of `dt` ms.
 //!
 //! Capacitance 1, rest 0. With the dendrites of [`super::state`]:
 //!

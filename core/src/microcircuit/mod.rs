@@ -1,5 +1,5 @@
 //! Dendritic error microcircuits (Sacramento, Ponte Costa, Bengio & Senn, NeurIPS
-//! 2018; SCIENCE.md §4): one-phase, local learning that approximates backprop.
+//! 2018; docs/science.md §4): one-phase, local learning that approximates backprop.
 //!
 //! Each hidden layer has pyramidal cells with a soma, a basal and an apical
 //! compartment, and one interneuron per cell of the layer above. Bottom-up input

@@ -2,7 +2,7 @@
 //! history, the trace of one probed pyramidal cell and interneuron, the state hash and
 //! a compact snapshot of one hidden layer.
 //!
-//! Per hidden layer `k` (SCIENCE.md §2 and §4):
+//! Per hidden layer `k` (docs/science.md §2 and §4):
 //!
 //! ```text
 //! apical energy       ‖v_A,k‖² = Σ_i v_A,k,i²         the self-prediction error; 0 in the self-predicting state

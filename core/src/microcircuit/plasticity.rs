@@ -1,5 +1,5 @@
 //! The four plasticity rules of a dendritic error microcircuit, always on — no phases
-//! (Sacramento et al. 2018, eqs. 7–9 and the optional top-down rule; SCIENCE.md §4).
+//! (Sacramento et al. 2018, eqs. 7–9 and the optional top-down rule; docs/science.md §4).
 //!
 //! Each rule moves a dendrite's prediction towards what the soma actually does:
 //!

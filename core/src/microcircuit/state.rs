@@ -1,5 +1,5 @@
 //! The compartment potentials of a microcircuit and its bottom-up prediction
-//! (Sacramento et al. 2018; SCIENCE.md §4).
+//! (Sacramento et al. 2018; docs/science.md §4).
 //!
 //! Each hidden layer `k = 1 .. L-1` has `n_k` pyramidal cells with a soma `u_k`, a
 //! basal compartment `v_B` and an apical one `v_A`, and `n_{k+1}` interneurons (one per

@@ -1,5 +1,5 @@
 //! The steady-state approximation of a dendritic error microcircuit (Sacramento et al.
-//! 2018, §3.4; SCIENCE.md §4): instead of integrating, every compartment jumps to its
+//! 2018, §3.4; docs/science.md §4): instead of integrating, every compartment jumps to its
 //! fixed point once per pattern, in the order
 //!
 //! 1. **bottom-up**: `v_B,k = W_k r_{k-1} + b_k`, `u_k = v̂_B,k`, `r_k = φ(u_k)` for

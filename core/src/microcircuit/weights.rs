@@ -1,5 +1,5 @@
 //! The four weight groups of a dendritic error microcircuit (Sacramento et al. 2018;
-//! SCIENCE.md §4), their initialisation and the plasticity kernels that change them.
+//! docs/science.md §4), their initialisation and the plasticity kernels that change them.
 //!
 //! For hidden layer `k = 1 .. L-1` (layer `L` is the output, which has no apical
 //! compartment and no interneurons):
@@ -28,7 +28,7 @@
 //! c_{k+1} = g_B/(g_lk+g_B+g_A^{(k+1)}) · (g_lk+g_D)/g_D,   g_A^{(L)} = 0
 //! ```
 //!
-//! (SCIENCE.md §4; interneurons share their partner layer's rate function, so equal
+//! (docs/science.md §4; interneurons share their partner layer's rate function, so equal
 //! potentials mean equal rates).
 //!
 //! # Plasticity kernels

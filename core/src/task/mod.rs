@@ -1,4 +1,4 @@
-//! Tasks: the data a student network learns from (SCIENCE.md §3).
+//! Tasks: the data a student network learns from (docs/science.md §3).
 //!
 //! # Shapes
 //!
@@ -173,7 +173,7 @@ impl TaskKind {
         };
         match self {
             // Lillicrap 2016 Task 1: small forward weights, large fixed feedback, so FA's
-            // alignment has room to show (SCIENCE.md §3, §6). Online learning as in the paper.
+            // alignment has room to show (docs/science.md §3, §6). Online learning as in the paper.
             TaskKind::LinearTeacher => TaskDefaults {
                 layers: vec![teacher::N_IN, 20, teacher::N_OUT],
                 activation_name: "linear",

@@ -187,7 +187,7 @@ mod tests {
         (data, teacher.unwrap())
     }
 
-    /// Normalised squared error `Σ‖ŷ - y‖² / Σ‖y - ȳ‖²` (SCIENCE.md §0), in f64.
+    /// Normalised squared error `Σ‖ŷ - y‖² / Σ‖y - ȳ‖²` (docs/science.md §0), in f64.
     fn nse(prediction: &Array2<f32>, targets: &Array2<f32>) -> f64 {
         let mean = targets.mean_axis(ndarray::Axis(0)).unwrap();
         let mut error = 0.0;

@@ -1,4 +1,4 @@
-//! The cerebellum page (`?page=cerebellum`, SCIENCE.md §5): an adaptive filter learning
+//! The cerebellum page (`?page=cerebellum`, docs/science.md §5): an adaptive filter learning
 //! the VOR gain or a forward model, simulated on the page's own thread — one 1 ms step
 //! costs about 150 ns, so a frame's worth is far below a frame's budget.
 //!

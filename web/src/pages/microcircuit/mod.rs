@@ -1,4 +1,4 @@
-//! The dendritic microcircuit page (`?page=microcircuit`, SCIENCE.md §4): the circuit
+//! The dendritic microcircuit page (`?page=microcircuit`, docs/science.md §4): the circuit
 //! of Sacramento et al. (2018) learning live, with its compartments, its apical
 //! "self-prediction error" and its loss beside BP, FA and shallow on the same data.
 //!
