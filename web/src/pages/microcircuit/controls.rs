@@ -5,7 +5,7 @@ use bioprop::microcircuit::{Mode, Start};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::settings::{mode_name, start_name, MicrocircuitSettings, TASKS};
+use super::settings::{MicrocircuitSettings, TASKS};
 
 /// What the controls and the keyboard ask of the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,7 +85,7 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
             <label>{"Start (restarts)"}
                 <select data-testid="init" onchange={select(|n, v| n.start = if v == "random" { Start::Random } else { Start::SelfPredicting })}>
                     { for [Start::SelfPredicting, Start::Random].into_iter().map(|st| html! {
-                        <option value={start_name(st)} selected={st == s.start}>{start_name(st)}</option>
+                        <option value={st.name()} selected={st == s.start}>{st.name()}</option>
                     }) }
                 </select>
             </label>
@@ -109,7 +109,7 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
             </label>
             <p class="view-note">{format!(
                 "Model: {}. The model and the target change the running circuit; the start and the task build a new one. Keys: space play/pause, s step, r reset, t target.",
-                mode_name(s.mode)
+                s.mode.name()
             )}</p>
         </aside>
     }

@@ -78,22 +78,6 @@ const KEYS: &[&str] = &[
     "task", "mode", "init", "target", "speed", "neuron", "seed", "autoplay", "embed",
 ];
 
-/// The URL name of a mode.
-pub fn mode_name(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Full => "full",
-        Mode::SteadyState => "steady",
-    }
-}
-
-/// The URL name of a start.
-pub fn start_name(start: Start) -> &'static str {
-    match start {
-        Start::SelfPredicting => "self-predicting",
-        Start::Random => "random",
-    }
-}
-
 impl MicrocircuitSettings {
     /// The settings `query` asks for, with a notice per ignored parameter.
     pub fn from_query(query: &str) -> (Self, Vec<Notice>) {
@@ -173,8 +157,8 @@ impl MicrocircuitSettings {
         let d = MicrocircuitSettings::default();
         let mut query = QueryWriter::new("microcircuit");
         query.differs("task", self.task.name(), d.task.name());
-        query.differs("mode", mode_name(self.mode), mode_name(d.mode));
-        query.differs("init", start_name(self.start), start_name(d.start));
+        query.differs("mode", self.mode.name(), d.mode.name());
+        query.differs("init", self.start.name(), d.start.name());
         query.flag("target", self.target, d.target);
         query.differs("speed", self.speed, d.speed);
         query.differs("neuron", self.neuron, d.neuron);
@@ -225,21 +209,16 @@ fn default_text(key: &str) -> String {
 }
 
 fn parse_mode(value: &str) -> Result<Mode, Problem> {
-    let found = match value.to_ascii_lowercase().as_str() {
-        "full" => Some(Mode::Full),
-        "steady" | "steady-state" => Some(Mode::SteadyState),
-        _ => None,
-    };
-    choice(value, "mode", found, "full or steady")
+    choice(value, "mode", Mode::from_name(value), "full or steady")
 }
 
 fn parse_start(value: &str) -> Result<Start, Problem> {
-    let found = match value.to_ascii_lowercase().as_str() {
-        "self-predicting" => Some(Start::SelfPredicting),
-        "random" => Some(Start::Random),
-        _ => None,
-    };
-    choice(value, "start", found, "self-predicting or random")
+    choice(
+        value,
+        "start",
+        Start::from_name(value),
+        "self-predicting or random",
+    )
 }
 
 #[cfg(test)]
