@@ -20,7 +20,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::limits::{self, OutOfRange};
+use crate::limits;
 use crate::UnknownName;
 
 /// Smallest integration step, seconds.
@@ -575,15 +575,7 @@ pub enum ConfigError {
     NotLive { field: &'static str },
 }
 
-impl From<OutOfRange<String>> for ConfigError {
-    fn from(e: OutOfRange<String>) -> Self {
-        ConfigError::OutOfRange {
-            field: e.field,
-            allowed: e.allowed,
-            got: e.got,
-        }
-    }
-}
+limits::config_error_from!(ConfigError, allowed: String);
 
 #[cfg(test)]
 mod tests {
