@@ -32,16 +32,13 @@
 //! order, so runs of different rules from one seed share them exactly (and a backprop
 //! run still has a `B` whose angle to `Wᵀ` is the control that stays near 90°).
 
-use std::fmt;
-use std::str::FromStr;
-
 use ndarray::{Array2, ArrayView2, Zip};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::named::named;
 use crate::network::{expected_magnitude, init_matrix};
 use crate::task::InitSpec;
-use crate::UnknownName;
 
 mod facts;
 pub use facts::{FeedbackPath, Origin, Reads, RuleFacts};
@@ -119,22 +116,7 @@ impl RuleKind {
     }
 }
 
-impl fmt::Display for RuleKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for RuleKind {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RuleKind::ALL
-            .into_iter()
-            .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| UnknownName::new("rule", s, RuleKind::ALL.map(RuleKind::name)))
-    }
-}
+named!(RuleKind, "rule");
 
 /// The feedback state of a network with `L` weight layers: one entry per hidden layer
 /// `k = 1 .. L-1`, at index `k - 1`. See the module docs for the orientation.

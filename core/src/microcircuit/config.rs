@@ -101,7 +101,9 @@ use thiserror::Error;
 use crate::activation::Activation;
 use crate::experiment::{MAX_LAYERS, MAX_PARAMETERS, MAX_UNITS};
 use crate::limits;
+use crate::named::named;
 use crate::task::{InitSpec, TaskConfig, TaskError, TaskKind};
+use crate::Named;
 
 /// Largest conductance accepted.
 pub const MAX_CONDUCTANCE: f32 = 100.0;
@@ -153,13 +155,15 @@ impl Mode {
 
     /// The mode called `name` (case-insensitive; `steady-state` is read as `steady`).
     pub fn from_name(name: &str) -> Option<Mode> {
-        match name.to_ascii_lowercase().as_str() {
-            "full" => Some(Mode::Full),
-            "steady" | "steady-state" => Some(Mode::SteadyState),
-            _ => None,
+        if name.eq_ignore_ascii_case("steady-state") {
+            return Some(Mode::SteadyState);
         }
+        <Mode as Named>::from_name(name)
     }
 }
+
+// No `FromStr`: it would not know `steady-state`; `from_name` does.
+named!(Mode, "mode", no FromStr);
 
 /// Where the weights start.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -188,11 +192,11 @@ impl Start {
 
     /// The start called `name` (case-insensitive).
     pub fn from_name(name: &str) -> Option<Start> {
-        Start::ALL
-            .into_iter()
-            .find(|start| start.name().eq_ignore_ascii_case(name))
+        <Start as Named>::from_name(name)
     }
 }
+
+named!(Start, "start");
 
 /// A rate function `φ(u) = scale · f(u - threshold)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

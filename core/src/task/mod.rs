@@ -48,7 +48,6 @@ pub mod planar;
 pub mod sine;
 pub mod teacher;
 
-use std::fmt;
 use std::str::FromStr;
 
 use ndarray::Array2;
@@ -56,6 +55,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::hash::Fnv1a;
+use crate::named::named;
+use crate::Named;
 
 pub use teacher::Teacher;
 
@@ -107,7 +108,7 @@ impl TaskKind {
     ];
 
     /// The kebab-case name used on the command line, in URLs and by serde.
-    pub fn name(&self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             TaskKind::LinearTeacher => "linear-teacher",
             TaskKind::NonlinearTeacher => "nonlinear-teacher",
@@ -221,11 +222,8 @@ impl TaskKind {
     }
 }
 
-impl fmt::Display for TaskKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+// Task names are matched exactly (case and all), and an unknown one is a `TaskError`.
+named!(TaskKind, "task", no FromStr);
 
 impl FromStr for TaskKind {
     type Err = TaskError;
@@ -243,11 +241,7 @@ impl FromStr for TaskKind {
 
 /// The comma-separated list of task names, for error messages and help text.
 pub fn task_names() -> String {
-    TaskKind::ALL
-        .iter()
-        .map(TaskKind::name)
-        .collect::<Vec<_>>()
-        .join(", ")
+    <TaskKind as Named>::names()
 }
 
 /// What the targets are.
