@@ -329,6 +329,25 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The training set, then the test set, each `(inputs, targets)` drawn by
+    /// `sample(n, rng)`: the order every generator draws in.
+    pub(crate) fn drawn(
+        output: OutputKind,
+        (train_size, test_size): (usize, usize),
+        rng: &mut ChaCha8Rng,
+        mut sample: impl FnMut(usize, &mut ChaCha8Rng) -> (Array2<f32>, Array2<f32>),
+    ) -> Dataset {
+        let (train_inputs, train_targets) = sample(train_size, rng);
+        let (test_inputs, test_targets) = sample(test_size, rng);
+        Dataset {
+            output,
+            train_inputs,
+            train_targets,
+            test_inputs,
+            test_targets,
+        }
+    }
+
     /// Features per sample, `n_in`.
     pub fn input_size(&self) -> usize {
         self.train_inputs.ncols()
