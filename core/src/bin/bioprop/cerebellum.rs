@@ -17,18 +17,7 @@ use std::process::ExitCode;
 use bioprop::cerebellum::{
     BasisKind, Cerebellum, CerebellumConfig, CerebellumTask, ConfigError, SignalKind, RULE_NAME,
 };
-use clap::{Args, Parser, Subcommand};
-
-#[derive(Parser)]
-#[command(
-    name = "bioprop",
-    version,
-    about = "The cerebellum as an adaptive filter: VOR adaptation and a forward model, as CSV"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+use clap::{Args, Subcommand};
 
 #[derive(Subcommand)]
 enum Command {
@@ -274,10 +263,10 @@ fn run(args: &RunArgs) -> ExitCode {
 
 /// Parses `bioprop run …` for a cerebellar task and runs it.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Run(args) => run(&args),
-    }
+    let Command::Run(args) = super::parse_command(
+        "The cerebellum as an adaptive filter: VOR adaptation and a forward model, as CSV",
+    );
+    run(&args)
 }
 
 /// The lines `bioprop list` adds under "tasks:" and "rules:".
