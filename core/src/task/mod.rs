@@ -164,14 +164,17 @@ impl TaskKind {
     /// For `arrays` the layer sizes are placeholders for 28×28 digits: fit them to the
     /// real data with [`TaskDefaults::sized_for`].
     pub fn defaults(&self) -> TaskDefaults {
-        let planar = |hidden: usize, learning_rate: f32| TaskDefaults {
-            layers: vec![2, hidden, hidden, 2],
+        // Every task but the linear teacher: tanh hidden units, Xavier inits.
+        let tanh = |layers: Vec<usize>, learning_rate: f32, batch: usize| TaskDefaults {
+            layers,
             activation_name: "tanh",
             learning_rate,
-            batch: 10,
+            batch,
             weight_init: InitSpec::Xavier,
             feedback_init: InitSpec::Xavier,
         };
+        let planar =
+            |hidden: usize, learning_rate: f32| tanh(vec![2, hidden, hidden, 2], learning_rate, 10);
         match self {
             // Lillicrap 2016 Task 1: small forward weights, large fixed feedback, so FA's
             // alignment has room to show (docs/science.md §3, §6). Online learning as in the paper.
@@ -186,14 +189,7 @@ impl TaskKind {
             // Sacramento 2018's 30-50-10 student; tanh matches the teacher's hidden units,
             // so the student can represent the teacher exactly. (Backprop in our trial: test
             // NSE 0.01 after 60 epochs of the 1000 samples.)
-            TaskKind::NonlinearTeacher => TaskDefaults {
-                layers: vec![teacher::N_IN, 50, teacher::N_OUT],
-                activation_name: "tanh",
-                learning_rate: 0.02,
-                batch: 10,
-                weight_init: InitSpec::Xavier,
-                feedback_init: InitSpec::Xavier,
-            },
+            TaskKind::NonlinearTeacher => tanh(vec![teacher::N_IN, 50, teacher::N_OUT], 0.02, 10),
             // With backprop these reach ≥ 99% test accuracy within 100 epochs (noise 0.05).
             TaskKind::Xor | TaskKind::Circles | TaskKind::Gaussians | TaskKind::Moons => {
                 planar(8, 0.1)
@@ -202,22 +198,8 @@ impl TaskKind {
             // the arms separate (≥ 99% by epoch 400 in our trial); rate 0.1 or width 24
             // took longer.
             TaskKind::Spirals => planar(16, 0.3),
-            TaskKind::Sine => TaskDefaults {
-                layers: vec![1, 16, 1],
-                activation_name: "tanh",
-                learning_rate: 0.05,
-                batch: 10,
-                weight_init: InitSpec::Xavier,
-                feedback_init: InitSpec::Xavier,
-            },
-            TaskKind::Arrays => TaskDefaults {
-                layers: vec![784, 100, 10],
-                activation_name: "tanh",
-                learning_rate: 0.05,
-                batch: 20,
-                weight_init: InitSpec::Xavier,
-                feedback_init: InitSpec::Xavier,
-            },
+            TaskKind::Sine => tanh(vec![1, 16, 1], 0.05, 10),
+            TaskKind::Arrays => tanh(vec![784, 100, 10], 0.05, 20),
         }
     }
 }
