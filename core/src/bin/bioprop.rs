@@ -123,15 +123,16 @@ struct DataArgs {
 impl DataArgs {
     /// Overrides the fields of `task` that were given.
     fn apply(&self, task: &mut bioprop::TaskConfig) {
-        if let Some(noise) = self.noise {
-            task.noise = noise;
-        }
-        if let Some(n) = self.train_size {
-            task.train_size = n;
-        }
-        if let Some(n) = self.test_size {
-            task.test_size = n;
-        }
+        set(&mut task.noise, self.noise);
+        set(&mut task.train_size, self.train_size);
+        set(&mut task.test_size, self.test_size);
+    }
+}
+
+/// An option that was given overrides the default in `target`.
+fn set<T>(target: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *target = value;
     }
 }
 
@@ -261,15 +262,9 @@ fn config_from(args: &RunArgs) -> ExperimentConfig {
     config.weight_decay = args.weight_decay;
     config.kp_decay = args.kp_decay;
     config.feedback_scale = args.feedback_scale;
-    if let Some(lr) = args.lr {
-        config.lr = lr;
-    }
-    if let Some(batch) = args.batch {
-        config.batch = batch;
-    }
-    if let Some(act) = args.act {
-        config.activation = act;
-    }
+    set(&mut config.lr, args.lr);
+    set(&mut config.batch, args.batch);
+    set(&mut config.activation, args.act);
     match &args.layers {
         Some(Layers(layers)) => config.layers = layers.clone(),
         None if args.rule == RuleKind::Delta => {

@@ -19,6 +19,8 @@ use bioprop::cerebellum::{
 };
 use clap::{Args, Subcommand};
 
+use super::set;
+
 #[derive(Subcommand)]
 enum Command {
     /// Run a cerebellar task and print its gain, error and weights as CSV.
@@ -139,23 +141,12 @@ fn config_from(args: &RunArgs) -> Result<CerebellumConfig, String> {
     let filter = &mut config.filter;
     filter.error_delay = args.error_delay;
     filter.eligibility_delay = args.eligibility_delay;
-    let set = |target: &mut f64, value: Option<f64>| {
-        if let Some(value) = value {
-            *target = value;
-        }
-    };
     set(&mut filter.beta, args.beta);
     set(&mut filter.tau_min, args.tau_min);
     set(&mut filter.tau_max, args.tau_max);
-    if let Some(basis) = args.basis {
-        filter.basis = basis;
-    }
-    if let Some(count) = args.basis_count {
-        filter.count = count;
-    }
-    if let Some(kind) = args.signal {
-        config.signal.kind = kind;
-    }
+    set(&mut filter.basis, args.basis);
+    set(&mut filter.count, args.basis_count);
+    set(&mut config.signal.kind, args.signal);
     set(&mut config.signal.freq_hz, args.freq);
     set(&mut config.signal.amplitude, args.amplitude);
     set(&mut config.vor.spectacles, args.spectacles);
