@@ -206,7 +206,10 @@ impl Network {
 
     /// Zeros shaped like each `W_k`: gradient and velocity buffers.
     pub(crate) fn zeros_like_weights(&self) -> Vec<Array2<f32>> {
-        self.weights.iter().map(|w| Array2::zeros(w.dim())).collect()
+        self.weights
+            .iter()
+            .map(|w| Array2::zeros(w.dim()))
+            .collect()
     }
 
     /// Zeros shaped like each `b_k`.
