@@ -5,12 +5,14 @@
 //! `cargo bench -p bioprop --bench cerebellum` (add `-- --warm-up-time 1
 //! --measurement-time 3` for a quick run).
 
+mod common;
+
 // criterion is a native dev-dependency: on wasm32 this bench is an empty program.
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use bioprop::cerebellum::{BasisKind, SignalKind};
     use bioprop::{Cerebellum, CerebellumConfig, CerebellumTask};
-    use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
+    use criterion::{BenchmarkId, Criterion, Throughput};
 
     const SECOND: u64 = 1000;
 
@@ -36,7 +38,7 @@ mod native {
         ]
     }
 
-    fn simulated_seconds(c: &mut Criterion) {
+    pub fn simulated_seconds(c: &mut Criterion) {
         let mut group = c.benchmark_group("cerebellum");
         group.throughput(Throughput::Elements(1));
         for (name, config) in cases() {
@@ -51,12 +53,6 @@ mod native {
         }
         group.finish();
     }
-
-    criterion_group!(benches, simulated_seconds);
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-criterion::criterion_main!(native::benches);
-
-#[cfg(target_arch = "wasm32")]
-fn main() {}
+common::bench_main!(native::simulated_seconds);

@@ -6,12 +6,15 @@
 //! `cargo bench -p bioprop --bench microcircuit -- --warm-up-time 1 --measurement-time 3`.
 //! Neither model logs in the measured loop, as in the app's worker between snapshots.
 
+mod common;
+
 // criterion is a native dev-dependency: on wasm32 this bench is an empty program.
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use bioprop::experiment::layers_string;
     use bioprop::microcircuit::Mode;
     use bioprop::{Microcircuit, MicrocircuitConfig, TaskKind};
-    use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
+    use criterion::{BenchmarkId, Criterion, Throughput};
 
     /// Simulated time per iteration of the full model.
     const FULL_MS: f64 = 10.0;
@@ -27,15 +30,10 @@ mod native {
         Microcircuit::new(&config).expect("valid config")
     }
 
-    fn microcircuit(c: &mut Criterion) {
+    pub fn microcircuit(c: &mut Criterion) {
         let mut group = c.benchmark_group("microcircuit");
         for kind in [TaskKind::NonlinearTeacher, TaskKind::Xor] {
-            let name = MicrocircuitConfig::for_task(kind)
-                .layers
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join("-");
+            let name = layers_string(&MicrocircuitConfig::for_task(kind).layers);
             // Throughput "elements" are simulated milliseconds here.
             group.throughput(Throughput::Elements(FULL_MS as u64));
             let mut full = circuit(kind, Mode::Full);
@@ -50,12 +48,6 @@ mod native {
         }
         group.finish();
     }
-
-    criterion_group!(benches, microcircuit);
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-criterion::criterion_main!(native::benches);
-
-#[cfg(target_arch = "wasm32")]
-fn main() {}
+common::bench_main!(native::microcircuit);

@@ -5,14 +5,17 @@
 //! `cargo bench -p bioprop` (add `-- --warm-up-time 1 --measurement-time 2` for a
 //! quick run). Steps do not log, as in the app's worker between snapshots.
 
+mod common;
+
 // criterion is a native dev-dependency: on wasm32 this bench is an empty program.
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use bioprop::experiment::layers_string;
     use bioprop::{
         Activation, Dataset, Experiment, ExperimentConfig, InitSpec, OutputKind, RuleKind,
         TaskConfig, TaskKind,
     };
-    use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
+    use criterion::{BenchmarkId, Criterion, Throughput};
     use ndarray::Array2;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
@@ -44,14 +47,10 @@ mod native {
         .expect("valid data")
     }
 
-    fn training_step(c: &mut Criterion) {
+    pub fn training_step(c: &mut Criterion) {
         let mut group = c.benchmark_group("training_step");
         for layers in [vec![2, 8, 8, 1], vec![30, 20, 10], vec![784, 256, 10]] {
-            let name = layers
-                .iter()
-                .map(usize::to_string)
-                .collect::<Vec<_>>()
-                .join("-");
+            let name = layers_string(&layers);
             let data = dataset(layers[0], *layers.last().unwrap());
             for rule in [RuleKind::Backprop, RuleKind::FeedbackAlignment] {
                 for batch in [1_usize, 32] {
@@ -78,12 +77,6 @@ mod native {
         }
         group.finish();
     }
-
-    criterion_group!(benches, training_step);
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-criterion::criterion_main!(native::benches);
-
-#[cfg(target_arch = "wasm32")]
-fn main() {}
+common::bench_main!(native::training_step);

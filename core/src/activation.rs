@@ -12,12 +12,9 @@
 //! library, so that a run is bit-identical natively and in wasm32 (the determinism
 //! test compares a hash of the weights across the two).
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-use crate::UnknownName;
+use crate::named::named;
 
 /// A pointwise non-linearity `a = f(z)` applied to a hidden layer's pre-activation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -113,22 +110,7 @@ pub(crate) fn sigmoid(z: f32) -> f32 {
     }
 }
 
-impl fmt::Display for Activation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Activation {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Activation::ALL
-            .into_iter()
-            .find(|a| a.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| UnknownName::new("activation", s, Activation::ALL.map(Activation::name)))
-    }
-}
+named!(Activation, "activation");
 
 #[cfg(test)]
 mod tests {

@@ -28,6 +28,7 @@ pub(crate) mod limits;
 pub mod linalg;
 pub mod metrics;
 pub mod microcircuit;
+pub(crate) mod named;
 pub mod network;
 pub mod optimizer;
 pub mod rule;
@@ -45,32 +46,7 @@ pub use metrics::{Evaluation, LayerMetrics, Metrics};
 pub use microcircuit::{
     Config as MicrocircuitConfig, Microcircuit, Snapshot as MicrocircuitSnapshot,
 };
+pub use named::{Named, UnknownName};
 pub use network::Network;
 pub use rule::RuleKind;
 pub use task::{Dataset, InitSpec, OutputKind, TaskConfig, TaskKind};
-
-/// A name that is not one of the allowed names (of a rule, an activation, ...).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} `{got}`; expected one of: {expected}")]
-pub struct UnknownName {
-    /// What was being named: "rule", "activation".
-    pub what: &'static str,
-    /// The name given.
-    pub got: String,
-    /// The allowed names, comma-separated.
-    pub expected: String,
-}
-
-impl UnknownName {
-    pub(crate) fn new<'a>(
-        what: &'static str,
-        got: &str,
-        allowed: impl IntoIterator<Item = &'a str>,
-    ) -> Self {
-        UnknownName {
-            what,
-            got: got.to_owned(),
-            expected: allowed.into_iter().collect::<Vec<_>>().join(", "),
-        }
-    }
-}

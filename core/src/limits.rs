@@ -3,9 +3,11 @@
 //! Each model validates its settings once, up front, and names the offending field and
 //! what it allows. The check is the same everywhere — the value must be finite and
 //! inside the field's range — so it lives here; each model's `ConfigError` turns an
-//! [`OutOfRange`] into its own `OutOfRange` variant (`?` does it through `From`).
+//! [`OutOfRange`] into its own `OutOfRange` variant (`?` does it through `From`, written
+//! once by [`config_error_from!`]).
 
-use crate::experiment::{MAX_LAYERS, MAX_UNITS};
+use crate::experiment::{MAX_LAYERS, MAX_SCALE, MAX_UNITS};
+use crate::task::InitSpec;
 
 /// A field whose value is not allowed.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +37,32 @@ pub(crate) fn check<T: Copy + Into<f64>, A>(
             got,
         })
     }
+}
+
+/// `Ok` if `value` (a count such as `log_every`) is at least 1.
+pub(crate) fn check_at_least_one(
+    field: &'static str,
+    value: u64,
+) -> Result<(), OutOfRange<&'static str>> {
+    check(field, value as f64, || "at least 1", |v| v >= 1.0)
+}
+
+/// Checks the scale of every uniform init among `inits`, in [0, 1000] (the other inits
+/// have none); `field` names the scale, e.g. `weight_init.scale`.
+pub(crate) fn check_init_scales(
+    inits: impl IntoIterator<Item = (&'static str, Option<InitSpec>)>,
+) -> Result<(), OutOfRange<&'static str>> {
+    for (field, init) in inits {
+        if let Some(InitSpec::Uniform { scale }) = init {
+            check(
+                field,
+                scale,
+                || "in [0, 1000]",
+                |v| (0.0..=MAX_SCALE).contains(&v),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// A layer list that does not fit: what both network models (the experiment and the
@@ -87,6 +115,52 @@ pub(crate) fn check_io(
     }
     Ok(())
 }
+
+/// The conversions into a model's `ConfigError` that are the same in every model.
+///
+/// `config_error_from!(ConfigError, allowed: A)` lets `?` turn an [`OutOfRange<A>`] into
+/// `ConfigError::OutOfRange` (same fields). `config_error_from!(ConfigError, layers)`
+/// adds that for `A = &'static str` and `ConfigError::layers(mismatch, task)`, which
+/// says a [`LayerMismatch`] as the network model's own `LayerCount`, `LayerWidth`,
+/// `InputSize` and `OutputSize` variants: their fields are the same in the experiment
+/// and the microcircuit, their messages are not.
+macro_rules! config_error_from {
+    ($error:ident, allowed: $allowed:ty) => {
+        impl From<$crate::limits::OutOfRange<$allowed>> for $error {
+            fn from(e: $crate::limits::OutOfRange<$allowed>) -> Self {
+                $error::OutOfRange {
+                    field: e.field,
+                    allowed: e.allowed,
+                    got: e.got,
+                }
+            }
+        }
+    };
+    ($error:ident, layers) => {
+        $crate::limits::config_error_from!($error, allowed: &'static str);
+
+        impl $error {
+            fn layers(mismatch: $crate::limits::LayerMismatch, task: $crate::TaskKind) -> Self {
+                use $crate::limits::LayerMismatch;
+                match mismatch {
+                    LayerMismatch::Count { got } => $error::LayerCount { got },
+                    LayerMismatch::Width { index, got } => $error::LayerWidth { index, got },
+                    LayerMismatch::Input { expected, got } => $error::InputSize {
+                        task,
+                        expected,
+                        got,
+                    },
+                    LayerMismatch::Output { expected, got } => $error::OutputSize {
+                        task,
+                        expected,
+                        got,
+                    },
+                }
+            }
+        }
+    };
+}
+pub(crate) use config_error_from;
 
 #[cfg(test)]
 mod tests {

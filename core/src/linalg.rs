@@ -90,19 +90,10 @@ pub fn affine(
 /// # Shapes
 ///
 /// `a: (b, n)`, `m: (n, p)`, `c: (b, p)`.
-pub fn matmul(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, mut c: ArrayViewMut2<'_, f32>) {
+pub fn matmul(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, c: ArrayViewMut2<'_, f32>) {
     debug_assert_eq!(a.ncols(), m.nrows());
     debug_assert_eq!(c.dim(), (a.nrows(), m.ncols()));
-    for (a_row, mut c_row) in a.rows().into_iter().zip(c.rows_mut()) {
-        c_row.fill(0.0);
-        for (&a_ij, m_row) in a_row.iter().zip(m.rows()) {
-            if a_ij != 0.0 {
-                Zip::from(&mut c_row)
-                    .and(m_row)
-                    .for_each(|c, &m| *c += a_ij * m);
-            }
-        }
-    }
+    combine_rows(a.rows().into_iter(), m, c);
 }
 
 /// `c ← aᵀ m`, i.e. `c[j, :] = Σ_i a[i, j] m[i, :]`: the weight gradient `Δᵀ A` summed
@@ -111,12 +102,23 @@ pub fn matmul(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, mut c: ArrayViewMu
 /// # Shapes
 ///
 /// `a: (b, n)`, `m: (b, p)`, `c: (n, p)`.
-pub fn matmul_tn(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, mut c: ArrayViewMut2<'_, f32>) {
+pub fn matmul_tn(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, c: ArrayViewMut2<'_, f32>) {
     debug_assert_eq!(a.nrows(), m.nrows());
     debug_assert_eq!(c.dim(), (a.ncols(), m.ncols()));
-    for (a_col, mut c_row) in a.columns().into_iter().zip(c.rows_mut()) {
+    combine_rows(a.columns().into_iter(), m, c);
+}
+
+/// `c[r, :] = Σ_j lane_r[j] m[j, :]` for the `r`-th of `lanes` (the rows of `a` for
+/// [`matmul`], its columns for [`matmul_tn`]), summed in order of `j`, zero terms
+/// skipped: the one kernel of both products.
+fn combine_rows<'a>(
+    lanes: impl Iterator<Item = ArrayView1<'a, f32>>,
+    m: ArrayView2<'_, f32>,
+    mut c: ArrayViewMut2<'_, f32>,
+) {
+    for (lane, mut c_row) in lanes.zip(c.rows_mut()) {
         c_row.fill(0.0);
-        for (&a_ij, m_row) in a_col.iter().zip(m.rows()) {
+        for (&a_ij, m_row) in lane.iter().zip(m.rows()) {
             if a_ij != 0.0 {
                 Zip::from(&mut c_row)
                     .and(m_row)

@@ -204,6 +204,19 @@ impl Network {
         &self.biases
     }
 
+    /// Zeros shaped like each `W_k`: gradient and velocity buffers.
+    pub(crate) fn zeros_like_weights(&self) -> Vec<Array2<f32>> {
+        self.weights
+            .iter()
+            .map(|w| Array2::zeros(w.dim()))
+            .collect()
+    }
+
+    /// Zeros shaped like each `b_k`.
+    pub(crate) fn zeros_like_biases(&self) -> Vec<Array1<f32>> {
+        self.biases.iter().map(|b| Array1::zeros(b.len())).collect()
+    }
+
     /// The hidden layers' non-linearity.
     pub fn activation(&self) -> Activation {
         self.activation

@@ -44,16 +44,8 @@ impl Sgd {
             learning_rate,
             momentum,
             weight_decay,
-            velocity_w: network
-                .weights()
-                .iter()
-                .map(|w| Array2::zeros(w.dim()))
-                .collect(),
-            velocity_b: network
-                .biases()
-                .iter()
-                .map(|b| Array1::zeros(b.len()))
-                .collect(),
+            velocity_w: network.zeros_like_weights(),
+            velocity_b: network.zeros_like_biases(),
         }
     }
 

@@ -32,16 +32,13 @@
 //! order, so runs of different rules from one seed share them exactly (and a backprop
 //! run still has a `B` whose angle to `Wᵀ` is the control that stays near 90°).
 
-use std::fmt;
-use std::str::FromStr;
-
 use ndarray::{Array2, ArrayView2, Zip};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::named::named;
 use crate::network::{expected_magnitude, init_matrix};
 use crate::task::InitSpec;
-use crate::UnknownName;
 
 mod facts;
 pub use facts::{FeedbackPath, Origin, Reads, RuleFacts};
@@ -119,22 +116,7 @@ impl RuleKind {
     }
 }
 
-impl fmt::Display for RuleKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for RuleKind {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        RuleKind::ALL
-            .into_iter()
-            .find(|r| r.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| UnknownName::new("rule", s, RuleKind::ALL.map(RuleKind::name)))
-    }
-}
+named!(RuleKind, "rule");
 
 /// The feedback state of a network with `L` weight layers: one entry per hidden layer
 /// `k = 1 .. L-1`, at index `k - 1`. See the module docs for the orientation.
@@ -231,17 +213,20 @@ pub trait Rule: Sync {
     }
 
     /// `P_kᵀ`, the stored matrix the error goes through to reach hidden layer `k`
-    /// (`g_k = s_k P_kᵀ` with samples in rows).
+    /// (`g_k = s_k P_kᵀ` with samples in rows): the rule's feedback matrix, except for
+    /// backprop, which sends it through `W_{k+1}ᵀ`.
     fn path_t<'a>(
         &self,
         k: usize,
-        weights: &'a [Array2<f32>],
+        _weights: &'a [Array2<f32>],
         feedback: &'a Feedback,
-    ) -> ArrayView2<'a, f32>;
+    ) -> ArrayView2<'a, f32> {
+        self.feedback_t(k, feedback)
+    }
 
     /// The rule's feedback matrix for hidden layer `k`, stored transposed, as reported
-    /// by the metrics and snapshots. It is the path itself except for backprop (and the
-    /// rules without hidden learning), which report the drawn but unused `B` as a control.
+    /// by the metrics and snapshots: `B` unless the rule says otherwise. Backprop (and
+    /// the rules without hidden learning) report this drawn but unused `B` as a control.
     fn feedback_t<'a>(&self, k: usize, feedback: &'a Feedback) -> ArrayView2<'a, f32> {
         feedback.b_t[k - 1].view()
     }
@@ -284,9 +269,6 @@ impl Rule for FeedbackAlignment {
     fn kind(&self) -> RuleKind {
         RuleKind::FeedbackAlignment
     }
-    fn path_t<'a>(&self, k: usize, _: &'a [Array2<f32>], fb: &'a Feedback) -> ArrayView2<'a, f32> {
-        fb.b_t[k - 1].view()
-    }
 }
 
 /// `δ_k = (D_k e) ∘ f'(z_k)` with `D_k` fixed.
@@ -299,9 +281,6 @@ impl Rule for DirectFeedbackAlignment {
     fn uses_output_error(&self) -> bool {
         true
     }
-    fn path_t<'a>(&self, k: usize, _: &'a [Array2<f32>], fb: &'a Feedback) -> ArrayView2<'a, f32> {
-        fb.d_t[k - 1].view()
-    }
     fn feedback_t<'a>(&self, k: usize, fb: &'a Feedback) -> ArrayView2<'a, f32> {
         fb.d_t[k - 1].view()
     }
@@ -313,9 +292,6 @@ pub struct SignSymmetry;
 impl Rule for SignSymmetry {
     fn kind(&self) -> RuleKind {
         RuleKind::SignSymmetry
-    }
-    fn path_t<'a>(&self, k: usize, _: &'a [Array2<f32>], fb: &'a Feedback) -> ArrayView2<'a, f32> {
-        fb.sign_t[k - 1].view()
     }
     fn feedback_t<'a>(&self, k: usize, fb: &'a Feedback) -> ArrayView2<'a, f32> {
         fb.sign_t[k - 1].view()
@@ -337,9 +313,6 @@ impl Rule for SignSymmetryRandomMagnitude {
     fn kind(&self) -> RuleKind {
         RuleKind::SignSymmetryRandomMagnitude
     }
-    fn path_t<'a>(&self, k: usize, _: &'a [Array2<f32>], fb: &'a Feedback) -> ArrayView2<'a, f32> {
-        fb.sign_t[k - 1].view()
-    }
     fn feedback_t<'a>(&self, k: usize, fb: &'a Feedback) -> ArrayView2<'a, f32> {
         fb.sign_t[k - 1].view()
     }
@@ -360,9 +333,6 @@ pub struct KolenPollack;
 impl Rule for KolenPollack {
     fn kind(&self) -> RuleKind {
         RuleKind::KolenPollack
-    }
-    fn path_t<'a>(&self, k: usize, _: &'a [Array2<f32>], fb: &'a Feedback) -> ArrayView2<'a, f32> {
-        fb.b_t[k - 1].view()
     }
     fn learns_feedback(&self) -> bool {
         true
@@ -393,9 +363,6 @@ impl Rule for Shallow {
     fn trains_hidden(&self) -> bool {
         false
     }
-    fn path_t<'a>(&self, k: usize, _: &'a [Array2<f32>], fb: &'a Feedback) -> ArrayView2<'a, f32> {
-        fb.b_t[k - 1].view()
-    }
 }
 
 /// The delta rule for a network with no hidden layer (validation enforces it).
@@ -407,9 +374,6 @@ impl Rule for DeltaRule {
     }
     fn trains_hidden(&self) -> bool {
         false
-    }
-    fn path_t<'a>(&self, k: usize, _: &'a [Array2<f32>], fb: &'a Feedback) -> ArrayView2<'a, f32> {
-        fb.b_t[k - 1].view()
     }
 }
 

@@ -6,7 +6,7 @@ mod cli;
 
 use std::process::Output;
 
-use cli::{bioprop, stderr, stdout};
+use cli::{assert_refused, bioprop, stderr, stdout};
 
 /// The header and the rows, split into cells.
 fn csv(output: &Output) -> (String, Vec<Vec<String>>) {
@@ -127,14 +127,7 @@ fn bad_parameters_exit_2_naming_the_field_and_option() {
     ] {
         let mut full = vec!["run", "--task", "vor", "--steps", "10"];
         full.extend(args);
-        let output = bioprop(&full);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(
-            stderr(&output).contains(expected),
-            "{args:?}: {}",
-            stderr(&output)
-        );
-        assert!(stdout(&output).is_empty());
+        assert_refused(&full, expected);
     }
     // The rule lms with a network task: the task is refused by name.
     let output = bioprop(&["run", "--rule", "lms", "--task", "xor"]);

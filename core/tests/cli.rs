@@ -7,7 +7,7 @@
 #[path = "common/cli.rs"]
 mod cli;
 
-use cli::{bioprop, csv, stderr, stdout};
+use cli::{assert_refused, bioprop, csv, stderr, stdout};
 
 const HEADER_START: &str =
     "step,rule,layer,loss,accuracy,update_angle_deg,weight_angle_deg,norm_ratio,sign_concordance";
@@ -136,14 +136,7 @@ fn bad_arguments_fail_with_a_clear_message() {
         ),
     ];
     for (args, message) in cases {
-        let output = bioprop(args);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(
-            stderr(&output).contains(message),
-            "{args:?}: {}",
-            stderr(&output)
-        );
-        assert!(stdout(&output).is_empty());
+        assert_refused(args, message);
     }
     let unknown = bioprop(&["fly"]);
     assert!(!unknown.status.success());

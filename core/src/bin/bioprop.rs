@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use bioprop::metrics::{Evaluation, LayerMetrics, Metrics};
 use bioprop::{Activation, Experiment, ExperimentConfig, RuleKind, TaskKind};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Subcommand};
 
 // `run --task vor|forward-model --rule lms`: its own options and parser. (Under
 // bioprop/, so that cargo does not take it for a binary of its own.)
@@ -27,17 +27,6 @@ mod microcircuit;
 // Where the CSV goes and the exit codes, shared by the three.
 #[path = "bioprop/output.rs"]
 mod output;
-
-#[derive(Parser)]
-#[command(
-    name = "bioprop",
-    version,
-    about = "Backprop and its biologically plausible rivals: train a network, print CSV"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
 
 #[derive(Subcommand)]
 enum Command {
@@ -98,6 +87,28 @@ struct RunArgs {
     /// Multiplies the scale of the feedback matrices' init.
     #[arg(long, default_value_t = 1.0)]
     feedback_scale: f32,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+/// Parses the command line as `bioprop`, described by `about`, with the subcommands
+/// `C`: the one preamble of the networks', the microcircuit's and the cerebellum's
+/// parsers (as `#[derive(Parser)]` would write it).
+fn parse_command<C: Subcommand>(about: &'static str) -> C {
+    let mut command = C::augment_subcommands(
+        clap::Command::new("bioprop")
+            .version(env!("CARGO_PKG_VERSION"))
+            .about(about)
+            .subcommand_required(true)
+            .arg_required_else_help(true),
+    );
+    let mut matches = command.get_matches_mut();
+    C::from_arg_matches_mut(&mut matches).unwrap_or_else(|error| error.format(&mut command).exit())
+}
+
+/// The task's data options, the same for the networks and the microcircuit.
+#[derive(Args)]
+struct DataArgs {
     /// Task noise (standard deviation) [default: the task's].
     #[arg(long)]
     noise: Option<f32>,
@@ -107,6 +118,22 @@ struct RunArgs {
     /// Held-out samples [default: the task's].
     #[arg(long)]
     test_size: Option<usize>,
+}
+
+impl DataArgs {
+    /// Overrides the fields of `task` that were given.
+    fn apply(&self, task: &mut bioprop::TaskConfig) {
+        set(&mut task.noise, self.noise);
+        set(&mut task.train_size, self.train_size);
+        set(&mut task.test_size, self.test_size);
+    }
+}
+
+/// An option that was given overrides the default in `target`.
+fn set<T>(target: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *target = value;
+    }
 }
 
 /// The values `args` (program name first) give to any of `flags` after `run`
@@ -235,15 +262,9 @@ fn config_from(args: &RunArgs) -> ExperimentConfig {
     config.weight_decay = args.weight_decay;
     config.kp_decay = args.kp_decay;
     config.feedback_scale = args.feedback_scale;
-    if let Some(lr) = args.lr {
-        config.lr = lr;
-    }
-    if let Some(batch) = args.batch {
-        config.batch = batch;
-    }
-    if let Some(act) = args.act {
-        config.activation = act;
-    }
+    set(&mut config.lr, args.lr);
+    set(&mut config.batch, args.batch);
+    set(&mut config.activation, args.act);
     match &args.layers {
         Some(Layers(layers)) => config.layers = layers.clone(),
         None if args.rule == RuleKind::Delta => {
@@ -252,15 +273,7 @@ fn config_from(args: &RunArgs) -> ExperimentConfig {
         }
         None => {}
     }
-    if let Some(noise) = args.noise {
-        config.task.noise = noise;
-    }
-    if let Some(n) = args.train_size {
-        config.task.train_size = n;
-    }
-    if let Some(n) = args.test_size {
-        config.task.test_size = n;
-    }
+    args.data.apply(&mut config.task);
     config
 }
 
@@ -353,8 +366,9 @@ fn main() -> ExitCode {
     if microcircuit::requested(&args) {
         return microcircuit::main();
     }
-    let cli = Cli::parse();
-    match cli.command {
+    match parse_command(
+        "Backprop and its biologically plausible rivals: train a network, print CSV",
+    ) {
         Command::Run(args) => run(&args),
         Command::List => {
             list();

@@ -14,14 +14,11 @@
 //! Amplitudes are in arbitrary units; LMS learns at a rate proportional to `β A²`, so a
 //! larger amplitude wants a smaller `β`.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::limits::{self, OutOfRange};
-use crate::UnknownName;
+use crate::limits;
+use crate::named::named;
 
 /// Smallest integration step, seconds.
 pub const MIN_DT: f64 = 1e-4;
@@ -98,22 +95,7 @@ impl CerebellumTask {
     }
 }
 
-impl fmt::Display for CerebellumTask {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for CerebellumTask {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CerebellumTask::ALL
-            .into_iter()
-            .find(|t| t.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| UnknownName::new("task", s, CerebellumTask::ALL.map(Self::name)))
-    }
-}
+named!(CerebellumTask, "task");
 
 /// The filters of the granular layer (see `basis`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -153,22 +135,7 @@ impl BasisKind {
     }
 }
 
-impl fmt::Display for BasisKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for BasisKind {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        BasisKind::ALL
-            .into_iter()
-            .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| UnknownName::new("basis", s, BasisKind::ALL.map(Self::name)))
-    }
-}
+named!(BasisKind, "basis");
 
 /// The shape of the driving signal (see `signal`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -194,22 +161,7 @@ impl SignalKind {
     }
 }
 
-impl fmt::Display for SignalKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for SignalKind {
-    type Err = UnknownName;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        SignalKind::ALL
-            .into_iter()
-            .find(|k| k.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| UnknownName::new("signal", s, SignalKind::ALL.map(Self::name)))
-    }
-}
+named!(SignalKind, "signal");
 
 /// The head velocity (VOR) or motor command (forward model).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -575,15 +527,7 @@ pub enum ConfigError {
     NotLive { field: &'static str },
 }
 
-impl From<OutOfRange<String>> for ConfigError {
-    fn from(e: OutOfRange<String>) -> Self {
-        ConfigError::OutOfRange {
-            field: e.field,
-            allowed: e.allowed,
-            got: e.got,
-        }
-    }
-}
+limits::config_error_from!(ConfigError, allowed: String);
 
 #[cfg(test)]
 mod tests {

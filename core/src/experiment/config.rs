@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::activation::Activation;
-use crate::limits::{self, LayerMismatch, OutOfRange};
+use crate::limits;
 use crate::rule::RuleKind;
 use crate::task::{InitSpec, OutputKind, TaskConfig, TaskError, TaskKind};
 
@@ -151,26 +151,11 @@ impl ExperimentConfig {
             || "in [0, 1000]",
             |v| (0.0..=MAX_SCALE).contains(&v),
         )?;
-        for (field, init) in [
+        limits::check_init_scales([
             ("weight_init.scale", self.weight_init),
             ("feedback_init.scale", self.feedback_init),
-        ] {
-            if let Some(InitSpec::Uniform { scale }) = init {
-                limits::check(
-                    field,
-                    scale,
-                    || "in [0, 1000]",
-                    |v| (0.0..=MAX_SCALE).contains(&v),
-                )?;
-            }
-        }
-        if self.log_every == 0 {
-            return Err(ConfigError::OutOfRange {
-                field: "log_every",
-                allowed: "at least 1",
-                got: 0.0,
-            });
-        }
+        ])?;
+        limits::check_at_least_one("log_every", self.log_every)?;
         Ok(())
     }
 
@@ -277,34 +262,7 @@ pub enum ConfigError {
     Task(#[from] TaskError),
 }
 
-impl ConfigError {
-    fn layers(mismatch: LayerMismatch, task: TaskKind) -> Self {
-        match mismatch {
-            LayerMismatch::Count { got } => ConfigError::LayerCount { got },
-            LayerMismatch::Width { index, got } => ConfigError::LayerWidth { index, got },
-            LayerMismatch::Input { expected, got } => ConfigError::InputSize {
-                task,
-                expected,
-                got,
-            },
-            LayerMismatch::Output { expected, got } => ConfigError::OutputSize {
-                task,
-                expected,
-                got,
-            },
-        }
-    }
-}
-
-impl From<OutOfRange<&'static str>> for ConfigError {
-    fn from(e: OutOfRange<&'static str>) -> Self {
-        ConfigError::OutOfRange {
-            field: e.field,
-            allowed: e.allowed,
-            got: e.got,
-        }
-    }
-}
+limits::config_error_from!(ConfigError, layers);
 
 /// Why a step did not happen.
 #[derive(Debug, Clone, PartialEq, Error)]

@@ -192,16 +192,8 @@ impl Experiment {
             output_error: Array2::zeros((batch, n_out)),
             deltas: hidden(batch),
             shadow: hidden(batch),
-            grad_w: network
-                .weights()
-                .iter()
-                .map(|w| Array2::zeros(w.dim()))
-                .collect(),
-            grad_b: network
-                .biases()
-                .iter()
-                .map(|b| Array1::zeros(b.len()))
-                .collect(),
+            grad_w: network.zeros_like_weights(),
+            grad_b: network.zeros_like_biases(),
             update_angles: vec![None; depth - 1],
             path_products: hidden(n_out),
             eval: ForwardBuffers::new(&network, eval_rows),

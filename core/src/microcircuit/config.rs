@@ -99,9 +99,11 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::activation::Activation;
-use crate::experiment::{MAX_LAYERS, MAX_PARAMETERS, MAX_SCALE, MAX_UNITS};
-use crate::limits::{self, LayerMismatch, OutOfRange};
+use crate::experiment::{MAX_LAYERS, MAX_PARAMETERS, MAX_UNITS};
+use crate::limits;
+use crate::named::named;
 use crate::task::{InitSpec, TaskConfig, TaskError, TaskKind};
+use crate::Named;
 
 /// Largest conductance accepted.
 pub const MAX_CONDUCTANCE: f32 = 100.0;
@@ -153,13 +155,15 @@ impl Mode {
 
     /// The mode called `name` (case-insensitive; `steady-state` is read as `steady`).
     pub fn from_name(name: &str) -> Option<Mode> {
-        match name.to_ascii_lowercase().as_str() {
-            "full" => Some(Mode::Full),
-            "steady" | "steady-state" => Some(Mode::SteadyState),
-            _ => None,
+        if name.eq_ignore_ascii_case("steady-state") {
+            return Some(Mode::SteadyState);
         }
+        <Mode as Named>::from_name(name)
     }
 }
+
+// No `FromStr`: it would not know `steady-state`; `from_name` does.
+named!(Mode, "mode", no FromStr);
 
 /// Where the weights start.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -188,11 +192,11 @@ impl Start {
 
     /// The start called `name` (case-insensitive).
     pub fn from_name(name: &str) -> Option<Start> {
-        Start::ALL
-            .into_iter()
-            .find(|start| start.name().eq_ignore_ascii_case(name))
+        <Start as Named>::from_name(name)
     }
 }
+
+named!(Start, "start");
 
 /// A rate function `φ(u) = scale · f(u - threshold)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -509,27 +513,12 @@ impl Config {
         self.rate.validate(["rate.scale", "rate.threshold"])?;
         self.output_rate
             .validate(["output_rate.scale", "output_rate.threshold"])?;
-        for (field, init) in [
-            ("weight_init.scale", self.weight_init),
-            ("top_down_init.scale", self.top_down_init),
-            ("interneuron_init.scale", self.interneuron_init),
-        ] {
-            if let InitSpec::Uniform { scale } = init {
-                limits::check(
-                    field,
-                    scale,
-                    || "in [0, 1000]",
-                    |v| (0.0..=MAX_SCALE).contains(&v),
-                )?;
-            }
-        }
-        if self.log_every == 0 {
-            return Err(ConfigError::OutOfRange {
-                field: "log_every",
-                allowed: "at least 1",
-                got: 0.0,
-            });
-        }
+        limits::check_init_scales([
+            ("weight_init.scale", Some(self.weight_init)),
+            ("top_down_init.scale", Some(self.top_down_init)),
+            ("interneuron_init.scale", Some(self.interneuron_init)),
+        ])?;
+        limits::check_at_least_one("log_every", self.log_every)?;
         limits::check(
             "trace_every_ms",
             self.trace_every_ms,
@@ -658,34 +647,7 @@ pub enum ConfigError {
     Task(#[from] TaskError),
 }
 
-impl ConfigError {
-    fn layers(mismatch: LayerMismatch, task: TaskKind) -> Self {
-        match mismatch {
-            LayerMismatch::Count { got } => ConfigError::LayerCount { got },
-            LayerMismatch::Width { index, got } => ConfigError::LayerWidth { index, got },
-            LayerMismatch::Input { expected, got } => ConfigError::InputSize {
-                task,
-                expected,
-                got,
-            },
-            LayerMismatch::Output { expected, got } => ConfigError::OutputSize {
-                task,
-                expected,
-                got,
-            },
-        }
-    }
-}
-
-impl From<OutOfRange<&'static str>> for ConfigError {
-    fn from(e: OutOfRange<&'static str>) -> Self {
-        ConfigError::OutOfRange {
-            field: e.field,
-            allowed: e.allowed,
-            got: e.got,
-        }
-    }
-}
+limits::config_error_from!(ConfigError, layers);
 
 /// Why a circuit stopped.
 #[derive(Debug, Clone, PartialEq, Error)]

@@ -21,7 +21,7 @@
 //! once per pattern, on the settled state. Either way the factors are the state's
 //! current potentials and rates. See [`super::weights`] for the kernels.
 
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView1};
 
 use super::config::Config;
 use super::state::{CircuitState, Shares};
@@ -155,94 +155,77 @@ impl Plasticity {
         steps: Steps,
         alpha: f32,
     ) {
+        self.apply(weights, state, steps, Some(alpha));
+    }
+
+    /// One pattern's change of every rule, unfiltered, with the state's rates as the
+    /// presynaptic factors. `steps` are `η T`.
+    pub fn apply_steady(
+        &mut self,
+        weights: &mut CircuitWeights,
+        state: &CircuitState,
+        steps: Steps,
+    ) {
+        self.apply(weights, state, steps, None);
+    }
+
+    /// Every rule's change, each weight group paired with its postsynaptic and
+    /// presynaptic factors (module docs): through the filter at rate `alpha`, or applied
+    /// at once without one.
+    fn apply(
+        &mut self,
+        weights: &mut CircuitWeights,
+        state: &CircuitState,
+        steps: Steps,
+        filter: Option<f32>,
+    ) {
         let depth = weights.forward.len();
         let f = &mut self.filtered;
+        let update = |w: &mut Array2<f32>,
+                      d: &mut Array2<f32>,
+                      bias: Option<(&mut Array1<f32>, &mut Array1<f32>)>,
+                      post: ArrayView1<'_, f32>,
+                      pre: ArrayView1<'_, f32>,
+                      step: f32| match filter {
+            Some(alpha) => filtered_update(w, d, bias, post, pre, step, alpha),
+            None => rank_one_update(w, bias.map(|(b, _)| b), post, pre, step),
+        };
         for k in 1..=depth {
-            let pre = state.presynaptic(k);
-            filtered_update(
+            update(
                 &mut weights.forward[k - 1],
                 &mut f.forward[k - 1],
                 Some((&mut weights.forward_bias[k - 1], &mut f.forward_bias[k - 1])),
                 self.forward_post[k - 1].view(),
-                pre,
+                state.presynaptic(k),
                 if k == depth {
                     steps.output
                 } else {
                     steps.forward
                 },
-                alpha,
             );
         }
         for h in 0..depth - 1 {
-            filtered_update(
+            update(
                 &mut weights.pyramidal_to_interneuron[h],
                 &mut f.pyramidal_to_interneuron[h],
                 Some((&mut weights.interneuron_bias[h], &mut f.interneuron_bias[h])),
                 self.interneuron_post[h].view(),
                 state.rate[h].view(),
                 steps.interneuron,
-                alpha,
             );
-            // post = -v_A: the filter tracks v_A r^Iᵀ and the step is negative.
-            filtered_update(
+            // post = -v_A: the change is v_A r^Iᵀ with a negative step.
+            update(
                 &mut weights.interneuron_to_apical[h],
                 &mut f.interneuron_to_apical[h],
                 None,
                 state.apical[h].view(),
                 state.interneuron_rate[h].view(),
                 -steps.apical,
-                alpha,
             );
             if steps.top_down != 0.0 {
-                filtered_update(
+                update(
                     &mut weights.top_down[h],
                     &mut f.top_down[h],
-                    None,
-                    self.top_down_post[h].view(),
-                    state.rate[h + 1].view(),
-                    steps.top_down,
-                    alpha,
-                );
-            }
-        }
-    }
-
-    /// One pattern's change of every rule, unfiltered, with the state's rates as the
-    /// presynaptic factors. `steps` are `η T`.
-    pub fn apply_steady(&self, weights: &mut CircuitWeights, state: &CircuitState, steps: Steps) {
-        let depth = weights.forward.len();
-        for k in 1..=depth {
-            let pre = state.presynaptic(k);
-            rank_one_update(
-                &mut weights.forward[k - 1],
-                Some(&mut weights.forward_bias[k - 1]),
-                self.forward_post[k - 1].view(),
-                pre,
-                if k == depth {
-                    steps.output
-                } else {
-                    steps.forward
-                },
-            );
-        }
-        for h in 0..depth - 1 {
-            rank_one_update(
-                &mut weights.pyramidal_to_interneuron[h],
-                Some(&mut weights.interneuron_bias[h]),
-                self.interneuron_post[h].view(),
-                state.rate[h].view(),
-                steps.interneuron,
-            );
-            rank_one_update(
-                &mut weights.interneuron_to_apical[h],
-                None,
-                state.apical[h].view(),
-                state.interneuron_rate[h].view(),
-                -steps.apical,
-            );
-            if steps.top_down != 0.0 {
-                rank_one_update(
-                    &mut weights.top_down[h],
                     None,
                     self.top_down_post[h].view(),
                     state.rate[h + 1].view(),

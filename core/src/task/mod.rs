@@ -48,7 +48,6 @@ pub mod planar;
 pub mod sine;
 pub mod teacher;
 
-use std::fmt;
 use std::str::FromStr;
 
 use ndarray::Array2;
@@ -56,6 +55,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::hash::Fnv1a;
+use crate::named::named;
+use crate::Named;
 
 pub use teacher::Teacher;
 
@@ -107,7 +108,7 @@ impl TaskKind {
     ];
 
     /// The kebab-case name used on the command line, in URLs and by serde.
-    pub fn name(&self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             TaskKind::LinearTeacher => "linear-teacher",
             TaskKind::NonlinearTeacher => "nonlinear-teacher",
@@ -163,14 +164,17 @@ impl TaskKind {
     /// For `arrays` the layer sizes are placeholders for 28×28 digits: fit them to the
     /// real data with [`TaskDefaults::sized_for`].
     pub fn defaults(&self) -> TaskDefaults {
-        let planar = |hidden: usize, learning_rate: f32| TaskDefaults {
-            layers: vec![2, hidden, hidden, 2],
+        // Every task but the linear teacher: tanh hidden units, Xavier inits.
+        let tanh = |layers: Vec<usize>, learning_rate: f32, batch: usize| TaskDefaults {
+            layers,
             activation_name: "tanh",
             learning_rate,
-            batch: 10,
+            batch,
             weight_init: InitSpec::Xavier,
             feedback_init: InitSpec::Xavier,
         };
+        let planar =
+            |hidden: usize, learning_rate: f32| tanh(vec![2, hidden, hidden, 2], learning_rate, 10);
         match self {
             // Lillicrap 2016 Task 1: small forward weights, large fixed feedback, so FA's
             // alignment has room to show (docs/science.md §3, §6). Online learning as in the paper.
@@ -185,14 +189,7 @@ impl TaskKind {
             // Sacramento 2018's 30-50-10 student; tanh matches the teacher's hidden units,
             // so the student can represent the teacher exactly. (Backprop in our trial: test
             // NSE 0.01 after 60 epochs of the 1000 samples.)
-            TaskKind::NonlinearTeacher => TaskDefaults {
-                layers: vec![teacher::N_IN, 50, teacher::N_OUT],
-                activation_name: "tanh",
-                learning_rate: 0.02,
-                batch: 10,
-                weight_init: InitSpec::Xavier,
-                feedback_init: InitSpec::Xavier,
-            },
+            TaskKind::NonlinearTeacher => tanh(vec![teacher::N_IN, 50, teacher::N_OUT], 0.02, 10),
             // With backprop these reach ≥ 99% test accuracy within 100 epochs (noise 0.05).
             TaskKind::Xor | TaskKind::Circles | TaskKind::Gaussians | TaskKind::Moons => {
                 planar(8, 0.1)
@@ -201,31 +198,14 @@ impl TaskKind {
             // the arms separate (≥ 99% by epoch 400 in our trial); rate 0.1 or width 24
             // took longer.
             TaskKind::Spirals => planar(16, 0.3),
-            TaskKind::Sine => TaskDefaults {
-                layers: vec![1, 16, 1],
-                activation_name: "tanh",
-                learning_rate: 0.05,
-                batch: 10,
-                weight_init: InitSpec::Xavier,
-                feedback_init: InitSpec::Xavier,
-            },
-            TaskKind::Arrays => TaskDefaults {
-                layers: vec![784, 100, 10],
-                activation_name: "tanh",
-                learning_rate: 0.05,
-                batch: 20,
-                weight_init: InitSpec::Xavier,
-                feedback_init: InitSpec::Xavier,
-            },
+            TaskKind::Sine => tanh(vec![1, 16, 1], 0.05, 10),
+            TaskKind::Arrays => tanh(vec![784, 100, 10], 0.05, 20),
         }
     }
 }
 
-impl fmt::Display for TaskKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+// Task names are matched exactly (case and all), and an unknown one is a `TaskError`.
+named!(TaskKind, "task", no FromStr);
 
 impl FromStr for TaskKind {
     type Err = TaskError;
@@ -243,11 +223,7 @@ impl FromStr for TaskKind {
 
 /// The comma-separated list of task names, for error messages and help text.
 pub fn task_names() -> String {
-    TaskKind::ALL
-        .iter()
-        .map(TaskKind::name)
-        .collect::<Vec<_>>()
-        .join(", ")
+    <TaskKind as Named>::names()
 }
 
 /// What the targets are.
@@ -335,6 +311,25 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// The training set, then the test set, each `(inputs, targets)` drawn by
+    /// `sample(n, rng)`: the order every generator draws in.
+    pub(crate) fn drawn(
+        output: OutputKind,
+        (train_size, test_size): (usize, usize),
+        rng: &mut ChaCha8Rng,
+        mut sample: impl FnMut(usize, &mut ChaCha8Rng) -> (Array2<f32>, Array2<f32>),
+    ) -> Dataset {
+        let (train_inputs, train_targets) = sample(train_size, rng);
+        let (test_inputs, test_targets) = sample(test_size, rng);
+        Dataset {
+            output,
+            train_inputs,
+            train_targets,
+            test_inputs,
+            test_targets,
+        }
+    }
+
     /// Features per sample, `n_in`.
     pub fn input_size(&self) -> usize {
         self.train_inputs.ncols()

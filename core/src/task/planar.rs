@@ -103,18 +103,15 @@ impl Shape {
 pub(super) fn generate(
     shape: Shape,
     noise: f32,
-    (train_size, test_size): (usize, usize),
+    sizes: (usize, usize),
     rng: &mut ChaCha8Rng,
 ) -> Dataset {
-    let (train_inputs, train_targets) = sample(shape, noise, train_size, rng);
-    let (test_inputs, test_targets) = sample(shape, noise, test_size, rng);
-    Dataset {
-        output: OutputKind::Classification { classes: 2 },
-        train_inputs,
-        train_targets,
-        test_inputs,
-        test_targets,
-    }
+    Dataset::drawn(
+        OutputKind::Classification { classes: 2 },
+        sizes,
+        rng,
+        |n, rng| sample(shape, noise, n, rng),
+    )
 }
 
 fn sample(shape: Shape, noise: f32, n: usize, rng: &mut ChaCha8Rng) -> (Array2<f32>, Array2<f32>) {

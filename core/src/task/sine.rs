@@ -19,20 +19,10 @@ pub fn target(x: f32) -> f32 {
 }
 
 /// The training set, then the test set; per sample: `x`, then `z`.
-pub(super) fn generate(
-    noise: f32,
-    (train_size, test_size): (usize, usize),
-    rng: &mut ChaCha8Rng,
-) -> Dataset {
-    let (train_inputs, train_targets) = sample(noise, train_size, rng);
-    let (test_inputs, test_targets) = sample(noise, test_size, rng);
-    Dataset {
-        output: OutputKind::Regression,
-        train_inputs,
-        train_targets,
-        test_inputs,
-        test_targets,
-    }
+pub(super) fn generate(noise: f32, sizes: (usize, usize), rng: &mut ChaCha8Rng) -> Dataset {
+    Dataset::drawn(OutputKind::Regression, sizes, rng, |n, rng| {
+        sample(noise, n, rng)
+    })
 }
 
 fn sample(noise: f32, n: usize, rng: &mut ChaCha8Rng) -> (Array2<f32>, Array2<f32>) {

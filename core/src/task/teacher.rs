@@ -110,18 +110,12 @@ impl Teacher {
     pub(super) fn generate(
         &self,
         noise: f32,
-        (train_size, test_size): (usize, usize),
+        sizes: (usize, usize),
         rng: &mut ChaCha8Rng,
     ) -> Dataset {
-        let (train_inputs, train_targets) = self.sample(noise, train_size, rng);
-        let (test_inputs, test_targets) = self.sample(noise, test_size, rng);
-        Dataset {
-            output: OutputKind::Regression,
-            train_inputs,
-            train_targets,
-            test_inputs,
-            test_targets,
-        }
+        Dataset::drawn(OutputKind::Regression, sizes, rng, |n, rng| {
+            self.sample(noise, n, rng)
+        })
     }
 
     fn sample(&self, noise: f32, n: usize, rng: &mut ChaCha8Rng) -> (Array2<f32>, Array2<f32>) {

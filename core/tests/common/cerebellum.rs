@@ -47,12 +47,9 @@ pub const EXPECTED: [u64; 4] = [
 
 /// Runs every case and returns its name and hash.
 pub fn run_cases() -> Vec<(&'static str, u64)> {
-    cases()
-        .into_iter()
-        .map(|(name, config, steps)| {
-            let mut cerebellum = Cerebellum::new(&config).expect("a valid case");
-            cerebellum.step(steps).expect("no divergence");
-            (name, cerebellum.weights_hash())
-        })
-        .collect()
+    crate::fixed_runs::hash_cases(cases(), |config, steps| {
+        let mut cerebellum = Cerebellum::new(config).expect("a valid case");
+        cerebellum.step(steps).expect("no divergence");
+        cerebellum.weights_hash()
+    })
 }

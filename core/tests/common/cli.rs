@@ -22,6 +22,19 @@ pub fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
 
+/// Asserts that `bioprop args` is refused as bad arguments: exit code 2, `message`
+/// on standard error and nothing on standard output.
+pub fn assert_refused(args: &[&str], message: &str) {
+    let output = bioprop(args);
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    assert!(
+        stderr(&output).contains(message),
+        "{args:?}: {}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).is_empty());
+}
+
 /// A CSV's header line and its rows, split into cells.
 pub fn csv(text: &str) -> (String, Vec<Vec<String>>) {
     let mut lines = text.lines();

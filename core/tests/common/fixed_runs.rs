@@ -10,6 +10,17 @@ pub fn hashes(runs: &[(&'static str, u64)]) -> Vec<u64> {
     runs.iter().map(|&(_, hash)| hash).collect()
 }
 
+/// Each case's name and the hash `run(config, steps)` ends with.
+pub fn hash_cases<C>(
+    cases: Vec<(&'static str, C, u64)>,
+    run: impl Fn(&C, u64) -> u64,
+) -> Vec<(&'static str, u64)> {
+    cases
+        .into_iter()
+        .map(|(name, config, steps)| (name, run(&config, steps)))
+        .collect()
+}
+
 /// Runs the cases twice: the two runs must agree, and their hashes must be
 /// `expected`, the values recorded in `recorded_in` (which the wasm test checks too).
 /// Prints every hash, so that a deliberate change can copy the new values

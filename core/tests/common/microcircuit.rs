@@ -60,12 +60,9 @@ pub const EXPECTED: [u64; 3] = [0x8d80d57316ae601a, 0xb2689cfcd606406f, 0x65974c
 
 /// Runs every case and returns its name and final `state_hash()`.
 pub fn run_cases() -> Vec<(&'static str, u64)> {
-    cases()
-        .into_iter()
-        .map(|(name, config, patterns)| {
-            let mut circuit = Microcircuit::new(&config).expect("valid config");
-            circuit.step(patterns).expect("no divergence");
-            (name, circuit.state_hash())
-        })
-        .collect()
+    crate::fixed_runs::hash_cases(cases(), |config, patterns| {
+        let mut circuit = Microcircuit::new(config).expect("valid config");
+        circuit.step(patterns).expect("no divergence");
+        circuit.state_hash()
+    })
 }

@@ -55,12 +55,9 @@ pub const EXPECTED: [u64; 4] = [
 
 /// Runs every case and returns its name and final `weights_hash()`.
 pub fn run_cases() -> Vec<(&'static str, u64)> {
-    cases()
-        .into_iter()
-        .map(|(name, config, steps)| {
-            let mut experiment = Experiment::new(&config).expect("valid config");
-            experiment.step(steps).expect("no divergence");
-            (name, experiment.weights_hash())
-        })
-        .collect()
+    crate::fixed_runs::hash_cases(cases(), |config, steps| {
+        let mut experiment = Experiment::new(config).expect("valid config");
+        experiment.step(steps).expect("no divergence");
+        experiment.weights_hash()
+    })
 }

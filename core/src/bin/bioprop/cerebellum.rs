@@ -17,18 +17,9 @@ use std::process::ExitCode;
 use bioprop::cerebellum::{
     BasisKind, Cerebellum, CerebellumConfig, CerebellumTask, ConfigError, SignalKind, RULE_NAME,
 };
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Subcommand};
 
-#[derive(Parser)]
-#[command(
-    name = "bioprop",
-    version,
-    about = "The cerebellum as an adaptive filter: VOR adaptation and a forward model, as CSV"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+use super::set;
 
 #[derive(Subcommand)]
 enum Command {
@@ -150,23 +141,12 @@ fn config_from(args: &RunArgs) -> Result<CerebellumConfig, String> {
     let filter = &mut config.filter;
     filter.error_delay = args.error_delay;
     filter.eligibility_delay = args.eligibility_delay;
-    let set = |target: &mut f64, value: Option<f64>| {
-        if let Some(value) = value {
-            *target = value;
-        }
-    };
     set(&mut filter.beta, args.beta);
     set(&mut filter.tau_min, args.tau_min);
     set(&mut filter.tau_max, args.tau_max);
-    if let Some(basis) = args.basis {
-        filter.basis = basis;
-    }
-    if let Some(count) = args.basis_count {
-        filter.count = count;
-    }
-    if let Some(kind) = args.signal {
-        config.signal.kind = kind;
-    }
+    set(&mut filter.basis, args.basis);
+    set(&mut filter.count, args.basis_count);
+    set(&mut config.signal.kind, args.signal);
     set(&mut config.signal.freq_hz, args.freq);
     set(&mut config.signal.amplitude, args.amplitude);
     set(&mut config.vor.spectacles, args.spectacles);
@@ -274,10 +254,10 @@ fn run(args: &RunArgs) -> ExitCode {
 
 /// Parses `bioprop run …` for a cerebellar task and runs it.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Run(args) => run(&args),
-    }
+    let Command::Run(args) = super::parse_command(
+        "The cerebellum as an adaptive filter: VOR adaptation and a forward model, as CSV",
+    );
+    run(&args)
 }
 
 /// The lines `bioprop list` adds under "tasks:" and "rules:".

@@ -19,18 +19,7 @@ use std::process::ExitCode;
 
 use bioprop::microcircuit::{self, Microcircuit, Mode, RateFunction, Start};
 use bioprop::{Activation, TaskKind};
-use clap::{Args, Parser, Subcommand};
-
-#[derive(Parser)]
-#[command(
-    name = "bioprop",
-    version,
-    about = "A dendritic error microcircuit learning a task, as CSV"
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
+use clap::{Args, Subcommand};
 
 #[derive(Subcommand)]
 enum Command {
@@ -76,15 +65,8 @@ struct RunArgs {
     /// Start from random interneuron weights instead of the self-predicting state.
     #[arg(long)]
     random_init: bool,
-    /// Task noise (standard deviation) [default: the task's].
-    #[arg(long)]
-    noise: Option<f32>,
-    /// Training samples [default: the task's].
-    #[arg(long)]
-    train_size: Option<usize>,
-    /// Held-out samples [default: the task's].
-    #[arg(long)]
-    test_size: Option<usize>,
+    #[command(flatten)]
+    data: super::DataArgs,
 }
 
 /// Whether `args` (program name first) ask `run` for the microcircuit.
@@ -121,21 +103,14 @@ fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
             config.rate = RateFunction::plain(act);
         }
     }
-    if let Some(noise) = args.noise {
-        config.task.noise = noise;
-    }
-    if let Some(n) = args.train_size {
-        config.task.train_size = n;
-    }
-    if let Some(n) = args.test_size {
-        config.task.test_size = n;
-    }
+    args.data.apply(&mut config.task);
     Ok(config)
 }
 
 /// Parses the arguments (`run --rule microcircuit …`) and runs the circuit.
 pub fn main() -> ExitCode {
-    let Command::Run(args) = Cli::parse().command;
+    let Command::Run(args) =
+        super::parse_command("A dendritic error microcircuit learning a task, as CSV");
     if args.rule != microcircuit::NAME {
         eprintln!("error: --rule must be {}", microcircuit::NAME);
         return ExitCode::from(2);
