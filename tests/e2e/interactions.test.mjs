@@ -30,17 +30,15 @@ test("text fields can be edited while training runs", async () => {
   await page.getByTestId("play").click();
   await framesStream(page, "fa");
   // Live settings first (they do not restart the runs), then those that do.
-  for (const [testid, text, key] of [
-    ["lr", "0.7", "lr=0.7"],
-    ["batch", "2", "batch=2"],
-    ["noise", "0.05", "noise=0.05"],
-    ["fbscale", "2", "fbscale=2"],
-    ["seed", "5", "seed=5"],
-    ["layers", "2-6-2", "layers=2-6-2"],
+  const playText = () => page.getByTestId("play").innerText();
+  for (const [testid, text, key, restarts] of [
+    ["lr", "0.7", "lr=0.7", false],
+    ["batch", "2", "batch=2", true],
+    ["noise", "0.15", "noise=0.15", true],
+    ["fbscale", "2", "fbscale=2", true],
+    ["seed", "5", "seed=5", true],
+    ["layers", "2-6-2", "layers=2-6-2", true],
   ]) {
-    if ((await page.getByTestId("play").innerText()).includes("Play")) {
-      await page.getByTestId("play").click();
-    }
     await typeInto(page, testid, text);
     // Frames keep arriving while the draft sits in the field.
     await framesStream(page, "fa");
@@ -49,6 +47,11 @@ test("text fields can be edited while training runs", async () => {
     const url = await urlHolds(page, key);
     assert.ok(url.includes(key), `${testid}: Enter commits (${url})`);
     assert.equal(await page.getByTestId(testid).inputValue(), text, `${testid} shows the committed value`);
+    if (restarts) {
+      // New runs start paused; play them again.
+      await until(playText, (t) => /Play/.test(t), 10_000);
+      await page.getByTestId("play").click();
+    }
   }
   await page.getByTestId("layers").blur();
   assert.equal(await page.locator("[data-testid=notice] li").count(), 0);

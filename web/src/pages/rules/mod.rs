@@ -191,14 +191,16 @@ fn Page(props: &RulesPageProps) -> Html {
             Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
             Action::Notice(message) => notices.dispatch(NoticeAction::Push(message)),
             Action::Change(next) => {
-                let (checked, problems) = Settings::from_query_checked(&next.to_query());
-                if !problems.is_empty() {
-                    // Keep what the user had; say what was wrong.
-                    for problem in &problems {
-                        notices.dispatch(NoticeAction::Push(notice_text(problem)));
+                let checked = match settings.edited(&next) {
+                    Ok(checked) => checked,
+                    Err(problems) => {
+                        // Keep what the user had; say what was wrong.
+                        for problem in &problems {
+                            notices.dispatch(NoticeAction::Push(notice_text(problem)));
+                        }
+                        return;
                     }
-                    return;
-                }
+                };
                 if checked.lr != settings.lr {
                     if let Some(lr) = checked.lr.or_else(|| {
                         checked

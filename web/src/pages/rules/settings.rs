@@ -459,6 +459,55 @@ impl Settings {
         (s, notices)
     }
 
+    /// A change made in the page, from `self` to `next`, read as a link with `next`'s
+    /// settings would be. When part of it cannot be used the page keeps `self`
+    /// whole, so each notice names the value kept (`keeping 2-1024-2`) rather than
+    /// the default a link would fall back to.
+    ///
+    /// # Errors
+    ///
+    /// The notices about what in `next` could not be used.
+    pub fn edited(&self, next: &Settings) -> Result<Settings, Vec<Notice>> {
+        let (checked, notices) = Settings::from_query_checked(&next.to_query());
+        if notices.is_empty() {
+            return Ok(checked);
+        }
+        Err(notices.into_iter().map(|n| self.keeping(n)).collect())
+    }
+
+    /// `notice` with its "using …" replaced by the value `self` has for its key.
+    fn keeping(&self, notice: Notice) -> Notice {
+        let reason = notice
+            .message
+            .rfind("; using ")
+            .map_or(notice.message.as_str(), |end| &notice.message[..end]);
+        let kept = self
+            .shown_value(&notice.param)
+            .unwrap_or_else(|| "the current settings".to_owned());
+        Notice::new(notice.param.clone(), format!("{reason}; keeping {kept}"))
+    }
+
+    /// The value in use for the URL key `key`, as the controls show it (a task
+    /// default where the link sets none).
+    fn shown_value(&self, key: &str) -> Option<String> {
+        let config = self.base_config();
+        let key = Key::ALL.into_iter().find(|k| k.name() == key)?;
+        Some(match key {
+            Key::Task => self.task.name().to_owned(),
+            Key::Rule | Key::Compare => rule_list(&self.rules()),
+            Key::Layers => layers_string(&config.layers),
+            Key::Act => config.activation.name().to_owned(),
+            Key::Lr => config.lr.to_string(),
+            Key::Batch => config.batch.to_string(),
+            Key::Noise => config.task.noise.to_string(),
+            Key::Seed => self.seed.to_string(),
+            Key::Speed => self.speed.to_string(),
+            Key::FbScale => self.feedback_scale.to_string(),
+            Key::Fb => self.feedback_view.name().to_owned(),
+            Key::NoDeriv | Key::LogLoss | Key::Autoplay | Key::Embed | Key::Views => return None,
+        })
+    }
+
     /// Two to four rules trained side by side.
     pub fn is_compare(&self) -> bool {
         self.compare.len() >= *COMPARE_RULES.start()

@@ -322,9 +322,13 @@ fn unknown_and_nameless_parameters_are_ignored_with_a_notice() {
     let (s, notice) = single_notice("=x&lr=0.5", "(no name)");
     assert_eq!(s.lr, Some(0.5));
     assert!(notice.message.contains("'=x'"), "{notice}");
+    // Unknown keys share one notice, at the place of the first.
     let (_, notices) = Settings::from_query("a=1&b&lr=oops");
     let params: Vec<&str> = notices.iter().map(|n| n.param.as_str()).collect();
-    assert_eq!(params, ["a", "b", "lr"]);
+    assert_eq!(params, ["a, b", "lr"]);
+    let (_, notices) = Settings::from_query("lr=oops&a=1");
+    let params: Vec<&str> = notices.iter().map(|n| n.param.as_str()).collect();
+    assert_eq!(params, ["lr", "a"]);
 }
 
 #[test]
@@ -695,4 +699,48 @@ fn ranges_follow_core() {
     assert_eq!(s.experiment_configs().unwrap()[0].task.noise, 0.0);
     let (_, notices) = Settings::from_query_checked(&format!("noise={MAX_NOISE}"));
     assert!(notices.is_empty());
+}
+
+#[test]
+fn a_refused_edit_names_the_value_kept() {
+    // The page keeps 2-1024-2 when 2-8-8 (8 outputs for xor's 2) is typed; the
+    // notice must not promise the task's default, which a link would get.
+    let (current, notices) = Settings::from_query_checked("task=xor&layers=2-1024-2");
+    assert_eq!(notices, []);
+    let next = Settings {
+        layers: Some(vec![2, 8, 8]),
+        ..current.clone()
+    };
+    let refused = current.edited(&next).unwrap_err();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].param, "layers");
+    assert!(
+        refused[0].message.ends_with("; keeping 2-1024-2"),
+        "{}",
+        refused[0]
+    );
+    assert!(!refused[0].message.contains("2-8-8-2"), "{}", refused[0]);
+
+    // A task default is named as the value in use.
+    let (current, _) = Settings::from_query_checked("task=xor");
+    let next = Settings {
+        batch: Some(100_000),
+        ..current.clone()
+    };
+    let batch = current.edited(&next).unwrap_err();
+    let default_batch = ExperimentConfig::for_task(TaskKind::Xor).batch;
+    assert!(
+        batch[0]
+            .message
+            .ends_with(&format!("; keeping {default_batch}")),
+        "{}",
+        batch[0]
+    );
+
+    // A usable edit comes back checked.
+    let next = Settings {
+        lr: Some(0.7),
+        ..current.clone()
+    };
+    assert_eq!(current.edited(&next).unwrap().lr, Some(0.7));
 }
