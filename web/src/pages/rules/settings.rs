@@ -24,6 +24,7 @@
 //! | `speed` | training steps per frame, 1 to [`MAX_SPEED`] | [`DEFAULT_SPEED`] |
 //! | `noderiv` | `1` or `0`: drop `f′` from the hidden error | 0 |
 //! | `fbscale` | multiplies `B`'s init scale, in (0, [`MAX_FEEDBACK_SCALE`]] | 1 |
+//! | `draw` | which draw of the feedback matrices: the number of times "Resample B" was pressed, 0 to [`MAX_FEEDBACK_DRAW`] | 0 (the seed's own `B`) |
 //! | `fb` | feedback edges drawn as `b`, `wt` (Wᵀ) or `diff` (B − Wᵀ) | `b` |
 //! | `logloss` | `1` or `0`: log-scale loss axis | 1 |
 //! | `autoplay` | `1` or `0` | 0 |
@@ -49,6 +50,7 @@ use bioprop::experiment::{
     layers_string, ConfigError, ExperimentConfig, MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE,
     MAX_UNITS,
 };
+use bioprop::session::MAX_FEEDBACK_DRAW;
 use bioprop::task::{TaskError, MAX_NOISE};
 use bioprop::{Activation, RuleKind, TaskKind};
 
@@ -191,6 +193,8 @@ pub struct Settings {
     pub no_derivative: bool,
     /// Multiplies the feedback init's scale, in (0, [`MAX_FEEDBACK_SCALE`]].
     pub feedback_scale: f32,
+    /// Which draw of `B`: how many times it was resampled since the seed's own.
+    pub draw: u32,
     pub feedback_view: FeedbackView,
     /// Log-scale loss axis.
     pub log_loss: bool,
@@ -218,6 +222,7 @@ impl Default for Settings {
             speed: DEFAULT_SPEED,
             no_derivative: false,
             feedback_scale: 1.0,
+            draw: 0,
             feedback_view: FeedbackView::B,
             log_loss: true,
             autoplay: false,
@@ -308,6 +313,9 @@ impl Settings {
                 using(&s.feedback_scale),
             )
             .unwrap_or(s.feedback_scale);
+        s.draw = reader
+            .read(Key::Draw.name(), parse_draw, using(&s.draw))
+            .unwrap_or(s.draw);
         s.feedback_view = reader
             .read(
                 Key::Fb.name(),
@@ -370,6 +378,9 @@ impl Settings {
         }
         if self.feedback_scale != default.feedback_scale {
             parts.push((Key::FbScale, self.feedback_scale.to_string()));
+        }
+        if self.draw != default.draw {
+            parts.push((Key::Draw, self.draw.to_string()));
         }
         if self.feedback_view != default.feedback_view {
             parts.push((Key::Fb, self.feedback_view.name().to_owned()));
@@ -503,6 +514,7 @@ impl Settings {
             Key::Seed => self.seed.to_string(),
             Key::Speed => self.speed.to_string(),
             Key::FbScale => self.feedback_scale.to_string(),
+            Key::Draw => self.draw.to_string(),
             Key::Fb => self.feedback_view.name().to_owned(),
             Key::NoDeriv | Key::LogLoss | Key::Autoplay | Key::Embed | Key::Views => return None,
         })
@@ -633,6 +645,7 @@ enum Key {
     Speed,
     NoDeriv,
     FbScale,
+    Draw,
     Fb,
     LogLoss,
     Autoplay,
@@ -641,7 +654,7 @@ enum Key {
 }
 
 impl Key {
-    const ALL: [Key; 17] = [
+    const ALL: [Key; 18] = [
         Key::Task,
         Key::Rule,
         Key::Compare,
@@ -654,6 +667,7 @@ impl Key {
         Key::Speed,
         Key::NoDeriv,
         Key::FbScale,
+        Key::Draw,
         Key::Fb,
         Key::LogLoss,
         Key::Autoplay,
@@ -675,6 +689,7 @@ impl Key {
             Key::Speed => "speed",
             Key::NoDeriv => "noderiv",
             Key::FbScale => "fbscale",
+            Key::Draw => "draw",
             Key::Fb => "fb",
             Key::LogLoss => "logloss",
             Key::Autoplay => "autoplay",
@@ -694,6 +709,10 @@ fn url_tasks() -> impl Iterator<Item = TaskKind> {
         .iter()
         .copied()
         .filter(|&task| task != TaskKind::Arrays)
+}
+
+fn parse_draw(value: &str) -> Result<u32, Problem> {
+    whole(value, 0, MAX_FEEDBACK_DRAW)
 }
 
 fn parse_task(value: &str) -> Result<TaskKind, Problem> {

@@ -103,6 +103,11 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
             1 + rng.below(MAX_SPEED as usize) as u32
         },
         no_derivative: rng.coin(),
+        draw: match rng.below(3) {
+            0 => 0,
+            1 => bioprop::session::MAX_FEEDBACK_DRAW,
+            _ => rng.below(bioprop::session::MAX_FEEDBACK_DRAW as usize) as u32,
+        },
         feedback_scale: if rng.coin() {
             1.0
         } else {
@@ -161,7 +166,7 @@ fn default_page_compares_bp_and_fa_on_the_linear_teacher_with_a_clean_url() {
 #[test]
 fn every_key_parses_and_is_written_back_in_order() {
     let query = "?task=xor&compare=kp,fa,dfa&layers=2-16-8-2&act=relu&lr=0.25&batch=32\
-                 &noise=0.2&seed=42&speed=100&noderiv=1&fbscale=2.5&fb=diff&logloss=0\
+                 &noise=0.2&seed=42&speed=100&noderiv=1&fbscale=2.5&draw=3&fb=diff&logloss=0\
                  &autoplay=1&embed=1&views=curves,alignment";
     let expected = Settings {
         task: TaskKind::Xor,
@@ -180,6 +185,7 @@ fn every_key_parses_and_is_written_back_in_order() {
         speed: 100,
         no_derivative: true,
         feedback_scale: 2.5,
+        draw: 3,
         feedback_view: FeedbackView::Difference,
         log_loss: false,
         autoplay: true,
@@ -743,4 +749,15 @@ fn a_refused_edit_names_the_value_kept() {
         ..current.clone()
     };
     assert_eq!(current.edited(&next).unwrap().lr, Some(0.7));
+}
+
+#[test]
+fn the_feedback_draw_is_read_and_a_link_without_it_is_the_seed_s_own() {
+    assert_eq!(Settings::from_query("").0.draw, 0);
+    let (s, notices) = Settings::from_query("task=xor&draw=2");
+    assert_eq!((s.draw, notices.len()), (2, 0));
+    assert_eq!(s.to_query(), "?task=xor&draw=2");
+    let (_, notice) = single_notice("draw=1001", "draw");
+    assert!(notice.message.contains("0 to 1000"), "{notice}");
+    assert!(notice.message.ends_with("using 0"), "{notice}");
 }
