@@ -43,6 +43,7 @@ test("text fields can be edited while training runs", async () => {
     // Frames keep arriving while the draft sits in the field.
     await framesStream(page, "fa");
     assert.equal(await page.getByTestId(testid).inputValue(), text, `${testid} keeps what was typed`);
+    if (testid === "lr") await screenshot(page, "edit-lr-while-training");
     await page.getByTestId(testid).press("Enter");
     const url = await urlHolds(page, key);
     assert.ok(url.includes(key), `${testid}: Enter commits (${url})`);
@@ -164,6 +165,7 @@ test("a resampled B is in the link: Reset keeps it and the link reproduces it", 
   await page.getByTestId("reset").click();
   await until(() => number(page, "metric-step", "fa"), (s) => s === 0, 10_000);
   assert.equal(await pixels(page), resampled, "Reset keeps the resampled B");
+  await screenshot(page, "resampled-b-after-reset");
   assert.equal(await number(page, "metric-weight-angle", "fa"), angle);
 
   // The shared link opens with the same B.
@@ -184,6 +186,7 @@ test("a refused layers edit names the value that is kept", async () => {
   await typeInto(page, "layers", "2-8-8");
   await page.getByTestId("layers").press("Enter");
   const notice = await until(() => page.getByTestId("notice").innerText(), (t) => /layers/.test(t), 5_000);
+  await screenshot(page, "refused-layers-notice");
   assert.match(notice, /keeping 2-1024-2/);
   assert.doesNotMatch(notice, /2-8-8-2/);
   assert.match(page.url(), /layers=2-1024-2/);
@@ -218,4 +221,15 @@ test("tracking keys are ignored silently; unknown keys share one notice, on ever
     assert.deepEqual([...problems, ...noisy.problems], []);
     await noisy.page.close();
   }
+  // On a phone the one notice stays a few lines.
+  const phone = await app.open(`?task=xor&${tracking}&foo=1&${many}`, { width: 390, height: 844 });
+  await phone.page.getByTestId("play").waitFor();
+  assert.equal(await phone.page.locator("[data-testid=notice] li").count(), 1);
+  const box = await phone.page.getByTestId("notice").boundingBox();
+  assert.ok(box.height < 400, `the notice is ${box.height}px tall on a phone`);
+  const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling (overflow ${overflow}px)`);
+  await screenshot(phone.page, "unknown-keys-notice-phone");
+  assert.deepEqual(phone.problems, []);
+  await phone.page.close();
 });
