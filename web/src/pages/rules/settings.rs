@@ -35,7 +35,9 @@
 //!
 //! A parameter that is unknown, unparsable or out of range is ignored, as if absent,
 //! and leaves a [`Notice`] naming it, what is allowed and the default used instead.
-//! Parsing never panics. Keys and values are percent-decoded (`+` is a space); when a
+//! Parsing never panics. Unknown keys share one notice, and the keys link trackers
+//! add (`utm_*`, `fbclid`, …; [`crate::shell::query::TRACKING_KEYS`]) are ignored
+//! without one. Keys and values are percent-decoded (`+` is a space); when a
 //! key repeats, the last value wins. A `rule` next to a valid `compare` is ignored
 //! (the runs are the compare list).
 //!
