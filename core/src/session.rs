@@ -2,7 +2,7 @@
 //! side by side and the experiment they share.
 //!
 //! ```text
-//! RunsConfig { version, rules: [r₁ … r_n], experiment, steps_per_frame }
+//! RunsConfig { version, rules: [r₁ … r_n], experiment, steps_per_frame, feedback_draw }
 //!     ──experiment_configs──▶ [experiment with rule r₁, …, experiment with rule r_n]
 //! ```
 //!
@@ -12,6 +12,13 @@
 //! they share initial weights, feedback matrices and the data order: a comparison of
 //! rules from one start.
 //!
+//! `feedback_draw` says which draw of the feedback matrices the runs start from:
+//! 0 is the one [`crate::Experiment::new`] makes, and each
+//! [`crate::Experiment::resample_feedback`] draws the next from the same stream, so
+//! a session resampled `n` times is reproduced by building it and resampling `n`
+//! times ([`RunsConfig::redraw_feedback`]). It is absent (0) in configurations
+//! written before it existed, which therefore read as they always did.
+//!
 //! `version` says which shape of this type a stored or sent configuration has; a
 //! reader refuses a version it does not know rather than guessing at its fields.
 
@@ -20,7 +27,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::experiment::{ConfigError, ExperimentConfig};
+use crate::experiment::{ConfigError, Experiment, ExperimentConfig};
 use crate::rule::RuleKind;
 
 /// The version of [`RunsConfig`] this build writes and reads.
@@ -28,6 +35,10 @@ pub const RUNS_CONFIG_VERSION: u32 = 1;
 
 /// Most training steps per frame a session may ask for.
 pub const MAX_STEPS_PER_FRAME: u32 = 2000;
+
+/// Highest [`RunsConfig::feedback_draw`]: each draw is redrawn when the runs are
+/// built, so the bound keeps that quick (a class resamples a handful of times).
+pub const MAX_FEEDBACK_DRAW: u32 = 1000;
 
 /// The runs of a session: one per rule, all from one experiment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +52,11 @@ pub struct RunsConfig {
     /// Training steps per frame while playing, 1 to [`MAX_STEPS_PER_FRAME`]; the
     /// experiment's `log_every` follows it where the runs are animated.
     pub steps_per_frame: u32,
+    /// Which draw of the feedback matrices the runs start from, 0 to
+    /// [`MAX_FEEDBACK_DRAW`]: 0 is the experiment's own, `n` the one after `n`
+    /// resamples. Absent in older configurations, which read as 0.
+    #[serde(default)]
+    pub feedback_draw: u32,
 }
 
 /// A [`RunsConfig`] that cannot run; the message names the field and what is allowed.
@@ -56,6 +72,8 @@ pub enum RunsConfigError {
     RepeatedRule { rule: RuleKind },
     #[error("`steps_per_frame` must be between 1 and {MAX_STEPS_PER_FRAME}, got {got}")]
     StepsPerFrame { got: u32 },
+    #[error("`feedback_draw` must be between 0 and {MAX_FEEDBACK_DRAW}, got {got}")]
+    FeedbackDraw { got: u32 },
     #[error("the run of rule `{rule}`: {error}")]
     Experiment { rule: RuleKind, error: ConfigError },
 }
@@ -68,6 +86,17 @@ impl RunsConfig {
             rules,
             experiment,
             steps_per_frame,
+            feedback_draw: 0,
+        }
+    }
+
+    /// Gives `runs`, built from [`RunsConfig::experiment_configs`], the feedback
+    /// matrices of draw `feedback_draw` by resampling that many times.
+    pub fn redraw_feedback(&self, runs: &mut [Experiment]) {
+        for run in runs {
+            for _ in 0..self.feedback_draw {
+                run.resample_feedback();
+            }
         }
     }
 
@@ -92,6 +121,11 @@ impl RunsConfig {
         if !(1..=MAX_STEPS_PER_FRAME).contains(&self.steps_per_frame) {
             return Err(RunsConfigError::StepsPerFrame {
                 got: self.steps_per_frame,
+            });
+        }
+        if self.feedback_draw > MAX_FEEDBACK_DRAW {
+            return Err(RunsConfigError::FeedbackDraw {
+                got: self.feedback_draw,
             });
         }
         self.rules
@@ -221,6 +255,57 @@ mod tests {
             error.to_string().starts_with("the run of rule `delta`"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn draw_n_is_the_experiment_resampled_n_times() {
+        let config = RunsConfig {
+            feedback_draw: 3,
+            ..xor_bp_fa()
+        };
+        let build = |config: &RunsConfig| -> Vec<Experiment> {
+            let configs = config.experiment_configs().unwrap();
+            configs
+                .iter()
+                .map(|c| Experiment::new(c).unwrap())
+                .collect()
+        };
+        let mut drawn = build(&config);
+        config.redraw_feedback(&mut drawn);
+        let mut resampled = build(&xor_bp_fa());
+        for run in &mut resampled {
+            for _ in 0..3 {
+                run.resample_feedback();
+            }
+        }
+        let mut original = build(&xor_bp_fa());
+        xor_bp_fa().redraw_feedback(&mut original);
+        for ((drawn, resampled), original) in drawn.iter().zip(&resampled).zip(&original) {
+            assert_eq!(drawn.snapshot().feedback, resampled.snapshot().feedback);
+            assert_ne!(drawn.snapshot().feedback, original.snapshot().feedback);
+        }
+        assert_eq!(
+            RunsConfig {
+                feedback_draw: MAX_FEEDBACK_DRAW + 1,
+                ..xor_bp_fa()
+            }
+            .validate(),
+            Err(RunsConfigError::FeedbackDraw {
+                got: MAX_FEEDBACK_DRAW + 1
+            })
+        );
+    }
+
+    #[test]
+    fn a_config_written_before_feedback_draw_reads_as_draw_0() {
+        let mut json: serde_json::Value = serde_json::to_value(xor_bp_fa()).unwrap();
+        json.as_object_mut()
+            .unwrap()
+            .remove("feedback_draw")
+            .unwrap();
+        let read: RunsConfig = serde_json::from_value(json).unwrap();
+        assert_eq!(read, xor_bp_fa());
+        assert_eq!(read.feedback_draw, 0);
     }
 
     #[test]

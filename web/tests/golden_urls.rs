@@ -31,6 +31,8 @@ fn rules_page() -> Settings {
         speed: 5,
         no_derivative: false,
         feedback_scale: 1.0,
+        // No `draw` in these links: the seed's own B, as before the key existed.
+        draw: 0,
         feedback_view: FeedbackView::B,
         log_loss: true,
         autoplay: false,
@@ -200,6 +202,7 @@ fn links_setting_every_key_open_as_recorded() {
             speed: 100,
             no_derivative: true,
             feedback_scale: 2.0,
+            draw: 0,
             feedback_view: FeedbackView::Difference,
             log_loss: false,
             autoplay: true,
@@ -307,8 +310,9 @@ fn bad_links_give_the_recorded_notices() {
             "task: task arrays needs uploaded data, which a link cannot carry (allowed: \
              linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine); \
              using linear-teacher",
+            // The allowed keys include `draw`, the feedback draw, since it exists.
             "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, \
-             batch, noise, seed, speed, noderiv, fbscale, fb, logloss, autoplay, embed, views); ignored",
+             batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views); ignored",
         ],
         &[
             "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",

@@ -196,6 +196,25 @@ fn resampling_feedback_gives_every_run_the_same_new_b() {
 }
 
 #[test]
+fn a_link_with_draw_n_starts_from_the_b_resampled_n_times() {
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, "?task=xor&compare=fa,kp");
+    trainer.handle(Command::ResampleFeedback);
+    let resampled = only_frame(trainer.handle(Command::ResampleFeedback));
+    // What Reset or the shared link sends after two resamples.
+    let (_, linked) = configure(&mut Trainer::new(), "?task=xor&compare=fa,kp&draw=2");
+    for (linked, resampled) in linked.runs.iter().zip(&resampled.runs) {
+        assert_eq!(linked.snapshot.feedback, resampled.snapshot.feedback);
+        assert_eq!(linked.snapshot.step, 0);
+    }
+    let (_, first) = configure(&mut Trainer::new(), "?task=xor&compare=fa,kp");
+    assert_ne!(
+        first.runs[0].snapshot.feedback,
+        linked.runs[0].snapshot.feedback
+    );
+}
+
+#[test]
 fn the_page_record_follows_frames_and_ignores_stale_ones() {
     let mut trainer = Trainer::new();
     let mut runs = Runs::default();

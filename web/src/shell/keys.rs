@@ -16,6 +16,16 @@
 //! keeps the keys it acts on (space and Enter; a slider also the arrows and
 //! PageUp/PageDown), so a control reached by Tab works as it natively does while
 //! `s` or `r` still reach the page.
+//!
+//! A control focused by a pointer (clicked or tapped) keeps only typing: a button,
+//! checkbox, slider or list that was clicked leaves every key to the page, so a
+//! lecturer who ticks a rule or picks a task with the mouse and then presses space
+//! starts training, and the clicked control stays as it was set. Whether focus came
+//! from a pointer is remembered when the element receives it: a pointer press since
+//! the last key press means a pointer moved it.
+
+use std::cell::Cell;
+use std::rc::Rc;
 
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
@@ -61,6 +71,16 @@ impl Focus {
                 "range" => Focus::Slider,
                 _ => Focus::TextEntry,
             },
+            _ => Focus::Page,
+        }
+    }
+
+    /// As [`Focus::of`], for an element that a pointer focused: only a field that
+    /// takes typed text keeps its keys; a button, checkbox, slider or list (`SELECT`)
+    /// leaves them to the page.
+    pub fn of_pointer(tag: &str, input_type: &str, content_editable: bool) -> Focus {
+        match Focus::of(tag, input_type, content_editable) {
+            Focus::TextEntry if tag != "SELECT" => Focus::TextEntry,
             _ => Focus::Page,
         }
     }
@@ -114,27 +134,48 @@ pub fn use_shortcuts<A: 'static>(map: fn(Shortcut) -> Option<A>, on_action: Call
     let handler = use_mut_ref(|| on_action.clone());
     *handler.borrow_mut() = on_action;
     use_effect_with((), move |_| {
+        let document = gloo::utils::document();
+        // Whether a pointer was pressed since the last key press, and so whether
+        // the element that last received focus got it from a pointer.
+        let pointer_since_key = Rc::new(Cell::new(false));
+        let focus_by_pointer = Rc::new(Cell::new(false));
+        // Capture: a control may stop the press from bubbling.
+        let capture = EventListenerOptions::run_in_capture_phase();
+        let pointer = {
+            let pointer_since_key = pointer_since_key.clone();
+            EventListener::new_with_options(&document, "pointerdown", capture, move |_| {
+                pointer_since_key.set(true)
+            })
+        };
+        let focus = {
+            let pointer_since_key = pointer_since_key.clone();
+            let focus_by_pointer = focus_by_pointer.clone();
+            EventListener::new_with_options(&document, "focusin", capture, move |_| {
+                focus_by_pointer.set(pointer_since_key.get())
+            })
+        };
         // Not passive: a mapped key's default must be preventable.
         let options = EventListenerOptions::enable_prevent_default();
-        let document = gloo::utils::document();
-        let listener =
-            EventListener::new_with_options(&document, "keydown", options, move |event| {
-                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                let modified = event.ctrl_key() || event.meta_key() || event.alt_key();
-                let action = shortcut(&event.key(), modified, focus_of(event)).and_then(map);
-                if let Some(action) = action {
-                    event.prevent_default();
-                    handler.borrow().emit(action);
-                }
-            });
-        move || drop(listener)
+        let keys = EventListener::new_with_options(&document, "keydown", options, move |event| {
+            let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                return;
+            };
+            pointer_since_key.set(false);
+            let modified = event.ctrl_key() || event.meta_key() || event.alt_key();
+            let focus = focus_of(event, focus_by_pointer.get());
+            let action = shortcut(&event.key(), modified, focus).and_then(map);
+            if let Some(action) = action {
+                // Also keeps a clicked checkbox or button from acting on the key.
+                event.prevent_default();
+                handler.borrow().emit(action);
+            }
+        });
+        move || drop((pointer, focus, keys))
     });
 }
 
-/// What the key press is aimed at.
-fn focus_of(event: &web_sys::KeyboardEvent) -> Focus {
+/// What the key press is aimed at; `by_pointer` when a pointer gave it focus.
+fn focus_of(event: &web_sys::KeyboardEvent, by_pointer: bool) -> Focus {
     let Some(element) = event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
@@ -142,7 +183,12 @@ fn focus_of(event: &web_sys::KeyboardEvent) -> Focus {
         return Focus::Page;
     };
     let input_type = element.get_attribute("type").unwrap_or_default();
-    Focus::of(
+    let classify = if by_pointer {
+        Focus::of_pointer
+    } else {
+        Focus::of
+    };
+    classify(
         &element.tag_name(),
         &input_type,
         element.is_content_editable(),
@@ -231,5 +277,31 @@ mod tests {
 
         assert_eq!(Focus::of("BODY", "", false), Focus::Page);
         assert_eq!(Focus::of("A", "", false), Focus::Page);
+    }
+
+    #[test]
+    fn a_control_clicked_with_a_pointer_leaves_space_to_the_page() {
+        for (tag, input_type) in [
+            ("BUTTON", ""),
+            ("INPUT", "checkbox"),
+            ("INPUT", "radio"),
+            ("INPUT", "range"),
+            ("SELECT", ""),
+        ] {
+            let focus = Focus::of_pointer(tag, input_type, false);
+            assert_eq!(focus, Focus::Page, "{tag} {input_type}");
+            assert_eq!(shortcut(" ", false, focus), Some(Shortcut::TogglePlay));
+        }
+        // Typing goes on where the pointer put the caret.
+        for (tag, input_type, editable) in [
+            ("INPUT", "text", false),
+            ("INPUT", "number", false),
+            ("TEXTAREA", "", false),
+            ("DIV", "", true),
+        ] {
+            let focus = Focus::of_pointer(tag, input_type, editable);
+            assert_eq!(focus, Focus::TextEntry, "{tag} {input_type}");
+            assert_eq!(shortcut(" ", false, focus), None);
+        }
     }
 }

@@ -11,7 +11,11 @@
 //! | `v` | the link's schema version, [`SCHEMA_VERSION`] | 1 (a link without `v` was written before versions and reads as version 1) |
 //!
 //! A notice reads `key: what was wrong (allowed: …); what is used instead`, and the
-//! notices follow the order of the parameters in the URL.
+//! notices follow the order of the parameters in the URL. Keys a page does not know
+//! share one notice, at the place of the first: a link pasted with hundreds of
+//! stray keys gives one line, not hundreds. The keys that analytics, mailing-list
+//! and social sites append to a shared link ([`is_tracking_key`]) are ignored
+//! without a notice, so a link posted on a course site greets no one with a warning.
 
 use std::fmt;
 
@@ -23,6 +27,44 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// The key that carries [`SCHEMA_VERSION`].
 pub const VERSION_KEY: &str = "v";
+
+/// Keys that sites append to links they pass on, to count the clicks: Google
+/// (`gclid`, `dclid`, `gbraid`, `wbraid`, `_ga`, `_gl`), Meta (`fbclid`, `igshid`),
+/// Microsoft (`msclkid`), Yandex (`yclid`), X (`twclid`), TikTok (`ttclid`), LinkedIn
+/// (`li_fat_id`), Mailchimp (`mc_cid`, `mc_eid`), HubSpot (`_hsenc`, `_hsmi`),
+/// Marketo (`mkt_tok`), and `ref`, which many sites add to name themselves. No page
+/// uses any of them. Every key starting `utm_` (the campaign keys `utm_source`,
+/// `utm_medium`, …) is one too; see [`is_tracking_key`].
+pub const TRACKING_KEYS: &[&str] = &[
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "_ga",
+    "_gl",
+    "fbclid",
+    "igshid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "ttclid",
+    "li_fat_id",
+    "mc_cid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "ref",
+];
+
+/// Whether `name` (lower case) is a key that link trackers add: one of
+/// [`TRACKING_KEYS`] or any `utm_…` key. Such keys are ignored without a notice.
+pub fn is_tracking_key(name: &str) -> bool {
+    name.starts_with("utm_") || TRACKING_KEYS.contains(&name)
+}
+
+/// How many unknown keys their notice names before it says how many more there are.
+const UNKNOWN_KEYS_NAMED: usize = 5;
 
 /// A URL parameter that was not used as given, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +128,9 @@ pub struct Reader {
     places: Vec<Option<usize>>,
     /// Notices with the place in the query of the parameter they are about.
     notices: Vec<(usize, Notice)>,
+    /// The keys the page does not know, each once, with the place of the first.
+    unknown: Vec<String>,
+    unknown_place: usize,
 }
 
 impl Reader {
@@ -98,6 +143,8 @@ impl Reader {
             raw: vec![Vec::new(); keys.len()],
             places: vec![None; keys.len()],
             notices: Vec::new(),
+            unknown: Vec::new(),
+            unknown_place: usize::MAX,
         };
         let query = query.strip_prefix('?').unwrap_or(query);
         for (place, pair) in query.split('&').filter(|p| !p.is_empty()).enumerate() {
@@ -124,18 +171,11 @@ impl Reader {
                         format!("a parameter without a name ('{}') was ignored", shown(pair)),
                     ),
                 ));
-            } else {
-                reader.notices.push((
-                    place,
-                    Notice::new(
-                        shown(&key),
-                        format!(
-                            "unknown parameter '{}' (allowed: {}); ignored",
-                            shown(&key),
-                            keys.join(", ")
-                        ),
-                    ),
-                ));
+            } else if is_tracking_key(&name) {
+                // Added by whoever passed the link on; not the page's business.
+            } else if !reader.unknown.contains(&key) {
+                reader.unknown_place = reader.unknown_place.min(place);
+                reader.unknown.push(key);
             }
         }
         reader
@@ -230,8 +270,45 @@ impl Reader {
 
     /// The notices, in the order of their parameters in the URL.
     pub fn finish(mut self) -> Vec<Notice> {
+        if let Some(notice) = unknown_keys_notice(&self.unknown, self.keys) {
+            self.notices.push((self.unknown_place, notice));
+        }
         self.notices.sort_by_key(|(place, _)| *place);
         self.notices.into_iter().map(|(_, n)| n).collect()
+    }
+}
+
+/// One notice for every key in `unknown` (in the URL's order): the first few by
+/// name, then how many there are in all.
+fn unknown_keys_notice(unknown: &[String], keys: &[&str]) -> Option<Notice> {
+    let allowed = keys.join(", ");
+    match unknown {
+        [] => None,
+        [key] => Some(Notice::new(
+            shown(key),
+            format!(
+                "unknown parameter '{}' (allowed: {allowed}); ignored",
+                shown(key)
+            ),
+        )),
+        _ => {
+            let named: Vec<String> = unknown
+                .iter()
+                .take(UNKNOWN_KEYS_NAMED)
+                .map(|key| shown(key))
+                .collect();
+            let mut param = named.join(", ");
+            if unknown.len() > named.len() {
+                param += &format!(" and {} more", unknown.len() - named.len());
+            }
+            Some(Notice::new(
+                param,
+                format!(
+                    "{} unknown parameters (allowed: {allowed}); ignored",
+                    unknown.len()
+                ),
+            ))
+        }
     }
 }
 
@@ -464,6 +541,43 @@ mod tests {
                 "gamma: unknown parameter 'gamma' (allowed: alpha, beta, embed); ignored",
                 "(no name): a parameter without a name ('=4') was ignored",
             ]
+        );
+    }
+
+    #[test]
+    fn tracking_keys_are_silent_and_unknown_keys_share_one_notice() {
+        let reader = Reader::new(
+            "?utm_source=course&UTM_Campaign=x&fbclid=1&gclid=2&mc_cid=3&mc_eid=4&_ga=5&ref=site",
+            KEYS,
+            Repeats::Last,
+        );
+        assert_eq!(reader.finish(), []);
+
+        // Named in the URL's order, each once, among the other notices by the first's place.
+        let reader = Reader::new("?beta=x&foo=1&utm_id=2&bar&foo=3", KEYS, Repeats::Last);
+        let mut reader = reader;
+        reader.read("beta", |v| whole(v, 0, 9_u32), || "using 0".into());
+        let notices: Vec<String> = reader.finish().iter().map(|n| n.to_string()).collect();
+        assert_eq!(
+            notices,
+            [
+                "beta: 'x' is not a whole number in range (allowed: a whole number from 0 to 9); \
+                 using 0",
+                "foo, bar: 2 unknown parameters (allowed: alpha, beta, embed); ignored",
+            ]
+        );
+
+        let many: Vec<String> = (0..400).map(|i| format!("junk{i}={i}")).collect();
+        let notices = Reader::new(&many.join("&"), KEYS, Repeats::Last).finish();
+        assert_eq!(notices.len(), 1);
+        assert_eq!(
+            notices[0].param,
+            "junk0, junk1, junk2, junk3, junk4 and 395 more"
+        );
+        assert!(
+            notices[0].message.starts_with("400 unknown parameters"),
+            "{}",
+            notices[0]
         );
     }
 

@@ -1,6 +1,8 @@
-//! Drawing pieces any page can use: line charts, canvas heatmaps, colour scales.
+//! Drawing pieces any page can use: line charts, canvas heatmaps, colour scales,
+//! and a text field that keeps the user's draft while the page redraws.
 //! They know nothing of pages or of the URL; a page hands them plain numbers.
 
 pub mod chart;
 pub mod colour;
+pub mod field;
 pub mod heatmap;

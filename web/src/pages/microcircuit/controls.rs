@@ -6,6 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::settings::{MicrocircuitSettings, TASKS};
+use crate::widgets::field::TextField;
 
 /// What the controls and the keyboard ask of the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -104,7 +105,7 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
                 </select>
             </label>
             <label>{format!("Traced neuron (0–{})", s.hidden_size() - 1)}
-                <input type="number" data-testid="neuron" min="0" max={(s.hidden_size() - 1).to_string()}
+                <TextField input_type="number" testid="neuron" min="0" max={(s.hidden_size() - 1).to_string()}
                     value={s.neuron.to_string()} onchange={on_neuron} />
             </label>
             <p class="view-note">{format!(

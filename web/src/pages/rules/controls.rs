@@ -12,6 +12,7 @@ use yew::prelude::*;
 use bioprop::experiment::layers_string;
 
 use super::settings::{parse_layers_text, FeedbackView, Settings};
+use crate::widgets::field::TextField;
 
 /// What the user asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -194,7 +195,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </fieldset>
 
             <label>{"Layers (input-hidden…-output)"}
-                <input data-testid="layers" value={layers_string(&shown_layers)} spellcheck="false"
+                <TextField testid="layers" value={layers_string(&shown_layers)} spellcheck="false"
                     onchange={change(|s, e| {
                         let text = input_value(e);
                         s.layers = Some(parse_layers_text(&text).map_err(|e| format!("layers: {e}"))?);
@@ -212,7 +213,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 </select>
             </label>
             <label>{"Learning rate η"}
-                <input data-testid="lr" value={shown_lr.to_string()} inputmode="decimal"
+                <TextField testid="lr" value={shown_lr.to_string()} inputmode="decimal"
                     onchange={change(|s, e| {
                         let text = input_value(e);
                         s.lr = Some(text.trim().parse().map_err(|_| format!("lr: '{text}' is not a number"))?);
@@ -220,7 +221,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     })} />
             </label>
             <label>{"Batch size"}
-                <input data-testid="batch" value={shown_batch.to_string()} inputmode="numeric"
+                <TextField testid="batch" value={shown_batch.to_string()} inputmode="numeric"
                     onchange={change(|s, e| {
                         let text = input_value(e);
                         s.batch = Some(text.trim().parse().map_err(|_| format!("batch: '{text}' is not a whole number"))?);
@@ -228,7 +229,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     })} />
             </label>
             <label>{"Noise"}
-                <input data-testid="noise" value={shown_noise.to_string()} inputmode="decimal"
+                <TextField testid="noise" value={shown_noise.to_string()} inputmode="decimal"
                     onchange={change(|s, e| {
                         let text = input_value(e);
                         s.noise = Some(text.trim().parse().map_err(|_| format!("noise: '{text}' is not a number"))?);
@@ -236,7 +237,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     })} />
             </label>
             <label>{"Seed"}
-                <input data-testid="seed" value={settings.seed.to_string()} inputmode="numeric"
+                <TextField testid="seed" value={settings.seed.to_string()} inputmode="numeric"
                     onchange={change(|s, e| {
                         let text = input_value(e);
                         s.seed = text.trim().parse().map_err(|_| format!("seed: '{text}' is not a whole number ≥ 0"))?;
@@ -252,7 +253,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <fieldset>
                 <legend>{"Feedback"}</legend>
                 <label>{"B scale"}
-                    <input data-testid="fbscale" value={settings.feedback_scale.to_string()} inputmode="decimal"
+                    <TextField testid="fbscale" value={settings.feedback_scale.to_string()} inputmode="decimal"
                         onchange={change(|s, e| {
                             let text = input_value(e);
                             s.feedback_scale = text.trim().parse().map_err(|_| format!("fbscale: '{text}' is not a number"))?;

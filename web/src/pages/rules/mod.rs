@@ -15,6 +15,7 @@ pub mod worker;
 
 use std::rc::Rc;
 
+use bioprop::session::MAX_FEEDBACK_DRAW;
 use gloo::timers::callback::Interval;
 use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
@@ -55,6 +56,8 @@ pub fn run_key(settings: &Settings) -> String {
     let defaults = Settings::default();
     let mut key = settings.clone();
     key.lr = defaults.lr;
+    // Resampling draws the next B into the running runs; the count is for the link.
+    key.draw = defaults.draw;
     key.speed = defaults.speed;
     key.feedback_view = defaults.feedback_view;
     key.log_loss = defaults.log_loss;
@@ -187,18 +190,34 @@ fn Page(props: &RulesPageProps) -> Html {
             }
             Action::Step => send(Command::Step(1)),
             Action::Reset => configure(&settings),
-            Action::ResampleFeedback => send(Command::ResampleFeedback),
+            Action::ResampleFeedback => {
+                // The draw goes into the link, so Reset and the shared link give this B.
+                if settings.draw >= MAX_FEEDBACK_DRAW {
+                    notices.dispatch(NoticeAction::Push(format!(
+                        "draw: a link holds at most {MAX_FEEDBACK_DRAW} resamples of B; \
+                         keeping draw {MAX_FEEDBACK_DRAW}"
+                    )));
+                    return;
+                }
+                settings.set(Settings {
+                    draw: settings.draw + 1,
+                    ..(*settings).clone()
+                });
+                send(Command::ResampleFeedback);
+            }
             Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
             Action::Notice(message) => notices.dispatch(NoticeAction::Push(message)),
             Action::Change(next) => {
-                let (checked, problems) = Settings::from_query_checked(&next.to_query());
-                if !problems.is_empty() {
-                    // Keep what the user had; say what was wrong.
-                    for problem in &problems {
-                        notices.dispatch(NoticeAction::Push(notice_text(problem)));
+                let checked = match settings.edited(&next) {
+                    Ok(checked) => checked,
+                    Err(problems) => {
+                        // Keep what the user had; say what was wrong.
+                        for problem in &problems {
+                            notices.dispatch(NoticeAction::Push(notice_text(problem)));
+                        }
+                        return;
                     }
-                    return;
-                }
+                };
                 if checked.lr != settings.lr {
                     if let Some(lr) = checked.lr.or_else(|| {
                         checked

@@ -24,6 +24,7 @@
 //! | `speed` | training steps per frame, 1 to [`MAX_SPEED`] | [`DEFAULT_SPEED`] |
 //! | `noderiv` | `1` or `0`: drop `f′` from the hidden error | 0 |
 //! | `fbscale` | multiplies `B`'s init scale, in (0, [`MAX_FEEDBACK_SCALE`]] | 1 |
+//! | `draw` | which draw of the feedback matrices: the number of times "Resample B" was pressed, 0 to [`MAX_FEEDBACK_DRAW`] | 0 (the seed's own `B`) |
 //! | `fb` | feedback edges drawn as `b`, `wt` (Wᵀ) or `diff` (B − Wᵀ) | `b` |
 //! | `logloss` | `1` or `0`: log-scale loss axis | 1 |
 //! | `autoplay` | `1` or `0` | 0 |
@@ -34,7 +35,9 @@
 //!
 //! A parameter that is unknown, unparsable or out of range is ignored, as if absent,
 //! and leaves a [`Notice`] naming it, what is allowed and the default used instead.
-//! Parsing never panics. Keys and values are percent-decoded (`+` is a space); when a
+//! Parsing never panics. Unknown keys share one notice, and the keys link trackers
+//! add (`utm_*`, `fbclid`, …; [`crate::shell::query::TRACKING_KEYS`]) are ignored
+//! without one. Keys and values are percent-decoded (`+` is a space); when a
 //! key repeats, the last value wins. A `rule` next to a valid `compare` is ignored
 //! (the runs are the compare list).
 //!
@@ -49,6 +52,7 @@ use bioprop::experiment::{
     layers_string, ConfigError, ExperimentConfig, MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE,
     MAX_UNITS,
 };
+use bioprop::session::MAX_FEEDBACK_DRAW;
 use bioprop::task::{TaskError, MAX_NOISE};
 use bioprop::{Activation, RuleKind, TaskKind};
 
@@ -191,6 +195,8 @@ pub struct Settings {
     pub no_derivative: bool,
     /// Multiplies the feedback init's scale, in (0, [`MAX_FEEDBACK_SCALE`]].
     pub feedback_scale: f32,
+    /// Which draw of `B`: how many times it was resampled since the seed's own.
+    pub draw: u32,
     pub feedback_view: FeedbackView,
     /// Log-scale loss axis.
     pub log_loss: bool,
@@ -218,6 +224,7 @@ impl Default for Settings {
             speed: DEFAULT_SPEED,
             no_derivative: false,
             feedback_scale: 1.0,
+            draw: 0,
             feedback_view: FeedbackView::B,
             log_loss: true,
             autoplay: false,
@@ -308,6 +315,9 @@ impl Settings {
                 using(&s.feedback_scale),
             )
             .unwrap_or(s.feedback_scale);
+        s.draw = reader
+            .read(Key::Draw.name(), parse_draw, using(&s.draw))
+            .unwrap_or(s.draw);
         s.feedback_view = reader
             .read(
                 Key::Fb.name(),
@@ -370,6 +380,9 @@ impl Settings {
         }
         if self.feedback_scale != default.feedback_scale {
             parts.push((Key::FbScale, self.feedback_scale.to_string()));
+        }
+        if self.draw != default.draw {
+            parts.push((Key::Draw, self.draw.to_string()));
         }
         if self.feedback_view != default.feedback_view {
             parts.push((Key::Fb, self.feedback_view.name().to_owned()));
@@ -457,6 +470,56 @@ impl Settings {
             break;
         }
         (s, notices)
+    }
+
+    /// A change made in the page, from `self` to `next`, read as a link with `next`'s
+    /// settings would be. When part of it cannot be used the page keeps `self`
+    /// whole, so each notice names the value kept (`keeping 2-1024-2`) rather than
+    /// the default a link would fall back to.
+    ///
+    /// # Errors
+    ///
+    /// The notices about what in `next` could not be used.
+    pub fn edited(&self, next: &Settings) -> Result<Settings, Vec<Notice>> {
+        let (checked, notices) = Settings::from_query_checked(&next.to_query());
+        if notices.is_empty() {
+            return Ok(checked);
+        }
+        Err(notices.into_iter().map(|n| self.keeping(n)).collect())
+    }
+
+    /// `notice` with its "using …" replaced by the value `self` has for its key.
+    fn keeping(&self, notice: Notice) -> Notice {
+        let reason = notice
+            .message
+            .rfind("; using ")
+            .map_or(notice.message.as_str(), |end| &notice.message[..end]);
+        let kept = self
+            .shown_value(&notice.param)
+            .unwrap_or_else(|| "the current settings".to_owned());
+        Notice::new(notice.param.clone(), format!("{reason}; keeping {kept}"))
+    }
+
+    /// The value in use for the URL key `key`, as the controls show it (a task
+    /// default where the link sets none).
+    fn shown_value(&self, key: &str) -> Option<String> {
+        let config = self.base_config();
+        let key = Key::ALL.into_iter().find(|k| k.name() == key)?;
+        Some(match key {
+            Key::Task => self.task.name().to_owned(),
+            Key::Rule | Key::Compare => rule_list(&self.rules()),
+            Key::Layers => layers_string(&config.layers),
+            Key::Act => config.activation.name().to_owned(),
+            Key::Lr => config.lr.to_string(),
+            Key::Batch => config.batch.to_string(),
+            Key::Noise => config.task.noise.to_string(),
+            Key::Seed => self.seed.to_string(),
+            Key::Speed => self.speed.to_string(),
+            Key::FbScale => self.feedback_scale.to_string(),
+            Key::Draw => self.draw.to_string(),
+            Key::Fb => self.feedback_view.name().to_owned(),
+            Key::NoDeriv | Key::LogLoss | Key::Autoplay | Key::Embed | Key::Views => return None,
+        })
     }
 
     /// Two to four rules trained side by side.
@@ -584,6 +647,7 @@ enum Key {
     Speed,
     NoDeriv,
     FbScale,
+    Draw,
     Fb,
     LogLoss,
     Autoplay,
@@ -592,7 +656,7 @@ enum Key {
 }
 
 impl Key {
-    const ALL: [Key; 17] = [
+    const ALL: [Key; 18] = [
         Key::Task,
         Key::Rule,
         Key::Compare,
@@ -605,6 +669,7 @@ impl Key {
         Key::Speed,
         Key::NoDeriv,
         Key::FbScale,
+        Key::Draw,
         Key::Fb,
         Key::LogLoss,
         Key::Autoplay,
@@ -626,6 +691,7 @@ impl Key {
             Key::Speed => "speed",
             Key::NoDeriv => "noderiv",
             Key::FbScale => "fbscale",
+            Key::Draw => "draw",
             Key::Fb => "fb",
             Key::LogLoss => "logloss",
             Key::Autoplay => "autoplay",
@@ -645,6 +711,10 @@ fn url_tasks() -> impl Iterator<Item = TaskKind> {
         .iter()
         .copied()
         .filter(|&task| task != TaskKind::Arrays)
+}
+
+fn parse_draw(value: &str) -> Result<u32, Problem> {
+    whole(value, 0, MAX_FEEDBACK_DRAW)
 }
 
 fn parse_task(value: &str) -> Result<TaskKind, Problem> {

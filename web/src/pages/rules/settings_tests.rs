@@ -103,6 +103,11 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
             1 + rng.below(MAX_SPEED as usize) as u32
         },
         no_derivative: rng.coin(),
+        draw: match rng.below(3) {
+            0 => 0,
+            1 => bioprop::session::MAX_FEEDBACK_DRAW,
+            _ => rng.below(bioprop::session::MAX_FEEDBACK_DRAW as usize) as u32,
+        },
         feedback_scale: if rng.coin() {
             1.0
         } else {
@@ -161,7 +166,7 @@ fn default_page_compares_bp_and_fa_on_the_linear_teacher_with_a_clean_url() {
 #[test]
 fn every_key_parses_and_is_written_back_in_order() {
     let query = "?task=xor&compare=kp,fa,dfa&layers=2-16-8-2&act=relu&lr=0.25&batch=32\
-                 &noise=0.2&seed=42&speed=100&noderiv=1&fbscale=2.5&fb=diff&logloss=0\
+                 &noise=0.2&seed=42&speed=100&noderiv=1&fbscale=2.5&draw=3&fb=diff&logloss=0\
                  &autoplay=1&embed=1&views=curves,alignment";
     let expected = Settings {
         task: TaskKind::Xor,
@@ -180,6 +185,7 @@ fn every_key_parses_and_is_written_back_in_order() {
         speed: 100,
         no_derivative: true,
         feedback_scale: 2.5,
+        draw: 3,
         feedback_view: FeedbackView::Difference,
         log_loss: false,
         autoplay: true,
@@ -322,9 +328,13 @@ fn unknown_and_nameless_parameters_are_ignored_with_a_notice() {
     let (s, notice) = single_notice("=x&lr=0.5", "(no name)");
     assert_eq!(s.lr, Some(0.5));
     assert!(notice.message.contains("'=x'"), "{notice}");
+    // Unknown keys share one notice, at the place of the first.
     let (_, notices) = Settings::from_query("a=1&b&lr=oops");
     let params: Vec<&str> = notices.iter().map(|n| n.param.as_str()).collect();
-    assert_eq!(params, ["a", "b", "lr"]);
+    assert_eq!(params, ["a, b", "lr"]);
+    let (_, notices) = Settings::from_query("lr=oops&a=1");
+    let params: Vec<&str> = notices.iter().map(|n| n.param.as_str()).collect();
+    assert_eq!(params, ["lr", "a"]);
 }
 
 #[test]
@@ -695,4 +705,59 @@ fn ranges_follow_core() {
     assert_eq!(s.experiment_configs().unwrap()[0].task.noise, 0.0);
     let (_, notices) = Settings::from_query_checked(&format!("noise={MAX_NOISE}"));
     assert!(notices.is_empty());
+}
+
+#[test]
+fn a_refused_edit_names_the_value_kept() {
+    // The page keeps 2-1024-2 when 2-8-8 (8 outputs for xor's 2) is typed; the
+    // notice must not promise the task's default, which a link would get.
+    let (current, notices) = Settings::from_query_checked("task=xor&layers=2-1024-2");
+    assert_eq!(notices, []);
+    let next = Settings {
+        layers: Some(vec![2, 8, 8]),
+        ..current.clone()
+    };
+    let refused = current.edited(&next).unwrap_err();
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].param, "layers");
+    assert!(
+        refused[0].message.ends_with("; keeping 2-1024-2"),
+        "{}",
+        refused[0]
+    );
+    assert!(!refused[0].message.contains("2-8-8-2"), "{}", refused[0]);
+
+    // A task default is named as the value in use.
+    let (current, _) = Settings::from_query_checked("task=xor");
+    let next = Settings {
+        batch: Some(100_000),
+        ..current.clone()
+    };
+    let batch = current.edited(&next).unwrap_err();
+    let default_batch = ExperimentConfig::for_task(TaskKind::Xor).batch;
+    assert!(
+        batch[0]
+            .message
+            .ends_with(&format!("; keeping {default_batch}")),
+        "{}",
+        batch[0]
+    );
+
+    // A usable edit comes back checked.
+    let next = Settings {
+        lr: Some(0.7),
+        ..current.clone()
+    };
+    assert_eq!(current.edited(&next).unwrap().lr, Some(0.7));
+}
+
+#[test]
+fn the_feedback_draw_is_read_and_a_link_without_it_is_the_seed_s_own() {
+    assert_eq!(Settings::from_query("").0.draw, 0);
+    let (s, notices) = Settings::from_query("task=xor&draw=2");
+    assert_eq!((s.draw, notices.len()), (2, 0));
+    assert_eq!(s.to_query(), "?task=xor&draw=2");
+    let (_, notice) = single_notice("draw=1001", "draw");
+    assert!(notice.message.contains("0 to 1000"), "{notice}");
+    assert!(notice.message.ends_with("using 0"), "{notice}");
 }

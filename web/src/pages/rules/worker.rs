@@ -158,11 +158,12 @@ impl Trainer {
         for experiment in &mut configs {
             experiment.log_every = log_interval(config.steps_per_frame);
         }
-        let runs = configs
+        let mut runs = configs
             .iter()
             .map(Experiment::new)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_string())?;
+        config.redraw_feedback(&mut runs);
         self.generation += 1;
         self.sent = vec![0; runs.len()];
         self.speed = config.steps_per_frame;
@@ -289,11 +290,10 @@ pub fn runs_config(settings: &Settings) -> Result<RunsConfig, ConfigError> {
         .into_iter()
         .next()
         .unwrap_or_else(|| ExperimentConfig::for_task(settings.task));
-    Ok(RunsConfig::new(
-        settings.rules(),
-        experiment,
-        settings.speed,
-    ))
+    Ok(RunsConfig {
+        feedback_draw: settings.draw,
+        ..RunsConfig::new(settings.rules(), experiment, settings.speed)
+    })
 }
 
 /// The worker's messages are bincode, which cannot read the internally tagged

@@ -1,0 +1,69 @@
+//! A text field that keeps what the user is typing. A page redraws its controls
+//! with every frame of a running simulation; a field whose `value` were simply the
+//! page's setting would be reset to it on each redraw, so nothing could be typed
+//! while training runs. This field shows the user's draft from the first keystroke
+//! until it is committed (Enter, or leaving the field) and the page's value
+//! otherwise; a value the page refuses therefore springs back to the one it kept.
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TextFieldProps {
+    /// The value in use, shown whenever the user is not editing.
+    pub value: AttrValue,
+    /// The `change` event: the user committed a draft.
+    pub onchange: Callback<Event>,
+    #[prop_or_default]
+    pub testid: Option<AttrValue>,
+    /// `text` unless given (e.g. `number`).
+    #[prop_or(AttrValue::Static("text"))]
+    pub input_type: AttrValue,
+    #[prop_or_default]
+    pub inputmode: Option<AttrValue>,
+    #[prop_or_default]
+    pub min: Option<AttrValue>,
+    #[prop_or_default]
+    pub max: Option<AttrValue>,
+    #[prop_or_default]
+    pub spellcheck: Option<AttrValue>,
+    #[prop_or_default]
+    pub aria_label: Option<AttrValue>,
+}
+
+#[component]
+pub fn TextField(props: &TextFieldProps) -> Html {
+    // What the user has typed since the last commit, if anything.
+    let draft = use_state(|| None::<String>);
+    let oninput = {
+        let draft = draft.clone();
+        Callback::from(move |event: InputEvent| {
+            draft.set(Some(
+                event.target_unchecked_into::<HtmlInputElement>().value(),
+            ));
+        })
+    };
+    let onchange = {
+        let draft = draft.clone();
+        let commit = props.onchange.clone();
+        Callback::from(move |event: Event| {
+            draft.set(None);
+            commit.emit(event);
+        })
+    };
+    // Leaving the field without a change (typed, then typed back) drops the draft,
+    // so later changes of the value show.
+    let onblur = {
+        let draft = draft.clone();
+        Callback::from(move |_: FocusEvent| draft.set(None))
+    };
+    let value = (*draft)
+        .clone()
+        .map_or_else(|| props.value.clone(), AttrValue::from);
+    html! {
+        <input type={props.input_type.clone()} data-testid={props.testid.clone()} {value}
+            inputmode={props.inputmode.clone()} min={props.min.clone()} max={props.max.clone()}
+            spellcheck={props.spellcheck.clone()} aria-label={props.aria_label.clone()}
+            {oninput} {onchange} {onblur} />
+    }
+}
