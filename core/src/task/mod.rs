@@ -107,6 +107,15 @@ impl TaskKind {
         TaskKind::Arrays,
     ];
 
+    /// Every task whose data bioprop generates (all but `arrays`, which the user
+    /// supplies), in the order of [`TaskKind::ALL`].
+    pub fn generated() -> impl Iterator<Item = TaskKind> {
+        TaskKind::ALL
+            .iter()
+            .copied()
+            .filter(|&kind| kind != TaskKind::Arrays)
+    }
+
     /// The kebab-case name used on the command line, in URLs and by serde.
     pub fn name(self) -> &'static str {
         match self {
@@ -540,10 +549,7 @@ mod tests {
     }
 
     fn generated() -> impl Iterator<Item = TaskKind> {
-        TaskKind::ALL
-            .iter()
-            .copied()
-            .filter(|&kind| kind != TaskKind::Arrays)
+        TaskKind::generated()
     }
 
     #[test]

@@ -5,7 +5,7 @@ use bioprop::microcircuit::{Mode, Start};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::settings::{MicrocircuitSettings, TASKS};
+use super::settings::{tasks, MicrocircuitSettings};
 use crate::widgets::field::TextField;
 
 /// What the controls and the keyboard ask of the page.
@@ -92,8 +92,8 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
             </label>
             <label>{"Task (restarts)"}
                 <select data-testid="task" onchange={select(|n, v| n.task = v.parse().unwrap_or(n.task))}>
-                    { for TASKS.iter().map(|t| html! {
-                        <option value={t.name()} selected={*t == s.task}>{t.name()}</option>
+                    { for tasks().map(|t| html! {
+                        <option value={t.name()} selected={t == s.task}>{t.name()}</option>
                     }) }
                 </select>
             </label>

@@ -29,17 +29,12 @@ pub const MAX_SPEED: u32 = 100_000;
 /// Simulated milliseconds per frame on a fresh page: half a 100 ms pattern.
 pub const DEFAULT_SPEED: u32 = 50;
 
-/// Tasks the page offers (every task whose data core generates).
-pub const TASKS: [TaskKind; 8] = [
-    TaskKind::NonlinearTeacher,
-    TaskKind::LinearTeacher,
-    TaskKind::Xor,
-    TaskKind::Circles,
-    TaskKind::Spirals,
-    TaskKind::Gaussians,
-    TaskKind::Moons,
-    TaskKind::Sine,
-];
+/// Tasks the page offers: every task whose data core generates, its default (the
+/// nonlinear teacher) first.
+pub fn tasks() -> impl Iterator<Item = TaskKind> {
+    std::iter::once(TaskKind::NonlinearTeacher)
+        .chain(TaskKind::generated().filter(|&t| t != TaskKind::NonlinearTeacher))
+}
 
 /// Everything the microcircuit page's URL can set.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,11 +82,14 @@ impl MicrocircuitSettings {
             let text = format!("using {}", default_text(key));
             move || text.clone()
         };
-        let task_names: Vec<&str> = TASKS.iter().map(|t| t.name()).collect();
+        let task_names: Vec<&str> = tasks().map(|t| t.name()).collect();
         if let Some(task) = reader.read(
             "task",
             |v| {
-                let found = v.parse::<TaskKind>().ok().filter(|t| TASKS.contains(t));
+                let found = v
+                    .parse::<TaskKind>()
+                    .ok()
+                    .filter(|t| tasks().any(|offered| offered == *t));
                 choice(v, "task", found, task_names.join(", "))
             },
             using("task"),
@@ -260,7 +258,7 @@ mod tests {
 
     #[test]
     fn every_offered_task_builds_a_circuit_in_both_modes() {
-        for task in TASKS {
+        for task in tasks() {
             for mode in [Mode::Full, Mode::SteadyState] {
                 let s = MicrocircuitSettings {
                     task,

@@ -707,10 +707,7 @@ fn rule_list(rules: &[RuleKind]) -> String {
 
 /// The tasks a link can name: all but `arrays`, whose data must be uploaded.
 fn url_tasks() -> impl Iterator<Item = TaskKind> {
-    TaskKind::ALL
-        .iter()
-        .copied()
-        .filter(|&task| task != TaskKind::Arrays)
+    TaskKind::generated()
 }
 
 fn parse_draw(value: &str) -> Result<u32, Problem> {
