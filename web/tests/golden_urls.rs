@@ -42,6 +42,7 @@ fn rules_page() -> Settings {
             View::Curves,
             View::Task,
         ],
+        present: false,
     }
 }
 
@@ -295,6 +296,42 @@ fn the_cerebellum_tasks_open_with_their_recorded_defaults() {
     );
 }
 
+/// Presentation mode is one key: it changes only how the page is laid out, never
+/// the runs, and a link without it opens as before.
+#[test]
+fn a_presentation_link_opens_the_same_runs_on_one_screen() {
+    let runs = [
+        "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
+        "fa 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
+    ];
+    assert_rules_link(
+        "?present=1",
+        Settings {
+            present: true,
+            ..rules_page()
+        },
+        &[],
+        &runs,
+    );
+    assert_rules_link(
+        "?present=0&autoplay=1",
+        Settings {
+            autoplay: true,
+            ..rules_page()
+        },
+        &[],
+        &runs,
+    );
+    assert_eq!(
+        Settings {
+            present: true,
+            ..rules_page()
+        }
+        .to_query(),
+        "?present=1"
+    );
+}
+
 /// Every page words a notice the same way (`key: what (allowed: …); what is used`)
 /// and lists the notices in the URL's order, through the shell's one reader.
 #[test]
@@ -308,7 +345,7 @@ fn bad_links_give_the_recorded_notices() {
              linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine); \
              using linear-teacher",
             "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, \
-             batch, noise, seed, speed, noderiv, fbscale, fb, logloss, autoplay, embed, views); ignored",
+             batch, noise, seed, speed, noderiv, fbscale, fb, logloss, autoplay, embed, views, present); ignored",
         ],
         &[
             "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
