@@ -62,7 +62,7 @@ const MAX_SPACING: f32 = 18.0;
 /// Height of a band's nodes, at most; [`COMPACT_BAND`] in presentation mode, where
 /// the diagram shares the screen with the charts and the feedback matrices.
 const MAX_BAND: f32 = 320.0;
-pub const COMPACT_BAND: f32 = 150.0;
+pub const COMPACT_BAND: f32 = 140.0;
 const MIN_BAND: f32 = 48.0;
 /// Space above a band for its title and column labels (two lines of labels).
 const BAND_HEADER: f32 = 2.0 * LABEL_SIZE + 12.0;
@@ -779,6 +779,19 @@ fn edge_width(value: f32, norm: f32) -> f32 {
     0.3 + 2.4 * relative
 }
 
+/// The length a label is squeezed to (SVG `textLength`) when at [`LABEL_SIZE`] it
+/// would run past the diagram's edge, or `None` when it fits. Widths are estimated
+/// at 0.6 em per character, a little over a sans-serif font's average.
+pub fn squeezed_length(label: &Label) -> Option<f32> {
+    let room = match label.anchor {
+        "middle" => 2.0 * label.x.min(WIDTH - label.x),
+        "end" => label.x,
+        _ => WIDTH - label.x,
+    } - 4.0;
+    let estimate = label.text.chars().count() as f32 * 0.6 * LABEL_SIZE;
+    (estimate > room).then_some(room.max(LABEL_SIZE))
+}
+
 /// Restarts the error dots when a new snapshot arrives, but not before the previous
 /// run of dots has arrived, so they still travel when snapshots come at 30 Hz.
 #[derive(Debug)]
@@ -880,7 +893,10 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 <g class="nv-labels">
                     { for scene.labels.iter().map(|l| html! {
                         <text class={l.class} x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)}
-                            font-size={LABEL_SIZE.to_string()} text-anchor={l.anchor}>{l.text.clone()}</text>
+                            font-size={LABEL_SIZE.to_string()} text-anchor={l.anchor}
+                            textLength={squeezed_length(l).map(|w| format!("{w:.0}"))}
+                            lengthAdjust={squeezed_length(l).map(|_| "spacingAndGlyphs")}>
+                            {l.text.clone()}</text>
                     }) }
                 </g>
                 <g class="nv-forward">{ for scene.forward_edges.iter().map(edge("nv-edge")) }</g>
