@@ -206,6 +206,7 @@ fn links_setting_every_key_open_as_recorded() {
             autoplay: true,
             embed: true,
             views: vec![View::Curves, View::Network],
+            present: false,
         },
         &[],
         &["dfa 2-32-32-2 relu 0.05 8 0.1 500 200 42 true 2"],
