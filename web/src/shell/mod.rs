@@ -174,7 +174,7 @@ pub fn Footer() -> Html {
             <a href={SOURCE_ARCHIVE} data-testid="source-link">{"source"}</a>
             {" · "}
             <span>{"MIT or Apache-2.0"}</span>
-            {" · keys: space play/pause, s step, r reset, t target (microcircuit)"}
+            {" · keys: space play/pause, s step, r reset, p presentation (learning rules), t target (microcircuit)"}
         </footer>
     }
 }
