@@ -194,7 +194,7 @@ pub fn CircuitDiagram(props: &CircuitDiagramProps) -> Html {
         let y = 308.0 + 13.0 * n as f64;
         html! {
             <g>
-                { line(560.0, y, 585.0, y, colour, dash) }
+                { line(530.0, y, 555.0, y, colour, dash) }
                 <text class="mc-small" x="560" y={(y + 4.0).to_string()}>{label}</text>
             </g>
         }
