@@ -44,6 +44,7 @@ fn rules_page() -> Settings {
             View::Curves,
             View::Task,
         ],
+        present: false,
     }
 }
 
@@ -208,6 +209,7 @@ fn links_setting_every_key_open_as_recorded() {
             autoplay: true,
             embed: true,
             views: vec![View::Curves, View::Network],
+            present: false,
         },
         &[],
         &["dfa 2-32-32-2 relu 0.05 8 0.1 500 200 42 true 2"],
@@ -298,6 +300,42 @@ fn the_cerebellum_tasks_open_with_their_recorded_defaults() {
     );
 }
 
+/// Presentation mode is one key: it changes only how the page is laid out, never
+/// the runs, and a link without it opens as before.
+#[test]
+fn a_presentation_link_opens_the_same_runs_on_one_screen() {
+    let runs = [
+        "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
+        "fa 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
+    ];
+    assert_rules_link(
+        "?present=1",
+        Settings {
+            present: true,
+            ..rules_page()
+        },
+        &[],
+        &runs,
+    );
+    assert_rules_link(
+        "?present=0&autoplay=1",
+        Settings {
+            autoplay: true,
+            ..rules_page()
+        },
+        &[],
+        &runs,
+    );
+    assert_eq!(
+        Settings {
+            present: true,
+            ..rules_page()
+        }
+        .to_query(),
+        "?present=1"
+    );
+}
+
 /// Every page words a notice the same way (`key: what (allowed: …); what is used`)
 /// and lists the notices in the URL's order, through the shell's one reader.
 #[test]
@@ -312,7 +350,7 @@ fn bad_links_give_the_recorded_notices() {
              using linear-teacher",
             // The allowed keys include `draw`, the feedback draw, since it exists.
             "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, \
-             batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views); ignored",
+             batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views, present); ignored",
         ],
         &[
             "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",

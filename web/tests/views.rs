@@ -323,6 +323,7 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
         snapshot: snapshot.clone(),
         feedback_view: FeedbackView::B,
         testid: "network".into(),
+        compact: false,
     };
     let mut app =
         yew::Renderer::<NetworkView>::with_root_and_props(root.clone(), props.clone()).render();
@@ -438,6 +439,7 @@ async fn network_view_of_a_real_experiment_has_a_node_per_unit() {
         snapshot: Rc::new(snapshot.clone()),
         feedback_view: FeedbackView::B,
         testid: "network".into(),
+        compact: false,
     };
     yew::Renderer::<NetworkView>::with_root_and_props(root.clone(), props).render();
     until("the network", || count(&root, "circle.nv-node") > 0).await;

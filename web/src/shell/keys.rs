@@ -8,6 +8,7 @@
 //! | `s` | one step (a frame's worth) |
 //! | `r` | reset |
 //! | `t` | target on / off (microcircuit) |
+//! | `p` | presentation mode on / off (rules page) |
 //! | PageDown, →, ↓ | next (a page with a sequence, e.g. a lecture tour) |
 //! | PageUp, ←, ↑ | previous |
 //!
@@ -38,6 +39,7 @@ pub enum Shortcut {
     Step,
     Reset,
     ToggleTarget,
+    TogglePresent,
     Next,
     Previous,
 }
@@ -118,6 +120,7 @@ pub fn shortcut(key: &str, modified: bool, focus: Focus) -> Option<Shortcut> {
         "s" | "S" => Some(Shortcut::Step),
         "r" | "R" => Some(Shortcut::Reset),
         "t" | "T" => Some(Shortcut::ToggleTarget),
+        "p" | "P" => Some(Shortcut::TogglePresent),
         "PageDown" | "ArrowRight" | "ArrowDown" => Some(Shortcut::Next),
         "PageUp" | "ArrowLeft" | "ArrowUp" => Some(Shortcut::Previous),
         _ => None,
@@ -208,6 +211,13 @@ mod tests {
         assert_eq!(on_page("r"), Some(Shortcut::Reset));
         assert_eq!(on_page("R"), Some(Shortcut::Reset));
         assert_eq!(on_page("t"), Some(Shortcut::ToggleTarget));
+        assert_eq!(on_page("p"), Some(Shortcut::TogglePresent));
+        assert_eq!(on_page("P"), Some(Shortcut::TogglePresent));
+        assert_eq!(
+            shortcut("p", false, Focus::of("INPUT", "text", false)),
+            None,
+            "typing p"
+        );
         for key in ["PageDown", "ArrowRight", "ArrowDown"] {
             assert_eq!(on_page(key), Some(Shortcut::Next), "{key}");
         }

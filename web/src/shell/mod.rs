@@ -99,6 +99,10 @@ pub struct PageFrameProps {
     pub page: PageKind,
     /// Only the views, fitted to an embedding frame: no header, controls or footer.
     pub embed: bool,
+    /// Presentation mode: the controls are a compact bar above the views, and the
+    /// header and footer give their room to the views.
+    #[prop_or_default]
+    pub present: bool,
     pub notices: Vec<String>,
     pub on_dismiss: Callback<()>,
     /// The page's control panel (not shown when embedded).
@@ -111,10 +115,12 @@ pub struct PageFrameProps {
 #[component]
 pub fn PageFrame(props: &PageFrameProps) -> Html {
     let embed = props.embed;
+    let present = props.present && !embed;
     let page_class = (props.page != PageKind::Rules).then_some(props.page.name());
     html! {
-        <div class={classes!("shell", page_class, embed.then_some("embed"))} data-testid="app">
-            if !embed {
+        <div class={classes!("shell", page_class, embed.then_some("embed"), present.then_some("present"))}
+            data-testid="app">
+            if !embed && !present {
                 <Header active={props.page} />
             }
             <NoticeList notices={props.notices.clone()} on_dismiss={props.on_dismiss.clone()} />
@@ -126,7 +132,7 @@ pub fn PageFrame(props: &PageFrameProps) -> Html {
                     { props.children.clone() }
                 </main>
             </div>
-            if !embed {
+            if !embed && !present {
                 <Footer />
             }
         </div>
@@ -168,7 +174,7 @@ pub fn Footer() -> Html {
             <a href={SOURCE_ARCHIVE} data-testid="source-link">{"source"}</a>
             {" · "}
             <span>{"MIT or Apache-2.0"}</span>
-            {" · keys: space play/pause, s step, r reset, t target (microcircuit)"}
+            {" · keys: space play/pause, s step, r reset, p presentation (learning rules), t target (microcircuit)"}
         </footer>
     }
 }

@@ -40,6 +40,18 @@ pub struct LineChartProps {
     pub testid: AttrValue,
 }
 
+/// Font sizes in CSS pixels (the canvas has one pixel per CSS pixel, see
+/// [`fit_to_layout`]): nothing smaller than 14 px, legible from the back of a
+/// lecture hall.
+pub const TITLE_PX: u32 = 18;
+pub const TICK_PX: u32 = 14;
+pub const AXIS_TITLE_PX: u32 = 14;
+pub const LEGEND_PX: u32 = 14;
+/// Room for the x ticks and the axis title below the plot, and for the y ticks
+/// (up to six characters) and the rotated axis title beside it.
+const X_LABEL_AREA_PX: u32 = 2 * TICK_PX + AXIS_TITLE_PX;
+const Y_LABEL_AREA_PX: u32 = 4 * TICK_PX + AXIS_TITLE_PX;
+
 /// Charts redraw at most this often (milliseconds); the last state is
 /// always drawn.
 pub const REDRAW_INTERVAL_MS: f64 = 100.0;
@@ -128,10 +140,10 @@ fn draw(canvas: &HtmlCanvasElement, props: &LineChartProps) -> Result<(), String
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let ((x0, x1), (y0, y1)) = bounds(props);
     let mut chart = ChartBuilder::on(&root)
-        .caption(props.title.as_str(), ("sans-serif", 15))
+        .caption(props.title.as_str(), ("sans-serif", TITLE_PX))
         .margin(8)
-        .x_label_area_size(40)
-        .y_label_area_size(48)
+        .x_label_area_size(X_LABEL_AREA_PX)
+        .y_label_area_size(Y_LABEL_AREA_PX)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(|e| e.to_string())?;
     let log_y = props.log_y;
@@ -139,6 +151,8 @@ fn draw(canvas: &HtmlCanvasElement, props: &LineChartProps) -> Result<(), String
         .configure_mesh()
         .x_desc(props.x_label.as_str())
         .y_desc(props.y_label.as_str())
+        .label_style(("sans-serif", TICK_PX))
+        .axis_desc_style(("sans-serif", AXIS_TITLE_PX))
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&|v| format_number(*v))
@@ -178,6 +192,7 @@ fn draw(canvas: &HtmlCanvasElement, props: &LineChartProps) -> Result<(), String
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)
+            .label_font(("sans-serif", LEGEND_PX))
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(200, 200, 200))
             .draw()

@@ -148,7 +148,10 @@ pub fn CerebellumPage() -> Html {
             Shortcut::TogglePlay => Some(Action::TogglePlay),
             Shortcut::Step => Some(Action::Step),
             Shortcut::Reset => Some(Action::Reset),
-            Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
+            Shortcut::ToggleTarget
+            | Shortcut::TogglePresent
+            | Shortcut::Next
+            | Shortcut::Previous => None,
         },
         on_action.clone(),
     );

@@ -194,8 +194,8 @@ pub fn CircuitDiagram(props: &CircuitDiagramProps) -> Html {
         let y = 308.0 + 13.0 * n as f64;
         html! {
             <g>
-                { line(560.0, y, 585.0, y, colour, dash) }
-                <text class="mc-small" x="590" y={(y + 4.0).to_string()}>{label}</text>
+                { line(530.0, y, 555.0, y, colour, dash) }
+                <text class="mc-small" x="560" y={(y + 4.0).to_string()}>{label}</text>
             </g>
         }
     });
@@ -209,7 +209,7 @@ pub fn CircuitDiagram(props: &CircuitDiagramProps) -> Html {
             <text class="mc-label" x="4" y={(y_soma + 4.0).to_string()}>{"u^P"}</text>
             <text class="mc-label" x="4" y={(y_basal + 4.0).to_string()}>{"v_B"}</text>
             { for pyramids }
-            <text class="mc-label" x="560" y={(y_inter + 42.0).to_string()}>{"interneurons u^I (one per cell above)"}</text>
+            <text class="mc-label" x={(WIDTH - 4.0).to_string()} y={(y_inter + 42.0).to_string()} text-anchor="end">{"interneurons u^I (one per cell above)"}</text>
             { for inters }
             { for legend }
             <rect class="mc-input" x={left.to_string()} y={(y_input - 8.0).to_string()} width={cell_span.to_string()} height="16" rx="3" />

@@ -118,7 +118,7 @@ pub fn MicrocircuitPage() -> Html {
             Shortcut::Step => Some(Action::Step),
             Shortcut::Reset => Some(Action::Reset),
             Shortcut::ToggleTarget => Some(Action::ToggleTarget),
-            Shortcut::Next | Shortcut::Previous => None,
+            Shortcut::TogglePresent | Shortcut::Next | Shortcut::Previous => None,
         },
         on_action.clone(),
     );

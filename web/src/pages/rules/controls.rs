@@ -20,6 +20,7 @@ pub enum Action {
     TogglePlay,
     Step,
     Reset,
+    TogglePresent,
     ResampleFeedback,
     Change(Settings),
     Notice(String),
@@ -114,6 +115,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <button data-testid="reset" title="Start again from the same initial weights (r)"
                     onclick={emit.reform(|_| Action::Reset)}>{"Reset"}</button>
             </div>
+            <button data-testid="present" onclick={emit.reform(|_| Action::TogglePresent)}
+                title="The network, the angle charts and the feedback matrices on one screen (p)">
+                {"Presentation mode"}
+            </button>
 
             // Open on wide screens; on a phone the views come first.
             <details class="settings" open={!narrow_screen()}>

@@ -8,6 +8,7 @@
 
 pub mod controls;
 pub mod network_view;
+pub mod presentation;
 pub mod runs;
 pub mod settings;
 pub mod views;
@@ -25,6 +26,7 @@ use crate::shell::query::with_version;
 use crate::shell::route::{without_page, PageKind};
 use crate::shell::{current_query, write_query, NoticeAction, Notices, PageFrame};
 use controls::{Action, Controls};
+use presentation::{PresentBar, Presentation};
 use runs::{Event, Runs, Watchdog};
 use settings::{Notice, Settings};
 use views::{Readouts, Shared, Views};
@@ -64,6 +66,7 @@ pub fn run_key(settings: &Settings) -> String {
     key.autoplay = defaults.autoplay;
     key.embed = defaults.embed;
     key.views = defaults.views;
+    key.present = defaults.present;
     key.to_query()
 }
 
@@ -190,6 +193,10 @@ fn Page(props: &RulesPageProps) -> Html {
             }
             Action::Step => send(Command::Step(1)),
             Action::Reset => configure(&settings),
+            Action::TogglePresent => settings.set(Settings {
+                present: !settings.present,
+                ..(*settings).clone()
+            }),
             Action::ResampleFeedback => {
                 // The draw goes into the link, so Reset and the shared link give this B.
                 if settings.draw >= MAX_FEEDBACK_DRAW {
@@ -241,6 +248,7 @@ fn Page(props: &RulesPageProps) -> Html {
             Shortcut::TogglePlay => Some(Action::TogglePlay),
             Shortcut::Step => Some(Action::Step),
             Shortcut::Reset => Some(Action::Reset),
+            Shortcut::TogglePresent => Some(Action::TogglePresent),
             Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
         },
         on_action.clone(),
@@ -252,9 +260,21 @@ fn Page(props: &RulesPageProps) -> Html {
     };
     let playing = runs.borrow().playing;
     let embed = settings.embed;
+    // Embedding wins: an embedded page shows only its chosen views.
+    let present = settings.present && !embed;
+    let on_dismiss = on_action.reform(|()| Action::DismissNotices);
+    if present {
+        return html! {
+            <PageFrame page={PageKind::Rules} {embed} {present} notices={notices.0.clone()} {on_dismiss}
+                controls={html! {
+                    <PresentBar shared={shared.clone()} {playing} on_action={on_action.clone()} />
+                }}>
+                <Presentation {shared} settings={(*settings).clone()} />
+            </PageFrame>
+        };
+    }
     html! {
-        <PageFrame page={PageKind::Rules} {embed} notices={notices.0.clone()}
-            on_dismiss={on_action.reform(|()| Action::DismissNotices)}
+        <PageFrame page={PageKind::Rules} {embed} notices={notices.0.clone()} {on_dismiss}
             controls={html! {
                 <Controls settings={(*settings).clone()} {playing}
                     on_action={on_action.clone()} />

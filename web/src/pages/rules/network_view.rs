@@ -41,17 +41,31 @@ pub const FORWARD_EDGE_BUDGET: usize = 640;
 pub const FEEDBACK_EDGE_BUDGET: usize = 400;
 /// Error dots per feedback layer pair.
 pub const DOTS_PER_PAIR: usize = 6;
+/// The travelling error markers' radius, in viewBox units: at least 10 px across
+/// wherever the diagram is drawn at 0.63 of its viewBox or more (the default page
+/// and presentation mode at 1280×720), so a projector shows them.
+pub const DOT_RADIUS: f32 = 8.0;
+/// The markers' fill, a yellow no edge, node or chart uses (the diverging scale
+/// runs through white, not yellow), outlined in near-black so it stands out on the
+/// red and blue edges it passes over.
+pub const DOT_FILL: [u8; 3] = [255, 214, 0];
+pub const DOT_OUTLINE: [u8; 3] = [17, 17, 17];
+/// The labels' font size in viewBox units: 14 px or more wherever the diagram is
+/// drawn at 0.64 of its viewBox or more (checked in the browser at 1280×720).
+pub const LABEL_SIZE: f32 = 22.0;
 
 /// ViewBox width; the height follows from the widest layer.
 const WIDTH: f32 = 640.0;
 const MARGIN_X: f32 = 44.0;
 /// Vertical distance between node centres, at most.
 const MAX_SPACING: f32 = 18.0;
-/// Height of a band's nodes, at most.
+/// Height of a band's nodes, at most; [`COMPACT_BAND`] in presentation mode, where
+/// the diagram shares the screen with the charts and the feedback matrices.
 const MAX_BAND: f32 = 320.0;
+pub const COMPACT_BAND: f32 = 140.0;
 const MIN_BAND: f32 = 48.0;
-/// Space above a band for its title and column labels.
-const BAND_HEADER: f32 = 34.0;
+/// Space above a band for its title and column labels (two lines of labels).
+const BAND_HEADER: f32 = 2.0 * LABEL_SIZE + 12.0;
 /// Seconds for one error dot to cross one layer pair, and the most all hops may take.
 const HOP_SECONDS: f32 = 0.5;
 const MAX_TRAVEL_SECONDS: f32 = 1.5;
@@ -195,7 +209,6 @@ pub struct Dot {
     pub y: f32,
     pub mid: (f32, f32),
     pub end: (f32, f32),
-    pub fill: [u8; 3],
     pub delay: f32,
     /// Seconds from start to arrival.
     pub duration: f32,
@@ -415,6 +428,11 @@ fn feedback_for(snapshot: &Snapshot, k: usize, view: FeedbackView) -> Result<Pat
 
 /// Lays out `snapshot` with the feedback edges carrying `view`.
 pub fn scene(snapshot: &Snapshot, view: FeedbackView) -> Scene {
+    scene_in(snapshot, view, MAX_BAND)
+}
+
+/// The scene with each band's nodes at most `max_band` viewBox units tall.
+pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene {
     let sizes = &snapshot.layers;
     let mut scene = Scene {
         width: WIDTH,
@@ -434,7 +452,7 @@ pub fn scene(snapshot: &Snapshot, view: FeedbackView) -> Scene {
         .max()
         .unwrap_or(1)
         .max(1);
-    let spacing = (MAX_BAND / max_slots as f32).min(MAX_SPACING);
+    let spacing = (max_band / max_slots as f32).min(MAX_SPACING);
     let band = (spacing * max_slots as f32).max(MIN_BAND);
     let radius = (spacing * 0.36).clamp(2.0, 6.5);
     let column_gap = (WIDTH - 2.0 * MARGIN_X) / depth.max(1) as f32;
@@ -480,14 +498,14 @@ pub fn scene(snapshot: &Snapshot, view: FeedbackView) -> Scene {
     };
     scene.labels.push(label(
         4.0,
-        12.0,
+        LABEL_SIZE,
         "forward pass: activity a of the probe sample".into(),
         "start",
         "nv-title",
     ));
     scene.labels.push(label(
         4.0,
-        feedback_top - BAND_HEADER + 12.0,
+        feedback_top - BAND_HEADER + LABEL_SIZE,
         band_title(snapshot.rule, view),
         "start",
         "nv-title",
@@ -692,7 +710,6 @@ pub fn scene(snapshot: &Snapshot, view: FeedbackView) -> Scene {
             .get(source - 1)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let scale = delta_scale(delta);
         let mut flows: Vec<(f32, Dot)> = Vec::new();
         for e in &edges {
             let (i, j) = (shown[k].units[e.row], shown[source].units[e.col]);
@@ -733,7 +750,6 @@ pub fn scene(snapshot: &Snapshot, view: FeedbackView) -> Scene {
                         y: y0,
                         mid,
                         end: (x1 - x0, y1 - y0),
-                        fill: diverging(carried, scale),
                         // The error leaves the output first and reaches layer 1 last.
                         delay: (depth - source) as f32 * hop,
                         duration: hop,
@@ -763,6 +779,19 @@ fn edge_width(value: f32, norm: f32) -> f32 {
     0.3 + 2.4 * relative
 }
 
+/// The length a label is squeezed to (SVG `textLength`) when at [`LABEL_SIZE`] it
+/// would run past the diagram's edge, or `None` when it fits. Widths are estimated
+/// at 0.6 em per character, a little over a sans-serif font's average.
+pub fn squeezed_length(label: &Label) -> Option<f32> {
+    let room = match label.anchor {
+        "middle" => 2.0 * label.x.min(WIDTH - label.x),
+        "end" => label.x,
+        _ => WIDTH - label.x,
+    } - 4.0;
+    let estimate = label.text.chars().count() as f32 * 0.6 * LABEL_SIZE;
+    (estimate > room).then_some(room.max(LABEL_SIZE))
+}
+
 /// Restarts the error dots when a new snapshot arrives, but not before the previous
 /// run of dots has arrived, so they still travel when snapshots come at 30 Hz.
 #[derive(Debug)]
@@ -778,6 +807,9 @@ pub struct NetworkViewProps {
     pub feedback_view: FeedbackView,
     #[prop_or_default]
     pub testid: AttrValue,
+    /// Presentation mode: bands of at most [`COMPACT_BAND`], no hover readout.
+    #[prop_or_default]
+    pub compact: bool,
 }
 
 /// The network with its activities, weights, feedback pathway and error signals.
@@ -789,7 +821,12 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         started_ms: f64::NEG_INFINITY,
         id: 0,
     });
-    let scene = scene(&props.snapshot, props.feedback_view);
+    let max_band = if props.compact {
+        COMPACT_BAND
+    } else {
+        MAX_BAND
+    };
+    let scene = scene_in(&props.snapshot, props.feedback_view, max_band);
     let pulse_id = {
         let mut pulse = pulse.borrow_mut();
         if pulse.step != Some(props.snapshot.step) {
@@ -844,7 +881,8 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         );
         html! {
             <circle key={format!("{pulse_id}-{n}")} class="nv-dot"
-                cx={format!("{:.1}", d.x)} cy={format!("{:.1}", d.y)} r="3.5" fill={hex(d.fill)} {style} />
+                cx={format!("{:.1}", d.x)} cy={format!("{:.1}", d.y)} r={DOT_RADIUS.to_string()}
+                fill={hex(DOT_FILL)} stroke={hex(DOT_OUTLINE)} {style} />
         }
     });
     html! {
@@ -855,7 +893,10 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 <g class="nv-labels">
                     { for scene.labels.iter().map(|l| html! {
                         <text class={l.class} x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)}
-                            text-anchor={l.anchor}>{l.text.clone()}</text>
+                            font-size={LABEL_SIZE.to_string()} text-anchor={l.anchor}
+                            textLength={squeezed_length(l).map(|w| format!("{w:.0}"))}
+                            lengthAdjust={squeezed_length(l).map(|_| "spacingAndGlyphs")}>
+                            {l.text.clone()}</text>
                     }) }
                 </g>
                 <g class="nv-forward">{ for scene.forward_edges.iter().map(edge("nv-edge")) }</g>
@@ -871,7 +912,9 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 </span>
                 <span class="nv-key"><span class="nv-swatch nv-swatch-forward" />{"weight (red +, blue −, width ∝ |w|)"}</span>
                 <span class="nv-key"><span class="nv-swatch nv-swatch-feedback" />{format!("feedback: {}", props.feedback_view.label())}</span>
-                <span class="nv-key"><span class="nv-swatch nv-swatch-dot" />{"δ travelling back"}</span>
+                <span class="nv-key"><span class="nv-swatch nv-swatch-dot"
+                    style={format!("background: {}; border-color: {}", hex(DOT_FILL), hex(DOT_OUTLINE))} />
+                    {"δ travelling back, once per update"}</span>
             </div>
             if !scene.notes.is_empty() {
                 <ul class="nv-notes">

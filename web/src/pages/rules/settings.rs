@@ -30,6 +30,7 @@
 //! | `autoplay` | `1` or `0` | 0 |
 //! | `embed` | `1` or `0`: only the chosen views, no controls | 0 |
 //! | `views` | comma-separated from `network`, `feedback`, `alignment`, `curves`, `task` | all |
+//! | `present` | `1` or `0`: presentation mode, the network, angle charts and feedback matrices on one screen | 0 |
 //!
 //! # Bad input
 //!
@@ -205,6 +206,9 @@ pub struct Settings {
     pub embed: bool,
     /// The views shown, in this order.
     pub views: Vec<View>,
+    /// Presentation mode: the lecture's story (network, angle charts, feedback
+    /// matrices of every run) on one projector screen, with a compact control bar.
+    pub present: bool,
 }
 
 impl Default for Settings {
@@ -230,6 +234,7 @@ impl Default for Settings {
             autoplay: false,
             embed: false,
             views: View::ALL.to_vec(),
+            present: false,
         }
     }
 }
@@ -331,6 +336,7 @@ impl Settings {
         if let Some(views) = reader.read(Key::Views.name(), parse_views, using(&"all views")) {
             s.views = views;
         }
+        s.present = reader.read_flag(Key::Present.name(), s.present);
         (s, reader.finish())
     }
 
@@ -400,6 +406,9 @@ impl Settings {
             let names: Vec<&str> = self.views.iter().map(|v| v.name()).collect();
             parts.push((Key::Views, names.join(",")));
         }
+        if self.present != default.present {
+            parts.push((Key::Present, flag(self.present)));
+        }
         if parts.is_empty() {
             return String::new();
         }
@@ -464,6 +473,7 @@ impl Settings {
                 autoplay: s.autoplay,
                 embed: s.embed,
                 views: s.views,
+                present: s.present,
                 ..Settings::default()
             };
             debug_assert!(s.experiment_configs().is_ok());
@@ -518,7 +528,12 @@ impl Settings {
             Key::FbScale => self.feedback_scale.to_string(),
             Key::Draw => self.draw.to_string(),
             Key::Fb => self.feedback_view.name().to_owned(),
-            Key::NoDeriv | Key::LogLoss | Key::Autoplay | Key::Embed | Key::Views => return None,
+            Key::NoDeriv
+            | Key::LogLoss
+            | Key::Autoplay
+            | Key::Embed
+            | Key::Views
+            | Key::Present => return None,
         })
     }
 
@@ -653,10 +668,11 @@ enum Key {
     Autoplay,
     Embed,
     Views,
+    Present,
 }
 
 impl Key {
-    const ALL: [Key; 18] = [
+    const ALL: [Key; 19] = [
         Key::Task,
         Key::Rule,
         Key::Compare,
@@ -675,6 +691,7 @@ impl Key {
         Key::Autoplay,
         Key::Embed,
         Key::Views,
+        Key::Present,
     ];
 
     const fn name(self) -> &'static str {
@@ -697,6 +714,7 @@ impl Key {
             Key::Autoplay => "autoplay",
             Key::Embed => "embed",
             Key::Views => "views",
+            Key::Present => "present",
         }
     }
 }

@@ -118,6 +118,7 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
         autoplay: rng.coin(),
         embed: rng.coin(),
         views,
+        present: rng.coin(),
     }
 }
 
@@ -191,6 +192,7 @@ fn every_key_parses_and_is_written_back_in_order() {
         autoplay: true,
         embed: true,
         views: vec![View::Curves, View::Alignment],
+        present: false,
     };
     assert_eq!(Settings::from_query(query), (expected.clone(), Vec::new()));
     assert_eq!(expected.to_query(), query);

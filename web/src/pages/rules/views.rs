@@ -180,15 +180,20 @@ pub fn Views(props: &ViewsProps) -> Html {
 pub const NETWORK_REDRAW_INTERVAL_MS: f64 = 150.0;
 
 #[derive(Properties, PartialEq)]
-struct ThrottledNetworkViewProps {
-    snapshot: Rc<Snapshot>,
-    feedback_view: FeedbackView,
+pub struct ThrottledNetworkViewProps {
+    pub snapshot: Rc<Snapshot>,
+    pub feedback_view: FeedbackView,
+    /// Presentation mode's shorter diagram.
+    #[prop_or_default]
+    pub compact: bool,
 }
 
+/// The network view, following the frames at most every
+/// [`NETWORK_REDRAW_INTERVAL_MS`].
 #[component]
-fn ThrottledNetworkView(props: &ThrottledNetworkViewProps) -> Html {
+pub fn ThrottledNetworkView(props: &ThrottledNetworkViewProps) -> Html {
     let snapshot = use_throttled(props.snapshot.clone(), NETWORK_REDRAW_INTERVAL_MS);
-    html! { <NetworkView {snapshot} feedback_view={props.feedback_view} /> }
+    html! { <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact} /> }
 }
 
 fn loss_series(runs: &Runs) -> Vec<Series> {
