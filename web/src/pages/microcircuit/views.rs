@@ -152,7 +152,7 @@ pub fn curves(sim: &Sim) -> Vec<Series> {
     std::iter::once(Series {
         label: "microcircuit".into(),
         colour: RED,
-        points: Rc::new(sim.loss.clone()),
+        points: Rc::new(sim.loss.points()),
     })
     .chain(
         sim.comparisons
@@ -161,7 +161,7 @@ pub fn curves(sim: &Sim) -> Vec<Series> {
             .map(|(c, colour)| Series {
                 label: c.label.into(),
                 colour,
-                points: Rc::new(c.loss.clone()),
+                points: Rc::new(c.loss.points()),
             }),
     )
     .collect()
