@@ -6,3 +6,4 @@ pub mod chart;
 pub mod colour;
 pub mod heatmap;
 pub mod history;
+pub mod number;
