@@ -34,6 +34,9 @@ pub struct Sim {
     pub circuit: Microcircuit,
     /// (simulated seconds, ‖v_A‖² of hidden layer 1 now).
     pub energy: History,
+    /// The highest ‖v_A‖² of any sample, kept apart from the history: what the meter
+    /// must still draw however long the run.
+    pub energy_peak: f32,
     /// (patterns, test loss) from the circuit's metrics rows.
     pub loss: History,
     pub comparisons: Vec<Comparison>,
@@ -89,6 +92,7 @@ impl Sim {
         let mut sim = Sim {
             circuit,
             energy: History::new(HISTORY_LEN),
+            energy_peak: 0.0,
             loss: History::new(HISTORY_LEN),
             comparisons,
             taught: 0,
@@ -154,6 +158,7 @@ impl Sim {
         let t = (self.circuit.time_ms() / 1000.0) as f32;
         let e = self.apical_energy();
         self.energy.push((t, e));
+        self.energy_peak = self.energy_peak.max(e);
         let rows = self.circuit.history();
         for row in &rows[self.rows_seen.min(rows.len())..] {
             self.loss.push((row.patterns as f32, row.test.loss));
