@@ -4,6 +4,7 @@
 //! ```text
 //! signed(0.0123, 3)    "+0.012"     signed(2131338.74, 3)  "+2.1e6"
 //! signed(-657.54, 3)   "-657.540"   signed(NaN, 3)         "NaN"
+//! signed(-0.0001, 3)   "+0.000"
 //! nice_ceiling(657.5)  1000         nice_ceiling(0.013)    0.02
 //! ```
 
@@ -20,7 +21,13 @@ pub fn signed(v: f64, decimals: usize) -> String {
     } else if v.abs() >= SCIENTIFIC_FROM {
         format!("{}{}", if v > 0.0 { "+" } else { "-" }, scientific(v.abs()))
     } else {
-        format!("{v:+.decimals$}")
+        let text = format!("{v:+.decimals$}");
+        // -0.0001 at 3 places is "-0.000": a sign on nothing.
+        if text[1..].chars().all(|c| c == '0' || c == '.') {
+            format!("{:+.decimals$}", 0.0)
+        } else {
+            text
+        }
     }
 }
 
@@ -61,6 +68,8 @@ mod tests {
         assert_eq!(signed(0.0123, 3), "+0.012");
         assert_eq!(signed(-657.54, 3), "-657.540");
         assert_eq!(signed(0.0, 4), "+0.0000");
+        assert_eq!(signed(-0.0001, 3), "+0.000");
+        assert_eq!(signed(-0.0006, 3), "-0.001");
         // The diverged VOR's eye velocity that overflowed its box.
         assert_eq!(signed(2_131_338.74, 3), "+2.1e6");
         assert_eq!(signed(-1e6, 3), "-1e6");
