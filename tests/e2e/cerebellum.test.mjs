@@ -87,6 +87,7 @@ test("a late error breaks learning at 5 Hz; the eligibility delay repairs it", a
   if ((await page.getByTestId("play").innerText()).includes("Play")) await page.getByTestId("play").click();
   const gain = await until(() => number(page, "metric-gain"), near(2, 0.02), 30_000);
   assert.ok(near(2, 0.02)(gain), `with the eligibility delay the gain is ${gain}, not 2`);
+  assert.equal(await notices.count(), 0, "the divergence notice goes once the repaired run replaces it");
   await screenshot(page, "cerebellum-delay-repaired");
   assert.deepEqual(problems, []);
   await page.close();

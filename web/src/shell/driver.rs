@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! Interval (owned while playing; dropping it pauses) ─▶ Simulation::run_frame(speed) ─▶ redraw
-//!   a divergence pauses and pushes "message + advice" to the page's notices
+//!   a divergence pauses and pushes "message + advice" to the page's notices;
+//!   replacing the diverged simulation (reset, new settings, play) takes that notice away
 //! ```
 //!
 //! The simulation lives in a `RefCell` owned by the page, never in Yew state, so a
@@ -36,6 +37,8 @@ pub struct Driver<S> {
     notices: UseReducerDispatcher<Notices>,
     redraw: UseForceUpdateHandle,
     advice: &'static str,
+    /// The divergence notice this driver showed, until its simulation is replaced.
+    divergence: Rc<RefCell<Option<String>>>,
 }
 
 impl<S> Clone for Driver<S> {
@@ -46,6 +49,7 @@ impl<S> Clone for Driver<S> {
             notices: self.notices.clone(),
             redraw: self.redraw.clone(),
             advice: self.advice,
+            divergence: self.divergence.clone(),
         }
     }
 }
@@ -59,6 +63,7 @@ impl<S: Simulation> Driver<S> {
     pub fn toggle_play(&self, fresh: impl FnOnce() -> S) {
         if !*self.playing && self.sim.borrow().diverged() {
             *self.sim.borrow_mut() = fresh();
+            self.clear_divergence();
         }
         self.playing.set(!*self.playing);
     }
@@ -75,6 +80,7 @@ impl<S: Simulation> Driver<S> {
     /// Replaces the simulation (reset, or settings that need a new one) and redraws.
     pub fn replace(&self, sim: S) {
         *self.sim.borrow_mut() = sim;
+        self.clear_divergence();
         self.redraw.force_update();
     }
 
@@ -83,8 +89,16 @@ impl<S: Simulation> Driver<S> {
     }
 
     fn report(&self, message: &str) {
-        self.notices
-            .dispatch(NoticeAction::Push(format!("{message}{}", self.advice)));
+        let text = format!("{message}{}", self.advice);
+        *self.divergence.borrow_mut() = Some(text.clone());
+        self.notices.dispatch(NoticeAction::Push(text));
+    }
+
+    /// The diverged simulation is gone, and with it the cause of its notice.
+    fn clear_divergence(&self) {
+        if let Some(text) = self.divergence.borrow_mut().take() {
+            self.notices.dispatch(NoticeAction::Remove(text));
+        }
     }
 }
 
@@ -106,12 +120,14 @@ where
     let sim = use_mut_ref(init);
     let playing = use_state(|| autoplay);
     let redraw = use_force_update();
+    let divergence = use_mut_ref(|| None);
     let driver = Driver {
         sim,
         playing,
         notices,
         redraw,
         advice,
+        divergence,
     };
     {
         let driver = driver.clone();

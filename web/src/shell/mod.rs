@@ -51,6 +51,8 @@ pub struct Notices(pub Vec<String>);
 pub enum NoticeAction {
     /// Adds a notice, unless the same one is already shown.
     Push(String),
+    /// Takes a notice away once its cause is gone (a diverged run replaced).
+    Remove(String),
     Clear,
 }
 
@@ -65,6 +67,10 @@ impl Reducible for Notices {
                 list.push(text);
                 Rc::new(Notices(list))
             }
+            NoticeAction::Remove(text) if !self.0.contains(&text) => self,
+            NoticeAction::Remove(text) => Rc::new(Notices(
+                self.0.iter().filter(|n| **n != text).cloned().collect(),
+            )),
             NoticeAction::Clear => Rc::new(Notices::default()),
         }
     }
@@ -176,5 +182,34 @@ pub fn Footer() -> Html {
             <span>{"MIT or Apache-2.0"}</span>
             {" · keys: space play/pause, s step, r reset, p presentation (learning rules), t target (microcircuit)"}
         </footer>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reduce(notices: &[&str], action: NoticeAction) -> Vec<String> {
+        let notices = Rc::new(Notices(notices.iter().map(|n| n.to_string()).collect()));
+        notices.reduce(action).0.clone()
+    }
+
+    #[test]
+    fn a_notice_is_removed_when_its_cause_is_gone_and_the_others_stay() {
+        let url = "colour: unknown key; ignored";
+        let diverged = "diverged at t = 3 s. Paused.";
+        assert_eq!(
+            reduce(&[url, diverged], NoticeAction::Remove(diverged.into())),
+            vec![url]
+        );
+        assert_eq!(
+            reduce(&[url], NoticeAction::Remove(diverged.into())),
+            vec![url]
+        );
+        assert_eq!(
+            reduce(&[url], NoticeAction::Push(url.into())),
+            vec![url],
+            "no duplicates"
+        );
     }
 }

@@ -147,6 +147,17 @@ pub fn feedback_note(rule: RuleKind) -> Option<&'static str> {
     }
 }
 
+/// The title over a rule's feedback matrix: its name, and "unused" for a rule whose
+/// error does not go through it (backprop, shallow), where it is only a control.
+pub fn feedback_title(rule: RuleKind, k: usize) -> String {
+    let name = feedback_name(rule, k);
+    if rule.facts().feedback.uses_reported_matrix() {
+        name
+    } else {
+        format!("{name} (unused: control)")
+    }
+}
+
 /// `W_{k+1}ᵀ`'s name.
 pub fn transpose_name(k: usize) -> String {
     format!("W{}ᵀ", subscript(k + 1))
@@ -402,7 +413,7 @@ fn layer_comparison(snapshot: &Snapshot, k: usize) -> Html {
             <div class="heatmap-row">
                 { slot(comparison.transpose, wt_name.clone(), format!("heatmap-{k}-wt"),
                        missing(&format!("W{}", subscript(k + 1)))) }
-                { slot(comparison.feedback, b_name.clone(), format!("heatmap-{k}-b"), missing(&b_name)) }
+                { slot(comparison.feedback, feedback_title(snapshot.rule, k), format!("heatmap-{k}-b"), missing(&b_name)) }
                 { slot(difference, format!("{b_name} − {wt_name}"), format!("heatmap-{k}-diff"), why_not) }
             </div>
             <ColourLegend scale={scale} label={"shared scale"} testid={format!("legend-{k}")} />
@@ -767,6 +778,11 @@ mod tests {
         assert_eq!(feedback_name(RuleKind::FeedbackAlignment, 1), "B₂");
         assert_eq!(feedback_name(RuleKind::DirectFeedbackAlignment, 1), "D₁");
         assert_eq!(transpose_name(2), "W₃ᵀ");
+        assert_eq!(feedback_title(RuleKind::FeedbackAlignment, 1), "B₂");
+        assert_eq!(
+            feedback_title(RuleKind::Backprop, 1),
+            "B₂ (unused: control)"
+        );
         assert_eq!(format_value(0.5), "0.5000");
         assert_eq!(format_value(1.5e-5), "1.500e-5");
     }

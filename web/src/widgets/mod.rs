@@ -1,8 +1,11 @@
-//! Drawing pieces any page can use: line charts, canvas heatmaps, colour scales,
-//! and a text field that keeps the user's draft while the page redraws.
+//! Drawing pieces any page can use: line charts, canvas heatmaps, colour scales, a
+//! text field that keeps the user's draft while the page redraws, a bounded history
+//! for long runs and compact number formats.
 //! They know nothing of pages or of the URL; a page hands them plain numbers.
 
 pub mod chart;
 pub mod colour;
 pub mod field;
 pub mod heatmap;
+pub mod history;
+pub mod number;

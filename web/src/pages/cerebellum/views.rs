@@ -8,6 +8,7 @@ use plotters::style::RGBColor;
 use yew::prelude::*;
 
 use crate::widgets::chart::{format_number, LineChart, Series};
+use crate::widgets::number::{nice_ceiling, scientific, signed};
 
 const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(255, 127, 14);
@@ -131,7 +132,50 @@ pub struct BarsProps {
     pub fixed_range: bool,
 }
 
-/// One bar per basis signal, up for positive and down for negative.
+/// The axis half-range: 1 when fixed, else the largest finite |value| rounded up to
+/// 1, 2 or 5 × 10ⁿ (1 while every value is 0), so the two ends never read alike.
+pub fn bar_limit(values: &[f64], fixed_range: bool) -> f64 {
+    let largest = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, |m, v| m.max(v.abs()));
+    if fixed_range || largest < 1e-12 {
+        1.0
+    } else {
+        nice_ceiling(largest)
+    }
+}
+
+/// `value / limit` clamped to the axis, `[-1, 1]`, and whether it was cut there (a NaN
+/// has no bar and counts as cut).
+pub fn bar_fraction(value: f64, limit: f64) -> (f64, bool) {
+    if value.is_nan() {
+        return (0.0, true);
+    }
+    let fraction = value / limit;
+    (fraction.clamp(-1.0, 1.0), fraction.abs() > 1.0)
+}
+
+/// An axis end: `1e6`, `-1e6`, `0.02`, `5e-9`.
+pub fn axis_label(v: f64) -> String {
+    if v == 0.0 || (1e-2..1e4).contains(&v.abs()) {
+        format_number(v as f32)
+    } else {
+        format!("{}{}", if v < 0.0 { "-" } else { "" }, scientific(v.abs()))
+    }
+}
+
+/// A bar's value: as the charts write it, compact once it is large.
+pub fn value_label(v: f64) -> String {
+    if v.is_finite() && v.abs() < 1e4 {
+        format_number(v as f32)
+    } else {
+        signed(v, 3)
+    }
+}
+
+/// One bar per basis signal, up for positive and down for negative; a bar cut at the
+/// axis ends in a marker.
 #[component]
 pub fn Bars(props: &BarsProps) -> Html {
     const W: f64 = 400.0;
@@ -139,18 +183,11 @@ pub fn Bars(props: &BarsProps) -> Html {
     const MID: f64 = 80.0;
     const HALF: f64 = 70.0;
     let n = props.values.len().max(1);
-    let scale = if props.fixed_range {
-        1.0
-    } else {
-        props
-            .values
-            .iter()
-            .fold(0.0_f64, |m, v| m.max(v.abs()))
-            .max(1e-9)
-    };
+    let limit = bar_limit(&props.values, props.fixed_range);
     let slot = (W - 50.0) / n as f64;
     let bars = props.values.iter().enumerate().map(|(i, &v)| {
-        let h = HALF * (v / scale).clamp(-1.0, 1.0);
+        let (fraction, clipped) = bar_fraction(v, limit);
+        let h = HALF * fraction;
         let x = 50.0 + slot * i as f64 + slot * 0.15;
         let (y, height) = if h >= 0.0 { (MID - h, h) } else { (MID, -h) };
         let label = if i == 0 {
@@ -159,33 +196,38 @@ pub fn Bars(props: &BarsProps) -> Html {
             props.taus.get(i - 1).map(|t| format!("{:.0}ms", t * 1000.0)).unwrap_or_default()
         };
         let fill = if v >= 0.0 { "#b2182b" } else { "#2166ac" };
+        let centre = x + slot * 0.35;
+        // The marker sits on the axis end the bar was cut at (mid-axis for a NaN).
+        let marker_y = if fraction > 0.0 { MID - HALF } else if fraction < 0.0 { MID + HALF } else { MID };
+        let note = if clipped { " (beyond the axis)" } else { "" };
         html! {
             <g>
                 <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{:.1}", slot * 0.7)}
                     height={format!("{:.2}", height.max(0.5))} fill={fill}>
-                    <title>{format!("{i}: {v:.4}")}</title>
+                    <title>{format!("{i}: {}{note}", value_label(v))}</title>
                 </rect>
-                <text class="cb-small" x={format!("{:.1}", x + slot * 0.35)} y={(H - 4.0).to_string()}
+                if clipped {
+                    <path class="cb-clipped" data-testid="clipped"
+                        d={format!("M {:.1} {marker_y:.1} l -5 {d:.1} h 10 z", centre, d = if fraction < 0.0 { -7.0 } else { 7.0 })} />
+                }
+                <text class="cb-small" x={format!("{centre:.1}")} y={(H - 4.0).to_string()}
                     text-anchor="middle">{label}</text>
-                <text class="cb-tiny" x={format!("{:.1}", x + slot * 0.35)} y={(H - 18.0).to_string()}
-                    text-anchor="middle">{format_number(v as f32)}</text>
+                <text class="cb-tiny" x={format!("{centre:.1}")} y={(H - 18.0).to_string()}
+                    text-anchor="middle">{value_label(v)}</text>
             </g>
         }
     });
-    let top = if props.fixed_range {
-        "1".to_owned()
-    } else {
-        format!("{scale:.3}")
-    };
     html! {
         <section class="panel">
             <h2>{props.title.clone()}</h2>
             <svg class="cb-bars" viewBox={format!("0 0 {W} {H}")} data-testid={props.testid.clone()} role="img"
                 aria-label={props.title.clone()}>
                 <line class="cb-axis" x1="46" y1={MID.to_string()} x2={W.to_string()} y2={MID.to_string()} />
-                <text class="cb-small" x="42" y={(MID - HALF + 4.0).to_string()} text-anchor="end">{top.clone()}</text>
+                <text class="cb-small" x="42" y={(MID - HALF + 4.0).to_string()} text-anchor="end"
+                    data-testid="axis-top">{axis_label(limit)}</text>
                 <text class="cb-small" x="42" y={(MID + 4.0).to_string()} text-anchor="end">{"0"}</text>
-                <text class="cb-small" x="42" y={(MID + HALF + 4.0).to_string()} text-anchor="end">{format!("-{top}")}</text>
+                <text class="cb-small" x="42" y={(MID + HALF + 4.0).to_string()} text-anchor="end"
+                    data-testid="axis-bottom">{axis_label(-limit)}</text>
                 { for bars }
             </svg>
         </section>
@@ -235,5 +277,50 @@ pub fn Explanation(props: &ExplanationProps) -> Html {
                 <p class="view-note">{"Gain is −⟨E H⟩/⟨H²⟩ over the last 2 s (whole periods), the least-squares slope of eye on head velocity."}</p>
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_axis_ends_differ_and_read_well_at_every_scale() {
+        for &largest in &[0.0, 3e-9, 0.013, 0.9, 1.0, 657.54, 2_131_338.74, 1e30] {
+            let limit = bar_limit(&[largest, -largest / 2.0], false);
+            let (top, bottom) = (axis_label(limit), axis_label(-limit));
+            assert_ne!(top, bottom, "{largest}");
+            assert_eq!(bottom, format!("-{top}"), "{largest}");
+            assert!(top.chars().count() <= 5, "{largest}: {top}");
+            assert!(limit >= largest, "{largest}: {limit}");
+        }
+        // The diverged weights that printed "657.540" at both ends.
+        assert_eq!(axis_label(bar_limit(&[657.54, -12.0], false)), "1000");
+        assert_eq!(bar_limit(&[0.0; 7], false), 1.0);
+        assert_eq!(bar_limit(&[3.0, f64::NAN, f64::INFINITY], false), 5.0);
+        assert_eq!(bar_limit(&[3.0], true), 1.0);
+    }
+
+    #[test]
+    fn bars_stay_on_the_axis_and_say_when_they_were_cut() {
+        assert_eq!(bar_fraction(0.5, 1.0), (0.5, false));
+        assert_eq!(bar_fraction(-1.0, 1.0), (-1.0, false));
+        // A correlation beyond the fixed range, and a weight gone to -1e6 on a ±1 axis.
+        assert_eq!(bar_fraction(1.2, 1.0), (1.0, true));
+        assert_eq!(bar_fraction(-1e6, 1.0), (-1.0, true));
+        assert_eq!(bar_fraction(f64::NEG_INFINITY, 5.0), (-1.0, true));
+        assert_eq!(bar_fraction(f64::NAN, 5.0), (0.0, true));
+        for v in [-2_131_338.74, -657.54, 0.0, 3e-9, 1e30] {
+            let limit = bar_limit(&[v], false);
+            let (fraction, clipped) = bar_fraction(v, limit);
+            assert!((-1.0..=1.0).contains(&fraction) && !clipped, "{v}");
+        }
+    }
+
+    #[test]
+    fn bar_values_are_compact_once_large() {
+        assert_eq!(value_label(0.0123), "0.0123");
+        assert_eq!(value_label(-2_131_338.74), "-2.1e6");
+        assert_eq!(value_label(f64::NAN), "NaN");
     }
 }

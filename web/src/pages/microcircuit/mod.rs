@@ -134,8 +134,9 @@ pub fn MicrocircuitPage() -> Html {
         Mode::SteadyState => 60.0 * f64::from(circuit.config().pattern_ms),
     };
     let trace = Rc::new(views::recent(&all, window_ms).to_vec());
-    let energy = Rc::new(sim_ref.energy.clone());
+    let energy = Rc::new(sim_ref.energy.points());
     let switches = Rc::new(sim_ref.switches.clone());
+    let peak = sim_ref.energy_peak;
     let curves = Rc::new(views::curves(&sim_ref));
     let apical_energy = sim_ref.apical_energy();
     let loss = circuit.latest().map(|m| m.test.loss);
@@ -156,7 +157,7 @@ pub fn MicrocircuitPage() -> Html {
                 <CircuitDiagram snapshot={snapshot.clone()} />
             </section>
             <Traces trace={trace} neuron={settings.neuron} />
-            <ApicalMeter {energy} {switches} />
+            <ApicalMeter {energy} {switches} {peak} />
             <LearningCurves {curves} />
             if !embed {
                 <Explanation />

@@ -16,23 +16,29 @@
 use bioprop::microcircuit::Mode;
 use bioprop::{Experiment, ExperimentConfig, Microcircuit, MicrocircuitConfig, RuleKind};
 
-/// Most points kept per history; when full, every other point goes.
-const HISTORY_LEN: usize = 2000;
+use crate::widgets::history::History;
+
+/// Buckets kept per history (each drawn as its lowest and highest point); when full,
+/// neighbours merge, so the whole run keeps its shape.
+const HISTORY_LEN: usize = 1000;
 
 /// One comparison run.
 pub struct Comparison {
     pub label: &'static str,
     pub experiment: Experiment,
     /// (circuit patterns, test loss).
-    pub loss: Vec<(f32, f32)>,
+    pub loss: History,
 }
 
 pub struct Sim {
     pub circuit: Microcircuit,
     /// (simulated seconds, ‖v_A‖² of hidden layer 1 now).
-    pub energy: Vec<(f32, f32)>,
+    pub energy: History,
+    /// The highest ‖v_A‖² of any sample, kept apart from the history: what the meter
+    /// must still draw however long the run.
+    pub energy_peak: f32,
     /// (patterns, test loss) from the circuit's metrics rows.
-    pub loss: Vec<(f32, f32)>,
+    pub loss: History,
     pub comparisons: Vec<Comparison>,
     /// Patterns shown with the target on: the comparison runs' step count.
     pub taught: u64,
@@ -79,14 +85,15 @@ impl Sim {
             Some(Comparison {
                 label,
                 experiment,
-                loss: Vec::new(),
+                loss: History::new(HISTORY_LEN),
             })
         })
         .collect();
         let mut sim = Sim {
             circuit,
-            energy: Vec::with_capacity(HISTORY_LEN),
-            loss: Vec::with_capacity(HISTORY_LEN),
+            energy: History::new(HISTORY_LEN),
+            energy_peak: 0.0,
+            loss: History::new(HISTORY_LEN),
             comparisons,
             taught: 0,
             switches: Vec::new(),
@@ -150,10 +157,11 @@ impl Sim {
     fn record(&mut self) {
         let t = (self.circuit.time_ms() / 1000.0) as f32;
         let e = self.apical_energy();
-        push_capped(&mut self.energy, (t, e));
+        self.energy.push((t, e));
+        self.energy_peak = self.energy_peak.max(e);
         let rows = self.circuit.history();
         for row in &rows[self.rows_seen.min(rows.len())..] {
-            push_capped(&mut self.loss, (row.patterns as f32, row.test.loss));
+            self.loss.push((row.patterns as f32, row.test.loss));
         }
         self.rows_seen = rows.len();
     }
@@ -177,21 +185,10 @@ impl Sim {
             };
             let _ = c.experiment.step(due);
             for m in &c.experiment.history()[rows..] {
-                push_capped(&mut c.loss, (m.step as f32 + untaught, m.test.loss));
+                c.loss.push((m.step as f32 + untaught, m.test.loss));
             }
         }
     }
-}
-
-fn push_capped(list: &mut Vec<(f32, f32)>, point: (f32, f32)) {
-    if list.len() >= HISTORY_LEN {
-        let mut keep = false;
-        list.retain(|_| {
-            keep = !keep;
-            keep
-        });
-    }
-    list.push(point);
 }
 
 #[cfg(test)]
@@ -244,8 +241,33 @@ mod tests {
         sim.advance(100.0 * 100.0, f64::INFINITY, || 0.0).unwrap();
         // The comparisons' curves start where the target came on.
         for c in &sim.comparisons {
-            assert_eq!(c.loss[0].0, 3000.0, "{}", c.label);
+            assert_eq!(c.loss.points()[0].0, 3000.0, "{}", c.label);
         }
+        let jump = sim.energy.points().iter().map(|p| p.1).fold(0.0, f32::max);
+        assert!(jump > 5.0 * pretrained);
+        // Long after, when the history has merged its buckets many times over, the
+        // meter still draws the untaught start, the pre-trained low and the jump.
+        sim.advance(100.0 * 3_000.0, f64::INFINITY, || 0.0).unwrap();
+        assert!(sim.energy.stride() >= 4, "{}", sim.energy.stride());
+        let points = sim.energy.points();
+        assert_eq!(points[0], (0.0, start));
+        let switch = sim.switches[0].0;
+        let low = points
+            .iter()
+            .filter(|p| p.0 < switch)
+            .map(|p| p.1)
+            .fold(f32::INFINITY, f32::min);
+        assert!(low <= pretrained, "{low} > {pretrained}");
+        // The jump: the run's highest point (kept exactly), soon after the switch.
+        let peak = points
+            .iter()
+            .copied()
+            .fold((0.0, 0.0), |a, p| if p.1 > a.1 { p } else { a });
+        assert!(peak.1 >= jump, "{peak:?}");
+        assert!(
+            (switch..switch + 20.0).contains(&peak.0),
+            "{peak:?}, switch at {switch}"
+        );
     }
 
     #[test]
@@ -255,7 +277,7 @@ mod tests {
         assert_eq!(sim.taught, 250);
         for c in &sim.comparisons {
             assert_eq!(c.experiment.steps(), 250, "{}", c.label);
-            assert!(c.loss.len() >= 3, "{}: {:?}", c.label, c.loss);
+            assert!(c.loss.len() >= 3, "{}: {:?}", c.label, c.loss.points());
         }
         assert!(sim.loss.len() >= 3);
     }

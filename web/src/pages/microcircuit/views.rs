@@ -109,10 +109,54 @@ pub fn Traces(props: &TracesProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct ApicalMeterProps {
-    /// (simulated s, ‖v_A‖²).
+    /// (simulated s, ‖v_A‖²), as drawn.
     pub energy: Rc<Vec<(f32, f32)>>,
     /// (simulated s, target on) at each switch.
     pub switches: Rc<Vec<(f32, bool)>>,
+    /// The highest ‖v_A‖² of the whole run, sampled or not drawn.
+    pub peak: f32,
+}
+
+/// The meter's story in numbers, read from the points drawn: where it started, how
+/// low it fell before the target first came on, and its highest point since.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MeterStory {
+    pub start: f32,
+    /// The lowest point before the first switch on (the whole run if none).
+    pub low: f32,
+    /// (simulated s, ‖v_A‖²) of the highest point from the first switch on.
+    pub peak: Option<(f32, f32)>,
+}
+
+pub fn meter_story(points: &[(f32, f32)], switches: &[(f32, bool)]) -> Option<MeterStory> {
+    let start = points.first()?.1;
+    let on = switches.iter().find(|s| s.1).map(|s| s.0);
+    let (before, after): (Vec<(f32, f32)>, Vec<(f32, f32)>) =
+        points.iter().partition(|p| on.is_none_or(|t| p.0 < t));
+    let low = before.iter().map(|p| p.1).fold(start, f32::min);
+    let peak = after
+        .into_iter()
+        .reduce(|a, p| if p.1 > a.1 { p } else { a });
+    Some(MeterStory { start, low, peak })
+}
+
+/// The story as a sentence, for the page and screen readers.
+pub fn meter_text(story: &MeterStory) -> String {
+    let mut text = format!(
+        "‖v_A‖² started at {}, fell to {}",
+        format_number(story.start),
+        format_number(story.low)
+    );
+    match story.peak {
+        Some((t, e)) => {
+            text += &format!(
+                " before the target came on, and peaked at {} at {t:.1} s.",
+                format_number(e)
+            )
+        }
+        None => text += ".",
+    }
+    text
 }
 
 /// ‖v_A‖² of hidden layer 1 over the whole run: the error the interneurons do not
@@ -139,6 +183,12 @@ pub fn ApicalMeter(props: &ApicalMeterProps) -> Html {
         <section class="panel">
             <h2>{"Self-prediction error ‖v_A‖²"}</h2>
             <LineChart title="" x_label="simulated time (s)" y_label="‖v_A‖²" series={Rc::new(list)} testid="chart-apical-energy" />
+            if let Some(story) = meter_story(&props.energy, &props.switches) {
+                <p class="view-note" data-testid="meter-story"
+                    data-start={story.start.to_string()} data-low={story.low.to_string()}
+                    data-peak={story.peak.map_or(String::new(), |p| p.1.to_string())}
+                    data-true-peak={props.peak.to_string()}>{meter_text(&story)}</p>
+            }
             <p class="view-note" data-testid="switches">{
                 if switches.is_empty() { "Falls towards 0 as the interneurons learn to cancel the top-down input; jumps when the target comes on.".to_owned() } else { switches }
             }</p>
@@ -152,7 +202,7 @@ pub fn curves(sim: &Sim) -> Vec<Series> {
     std::iter::once(Series {
         label: "microcircuit".into(),
         colour: RED,
-        points: Rc::new(sim.loss.clone()),
+        points: Rc::new(sim.loss.points()),
     })
     .chain(
         sim.comparisons
@@ -161,7 +211,7 @@ pub fn curves(sim: &Sim) -> Vec<Series> {
             .map(|(c, colour)| Series {
                 label: c.label.into(),
                 colour,
-                points: Rc::new(c.loss.clone()),
+                points: Rc::new(c.loss.points()),
             }),
     )
     .collect()
@@ -228,6 +278,27 @@ mod tests {
             interneuron: 0.0,
             interneuron_target: 0.0,
         }
+    }
+
+    #[test]
+    fn the_meter_story_reads_the_start_the_low_and_the_jump() {
+        let points = [(0.0, 1.1), (1.0, 0.4), (2.0, 0.01), (3.0, 0.9), (4.0, 0.2)];
+        let story = meter_story(&points, &[(2.5, true)]).unwrap();
+        assert_eq!(
+            story,
+            MeterStory {
+                start: 1.1,
+                low: 0.01,
+                peak: Some((3.0, 0.9))
+            }
+        );
+        assert_eq!(
+            meter_text(&story),
+            "‖v_A‖² started at 1.1, fell to 0.01 before the target came on, and peaked at 0.9 at 3.0 s."
+        );
+        let untaught = meter_story(&points, &[]).unwrap();
+        assert_eq!((untaught.low, untaught.peak), (0.01, None));
+        assert_eq!(meter_story(&[], &[]), None);
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //!
 //! `F` for hidden layer `k` is what the [`FeedbackView`] asks for: the rule's feedback
 //! matrix (`B_{k+1}`, or DFA's `D_k` from the output straight to layer `k`, drawn
-//! curved below the band), backprop's `W_{k+1}ᵀ`, or `B − Wᵀ`. Entry `(i, j)` of `F`
+//! curved below the band), backprop's `W_{k+1}ᵀ`, or `B − Wᵀ`; backprop's own band
+//! always draws `Wᵀ`, the only path its error takes ([`shown_view`]). Entry `(i, j)` of `F`
 //! is the edge from unit `j` of the source layer back to unit `i` of layer `k`; the
 //! orientations are those of [`crate::widgets::heatmap`].
 //!
@@ -283,6 +284,25 @@ pub fn carries_error(rule: RuleKind, view: FeedbackView) -> bool {
         | FeedbackPath::Sign
         | FeedbackPath::SignRandomMagnitude
         | FeedbackPath::Direct => view == FeedbackView::B,
+    }
+}
+
+/// What a rule's feedback band draws under the page's `view`: backprop's error can
+/// only travel through `Wᵀ`, so its band always draws `Wᵀ` (its `B` is a control for
+/// the weight angle, shown beside the other matrices, never as its pathway); every
+/// other rule draws what `view` asks for.
+pub fn shown_view(rule: RuleKind, view: FeedbackView) -> FeedbackView {
+    match rule.facts().feedback {
+        FeedbackPath::Transpose => FeedbackView::Transpose,
+        _ => view,
+    }
+}
+
+/// The legend's name for what the feedback edges carry: `Wᵀ`, `B`, DFA's `D`, `B − Wᵀ`.
+pub fn edge_name(rule: RuleKind, view: FeedbackView) -> String {
+    match view {
+        FeedbackView::B => rule.facts().feedback.reported_matrix().to_string(),
+        FeedbackView::Transpose | FeedbackView::Difference => view.label().to_string(),
     }
 }
 
@@ -826,7 +846,8 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     } else {
         MAX_BAND
     };
-    let scene = scene_in(&props.snapshot, props.feedback_view, max_band);
+    let view = shown_view(props.snapshot.rule, props.feedback_view);
+    let scene = scene_in(&props.snapshot, view, max_band);
     let pulse_id = {
         let mut pulse = pulse.borrow_mut();
         if pulse.step != Some(props.snapshot.step) {
@@ -911,7 +932,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                     {"node: a or δ, − … +"}
                 </span>
                 <span class="nv-key"><span class="nv-swatch nv-swatch-forward" />{"weight (red +, blue −, width ∝ |w|)"}</span>
-                <span class="nv-key"><span class="nv-swatch nv-swatch-feedback" />{format!("feedback: {}", props.feedback_view.label())}</span>
+                <span class="nv-key"><span class="nv-swatch nv-swatch-feedback" />{format!("feedback: {}", edge_name(props.snapshot.rule, view))}</span>
                 <span class="nv-key"><span class="nv-swatch nv-swatch-dot"
                     style={format!("background: {}; border-color: {}", hex(DOT_FILL), hex(DOT_OUTLINE))} />
                     {"δ travelling back, once per update"}</span>
@@ -1178,6 +1199,32 @@ mod tests {
             .iter()
             .any(|n| n.contains("760 of 784 units not drawn")));
         assert!(sc.travel_seconds <= MAX_TRAVEL_SECONDS + HOP_SECONDS);
+    }
+
+    #[test]
+    fn backprops_band_draws_and_names_the_transpose_it_uses() {
+        let s = snapshot(RuleKind::Backprop, &[2, 4, 3, 2]);
+        for view in FeedbackView::ALL {
+            let shown = shown_view(RuleKind::Backprop, view);
+            assert_eq!(shown, FeedbackView::Transpose, "{view:?}");
+            assert_eq!(edge_name(RuleKind::Backprop, shown), "Wᵀ");
+            let sc = scene(&s, shown);
+            let title = "feedback pathway: error δ sent back through Wᵀ";
+            assert!(sc.labels.iter().any(|l| l.text == title), "{view:?}");
+            assert!(sc.notes.is_empty(), "{:?}", sc.notes);
+            assert!(!sc.dots.is_empty(), "the error travels back along Wᵀ");
+            let names: Vec<&str> = sc.labels.iter().map(|l| l.text.as_str()).collect();
+            assert!(!names.iter().any(|n| n.contains('B')), "{names:?}");
+        }
+        // The other rules still draw what the page asks for.
+        assert_eq!(
+            shown_view(RuleKind::FeedbackAlignment, FeedbackView::Difference),
+            FeedbackView::Difference
+        );
+        assert_eq!(
+            edge_name(RuleKind::DirectFeedbackAlignment, FeedbackView::B),
+            "D"
+        );
     }
 
     #[test]

@@ -200,6 +200,25 @@ impl Runs {
         }
         all
     }
+
+    /// The weight angle ∠(B, Wᵀ) per run and hidden layer; a rule that does not use
+    /// its `B` (backprop, shallow) is labelled as the control it is.
+    pub fn weight_angle_series(&self) -> Vec<Series> {
+        let layers = self.hidden_layers().max(1);
+        let mut all = self.layer_series(|l| l.weight_angle_deg);
+        for (i, series) in all.iter_mut().enumerate() {
+            if let Some(note) = self.runs.get(i / layers).and_then(|r| control_note(r.rule)) {
+                series.label = format!("{} ({note})", series.label).into();
+            }
+        }
+        all
+    }
+}
+
+/// What a weight-angle series adds to its rule's name when the rule's error does not
+/// travel through `B`: its `B` is drawn from the seed only as a control.
+pub fn control_note(rule: RuleKind) -> Option<&'static str> {
+    (!rule.facts().feedback.uses_reported_matrix()).then_some("unused B: control")
 }
 
 /// The points `point` gives for `rows`, at most [`MAX_SERIES_POINTS`] of
@@ -266,6 +285,16 @@ mod tests {
         assert_eq!(points.last().unwrap().0, 10_000.0, "the newest row is kept");
         let xs: Vec<f32> = points.iter().map(|p| p.0).collect();
         assert!(xs.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn only_rules_that_ignore_b_call_their_weight_angle_a_control() {
+        for rule in RuleKind::ALL {
+            let uses_b = rule.facts().feedback.uses_reported_matrix();
+            assert_eq!(control_note(rule).is_none(), uses_b, "{rule:?}");
+        }
+        assert_eq!(control_note(RuleKind::Backprop), Some("unused B: control"));
+        assert_eq!(control_note(RuleKind::FeedbackAlignment), None);
     }
 
     #[test]

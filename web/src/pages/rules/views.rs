@@ -60,6 +60,18 @@ pub fn Readouts(props: &ReadoutsProps) -> Html {
     }
 }
 
+/// The weight angle's tooltip; for a rule that does not use `B`, what it is for.
+fn weight_angle_title(rule: bioprop::RuleKind) -> String {
+    let what = "∠(B, Wᵀ) per hidden layer, first layer first";
+    match super::runs::control_note(rule) {
+        Some(note) => format!(
+            "{what} ({note}: {} does not send its error through B)",
+            rule.name()
+        ),
+        None => what.to_owned(),
+    }
+}
+
 fn readout(run: &Run) -> Html {
     let rule = run.rule.name();
     let metrics = run.snapshot.metrics.as_ref();
@@ -89,7 +101,7 @@ fn readout(run: &Run) -> Html {
                         {degrees(l.update_angle_deg)}</b></>
                 }) }
             </span>
-            <span title="∠(B, Wᵀ) per hidden layer, first layer first">{"weight ∠ "}
+            <span title={weight_angle_title(run.rule)}>{"weight ∠ "}
                 <b data-testid="metric-weight-angle" data-rule={rule}>{degrees(first.and_then(|l| l.weight_angle_deg))}</b>
                 { for deeper.iter().map(|l| html! {
                     <>{" · "}<b data-testid={format!("metric-weight-angle-{}", l.layer)} data-rule={rule}>
@@ -135,7 +147,7 @@ pub fn Views(props: &ViewsProps) -> Html {
                 </section>
                 <section class="panel" data-view="alignment">
                     <LineChart title="Weight angle ∠(B, Wᵀ)" x_label="step" y_label="degrees"
-                        series={Rc::new(runs.layer_series(|l| l.weight_angle_deg))}
+                        series={Rc::new(runs.weight_angle_series())}
                         y_range={angle_range} reference={Some(90.0)} testid="chart-weight-angle" />
                 </section>
             }
