@@ -30,7 +30,12 @@ pub fn carries_error(rule: RuleKind, view: FeedbackView) -> bool {
 pub fn shown_view(rule: RuleKind, view: FeedbackView) -> FeedbackView {
     match rule.facts().feedback {
         FeedbackPath::Transpose => FeedbackView::Transpose,
-        _ => view,
+        FeedbackPath::Nothing
+        | FeedbackPath::FixedRandom
+        | FeedbackPath::Learned
+        | FeedbackPath::Sign
+        | FeedbackPath::SignRandomMagnitude
+        | FeedbackPath::Direct => view,
     }
 }
 
