@@ -44,6 +44,48 @@ pub fn write_query(query: &str) {
     }
 }
 
+/// A page's settings as its URL carries them.
+pub trait UrlSettings: Clone + PartialEq + 'static {
+    /// The settings a query gives, with a notice for every value it could not use.
+    fn read_query(query: &str) -> (Self, Vec<query::Notice>);
+    /// The shortest query that gives these settings back.
+    fn write_query(&self) -> String;
+}
+
+/// What [`use_url_settings`] hands a page.
+pub struct UrlState<S: UrlSettings> {
+    /// The settings the page opened with.
+    pub initial: S,
+    /// The settings now; every change is written back to the address bar.
+    pub settings: UseStateHandle<S>,
+    /// The notice list, starting with the URL's notices.
+    pub notices: UseReducerHandle<Notices>,
+}
+
+/// Reads the page's settings from the address bar once, shows `lead` (the router's
+/// notice, if any) and the notices the URL gave, and from then on keeps the address
+/// bar (with the schema version) equal to the settings.
+#[hook]
+pub fn use_url_settings<S: UrlSettings>(lead: Option<String>) -> UrlState<S> {
+    let opened = use_memo((), |_| S::read_query(&current_query()));
+    let settings = use_state(|| opened.0.clone());
+    let notices = use_reducer(|| {
+        Notices(
+            lead.into_iter()
+                .chain(opened.1.iter().map(|n| n.to_string()))
+                .collect(),
+        )
+    });
+    use_effect_with(settings.write_query(), |query| {
+        write_query(&query::with_version(query))
+    });
+    UrlState {
+        initial: opened.0.clone(),
+        settings,
+        notices,
+    }
+}
+
 /// The notices shown above the views: bad input, divergence, a stopped worker.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Notices(pub Vec<String>);

@@ -22,9 +22,8 @@ use yew::prelude::*;
 
 use crate::shell::driver::{use_driver, Simulation};
 use crate::shell::keys::{use_shortcuts, Shortcut};
-use crate::shell::query::with_version;
 use crate::shell::route::PageKind;
-use crate::shell::{current_query, write_query, NoticeAction, Notices, PageFrame};
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
 use settings::CerebellumSettings;
 
 pub use controls::{Action, CerebellumControls};
@@ -105,19 +104,18 @@ pub const DIVERGENCE_ADVICE: &str =
 
 #[component]
 pub fn CerebellumPage() -> Html {
-    let initial = use_memo((), |_| CerebellumSettings::from_query(&current_query()));
-    let settings = use_state(|| initial.0.clone());
-    let notices = use_reducer(|| Notices(initial.1.iter().map(|n| n.to_string()).collect()));
+    let UrlState {
+        initial,
+        settings,
+        notices,
+    } = use_url_settings::<CerebellumSettings>(None);
     let driver = use_driver(
-        || Sim::new(&initial.0.config()),
-        initial.0.autoplay,
+        || Sim::new(&initial.config()),
+        initial.autoplay,
         settings.speed,
         notices.dispatcher(),
         DIVERGENCE_ADVICE,
     );
-    use_effect_with(settings.to_query(), |query| {
-        write_query(&with_version(query))
-    });
 
     let on_action = {
         let settings = settings.clone();

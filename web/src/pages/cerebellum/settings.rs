@@ -194,6 +194,15 @@ fn default_text(key: &str) -> String {
     }
 }
 
+impl crate::shell::UrlSettings for CerebellumSettings {
+    fn read_query(query: &str) -> (Self, Vec<Notice>) {
+        Self::from_query(query)
+    }
+    fn write_query(&self) -> String {
+        self.to_query()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use bioprop::cerebellum::Cerebellum;

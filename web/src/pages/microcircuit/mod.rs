@@ -25,9 +25,8 @@ use yew::prelude::*;
 
 use crate::shell::driver::{use_driver, Simulation};
 use crate::shell::keys::{use_shortcuts, Shortcut};
-use crate::shell::query::with_version;
 use crate::shell::route::PageKind;
-use crate::shell::{current_query, write_query, NoticeAction, Notices, PageFrame};
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
 use settings::MicrocircuitSettings;
 
 pub use controls::{Action, MicrocircuitControls};
@@ -59,19 +58,18 @@ impl Simulation for Sim {
 
 #[component]
 pub fn MicrocircuitPage() -> Html {
-    let initial = use_memo((), |_| MicrocircuitSettings::from_query(&current_query()));
-    let settings = use_state(|| initial.0.clone());
-    let notices = use_reducer(|| Notices(initial.1.iter().map(|n| n.to_string()).collect()));
+    let UrlState {
+        initial,
+        settings,
+        notices,
+    } = use_url_settings::<MicrocircuitSettings>(None);
     let driver = use_driver(
-        || new_sim(&initial.0),
-        initial.0.autoplay,
+        || new_sim(&initial),
+        initial.autoplay,
         settings.speed,
         notices.dispatcher(),
         DIVERGENCE_ADVICE,
     );
-    use_effect_with(settings.to_query(), |query| {
-        write_query(&with_version(query))
-    });
 
     let on_action = {
         let settings = settings.clone();

@@ -219,6 +219,15 @@ fn parse_start(value: &str) -> Result<Start, Problem> {
     )
 }
 
+impl crate::shell::UrlSettings for MicrocircuitSettings {
+    fn read_query(query: &str) -> (Self, Vec<Notice>) {
+        Self::from_query(query)
+    }
+    fn write_query(&self) -> String {
+        self.to_query()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use bioprop::Microcircuit;

@@ -22,13 +22,12 @@ use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
 use crate::shell::keys::{use_shortcuts, Shortcut};
-use crate::shell::query::with_version;
-use crate::shell::route::{without_page, PageKind};
-use crate::shell::{current_query, write_query, NoticeAction, Notices, PageFrame};
+use crate::shell::route::PageKind;
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
 use controls::{Action, Controls};
 use presentation::{PresentBar, Presentation};
 use runs::{Event, Runs, Watchdog};
-use settings::{Notice, Settings};
+use settings::Settings;
 use views::{Readouts, Shared, Views};
 use worker::{runs_config, Command, TrainingWorker};
 
@@ -70,10 +69,6 @@ pub fn run_key(settings: &Settings) -> String {
     key.to_query()
 }
 
-fn notice_text(notice: &Notice) -> String {
-    format!("{}: {}", notice.param, notice.message)
-}
-
 /// What the page says when the worker has stopped answering.
 pub const WORKER_STOPPED: &str =
     "The training worker stopped answering (the browser console has the \
@@ -82,20 +77,9 @@ pub const WORKER_STOPPED: &str =
 #[component]
 fn Page(props: &RulesPageProps) -> Html {
     // `page` is the router's; the rules page's settings never see it.
-    let initial = use_memo((), |_| {
-        Settings::from_query_checked(&without_page(&current_query()))
-    });
-    let settings = use_state(|| initial.0.clone());
-    let notices = use_reducer(|| {
-        Notices(
-            props
-                .page_notice
-                .iter()
-                .cloned()
-                .chain(initial.1.iter().map(notice_text))
-                .collect(),
-        )
-    });
+    let UrlState {
+        settings, notices, ..
+    } = use_url_settings::<Settings>(props.page_notice.clone());
     let watchdog = use_mut_ref(Watchdog::default);
     let runs = use_mut_ref(Runs::default);
     let redraw = use_force_update();
@@ -171,10 +155,6 @@ fn Page(props: &RulesPageProps) -> Html {
             }
         });
     }
-    // The address bar follows the settings.
-    use_effect_with(settings.to_query(), |query| {
-        write_query(&with_version(query))
-    });
 
     let on_action = {
         let send = send.clone();
@@ -220,7 +200,7 @@ fn Page(props: &RulesPageProps) -> Html {
                     Err(problems) => {
                         // Keep what the user had; say what was wrong.
                         for problem in &problems {
-                            notices.dispatch(NoticeAction::Push(notice_text(problem)));
+                            notices.dispatch(NoticeAction::Push(problem.to_string()));
                         }
                         return;
                     }

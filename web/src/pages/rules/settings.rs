@@ -647,6 +647,16 @@ const KEY_NAMES: [&str; Key::ALL.len()] = {
     names
 };
 
+/// `page` is the router's: the rules page's settings never see it.
+impl crate::shell::UrlSettings for Settings {
+    fn read_query(query: &str) -> (Self, Vec<Notice>) {
+        Settings::from_query_checked(&crate::shell::route::without_page(query))
+    }
+    fn write_query(&self) -> String {
+        self.to_query()
+    }
+}
+
 /// The URL keys, in the order links list them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Key {
