@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { appSession, screenshot, until } from "./harness.mjs";
+import { appSession, screenshot, setValue, until } from "./harness.mjs";
 
 const app = appSession();
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -129,4 +129,22 @@ test("with reduced motion asked for, no δ marker travels", async () => {
   const normal = await moving(false);
   assert.ok(normal.dots > 0 && normal.running > 0, `markers travel by default: ${JSON.stringify(normal)}`);
   assert.deepEqual(await moving(true), { dots: 0, running: 0 });
+});
+
+test("notices are announced: a polite live region present before any notice arrives", async () => {
+  for (const query of ["?task=xor", "?page=cerebellum", "?page=microcircuit"]) {
+    const { page, problems } = await app.open(query, { width: 1280, height: 720 });
+    const region = page.getByTestId("notice");
+    // A region must exist, empty, before its text arrives, or screen readers stay silent.
+    assert.equal(await region.getAttribute("aria-live"), "polite", query);
+    assert.equal(await region.getAttribute("role"), "status", query);
+    assert.equal((await region.innerText()).trim(), "", `${query}: no notice yet`);
+    if (query === "?task=xor") {
+      await setValue(page, "layers", "2-x-2");
+      const text = await until(() => region.innerText(), (t) => t.includes("layers"), 5_000);
+      assert.match(text, /layers/, "a notice from a bad value lands in the live region");
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
 });
