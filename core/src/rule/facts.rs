@@ -139,9 +139,10 @@ pub struct RuleFacts {
     pub name: &'static str,
     /// A human label for legends.
     pub title: &'static str,
-    /// The rule's colour in every chart, legend and readout (sRGB). Tableau-10 hues,
-    /// told apart by viewers with the common colour-vision deficiencies when paired
-    /// with the rule's name, which every legend shows.
+    /// The rule's colour in every chart, legend and readout (sRGB). Okabe & Ito's
+    /// palette for colour-blind viewers (2008: black, blue, orange, bluish green,
+    /// vermillion, reddish purple, sky blue; grey for the shallow baseline): no two
+    /// rules differ only in red against green, and every legend also names the rule.
     pub colour: [u8; 3],
     /// One line for `bioprop list` and the UI.
     pub summary: &'static str,
@@ -181,7 +182,7 @@ const OUTPUT_ONLY: &[Reads] = &[
 const DELTA: RuleFacts = RuleFacts {
     name: "delta",
     title: "delta rule",
-    colour: [227, 119, 194],
+    colour: [0, 0, 0],
     summary: "single layer, Δw = −η (v − y) uᵀ (LMS); needs layers = [inputs, outputs]",
     citation: "Widrow & Hoff 1960",
     uses_output_error: true,
@@ -197,7 +198,7 @@ const DELTA: RuleFacts = RuleFacts {
 const BACKPROP: RuleFacts = RuleFacts {
     name: "bp",
     title: "backprop",
-    colour: [31, 119, 180],
+    colour: [0, 114, 178],
     summary:
         "hidden error Wᵀ δ: the exact gradient, needs weight transport (Rumelhart et al. 1986)",
     citation: "Rumelhart, Hinton & Williams 1986",
@@ -215,7 +216,7 @@ const BACKPROP: RuleFacts = RuleFacts {
 const FEEDBACK_ALIGNMENT: RuleFacts = RuleFacts {
     name: "fa",
     title: "feedback alignment",
-    colour: [255, 127, 14],
+    colour: [230, 159, 0],
     summary: "hidden error B δ through a fixed random B (Lillicrap et al. 2016)",
     citation: "Lillicrap, Cownden, Tweed & Akerman 2016",
     uses_output_error: false,
@@ -231,7 +232,7 @@ const FEEDBACK_ALIGNMENT: RuleFacts = RuleFacts {
 const DIRECT_FEEDBACK_ALIGNMENT: RuleFacts = RuleFacts {
     name: "dfa",
     title: "direct feedback alignment",
-    colour: [44, 160, 44],
+    colour: [0, 158, 115],
     summary: "hidden error D_k e: the output error sent straight to every layer (Nøkland 2016)",
     citation: "Nøkland 2016",
     uses_output_error: true,
@@ -247,7 +248,7 @@ const DIRECT_FEEDBACK_ALIGNMENT: RuleFacts = RuleFacts {
 const SIGN_SYMMETRY: RuleFacts = RuleFacts {
     name: "usf",
     title: "sign symmetry (uSF)",
-    colour: [214, 39, 40],
+    colour: [213, 94, 0],
     summary:
         "hidden error s·sign(W)ᵀ δ: signs transported, magnitudes not (Liao, Leibo & Poggio 2016)",
     citation: "Liao, Leibo & Poggio 2016",
@@ -265,7 +266,7 @@ const SIGN_SYMMETRY: RuleFacts = RuleFacts {
 const SIGN_SYMMETRY_RANDOM_MAGNITUDE: RuleFacts = RuleFacts {
     name: "frsf",
     title: "sign symmetry, random magnitude (frSF)",
-    colour: [148, 103, 189],
+    colour: [204, 121, 167],
     summary:
         "hidden error (|M| ∘ sign(W))ᵀ δ with fixed random magnitudes (Liao, Leibo & Poggio 2016)",
     citation: "Liao, Leibo & Poggio 2016",
@@ -283,7 +284,7 @@ const SIGN_SYMMETRY_RANDOM_MAGNITUDE: RuleFacts = RuleFacts {
 const KOLEN_POLLACK: RuleFacts = RuleFacts {
     name: "kp",
     title: "Kolen–Pollack",
-    colour: [140, 86, 75],
+    colour: [86, 180, 233],
     summary: "as FA, but B learns ΔWᵀ with the same decay as W, so B → Wᵀ; the decay leaves \
               an error floor (Akrout et al. 2019)",
     citation: "Kolen & Pollack 1994; Akrout et al. 2019",

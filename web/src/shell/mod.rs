@@ -9,6 +9,7 @@
 pub mod driver;
 pub mod keys;
 pub mod panic;
+pub mod play;
 pub mod query;
 pub mod route;
 pub mod throttle;

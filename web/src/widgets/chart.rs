@@ -10,6 +10,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use super::chart_text::summary;
 use crate::shell::throttle::use_throttled;
 
 /// One curve.
@@ -60,6 +61,7 @@ pub const REDRAW_INTERVAL_MS: f64 = 100.0;
 pub fn LineChart(props: &LineChartProps) -> Html {
     let canvas = use_node_ref();
     let shown = use_throttled(props.clone(), REDRAW_INTERVAL_MS);
+    let label = summary(&shown);
     {
         let canvas = canvas.clone();
         use_effect_with(shown, move |props| {
@@ -73,7 +75,7 @@ pub fn LineChart(props: &LineChartProps) -> Html {
     }
     html! {
         <canvas ref={canvas} class="chart" data-testid={props.testid.clone()}
-            role="img" aria-label={props.title.clone()} />
+            role="img" aria-label={label} />
     }
 }
 

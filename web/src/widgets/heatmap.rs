@@ -407,9 +407,9 @@ fn layer_comparison(snapshot: &Snapshot, k: usize) -> Html {
     };
     html! {
         <section class="feedback-layer" data-testid={format!("feedback-layer-{k}")}>
-            <h4 class="feedback-layer-title">
+            <h3 class="feedback-layer-title">
                 {format!("Hidden layer {k} ({} units)", width(k))}
-            </h4>
+            </h3>
             <div class="heatmap-row">
                 { slot(comparison.transpose, wt_name.clone(), format!("heatmap-{k}-wt"),
                        missing(&format!("W{}", subscript(k + 1)))) }

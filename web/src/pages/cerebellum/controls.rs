@@ -6,6 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::settings::{CerebellumSettings, MAX_SPEED};
+use crate::shell::play::PlayButton;
 
 /// What the controls and the keyboard ask of the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,9 +63,7 @@ pub fn CerebellumControls(props: &CerebellumControlsProps) -> Html {
     html! {
         <aside class="controls" aria-label="Cerebellum controls">
             <div class="buttons">
-                <button class="primary" data-testid="play" onclick={play}>
-                    { if props.playing { "Pause" } else { "▶ Play" } }
-                </button>
+                <PlayButton playing={props.playing} onclick={play} />
                 <button data-testid="step" onclick={step} title="Advance one frame (speed ms)">{"Step"}</button>
                 <button data-testid="reset" onclick={reset} title="Naive weights, same settings">{"Reset"}</button>
             </div>
@@ -171,9 +170,10 @@ pub fn Slider(props: &SliderProps) -> Html {
         <label class="slider">{props.label.clone()}
             <span class="slider-row">
                 <input type="range" data-testid={format!("{}-range", props.testid)}
+                    aria-label={format!("{} (slider)", props.label)}
                     min={props.min.to_string()} max={props.max.to_string()} step={props.step.to_string()}
                     ref={range} oninput={live} />
-                <input type="number" data-testid={props.testid.clone()}
+                <input type="number" data-testid={props.testid.clone()} aria-label={props.label.clone()}
                     min={props.lo.to_string()} max={props.hi.to_string()} step="any"
                     ref={number} onchange={emit(props.lo, props.hi)} />
             </span>

@@ -10,10 +10,11 @@ use yew::prelude::*;
 use crate::widgets::chart::{format_number, LineChart, Series};
 use crate::widgets::number::{nice_ceiling, scientific, signed};
 
-const BLUE: RGBColor = RGBColor(31, 119, 180);
-const ORANGE: RGBColor = RGBColor(255, 127, 14);
-const GREEN: RGBColor = RGBColor(44, 160, 44);
-const RED: RGBColor = RGBColor(214, 39, 40);
+// Okabe & Ito's colour-blind-safe hues (as the rule colours, core/src/rule/facts.rs).
+const BLUE: RGBColor = RGBColor(0, 114, 178);
+const ORANGE: RGBColor = RGBColor(230, 159, 0);
+const GREEN: RGBColor = RGBColor(0, 158, 115);
+const RED: RGBColor = RGBColor(213, 94, 0);
 
 #[derive(Properties, PartialEq)]
 pub struct ReadoutsProps {

@@ -6,6 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::settings::{tasks, MicrocircuitSettings};
+use crate::shell::play::PlayButton;
 use crate::widgets::field::TextField;
 
 /// What the controls and the keyboard ask of the page.
@@ -66,9 +67,7 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
     html! {
         <aside class="controls" aria-label="Microcircuit controls">
             <div class="buttons">
-                <button class="primary" data-testid="play" onclick={play}>
-                    { if props.playing { "Pause" } else { "▶ Play" } }
-                </button>
+                <PlayButton playing={props.playing} onclick={play} />
                 <button data-testid="step" onclick={step} title="Advance one frame (speed ms)">{"Step"}</button>
                 <button data-testid="reset" onclick={reset} title="The initial weights again">{"Reset"}</button>
             </div>

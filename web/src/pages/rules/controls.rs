@@ -12,6 +12,7 @@ use yew::prelude::*;
 use bioprop::experiment::layers_string;
 
 use super::settings::{parse_layers_text, FeedbackView, Settings};
+use crate::shell::play::PlayButton;
 use crate::widgets::field::TextField;
 
 /// What the user asked for.
@@ -106,10 +107,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     html! {
         <aside class="controls" aria-label="Controls">
             <div class="buttons">
-                <button data-testid="play" class="primary" title="Play or pause (space)"
-                    onclick={emit.reform(|_| Action::TogglePlay)}>
-                    { if props.playing { "Pause" } else { "Play" } }
-                </button>
+                <PlayButton playing={props.playing} onclick={emit.reform(|_| Action::TogglePlay)} />
                 <button data-testid="step" title="One training step (s)"
                     onclick={emit.reform(|_| Action::Step)}>{"Step"}</button>
                 <button data-testid="reset" title="Start again from the same initial weights (r)"
@@ -192,7 +190,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     html! {
                         <label class="inline" title={format!("{}: {}", r.facts().title, r.facts().summary)}>
                             <input type={if compare { "checkbox" } else { "radio" }} name="rule"
-                                data-testid={format!("rule-{}", r.name())} checked={on} {onchange} />
+                                data-testid={format!("rule-{}", r.name())} checked={on} {onchange}
+                                aria-label={format!("{} ({})", r.facts().title, r.name())} />
                             {r.name()}
                         </label>
                     }

@@ -30,6 +30,7 @@ use yew::prelude::*;
 mod pathway;
 pub use pathway::{band_title, carries_error, edge_name, pathway_note, shown_view};
 
+use crate::shell::play::prefers_reduced_motion;
 use crate::widgets::colour::{diverging, diverging_gradient_css, hex};
 use crate::widgets::heatmap::{
     difference, feedback_name, format_value, max_abs, subscript, transpose, transpose_name,
@@ -800,7 +801,14 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             }
         }
     };
-    let dots = scene.dots.iter().enumerate().map(|(n, d)| {
+    // With reduced motion asked for, the error's path is still drawn (the feedback
+    // edges) but nothing travels along it.
+    let shown_dots = if prefers_reduced_motion() {
+        &[][..]
+    } else {
+        &scene.dots[..]
+    };
+    let dots = shown_dots.iter().enumerate().map(|(n, d)| {
         let style = format!(
             "--mx:{:.1}px;--my:{:.1}px;--dx:{:.1}px;--dy:{:.1}px;animation-delay:{:.2}s;animation-duration:{:.2}s",
             d.mid.0, d.mid.1, d.end.0, d.end.1, d.delay, d.duration

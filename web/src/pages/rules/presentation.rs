@@ -18,6 +18,7 @@ use yew::prelude::*;
 use super::controls::Action;
 use super::settings::Settings;
 use super::views::{Readouts, Shared, ThrottledNetworkView};
+use crate::shell::play::PlayButton;
 use crate::widgets::chart::LineChart;
 use crate::widgets::heatmap::FeedbackMatrices;
 
@@ -35,10 +36,7 @@ pub fn PresentBar(props: &PresentBarProps) -> Html {
     html! {
         <div class="present-bar" aria-label="Controls" role="toolbar">
             <div class="buttons">
-                <button data-testid="play" class="primary" title="Play or pause (space)"
-                    onclick={emit.reform(|_| Action::TogglePlay)}>
-                    { if props.playing { "Pause" } else { "Play" } }
-                </button>
+                <PlayButton playing={props.playing} onclick={emit.reform(|_| Action::TogglePlay)} />
                 <button data-testid="step" title="One training step (s)"
                     onclick={emit.reform(|_| Action::Step)}>{"Step"}</button>
                 <button data-testid="reset" title="Start again from the same initial weights (r)"

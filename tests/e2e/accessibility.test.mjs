@@ -1,0 +1,150 @@
+// A course site must be usable with a screen reader and without motion: an
+// automated axe-core pass (pinned in package.json) over every page and mode
+// finds no serious or critical violation; the controls the issue named carry
+// real names; each chart's text alternative gives its current values; and with
+// reduced motion asked for, no δ marker travels.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { appSession, screenshot, setValue, until } from "./harness.mjs";
+
+const app = appSession();
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+// No axe rule is disabled: every page must pass all of them.
+async function seriousViolations(page) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.failureSummary}`),
+    }));
+  });
+  return result.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+const PAGES = [
+  ["rules page", "?task=xor", "a11y-rules"],
+  ["presentation mode", "?task=xor&present=1", "a11y-present"],
+  ["cerebellum", "?page=cerebellum", "a11y-cerebellum"],
+  ["microcircuit", "?page=microcircuit", "a11y-microcircuit"],
+  ["embed", "?task=xor&embed=1", "a11y-embed"],
+];
+
+for (const [name, query, shot] of PAGES) {
+  test(`axe finds no serious or critical violation: ${name}`, async () => {
+    const { page, problems } = await app.open(query, { width: 1280, height: 720 });
+    await page.waitForSelector("canvas, svg");
+    const violations = await seriousViolations(page);
+    await screenshot(page, shot);
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+test("controls carry real names: rule checkboxes their titles, the cerebellum's number boxes their labels, one Play", async () => {
+  const { page, problems } = await app.open("?task=xor", { width: 1280, height: 720 });
+  // core/src/rule/facts.rs: the titles of bp and fa.
+  for (const name of ["backprop (bp)", "feedback alignment (fa)"]) {
+    assert.equal(await page.getByRole("checkbox", { name, exact: true }).count(), 1, name);
+  }
+  assert.equal(await page.getByRole("button", { name: "Play", exact: true }).count(), 1);
+  await page.close();
+
+  for (const query of ["?page=cerebellum", "?page=microcircuit"]) {
+    const { page: other, problems: more } = await app.open(query, { width: 1280, height: 720 });
+    assert.equal(await other.getByRole("button", { name: "Play", exact: true }).count(), 1, query);
+    assert.equal(await other.getByTestId("play").innerText(), "▶ Play", query);
+    if (query === "?page=cerebellum") {
+      const boxes = other.locator('.slider input[type="number"]');
+      // Six sliders on the VOR task (the forward model trades spectacles for its own).
+      assert.ok((await boxes.count()) >= 6, `${await boxes.count()} number boxes`);
+      for (const box of await boxes.all()) {
+        const label = await box.evaluate((input) => input.closest("label").firstChild.textContent.trim());
+        assert.ok(label.length > 0);
+        assert.equal(await other.getByRole("spinbutton", { name: label, exact: true }).count(), 1, label);
+      }
+    }
+    problems.push(...more);
+    await other.close();
+  }
+  assert.deepEqual(problems, []);
+});
+
+test("headings never skip a level", async () => {
+  for (const query of ["?task=xor", "?task=xor&present=1", "?page=cerebellum", "?page=microcircuit"]) {
+    const { page, problems } = await app.open(query, { width: 1280, height: 720 });
+    await page.locator('[data-testid="heatmap-1-wt"], canvas').first().waitFor();
+    const levels = await page.$$eval("h1, h2, h3, h4, h5, h6", (hs) => hs.map((h) => Number(h.tagName[1])));
+    const jumps = levels.filter((level, i) => i > 0 && level > levels[i - 1] + 1);
+    assert.deepEqual(jumps, [], `${query}: heading levels ${levels.join(" ")}`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
+
+test("a chart's text alternative reads its current values", async () => {
+  const { page, problems } = await app.open("?task=xor", { width: 1280, height: 720 });
+  await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
+  await page.getByTestId("play").click();
+  await until(() => page.getByTestId("metric-step").first().innerText(), (t) => Number(t) >= 200);
+  await page.getByTestId("play").click();
+  await until(() => page.getByTestId("play").innerText(), (t) => /Play/.test(t), 10_000);
+  // Reference: the readout of fa's weight angle, which the chart's last point must match.
+  const readout = async () => {
+    const angle = parseFloat((await page.locator('[data-testid="metric-weight-angle"][data-rule="fa"]').innerText()).replace("°", ""));
+    const label = await page.getByTestId("chart-weight-angle").getAttribute("aria-label");
+    const said = label.match(/; fa · layer 1 (-?[\d.]+) at \d+/);
+    return { angle, label, said: said ? parseFloat(said[1]) : NaN };
+  };
+  const seen = await until(readout, (r) => Math.abs(r.said - r.angle) <= 0.1, 10_000);
+  assert.ok(Math.abs(seen.said - seen.angle) <= 0.1, JSON.stringify(seen));
+  assert.match(seen.label, /^Weight angle.*latest: bp · layer 1 .*[\d.]+ at \d+; /);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("with reduced motion asked for, no δ marker travels", async () => {
+  // Reference: without the request, markers run while training.
+  const moving = async (reduce) => {
+    const { page, problems } = await app.open("?task=xor", { width: 1280, height: 720 });
+    // Asked before training starts, as a system setting would be.
+    if (reduce) await page.emulateMedia({ reducedMotion: "reduce" });
+    await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
+    await page.getByTestId("play").click();
+    await until(() => page.getByTestId("metric-step").first().innerText(), (t) => Number(t) >= 300);
+    const seen = await page.evaluate(() => ({
+      dots: document.querySelectorAll(".nv-dot").length,
+      running: document.getAnimations().filter((a) => a.playState === "running").length,
+    }));
+    await page.close();
+    assert.deepEqual(problems, []);
+    return seen;
+  };
+  const normal = await moving(false);
+  assert.ok(normal.dots > 0 && normal.running > 0, `markers travel by default: ${JSON.stringify(normal)}`);
+  assert.deepEqual(await moving(true), { dots: 0, running: 0 });
+});
+
+test("notices are announced: a polite live region present before any notice arrives", async () => {
+  for (const query of ["?task=xor", "?page=cerebellum", "?page=microcircuit"]) {
+    const { page, problems } = await app.open(query, { width: 1280, height: 720 });
+    const region = page.getByTestId("notice");
+    // A region must exist, empty, before its text arrives, or screen readers stay silent.
+    assert.equal(await region.getAttribute("aria-live"), "polite", query);
+    assert.equal(await region.getAttribute("role"), "status", query);
+    assert.equal((await region.innerText()).trim(), "", `${query}: no notice yet`);
+    if (query === "?task=xor") {
+      await setValue(page, "layers", "2-x-2");
+      const text = await until(() => region.innerText(), (t) => t.includes("layers"), 5_000);
+      assert.match(text, /layers/, "a notice from a bad value lands in the live region");
+    }
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
