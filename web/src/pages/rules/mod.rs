@@ -7,6 +7,7 @@
 //! ```
 
 pub mod controls;
+pub mod defaults;
 pub mod network_view;
 pub mod presentation;
 pub mod runs;
