@@ -451,7 +451,7 @@ pub fn with_version(query: &str) -> String {
         .iter()
         .any(|(key, _)| key.trim().eq_ignore_ascii_case(VERSION_KEY));
     if query.is_empty() || named {
-        String::new()
+        query.to_owned()
     } else {
         format!("{query}&{VERSION_KEY}={SCHEMA_VERSION}")
     }
