@@ -5,7 +5,7 @@
 
 PORT ?= 8080
 
-.PHONY: serve dist dev test bench bench-web clean
+.PHONY: serve dist dev test test-defaults bench bench-web clean
 
 serve: dist
 	@if command -v node >/dev/null; then \
@@ -28,6 +28,11 @@ dev:
 test:
 	scripts/ensure-tools.sh test
 	scripts/test.sh
+
+# The long check that every rule of the default comparison learns every task under
+# the defaults of new links (spirals: 80,000 steps per run; docs/science.md §3).
+test-defaults:
+	cargo test -p bioprop-web --test task_defaults -- --include-ignored
 
 bench:
 	cargo bench -p bioprop

@@ -435,3 +435,87 @@ fn a_versioned_link_opens_like_the_unversioned_one() {
         MicrocircuitSettings::from_query(query)
     );
 }
+
+/// Schema version 2 changed one default of the rules page: `spirals` trains at
+/// learning rate 0.08 (at 0.3 backprop stalls; docs/science.md §3). Links of version
+/// 1, or without a version, keep 0.3 (see `every_task_of_the_rules_page_opens_as_recorded`).
+#[test]
+fn version_2_links_open_with_the_rates_under_which_every_rule_learns() {
+    assert_rules_link(
+        "?task=spirals&v=2",
+        Settings {
+            task: TaskKind::Spirals,
+            lr: Some(0.08),
+            ..rules_page()
+        },
+        &[],
+        &[
+            "bp 2-16-16-2 tanh 0.08 10 0.05 500 200 1 false 1",
+            "fa 2-16-16-2 tanh 0.08 10 0.05 500 200 1 false 1",
+        ],
+    );
+    for version in ["", "&v=1"] {
+        assert_rules_link(
+            &format!("?task=spirals{version}"),
+            Settings {
+                task: TaskKind::Spirals,
+                ..rules_page()
+            },
+            &[],
+            &[
+                "bp 2-16-16-2 tanh 0.3 10 0.05 500 200 1 false 1",
+                "fa 2-16-16-2 tanh 0.3 10 0.05 500 200 1 false 1",
+            ],
+        );
+    }
+    // A rate of the link's own wins at every version.
+    assert_rules_link(
+        "?task=spirals&lr=0.3&v=2",
+        Settings {
+            task: TaskKind::Spirals,
+            lr: Some(0.3),
+            ..rules_page()
+        },
+        &[],
+        &[
+            "bp 2-16-16-2 tanh 0.3 10 0.05 500 200 1 false 1",
+            "fa 2-16-16-2 tanh 0.3 10 0.05 500 200 1 false 1",
+        ],
+    );
+    // Every other task opens at version 2 as at version 1.
+    for task in [
+        TaskKind::LinearTeacher,
+        TaskKind::NonlinearTeacher,
+        TaskKind::Xor,
+        TaskKind::Circles,
+        TaskKind::Gaussians,
+        TaskKind::Moons,
+        TaskKind::Sine,
+    ] {
+        let query = format!("?task={}", task.name());
+        assert_eq!(
+            Settings::from_query_checked(&format!("{query}&v=2")),
+            Settings::from_query_checked(&query),
+            "{query}"
+        );
+    }
+    // A bad rate on a version-2 spirals link names the version-2 default.
+    let (_, notices) = Settings::from_query_checked("?task=spirals&lr=abc&v=2");
+    let notices: Vec<String> = notices.iter().map(|n| n.to_string()).collect();
+    assert_eq!(
+        notices,
+        ["lr: 'abc' is not a number (allowed: a number in (0, 1000]); using the task's default 0.08"]
+    );
+}
+
+/// The page writes what it opened: a version-1 spirals link's page keeps saying
+/// version 1 in the links it writes, so reopening one never changes its rate.
+#[test]
+fn an_old_spirals_link_writes_links_that_keep_its_rate() {
+    let (opened, _) = Settings::from_query_checked("?task=spirals");
+    let written = opened.to_query();
+    assert_eq!(written, "?task=spirals&v=1");
+    assert_eq!(Settings::from_query_checked(&written).0, opened);
+    let (opened, _) = Settings::from_query_checked("?task=spirals&v=2");
+    assert_eq!(opened.to_query(), "?task=spirals&lr=0.08");
+}

@@ -8,7 +8,11 @@
 //! | key | value | default |
 //! |---|---|---|
 //! | `page` | which page (see [`super::route`]) | `rules` |
-//! | `v` | the link's schema version, [`SCHEMA_VERSION`] | 1 (a link without `v` was written before versions and reads as version 1) |
+//! | `v` | the link's schema version, 1 to [`SCHEMA_VERSION`] | 1 (a link without `v` was written before versions and reads as version 1) |
+//!
+//! Versions: 1, the first; 2 (written by the app since), which gives `spirals` on
+//! the rules page the learning rate under which every rule of the default
+//! comparison learns (see the rules page's settings and docs/science.md §3).
 //!
 //! A notice reads `key: what was wrong (allowed: …); what is used instead`, and the
 //! notices follow the order of the parameters in the URL. Keys a page does not know
@@ -23,7 +27,10 @@ use std::fmt;
 /// defaults to. Raise it when an old link would otherwise open differently, and
 /// keep reading the old versions (`web/tests/golden_urls.rs` holds links that must
 /// keep opening as they did).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The version of a link without `v`: every link written before versions existed.
+pub const FIRST_VERSION: u32 = 1;
 
 /// The key that carries [`SCHEMA_VERSION`].
 pub const VERSION_KEY: &str = "v";
@@ -131,6 +138,8 @@ pub struct Reader {
     /// The keys the page does not know, each once, with the place of the first.
     unknown: Vec<String>,
     unknown_place: usize,
+    /// The link's schema version: [`FIRST_VERSION`] when absent.
+    version: u32,
 }
 
 impl Reader {
@@ -145,6 +154,7 @@ impl Reader {
             notices: Vec::new(),
             unknown: Vec::new(),
             unknown_place: usize::MAX,
+            version: FIRST_VERSION,
         };
         let query = query.strip_prefix('?').unwrap_or(query);
         for (place, pair) in query.split('&').filter(|p| !p.is_empty()).enumerate() {
@@ -182,18 +192,31 @@ impl Reader {
     }
 
     fn check_version(&mut self, place: usize, value: &str) {
-        if value.parse::<u32>().ok() != Some(SCHEMA_VERSION) {
-            self.notices.push((
-                place,
-                Notice::new(
-                    VERSION_KEY,
-                    format!(
-                        "unknown link version '{}' (allowed: {SCHEMA_VERSION}); read as version                          {SCHEMA_VERSION}",
-                        shown(value)
+        match value.parse::<u32>() {
+            Ok(version) if (FIRST_VERSION..=SCHEMA_VERSION).contains(&version) => {
+                self.version = version;
+            }
+            _ => {
+                // Most likely a link from a newer app: read it as the newest known.
+                self.version = SCHEMA_VERSION;
+                self.notices.push((
+                    place,
+                    Notice::new(
+                        VERSION_KEY,
+                        format!(
+                            "unknown link version '{}' (allowed: {FIRST_VERSION} to \
+                             {SCHEMA_VERSION}); read as version {SCHEMA_VERSION}",
+                            shown(value)
+                        ),
                     ),
-                ),
-            ));
+                ));
+            }
         }
+    }
+
+    /// The link's schema version (see the module docs): what a missing key means.
+    pub fn version(&self) -> u32 {
+        self.version
     }
 
     fn index(&self, key: &str) -> usize {
@@ -421,10 +444,14 @@ impl QueryWriter {
 }
 
 /// Adds the schema version to a non-empty query for the address bar; the bare URL
-/// (the default page) stays bare.
+/// (the default page) stays bare, and a query that names its version already (a
+/// page that keeps an old link's defaults) keeps it.
 pub fn with_version(query: &str) -> String {
-    if query.is_empty() {
-        String::new()
+    let named = split_query(query)
+        .iter()
+        .any(|(key, _)| key.trim().eq_ignore_ascii_case(VERSION_KEY));
+    if query.is_empty() || named {
+        query.to_owned()
     } else {
         format!("{query}&{VERSION_KEY}={SCHEMA_VERSION}")
     }
@@ -610,11 +637,17 @@ mod tests {
             );
             assert!(reader.finish().is_empty(), "{query}");
         }
+        let reader = Reader::new("?alpha=3", KEYS, Repeats::Last);
+        assert_eq!(reader.version(), 1);
         let reader = Reader::new("?v=2", KEYS, Repeats::Last);
+        assert_eq!(reader.version(), 2);
+        assert!(reader.finish().is_empty());
+        let reader = Reader::new("?v=3", KEYS, Repeats::Last);
+        assert_eq!(reader.version(), SCHEMA_VERSION);
         let notices = reader.finish();
         assert_eq!(notices.len(), 1);
         assert_eq!(notices[0].param, "v");
-        assert!(notices[0].message.contains("'2'"), "{}", notices[0]);
+        assert!(notices[0].message.contains("'3'"), "{}", notices[0]);
         assert_eq!(with_version(""), "");
         let mut writer = QueryWriter::new("cerebellum");
         writer.differs("freq", 2.5, 1.0);
@@ -625,7 +658,9 @@ mod tests {
             writer.finish(),
             "?page=cerebellum&freq=2.5&embed=1&basis=alpha"
         );
-        assert_eq!(with_version("?alpha=3"), "?alpha=3&v=1");
+        assert_eq!(with_version("?alpha=3"), "?alpha=3&v=2");
+        // A page keeping an old link's defaults says so itself.
+        assert_eq!(with_version("?alpha=3&v=1"), "?alpha=3&v=1");
     }
 
     #[test]

@@ -141,7 +141,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     // Another task has its own sizes and defaults.
                     s.layers = None;
                     s.activation = None;
-                    s.lr = None;
+                    s.lr = super::defaults::learning_rate(s.task, crate::shell::query::SCHEMA_VERSION);
                     s.batch = None;
                     s.noise = None;
                     Ok(())

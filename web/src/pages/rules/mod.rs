@@ -7,10 +7,12 @@
 //! ```
 
 pub mod controls;
+pub mod defaults;
 pub mod network_view;
 pub mod presentation;
 pub mod runs;
 pub mod settings;
+pub mod stall;
 pub mod views;
 pub mod worker;
 
@@ -98,7 +100,7 @@ fn Page(props: &RulesPageProps) -> Html {
             match runs.borrow_mut().apply(update) {
                 Event::Stale => return,
                 Event::Redraw => {}
-                Event::Diverged(message) | Event::Rejected(message) => {
+                Event::Diverged(message) | Event::Rejected(message) | Event::Stalled(message) => {
                     notices.dispatch(NoticeAction::Push(message))
                 }
             }

@@ -31,6 +31,8 @@ pub struct Run {
     pub history: Vec<Metrics>,
     pub picture: Option<Rc<Picture>>,
     pub diverged: Option<String>,
+    /// The run's training stalled and the page has said so ([`super::stall`]).
+    pub stalled: bool,
 }
 
 /// What applying an update means for the page beyond redrawing.
@@ -44,6 +46,8 @@ pub enum Event {
     Diverged(String),
     /// The worker refused a command.
     Rejected(String),
+    /// A run stopped learning in this frame: the notice ([`super::stall`]).
+    Stalled(String),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -87,6 +91,7 @@ impl Runs {
                     history: Vec::new(),
                     picture: None,
                     diverged: None,
+                    stalled: false,
                 })
                 .collect();
         }
@@ -102,6 +107,12 @@ impl Runs {
             run.history.extend(f.new_metrics);
             run.picture = f.picture.map(Rc::new);
             run.diverged = f.diverged;
+            if !run.stalled && run.diverged.is_none() && event == Event::Redraw {
+                if let Some(message) = super::stall::stall_notice(run.rule, &run.history) {
+                    run.stalled = true;
+                    event = Event::Stalled(message);
+                }
+            }
         }
         event
     }

@@ -17,7 +17,7 @@
 //! | `compare` | 2 to 4 different rules, comma-separated | `bp,fa` |
 //! | `layers` | widths joined by `-`, input and output included, e.g. `30-20-10`; 2 to [`MAX_DEPTH`] widths of 1 to [`MAX_WIDTH`] | the task's (input-output for `delta`) |
 //! | `act` | `linear`, `tanh`, `sigmoid`, `relu`, `softplus` | the task's |
-//! | `lr` | in (0, [`MAX_LEARNING_RATE`]] | the task's |
+//! | `lr` | in (0, [`MAX_LEARNING_RATE`]] | the task's (from link version 2: [`super::defaults::learning_rate`] where it differs) |
 //! | `batch` | 1 to [`MAX_BATCH`] (and at most the training set) | the task's |
 //! | `noise` | in [0, [`MAX_NOISE`]] | the task's |
 //! | `seed` | any `u64` | 1 |
@@ -57,8 +57,12 @@ use bioprop::session::MAX_FEEDBACK_DRAW;
 use bioprop::task::{TaskError, MAX_NOISE};
 use bioprop::{Activation, RuleKind, TaskKind};
 
+use super::defaults;
 pub use crate::shell::query::Notice;
-use crate::shell::query::{names, number, shown, whole, Problem, Reader, Repeats};
+use crate::shell::query::{
+    names, number, shown, whole, Problem, Reader, Repeats, FIRST_VERSION, SCHEMA_VERSION,
+    VERSION_KEY,
+};
 
 /// Most training steps per animation frame.
 pub const MAX_SPEED: u32 = 2000;
@@ -293,9 +297,13 @@ impl Settings {
         s.activation = reader.read(Key::Act.name(), parse_activation, || {
             task_default(defaults.activation.to_string())
         });
-        s.lr = reader.read(Key::Lr.name(), parse_lr, || {
-            task_default(defaults.lr.to_string())
-        });
+        // Version 2 changed some tasks' rates (`super::defaults`); older links keep theirs.
+        let versioned_lr = defaults::learning_rate(s.task, reader.version());
+        s.lr = reader
+            .read(Key::Lr.name(), parse_lr, || {
+                task_default(versioned_lr.unwrap_or(defaults.lr).to_string())
+            })
+            .or(versioned_lr);
         s.batch = reader.read(Key::Batch.name(), parse_batch, || {
             task_default(defaults.batch.to_string())
         });
@@ -412,10 +420,14 @@ impl Settings {
         if parts.is_empty() {
             return String::new();
         }
-        let pairs: Vec<String> = parts
+        let mut pairs: Vec<String> = parts
             .iter()
             .map(|(key, value)| format!("{}={value}", key.name()))
             .collect();
+        // No rate of its own on a task whose default rate changed: version 1's.
+        if self.lr.is_none() && defaults::changed_since_first(self.task, SCHEMA_VERSION) {
+            pairs.push(format!("{VERSION_KEY}={FIRST_VERSION}"));
+        }
         format!("?{}", pairs.join("&"))
     }
 
