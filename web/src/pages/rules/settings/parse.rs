@@ -1,0 +1,189 @@
+//! The rules page's URL values, one parser per key: each takes the text of a value and
+//! returns the setting or a [`Problem`] naming what is allowed. `settings.rs` reads
+//! the query with them.
+
+use super::*;
+
+pub(super) fn rule_list(rules: &[RuleKind]) -> String {
+    rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(",")
+}
+
+/// The tasks a link can name: all but `arrays`, whose data must be uploaded.
+pub(super) fn url_tasks() -> impl Iterator<Item = TaskKind> {
+    TaskKind::generated()
+}
+
+pub(super) fn parse_draw(value: &str) -> Result<u32, Problem> {
+    whole(value, 0, MAX_FEEDBACK_DRAW)
+}
+
+pub(super) fn parse_task(value: &str) -> Result<TaskKind, Problem> {
+    let allowed = names(url_tasks(), |t| t.name());
+    match value.to_ascii_lowercase().parse::<TaskKind>() {
+        Ok(TaskKind::Arrays) => Err(Problem::new(
+            "task arrays needs uploaded data, which a link cannot carry",
+            allowed,
+        )),
+        Ok(task) => Ok(task),
+        Err(_) => Err(Problem::new(
+            format!("unknown task '{}'", shown(value)),
+            allowed,
+        )),
+    }
+}
+
+pub(super) fn parse_rule(value: &str) -> Result<RuleKind, Problem> {
+    value.parse().map_err(|_| {
+        Problem::new(
+            format!("unknown rule '{}'", shown(value)),
+            names(RuleKind::ALL, RuleKind::name),
+        )
+    })
+}
+
+pub(super) fn parse_compare(value: &str) -> Result<Vec<RuleKind>, Problem> {
+    let allowed = || {
+        format!(
+            "{} to {} different rules separated by commas, from {}",
+            COMPARE_RULES.start(),
+            COMPARE_RULES.end(),
+            names(RuleKind::ALL, RuleKind::name)
+        )
+    };
+    let mut rules = Vec::new();
+    for name in value.split(',') {
+        let rule: RuleKind = name.parse().map_err(|_| {
+            Problem::new(format!("unknown rule '{}'", shown(name.trim())), allowed())
+        })?;
+        if rules.contains(&rule) {
+            return Err(Problem::new(
+                format!("'{}' lists {rule} twice", shown(value)),
+                allowed(),
+            ));
+        }
+        rules.push(rule);
+    }
+    if !COMPARE_RULES.contains(&rules.len()) {
+        return Err(Problem::new(
+            format!(
+                "'{}' names {} rule{}",
+                shown(value),
+                rules.len(),
+                if rules.len() == 1 { "" } else { "s" }
+            ),
+            allowed(),
+        ));
+    }
+    Ok(rules)
+}
+
+/// Parses layer widths as the `layers` parameter and the layers field take
+/// them (`30-20-10`); the error says what is wrong and what is allowed.
+pub fn parse_layers_text(value: &str) -> Result<Vec<usize>, String> {
+    parse_layers(value).map_err(|p| format!("{}: {}", p.what, p.allowed))
+}
+
+pub(super) fn parse_layers(value: &str) -> Result<Vec<usize>, Problem> {
+    let allowed = format!(
+        "2 to {MAX_DEPTH} widths of 1 to {MAX_WIDTH} joined by '-', input and output \
+         included, e.g. 30-20-10"
+    );
+    let widths: Result<Vec<usize>, _> = value
+        .split(['-', ','])
+        .map(|width| width.trim().parse::<usize>())
+        .collect();
+    let Ok(widths) = widths else {
+        return Err(Problem::new(
+            format!("'{}' is not a list of whole numbers", shown(value)),
+            allowed,
+        ));
+    };
+    if !(2..=MAX_DEPTH).contains(&widths.len()) {
+        return Err(Problem::new(
+            format!("'{}' lists {} widths", shown(value), widths.len()),
+            allowed,
+        ));
+    }
+    if let Some(&width) = widths.iter().find(|&&w| !(1..=MAX_WIDTH).contains(&w)) {
+        return Err(Problem::new(
+            format!("'{}' has a layer of {width} units", shown(value)),
+            allowed,
+        ));
+    }
+    Ok(widths)
+}
+
+pub(super) fn parse_activation(value: &str) -> Result<Activation, Problem> {
+    value.parse().map_err(|_| {
+        Problem::new(
+            format!("unknown activation '{}'", shown(value)),
+            names(Activation::ALL, Activation::name),
+        )
+    })
+}
+
+pub(super) fn parse_lr(value: &str) -> Result<f32, Problem> {
+    number(
+        value,
+        format!("a number in (0, {MAX_LEARNING_RATE}]"),
+        |lr| lr > 0.0 && lr <= MAX_LEARNING_RATE,
+    )
+}
+
+pub(super) fn parse_noise(value: &str) -> Result<f32, Problem> {
+    number(value, format!("a number in [0, {MAX_NOISE}]"), |noise| {
+        (0.0..=MAX_NOISE).contains(&noise)
+    })
+}
+
+pub(super) fn parse_feedback_scale(value: &str) -> Result<f32, Problem> {
+    number(
+        value,
+        format!("a number in (0, {MAX_FEEDBACK_SCALE}]"),
+        |scale| scale > 0.0 && scale <= MAX_FEEDBACK_SCALE,
+    )
+}
+
+pub(super) fn parse_batch(value: &str) -> Result<usize, Problem> {
+    whole(value, 1, MAX_BATCH)
+}
+
+pub(super) fn parse_seed(value: &str) -> Result<u64, Problem> {
+    whole(value, 0, u64::MAX)
+}
+
+pub(super) fn parse_speed(value: &str) -> Result<u32, Problem> {
+    whole(value, 1, MAX_SPEED)
+}
+
+pub(super) fn parse_feedback_view(value: &str) -> Result<FeedbackView, Problem> {
+    FeedbackView::from_name(value).ok_or_else(|| {
+        Problem::new(
+            format!("unknown feedback view '{}'", shown(value)),
+            names(FeedbackView::ALL, FeedbackView::name),
+        )
+    })
+}
+
+pub(super) fn parse_views(value: &str) -> Result<Vec<View>, Problem> {
+    let allowed = || {
+        format!(
+            "one or more different views separated by commas, from {}",
+            names(View::ALL, View::name)
+        )
+    };
+    let mut views = Vec::new();
+    for name in value.split(',') {
+        let view = View::from_name(name).ok_or_else(|| {
+            Problem::new(format!("unknown view '{}'", shown(name.trim())), allowed())
+        })?;
+        if views.contains(&view) {
+            return Err(Problem::new(
+                format!("'{}' lists {} twice", shown(value), view.name()),
+                allowed(),
+            ));
+        }
+        views.push(view);
+    }
+    Ok(views)
+}
