@@ -4,6 +4,7 @@
 //! They know nothing of pages or of the URL; a page hands them plain numbers.
 
 pub mod chart;
+pub mod chart_layout;
 pub mod colour;
 pub mod field;
 pub mod heatmap;

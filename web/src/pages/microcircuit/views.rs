@@ -9,7 +9,7 @@ use plotters::style::RGBColor;
 use yew::prelude::*;
 
 use super::sim::Sim;
-use crate::widgets::chart::{format_number, LineChart, Series};
+use crate::widgets::chart::{format_number, Dash, LineChart, Series};
 
 const BLUE: RGBColor = RGBColor(31, 119, 180);
 const ORANGE: RGBColor = RGBColor(255, 127, 14);
@@ -53,6 +53,7 @@ fn series(
     Series {
         label: AttrValue::from(label.to_owned()),
         colour,
+        dash: Dash::Solid,
         points: Rc::new(
             trace
                 .iter()
@@ -166,6 +167,7 @@ pub fn ApicalMeter(props: &ApicalMeterProps) -> Html {
     let list = vec![Series {
         label: "‖v_A‖² (layer 1)".into(),
         colour: RED,
+        dash: Dash::Solid,
         points: props.energy.clone(),
     }];
     let switches = props
@@ -202,6 +204,7 @@ pub fn curves(sim: &Sim) -> Vec<Series> {
     std::iter::once(Series {
         label: "microcircuit".into(),
         colour: RED,
+        dash: Dash::Solid,
         points: Rc::new(sim.loss.points()),
     })
     .chain(
@@ -211,6 +214,7 @@ pub fn curves(sim: &Sim) -> Vec<Series> {
             .map(|(c, colour)| Series {
                 label: c.label.into(),
                 colour,
+                dash: Dash::Solid,
                 points: Rc::new(c.loss.points()),
             }),
     )
