@@ -284,12 +284,14 @@ fn dashes(x0: i32, x1: i32, on: u32, off: u32) -> impl Iterator<Item = (i32, i32
         .map(move |a| (a, (a + on as i32).min(x1)))
 }
 
-/// The plot and legend boxes as `data-plot` / `data-legend` ("x y width height"),
-/// so the browser tests can check the legend stays off the plot.
+/// The plot and legend boxes as `data-plot` / `data-legend` ("x y width height")
+/// and the title's lines as `data-title-lines`, so the browser tests can check
+/// the legend stays off the plot and every title line fits.
 fn publish_layout(canvas: &HtmlCanvasElement, layout: &ChartLayout) {
     let text = |r: Rect| format!("{} {} {} {}", r.x, r.y, r.width, r.height);
     let _ = canvas.set_attribute("data-plot", &text(layout.plot));
     let _ = canvas.set_attribute("data-legend", &text(layout.legend_box));
+    let _ = canvas.set_attribute("data-title-lines", &layout.title_lines.join("\n"));
 }
 
 /// Short tick labels with up to three significant digits: 0.001 → "1e-3",
@@ -323,7 +325,25 @@ pub fn format_number(v: f32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::format_number;
+    use super::{format_number, Dash};
+
+    #[test]
+    fn each_of_six_hidden_layers_has_its_own_line_pattern() {
+        assert_eq!(
+            Dash::of_layer(0),
+            Dash::Solid,
+            "the first layer stays solid"
+        );
+        let patterns: Vec<Dash> = (0..6).map(Dash::of_layer).collect();
+        for (i, a) in patterns.iter().enumerate() {
+            assert!(
+                patterns[i + 1..].iter().all(|b| b != a),
+                "layer {} repeats",
+                i + 1
+            );
+        }
+        assert_eq!(Dash::of_layer(6), Dash::of_layer(0));
+    }
 
     #[test]
     fn tick_labels_are_short_and_exact() {
