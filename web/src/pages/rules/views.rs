@@ -133,7 +133,8 @@ pub fn Views(props: &ViewsProps) -> Html {
                         { for runs.runs.iter().map(|run| html! {
                             <figure class="run-figure" data-rule={run.rule.name()}>
                                 <figcaption>{run.rule.name()}{" — "}{run.rule.description()}</figcaption>
-                                <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view} />
+                                <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view}
+                                    compact={settings.embed} />
                             </figure>
                         }) }
                     </div>
