@@ -170,7 +170,8 @@ pub fn layout(
 }
 
 /// Greedy word wrap: as many words on each line as fit `width`; a word wider
-/// than the line gets a line to itself (never cut).
+/// than the line gets a line to itself (never cut). A blank text has no lines
+/// (a chart whose panel heading names it gives the room to the plot).
 pub fn wrap(text: &str, width: u32, measure: &dyn Fn(&str) -> u32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
@@ -186,7 +187,7 @@ pub fn wrap(text: &str, width: u32, measure: &dyn Fn(&str) -> u32) -> Vec<String
             line = candidate;
         }
     }
-    if !line.is_empty() || lines.is_empty() {
+    if !line.is_empty() {
         lines.push(line);
     }
     lines
@@ -340,6 +341,7 @@ mod tests {
         for line in &l.title_lines {
             assert!(measure(line, TITLE_PX) <= width - 2 * MARGIN_PX, "{line}");
         }
+        assert!(wrap("  ", 100, &|t| t.len() as u32).is_empty());
         assert_eq!(
             wrap("one", 1, &|t| t.len() as u32),
             vec!["one"],

@@ -132,8 +132,10 @@ pub struct MeterStory {
 pub fn meter_story(points: &[(f32, f32)], switches: &[(f32, bool)]) -> Option<MeterStory> {
     let start = points.first()?.1;
     let on = switches.iter().find(|s| s.1).map(|s| s.0);
-    let (before, after): (Vec<(f32, f32)>, Vec<(f32, f32)>) =
-        points.iter().partition(|p| on.is_none_or(|t| p.0 < t));
+    let (before, after): (Vec<_>, Vec<_>) = points
+        .iter()
+        .copied()
+        .partition(|p| on.is_none_or(|t| p.0 < t));
     let low = before.iter().map(|p| p.1).fold(start, f32::min);
     let peak = after
         .into_iter()
