@@ -170,7 +170,10 @@ fn draw(canvas: &HtmlCanvasElement, props: &LineChartProps) -> Result<(), String
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let ((x0, x1), (y0, y1)) = bounds(props);
     let log_y = props.log_y;
+    // A tick at zero computed as -5.6e-17 is zero.
+    let y_span = y1 - y0;
     let y_tick = move |v: f32| {
+        let v = if v.abs() < 1e-6 * y_span { 0.0 } else { v };
         if log_y {
             format_number(10f32.powf(v))
         } else {
