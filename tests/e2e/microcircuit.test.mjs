@@ -100,7 +100,10 @@ test("embed mode shows only the views and autoplay runs", async () => {
   );
   await page.getByTestId("metric-step").waitFor();
   assert.equal(await page.getByTestId("nav-microcircuit").count(), 0);
-  assert.equal(await page.getByTestId("play").count(), 0);
+  // No control panel: the only play button is the embed bar's (issue 10, item 14).
+  assert.equal(await page.locator(".controls").count(), 0);
+  assert.equal(await page.locator('[data-testid="embed-bar"] [data-testid="play"]').count(), 1);
+  assert.equal(await page.getByTestId("play").count(), 1);
   assert.equal(await page.getByTestId("explanation").count(), 0);
   assert.ok((await until(() => number(page, "metric-step"), (n) => n > 20, 20_000)) > 20);
   await screenshot(page, "microcircuit-embed");

@@ -156,6 +156,12 @@ pub struct PageFrameProps {
     pub on_dismiss: Callback<()>,
     /// The page's control panel (not shown when embedded).
     pub controls: Html,
+    /// Whether the simulation runs: the embed bar's play button says so.
+    #[prop_or_default]
+    pub playing: bool,
+    /// The embed bar's buttons (embedded pages only).
+    #[prop_or_default]
+    pub on_bar: Callback<BarAction>,
     /// The page's readouts and views.
     pub children: Html,
 }
@@ -178,6 +184,10 @@ pub fn PageFrame(props: &PageFrameProps) -> Html {
                     { props.controls.clone() }
                 }
                 <main class="main">
+                    if embed {
+                        <EmbedBar playing={props.playing} on_action={props.on_bar.clone()}
+                            full_href={full_app_query(&current_query())} />
+                    }
                     { props.children.clone() }
                 </main>
             </div>
@@ -185,6 +195,64 @@ pub fn PageFrame(props: &PageFrameProps) -> Html {
                 <Footer />
             }
         </div>
+    }
+}
+
+/// What an embedded page's control bar asks of its page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BarAction {
+    TogglePlay,
+    Step,
+    Reset,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EmbedBarProps {
+    pub playing: bool,
+    pub on_action: Callback<BarAction>,
+    /// The link to the same demonstration with every control (`?…`).
+    pub full_href: String,
+}
+
+/// An embedded page's one row of controls: a touch reader can pause an autoplaying
+/// frame, and open the whole app in a new tab.
+#[component]
+pub fn EmbedBar(props: &EmbedBarProps) -> Html {
+    let emit = &props.on_action;
+    let href = if props.full_href.is_empty() {
+        "?".to_string()
+    } else {
+        props.full_href.clone()
+    };
+    html! {
+        <div class="embed-bar" role="toolbar" aria-label="Controls" data-testid="embed-bar">
+            <play::PlayButton playing={props.playing}
+                onclick={emit.reform(|_| BarAction::TogglePlay)} />
+            <button data-testid="step" title="One step (s)"
+                onclick={emit.reform(|_| BarAction::Step)}>{"Step"}</button>
+            <button data-testid="reset" title="Start again (r)"
+                onclick={emit.reform(|_| BarAction::Reset)}>{"Reset"}</button>
+            <a class="open-full" data-testid="open-full" {href} target="_blank" rel="noopener">
+                {"Open in full ↗"}
+            </a>
+        </div>
+    }
+}
+
+/// The query of the same page without `embed`: every other key, in its order.
+pub fn full_app_query(query: &str) -> String {
+    let kept: Vec<&str> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            !pair.is_empty() && !key.eq_ignore_ascii_case("embed")
+        })
+        .collect();
+    if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
     }
 }
 
@@ -235,6 +303,20 @@ mod tests {
     fn reduce(notices: &[&str], action: NoticeAction) -> Vec<String> {
         let notices = Rc::new(Notices(notices.iter().map(|n| n.to_string()).collect()));
         notices.reduce(action).0.clone()
+    }
+
+    #[test]
+    fn the_full_app_link_is_the_same_query_without_embed() {
+        assert_eq!(
+            full_app_query("?task=xor&embed=1&views=alignment&v=1"),
+            "?task=xor&views=alignment&v=1"
+        );
+        assert_eq!(
+            full_app_query("?page=cerebellum&embed&freq=2"),
+            "?page=cerebellum&freq=2"
+        );
+        assert_eq!(full_app_query("?embed=1"), "");
+        assert_eq!(full_app_query(""), "");
     }
 
     #[test]

@@ -6,18 +6,50 @@
 use std::rc::Rc;
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use super::chart_layout::{
+    layout, line_height, nice_ticks, ChartLayout, ChartText, Rect, MARGIN_PX, SWATCH_PX,
+};
 use super::chart_text::summary;
 use crate::shell::throttle::use_throttled;
+
+/// How a curve's line is drawn: the colour tells the runs apart, the dash the
+/// hidden layers of one run (shades alone are lost on a projector).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dash {
+    #[default]
+    Solid,
+    /// Dashes `on` pixels long with `off` pixel gaps.
+    Dashed { on: u32, off: u32 },
+}
+
+/// One dash pattern per hidden layer, cycling after six.
+const LAYER_DASHES: [Dash; 6] = [
+    Dash::Solid,
+    Dash::Dashed { on: 10, off: 5 },
+    Dash::Dashed { on: 3, off: 4 },
+    Dash::Dashed { on: 18, off: 6 },
+    Dash::Dashed { on: 6, off: 3 },
+    Dash::Dashed { on: 2, off: 8 },
+];
+
+impl Dash {
+    /// The pattern of hidden layer `k` (0-based): solid for the first.
+    pub fn of_layer(k: usize) -> Self {
+        LAYER_DASHES[k % LAYER_DASHES.len()]
+    }
+}
 
 /// One curve.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
     pub label: AttrValue,
     pub colour: RGBColor,
+    pub dash: Dash,
     /// (x, y) points in drawing order.
     pub points: Rc<Vec<(f32, f32)>>,
 }
@@ -48,10 +80,8 @@ pub const TITLE_PX: u32 = 18;
 pub const TICK_PX: u32 = 14;
 pub const AXIS_TITLE_PX: u32 = 14;
 pub const LEGEND_PX: u32 = 14;
-/// Room for the x ticks and the axis title below the plot, and for the y ticks
-/// (up to six characters) and the rotated axis title beside it.
-const X_LABEL_AREA_PX: u32 = 2 * TICK_PX + AXIS_TITLE_PX;
-const Y_LABEL_AREA_PX: u32 = 4 * TICK_PX + AXIS_TITLE_PX;
+/// The most tick labels on an axis.
+const TICKS: usize = 6;
 
 /// Charts redraw at most this often (milliseconds); the last state is
 /// always drawn.
@@ -141,30 +171,85 @@ fn draw(canvas: &HtmlCanvasElement, props: &LineChartProps) -> Result<(), String
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let ((x0, x1), (y0, y1)) = bounds(props);
-    let mut chart = ChartBuilder::on(&root)
-        .caption(props.title.as_str(), ("sans-serif", TITLE_PX))
-        .margin(8)
-        .x_label_area_size(X_LABEL_AREA_PX)
-        .y_label_area_size(Y_LABEL_AREA_PX)
+    let log_y = props.log_y;
+    // A tick at zero computed as -5.6e-17 is zero.
+    let y_span = y1 - y0;
+    let y_tick = move |v: f32| {
+        let v = if v.abs() < 1e-6 * y_span { 0.0 } else { v };
+        if log_y {
+            format_number(10f32.powf(v))
+        } else {
+            format_number(v)
+        }
+    };
+    let y_ticks: Vec<String> = nice_ticks((y0, y1), TICKS)
+        .into_iter()
+        .map(y_tick)
+        .collect();
+    let labels: Vec<&str> = props.series.iter().map(|s| s.label.as_str()).collect();
+    let measure = |text: &str, px: u32| {
+        root.estimate_text_size(text, &TextStyle::from(("sans-serif", px).into_font()))
+            .map(|(w, _)| w)
+            .unwrap_or((text.chars().count() as u32 * px * 3).div_ceil(5))
+    };
+    let (width, height) = root.dim_in_pixel();
+    let layout = layout(
+        width,
+        height,
+        &ChartText {
+            title: props.title.as_str(),
+            labels: &labels,
+            x_range: (x0, x1),
+            y_ticks: &y_ticks,
+        },
+        &measure,
+    );
+    publish_layout(canvas, &layout);
+
+    let centre = TextStyle::from(("sans-serif", TITLE_PX).into_font())
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    for (i, line) in layout.title_lines.iter().enumerate() {
+        let y = MARGIN_PX + i as u32 * line_height(TITLE_PX);
+        root.draw_text(line, &centre, ((width / 2) as i32, y as i32))
+            .map_err(|e| e.to_string())?;
+    }
+    let legend_text = TextStyle::from(("sans-serif", LEGEND_PX).into_font())
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    for entry in &layout.legend {
+        let series = &props.series[entry.series];
+        let (x, y) = (entry.x as i32, entry.y as i32);
+        let swatch = [(x, y), (x + SWATCH_PX as i32, y)];
+        let style = series.colour.stroke_width(3);
+        match series.dash {
+            Dash::Solid => root.draw(&PathElement::new(swatch, style)),
+            Dash::Dashed { on, off } => dashes(swatch[0].0, swatch[1].0, on, off)
+                .try_for_each(|(a, b)| root.draw(&PathElement::new([(a, y), (b, y)], style))),
+        }
+        .map_err(|e| e.to_string())?;
+        root.draw_text(&series.label, &legend_text, (x + SWATCH_PX as i32 + 6, y))
+            .map_err(|e| e.to_string())?;
+    }
+
+    let (_, area) = root.split_vertically(layout.header_px);
+    let mut chart = ChartBuilder::on(&area)
+        .margin_top(MARGIN_PX)
+        .margin_bottom(MARGIN_PX)
+        .margin_left(MARGIN_PX)
+        .margin_right(layout.right_margin_px)
+        .x_label_area_size(layout.x_label_area_px)
+        .y_label_area_size(layout.y_label_area_px)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(|e| e.to_string())?;
-    let log_y = props.log_y;
     chart
         .configure_mesh()
         .x_desc(props.x_label.as_str())
         .y_desc(props.y_label.as_str())
         .label_style(("sans-serif", TICK_PX))
         .axis_desc_style(("sans-serif", AXIS_TITLE_PX))
-        .x_labels(6)
-        .y_labels(6)
+        .x_labels(TICKS)
+        .y_labels(TICKS)
         .x_label_formatter(&|v| format_number(*v))
-        .y_label_formatter(&|v| {
-            if log_y {
-                format_number(10f32.powf(*v))
-            } else {
-                format_number(*v)
-            }
-        })
+        .y_label_formatter(&|v| y_tick(*v))
         .light_line_style(RGBColor(236, 236, 236))
         .draw()
         .map_err(|e| e.to_string())?;
@@ -179,28 +264,39 @@ fn draw(canvas: &HtmlCanvasElement, props: &LineChartProps) -> Result<(), String
             .map_err(|e| e.to_string())?;
     }
     for series in props.series.iter() {
-        let colour = series.colour;
+        let style = series.colour.stroke_width(2);
         let points = series
             .points
             .iter()
             .filter_map(|&(x, y)| transformed(props, y).map(|y| (x, y)));
-        chart
-            .draw_series(LineSeries::new(points, colour.stroke_width(2)))
-            .map_err(|e| e.to_string())?
-            .label(series.label.as_str())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));
-    }
-    if props.series.len() > 1 {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(("sans-serif", LEGEND_PX))
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        match series.dash {
+            Dash::Solid => chart
+                .draw_series(LineSeries::new(points, style))
+                .map(|_| ()),
+            Dash::Dashed { on, off } => chart
+                .draw_series(DashedLineSeries::new(points, on, off, style))
+                .map(|_| ()),
+        }
+        .map_err(|e| e.to_string())?;
     }
     root.present().map_err(|e| e.to_string())
+}
+
+/// The dashes of a horizontal legend sample from `x0` to `x1`.
+fn dashes(x0: i32, x1: i32, on: u32, off: u32) -> impl Iterator<Item = (i32, i32)> {
+    (x0..x1)
+        .step_by((on + off).max(1) as usize)
+        .map(move |a| (a, (a + on as i32).min(x1)))
+}
+
+/// The plot and legend boxes as `data-plot` / `data-legend` ("x y width height")
+/// and the title's lines as `data-title-lines`, so the browser tests can check
+/// the legend stays off the plot and every title line fits.
+fn publish_layout(canvas: &HtmlCanvasElement, layout: &ChartLayout) {
+    let text = |r: Rect| format!("{} {} {} {}", r.x, r.y, r.width, r.height);
+    let _ = canvas.set_attribute("data-plot", &text(layout.plot));
+    let _ = canvas.set_attribute("data-legend", &text(layout.legend_box));
+    let _ = canvas.set_attribute("data-title-lines", &layout.title_lines.join("\n"));
 }
 
 /// Short tick labels with up to three significant digits: 0.001 → "1e-3",
@@ -234,7 +330,25 @@ pub fn format_number(v: f32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::format_number;
+    use super::{format_number, Dash};
+
+    #[test]
+    fn each_of_six_hidden_layers_has_its_own_line_pattern() {
+        assert_eq!(
+            Dash::of_layer(0),
+            Dash::Solid,
+            "the first layer stays solid"
+        );
+        let patterns: Vec<Dash> = (0..6).map(Dash::of_layer).collect();
+        for (i, a) in patterns.iter().enumerate() {
+            assert!(
+                patterns[i + 1..].iter().all(|b| b != a),
+                "layer {} repeats",
+                i + 1
+            );
+        }
+        assert_eq!(Dash::of_layer(6), Dash::of_layer(0));
+    }
 
     #[test]
     fn tick_labels_are_short_and_exact() {

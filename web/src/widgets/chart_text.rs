@@ -45,7 +45,7 @@ mod tests {
     use plotters::style::RGBColor;
 
     use super::summary;
-    use crate::widgets::chart::{LineChartProps, Series};
+    use crate::widgets::chart::{Dash, LineChartProps, Series};
 
     fn chart(title: &str, series: Vec<(&str, Vec<(f32, f32)>)>) -> LineChartProps {
         LineChartProps {
@@ -58,6 +58,7 @@ mod tests {
                     .map(|(label, points)| Series {
                         label: label.to_owned().into(),
                         colour: RGBColor(0, 0, 0),
+                        dash: Dash::Solid,
                         points: Rc::new(points),
                     })
                     .collect(),

@@ -4,6 +4,7 @@
 //! They know nothing of pages or of the URL; a page hands them plain numbers.
 
 pub mod chart;
+pub mod chart_layout;
 pub mod chart_text;
 pub mod colour;
 pub mod field;

@@ -23,7 +23,7 @@ use yew::prelude::*;
 use crate::shell::driver::{use_driver, Simulation};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
-use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
+use crate::shell::{use_url_settings, BarAction, NoticeAction, PageFrame, UrlState};
 use settings::CerebellumSettings;
 
 pub use controls::{Action, CerebellumControls};
@@ -165,6 +165,12 @@ pub fn CerebellumPage() -> Html {
     html! {
         <PageFrame page={PageKind::Cerebellum} {embed} notices={notices.0.clone()}
             on_dismiss={on_action.reform(|()| Action::DismissNotices)}
+            playing={driver.playing()}
+            on_bar={on_action.reform(|a: BarAction| match a {
+                BarAction::TogglePlay => Action::TogglePlay,
+                BarAction::Step => Action::Step,
+                BarAction::Reset => Action::Reset,
+            })}
             controls={html! {
                 <CerebellumControls settings={(*settings).clone()} playing={driver.playing()}
                     on_action={on_action.clone()} />

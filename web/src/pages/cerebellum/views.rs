@@ -7,7 +7,7 @@ use bioprop::cerebellum::{CerebellumTask, Snapshot, Trace};
 use plotters::style::RGBColor;
 use yew::prelude::*;
 
-use crate::widgets::chart::{format_number, LineChart, Series};
+use crate::widgets::chart::{format_number, Dash, LineChart, Series};
 use crate::widgets::number::{nice_ceiling, scientific, signed};
 
 // Okabe & Ito's colour-blind-safe hues (as the rule colours, core/src/rule/facts.rs).
@@ -46,6 +46,7 @@ fn series(label: &str, colour: RGBColor, time: &[f64], values: &[f32]) -> Series
     Series {
         label: AttrValue::from(label.to_owned()),
         colour,
+        dash: Dash::Solid,
         points: Rc::new(
             time.iter()
                 .zip(values)
@@ -100,6 +101,7 @@ pub fn GainChart(props: &GainChartProps) -> Html {
     let list = vec![Series {
         label: if vor { "VOR gain" } else { "prediction gain" }.into(),
         colour: BLUE,
+        dash: Dash::Solid,
         points: props.history.clone(),
     }];
     // Keep the target in view and a divergence from flattening everything else.

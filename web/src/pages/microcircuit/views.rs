@@ -9,7 +9,7 @@ use plotters::style::RGBColor;
 use yew::prelude::*;
 
 use super::sim::Sim;
-use crate::widgets::chart::{format_number, LineChart, Series};
+use crate::widgets::chart::{format_number, Dash, LineChart, Series};
 
 // Okabe & Ito's colour-blind-safe hues (as the rule colours, core/src/rule/facts.rs).
 const BLUE: RGBColor = RGBColor(0, 114, 178);
@@ -54,6 +54,7 @@ fn series(
     Series {
         label: AttrValue::from(label.to_owned()),
         colour,
+        dash: Dash::Solid,
         points: Rc::new(
             trace
                 .iter()
@@ -168,6 +169,7 @@ pub fn ApicalMeter(props: &ApicalMeterProps) -> Html {
     let list = vec![Series {
         label: "‖v_A‖² (layer 1)".into(),
         colour: RED,
+        dash: Dash::Solid,
         points: props.energy.clone(),
     }];
     let switches = props
@@ -204,6 +206,7 @@ pub fn curves(sim: &Sim) -> Vec<Series> {
     std::iter::once(Series {
         label: "microcircuit".into(),
         colour: RED,
+        dash: Dash::Solid,
         points: Rc::new(sim.loss.points()),
     })
     .chain(
@@ -213,6 +216,7 @@ pub fn curves(sim: &Sim) -> Vec<Series> {
             .map(|(c, colour)| Series {
                 label: c.label.into(),
                 colour,
+                dash: Dash::Solid,
                 points: Rc::new(c.loss.points()),
             }),
     )

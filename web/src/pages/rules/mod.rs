@@ -25,7 +25,7 @@ use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
-use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
+use crate::shell::{use_url_settings, BarAction, NoticeAction, PageFrame, UrlState};
 use controls::{Action, Controls};
 use presentation::{PresentBar, Presentation};
 use runs::{Event, Runs, Watchdog};
@@ -257,6 +257,12 @@ fn Page(props: &RulesPageProps) -> Html {
     }
     html! {
         <PageFrame page={PageKind::Rules} {embed} notices={notices.0.clone()} {on_dismiss}
+            {playing}
+            on_bar={on_action.reform(|a: BarAction| match a {
+                BarAction::TogglePlay => Action::TogglePlay,
+                BarAction::Step => Action::Step,
+                BarAction::Reset => Action::Reset,
+            })}
             controls={html! {
                 <Controls settings={(*settings).clone()} {playing}
                     on_action={on_action.clone()} />

@@ -13,7 +13,7 @@ use bioprop::rule::RuleKind;
 use plotters::style::RGBColor;
 
 use super::worker::{Frame, Picture, TaskData, Update};
-use crate::widgets::chart::Series;
+use crate::widgets::chart::{Dash, Series};
 
 /// How long the worker may stay silent, in milliseconds, while a reply or a
 /// frame is due, before the page says it has stopped. Generous: a frame of
@@ -177,6 +177,7 @@ impl Runs {
             .map(|run| Series {
                 label: run.rule.name().into(),
                 colour: rule_colour(run.rule),
+                dash: Dash::Solid,
                 points: Rc::new(thin(&run.history, |m| pick(m).map(|v| (m.step as f32, v)))),
             })
             .collect()
@@ -203,6 +204,7 @@ impl Runs {
                 all.push(Series {
                     label: label.into(),
                     colour,
+                    dash: Dash::of_layer(k),
                     points: Rc::new(thin(&run.history, |m| {
                         m.layers.get(k).and_then(&pick).map(|v| (m.step as f32, v))
                     })),

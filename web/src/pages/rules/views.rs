@@ -15,7 +15,7 @@ use super::runs::{rule_colour, Run, Runs};
 use super::settings::{FeedbackView, Settings, View};
 use super::worker::{Picture, TaskData};
 use crate::shell::throttle::use_throttled;
-use crate::widgets::chart::{LineChart, Series};
+use crate::widgets::chart::{Dash, LineChart, Series};
 use crate::widgets::heatmap::{DecisionBoundary, FeedbackMatrices};
 
 /// The runs, shared with the page; `frame` changes with every update so that
@@ -133,7 +133,8 @@ pub fn Views(props: &ViewsProps) -> Html {
                         { for runs.runs.iter().map(|run| html! {
                             <figure class="run-figure" data-rule={run.rule.name()}>
                                 <figcaption>{run.rule.name()}{" — "}{run.rule.description()}</figcaption>
-                                <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view} />
+                                <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view}
+                                    compact={settings.embed} />
                             </figure>
                         }) }
                     </div>
@@ -264,6 +265,7 @@ fn TaskView(props: &TaskViewProps) -> Html {
             let mut series = vec![Series {
                 label: "data".into(),
                 colour: RGBColor(170, 170, 170),
+                dash: Dash::Solid,
                 points: Rc::new({
                     let mut s = samples.clone();
                     s.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -275,6 +277,7 @@ fn TaskView(props: &TaskViewProps) -> Html {
                     series.push(Series {
                         label: run.rule.name().into(),
                         colour: rule_colour(run.rule),
+                        dash: Dash::Solid,
                         points: Rc::new(curve.clone()),
                     });
                 }
