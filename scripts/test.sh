@@ -46,7 +46,7 @@ cargo fmt --all -- --check
 part clippy
 say "lints (cargo clippy, native and wasm32)"
 cargo clippy --workspace --all-targets --all-features -- -D warnings
-cargo clippy -p bioprop -p bioprop-web --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p bioprop -p bioprop-web --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 part native
 say "native tests"

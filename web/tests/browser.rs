@@ -60,7 +60,7 @@ async fn app_shell_has_header_main_and_footer_with_version() {
 async fn line_chart_draws_its_series_onto_the_canvas() {
     use std::rc::Rc;
 
-    use bioprop_web::widgets::chart::{LineChart, LineChartProps, Series};
+    use bioprop_web::widgets::chart::{Dash, LineChart, LineChartProps, Series};
     use plotters::style::RGBColor;
 
     let props = LineChartProps {
@@ -70,6 +70,7 @@ async fn line_chart_draws_its_series_onto_the_canvas() {
         series: Rc::new(vec![Series {
             label: "rising".into(),
             colour: RGBColor(200, 0, 0),
+            dash: Dash::Solid,
             points: Rc::new((0..50).map(|i| (i as f32, (i * i) as f32)).collect()),
         }]),
         y_range: None,
