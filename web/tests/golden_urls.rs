@@ -14,7 +14,7 @@ use bioprop::microcircuit::{Mode, Start};
 use bioprop::{Activation, RuleKind, TaskKind};
 use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
 use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
-use bioprop_web::pages::rules::settings::{FeedbackView, Settings, View};
+use bioprop_web::pages::rules::settings::{FeedbackView, Settings, Synapse, View};
 
 /// The rules page a bare URL opened when the links were recorded.
 fn rules_page() -> Settings {
@@ -45,6 +45,7 @@ fn rules_page() -> Settings {
             View::Task,
         ],
         present: false,
+        synapse: None,
     }
 }
 
@@ -210,6 +211,7 @@ fn links_setting_every_key_open_as_recorded() {
             embed: true,
             views: vec![View::Curves, View::Network],
             present: false,
+            synapse: None,
         },
         &[],
         &["dfa 2-32-32-2 relu 0.05 8 0.1 500 200 42 true 2"],
@@ -336,6 +338,37 @@ fn a_presentation_link_opens_the_same_runs_on_one_screen() {
     );
 }
 
+/// The delta rule's links: `?rule=delta` opens one layer as it always did; `synapse`
+/// (added with the delta rule's own view) names the synapse written out.
+#[test]
+fn delta_links_open_one_layer() {
+    assert_rules_link(
+        "?rule=delta",
+        Settings {
+            rule: RuleKind::Delta,
+            compare: vec![],
+            ..rules_page()
+        },
+        &[],
+        &["delta 30-10 linear 0.005 1 0 1000 200 1 false 1"],
+    );
+    assert_rules_link(
+        "?task=xor&rule=delta&synapse=2-1",
+        Settings {
+            task: TaskKind::Xor,
+            rule: RuleKind::Delta,
+            compare: vec![],
+            synapse: Some(Synapse {
+                output: 2,
+                input: 1,
+            }),
+            ..rules_page()
+        },
+        &[],
+        &["delta 2-2 tanh 0.1 10 0.05 500 200 1 false 1"],
+    );
+}
+
 /// Every page words a notice the same way (`key: what (allowed: …); what is used`)
 /// and lists the notices in the URL's order, through the shell's one reader.
 #[test]
@@ -348,9 +381,11 @@ fn bad_links_give_the_recorded_notices() {
             "task: task arrays needs uploaded data, which a link cannot carry (allowed: \
              linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine); \
              using linear-teacher",
-            // The allowed keys include `draw`, the feedback draw, since it exists.
+            // The allowed keys include `draw`, the feedback draw, since it exists, and
+            // `synapse`, the delta rule's chosen synapse.
             "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, \
-             batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views, present); ignored",
+             batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views, \
+             present, synapse); ignored",
         ],
         &[
             "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",

@@ -29,6 +29,7 @@
 //! |---|---|
 //! | [`config`] | [`ExperimentConfig`], its limits and validation, [`ConfigError`], [`StepError`] |
 //! | `step` | one training step: minibatch, forward, the rule's deltas, the update |
+//! | [`synapse`] | an output synapse's latest update and its numbers ([`SynapseUpdate`]) |
 //! | [`observe`] | evaluation, alignment metrics, the weights hash, [`Snapshot`] |
 //! | `tests` | unit tests against finite differences and identities between rules |
 //!
@@ -47,6 +48,7 @@
 mod config;
 pub mod observe;
 mod step;
+pub mod synapse;
 #[cfg(test)]
 mod tests;
 
@@ -59,6 +61,7 @@ pub use config::{
     SNAPSHOT_MAX_ENTRIES,
 };
 pub use observe::{Matrix, Snapshot};
+pub use synapse::{SynapseSample, SynapseUpdate, MAX_LISTED_SAMPLES};
 
 use crate::limits;
 use crate::metrics::{Metrics, NseDenominators};
@@ -107,6 +110,8 @@ pub struct Experiment {
     feedback_rng: ChaCha8Rng,
 
     steps: u64,
+    /// `η` of the latest step ([`Experiment::output_synapse`] reports it).
+    step_learning_rate: f32,
     batch_loss: f32,
     history: Vec<Metrics>,
     diverged: Option<StepError>,
@@ -202,6 +207,7 @@ impl Experiment {
             order_rng,
             feedback_rng,
             steps: 0,
+            step_learning_rate: config.lr,
             batch_loss: f32::NAN,
             history: Vec::new(),
             diverged: None,

@@ -233,6 +233,7 @@ impl Experiment {
             return Err(self.diverge("loss", None));
         }
         self.compute_gradients();
+        self.step_learning_rate = self.optimizer.learning_rate;
         if let Some((quantity, layer)) = self.apply_gradients() {
             return Err(self.diverge(quantity, Some(layer)));
         }

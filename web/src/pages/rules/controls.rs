@@ -11,6 +11,8 @@ use yew::prelude::*;
 
 use bioprop::experiment::layers_string;
 
+use super::delta::{choose_delta, has_hidden_layer};
+use super::delta_view::DeltaChoice;
 use super::settings::{parse_layers_text, FeedbackView, Settings};
 use crate::shell::play::PlayButton;
 use crate::widgets::field::TextField;
@@ -103,6 +105,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
         .unwrap_or(0.0);
     let compare = settings.is_compare();
     let rules = settings.rules();
+    // Controls of a hidden layer are left out when there is none (the delta rule's).
+    let hidden = has_hidden_layer(settings);
 
     html! {
         <aside class="controls" aria-label="Controls">
@@ -117,6 +121,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 title="The network, the angle charts and the feedback matrices on one screen (p)">
                 {"Presentation mode"}
             </button>
+            <DeltaChoice settings={settings.clone()} on_action={emit.clone()} />
 
             // Open on wide screens; on a phone the views come first.
             <details class="settings" open={!narrow_screen()}>
@@ -144,6 +149,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     s.lr = super::defaults::learning_rate(s.task, crate::shell::query::SCHEMA_VERSION);
                     s.batch = None;
                     s.noise = None;
+                    s.synapse = None;
                     Ok(())
                 })}>
                     { for TaskKind::ALL.iter().filter(|t| **t != TaskKind::Arrays).map(|&t| html! {
@@ -182,6 +188,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
                                 return;
                             }
                             next.rule = next.compare[0];
+                        } else if r == RuleKind::Delta {
+                            next = choose_delta(&next);
                         } else {
                             next.rule = r;
                         }
@@ -206,6 +214,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         Ok(())
                     })} />
             </label>
+            if hidden {
             <label>{"Activation (hidden)"}
                 <select data-testid="act" onchange={change(|s, e| {
                     s.activation = Some(input_value(e).parse().map_err(|_| "act: unknown activation".to_string())?);
@@ -216,6 +225,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     }) }
                 </select>
             </label>
+            }
             <label>{"Learning rate η"}
                 <TextField testid="lr" value={shown_lr.to_string()} inputmode="decimal"
                     onchange={change(|s, e| {
@@ -248,6 +258,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         Ok(())
                     })} />
             </label>
+            if hidden {
             <label class="inline" title="Replace f′(z) by 1 in the hidden error signal">
                 <input type="checkbox" data-testid="noderiv" checked={settings.no_derivative}
                     onchange={change(|s, e| { s.no_derivative = checked(e); Ok(()) })} />
@@ -281,6 +292,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <button data-testid="resample" title="Draw new random feedback matrices"
                     onclick={emit.reform(|_| Action::ResampleFeedback)}>{"Resample B"}</button>
             </fieldset>
+            }
 
             <label class="inline">
                 <input type="checkbox" data-testid="logloss" checked={settings.log_loss}

@@ -8,6 +8,8 @@
 
 pub mod controls;
 pub mod defaults;
+pub mod delta;
+pub mod delta_view;
 pub mod network_view;
 pub mod presentation;
 pub mod runs;
@@ -27,6 +29,7 @@ use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
 use crate::shell::{use_url_settings, BarAction, NoticeAction, PageFrame, UrlState};
 use controls::{Action, Controls};
+use delta_view::DeltaPresentation;
 use presentation::{PresentBar, Presentation};
 use runs::{Event, Runs, Watchdog};
 use settings::Settings;
@@ -68,6 +71,7 @@ pub fn run_key(settings: &Settings) -> String {
     key.embed = defaults.embed;
     key.views = defaults.views;
     key.present = defaults.present;
+    key.synapse = defaults.synapse;
     key.to_query()
 }
 
@@ -154,6 +158,17 @@ fn Page(props: &RulesPageProps) -> Html {
             send(Command::SetSpeed(settings.speed));
             if std::mem::replace(&mut *first.borrow_mut(), false) && settings.autoplay {
                 send(Command::Play);
+            }
+        });
+    }
+
+    // The delta rule's view follows one synapse: the worker reports its updates.
+    {
+        let send = send.clone();
+        let watched = delta::is_delta_view(&settings).then(|| delta::chosen(&settings).index());
+        use_effect_with(watched, move |watched| {
+            if let Some((output, input)) = *watched {
+                send(Command::Watch { output, input });
             }
         });
     }
@@ -251,7 +266,11 @@ fn Page(props: &RulesPageProps) -> Html {
                 controls={html! {
                     <PresentBar shared={shared.clone()} {playing} on_action={on_action.clone()} />
                 }}>
-                <Presentation {shared} settings={(*settings).clone()} />
+                if delta::is_delta_view(&settings) {
+                    <DeltaPresentation {shared} settings={(*settings).clone()} on_action={on_action.clone()} />
+                } else {
+                    <Presentation {shared} settings={(*settings).clone()} />
+                }
             </PageFrame>
         };
     }
@@ -268,7 +287,7 @@ fn Page(props: &RulesPageProps) -> Html {
                     on_action={on_action.clone()} />
             }}>
             <Readouts shared={shared.clone()} />
-            <Views {shared} settings={(*settings).clone()} />
+            <Views {shared} settings={(*settings).clone()} on_action={on_action.clone()} />
         </PageFrame>
     }
 }

@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use bioprop::experiment::Snapshot;
+use bioprop::experiment::{Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
 use bioprop::rule::RuleKind;
 use plotters::style::RGBColor;
@@ -33,6 +33,8 @@ pub struct Run {
     pub diverged: Option<String>,
     /// The run's training stalled and the page has said so ([`super::stall`]).
     pub stalled: bool,
+    /// A delta-rule run's watched synapse, as of its latest update ([`super::delta`]).
+    pub synapse: Option<Rc<SynapseUpdate>>,
 }
 
 /// What applying an update means for the page beyond redrawing.
@@ -92,6 +94,7 @@ impl Runs {
                     picture: None,
                     diverged: None,
                     stalled: false,
+                    synapse: None,
                 })
                 .collect();
         }
@@ -106,6 +109,7 @@ impl Runs {
             run.snapshot = Rc::new(f.snapshot);
             run.history.extend(f.new_metrics);
             run.picture = f.picture.map(Rc::new);
+            run.synapse = f.synapse.map(Rc::new);
             run.diverged = f.diverged;
             if !run.stalled && run.diverged.is_none() && event == Event::Redraw {
                 if let Some(message) = super::stall::stall_notice(run.rule, &run.history) {

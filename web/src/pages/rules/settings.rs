@@ -31,6 +31,7 @@
 //! | `embed` | `1` or `0`: only the chosen views, no controls | 0 |
 //! | `views` | comma-separated from `network`, `feedback`, `alignment`, `curves`, `task` | all |
 //! | `present` | `1` or `0`: presentation mode, the network, angle charts and feedback matrices on one screen | 0 |
+//! | `synapse` | `i-j`: the synapse `w_ij` (output `i`, input `j`, from 1) whose update the delta rule's view writes out; only with `rule=delta` | `1-1` |
 //!
 //! # Bad input
 //!
@@ -58,6 +59,8 @@ use bioprop::task::{TaskError, MAX_NOISE};
 use bioprop::{Activation, RuleKind, TaskKind};
 
 use super::defaults;
+pub use super::delta::Synapse;
+use super::delta::{check_synapse, chosen, is_delta_view, parse_synapse, ONLY_IN_DELTA_VIEW};
 pub use crate::shell::query::Notice;
 use crate::shell::query::{
     names, number, shown, whole, Problem, Reader, Repeats, FIRST_VERSION, SCHEMA_VERSION,
@@ -213,6 +216,9 @@ pub struct Settings {
     /// Presentation mode: the lecture's story (network, angle charts, feedback
     /// matrices of every run) on one projector screen, with a compact control bar.
     pub present: bool,
+    /// The synapse the delta rule's view writes out (`None`: `w_11`); see
+    /// [`super::delta`].
+    pub synapse: Option<Synapse>,
 }
 
 impl Default for Settings {
@@ -239,6 +245,7 @@ impl Default for Settings {
             embed: false,
             views: View::ALL.to_vec(),
             present: false,
+            synapse: None,
         }
     }
 }
@@ -345,6 +352,11 @@ impl Settings {
             s.views = views;
         }
         s.present = reader.read_flag(Key::Present.name(), s.present);
+        s.synapse = reader.read(Key::Synapse.name(), parse_synapse, using(&Synapse::FIRST));
+        if s.synapse.is_some() && !is_delta_view(&s) {
+            reader.notice(Key::Synapse.name(), ONLY_IN_DELTA_VIEW);
+            s.synapse = None;
+        }
         (s, reader.finish())
     }
 
@@ -416,6 +428,10 @@ impl Settings {
         }
         if self.present != default.present {
             parts.push((Key::Present, flag(self.present)));
+        }
+        // Only the delta rule's view has a chosen synapse: leaving it forgets it.
+        if let Some(synapse) = self.synapse.filter(|_| is_delta_view(self)) {
+            parts.push((Key::Synapse, synapse.to_string()));
         }
         if parts.is_empty() {
             return String::new();
@@ -491,6 +507,7 @@ impl Settings {
             debug_assert!(s.experiment_configs().is_ok());
             break;
         }
+        notices.extend(check_synapse(&mut s));
         (s, notices)
     }
 
@@ -546,6 +563,7 @@ impl Settings {
             | Key::Embed
             | Key::Views
             | Key::Present => return None,
+            Key::Synapse => chosen(self).to_string(),
         })
     }
 
@@ -691,10 +709,11 @@ enum Key {
     Embed,
     Views,
     Present,
+    Synapse,
 }
 
 impl Key {
-    const ALL: [Key; 19] = [
+    const ALL: [Key; 20] = [
         Key::Task,
         Key::Rule,
         Key::Compare,
@@ -714,6 +733,7 @@ impl Key {
         Key::Embed,
         Key::Views,
         Key::Present,
+        Key::Synapse,
     ];
 
     const fn name(self) -> &'static str {
@@ -737,6 +757,7 @@ impl Key {
             Key::Embed => "embed",
             Key::Views => "views",
             Key::Present => "present",
+            Key::Synapse => "synapse",
         }
     }
 }

@@ -77,6 +77,7 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
             })
             .collect()
     });
+    let single_delta = compare.is_empty() && rule == RuleKind::Delta;
     let mut views = View::ALL.to_vec();
     rng.shuffle(&mut views);
     views.truncate(1 + rng.below(View::ALL.len()));
@@ -119,6 +120,12 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
         embed: rng.coin(),
         views,
         present: rng.coin(),
+        // Only a single delta run has a chosen synapse (in range or not: the layer's
+        // size is checked with the other keys, by `from_query_checked`).
+        synapse: (single_delta && rng.coin()).then(|| super::super::delta::Synapse {
+            output: 1 + rng.below(40),
+            input: 1 + rng.below(40),
+        }),
     }
 }
 
@@ -193,6 +200,7 @@ fn every_key_parses_and_is_written_back_in_order() {
         embed: true,
         views: vec![View::Curves, View::Alignment],
         present: false,
+        synapse: None,
     };
     assert_eq!(Settings::from_query(query), (expected.clone(), Vec::new()));
     assert_eq!(expected.to_query(), query);

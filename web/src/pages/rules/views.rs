@@ -10,6 +10,9 @@ use bioprop::task::TaskKind;
 use plotters::style::RGBColor;
 use yew::prelude::*;
 
+use super::controls::Action;
+use super::delta::{has_hidden_layer, is_delta_view};
+use super::delta_view::{DeltaExplanation, DeltaView};
 use super::network_view::NetworkView;
 use super::runs::{rule_colour, Run, Runs};
 use super::settings::{FeedbackView, Settings, View};
@@ -94,6 +97,8 @@ fn readout(run: &Run) -> Html {
             if let Some(acc) = metrics.and_then(|m| m.test.accuracy) {
                 <span>{"test acc. "}<b data-testid="metric-accuracy" data-rule={rule}>{format!("{:.1}%", acc * 100.0)}</b></span>
             }
+            // A network without a hidden layer has no angles (the delta rule's).
+            if first.is_some() {
             <span title="∠(δ_rule, δ_BP) per hidden layer, first layer first">{"update ∠ "}
                 <b data-testid="metric-update-angle" data-rule={rule}>{degrees(first.and_then(|l| l.update_angle_deg))}</b>
                 { for deeper.iter().map(|l| html! {
@@ -108,6 +113,7 @@ fn readout(run: &Run) -> Html {
                         {degrees(l.weight_angle_deg)}</b></>
                 }) }
             </span>
+            }
         </div>
     }
 }
@@ -116,6 +122,7 @@ fn readout(run: &Run) -> Html {
 pub struct ViewsProps {
     pub shared: Shared,
     pub settings: Settings,
+    pub on_action: Callback<Action>,
 }
 
 #[component]
@@ -124,9 +131,15 @@ pub fn Views(props: &ViewsProps) -> Html {
     let runs = props.shared.runs.borrow();
     let feedback_view = settings.feedback_view;
     let angle_range = Some((0.0, 180.0));
+    // Without a hidden layer there are no angles and no feedback to show.
+    let hidden = has_hidden_layer(settings);
+    let delta = is_delta_view(settings);
     html! {
         <>
-            if settings.shows(View::Network) {
+            if settings.shows(View::Network) && delta {
+                <DeltaView shared={props.shared.clone()} settings={settings.clone()}
+                    on_action={props.on_action.clone()} />
+            } else if settings.shows(View::Network) {
                 <section class="panel wide" data-view="network">
                     <h2>{"Network: the forward pass (top) and the feedback pathway carrying δ back (bottom, dashed)"}</h2>
                     <div class="runs-row">
@@ -140,7 +153,7 @@ pub fn Views(props: &ViewsProps) -> Html {
                     </div>
                 </section>
             }
-            if settings.shows(View::Alignment) {
+            if settings.shows(View::Alignment) && hidden {
                 <section class="panel" data-view="alignment">
                     <LineChart title="Update angle ∠(δ_rule, δ_BP)" x_label="step" y_label="degrees"
                         series={Rc::new(runs.layer_series(|l| l.update_angle_deg))}
@@ -168,7 +181,7 @@ pub fn Views(props: &ViewsProps) -> Html {
             if settings.shows(View::Task) {
                 <TaskView shared={props.shared.clone()} task={settings.task} />
             }
-            if settings.shows(View::Feedback) {
+            if settings.shows(View::Feedback) && hidden {
                 <section class="panel wide" data-view="feedback">
                     <h2>{"Feedback matrices: Wᵀ, B and B − Wᵀ for each hidden layer"}</h2>
                     <div class="runs-row">
@@ -182,7 +195,7 @@ pub fn Views(props: &ViewsProps) -> Html {
                 </section>
             }
             if !settings.embed {
-                <Explanation />
+                <Explanation {delta} />
             }
         </>
     }
@@ -209,7 +222,7 @@ pub fn ThrottledNetworkView(props: &ThrottledNetworkViewProps) -> Html {
     html! { <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact} /> }
 }
 
-fn loss_series(runs: &Runs) -> Vec<Series> {
+pub fn loss_series(runs: &Runs) -> Vec<Series> {
     let mut all = runs.series(|m| Some(m.train.loss));
     for (mut test, train) in runs
         .series(|m| Some(m.test.loss))
@@ -226,13 +239,14 @@ fn loss_series(runs: &Runs) -> Vec<Series> {
 }
 
 #[derive(Properties, PartialEq)]
-struct TaskViewProps {
-    shared: Shared,
-    task: TaskKind,
+pub struct TaskViewProps {
+    pub shared: Shared,
+    pub task: TaskKind,
 }
 
+/// What the task's data and the runs' fit look like (or the held-out NSE).
 #[component]
-fn TaskView(props: &TaskViewProps) -> Html {
+pub fn TaskView(props: &TaskViewProps) -> Html {
     let runs = props.shared.runs.borrow();
     match &*runs.data {
         TaskData::Points(points) => {
@@ -412,11 +426,20 @@ fn rule_entry(entry: RuleEntry) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct ExplanationProps {
+    /// The delta rule's view is shown: its entry leads.
+    delta: bool,
+}
+
 #[component]
-fn Explanation() -> Html {
+fn Explanation(props: &ExplanationProps) -> Html {
     html! {
         <section class="panel wide explanation" data-view="explanation">
             <h2>{"What you are seeing"}</h2>
+            if props.delta {
+                <DeltaExplanation />
+            }
             <p>{"Every rule shares the forward pass z = W a + b, a = f(z) and the output error e = a − y. \
                 They differ only in how a hidden layer gets its error signal δ, after which every rule \
                 changes the weights by gradient descent, ΔW = −η δ aᵀ (the minus sign is descent; \

@@ -14,8 +14,9 @@
 
 use std::time::Duration;
 
-use bioprop::experiment::{ConfigError, Experiment, ExperimentConfig, Snapshot};
+use bioprop::experiment::{ConfigError, Experiment, ExperimentConfig, Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
+use bioprop::rule::RuleKind;
 use bioprop::session::RunsConfig;
 use bioprop::task::{Dataset, OutputKind};
 use futures::{FutureExt, SinkExt, StreamExt};
@@ -53,6 +54,13 @@ pub enum Command {
     SetLearningRate(f32),
     /// Draws new feedback matrices for every run (same draw for all).
     ResampleFeedback,
+    /// Which output synapse `w_ij` the delta-rule view writes out (0-based `i`, `j`):
+    /// from now on every frame carries its latest update ([`RunFrame::synapse`]).
+    /// Kept across `Configure`; answered with a frame.
+    Watch {
+        output: usize,
+        input: usize,
+    },
 }
 
 impl Command {
@@ -107,6 +115,9 @@ pub struct RunFrame {
     pub picture: Option<Picture>,
     /// Why the run stopped, in words for the user.
     pub diverged: Option<String>,
+    /// For a delta-rule run, the watched synapse's latest update ([`Command::Watch`];
+    /// `None` before the first step or for a synapse the network does not have).
+    pub synapse: Option<SynapseUpdate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -134,6 +145,8 @@ pub struct Trainer {
     sent: Vec<usize>,
     playing: bool,
     speed: u32,
+    /// The output synapse `(i, j)` the frames report for delta-rule runs.
+    watched: (usize, usize),
 }
 
 impl Default for Trainer {
@@ -150,6 +163,7 @@ impl Trainer {
             sent: Vec::new(),
             playing: false,
             speed: 1,
+            watched: (0, 0),
         }
     }
 
@@ -198,6 +212,7 @@ impl Trainer {
     }
 
     fn frame(&mut self) -> Frame {
+        let (output, input) = self.watched;
         let runs = self
             .runs
             .iter()
@@ -211,6 +226,9 @@ impl Trainer {
                     new_metrics,
                     picture: picture(run),
                     diverged: run.diverged().map(explain_divergence),
+                    synapse: (run.rule() == RuleKind::Delta)
+                        .then(|| run.output_synapse(output, input))
+                        .flatten(),
                 }
             })
             .collect();
@@ -269,6 +287,10 @@ impl Trainer {
                 for run in &mut trainer.runs {
                     run.resample_feedback();
                 }
+                vec![Update::Frame(Box::new(trainer.frame()))]
+            }
+            Command::Watch { output, input } => {
+                trainer.watched = (output, input);
                 vec![Update::Frame(Box::new(trainer.frame()))]
             }
         }
