@@ -33,6 +33,9 @@ const PAGES = [
   ["cerebellum", "?page=cerebellum", "a11y-cerebellum"],
   ["microcircuit", "?page=microcircuit", "a11y-microcircuit"],
   ["embed", "?task=xor&embed=1", "a11y-embed"],
+  // The delta rule's own view (issue 10, item 12), on the page and presented.
+  ["delta rule", "?rule=delta", "a11y-delta"],
+  ["delta rule, xor, presented", "?task=xor&rule=delta&present=1", "a11y-delta-present"],
 ];
 
 for (const [name, query, shot] of PAGES) {

@@ -15,6 +15,7 @@
 
 use std::rc::Rc;
 
+use bioprop::rule::RuleKind;
 use bioprop::task::TaskKind;
 use bioprop::{Matrix, Snapshot};
 use wasm_bindgen::JsCast;
@@ -93,7 +94,11 @@ pub struct DeltaViewProps {
 pub fn DeltaView(props: &DeltaViewProps) -> Html {
     let runs = props.shared.runs.borrow();
     let settings = &props.settings;
-    let run = runs.runs.first();
+    // Until the worker's new runs arrive, the old ones (of another rule) are shown nowhere.
+    let run = runs
+        .runs
+        .first()
+        .filter(|r| r.rule == RuleKind::Delta && r.snapshot.layers.len() == 2);
     let pick = {
         let settings = settings.clone();
         props.on_action.reform(move |synapse: Synapse| {
@@ -453,8 +458,9 @@ pub fn lesson(task: TaskKind) -> &'static str {
 fn hidden_layer_note(settings: &Settings, on_action: &Callback<Action>, compact: bool) -> Html {
     let next = add_hidden_layer(settings);
     let button = html! {
-        <button data-testid="add-hidden-layer" onclick={on_action.reform(move |_| Action::Change(next.clone()))}>
-            {format!("Add a hidden layer: backprop vs feedback alignment on {}", settings.task.name())}
+        <button data-testid="add-hidden-layer" title="Backprop against feedback alignment, with the task's hidden layers"
+            onclick={on_action.reform(move |_| Action::Change(next.clone()))}>
+            {format!("Add a hidden layer: backprop vs FA on {}", settings.task.name())}
         </button>
     };
     if compact {
