@@ -365,7 +365,8 @@ impl Rule for Shallow {
     }
 }
 
-/// The delta rule for a network with no hidden layer (validation enforces it).
+/// The delta rule for a network with no hidden layer (validation enforces it): only the
+/// output layer learns, `Δw_ij = −η (1/b) Σ_s (v_i − y_i) u_j` (docs/science.md §1.2).
 pub struct DeltaRule;
 
 impl Rule for DeltaRule {

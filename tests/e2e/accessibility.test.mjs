@@ -50,6 +50,24 @@ for (const [name, query, shot] of PAGES) {
   });
 }
 
+test("the delta rule's view after a step: axe passes its readout and its controls have names", async () => {
+  for (const query of ["?rule=delta", "?task=xor&rule=delta"]) {
+    const { page, problems } = await app.open(query, { width: 1280, height: 720 });
+    await page.getByTestId("delta-diagram").waitFor();
+    await page.getByTestId("step").click();
+    await page.getByTestId("delta-dw").waitFor();
+    const violations = await seriousViolations(page);
+    assert.deepEqual(violations, [], `${query}: ${JSON.stringify(violations, null, 2)}`);
+    assert.equal(await page.getByRole("button", { name: "Delta rule (one layer)", exact: true }).count(), 1);
+    for (const name of ["output i", "input j"]) {
+      assert.equal(await page.getByRole("combobox", { name, exact: true }).count(), 1, name);
+    }
+    assert.equal(await page.getByRole("img", { name: /^One layer of weights/ }).count(), 1);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
+
 test("controls carry real names: rule checkboxes their titles, the cerebellum's number boxes their labels, one Play", async () => {
   const { page, problems } = await app.open("?task=xor", { width: 1280, height: 720 });
   // core/src/rule/facts.rs: the titles of bp and fa.

@@ -54,11 +54,18 @@ pub fn stall_notice(rule: RuleKind, history: &[Metrics]) -> Option<String> {
         (None, Some(nse)) if nse > LEARNED_NSE => format!("training NSE {nse:.3}"),
         _ => return None,
     };
-    Some(format!(
-        "{}: no progress for {STALL_STEPS} steps (training loss {new:.3}, {standing}). \
-         A run stuck on a plateau like this usually has the wrong learning rate for its \
+    // One layer stuck short of the task is the delta rule's limit, not its rate's
+    // (docs/science.md §1.2: on xor the loss sits at chance, ln 2).
+    let advice = if rule == RuleKind::Delta {
+        "One layer can only fit a linear map (one straight boundary), and this task needs \
+         more: no learning rate helps. Add a hidden layer to go further."
+    } else {
+        "A run stuck on a plateau like this usually has the wrong learning rate for its \
          rule: lower it (or raise it, if the loss barely moves from the start) and press \
-         reset.",
+         reset."
+    };
+    Some(format!(
+        "{}: no progress for {STALL_STEPS} steps (training loss {new:.3}, {standing}). {advice}",
         rule.name()
     ))
 }
@@ -87,6 +94,22 @@ mod tests {
     /// reported as stalled.
     fn ever_stalls(rule: RuleKind, history: &[Metrics]) -> Option<String> {
         (1..=history.len()).find_map(|n| stall_notice(rule, &history[..n]))
+    }
+
+    #[test]
+    fn the_delta_rule_on_xor_is_told_that_one_layer_is_the_limit() {
+        let config = ExperimentConfig {
+            rule: RuleKind::Delta,
+            layers: vec![2, 2],
+            ..ExperimentConfig::for_task(TaskKind::Xor)
+        };
+        let mut run = Experiment::new(&config).expect("a valid config");
+        run.set_log_every(1000).expect("a valid interval");
+        run.step(STALL_STEPS + 8000).expect("no divergence");
+        let notice = ever_stalls(RuleKind::Delta, run.history()).expect("a stall");
+        assert!(notice.starts_with("delta: no progress"), "{notice}");
+        assert!(notice.contains("Add a hidden layer"), "{notice}");
+        assert!(!notice.contains("learning rate for its"), "{notice}");
     }
 
     #[test]
