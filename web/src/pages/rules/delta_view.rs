@@ -325,15 +325,21 @@ fn update_readout(run: Option<&Run>, synapse: Synapse) -> Html {
         .filter(|u| (u.output + 1, u.input + 1) == (i, j));
     let Some(update) = update else {
         let weight = run.and_then(|r| current_weight(&r.snapshot, synapse));
+        // Trained already: the worker's answer for a newly chosen synapse is on its way.
+        let trained = run.is_some_and(|r| r.snapshot.step > 0);
         return html! {
             <div class="dv-readout" data-testid="delta-readout">
                 { law }
-                <p class="dv-waiting" data-testid="delta-waiting">
-                    {"No update yet: press Step (s) or Play (space) to see this synapse learn."}
-                    if let Some(w) = weight {
-                        {" Now "}{w_ij(i, j)}{" = "}<b data-testid="delta-w-after">{super::delta::significant(w)}</b>{"."}
-                    }
-                </p>
+                if trained {
+                    <p class="dv-waiting">{"Reading this synapse's latest update…"}</p>
+                } else {
+                    <p class="dv-waiting" data-testid="delta-waiting">
+                        {"No update yet: press Step (s) or Play (space) to see this synapse learn."}
+                        if let Some(w) = weight {
+                            {" Now "}{w_ij(i, j)}{" = "}<b data-testid="delta-w-after">{super::delta::significant(w)}</b>{"."}
+                        }
+                    </p>
+                }
             </div>
         };
     };
