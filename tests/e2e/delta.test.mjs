@@ -330,3 +330,21 @@ test("adding a hidden layer goes to backprop against feedback alignment on the s
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test("a course site's embed of the delta rule fits 960×600, its hidden-layer note kept to its button", async () => {
+  const size = { width: 960, height: 600 };
+  const { page, problems } = await app.open("?rule=delta&embed=1&views=network", size);
+  await page.getByTestId("delta-diagram").waitFor();
+  await page.getByTestId("step").click();
+  await page.getByTestId("delta-dw").waitFor();
+  const outside = [];
+  for (const testid of ["play", "step", "reset", "delta-diagram", "delta-law", "delta-dw", "delta-w-after", "add-hidden-layer"]) {
+    const box = await page.getByTestId(testid).first().boundingBox();
+    if (!box || box.y < 0 || box.y + box.height > size.height || box.x + box.width > size.width) outside.push(`${testid}: ${JSON.stringify(box)}`);
+  }
+  assert.deepEqual(outside, [], "outside the 960×600 frame");
+  assert.equal(await page.getByTestId("delta-hidden-layer").count(), 0, "the note's text is left to the full app");
+  await screenshot(page, "delta-embed-960x600");
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -84,7 +84,7 @@ pub struct DeltaViewProps {
     pub shared: Shared,
     pub settings: Settings,
     pub on_action: Callback<Action>,
-    /// Presentation mode: the hidden-layer text shortened to its button.
+    /// Presentation mode and embeds: the hidden-layer text shortened to its button.
     #[prop_or_default]
     pub compact: bool,
 }

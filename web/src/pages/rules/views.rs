@@ -137,8 +137,9 @@ pub fn Views(props: &ViewsProps) -> Html {
     html! {
         <>
             if settings.shows(View::Network) && delta {
+                // An embed, like presentation mode, keeps the hidden-layer note to its button.
                 <DeltaView shared={props.shared.clone()} settings={settings.clone()}
-                    on_action={props.on_action.clone()} />
+                    on_action={props.on_action.clone()} compact={settings.embed} />
             } else if settings.shows(View::Network) {
                 <section class="panel wide" data-view="network">
                     <h2>{"Network: the forward pass (top) and the feedback pathway carrying δ back (bottom, dashed)"}</h2>
