@@ -15,6 +15,7 @@ use bioprop::{Activation, RuleKind, TaskKind};
 use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
 use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
 use bioprop_web::pages::rules::settings::{FeedbackView, Settings, View};
+use bioprop_web::shell::UrlSettings;
 
 /// The rules page a bare URL opened when the links were recorded.
 fn rules_page() -> Settings {
@@ -52,7 +53,7 @@ fn rules_page() -> Settings {
 /// `key: message`) and every run's resolved configuration, written as
 /// `rule layers activation lr batch noise train test seed noderiv fbscale`.
 fn assert_rules_link(query: &str, settings: Settings, notices: &[&str], runs: &[&str]) {
-    let (opened, got_notices) = Settings::from_query_checked(query);
+    let (opened, got_notices) = Settings::from_query(query);
     assert_eq!(opened, settings, "settings of {query}");
     let got_notices: Vec<String> = got_notices.iter().map(|n| n.to_string()).collect();
     assert_eq!(got_notices, notices, "notices of {query}");
@@ -419,8 +420,8 @@ fn a_versioned_link_opens_like_the_unversioned_one() {
     ] {
         let versioned = format!("{query}&v=1");
         assert_eq!(
-            Settings::from_query_checked(&versioned),
-            Settings::from_query_checked(query),
+            Settings::from_query(&versioned),
+            Settings::from_query(query),
             "{versioned}"
         );
     }
@@ -494,13 +495,13 @@ fn version_2_links_open_with_the_rates_under_which_every_rule_learns() {
     ] {
         let query = format!("?task={}", task.name());
         assert_eq!(
-            Settings::from_query_checked(&format!("{query}&v=2")),
-            Settings::from_query_checked(&query),
+            Settings::from_query(&format!("{query}&v=2")),
+            Settings::from_query(&query),
             "{query}"
         );
     }
     // A bad rate on a version-2 spirals link names the version-2 default.
-    let (_, notices) = Settings::from_query_checked("?task=spirals&lr=abc&v=2");
+    let (_, notices) = Settings::from_query("?task=spirals&lr=abc&v=2");
     let notices: Vec<String> = notices.iter().map(|n| n.to_string()).collect();
     assert_eq!(
         notices,
@@ -512,10 +513,10 @@ fn version_2_links_open_with_the_rates_under_which_every_rule_learns() {
 /// version 1 in the links it writes, so reopening one never changes its rate.
 #[test]
 fn an_old_spirals_link_writes_links_that_keep_its_rate() {
-    let (opened, _) = Settings::from_query_checked("?task=spirals");
+    let (opened, _) = Settings::from_query("?task=spirals");
     let written = opened.to_query();
     assert_eq!(written, "?task=spirals&v=1");
-    assert_eq!(Settings::from_query_checked(&written).0, opened);
-    let (opened, _) = Settings::from_query_checked("?task=spirals&v=2");
+    assert_eq!(Settings::from_query(&written).0, opened);
+    let (opened, _) = Settings::from_query("?task=spirals&v=2");
     assert_eq!(opened.to_query(), "?task=spirals&lr=0.08");
 }

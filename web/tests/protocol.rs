@@ -13,10 +13,11 @@ use bioprop_web::pages::rules::worker::{
     log_interval, runs_config, Command, Frame, Picture, TaskData, Trainer, Update,
     BOUNDARY_RESOLUTION, CURVE_POINTS,
 };
+use bioprop_web::shell::UrlSettings;
 
 /// What the page sends for the URL query `query`: parsed once, on the page.
 fn configure_command(query: &str) -> Command {
-    let (settings, _notices) = Settings::from_query_checked(query);
+    let (settings, _notices) = Settings::from_query(query);
     Command::Configure(Box::new(runs_config(&settings).unwrap()))
 }
 
@@ -283,7 +284,7 @@ fn a_new_speed_changes_how_often_rows_are_logged() {
 /// config: the page's settings read from `query`, one experiment per rule, rows
 /// logged every `log_interval(speed)` steps, each trained `steps` steps.
 fn runs_from_the_query(query: &str, steps: u64) -> Vec<Experiment> {
-    let (settings, _notices) = Settings::from_query_checked(query);
+    let (settings, _notices) = Settings::from_query(query);
     settings
         .experiment_configs()
         .unwrap()
@@ -344,7 +345,7 @@ fn commands_survive_the_workers_encoding() {
 
 #[test]
 fn the_page_sends_the_current_version_and_its_speed() {
-    let (settings, _) = Settings::from_query_checked("?task=xor&compare=fa,bp&speed=30");
+    let (settings, _) = Settings::from_query("?task=xor&compare=fa,bp&speed=30");
     let config = runs_config(&settings).unwrap();
     assert_eq!(config.version, RUNS_CONFIG_VERSION);
     assert_eq!(

@@ -25,7 +25,7 @@ use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
-use crate::shell::{use_url_settings, BarAction, NoticeAction, PageFrame, UrlState};
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
 use controls::{Action, Controls};
 use presentation::{PresentBar, Presentation};
 use runs::{Event, Runs, Watchdog};
@@ -44,6 +44,17 @@ pub struct RulesPageProps {
 }
 
 /// The rules page with its training worker.
+/// The page's keyboard map, which the embed bar's buttons use too.
+fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
+    match shortcut {
+        Shortcut::TogglePlay => Some(Action::TogglePlay),
+        Shortcut::Step => Some(Action::Step),
+        Shortcut::Reset => Some(Action::Reset),
+        Shortcut::TogglePresent => Some(Action::TogglePresent),
+        Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
+    }
+}
+
 #[component]
 pub fn RulesPage(props: &RulesPageProps) -> Html {
     html! {
@@ -225,16 +236,7 @@ fn Page(props: &RulesPageProps) -> Html {
         })
     };
 
-    use_shortcuts(
-        |shortcut| match shortcut {
-            Shortcut::TogglePlay => Some(Action::TogglePlay),
-            Shortcut::Step => Some(Action::Step),
-            Shortcut::Reset => Some(Action::Reset),
-            Shortcut::TogglePresent => Some(Action::TogglePresent),
-            Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
-        },
-        on_action.clone(),
-    );
+    let on_bar = use_shortcuts(shortcut_action, on_action.clone());
 
     let shared = Shared {
         frame: runs.borrow().frames,
@@ -258,11 +260,7 @@ fn Page(props: &RulesPageProps) -> Html {
     html! {
         <PageFrame page={PageKind::Rules} {embed} notices={notices.0.clone()} {on_dismiss}
             {playing}
-            on_bar={on_action.reform(|a: BarAction| match a {
-                BarAction::TogglePlay => Action::TogglePlay,
-                BarAction::Step => Action::Step,
-                BarAction::Reset => Action::Reset,
-            })}
+            {on_bar}
             controls={html! {
                 <Controls settings={(*settings).clone()} {playing}
                     on_action={on_action.clone()} />

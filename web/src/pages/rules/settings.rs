@@ -1,8 +1,8 @@
 //! The page's settings and their URL query form.
 //!
 //! Pure Rust with no Yew or browser import, so it is tested natively. The page keeps
-//! every setting in its address bar; [`Settings::from_query`] reads one, and
-//! [`Settings::to_query`] writes the shareable link, listing only what differs from the
+//! every setting in its address bar; [`UrlSettings::from_query`] reads one, and
+//! [`UrlSettings::to_query`] writes the shareable link, listing only what differs from the
 //! default page (which is therefore just the bare URL).
 //!
 //! ```text
@@ -44,7 +44,7 @@
 //!
 //! Ranges here are those of one parameter alone. Combinations (layers that do not fit
 //! the task, a batch larger than the training set, `delta` with hidden layers) are
-//! core's [`ExperimentConfig::validate`]'s business: [`Settings::from_query_checked`]
+//! core's [`ExperimentConfig::validate`]'s business: [`UrlSettings::from_query`]
 //! asks it and resets the parameter it names.
 
 use std::fmt;
@@ -63,6 +63,7 @@ use crate::shell::query::{
     names, number, shown, whole, Problem, Reader, Repeats, FIRST_VERSION, SCHEMA_VERSION,
     VERSION_KEY,
 };
+use crate::shell::UrlSettings;
 
 /// Most training steps per animation frame.
 pub const MAX_SPEED: u32 = 2000;
@@ -246,8 +247,9 @@ impl Default for Settings {
 impl Settings {
     /// Reads a query string (`?task=xor&lr=0.1`, with or without the `?`). Every
     /// parameter that cannot be used gives a [`Notice`] and keeps its default; see the
-    /// module docs. Checks each parameter alone; see [`Settings::from_query_checked`].
-    pub fn from_query(query: &str) -> (Settings, Vec<Notice>) {
+    /// module docs. Checks each parameter alone; the page reads links with
+    /// [`UrlSettings::from_query`], which also checks them together.
+    pub fn from_query_unchecked(query: &str) -> (Settings, Vec<Notice>) {
         let mut reader = Reader::new(query, &KEY_NAMES, Repeats::Last);
         let default = Settings::default();
         let mut s = default.clone();
@@ -348,89 +350,6 @@ impl Settings {
         (s, reader.finish())
     }
 
-    /// The query of a shareable link: `?` and the parameters that differ from the
-    /// default page, in the order of the module docs' table; empty for the default
-    /// page. `Settings::from_query(&s.to_query())` gives back `s` with no notice for
-    /// every valid `s` (every field in its range, `rule == compare[0]` in compare mode).
-    pub fn to_query(&self) -> String {
-        let default = Settings::default();
-        let mut parts: Vec<(Key, String)> = Vec::new();
-        if self.task != default.task {
-            parts.push((Key::Task, self.task.name().to_owned()));
-        }
-        if self.is_compare() {
-            if self.compare != default.compare {
-                parts.push((Key::Compare, rule_list(&self.compare)));
-            }
-        } else {
-            // The default page compares, so a single run always says which rule.
-            parts.push((Key::Rule, self.rule.name().to_owned()));
-        }
-        if let Some(layers) = &self.layers {
-            parts.push((Key::Layers, layers_string(layers)));
-        }
-        if let Some(activation) = self.activation {
-            parts.push((Key::Act, activation.name().to_owned()));
-        }
-        // `{}` prints the shortest decimal that parses back to the same f32.
-        if let Some(lr) = self.lr {
-            parts.push((Key::Lr, lr.to_string()));
-        }
-        if let Some(batch) = self.batch {
-            parts.push((Key::Batch, batch.to_string()));
-        }
-        if let Some(noise) = self.noise {
-            parts.push((Key::Noise, noise.to_string()));
-        }
-        if self.seed != default.seed {
-            parts.push((Key::Seed, self.seed.to_string()));
-        }
-        if self.speed != default.speed {
-            parts.push((Key::Speed, self.speed.to_string()));
-        }
-        let flag = |on: bool| if on { "1" } else { "0" }.to_owned();
-        if self.no_derivative != default.no_derivative {
-            parts.push((Key::NoDeriv, flag(self.no_derivative)));
-        }
-        if self.feedback_scale != default.feedback_scale {
-            parts.push((Key::FbScale, self.feedback_scale.to_string()));
-        }
-        if self.draw != default.draw {
-            parts.push((Key::Draw, self.draw.to_string()));
-        }
-        if self.feedback_view != default.feedback_view {
-            parts.push((Key::Fb, self.feedback_view.name().to_owned()));
-        }
-        if self.log_loss != default.log_loss {
-            parts.push((Key::LogLoss, flag(self.log_loss)));
-        }
-        if self.autoplay != default.autoplay {
-            parts.push((Key::Autoplay, flag(self.autoplay)));
-        }
-        if self.embed != default.embed {
-            parts.push((Key::Embed, flag(self.embed)));
-        }
-        if self.views != default.views {
-            let names: Vec<&str> = self.views.iter().map(|v| v.name()).collect();
-            parts.push((Key::Views, names.join(",")));
-        }
-        if self.present != default.present {
-            parts.push((Key::Present, flag(self.present)));
-        }
-        if parts.is_empty() {
-            return String::new();
-        }
-        let mut pairs: Vec<String> = parts
-            .iter()
-            .map(|(key, value)| format!("{}={value}", key.name()))
-            .collect();
-        // No rate of its own on a task whose default rate changed: version 1's.
-        if self.lr.is_none() && defaults::changed_since_first(self.task, SCHEMA_VERSION) {
-            pairs.push(format!("{VERSION_KEY}={FIRST_VERSION}"));
-        }
-        format!("?{}", pairs.join("&"))
-    }
-
     /// One validated config per run ([`Settings::rules`]). They are identical but for
     /// `rule`, so (core's streams not depending on the rule) the runs share initial
     /// weights, `B` and the data order. Starts from [`ExperimentConfig::for_task`]; when
@@ -459,41 +378,6 @@ impl Settings {
             .collect()
     }
 
-    /// As [`Settings::from_query`], then each parameter that core's validation rejects
-    /// in combination with the others (e.g. `layers=5-3-2` for a 30-input task, a
-    /// `batch` above the training set) gets a notice and goes back to its default. The
-    /// settings returned always have `experiment_configs()` `Ok`.
-    pub fn from_query_checked(query: &str) -> (Settings, Vec<Notice>) {
-        let (mut s, mut notices) = Settings::from_query(query);
-        // Each round resets one more parameter to its default, so this ends after at
-        // most one round per parameter.
-        while let Err(error) = s.experiment_configs() {
-            if let Some(notice) = s.reset_blamed(&error) {
-                notices.push(notice);
-                continue;
-            }
-            // Not a parameter the page sets (a core limit changed under us?): fall back
-            // to the default experiment and keep only how the page looks.
-            notices.push(Notice::new(
-                "settings",
-                format!("{error}; using the default experiment"),
-            ));
-            s = Settings {
-                speed: s.speed,
-                feedback_view: s.feedback_view,
-                log_loss: s.log_loss,
-                autoplay: s.autoplay,
-                embed: s.embed,
-                views: s.views,
-                present: s.present,
-                ..Settings::default()
-            };
-            debug_assert!(s.experiment_configs().is_ok());
-            break;
-        }
-        (s, notices)
-    }
-
     /// A change made in the page, from `self` to `next`, read as a link with `next`'s
     /// settings would be. When part of it cannot be used the page keeps `self`
     /// whole, so each notice names the value kept (`keeping 2-1024-2`) rather than
@@ -503,7 +387,7 @@ impl Settings {
     ///
     /// The notices about what in `next` could not be used.
     pub fn edited(&self, next: &Settings) -> Result<Settings, Vec<Notice>> {
-        let (checked, notices) = Settings::from_query_checked(&next.to_query());
+        let (checked, notices) = Settings::from_query(&next.to_query());
         if notices.is_empty() {
             return Ok(checked);
         }
@@ -659,13 +543,124 @@ const KEY_NAMES: [&str; Key::ALL.len()] = {
     names
 };
 
-/// `page` is the router's: the rules page's settings never see it.
-impl crate::shell::UrlSettings for Settings {
-    fn read_query(query: &str) -> (Self, Vec<Notice>) {
-        Settings::from_query_checked(&crate::shell::route::without_page(query))
+impl UrlSettings for Settings {
+    /// As [`Settings::from_query_unchecked`] (`page` is the router's: it is dropped), then each parameter that core's validation rejects
+    /// in combination with the others (e.g. `layers=5-3-2` for a 30-input task, a
+    /// `batch` above the training set) gets a notice and goes back to its default. The
+    /// settings returned always have `experiment_configs()` `Ok`.
+    fn from_query(query: &str) -> (Settings, Vec<Notice>) {
+        let (mut s, mut notices) =
+            Settings::from_query_unchecked(&crate::shell::route::without_page(query));
+        // Each round resets one more parameter to its default, so this ends after at
+        // most one round per parameter.
+        while let Err(error) = s.experiment_configs() {
+            if let Some(notice) = s.reset_blamed(&error) {
+                notices.push(notice);
+                continue;
+            }
+            // Not a parameter the page sets (a core limit changed under us?): fall back
+            // to the default experiment and keep only how the page looks.
+            notices.push(Notice::new(
+                "settings",
+                format!("{error}; using the default experiment"),
+            ));
+            s = Settings {
+                speed: s.speed,
+                feedback_view: s.feedback_view,
+                log_loss: s.log_loss,
+                autoplay: s.autoplay,
+                embed: s.embed,
+                views: s.views,
+                present: s.present,
+                ..Settings::default()
+            };
+            debug_assert!(s.experiment_configs().is_ok());
+            break;
+        }
+        (s, notices)
     }
-    fn write_query(&self) -> String {
-        self.to_query()
+
+    /// The query of a shareable link: `?` and the parameters that differ from the
+    /// default page, in the order of the module docs' table; empty for the default
+    /// page. `Settings::from_query_unchecked(&s.to_query())` gives back `s` with no notice for
+    /// every valid `s` (every field in its range, `rule == compare[0]` in compare mode).
+    fn to_query(&self) -> String {
+        let default = Settings::default();
+        let mut parts: Vec<(Key, String)> = Vec::new();
+        if self.task != default.task {
+            parts.push((Key::Task, self.task.name().to_owned()));
+        }
+        if self.is_compare() {
+            if self.compare != default.compare {
+                parts.push((Key::Compare, rule_list(&self.compare)));
+            }
+        } else {
+            // The default page compares, so a single run always says which rule.
+            parts.push((Key::Rule, self.rule.name().to_owned()));
+        }
+        if let Some(layers) = &self.layers {
+            parts.push((Key::Layers, layers_string(layers)));
+        }
+        if let Some(activation) = self.activation {
+            parts.push((Key::Act, activation.name().to_owned()));
+        }
+        // `{}` prints the shortest decimal that parses back to the same f32.
+        if let Some(lr) = self.lr {
+            parts.push((Key::Lr, lr.to_string()));
+        }
+        if let Some(batch) = self.batch {
+            parts.push((Key::Batch, batch.to_string()));
+        }
+        if let Some(noise) = self.noise {
+            parts.push((Key::Noise, noise.to_string()));
+        }
+        if self.seed != default.seed {
+            parts.push((Key::Seed, self.seed.to_string()));
+        }
+        if self.speed != default.speed {
+            parts.push((Key::Speed, self.speed.to_string()));
+        }
+        let flag = |on: bool| if on { "1" } else { "0" }.to_owned();
+        if self.no_derivative != default.no_derivative {
+            parts.push((Key::NoDeriv, flag(self.no_derivative)));
+        }
+        if self.feedback_scale != default.feedback_scale {
+            parts.push((Key::FbScale, self.feedback_scale.to_string()));
+        }
+        if self.draw != default.draw {
+            parts.push((Key::Draw, self.draw.to_string()));
+        }
+        if self.feedback_view != default.feedback_view {
+            parts.push((Key::Fb, self.feedback_view.name().to_owned()));
+        }
+        if self.log_loss != default.log_loss {
+            parts.push((Key::LogLoss, flag(self.log_loss)));
+        }
+        if self.autoplay != default.autoplay {
+            parts.push((Key::Autoplay, flag(self.autoplay)));
+        }
+        if self.embed != default.embed {
+            parts.push((Key::Embed, flag(self.embed)));
+        }
+        if self.views != default.views {
+            let names: Vec<&str> = self.views.iter().map(|v| v.name()).collect();
+            parts.push((Key::Views, names.join(",")));
+        }
+        if self.present != default.present {
+            parts.push((Key::Present, flag(self.present)));
+        }
+        if parts.is_empty() {
+            return String::new();
+        }
+        let mut pairs: Vec<String> = parts
+            .iter()
+            .map(|(key, value)| format!("{}={value}", key.name()))
+            .collect();
+        // No rate of its own on a task whose default rate changed: version 1's.
+        if self.lr.is_none() && defaults::changed_since_first(self.task, SCHEMA_VERSION) {
+            pairs.push(format!("{VERSION_KEY}={FIRST_VERSION}"));
+        }
+        format!("?{}", pairs.join("&"))
     }
 }
 

@@ -281,7 +281,7 @@ impl Trainer {
 /// # Errors
 ///
 /// Core's [`ConfigError`] when the settings cannot run; settings read with
-/// [`Settings::from_query_checked`] always can.
+/// [`Settings::from_query`] always can.
 pub fn runs_config(settings: &Settings) -> Result<RunsConfig, ConfigError> {
     // One config per rule, identical but for the rule: the first stands for all
     // (with no rule at all, the worker refuses the config).
