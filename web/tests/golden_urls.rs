@@ -26,6 +26,8 @@ fn rules_page() -> Settings {
         layers: None,
         activation: None,
         lr: None,
+        // No `lrs` in these links: every run at `lr`, as before the key existed.
+        learning_rates: vec![],
         batch: None,
         noise: None,
         seed: 1,
@@ -198,6 +200,7 @@ fn links_setting_every_key_open_as_recorded() {
             layers: Some(vec![2, 32, 32, 2]),
             activation: Some(Activation::Relu),
             lr: Some(0.05),
+            learning_rates: vec![],
             batch: Some(8),
             noise: Some(0.1),
             seed: 42,
@@ -337,6 +340,26 @@ fn a_presentation_link_opens_the_same_runs_on_one_screen() {
     );
 }
 
+/// A run's own learning rate (`lrs`) changes that run's rate only; the links
+/// recorded before the key existed open as they did (every case above).
+#[test]
+fn a_link_giving_a_run_its_own_rate_changes_that_run_only() {
+    assert_rules_link(
+        "?task=spirals&lr=0.08&lrs=fa:0.3",
+        Settings {
+            task: TaskKind::Spirals,
+            lr: Some(0.08),
+            learning_rates: vec![(RuleKind::FeedbackAlignment, 0.3)],
+            ..rules_page()
+        },
+        &[],
+        &[
+            "bp 2-16-16-2 tanh 0.08 10 0.05 500 200 1 false 1",
+            "fa 2-16-16-2 tanh 0.3 10 0.05 500 200 1 false 1",
+        ],
+    );
+}
+
 /// Every page words a notice the same way (`key: what (allowed: …); what is used`)
 /// and lists the notices in the URL's order, through the shell's one reader.
 #[test]
@@ -349,8 +372,9 @@ fn bad_links_give_the_recorded_notices() {
             "task: task arrays needs uploaded data, which a link cannot carry (allowed: \
              linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine); \
              using linear-teacher",
-            // The allowed keys include `draw`, the feedback draw, since it exists.
-            "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, \
+            // The allowed keys include `draw`, the feedback draw, and `lrs`, the runs' own
+            // learning rates, since they exist.
+            "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, lrs, \
              batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views, present); ignored",
         ],
         &[

@@ -65,11 +65,12 @@ pub fn RulesPage(props: &RulesPageProps) -> Html {
 }
 
 /// The settings that, when changed, need new runs (everything but the live
-/// ones: learning rate, speed, and what the page shows).
+/// ones: learning rates, speed, and what the page shows).
 pub fn run_key(settings: &Settings) -> String {
     let defaults = Settings::default();
     let mut key = settings.clone();
     key.lr = defaults.lr;
+    key.learning_rates = defaults.learning_rates;
     // Resampling draws the next B into the running runs; the count is for the link.
     key.draw = defaults.draw;
     key.speed = defaults.speed;
@@ -111,6 +112,11 @@ fn Page(props: &RulesPageProps) -> Html {
             match runs.borrow_mut().apply(update) {
                 Event::Stale => return,
                 Event::Redraw => {}
+                Event::Replaced(stale) => {
+                    for message in stale {
+                        notices.dispatch(NoticeAction::Remove(message));
+                    }
+                }
                 Event::Diverged(message) | Event::Rejected(message) | Event::Stalled(message) => {
                     notices.dispatch(NoticeAction::Push(message))
                 }
@@ -218,15 +224,11 @@ fn Page(props: &RulesPageProps) -> Html {
                         return;
                     }
                 };
-                if checked.lr != settings.lr {
-                    if let Some(lr) = checked.lr.or_else(|| {
-                        checked
-                            .experiment_configs()
-                            .ok()
-                            .and_then(|c| c.first().map(|c| c.lr))
-                    }) {
-                        send(Command::SetLearningRate(lr));
-                    }
+                // New runs (a changed key) start at their rates; running ones change live.
+                let rates = checked.run_learning_rates();
+                if rates != settings.run_learning_rates() && run_key(&checked) == run_key(&settings)
+                {
+                    send(Command::SetLearningRates(rates));
                 }
                 if checked.speed != settings.speed {
                     send(Command::SetSpeed(checked.speed));

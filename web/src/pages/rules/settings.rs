@@ -18,6 +18,7 @@
 //! | `layers` | widths joined by `-`, input and output included, e.g. `30-20-10`; 2 to [`MAX_DEPTH`] widths of 1 to [`MAX_WIDTH`] | the task's (input-output for `delta`) |
 //! | `act` | `linear`, `tanh`, `sigmoid`, `relu`, `softplus` | the task's |
 //! | `lr` | in (0, [`MAX_LEARNING_RATE`]] | the task's (from link version 2: [`super::defaults::learning_rate`] where it differs) |
+//! | `lrs` | runs with a learning rate of their own, `rule:rate` comma-separated, e.g. `bp:0.08,fa:0.3`; each rule one of the runs, each rate as `lr` | — (every run at `lr`) |
 //! | `batch` | 1 to [`MAX_BATCH`] (and at most the training set) | the task's |
 //! | `noise` | in [0, [`MAX_NOISE`]] | the task's |
 //! | `seed` | any `u64` | 1 |
@@ -191,7 +192,11 @@ pub struct Settings {
     /// Layer widths, input and output included, e.g. `[30, 20, 10]`.
     pub layers: Option<Vec<usize>>,
     pub activation: Option<Activation>,
+    /// The learning rate of every run without one of its own.
     pub lr: Option<f32>,
+    /// The runs with a learning rate of their own (`lrs`), in the order of the runs:
+    /// rules need different rates on some tasks (docs/science.md §3).
+    pub learning_rates: Vec<(RuleKind, f32)>,
     pub batch: Option<usize>,
     pub noise: Option<f32>,
     pub seed: u64,
@@ -227,6 +232,7 @@ impl Default for Settings {
             layers: None,
             activation: None,
             lr: None,
+            learning_rates: Vec::new(),
             batch: None,
             noise: None,
             seed: 1,
@@ -306,6 +312,24 @@ impl Settings {
                 task_default(versioned_lr.unwrap_or(defaults.lr).to_string())
             })
             .or(versioned_lr);
+        if let Some(rates) = reader.read(Key::Lrs.name(), parse_rule_rates, || {
+            "using lr for every run".to_owned()
+        }) {
+            let runs = s.rules();
+            for &(rule, lr) in &rates {
+                if runs.contains(&rule) {
+                    s.set_learning_rate(rule, Some(lr));
+                } else {
+                    reader.notice(
+                        Key::Lrs.name(),
+                        format!(
+                            "{rule} is not run (allowed: the runs, {}); its rate {lr} is ignored",
+                            rule_list(&runs)
+                        ),
+                    );
+                }
+            }
+        }
         s.batch = reader.read(Key::Batch.name(), parse_batch, || {
             task_default(defaults.batch.to_string())
         });
@@ -370,6 +394,7 @@ impl Settings {
             .map(|rule| {
                 let config = ExperimentConfig {
                     rule,
+                    lr: self.own_learning_rate(rule).unwrap_or(base.lr),
                     ..base.clone()
                 };
                 config.validate()?;
@@ -417,6 +442,13 @@ impl Settings {
             Key::Layers => layers_string(&config.layers),
             Key::Act => config.activation.name().to_owned(),
             Key::Lr => config.lr.to_string(),
+            Key::Lrs => rule_rates(
+                &self
+                    .rules()
+                    .into_iter()
+                    .map(|rule| (rule, self.learning_rate(rule)))
+                    .collect::<Vec<_>>(),
+            ),
             Key::Batch => config.batch.to_string(),
             Key::Noise => config.task.noise.to_string(),
             Key::Seed => self.seed.to_string(),
@@ -431,6 +463,50 @@ impl Settings {
             | Key::Views
             | Key::Present => return None,
         })
+    }
+
+    /// The learning rate the run of `rule` trains at: its own (`lrs`), or `lr`, or
+    /// the task's default.
+    pub fn learning_rate(&self, rule: RuleKind) -> f32 {
+        self.own_learning_rate(rule)
+            .unwrap_or_else(|| self.shared_learning_rate())
+    }
+
+    /// Each run's learning rate, in the order of the runs.
+    pub fn run_learning_rates(&self) -> Vec<f32> {
+        self.rules()
+            .into_iter()
+            .map(|rule| self.learning_rate(rule))
+            .collect()
+    }
+
+    /// The learning rate of the runs without one of their own: `lr`, or the task's.
+    pub fn shared_learning_rate(&self) -> f32 {
+        self.base_config().lr
+    }
+
+    /// The run's own learning rate, if it has one.
+    pub fn own_learning_rate(&self, rule: RuleKind) -> Option<f32> {
+        self.learning_rates
+            .iter()
+            .find(|(r, _)| *r == rule)
+            .map(|&(_, lr)| lr)
+    }
+
+    /// Gives the run of `rule` its own learning rate, or (`None`) takes it away; the
+    /// list stays in the order of the runs, without rules that are not run.
+    pub fn set_learning_rate(&mut self, rule: RuleKind, lr: Option<f32>) {
+        let mut rates: Vec<(RuleKind, f32)> = self
+            .learning_rates
+            .iter()
+            .copied()
+            .filter(|&(r, _)| r != rule)
+            .chain(lr.map(|lr| (rule, lr)))
+            .collect();
+        let runs = self.rules();
+        rates.retain(|(r, _)| runs.contains(r));
+        rates.sort_by_key(|(r, _)| runs.iter().position(|x| x == r));
+        self.learning_rates = rates;
     }
 
     /// Two to four rules trained side by side.
@@ -505,9 +581,16 @@ impl Settings {
                 self.noise.take()?;
                 (Key::Noise, defaults.task.noise.to_string())
             }
-            ConfigError::OutOfRange { field: "lr", .. } => {
+            ConfigError::OutOfRange { field: "lr", .. } if self.learning_rates.is_empty() => {
                 self.lr.take()?;
                 (Key::Lr, defaults.lr.to_string())
+            }
+            ConfigError::OutOfRange { field: "lr", .. } => {
+                self.learning_rates.clear();
+                return Some(Notice::new(
+                    Key::Lrs.name(),
+                    format!("{error}; using lr for every run"),
+                ));
             }
             ConfigError::OutOfRange {
                 field: "feedback_scale",
@@ -608,6 +691,14 @@ impl UrlSettings for Settings {
         if let Some(lr) = self.lr {
             parts.push((Key::Lr, lr.to_string()));
         }
+        // Only the runs' own: unticking a rule in the controls drops its rate.
+        let runs = self.rules();
+        let own: Vec<(RuleKind, f32)> = (self.learning_rates.iter().copied())
+            .filter(|(rule, _)| runs.contains(rule))
+            .collect();
+        if !own.is_empty() {
+            parts.push((Key::Lrs, rule_rates(&own)));
+        }
         if let Some(batch) = self.batch {
             parts.push((Key::Batch, batch.to_string()));
         }
@@ -673,6 +764,7 @@ enum Key {
     Layers,
     Act,
     Lr,
+    Lrs,
     Batch,
     Noise,
     Seed,
@@ -689,13 +781,14 @@ enum Key {
 }
 
 impl Key {
-    const ALL: [Key; 19] = [
+    const ALL: [Key; 20] = [
         Key::Task,
         Key::Rule,
         Key::Compare,
         Key::Layers,
         Key::Act,
         Key::Lr,
+        Key::Lrs,
         Key::Batch,
         Key::Noise,
         Key::Seed,
@@ -719,6 +812,7 @@ impl Key {
             Key::Layers => "layers",
             Key::Act => "act",
             Key::Lr => "lr",
+            Key::Lrs => "lrs",
             Key::Batch => "batch",
             Key::Noise => "noise",
             Key::Seed => "seed",

@@ -83,6 +83,19 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
     if rng.coin() {
         views = View::ALL.to_vec();
     }
+    // Some runs with a rate of their own, in the order of the runs.
+    let runs = if compare.is_empty() {
+        vec![rule]
+    } else {
+        compare.clone()
+    };
+    let learning_rates = runs
+        .iter()
+        .filter_map(|&r| {
+            rng.coin()
+                .then(|| (r, rng.f32_up_to(MAX_LEARNING_RATE, false)))
+        })
+        .collect();
     Settings {
         task,
         rule,
@@ -90,6 +103,7 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
         layers,
         activation: rng.coin().then(|| rng.pick(&Activation::ALL)),
         lr: rng.coin().then(|| rng.f32_up_to(MAX_LEARNING_RATE, false)),
+        learning_rates,
         batch: rng.coin().then(|| 1 + rng.below(MAX_BATCH)),
         noise: rng.coin().then(|| rng.f32_up_to(MAX_NOISE, true)),
         seed: match rng.below(4) {
@@ -166,7 +180,8 @@ fn default_page_compares_bp_and_fa_on_the_linear_teacher_with_a_clean_url() {
 
 #[test]
 fn every_key_parses_and_is_written_back_in_order() {
-    let query = "?task=xor&compare=kp,fa,dfa&layers=2-16-8-2&act=relu&lr=0.25&batch=32\
+    let query =
+        "?task=xor&compare=kp,fa,dfa&layers=2-16-8-2&act=relu&lr=0.25&lrs=kp:0.5,dfa:0.05&batch=32\
                  &noise=0.2&seed=42&speed=100&noderiv=1&fbscale=2.5&draw=3&fb=diff&logloss=0\
                  &autoplay=1&embed=1&views=curves,alignment";
     let expected = Settings {
@@ -180,6 +195,10 @@ fn every_key_parses_and_is_written_back_in_order() {
         layers: Some(vec![2, 16, 8, 2]),
         activation: Some(Activation::Relu),
         lr: Some(0.25),
+        learning_rates: vec![
+            (RuleKind::KolenPollack, 0.5),
+            (RuleKind::DirectFeedbackAlignment, 0.05),
+        ],
         batch: Some(32),
         noise: Some(0.2),
         seed: 42,
@@ -267,6 +286,12 @@ fn each_bad_value_names_its_key_the_allowed_values_and_the_default() {
         ("lr=abc", "lr", &["not a number"]),
         ("lr=", "lr", &["no value given", "(0, 1000]", "0.005"]),
         ("lr", "lr", &["no value given"]),
+        ("lrs=bp", "lrs", &["'bp' is not rule:rate", "bp:0.08,fa:0.3", "using lr for every run"]),
+        ("lrs=foo:0.1", "lrs", &["unknown rule 'foo'", "kp", "(0, 1000]"]),
+        ("lrs=fa:0", "lrs", &["fa's rate: '0' is out of range", "using lr for every run"]),
+        ("lrs=fa:x", "lrs", &["fa's rate: 'x' is not a number"]),
+        ("lrs=fa:0.1,fa:0.2", "lrs", &["gives fa two rates"]),
+        ("lrs=dfa:0.1", "lrs", &["dfa is not run", "the runs, bp,fa", "0.1 is ignored"]),
         ("batch=0", "batch", &["out of range", "1 to 4096", "using the task's default 1"]),
         ("batch=5000", "batch", &["out of range"]),
         ("batch=1.5", "batch", &["not a whole number"]),
@@ -767,4 +792,64 @@ fn the_feedback_draw_is_read_and_a_link_without_it_is_the_seed_s_own() {
     let (_, notice) = single_notice("draw=1001", "draw");
     assert!(notice.message.contains("0 to 1000"), "{notice}");
     assert!(notice.message.ends_with("using 0"), "{notice}");
+}
+
+#[test]
+fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
+    // Backprop learns spirals at 0.08; feedback alignment is given 0.3.
+    let (s, notices) = Settings::from_query("?task=spirals&lr=0.08&lrs=fa:0.3");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment, 0.3)]);
+    assert_eq!(s.run_learning_rates(), [0.08, 0.3]);
+    let lrs: Vec<f32> = s
+        .experiment_configs()
+        .unwrap()
+        .iter()
+        .map(|c| c.lr)
+        .collect();
+    assert_eq!(lrs, [0.08, 0.3]);
+    assert_eq!(s.to_query(), "?task=spirals&lr=0.08&lrs=fa:0.3");
+
+    // Without `lr`, the others train at the task's rate; the list is kept in the
+    // order of the runs whatever the link's order, and a rule can be in it alone.
+    let (s, _) = Settings::from_query("?compare=kp,fa,bp&lrs=bp:0.01,kp:0.02");
+    assert_eq!(
+        s.learning_rates,
+        [(RuleKind::KolenPollack, 0.02), (RuleKind::Backprop, 0.01)]
+    );
+    let shared = ExperimentConfig::for_task(TaskKind::LinearTeacher).lr;
+    assert_eq!(s.shared_learning_rate(), shared);
+    assert_eq!(s.run_learning_rates(), [0.02, shared, 0.01]);
+    assert_eq!(s.to_query(), "?compare=kp,fa,bp&lrs=kp:0.02,bp:0.01");
+    let (single, notices) = Settings::from_query("?rule=fa&lrs=fa:0.2");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(single.run_learning_rates(), [0.2]);
+
+    // A rate for a rule that is not run is ignored with a notice; the rest is kept.
+    let (s, notices) = Settings::from_query("?lrs=dfa:0.5,fa:0.1");
+    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment, 0.1)]);
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].param, "lrs");
+
+    // The controls: setting, changing and taking away a run's own rate; a rule
+    // unticked in compare mode takes its rate out of the link.
+    let mut s = Settings::default();
+    s.set_learning_rate(RuleKind::FeedbackAlignment, Some(0.3));
+    s.set_learning_rate(RuleKind::Backprop, Some(0.05));
+    assert_eq!(
+        s.learning_rates,
+        [
+            (RuleKind::Backprop, 0.05),
+            (RuleKind::FeedbackAlignment, 0.3)
+        ]
+    );
+    s.set_learning_rate(RuleKind::Backprop, None);
+    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment, 0.3)]);
+    s.compare = vec![RuleKind::Backprop, RuleKind::DirectFeedbackAlignment];
+    let edited = Settings::default().edited(&s).expect("a valid edit");
+    assert!(
+        edited.learning_rates.is_empty(),
+        "{:?}",
+        edited.learning_rates
+    );
 }

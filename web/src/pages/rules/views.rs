@@ -86,6 +86,7 @@ fn readout(run: &Run) -> Html {
     html! {
         <div class={classes!("readout", run.diverged.is_some().then_some("diverged"))} data-rule={rule} {style}>
             <strong class="rule-name" title={run.rule.description()}>{rule}</strong>
+            <span title="The learning rate this run trains at">{"η "}<b data-testid="metric-lr" data-rule={rule}>{run.lr}</b></span>
             <span>{"step "}<b data-testid="metric-step" data-rule={rule}>{run.snapshot.step}</b></span>
             <span>{"loss "}<b data-testid="metric-loss" data-rule={rule}>{number(loss)}</b></span>
             if let Some(nse) = metrics.and_then(|m| m.test.nse) {
@@ -249,7 +250,7 @@ fn TaskView(props: &TaskViewProps) -> Html {
                         { for runs.runs.iter().map(|run| match run.picture.as_deref() {
                             Some(Picture::Boundary { resolution, values }) => html! {
                                 <figure class="run-figure" data-rule={run.rule.name()}>
-                                    <figcaption>{run.rule.name()}</figcaption>
+                                    <figcaption>{runs.label(run)}</figcaption>
                                     <DecisionBoundary predictions={Rc::new(values.clone())}
                                         resolution={*resolution} points={points.clone()}
                                         testid={format!("boundary-{}", run.rule.name())} />
@@ -275,7 +276,7 @@ fn TaskView(props: &TaskViewProps) -> Html {
             for run in &runs.runs {
                 if let Some(Picture::Curve(curve)) = run.picture.as_deref() {
                     series.push(Series {
-                        label: run.rule.name().into(),
+                        label: runs.label(run).into(),
                         colour: rule_colour(run.rule),
                         dash: Dash::Solid,
                         points: Rc::new(curve.clone()),
