@@ -200,6 +200,9 @@ pub struct ThrottledNetworkViewProps {
     /// Presentation mode's shorter diagram.
     #[prop_or_default]
     pub compact: bool,
+    /// Shorter still: bands of at most this height.
+    #[prop_or_default]
+    pub max_band: Option<f32>,
 }
 
 /// The network view, following the frames at most every
@@ -207,7 +210,10 @@ pub struct ThrottledNetworkViewProps {
 #[component]
 pub fn ThrottledNetworkView(props: &ThrottledNetworkViewProps) -> Html {
     let snapshot = use_throttled(props.snapshot.clone(), NETWORK_REDRAW_INTERVAL_MS);
-    html! { <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact} /> }
+    html! {
+        <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact}
+            max_band={props.max_band} />
+    }
 }
 
 fn loss_series(runs: &Runs) -> Vec<Series> {
