@@ -89,13 +89,12 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
     } else {
         compare.clone()
     };
-    let learning_rates = runs
-        .iter()
-        .filter_map(|&r| {
-            rng.coin()
-                .then(|| (r, rng.f32_up_to(MAX_LEARNING_RATE, false)))
-        })
-        .collect();
+    let mut learning_rates = Vec::new();
+    for &r in &runs {
+        if rng.coin() {
+            learning_rates.push((r, rng.f32_up_to(MAX_LEARNING_RATE, false)));
+        }
+    }
     Settings {
         task,
         rule,
