@@ -143,21 +143,26 @@ test("the δ markers are 10 px or more, yellow, on top of the edges and restart 
   const { page, problems } = await app.open("?task=xor", { width: 1280, height: 720 });
   await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
   await page.getByTestId("play").click();
-  const dot = page.locator('[data-rule="fa"] .nv-dot').first();
-  await dot.waitFor({ state: "attached" });
-  const marker = await dot.evaluate((c) => {
-    const svg = c.ownerSVGElement;
-    const others = [...svg.querySelectorAll("path, circle:not(.nv-dot)")].filter(
-      (e) => [e.getAttribute("fill"), e.getAttribute("stroke")].includes(c.getAttribute("fill")),
-    );
-    window.__firstMarker = c;
-    return {
-      across: 2 * Number(c.getAttribute("r")) * c.getScreenCTM().a,
-      fill: c.getAttribute("fill"),
-      onTop: svg.lastElementChild === c.parentElement,
-      sharing: others.length,
-    };
-  });
+  // Found and measured in one task of the page: a marker located first might be
+  // replaced by the next update before it is measured.
+  const measure = () =>
+    page.evaluate(() => {
+      const c = document.querySelector('[data-rule="fa"] .nv-dot');
+      if (!c?.ownerSVGElement) return null;
+      const svg = c.ownerSVGElement;
+      const others = [...svg.querySelectorAll("path, circle:not(.nv-dot)")].filter(
+        (e) => [e.getAttribute("fill"), e.getAttribute("stroke")].includes(c.getAttribute("fill")),
+      );
+      window.__firstMarker = c;
+      return {
+        across: 2 * Number(c.getAttribute("r")) * c.getScreenCTM().a,
+        fill: c.getAttribute("fill"),
+        onTop: svg.lastElementChild === c.parentElement,
+        sharing: others.length,
+      };
+    });
+  const marker = await until(measure, (m) => m !== null, 15_000);
+  assert.ok(marker, "a marker appears once training runs");
   assert.ok(marker.across >= 10, `markers are ${marker.across} px across`);
   assert.equal(marker.fill, MARKER_FILL);
   assert.equal(marker.sharing, 0, "no edge or node shares the markers' colour");
