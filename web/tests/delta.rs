@@ -12,6 +12,7 @@ use bioprop_web::pages::rules::settings::Settings;
 use bioprop_web::pages::rules::worker::{
     log_interval, runs_config, Command, Frame, Trainer, Update,
 };
+use bioprop_web::shell::UrlSettings;
 
 fn frame_of(updates: Vec<Update>) -> Frame {
     match <[Update; 1]>::try_from(updates) {
@@ -22,7 +23,7 @@ fn frame_of(updates: Vec<Update>) -> Frame {
 
 /// A trainer configured for `query`, watching its chosen synapse, as the page does.
 fn trainer_for(query: &str) -> (Trainer, Settings) {
-    let (settings, notices) = Settings::from_query_checked(query);
+    let (settings, notices) = Settings::from_query(query);
     assert!(notices.is_empty(), "{query}: {notices:?}");
     let mut trainer = Trainer::new();
     let (output, input) = chosen(&settings).index();
@@ -183,7 +184,7 @@ fn only_delta_runs_carry_a_synapse_and_the_page_keeps_it() {
 
     let (mut trainer, _) = trainer_for("?rule=delta");
     let mut runs = Runs::default();
-    let (settings, _) = Settings::from_query_checked("?rule=delta");
+    let (settings, _) = Settings::from_query("?rule=delta");
     for update in trainer.handle(Command::Configure(Box::new(
         runs_config(&settings).unwrap(),
     ))) {

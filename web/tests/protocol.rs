@@ -13,10 +13,11 @@ use bioprop_web::pages::rules::worker::{
     log_interval, runs_config, Command, Frame, Picture, TaskData, Trainer, Update,
     BOUNDARY_RESOLUTION, CURVE_POINTS,
 };
+use bioprop_web::shell::UrlSettings;
 
 /// What the page sends for the URL query `query`: parsed once, on the page.
 fn configure_command(query: &str) -> Command {
-    let (settings, _notices) = Settings::from_query_checked(query);
+    let (settings, _notices) = Settings::from_query(query);
     Command::Configure(Box::new(runs_config(&settings).unwrap()))
 }
 
@@ -171,7 +172,7 @@ fn a_divergence_stops_play_and_explains_itself() {
 fn bad_live_settings_are_refused_without_stopping_the_runs() {
     let mut trainer = Trainer::new();
     configure(&mut trainer, "?task=xor&rule=fa");
-    let updates = trainer.handle(Command::SetLearningRate(f32::NAN));
+    let updates = trainer.handle(Command::SetLearningRates(vec![f32::NAN]));
     assert!(
         matches!(&updates[..], [Update::Rejected { message }] if message.contains("lr")),
         "{updates:?}"
@@ -283,7 +284,7 @@ fn a_new_speed_changes_how_often_rows_are_logged() {
 /// config: the page's settings read from `query`, one experiment per rule, rows
 /// logged every `log_interval(speed)` steps, each trained `steps` steps.
 fn runs_from_the_query(query: &str, steps: u64) -> Vec<Experiment> {
-    let (settings, _notices) = Settings::from_query_checked(query);
+    let (settings, _notices) = Settings::from_query(query);
     settings
         .experiment_configs()
         .unwrap()
@@ -336,7 +337,7 @@ fn commands_survive_the_workers_encoding() {
     for command in [
         Command::Play,
         Command::Step(3),
-        Command::SetLearningRate(0.5),
+        Command::SetLearningRates(vec![0.5, 0.05]),
     ] {
         assert_eq!(over_the_wire(&command), command);
     }
@@ -344,7 +345,7 @@ fn commands_survive_the_workers_encoding() {
 
 #[test]
 fn the_page_sends_the_current_version_and_its_speed() {
-    let (settings, _) = Settings::from_query_checked("?task=xor&compare=fa,bp&speed=30");
+    let (settings, _) = Settings::from_query("?task=xor&compare=fa,bp&speed=30");
     let config = runs_config(&settings).unwrap();
     assert_eq!(config.version, RUNS_CONFIG_VERSION);
     assert_eq!(
@@ -409,4 +410,117 @@ fn a_config_the_worker_cannot_run_is_refused_and_the_runs_go_on() {
     assert_eq!(frame.runs.len(), 1);
     assert_eq!(frame.runs[0].snapshot.rule, RuleKind::FeedbackAlignment);
     assert_eq!(frame.runs[0].snapshot.step, 3, "the old runs still train");
+}
+
+#[test]
+fn each_run_trains_at_its_own_rate_and_frames_say_which() {
+    // Backprop at the shared rate, feedback alignment at its own.
+    let (settings, notices) = Settings::from_query("?task=spirals&lr=0.08&lrs=fa:0.3");
+    assert!(notices.is_empty(), "{notices:?}");
+    let config = runs_config(&settings).unwrap();
+    assert_eq!(config.experiment.lr, 0.08);
+    assert_eq!(config.learning_rates, [(RuleKind::FeedbackAlignment, 0.3)]);
+    let mut trainer = Trainer::new();
+    let (_, frame) = configure(&mut trainer, "?task=spirals&lr=0.08&lrs=fa:0.3");
+    let rates: Vec<f32> = frame.runs.iter().map(|r| r.lr).collect();
+    assert_eq!(rates, [0.08, 0.3]);
+
+    // The same runs started at one rate and given these rates live take the same
+    // step as the linked ones.
+    let mut shared = Trainer::new();
+    configure(&mut shared, "?task=spirals&lr=0.08");
+    assert!(shared
+        .handle(Command::SetLearningRates(vec![0.08, 0.3]))
+        .is_empty());
+    let live = only_frame(shared.handle(Command::Step(1)));
+    let linked = only_frame(trainer.handle(Command::Step(1)));
+    for (live, linked) in live.runs.iter().zip(&linked.runs) {
+        assert_eq!(live.lr, linked.lr);
+        assert_eq!(
+            live.snapshot.weights, linked.snapshot.weights,
+            "{}",
+            live.snapshot.rule
+        );
+    }
+
+    // A wrong count or a rate out of range changes no run.
+    for rates in [
+        vec![0.1],
+        vec![0.1, 0.2, 0.3],
+        vec![0.1, f32::NAN],
+        vec![0.1, -1.0],
+    ] {
+        let updates = shared.handle(Command::SetLearningRates(rates.clone()));
+        assert!(
+            matches!(&updates[..], [Update::Rejected { message }] if message.contains("lr")),
+            "{rates:?}: {updates:?}"
+        );
+        let frame = only_frame(shared.handle(Command::Step(0)));
+        let now: Vec<f32> = frame.runs.iter().map(|r| r.lr).collect();
+        assert_eq!(now, [0.08, 0.3], "{rates:?}");
+    }
+}
+
+#[test]
+fn legends_name_each_run_s_rate_when_the_rates_differ() {
+    let mut runs = Runs::default();
+    for update in Trainer::new().handle(configure_command("?task=xor&compare=bp,fa")) {
+        runs.apply(update);
+    }
+    let labels: Vec<String> = runs.runs.iter().map(|r| runs.label(r)).collect();
+    assert_eq!(
+        labels,
+        ["bp", "fa"],
+        "one rate for all: the rule names alone"
+    );
+    let mut runs = Runs::default();
+    for update in Trainer::new().handle(configure_command(
+        "?task=xor&compare=bp,fa&lr=0.5&lrs=fa:0.05",
+    )) {
+        runs.apply(update);
+    }
+    let labels: Vec<String> = runs
+        .series(|m| Some(m.train.loss))
+        .iter()
+        .map(|s| s.label.to_string())
+        .collect();
+    assert_eq!(labels, ["bp η 0.5", "fa η 0.05"]);
+}
+
+#[test]
+fn new_runs_take_away_the_notices_of_the_runs_they_replace() {
+    // On the linear teacher (linear units) a rate of 0.5 makes the loss overflow
+    // within ten steps (the task's rate is 0.005).
+    let query = "?compare=bp,fa&lr=0.5";
+    let mut trainer = Trainer::new();
+    let mut runs = Runs::default();
+    for update in trainer.handle(configure_command(query)) {
+        runs.apply(update);
+    }
+    let mut said = Vec::new();
+    for _ in 0..50 {
+        for update in trainer.handle(Command::Step(10)) {
+            if let Event::Diverged(message) = runs.apply(update) {
+                said.push(message);
+            }
+        }
+        if runs.runs.iter().all(|r| r.diverged.is_some()) {
+            break;
+        }
+    }
+    assert!(!said.is_empty(), "the runs diverge");
+    assert!(said[0].contains("(η = 0.5)"), "{}", said[0]);
+    assert!(said[0].contains("learning rate"), "{}", said[0]);
+    let shown: Vec<String> = runs
+        .runs
+        .iter()
+        .filter_map(|r| r.diverged.clone())
+        .collect();
+    let mut replaced = None;
+    for update in trainer.handle(configure_command("?compare=bp,fa")) {
+        if let Event::Replaced(stale) = runs.apply(update) {
+            replaced = Some(stale);
+        }
+    }
+    assert_eq!(replaced, Some(shown));
 }

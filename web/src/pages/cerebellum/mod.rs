@@ -23,7 +23,7 @@ use yew::prelude::*;
 use crate::shell::driver::{use_driver, Simulation};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
-use crate::shell::{use_url_settings, BarAction, NoticeAction, PageFrame, UrlState};
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
 use settings::CerebellumSettings;
 
 pub use controls::{Action, CerebellumControls};
@@ -102,6 +102,18 @@ pub const DIVERGENCE_ADVICE: &str =
      Dean 2007); a matching eligibility delay repairs it here: change the sliders, then \
      press play or reset to start again from naive weights.";
 
+/// The page's keyboard map, which the embed bar's buttons use too.
+fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
+    match shortcut {
+        Shortcut::TogglePlay => Some(Action::TogglePlay),
+        Shortcut::Step => Some(Action::Step),
+        Shortcut::Reset => Some(Action::Reset),
+        Shortcut::ToggleTarget | Shortcut::TogglePresent | Shortcut::Next | Shortcut::Previous => {
+            None
+        }
+    }
+}
+
 #[component]
 pub fn CerebellumPage() -> Html {
     let UrlState {
@@ -141,18 +153,7 @@ pub fn CerebellumPage() -> Html {
             }
         })
     };
-    use_shortcuts(
-        |shortcut| match shortcut {
-            Shortcut::TogglePlay => Some(Action::TogglePlay),
-            Shortcut::Step => Some(Action::Step),
-            Shortcut::Reset => Some(Action::Reset),
-            Shortcut::ToggleTarget
-            | Shortcut::TogglePresent
-            | Shortcut::Next
-            | Shortcut::Previous => None,
-        },
-        on_action.clone(),
-    );
+    let on_bar = use_shortcuts(shortcut_action, on_action.clone());
 
     let sim_ref = driver.sim.borrow();
     let snapshot = Rc::new(sim_ref.cerebellum.snapshot());
@@ -166,11 +167,7 @@ pub fn CerebellumPage() -> Html {
         <PageFrame page={PageKind::Cerebellum} {embed} notices={notices.0.clone()}
             on_dismiss={on_action.reform(|()| Action::DismissNotices)}
             playing={driver.playing()}
-            on_bar={on_action.reform(|a: BarAction| match a {
-                BarAction::TogglePlay => Action::TogglePlay,
-                BarAction::Step => Action::Step,
-                BarAction::Reset => Action::Reset,
-            })}
+            {on_bar}
             controls={html! {
                 <CerebellumControls settings={(*settings).clone()} playing={driver.playing()}
                     on_action={on_action.clone()} />

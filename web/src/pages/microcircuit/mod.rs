@@ -26,7 +26,7 @@ use yew::prelude::*;
 use crate::shell::driver::{use_driver, Simulation};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
-use crate::shell::{use_url_settings, BarAction, NoticeAction, PageFrame, UrlState};
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
 use settings::MicrocircuitSettings;
 
 pub use controls::{Action, MicrocircuitControls};
@@ -53,6 +53,17 @@ impl Simulation for Sim {
 
     fn diverged(&self) -> bool {
         self.circuit.diverged().is_some()
+    }
+}
+
+/// The page's keyboard map, which the embed bar's buttons use too.
+fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
+    match shortcut {
+        Shortcut::TogglePlay => Some(Action::TogglePlay),
+        Shortcut::Step => Some(Action::Step),
+        Shortcut::Reset => Some(Action::Reset),
+        Shortcut::ToggleTarget => Some(Action::ToggleTarget),
+        Shortcut::TogglePresent | Shortcut::Next | Shortcut::Previous => None,
     }
 }
 
@@ -110,16 +121,7 @@ pub fn MicrocircuitPage() -> Html {
             }
         })
     };
-    use_shortcuts(
-        |shortcut| match shortcut {
-            Shortcut::TogglePlay => Some(Action::TogglePlay),
-            Shortcut::Step => Some(Action::Step),
-            Shortcut::Reset => Some(Action::Reset),
-            Shortcut::ToggleTarget => Some(Action::ToggleTarget),
-            Shortcut::TogglePresent | Shortcut::Next | Shortcut::Previous => None,
-        },
-        on_action.clone(),
-    );
+    let on_bar = use_shortcuts(shortcut_action, on_action.clone());
 
     let sim_ref = driver.sim.borrow();
     let circuit = &sim_ref.circuit;
@@ -146,11 +148,7 @@ pub fn MicrocircuitPage() -> Html {
         <PageFrame page={PageKind::Microcircuit} {embed} notices={notices.0.clone()}
             on_dismiss={on_action.reform(|()| Action::DismissNotices)}
             playing={driver.playing()}
-            on_bar={on_action.reform(|a: BarAction| match a {
-                BarAction::TogglePlay => Action::TogglePlay,
-                BarAction::Step => Action::Step,
-                BarAction::Reset => Action::Reset,
-            })}
+            {on_bar}
             controls={html! {
                 <MicrocircuitControls settings={(*settings).clone()} playing={driver.playing()}
                     on_action={on_action.clone()} />

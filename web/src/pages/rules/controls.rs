@@ -87,10 +87,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         .clone()
         .or_else(|| defaults.as_ref().map(|c| c.layers.clone()))
         .unwrap_or_default();
-    let shown_lr = settings
-        .lr
-        .or(defaults.as_ref().map(|c| c.lr))
-        .unwrap_or(0.0);
+    let shown_lr = settings.shared_learning_rate();
     let shown_batch = settings
         .batch
         .or(defaults.as_ref().map(|c| c.batch))
@@ -226,7 +223,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 </select>
             </label>
             }
-            <label>{"Learning rate η"}
+            <label>{ if compare { "Learning rate η (every run)" } else { "Learning rate η" } }
                 <TextField testid="lr" value={shown_lr.to_string()} inputmode="decimal"
                     onchange={change(|s, e| {
                         let text = input_value(e);
@@ -234,6 +231,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         Ok(())
                     })} />
             </label>
+            if compare {
+                <RunRates settings={settings.clone()} on_action={emit.clone()} />
+            }
             <label>{"Batch size"}
                 <TextField testid="batch" value={shown_batch.to_string()} inputmode="numeric"
                     onchange={change(|s, e| {
@@ -302,6 +302,57 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </details>
             <CopyLink />
         </aside>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RunRatesProps {
+    settings: Settings,
+    on_action: Callback<Action>,
+}
+
+/// One learning rate per run (`lrs`), for rules that need different ones: each field
+/// shows the rate its run trains at; a number gives the run its own, and an empty
+/// field puts it back on the shared η.
+#[component]
+fn RunRates(props: &RunRatesProps) -> Html {
+    let settings = &props.settings;
+    html! {
+        <fieldset class="run-rates" data-testid="run-rates">
+            <legend>{"η of each run"}</legend>
+            { for settings.rules().into_iter().map(|rule| {
+                let settings = settings.clone();
+                let emit = props.on_action.clone();
+                let shown = settings.learning_rate(rule).to_string();
+                let own = settings.own_learning_rate(rule).is_some();
+                let onchange = Callback::from(move |event: Event| {
+                    let text = input_value(&event);
+                    let lr = match text.trim() {
+                        "" => None,
+                        typed => match typed.parse::<f32>() {
+                            Ok(lr) => Some(lr),
+                            Err(_) => {
+                                emit.emit(Action::Notice(format!(
+                                    "lrs: '{text}' is not a number; {rule} keeps η = {}",
+                                    settings.learning_rate(rule)
+                                )));
+                                return;
+                            }
+                        },
+                    };
+                    let mut next = settings.clone();
+                    next.set_learning_rate(rule, lr);
+                    emit.emit(Action::Change(next));
+                });
+                html! {
+                    <label class="inline" title={if own { "Its own rate (empty the field for the shared η)" } else { "The shared η" }}>
+                        <span class="run-rate-rule">{rule.name()}</span>
+                        <TextField testid={format!("lr-{}", rule.name())} value={shown} inputmode="decimal"
+                            aria_label={format!("Learning rate of the {} run", rule.name())} {onchange} />
+                    </label>
+                }
+            }) }
+        </fieldset>
     }
 }
 

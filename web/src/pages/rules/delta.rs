@@ -291,10 +291,11 @@ fn fixed(value: f32, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shell::UrlSettings;
     use bioprop::experiment::SynapseSample;
 
     fn checked(query: &str) -> (Settings, Vec<String>) {
-        let (s, notices) = Settings::from_query_checked(query);
+        let (s, notices) = Settings::from_query(query);
         (s, notices.iter().map(|n| n.to_string()).collect())
     }
 

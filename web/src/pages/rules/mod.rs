@@ -27,7 +27,7 @@ use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
-use crate::shell::{use_url_settings, BarAction, NoticeAction, PageFrame, UrlState};
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
 use controls::{Action, Controls};
 use delta_view::DeltaPresentation;
 use presentation::{PresentBar, Presentation};
@@ -47,6 +47,17 @@ pub struct RulesPageProps {
 }
 
 /// The rules page with its training worker.
+/// The page's keyboard map, which the embed bar's buttons use too.
+fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
+    match shortcut {
+        Shortcut::TogglePlay => Some(Action::TogglePlay),
+        Shortcut::Step => Some(Action::Step),
+        Shortcut::Reset => Some(Action::Reset),
+        Shortcut::TogglePresent => Some(Action::TogglePresent),
+        Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
+    }
+}
+
 #[component]
 pub fn RulesPage(props: &RulesPageProps) -> Html {
     html! {
@@ -57,11 +68,12 @@ pub fn RulesPage(props: &RulesPageProps) -> Html {
 }
 
 /// The settings that, when changed, need new runs (everything but the live
-/// ones: learning rate, speed, and what the page shows).
+/// ones: learning rates, speed, and what the page shows).
 pub fn run_key(settings: &Settings) -> String {
     let defaults = Settings::default();
     let mut key = settings.clone();
     key.lr = defaults.lr;
+    key.learning_rates = defaults.learning_rates;
     // Resampling draws the next B into the running runs; the count is for the link.
     key.draw = defaults.draw;
     key.speed = defaults.speed;
@@ -104,6 +116,11 @@ fn Page(props: &RulesPageProps) -> Html {
             match runs.borrow_mut().apply(update) {
                 Event::Stale => return,
                 Event::Redraw => {}
+                Event::Replaced(stale) => {
+                    for message in stale {
+                        notices.dispatch(NoticeAction::Remove(message));
+                    }
+                }
                 Event::Diverged(message) | Event::Rejected(message) | Event::Stalled(message) => {
                     notices.dispatch(NoticeAction::Push(message))
                 }
@@ -222,15 +239,11 @@ fn Page(props: &RulesPageProps) -> Html {
                         return;
                     }
                 };
-                if checked.lr != settings.lr {
-                    if let Some(lr) = checked.lr.or_else(|| {
-                        checked
-                            .experiment_configs()
-                            .ok()
-                            .and_then(|c| c.first().map(|c| c.lr))
-                    }) {
-                        send(Command::SetLearningRate(lr));
-                    }
+                // New runs (a changed key) start at their rates; running ones change live.
+                let rates = checked.run_learning_rates();
+                if rates != settings.run_learning_rates() && run_key(&checked) == run_key(&settings)
+                {
+                    send(Command::SetLearningRates(rates));
                 }
                 if checked.speed != settings.speed {
                     send(Command::SetSpeed(checked.speed));
@@ -240,16 +253,7 @@ fn Page(props: &RulesPageProps) -> Html {
         })
     };
 
-    use_shortcuts(
-        |shortcut| match shortcut {
-            Shortcut::TogglePlay => Some(Action::TogglePlay),
-            Shortcut::Step => Some(Action::Step),
-            Shortcut::Reset => Some(Action::Reset),
-            Shortcut::TogglePresent => Some(Action::TogglePresent),
-            Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
-        },
-        on_action.clone(),
-    );
+    let on_bar = use_shortcuts(shortcut_action, on_action.clone());
 
     let shared = Shared {
         frame: runs.borrow().frames,
@@ -277,11 +281,7 @@ fn Page(props: &RulesPageProps) -> Html {
     html! {
         <PageFrame page={PageKind::Rules} {embed} notices={notices.0.clone()} {on_dismiss}
             {playing}
-            on_bar={on_action.reform(|a: BarAction| match a {
-                BarAction::TogglePlay => Action::TogglePlay,
-                BarAction::Step => Action::Step,
-                BarAction::Reset => Action::Reset,
-            })}
+            {on_bar}
             controls={html! {
                 <Controls settings={(*settings).clone()} {playing}
                     on_action={on_action.clone()} />

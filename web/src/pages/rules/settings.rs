@@ -1,8 +1,8 @@
 //! The page's settings and their URL query form.
 //!
 //! Pure Rust with no Yew or browser import, so it is tested natively. The page keeps
-//! every setting in its address bar; [`Settings::from_query`] reads one, and
-//! [`Settings::to_query`] writes the shareable link, listing only what differs from the
+//! every setting in its address bar; [`UrlSettings::from_query`] reads one, and
+//! [`UrlSettings::to_query`] writes the shareable link, listing only what differs from the
 //! default page (which is therefore just the bare URL).
 //!
 //! ```text
@@ -18,6 +18,7 @@
 //! | `layers` | widths joined by `-`, input and output included, e.g. `30-20-10`; 2 to [`MAX_DEPTH`] widths of 1 to [`MAX_WIDTH`] | the task's (input-output for `delta`) |
 //! | `act` | `linear`, `tanh`, `sigmoid`, `relu`, `softplus` | the task's |
 //! | `lr` | in (0, [`MAX_LEARNING_RATE`]] | the task's (from link version 2: [`super::defaults::learning_rate`] where it differs) |
+//! | `lrs` | runs with a learning rate of their own, `rule:rate` comma-separated, e.g. `bp:0.08,fa:0.3`; each rule one of the runs, each rate as `lr` | — (every run at `lr`) |
 //! | `batch` | 1 to [`MAX_BATCH`] (and at most the training set) | the task's |
 //! | `noise` | in [0, [`MAX_NOISE`]] | the task's |
 //! | `seed` | any `u64` | 1 |
@@ -45,7 +46,7 @@
 //!
 //! Ranges here are those of one parameter alone. Combinations (layers that do not fit
 //! the task, a batch larger than the training set, `delta` with hidden layers) are
-//! core's [`ExperimentConfig::validate`]'s business: [`Settings::from_query_checked`]
+//! core's [`ExperimentConfig::validate`]'s business: [`UrlSettings::from_query`]
 //! asks it and resets the parameter it names.
 
 use std::fmt;
@@ -66,6 +67,7 @@ use crate::shell::query::{
     names, number, shown, whole, Problem, Reader, Repeats, FIRST_VERSION, SCHEMA_VERSION,
     VERSION_KEY,
 };
+use crate::shell::UrlSettings;
 
 /// Most training steps per animation frame.
 pub const MAX_SPEED: u32 = 2000;
@@ -193,7 +195,11 @@ pub struct Settings {
     /// Layer widths, input and output included, e.g. `[30, 20, 10]`.
     pub layers: Option<Vec<usize>>,
     pub activation: Option<Activation>,
+    /// The learning rate of every run without one of its own.
     pub lr: Option<f32>,
+    /// The runs with a learning rate of their own (`lrs`), in the order of the runs:
+    /// rules need different rates on some tasks (docs/science.md §3).
+    pub learning_rates: Vec<(RuleKind, f32)>,
     pub batch: Option<usize>,
     pub noise: Option<f32>,
     pub seed: u64,
@@ -232,6 +238,7 @@ impl Default for Settings {
             layers: None,
             activation: None,
             lr: None,
+            learning_rates: Vec::new(),
             batch: None,
             noise: None,
             seed: 1,
@@ -253,8 +260,9 @@ impl Default for Settings {
 impl Settings {
     /// Reads a query string (`?task=xor&lr=0.1`, with or without the `?`). Every
     /// parameter that cannot be used gives a [`Notice`] and keeps its default; see the
-    /// module docs. Checks each parameter alone; see [`Settings::from_query_checked`].
-    pub fn from_query(query: &str) -> (Settings, Vec<Notice>) {
+    /// module docs. Checks each parameter alone; the page reads links with
+    /// [`UrlSettings::from_query`], which also checks them together.
+    pub fn from_query_unchecked(query: &str) -> (Settings, Vec<Notice>) {
         let mut reader = Reader::new(query, &KEY_NAMES, Repeats::Last);
         let default = Settings::default();
         let mut s = default.clone();
@@ -311,6 +319,24 @@ impl Settings {
                 task_default(versioned_lr.unwrap_or(defaults.lr).to_string())
             })
             .or(versioned_lr);
+        if let Some(rates) = reader.read(Key::Lrs.name(), parse_rule_rates, || {
+            "using lr for every run".to_owned()
+        }) {
+            let runs = s.rules();
+            for &(rule, lr) in &rates {
+                if runs.contains(&rule) {
+                    s.set_learning_rate(rule, Some(lr));
+                } else {
+                    reader.notice(
+                        Key::Lrs.name(),
+                        format!(
+                            "{rule} is not run (allowed: the runs, {}); its rate {lr} is ignored",
+                            rule_list(&runs)
+                        ),
+                    );
+                }
+            }
+        }
         s.batch = reader.read(Key::Batch.name(), parse_batch, || {
             task_default(defaults.batch.to_string())
         });
@@ -360,93 +386,6 @@ impl Settings {
         (s, reader.finish())
     }
 
-    /// The query of a shareable link: `?` and the parameters that differ from the
-    /// default page, in the order of the module docs' table; empty for the default
-    /// page. `Settings::from_query(&s.to_query())` gives back `s` with no notice for
-    /// every valid `s` (every field in its range, `rule == compare[0]` in compare mode).
-    pub fn to_query(&self) -> String {
-        let default = Settings::default();
-        let mut parts: Vec<(Key, String)> = Vec::new();
-        if self.task != default.task {
-            parts.push((Key::Task, self.task.name().to_owned()));
-        }
-        if self.is_compare() {
-            if self.compare != default.compare {
-                parts.push((Key::Compare, rule_list(&self.compare)));
-            }
-        } else {
-            // The default page compares, so a single run always says which rule.
-            parts.push((Key::Rule, self.rule.name().to_owned()));
-        }
-        if let Some(layers) = &self.layers {
-            parts.push((Key::Layers, layers_string(layers)));
-        }
-        if let Some(activation) = self.activation {
-            parts.push((Key::Act, activation.name().to_owned()));
-        }
-        // `{}` prints the shortest decimal that parses back to the same f32.
-        if let Some(lr) = self.lr {
-            parts.push((Key::Lr, lr.to_string()));
-        }
-        if let Some(batch) = self.batch {
-            parts.push((Key::Batch, batch.to_string()));
-        }
-        if let Some(noise) = self.noise {
-            parts.push((Key::Noise, noise.to_string()));
-        }
-        if self.seed != default.seed {
-            parts.push((Key::Seed, self.seed.to_string()));
-        }
-        if self.speed != default.speed {
-            parts.push((Key::Speed, self.speed.to_string()));
-        }
-        let flag = |on: bool| if on { "1" } else { "0" }.to_owned();
-        if self.no_derivative != default.no_derivative {
-            parts.push((Key::NoDeriv, flag(self.no_derivative)));
-        }
-        if self.feedback_scale != default.feedback_scale {
-            parts.push((Key::FbScale, self.feedback_scale.to_string()));
-        }
-        if self.draw != default.draw {
-            parts.push((Key::Draw, self.draw.to_string()));
-        }
-        if self.feedback_view != default.feedback_view {
-            parts.push((Key::Fb, self.feedback_view.name().to_owned()));
-        }
-        if self.log_loss != default.log_loss {
-            parts.push((Key::LogLoss, flag(self.log_loss)));
-        }
-        if self.autoplay != default.autoplay {
-            parts.push((Key::Autoplay, flag(self.autoplay)));
-        }
-        if self.embed != default.embed {
-            parts.push((Key::Embed, flag(self.embed)));
-        }
-        if self.views != default.views {
-            let names: Vec<&str> = self.views.iter().map(|v| v.name()).collect();
-            parts.push((Key::Views, names.join(",")));
-        }
-        if self.present != default.present {
-            parts.push((Key::Present, flag(self.present)));
-        }
-        // Only the delta rule's view has a chosen synapse: leaving it forgets it.
-        if let Some(synapse) = self.synapse.filter(|_| is_delta_view(self)) {
-            parts.push((Key::Synapse, synapse.to_string()));
-        }
-        if parts.is_empty() {
-            return String::new();
-        }
-        let mut pairs: Vec<String> = parts
-            .iter()
-            .map(|(key, value)| format!("{}={value}", key.name()))
-            .collect();
-        // No rate of its own on a task whose default rate changed: version 1's.
-        if self.lr.is_none() && defaults::changed_since_first(self.task, SCHEMA_VERSION) {
-            pairs.push(format!("{VERSION_KEY}={FIRST_VERSION}"));
-        }
-        format!("?{}", pairs.join("&"))
-    }
-
     /// One validated config per run ([`Settings::rules`]). They are identical but for
     /// `rule`, so (core's streams not depending on the rule) the runs share initial
     /// weights, `B` and the data order. Starts from [`ExperimentConfig::for_task`]; when
@@ -467,48 +406,13 @@ impl Settings {
             .map(|rule| {
                 let config = ExperimentConfig {
                     rule,
+                    lr: self.own_learning_rate(rule).unwrap_or(base.lr),
                     ..base.clone()
                 };
                 config.validate()?;
                 Ok(config)
             })
             .collect()
-    }
-
-    /// As [`Settings::from_query`], then each parameter that core's validation rejects
-    /// in combination with the others (e.g. `layers=5-3-2` for a 30-input task, a
-    /// `batch` above the training set) gets a notice and goes back to its default. The
-    /// settings returned always have `experiment_configs()` `Ok`.
-    pub fn from_query_checked(query: &str) -> (Settings, Vec<Notice>) {
-        let (mut s, mut notices) = Settings::from_query(query);
-        // Each round resets one more parameter to its default, so this ends after at
-        // most one round per parameter.
-        while let Err(error) = s.experiment_configs() {
-            if let Some(notice) = s.reset_blamed(&error) {
-                notices.push(notice);
-                continue;
-            }
-            // Not a parameter the page sets (a core limit changed under us?): fall back
-            // to the default experiment and keep only how the page looks.
-            notices.push(Notice::new(
-                "settings",
-                format!("{error}; using the default experiment"),
-            ));
-            s = Settings {
-                speed: s.speed,
-                feedback_view: s.feedback_view,
-                log_loss: s.log_loss,
-                autoplay: s.autoplay,
-                embed: s.embed,
-                views: s.views,
-                present: s.present,
-                ..Settings::default()
-            };
-            debug_assert!(s.experiment_configs().is_ok());
-            break;
-        }
-        notices.extend(check_synapse(&mut s));
-        (s, notices)
     }
 
     /// A change made in the page, from `self` to `next`, read as a link with `next`'s
@@ -520,7 +424,7 @@ impl Settings {
     ///
     /// The notices about what in `next` could not be used.
     pub fn edited(&self, next: &Settings) -> Result<Settings, Vec<Notice>> {
-        let (checked, notices) = Settings::from_query_checked(&next.to_query());
+        let (checked, notices) = Settings::from_query(&next.to_query());
         if notices.is_empty() {
             return Ok(checked);
         }
@@ -550,6 +454,13 @@ impl Settings {
             Key::Layers => layers_string(&config.layers),
             Key::Act => config.activation.name().to_owned(),
             Key::Lr => config.lr.to_string(),
+            Key::Lrs => rule_rates(
+                &self
+                    .rules()
+                    .into_iter()
+                    .map(|rule| (rule, self.learning_rate(rule)))
+                    .collect::<Vec<_>>(),
+            ),
             Key::Batch => config.batch.to_string(),
             Key::Noise => config.task.noise.to_string(),
             Key::Seed => self.seed.to_string(),
@@ -565,6 +476,50 @@ impl Settings {
             | Key::Present => return None,
             Key::Synapse => chosen(self).to_string(),
         })
+    }
+
+    /// The learning rate the run of `rule` trains at: its own (`lrs`), or `lr`, or
+    /// the task's default.
+    pub fn learning_rate(&self, rule: RuleKind) -> f32 {
+        self.own_learning_rate(rule)
+            .unwrap_or_else(|| self.shared_learning_rate())
+    }
+
+    /// Each run's learning rate, in the order of the runs.
+    pub fn run_learning_rates(&self) -> Vec<f32> {
+        self.rules()
+            .into_iter()
+            .map(|rule| self.learning_rate(rule))
+            .collect()
+    }
+
+    /// The learning rate of the runs without one of their own: `lr`, or the task's.
+    pub fn shared_learning_rate(&self) -> f32 {
+        self.base_config().lr
+    }
+
+    /// The run's own learning rate, if it has one.
+    pub fn own_learning_rate(&self, rule: RuleKind) -> Option<f32> {
+        self.learning_rates
+            .iter()
+            .find(|(r, _)| *r == rule)
+            .map(|&(_, lr)| lr)
+    }
+
+    /// Gives the run of `rule` its own learning rate, or (`None`) takes it away; the
+    /// list stays in the order of the runs, without rules that are not run.
+    pub fn set_learning_rate(&mut self, rule: RuleKind, lr: Option<f32>) {
+        let mut rates: Vec<(RuleKind, f32)> = self
+            .learning_rates
+            .iter()
+            .copied()
+            .filter(|&(r, _)| r != rule)
+            .chain(lr.map(|lr| (rule, lr)))
+            .collect();
+        let runs = self.rules();
+        rates.retain(|(r, _)| runs.contains(r));
+        rates.sort_by_key(|(r, _)| runs.iter().position(|x| x == r));
+        self.learning_rates = rates;
     }
 
     /// Two to four rules trained side by side.
@@ -639,9 +594,16 @@ impl Settings {
                 self.noise.take()?;
                 (Key::Noise, defaults.task.noise.to_string())
             }
-            ConfigError::OutOfRange { field: "lr", .. } => {
+            ConfigError::OutOfRange { field: "lr", .. } if self.learning_rates.is_empty() => {
                 self.lr.take()?;
                 (Key::Lr, defaults.lr.to_string())
+            }
+            ConfigError::OutOfRange { field: "lr", .. } => {
+                self.learning_rates.clear();
+                return Some(Notice::new(
+                    Key::Lrs.name(),
+                    format!("{error}; using lr for every run"),
+                ));
             }
             ConfigError::OutOfRange {
                 field: "feedback_scale",
@@ -677,13 +639,137 @@ const KEY_NAMES: [&str; Key::ALL.len()] = {
     names
 };
 
-/// `page` is the router's: the rules page's settings never see it.
-impl crate::shell::UrlSettings for Settings {
-    fn read_query(query: &str) -> (Self, Vec<Notice>) {
-        Settings::from_query_checked(&crate::shell::route::without_page(query))
+impl UrlSettings for Settings {
+    /// As [`Settings::from_query_unchecked`] (`page` is the router's: it is dropped), then each parameter that core's validation rejects
+    /// in combination with the others (e.g. `layers=5-3-2` for a 30-input task, a
+    /// `batch` above the training set) gets a notice and goes back to its default. The
+    /// settings returned always have `experiment_configs()` `Ok`.
+    fn from_query(query: &str) -> (Settings, Vec<Notice>) {
+        let (mut s, mut notices) =
+            Settings::from_query_unchecked(&crate::shell::route::without_page(query));
+        // Each round resets one more parameter to its default, so this ends after at
+        // most one round per parameter.
+        while let Err(error) = s.experiment_configs() {
+            if let Some(notice) = s.reset_blamed(&error) {
+                notices.push(notice);
+                continue;
+            }
+            // Not a parameter the page sets (a core limit changed under us?): fall back
+            // to the default experiment and keep only how the page looks.
+            notices.push(Notice::new(
+                "settings",
+                format!("{error}; using the default experiment"),
+            ));
+            s = Settings {
+                speed: s.speed,
+                feedback_view: s.feedback_view,
+                log_loss: s.log_loss,
+                autoplay: s.autoplay,
+                embed: s.embed,
+                views: s.views,
+                present: s.present,
+                ..Settings::default()
+            };
+            debug_assert!(s.experiment_configs().is_ok());
+            break;
+        }
+        notices.extend(check_synapse(&mut s));
+        (s, notices)
     }
-    fn write_query(&self) -> String {
-        self.to_query()
+
+    /// The query of a shareable link: `?` and the parameters that differ from the
+    /// default page, in the order of the module docs' table; empty for the default
+    /// page. `Settings::from_query_unchecked(&s.to_query())` gives back `s` with no notice for
+    /// every valid `s` (every field in its range, `rule == compare[0]` in compare mode).
+    fn to_query(&self) -> String {
+        let default = Settings::default();
+        let mut parts: Vec<(Key, String)> = Vec::new();
+        if self.task != default.task {
+            parts.push((Key::Task, self.task.name().to_owned()));
+        }
+        if self.is_compare() {
+            if self.compare != default.compare {
+                parts.push((Key::Compare, rule_list(&self.compare)));
+            }
+        } else {
+            // The default page compares, so a single run always says which rule.
+            parts.push((Key::Rule, self.rule.name().to_owned()));
+        }
+        if let Some(layers) = &self.layers {
+            parts.push((Key::Layers, layers_string(layers)));
+        }
+        if let Some(activation) = self.activation {
+            parts.push((Key::Act, activation.name().to_owned()));
+        }
+        // `{}` prints the shortest decimal that parses back to the same f32.
+        if let Some(lr) = self.lr {
+            parts.push((Key::Lr, lr.to_string()));
+        }
+        // Only the runs' own: unticking a rule in the controls drops its rate.
+        let runs = self.rules();
+        let own: Vec<(RuleKind, f32)> = (self.learning_rates.iter().copied())
+            .filter(|(rule, _)| runs.contains(rule))
+            .collect();
+        if !own.is_empty() {
+            parts.push((Key::Lrs, rule_rates(&own)));
+        }
+        if let Some(batch) = self.batch {
+            parts.push((Key::Batch, batch.to_string()));
+        }
+        if let Some(noise) = self.noise {
+            parts.push((Key::Noise, noise.to_string()));
+        }
+        if self.seed != default.seed {
+            parts.push((Key::Seed, self.seed.to_string()));
+        }
+        if self.speed != default.speed {
+            parts.push((Key::Speed, self.speed.to_string()));
+        }
+        let flag = |on: bool| if on { "1" } else { "0" }.to_owned();
+        if self.no_derivative != default.no_derivative {
+            parts.push((Key::NoDeriv, flag(self.no_derivative)));
+        }
+        if self.feedback_scale != default.feedback_scale {
+            parts.push((Key::FbScale, self.feedback_scale.to_string()));
+        }
+        if self.draw != default.draw {
+            parts.push((Key::Draw, self.draw.to_string()));
+        }
+        if self.feedback_view != default.feedback_view {
+            parts.push((Key::Fb, self.feedback_view.name().to_owned()));
+        }
+        if self.log_loss != default.log_loss {
+            parts.push((Key::LogLoss, flag(self.log_loss)));
+        }
+        if self.autoplay != default.autoplay {
+            parts.push((Key::Autoplay, flag(self.autoplay)));
+        }
+        if self.embed != default.embed {
+            parts.push((Key::Embed, flag(self.embed)));
+        }
+        if self.views != default.views {
+            let names: Vec<&str> = self.views.iter().map(|v| v.name()).collect();
+            parts.push((Key::Views, names.join(",")));
+        }
+        if self.present != default.present {
+            parts.push((Key::Present, flag(self.present)));
+        }
+        // Only the delta rule's view has a chosen synapse: leaving it forgets it.
+        if let Some(synapse) = self.synapse.filter(|_| is_delta_view(self)) {
+            parts.push((Key::Synapse, synapse.to_string()));
+        }
+        if parts.is_empty() {
+            return String::new();
+        }
+        let mut pairs: Vec<String> = parts
+            .iter()
+            .map(|(key, value)| format!("{}={value}", key.name()))
+            .collect();
+        // No rate of its own on a task whose default rate changed: version 1's.
+        if self.lr.is_none() && defaults::changed_since_first(self.task, SCHEMA_VERSION) {
+            pairs.push(format!("{VERSION_KEY}={FIRST_VERSION}"));
+        }
+        format!("?{}", pairs.join("&"))
     }
 }
 
@@ -696,6 +782,7 @@ enum Key {
     Layers,
     Act,
     Lr,
+    Lrs,
     Batch,
     Noise,
     Seed,
@@ -713,13 +800,14 @@ enum Key {
 }
 
 impl Key {
-    const ALL: [Key; 20] = [
+    const ALL: [Key; 21] = [
         Key::Task,
         Key::Rule,
         Key::Compare,
         Key::Layers,
         Key::Act,
         Key::Lr,
+        Key::Lrs,
         Key::Batch,
         Key::Noise,
         Key::Seed,
@@ -744,6 +832,7 @@ impl Key {
             Key::Layers => "layers",
             Key::Act => "act",
             Key::Lr => "lr",
+            Key::Lrs => "lrs",
             Key::Batch => "batch",
             Key::Noise => "noise",
             Key::Seed => "seed",

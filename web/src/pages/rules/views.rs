@@ -89,6 +89,7 @@ fn readout(run: &Run) -> Html {
     html! {
         <div class={classes!("readout", run.diverged.is_some().then_some("diverged"))} data-rule={rule} {style}>
             <strong class="rule-name" title={run.rule.description()}>{rule}</strong>
+            <span title="The learning rate this run trains at">{"η "}<b data-testid="metric-lr" data-rule={rule}>{run.lr}</b></span>
             <span>{"step "}<b data-testid="metric-step" data-rule={rule}>{run.snapshot.step}</b></span>
             <span>{"loss "}<b data-testid="metric-loss" data-rule={rule}>{number(loss)}</b></span>
             if let Some(nse) = metrics.and_then(|m| m.test.nse) {
@@ -213,6 +214,9 @@ pub struct ThrottledNetworkViewProps {
     /// Presentation mode's shorter diagram.
     #[prop_or_default]
     pub compact: bool,
+    /// Shorter still: bands of at most this height.
+    #[prop_or_default]
+    pub max_band: Option<f32>,
 }
 
 /// The network view, following the frames at most every
@@ -220,7 +224,10 @@ pub struct ThrottledNetworkViewProps {
 #[component]
 pub fn ThrottledNetworkView(props: &ThrottledNetworkViewProps) -> Html {
     let snapshot = use_throttled(props.snapshot.clone(), NETWORK_REDRAW_INTERVAL_MS);
-    html! { <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact} /> }
+    html! {
+        <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact}
+            max_band={props.max_band} />
+    }
 }
 
 pub fn loss_series(runs: &Runs) -> Vec<Series> {
@@ -264,7 +271,7 @@ pub fn TaskView(props: &TaskViewProps) -> Html {
                         { for runs.runs.iter().map(|run| match run.picture.as_deref() {
                             Some(Picture::Boundary { resolution, values }) => html! {
                                 <figure class="run-figure" data-rule={run.rule.name()}>
-                                    <figcaption>{run.rule.name()}</figcaption>
+                                    <figcaption>{runs.label(run)}</figcaption>
                                     <DecisionBoundary predictions={Rc::new(values.clone())}
                                         resolution={*resolution} points={points.clone()}
                                         testid={format!("boundary-{}", run.rule.name())} />
@@ -290,7 +297,7 @@ pub fn TaskView(props: &TaskViewProps) -> Html {
             for run in &runs.runs {
                 if let Some(Picture::Curve(curve)) = run.picture.as_deref() {
                     series.push(Series {
-                        label: run.rule.name().into(),
+                        label: runs.label(run).into(),
                         colour: rule_colour(run.rule),
                         dash: Dash::Solid,
                         points: Rc::new(curve.clone()),

@@ -50,8 +50,10 @@ pub enum Command {
     Step(u64),
     /// Steps per frame while playing.
     SetSpeed(u32),
-    /// Applies to every run at once, without a reset.
-    SetLearningRate(f32),
+    /// Each run's learning rate, in the order of the runs, without a reset (compare
+    /// mode may give each rule its own). Refused, changing none, when a rate is out
+    /// of range or the count is not the number of runs.
+    SetLearningRates(Vec<f32>),
     /// Draws new feedback matrices for every run (same draw for all).
     ResampleFeedback,
     /// Which output synapse `w_ij` the delta-rule view writes out (0-based `i`, `j`):
@@ -67,7 +69,7 @@ impl Command {
     /// Whether the worker answers it (with a frame or a refusal); live
     /// setting changes are applied silently.
     pub fn expects_reply(&self) -> bool {
-        !matches!(self, Command::SetSpeed(_) | Command::SetLearningRate(_))
+        !matches!(self, Command::SetSpeed(_) | Command::SetLearningRates(_))
     }
 }
 
@@ -109,6 +111,8 @@ pub struct Frame {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunFrame {
     pub snapshot: Snapshot,
+    /// The learning rate the run trains at now.
+    pub lr: f32,
     /// History rows logged since the previous frame.
     pub new_metrics: Vec<Metrics>,
     /// What the task view draws for this run, if anything.
@@ -223,9 +227,12 @@ impl Trainer {
                 *sent = history.len();
                 RunFrame {
                     snapshot: run.snapshot(),
+                    lr: run.config().lr,
                     new_metrics,
                     picture: picture(run),
-                    diverged: run.diverged().map(explain_divergence),
+                    diverged: run
+                        .diverged()
+                        .map(|error| explain_divergence(run.rule(), run.config().lr, error)),
                     synapse: (run.rule() == RuleKind::Delta)
                         .then(|| run.output_synapse(output, input))
                         .flatten(),
@@ -237,6 +244,29 @@ impl Trainer {
             playing: self.playing,
             runs,
         }
+    }
+
+    /// Gives each run its rate, or (on a rate out of range, or a count that is not
+    /// the number of runs) changes none and says why.
+    fn set_learning_rates(&mut self, rates: &[f32]) -> Result<(), String> {
+        if rates.len() != self.runs.len() {
+            return Err(format!(
+                "lr: {} learning rates for {} runs",
+                rates.len(),
+                self.runs.len()
+            ));
+        }
+        let before: Vec<f32> = self.runs.iter().map(|run| run.config().lr).collect();
+        for (i, (run, &lr)) in self.runs.iter_mut().zip(rates).enumerate() {
+            if let Err(error) = run.set_learning_rate(lr) {
+                // Cannot fail: these rates were in use.
+                for (run, &old) in self.runs.iter_mut().zip(&before).take(i) {
+                    let _ = run.set_learning_rate(old);
+                }
+                return Err(error.to_string());
+            }
+        }
+        Ok(())
     }
 
     /// Carries out a command; returns what to tell the page.
@@ -273,16 +303,10 @@ impl Trainer {
                 }
                 Vec::new()
             }
-            Command::SetLearningRate(lr) => {
-                for run in &mut trainer.runs {
-                    if let Err(error) = run.set_learning_rate(lr) {
-                        return vec![Update::Rejected {
-                            message: error.to_string(),
-                        }];
-                    }
-                }
-                Vec::new()
-            }
+            Command::SetLearningRates(rates) => match trainer.set_learning_rates(&rates) {
+                Ok(()) => Vec::new(),
+                Err(message) => vec![Update::Rejected { message }],
+            },
             Command::ResampleFeedback => {
                 for run in &mut trainer.runs {
                     run.resample_feedback();
@@ -303,18 +327,26 @@ impl Trainer {
 /// # Errors
 ///
 /// Core's [`ConfigError`] when the settings cannot run; settings read with
-/// [`Settings::from_query_checked`] always can.
+/// [`Settings::from_query`] always can.
 pub fn runs_config(settings: &Settings) -> Result<RunsConfig, ConfigError> {
     // One config per rule, identical but for the rule: the first stands for all
     // (with no rule at all, the worker refuses the config).
-    let experiment = settings
+    // (with no rule at all, the worker refuses the config). Its rate is the shared
+    // one; runs with their own rate are listed beside it.
+    let mut experiment = settings
         .experiment_configs()?
         .into_iter()
         .next()
         .unwrap_or_else(|| ExperimentConfig::for_task(settings.task));
+    experiment.lr = settings.shared_learning_rate();
+    let rules = settings.rules();
+    let learning_rates = (settings.learning_rates.iter().copied())
+        .filter(|(rule, _)| rules.contains(rule))
+        .collect();
     Ok(RunsConfig {
         feedback_draw: settings.draw,
-        ..RunsConfig::new(settings.rules(), experiment, settings.speed)
+        learning_rates,
+        ..RunsConfig::new(rules, experiment, settings.speed)
     })
 }
 
@@ -340,11 +372,15 @@ mod json_text {
     }
 }
 
-/// A divergence in words a student can act on.
-pub fn explain_divergence(error: &bioprop::experiment::StepError) -> String {
+/// A divergence in words a student can act on, naming the run and its rate.
+pub fn explain_divergence(
+    rule: RuleKind,
+    lr: f32,
+    error: &bioprop::experiment::StepError,
+) -> String {
     format!(
-        "Training stopped: {error}. The weights grew without bound — the learning rate is \
-         probably too high for this network. Lower it and press reset."
+        "{rule} (η = {lr}): training stopped: {error}. The weights grew without bound — \
+         the learning rate is probably too high for this network. Lower it and press reset."
     )
 }
 
