@@ -11,7 +11,7 @@
 #   TRAIN_SIZE  training images, the first of the 60,000 (default 60000)
 #   TEST_SIZE   test images, the first of the 10,000     (default 10000)
 #   SEEDS       seeds, space-separated                   (default "1 2")
-#   LR, BATCH   learning rate and minibatch              (default 0.5 and 20:
+#   LR, BATCH   learning rate and minibatch              (default 0.05 and 1:
 #               a starting point, not the paper's values, which docs/science.md lacks)
 #   RULES       which rows                               (default "bp fa shallow usf kp dfa")
 #
@@ -23,8 +23,8 @@ EPOCHS=${EPOCHS:-20}
 TRAIN_SIZE=${TRAIN_SIZE:-60000}
 TEST_SIZE=${TEST_SIZE:-10000}
 SEEDS=${SEEDS:-1 2}
-LR=${LR:-0.5}
-BATCH=${BATCH:-20}
+LR=${LR:-0.05}
+BATCH=${BATCH:-1}
 RULES=${RULES:-bp fa shallow usf kp dfa}
 
 cargo build -q --release -p bioprop --features cli

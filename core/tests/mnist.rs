@@ -87,7 +87,10 @@ fn backprop_learns_a_subset_of_the_digits_and_shallow_learning_does_not() {
     assert!(backprop > 0.90, "backprop: {backprop}");
     let shallow = subset_run(RuleKind::Shallow);
     assert!(shallow < 0.85, "shallow: {shallow}");
-    assert!(shallow > 0.3, "shallow still learns its output layer: {shallow}");
+    assert!(
+        shallow > 0.3,
+        "shallow still learns its output layer: {shallow}"
+    );
 }
 
 #[test]
@@ -113,7 +116,10 @@ fn the_command_line_trains_on_the_digits_and_adds_the_test_error() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     let (header, rows) = csv(&stdout(&output));
-    assert!(header.ends_with(",apical_energy,test_error_pct"), "{header}");
+    assert!(
+        header.ends_with(",apical_energy,test_error_pct"),
+        "{header}"
+    );
     // 2 epochs of 400 at the default batch of 20: 40 steps, a row every 20.
     let steps: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(steps, ["0", "20", "40"]);
@@ -135,13 +141,7 @@ fn the_command_line_trains_on_the_digits_and_adds_the_test_error() {
 fn a_folder_without_the_digits_is_refused_naming_the_make_target() {
     let empty = std::env::temp_dir().join(format!("bioprop-no-mnist-{}", std::process::id()));
     std::fs::create_dir_all(&empty).unwrap();
-    let output = bioprop(&[
-        "run",
-        "--task",
-        "mnist",
-        "--data",
-        empty.to_str().unwrap(),
-    ]);
+    let output = bioprop(&["run", "--task", "mnist", "--data", empty.to_str().unwrap()]);
     std::fs::remove_dir_all(&empty).unwrap();
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);

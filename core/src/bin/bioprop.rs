@@ -56,7 +56,8 @@ struct RunArgs {
     #[arg(long, default_value_t = 1000, conflicts_with = "epochs")]
     steps: u64,
     /// Train for N passes over the training set instead of `--steps` (each
-    /// ceil(train-size / batch) steps).
+    /// ceil(train-size / batch) steps). Rows are logged every `--every` steps: pick a
+    /// divisor of the total, or the last steps go unlogged.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     epochs: Option<u64>,
     /// Folder of the four MNIST IDX files, plain or .gz (task mnist only)

@@ -14,10 +14,10 @@ use ndarray::{s, Array2, ArrayView2, Zip};
 use super::{Experiment, StepError};
 use crate::linalg;
 use crate::metrics;
+use crate::network::OutputLayer;
 use crate::network::{ForwardBuffers, Network};
 use crate::rule::{Backprop, Feedback, Rule};
 use crate::streams::shuffle;
-use crate::network::OutputLayer;
 
 /// Writes the hidden deltas `δ_k`, `k = L-1 .. 1`, of `rule` for the leading `rows`
 /// samples of a forward pass whose output error is `output_error`.

@@ -421,14 +421,19 @@ fn logistic_or_softmax_output_on_a_regression_is_refused_by_name() {
                 task: TaskKind::Arrays
             }
         );
-        assert!(error.to_string().starts_with(&format!("`output_layer` {layer} needs one-hot")));
+        assert!(error
+            .to_string()
+            .starts_with(&format!("`output_layer` {layer} needs one-hot")));
     }
     // A generated regression task is checked by `validate` alone.
     let sine = ExperimentConfig {
         output_layer: Some(OutputLayer::Logistic),
         ..ExperimentConfig::for_task(TaskKind::Sine)
     };
-    assert!(matches!(sine.validate(), Err(ConfigError::OutputLayer { .. })));
+    assert!(matches!(
+        sine.validate(),
+        Err(ConfigError::OutputLayer { .. })
+    ));
 }
 
 #[test]
@@ -442,5 +447,8 @@ fn a_config_without_an_output_layer_reads_and_writes_as_before() {
     };
     let json = serde_json::to_string(&logistic).unwrap();
     assert!(json.contains(r#""output_layer":"logistic""#), "{json}");
-    assert_eq!(serde_json::from_str::<ExperimentConfig>(&json).unwrap(), logistic);
+    assert_eq!(
+        serde_json::from_str::<ExperimentConfig>(&json).unwrap(),
+        logistic
+    );
 }

@@ -62,7 +62,9 @@ pub enum IdxError {
     Read { file: String, message: String },
     #[error("{file}: not a valid gzip file: {message}")]
     Gzip { file: String, message: String },
-    #[error("{file}: decompresses to more than {MAX_DECOMPRESSED} bytes, more than any MNIST file")]
+    #[error(
+        "{file}: decompresses to more than {MAX_DECOMPRESSED} bytes, more than any MNIST file"
+    )]
     TooLarge { file: String },
     #[error("{file}: {got} bytes is too short for an IDX header, which needs {expected}")]
     ShortHeader {
@@ -70,9 +72,7 @@ pub enum IdxError {
         expected: usize,
         got: usize,
     },
-    #[error(
-        "{file}: magic number 0x{got:08x}, expected 0x{expected:08x} (an IDX file of {what})"
-    )]
+    #[error("{file}: magic number 0x{got:08x}, expected 0x{expected:08x} (an IDX file of {what})")]
     Magic {
         file: String,
         expected: u32,
@@ -142,7 +142,12 @@ pub fn decompress_if_gzip(file: &str, bytes: Vec<u8>) -> Result<Vec<u8>, IdxErro
 
 /// Checks the header of `bytes` against `magic` (which fixes the number of dimensions)
 /// and the file length against the dimensions; returns the dimensions.
-fn header(file: &str, bytes: &[u8], magic: u32, what: &'static str) -> Result<Vec<usize>, IdxError> {
+fn header(
+    file: &str,
+    bytes: &[u8],
+    magic: u32,
+    what: &'static str,
+) -> Result<Vec<usize>, IdxError> {
     let word = |i: usize| -> Option<u32> {
         let b = bytes.get(4 * i..4 * i + 4)?;
         Some(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
@@ -208,7 +213,12 @@ fn header(file: &str, bytes: &[u8], magic: u32, what: &'static str) -> Result<Ve
 /// a length that differs from what the header's dimensions need.
 pub fn parse_images(file: &str, bytes: Vec<u8>) -> Result<Images, IdxError> {
     let bytes = decompress_if_gzip(file, bytes)?;
-    let dims = header(file, &bytes, IMAGES_MAGIC, "unsigned bytes in 3 dimensions (images)")?;
+    let dims = header(
+        file,
+        &bytes,
+        IMAGES_MAGIC,
+        "unsigned bytes in 3 dimensions (images)",
+    )?;
     let (count, rows, cols) = (dims[0], dims[1], dims[2]);
     let mut pixels = bytes;
     pixels.drain(..16);
@@ -228,7 +238,12 @@ pub fn parse_images(file: &str, bytes: Vec<u8>) -> Result<Images, IdxError> {
 /// As [`parse_images`], and [`IdxError::Label`] for the first label above `max`.
 pub fn parse_labels(file: &str, bytes: Vec<u8>, max: u8) -> Result<Vec<u8>, IdxError> {
     let bytes = decompress_if_gzip(file, bytes)?;
-    header(file, &bytes, LABELS_MAGIC, "unsigned bytes in 1 dimension (labels)")?;
+    header(
+        file,
+        &bytes,
+        LABELS_MAGIC,
+        "unsigned bytes in 1 dimension (labels)",
+    )?;
     let mut labels = bytes;
     labels.drain(..8);
     if let Some((index, &value)) = labels.iter().enumerate().find(|(_, &v)| v > max) {
@@ -289,7 +304,10 @@ mod tests {
         let bytes = vec![0, 0, 8, 1, 0, 0, 0, 3, 7, 0, 9];
         assert_eq!(parse_labels("l", bytes, 9), Ok(vec![7, 0, 9]));
         // An empty set is a valid file.
-        assert_eq!(parse_labels("l", encode(LABELS_MAGIC, &[0], &[]), 9), Ok(vec![]));
+        assert_eq!(
+            parse_labels("l", encode(LABELS_MAGIC, &[0], &[]), 9),
+            Ok(vec![])
+        );
     }
 
     #[test]
@@ -309,7 +327,12 @@ mod tests {
         compressed.truncate(cut);
         let error = parse_images("train.gz", compressed).unwrap_err();
         assert!(matches!(error, IdxError::Gzip { .. }), "{error:?}");
-        assert!(error.to_string().starts_with("train.gz: not a valid gzip file"), "{error}");
+        assert!(
+            error
+                .to_string()
+                .starts_with("train.gz: not a valid gzip file"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -333,7 +356,10 @@ mod tests {
             }
         );
         let error = parse_labels("y", vec![0, 0], 9).unwrap_err();
-        assert_eq!(error.to_string(), "y: 2 bytes is too short for an IDX header, which needs 4");
+        assert_eq!(
+            error.to_string(),
+            "y: 2 bytes is too short for an IDX header, which needs 4"
+        );
     }
 
     #[test]
@@ -341,7 +367,10 @@ mod tests {
         let mut bytes = two_images();
         bytes.push(0);
         let error = parse_images("a", bytes).unwrap_err();
-        assert!(error.to_string().ends_with("29 bytes: it has extra bytes"), "{error}");
+        assert!(
+            error.to_string().ends_with("29 bytes: it has extra bytes"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -355,7 +384,13 @@ mod tests {
              (an IDX file of unsigned bytes in 3 dimensions (images))"
         );
         let error = parse_labels("train-labels", two_images(), 9).unwrap_err();
-        assert!(matches!(error, IdxError::Magic { got: IMAGES_MAGIC, .. }));
+        assert!(matches!(
+            error,
+            IdxError::Magic {
+                got: IMAGES_MAGIC,
+                ..
+            }
+        ));
         // Floats (type 0x0d) are another IDX type, not MNIST's.
         let floats = encode(0x0000_0d03, &[1, 1, 1], &[0, 0, 0, 0]);
         assert!(matches!(
@@ -383,7 +418,10 @@ mod tests {
     #[test]
     fn a_label_out_of_range_is_refused_with_its_position() {
         let error = parse_labels("l", encode(LABELS_MAGIC, &[3], &[1, 10, 2]), 9).unwrap_err();
-        assert_eq!(error.to_string(), "l: label 10 at item 1, expected a digit 0 to 9");
+        assert_eq!(
+            error.to_string(),
+            "l: label 10 at item 1, expected a digit 0 to 9"
+        );
     }
 
     #[cfg(not(target_arch = "wasm32"))]

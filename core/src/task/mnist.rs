@@ -162,8 +162,7 @@ impl Digits {
 /// [`MnistError::Missing`] for a file not found, naming `make mnist-data`;
 /// [`MnistError::Idx`] for a file that cannot be read or is not what it should be.
 pub fn load_dir(dir: &Path) -> Result<(Digits, Digits), MnistError> {
-    let [train_images, train_labels, test_images, test_labels] =
-        FILES.map(|file| find(dir, file));
+    let [train_images, train_labels, test_images, test_labels] = FILES.map(|file| find(dir, file));
     let read = |path: Result<PathBuf, MnistError>| -> Result<(String, Vec<u8>), MnistError> {
         let path = path?;
         let name = path.display().to_string();
@@ -176,7 +175,12 @@ pub fn load_dir(dir: &Path) -> Result<(Digits, Digits), MnistError> {
     let set = |images, labels| -> Result<Digits, MnistError> {
         let (images_name, images) = read(images)?;
         let (labels_name, labels) = read(labels)?;
-        Ok(Digits::from_idx(&images_name, images, &labels_name, labels)?)
+        Ok(Digits::from_idx(
+            &images_name,
+            images,
+            &labels_name,
+            labels,
+        )?)
     };
     Ok((
         set(train_images, train_labels)?,
@@ -359,8 +363,11 @@ mod tests {
             encoder.finish().unwrap()
         };
         std::fs::write(dir.join(FILES[0]), images(3)).unwrap();
-        std::fs::write(dir.join("train-labels-idx1-ubyte.gz"), gzip(&labels(&[1, 2, 3])))
-            .unwrap();
+        std::fs::write(
+            dir.join("train-labels-idx1-ubyte.gz"),
+            gzip(&labels(&[1, 2, 3])),
+        )
+        .unwrap();
         std::fs::write(dir.join("t10k-images.idx3-ubyte"), images(2)).unwrap();
         let missing = load_dir(&dir).unwrap_err();
         assert_eq!(
@@ -379,7 +386,10 @@ mod tests {
         // A truncated file is refused by its path.
         std::fs::write(dir.join(FILES[0]), &images(3)[..100]).unwrap();
         let error = load_dir(&dir).unwrap_err().to_string();
-        assert!(error.contains(FILES[0]) && error.contains("truncated"), "{error}");
+        assert!(
+            error.contains(FILES[0]) && error.contains("truncated"),
+            "{error}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
