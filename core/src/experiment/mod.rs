@@ -8,8 +8,8 @@
 //! One training step on a minibatch of `b` samples (docs/science.md §0–1):
 //!
 //! ```text
-//! forward     z_k = W_k a_{k-1} + b_k,  a_k = f(z_k)          (a_L linear or softmax)
-//! output      e = δ_L = a_L - y
+//! forward     z_k = W_k a_{k-1} + b_k,  a_k = f(z_k)          (a_L linear, softmax or logistic)
+//! output      δ_L = e = a_L - y, or e ∘ a_L ∘ (1 - a_L) for logistic units
 //! hidden      δ_k = (P_k s_k) ∘ f'(z_k)                          the rule's path, see `rule`
 //! update      ΔW_k = -η (1/b) Σ_i δ_k a_{k-1}ᵀ  (+ momentum, weight decay, KP decay)
 //! ```
@@ -159,7 +159,8 @@ impl Experiment {
             dataset.output,
             config.resolved_weight_init(),
             &mut stream(config.seed, streams::WEIGHTS),
-        );
+        )
+        .with_output_layer(config.resolved_output_layer(dataset.output));
         let feedback_init = config.resolved_feedback_init();
         let mut feedback_rng = stream(config.seed, streams::FEEDBACK);
         let mut feedback = Feedback::draw(

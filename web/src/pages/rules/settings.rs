@@ -619,7 +619,10 @@ impl Settings {
                     format!("{error}; using {default}"),
                 ));
             }
-            ConfigError::OutOfRange { .. } | ConfigError::Task(_) => return None,
+            // The page never sets an output layer: the task's natural one is used.
+            ConfigError::OutOfRange { .. }
+            | ConfigError::OutputLayer { .. }
+            | ConfigError::Task(_) => return None,
         };
         Some(Notice::new(
             key.name(),
