@@ -105,7 +105,11 @@ impl Runs {
             run.rule = f.snapshot.rule;
             run.snapshot = Rc::new(f.snapshot);
             run.history.extend(f.new_metrics);
-            run.picture = f.picture.map(Rc::new);
+            // A frame without a picture (the worker sends fewer at the speed `max`)
+            // keeps the last one.
+            if let Some(picture) = f.picture {
+                run.picture = Some(Rc::new(picture));
+            }
             run.diverged = f.diverged;
             if !run.stalled && run.diverged.is_none() && event == Event::Redraw {
                 if let Some(message) = super::stall::stall_notice(run.rule, &run.history) {
