@@ -37,8 +37,9 @@ test-defaults:
 bench:
 	cargo bench -p bioprop
 
-# The page's frame rate and the worker's training speed while compare mode
-# trains at full speed, then the native CLI on the same configuration.
+# The page's frame rate and the worker's training speed (against the core alone in
+# the same wasm) while compare mode trains at speed max, the microcircuit's simulated
+# patterns per second, then the native CLI on the default page's configuration.
 bench-web:
 	scripts/ensure-tools.sh test
 	scripts/build-web.sh target/e2e-dist

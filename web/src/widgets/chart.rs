@@ -7,10 +7,10 @@ use std::rc::Rc;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use super::canvas_text::MeasuredCanvas;
 use super::chart_layout::{
     layout, line_height, nice_ticks, ChartLayout, ChartText, Rect, MARGIN_PX, SWATCH_PX,
 };
@@ -166,8 +166,8 @@ fn bounds(props: &LineChartProps) -> ((f32, f32), (f32, f32)) {
 }
 
 fn draw(canvas: &HtmlCanvasElement, props: &LineChartProps) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| "no 2-D context".to_string())?;
+    let backend =
+        MeasuredCanvas::new(canvas.clone()).ok_or_else(|| "no 2-D context".to_string())?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let ((x0, x1), (y0, y1)) = bounds(props);
