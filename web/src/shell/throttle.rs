@@ -44,9 +44,10 @@ where
 }
 
 /// Milliseconds between the redraws of any two views throttled with
-/// [`use_throttled_apart`]: two or three animation frames, so that each expensive
-/// redraw has a frame to itself.
-pub const APART_MS: f64 = 40.0;
+/// [`use_throttled_apart`]: more than an animation frame, so that each expensive
+/// redraw has a frame to itself and frames between them have none (at most 40
+/// such redraws a second, shared by the views on the page).
+pub const APART_MS: f64 = 25.0;
 
 thread_local! {
     /// When a view throttled with [`use_throttled_apart`] last redrew.
@@ -60,7 +61,7 @@ pub fn apart_wait(now: f64, own: f64, interval_ms: f64, any: f64) -> f64 {
 }
 
 /// [`use_throttled`] for views expensive enough that two should not redraw in one
-/// frame (the rules page's network diagrams, one per run): `value` changes at most
+/// frame (the line charts, the rules page's network diagrams): `value` changes at most
 /// once every `interval_ms`, and never within [`APART_MS`] of another view throttled
 /// this way; it always ends on the newest value.
 #[hook]

@@ -462,7 +462,11 @@ mod tests {
             loss_note(1),
             "Each point: the loss over the whole training set and the held-out set, after every step."
         );
-        assert!(loss_note(2000).ends_with("every 1000 steps."), "{}", loss_note(2000));
+        assert!(
+            loss_note(2000).ends_with("every 1000 steps."),
+            "{}",
+            loss_note(2000)
+        );
         assert!(loss_note(SPEED_MAX).contains("about one point a frame"));
     }
 }
