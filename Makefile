@@ -52,8 +52,9 @@ SEEDS ?= 1 2
 reproduce-mnist: mnist-data
 	EPOCHS="$(EPOCHS)" TRAIN_SIZE="$(TRAIN_SIZE)" SEEDS="$(SEEDS)" scripts/reproduce-mnist.sh
 
-# The page's frame rate and the worker's training speed while compare mode
-# trains at full speed, then the native CLI on the same configuration.
+# The page's frame rate and the worker's training speed (against the core alone in
+# the same wasm) while compare mode trains at speed max, the microcircuit's simulated
+# patterns per second, then the native CLI on the default page's configuration.
 bench-web:
 	scripts/ensure-tools.sh test
 	scripts/build-web.sh target/e2e-dist

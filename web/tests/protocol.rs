@@ -8,10 +8,10 @@ use bioprop::session::{RunsConfig, MAX_STEPS_PER_FRAME, RUNS_CONFIG_VERSION};
 use bioprop::task::InitSpec;
 use bioprop::ExperimentConfig;
 use bioprop_web::pages::rules::runs::{Event, Runs};
-use bioprop_web::pages::rules::settings::{Settings, MAX_SPEED};
+use bioprop_web::pages::rules::settings::{Settings, MAX_SPEED, SPEED_MAX};
 use bioprop_web::pages::rules::worker::{
-    log_interval, runs_config, Command, Frame, Picture, TaskData, Trainer, Update,
-    BOUNDARY_RESOLUTION, CURVE_POINTS,
+    log_interval, max_speed_log_interval, runs_config, Command, Frame, Picture, TaskData, Trainer,
+    Update, BOUNDARY_RESOLUTION, CURVE_POINTS,
 };
 use bioprop_web::shell::UrlSettings;
 
@@ -523,4 +523,136 @@ fn new_runs_take_away_the_notices_of_the_runs_they_replace() {
         }
     }
     assert_eq!(replaced, Some(shown));
+}
+
+/// A clock that moves 5 ms each time it is read: as if each chunk of training took
+/// 5 ms, so a frame's 28 ms budget holds a handful of chunks.
+fn ticking_clock() -> impl Fn() -> f64 {
+    let now = std::cell::Cell::new(0.0);
+    move || {
+        now.set(now.get() + 5.0);
+        now.get()
+    }
+}
+
+#[test]
+fn speed_max_reads_from_the_link_and_goes_to_the_worker_as_its_own_command() {
+    let (settings, notices) = Settings::from_query("?task=xor&speed=max");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(settings.speed, SPEED_MAX);
+    assert!(
+        settings.to_query().contains("speed=max"),
+        "{}",
+        settings.to_query()
+    );
+    // The config has no `max`: it carries the top speed, and SetSpeed says `max`.
+    let config = runs_config(&settings).unwrap();
+    assert_eq!(config.steps_per_frame, MAX_SPEED);
+    let wire = over_the_wire(&Command::SetSpeed(SPEED_MAX));
+    assert_eq!(wire, Command::SetSpeed(SPEED_MAX));
+}
+
+#[test]
+fn speed_max_trains_for_the_frame_budget_and_logs_about_a_row_a_frame() {
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, "?task=xor&compare=bp,fa");
+    assert!(trainer.handle(Command::SetSpeed(SPEED_MAX)).is_empty());
+    only_frame(trainer.handle(Command::Play));
+    let clock = ticking_clock();
+    let mut steps = 0;
+    let mut rows = Vec::new();
+    let mut pictures = Vec::new();
+    for _ in 0..6 {
+        let Update::Frame(frame) = trainer.tick_with(&clock) else {
+            panic!("ticks give frames")
+        };
+        let trained = frame.runs[0].snapshot.step - steps;
+        steps = frame.runs[0].snapshot.step;
+        // 5 ms a chunk, about a step a chunk at that rate: the budget stops the frame
+        // after five or six.
+        assert!((3..=8).contains(&trained), "{trained}");
+        assert!(
+            frame.runs.iter().all(|r| r.snapshot.step == steps),
+            "lockstep"
+        );
+        rows.push(frame.runs[0].new_metrics.len());
+        pictures.push(frame.runs.iter().all(|r| r.picture.is_some()));
+    }
+    // After the first frame sets the interval (a power of two of its steps), one or two
+    // rows a frame.
+    assert!(rows[1..].iter().all(|&n| (1..=2).contains(&n)), "{rows:?}");
+    let every = max_speed_log_interval(steps);
+    assert!(every.is_power_of_two());
+    // A picture every third frame; the page keeps the last one in between.
+    assert_eq!(pictures, [false, false, true, false, false, true]);
+    // Back to a set speed: rows every log_interval(speed) steps again.
+    trainer.handle(Command::SetSpeed(10));
+    trainer.handle(Command::Pause);
+    let frame = only_frame(trainer.handle(Command::Step(10)));
+    let logged: Vec<u64> = frame.runs[0]
+        .new_metrics
+        .iter()
+        .map(|m| m.step % 5)
+        .collect();
+    assert!(
+        !logged.is_empty() && logged.iter().all(|&r| r == 0),
+        "{logged:?}"
+    );
+}
+
+#[test]
+fn the_log_interval_at_max_is_the_power_of_two_below_a_frames_steps() {
+    assert_eq!(max_speed_log_interval(0), 1);
+    assert_eq!(max_speed_log_interval(1), 1);
+    assert_eq!(max_speed_log_interval(3), 2);
+    assert_eq!(max_speed_log_interval(1000), 512);
+    assert_eq!(max_speed_log_interval(1024), 1024);
+    assert_eq!(
+        log_interval(SPEED_MAX),
+        1024,
+        "before the first frame: as the top speed"
+    );
+}
+
+#[test]
+fn a_frame_without_a_picture_keeps_the_last_one() {
+    let mut trainer = Trainer::new();
+    let mut runs = Runs::default();
+    for update in trainer.handle(over_the_wire(&configure_command("?task=xor&rule=fa"))) {
+        runs.apply(update);
+    }
+    let first = runs.runs[0].picture.clone().expect("a boundary");
+    trainer.handle(Command::SetSpeed(SPEED_MAX));
+    trainer.handle(Command::Play);
+    let clock = ticking_clock();
+    let Update::Frame(frame) = trainer.tick_with(&clock) else {
+        panic!("a frame")
+    };
+    assert!(
+        frame.runs[0].picture.is_none(),
+        "the first frame at max has none"
+    );
+    runs.apply(Update::Frame(frame));
+    assert!(runs.runs[0].snapshot.step > 0);
+    assert_eq!(runs.runs[0].picture, Some(first), "kept");
+}
+
+#[test]
+fn the_benchmarks_core_speed_trains_every_run_and_refuses_unknown_names() {
+    let now = std::cell::Cell::new(0.0);
+    // Each reading of the clock a second after the last: 300 steps in one second.
+    let clock = || {
+        now.set(now.get() + 1000.0);
+        now.get()
+    };
+    let speed =
+        bioprop_web::pages::rules::worker::core_steps_per_second("xor", "bp,fa", 300, &clock);
+    assert_eq!(speed, Ok(300.0));
+    let unknown =
+        bioprop_web::pages::rules::worker::core_steps_per_second("xor", "bp,zz", 10, &clock);
+    assert!(unknown.unwrap_err().contains("zz"));
+    assert!(
+        bioprop_web::pages::rules::worker::core_steps_per_second("mnist!", "bp", 10, &clock)
+            .is_err()
+    );
 }

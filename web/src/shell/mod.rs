@@ -6,12 +6,13 @@
 //! in the navigation is [`route::PageKind`]; which component draws each page is
 //! the router's business (`crate::router`).
 
-pub mod driver;
 pub mod keys;
 pub mod panic;
 pub mod play;
 pub mod query;
 pub mod route;
+pub mod sim_page;
+pub mod sim_worker;
 pub mod throttle;
 
 use std::rc::Rc;

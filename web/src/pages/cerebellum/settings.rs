@@ -33,7 +33,8 @@ pub const MAX_SPEED: u32 = 2000;
 pub const DEFAULT_SPEED: u32 = 20;
 
 /// Everything the cerebellum page's URL can set.
-#[derive(Clone, Debug, PartialEq)]
+/// Sent to the worker as they are: it builds the simulation from them ([`Self::config`]).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CerebellumSettings {
     pub task: CerebellumTask,
     pub spectacles: f64,

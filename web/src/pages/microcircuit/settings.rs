@@ -38,7 +38,8 @@ pub fn tasks() -> impl Iterator<Item = TaskKind> {
 }
 
 /// Everything the microcircuit page's URL can set.
-#[derive(Clone, Debug, PartialEq)]
+/// Sent to the worker as they are: it builds the circuit from them ([`Self::config`]).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MicrocircuitSettings {
     pub task: TaskKind,
     pub mode: Mode,

@@ -13,7 +13,7 @@ use bioprop::experiment::layers_string;
 
 use super::delta::{choose_delta, has_hidden_layer};
 use super::delta_view::DeltaChoice;
-use super::settings::{parse_layers_text, FeedbackView, Settings};
+use super::settings::{parse_layers_text, speed_name, FeedbackView, Settings, SPEED_MAX};
 use crate::shell::play::PlayButton;
 use crate::widgets::field::TextField;
 
@@ -30,8 +30,9 @@ pub enum Action {
     DismissNotices,
 }
 
-/// The speeds offered, in training steps per frame.
-pub const SPEEDS: [u32; 11] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000];
+/// The speeds offered, in training steps per frame, then `max` (as many steps as a
+/// frame's time allows).
+pub const SPEEDS: [u32; 12] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, SPEED_MAX];
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
@@ -125,14 +126,19 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <summary>{"Settings"}</summary>
             <label>{"Speed (steps per frame)"}
                 <select data-testid="speed" onchange={change(|s, e| {
-                    s.speed = input_value(e).parse().map_err(|_| "speed: not a number".to_string())?;
+                    let value = input_value(e);
+                    s.speed = if value == "max" {
+                        SPEED_MAX
+                    } else {
+                        value.parse().map_err(|_| "speed: not a number".to_string())?
+                    };
                     Ok(())
                 })}>
                     { for SPEEDS.iter().map(|&v| html! {
-                        <option value={v.to_string()} selected={v == settings.speed}>{v}</option>
+                        <option value={speed_name(v)} selected={v == settings.speed}>{speed_name(v)}</option>
                     }) }
                     if !SPEEDS.contains(&settings.speed) {
-                        <option value={settings.speed.to_string()} selected=true>{settings.speed}</option>
+                        <option value={speed_name(settings.speed)} selected=true>{speed_name(settings.speed)}</option>
                     }
                 </select>
             </label>

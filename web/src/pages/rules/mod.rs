@@ -25,6 +25,7 @@ use gloo::timers::callback::Interval;
 use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
+use super::worker::{PageWorker, WORKER_PATH};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
@@ -34,10 +35,7 @@ use presentation::{PresentBar, Presentation};
 use runs::{Event, Runs, Watchdog};
 use settings::Settings;
 use views::{Readouts, Shared, Views};
-use worker::{runs_config, Command, TrainingWorker};
-
-/// The worker script, relative to the page so the app works from any folder.
-pub const WORKER_PATH: &str = "worker.js";
+use worker::{runs_config, Command, Update};
 
 #[derive(Properties, PartialEq)]
 pub struct RulesPageProps {
@@ -61,9 +59,9 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
 #[component]
 pub fn RulesPage(props: &RulesPageProps) -> Html {
     html! {
-        <ReactorProvider<TrainingWorker> path={WORKER_PATH}>
+        <ReactorProvider<PageWorker> path={WORKER_PATH}>
             <Page page_notice={props.page_notice.clone()} />
-        </ReactorProvider<TrainingWorker>>
+        </ReactorProvider<PageWorker>>
     }
 }
 
@@ -107,9 +105,12 @@ fn Page(props: &RulesPageProps) -> Html {
         let notices = notices.dispatcher();
         let redraw = redraw.clone();
         let watchdog = watchdog.clone();
-        use_reactor_bridge::<TrainingWorker, _>(move |event| {
-            let ReactorEvent::Output(update) = event else {
+        use_reactor_bridge::<PageWorker, _>(move |event| {
+            let ReactorEvent::Output(output) = event else {
                 notices.dispatch(NoticeAction::Push(WORKER_STOPPED.into()));
+                return;
+            };
+            let Ok(update) = Update::try_from(output) else {
                 return;
             };
             watchdog.borrow_mut().heard(js_sys::Date::now());
@@ -136,7 +137,7 @@ fn Page(props: &RulesPageProps) -> Html {
             if command.expects_reply() {
                 watchdog.borrow_mut().sent(js_sys::Date::now());
             }
-            bridge.send(command);
+            bridge.send(command.into());
         })
     };
     {
@@ -160,7 +161,11 @@ fn Page(props: &RulesPageProps) -> Html {
         let send = send.clone();
         let notices = notices.dispatcher();
         Rc::new(move |settings: &Settings| match runs_config(settings) {
-            Ok(config) => send(Command::Configure(Box::new(config))),
+            Ok(config) => {
+                send(Command::Configure(Box::new(config)));
+                // The config carries no `max` speed (see `runs_config`).
+                send(Command::SetSpeed(settings.speed));
+            }
             Err(error) => notices.dispatch(NoticeAction::Push(format!("settings: {error}"))),
         })
     };
@@ -172,7 +177,6 @@ fn Page(props: &RulesPageProps) -> Html {
         let first = use_mut_ref(|| true);
         use_effect_with(run_key(&settings), move |_| {
             configure(&settings);
-            send(Command::SetSpeed(settings.speed));
             if std::mem::replace(&mut *first.borrow_mut(), false) && settings.autoplay {
                 send(Command::Play);
             }

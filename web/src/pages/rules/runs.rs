@@ -122,7 +122,11 @@ impl Runs {
             run.lr = f.lr;
             run.snapshot = Rc::new(f.snapshot);
             run.history.extend(f.new_metrics);
-            run.picture = f.picture.map(Rc::new);
+            // A frame without a picture (the worker sends fewer at the speed `max`)
+            // keeps the last one.
+            if let Some(picture) = f.picture {
+                run.picture = Some(Rc::new(picture));
+            }
             run.synapse = f.synapse.map(Rc::new);
             run.diverged = f.diverged;
             if run.stalled.is_none() && run.diverged.is_none() && event == Event::Redraw {

@@ -22,7 +22,7 @@
 //! | `batch` | 1 to [`MAX_BATCH`] (and at most the training set) | the task's |
 //! | `noise` | in [0, [`MAX_NOISE`]] | the task's |
 //! | `seed` | any `u64` | 1 |
-//! | `speed` | training steps per frame, 1 to [`MAX_SPEED`] | [`DEFAULT_SPEED`] |
+//! | `speed` | training steps per frame, 1 to [`MAX_SPEED`], or `max` (as many as a frame's time allows) | [`DEFAULT_SPEED`] |
 //! | `noderiv` | `1` or `0`: drop `f′` from the hidden error | 0 |
 //! | `fbscale` | multiplies `B`'s init scale, in (0, [`MAX_FEEDBACK_SCALE`]] | 1 |
 //! | `draw` | which draw of the feedback matrices: the number of times "Resample B" was pressed, 0 to [`MAX_FEEDBACK_DRAW`] | 0 (the seed's own `B`) |
@@ -71,6 +71,19 @@ use crate::shell::UrlSettings;
 
 /// Most training steps per animation frame.
 pub const MAX_SPEED: u32 = 2000;
+/// The speed `max` (`speed=max`): each frame trains for as long as the worker's
+/// frame budget allows ([`super::worker::MAX_SPEED_BUDGET_MS`]) rather than a set
+/// number of steps.
+pub const SPEED_MAX: u32 = u32::MAX;
+
+/// A speed as the link and the speed menu write it: `max` or the steps per frame.
+pub fn speed_name(speed: u32) -> String {
+    if speed == SPEED_MAX {
+        "max".to_owned()
+    } else {
+        speed.to_string()
+    }
+}
 /// Training steps per frame of the default page: on the linear teacher feedback
 /// alignment's update angle falls from 90° to about 30° in its first 250 steps, a
 /// couple of seconds at this speed, slow enough to watch.
@@ -464,7 +477,7 @@ impl Settings {
             Key::Batch => config.batch.to_string(),
             Key::Noise => config.task.noise.to_string(),
             Key::Seed => self.seed.to_string(),
-            Key::Speed => self.speed.to_string(),
+            Key::Speed => speed_name(self.speed),
             Key::FbScale => self.feedback_scale.to_string(),
             Key::Draw => self.draw.to_string(),
             Key::Fb => self.feedback_view.name().to_owned(),
@@ -726,7 +739,7 @@ impl UrlSettings for Settings {
             parts.push((Key::Seed, self.seed.to_string()));
         }
         if self.speed != default.speed {
-            parts.push((Key::Speed, self.speed.to_string()));
+            parts.push((Key::Speed, speed_name(self.speed)));
         }
         let flag = |on: bool| if on { "1" } else { "0" }.to_owned();
         if self.no_derivative != default.no_derivative {

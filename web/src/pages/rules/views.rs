@@ -15,9 +15,9 @@ use super::delta::{has_hidden_layer, is_delta_view};
 use super::delta_view::{DeltaExplanation, DeltaView};
 use super::network_view::NetworkView;
 use super::runs::{rule_colour, Run, Runs};
-use super::settings::{FeedbackView, Settings, View};
-use super::worker::{Picture, TaskData};
-use crate::shell::throttle::use_throttled;
+use super::settings::{FeedbackView, Settings, View, SPEED_MAX};
+use super::worker::{log_interval, Picture, TaskData};
+use crate::shell::throttle::use_throttled_apart;
 use crate::widgets::chart::{Dash, LineChart, Series};
 use crate::widgets::heatmap::{DecisionBoundary, FeedbackMatrices};
 
@@ -171,6 +171,9 @@ pub fn Views(props: &ViewsProps) -> Html {
                 <section class="panel" data-view="curves">
                     <LineChart title="Loss (solid: training set, light: held-out)" x_label="step" y_label="loss"
                         series={Rc::new(loss_series(&runs))} log_y={settings.log_loss} testid="chart-loss" />
+                    if !settings.embed {
+                        <p class="view-note" data-testid="loss-note">{loss_note(settings.speed)}</p>
+                    }
                 </section>
                 if runs.runs.iter().any(|r| r.snapshot.metrics.as_ref().is_some_and(|m| m.test.accuracy.is_some())) {
                     <section class="panel" data-view="curves">
@@ -220,14 +223,28 @@ pub struct ThrottledNetworkViewProps {
 }
 
 /// The network view, following the frames at most every
-/// [`NETWORK_REDRAW_INTERVAL_MS`].
+/// [`NETWORK_REDRAW_INTERVAL_MS`], and never in the same frame as another run's
+/// diagram (compare mode draws one per run).
 #[component]
 pub fn ThrottledNetworkView(props: &ThrottledNetworkViewProps) -> Html {
-    let snapshot = use_throttled(props.snapshot.clone(), NETWORK_REDRAW_INTERVAL_MS);
+    let snapshot = use_throttled_apart(props.snapshot.clone(), NETWORK_REDRAW_INTERVAL_MS);
     html! {
         <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact}
             max_band={props.max_band} />
     }
+}
+
+/// What a point of the learning curves is, at `speed`.
+pub fn loss_note(speed: u32) -> String {
+    let every = if speed == SPEED_MAX {
+        "every 2ⁿ steps, about one point a frame (n follows the training speed)".to_owned()
+    } else {
+        match log_interval(speed) {
+            1 => "after every step".to_owned(),
+            n => format!("every {n} steps"),
+        }
+    };
+    format!("Each point: the loss over the whole training set and the held-out set, {every}.")
 }
 
 pub fn loss_series(runs: &Runs) -> Vec<Series> {
@@ -463,5 +480,24 @@ fn Explanation(props: &ExplanationProps) -> Html {
                 is learned. \"Without f′\" replaces the derivative of the activation by 1 in the hidden error \
                 signal."}</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loss_note_says_how_often_the_whole_sets_are_evaluated() {
+        assert_eq!(
+            loss_note(1),
+            "Each point: the loss over the whole training set and the held-out set, after every step."
+        );
+        assert!(
+            loss_note(2000).ends_with("every 1000 steps."),
+            "{}",
+            loss_note(2000)
+        );
+        assert!(loss_note(SPEED_MAX).contains("about one point a frame"));
     }
 }

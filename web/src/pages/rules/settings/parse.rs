@@ -196,6 +196,9 @@ pub(super) fn parse_seed(value: &str) -> Result<u64, Problem> {
 }
 
 pub(super) fn parse_speed(value: &str) -> Result<u32, Problem> {
+    if value == "max" {
+        return Ok(SPEED_MAX);
+    }
     whole(value, 1, MAX_SPEED)
 }
 
