@@ -62,7 +62,8 @@ for (const size of [
     await page.getByTestId("play").click();
     const layouts = await until(
       () => chartLayouts(page),
-      (all) => all.length === CHARTS.length && all.every((c) => c.plot.width > 0),
+      // Charts redraw in turn, so wait until each has drawn its series' legend.
+      (all) => all.length === CHARTS.length && all.every((c) => c.plot.width > 0 && c.legend.height > 0),
       10_000,
     );
     assert.equal(layouts.length, CHARTS.length, JSON.stringify(layouts));

@@ -24,7 +24,9 @@ test("each run trains at its own η: link, fields, readouts and legends, edited 
   assert.equal(await page.getByTestId("lr-bp").inputValue(), "0.1", "bp's field shows the shared rate");
   assert.equal(await page.getByTestId("lr-fa").inputValue(), "0.3");
   const legend = () => page.getByTestId("chart-loss").getAttribute("aria-label");
-  assert.match(await legend(), /bp η 0\.1.*fa η 0\.3/s, "the legends name the rates that differ");
+  // Charts redraw in turn (at most one expensive redraw every 25 ms): wait for this one.
+  const named = /bp η 0\.1.*fa η 0\.3/s;
+  assert.match(await until(legend, (l) => named.test(l ?? "")), named, "the legends name the rates that differ");
 
   // While training: bp gets its own rate, then fa goes back to the shared one.
   await page.getByTestId("play").click();
