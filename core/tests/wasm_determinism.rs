@@ -18,6 +18,14 @@ fn weights_hash_matches_the_native_value() {
     assert_eq!(fixed_runs::hashes(&common::run_cases()), common::EXPECTED);
 }
 
+#[wasm_bindgen_test]
+fn digit_sized_weights_hash_matches_the_native_value() {
+    assert_eq!(
+        fixed_runs::hashes(&common::run_digit_cases()),
+        common::EXPECTED_DIGITS
+    );
+}
+
 #[path = "common/cerebellum.rs"]
 mod cerebellum_cases;
 
