@@ -13,6 +13,13 @@ mod common;
 #[path = "common/fixed_runs.rs"]
 mod fixed_runs;
 
+/// `.cargo/config.toml` turns 128-bit SIMD on for every wasm32 build, this test's
+/// included, so the hashes below come from the vector kernels of `src/linalg.rs`.
+#[wasm_bindgen_test]
+fn the_wasm_build_uses_simd128() {
+    assert!(cfg!(target_feature = "simd128"));
+}
+
 #[wasm_bindgen_test]
 fn weights_hash_matches_the_native_value() {
     assert_eq!(fixed_runs::hashes(&common::run_cases()), common::EXPECTED);
