@@ -274,13 +274,6 @@ struct Factors<'a> {
     inner_step: usize,
 }
 
-impl Factors<'_> {
-    #[inline(always)]
-    fn at(&self, r: usize, j: usize) -> f32 {
-        self.s[r * self.row_step + j * self.inner_step]
-    }
-}
-
 /// `c[r, :] = Σ_j f(r, j) m[j, :]` on row-major slices, in tiles of `R` output rows by
 /// `NV` registers of columns, held in registers through the whole sum. Column strips
 /// are the outer loop, so the strip of `m` stays in cache for every tile of rows.
@@ -297,28 +290,35 @@ fn combine_tiled<V: Vector, const R: usize, const NV: usize>(
     assert!(
         rows == 0 || inner == 0 || (rows - 1) * f.row_step + (inner - 1) * f.inner_step < f.s.len()
     );
+    // Strips as wide as the tile, then one register wide, then one column wide.
+    let x = combine_strips::<V, R, NV>(f, m, c, dims, 0);
+    let x = combine_strips::<V, R, 1>(f, m, c, dims, x);
+    combine_strips::<f32, R, 1>(f, m, c, dims, x);
+}
+
+/// The strips of `NV` registers of columns from column `x` on while they fit; returns
+/// the first column left.
+#[inline(always)]
+fn combine_strips<V: Vector, const R: usize, const NV: usize>(
+    f: Factors<'_>,
+    m: &[f32],
+    c: &mut [f32],
+    dims: Dims,
+    mut x: usize,
+) -> usize {
     let width = NV * V::WIDTH;
-    let mut x = 0;
-    while x + width <= cols {
+    while x + width <= dims.cols {
         let mut r = 0;
-        while r + R <= rows {
+        while r + R <= dims.rows {
             combine_tile::<V, R, NV>(f, m, c, dims, r, x);
             r += R;
         }
-        for r in r..rows {
+        for r in r..dims.rows {
             combine_tile::<V, 1, NV>(f, m, c, dims, r, x);
         }
         x += width;
     }
-    for x in x..cols {
-        for r in 0..rows {
-            let mut sum = 0.0_f32;
-            for j in 0..inner {
-                sum += f.at(r, j) * m[j * cols + x];
-            }
-            c[r * cols + x] = sum;
-        }
-    }
+    x
 }
 
 /// Rows `r0 .. r0 + R`, columns `x0 .. x0 + NV·width` of a scaled row sum; the caller
