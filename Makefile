@@ -56,9 +56,10 @@ bench-web:
 # The same MLPs, batches and data trained by bioprop natively, bioprop's wasm and
 # TensorFlow.js (cpu and wasm backends, pinned in bench/package-lock.json and served
 # locally) in headless Chromium, and numpy on one thread: one table of training
-# steps/s and the ratios (README, "Speed"). SECONDS per measurement; the whole run
-# takes a few minutes.
-SECONDS ?= 2
+# steps/s and the ratios (README, "Speed"). SECONDS per measurement, best of ROUNDS;
+# the whole run takes a few minutes.
+SECONDS ?= 1
+ROUNDS ?= 3
 BENCH_VENV = target/bench-venv
 bench-compare:
 	scripts/ensure-tools.sh test
@@ -74,7 +75,7 @@ bench-compare:
 	fi
 	cargo build -q --release -p bioprop --example bench_compare_native
 	cargo build -q --release -p bioprop --example bench_compare_wasm --target wasm32-unknown-unknown
-	BENCH_PYTHON=$(BENCH_VENV)/bin/python node bench/compare.mjs $(SECONDS)
+	BENCH_PYTHON=$(BENCH_VENV)/bin/python node bench/compare.mjs $(SECONDS) $(ROUNDS)
 
 clean:
 	cargo clean
