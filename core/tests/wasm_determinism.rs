@@ -16,6 +16,8 @@ mod fixed_runs;
 /// `.cargo/config.toml` turns 128-bit SIMD on for every wasm32 build, this test's
 /// included, so the hashes below come from the vector kernels of `src/linalg.rs`.
 #[wasm_bindgen_test]
+// Constant by design: the value is the build's configuration, which is what is tested.
+#[allow(clippy::assertions_on_constants)]
 fn the_wasm_build_uses_simd128() {
     assert!(cfg!(target_feature = "simd128"));
 }
