@@ -5,7 +5,7 @@ in numpy (float32, OpenBLAS on one thread), timed for the configurations of
     python3 bench/numpy_step.py SECONDS LAYERS:BATCH:RULE ...
 
 Prints one JSON object per configuration: {"config": ..., "steps_per_s": ...}.
-The network and data match the other entries (see bench/README.md): tanh hidden layers,
+The network and data match the other entries (README, "Speed"): tanh hidden layers,
 a linear output with squared error for one output and softmax with cross-entropy
 otherwise, plain SGD, and the shared xorshift data.
 """
@@ -28,7 +28,7 @@ LR = 0.01
 
 def xorshift_floats(seed, count):
     """`count` floats in [0, 1) from xorshift32 (13, 17, 5), the top 24 bits of each
-    state: the generator bench/data.mjs and the Rust entry use too."""
+    state: the generator bench/page.js and the Rust entry use too."""
     out = np.empty(count, dtype=np.float32)
     x = seed
     for i in range(count):
