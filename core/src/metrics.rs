@@ -25,8 +25,9 @@
 //! hidden δ of `shallow`), or a non-finite value. The update angle skips samples whose
 //! `δ` is zero under either rule and is `None` if none remain.
 //!
-//! Losses are per sample, averaged over the set: `½‖a_L - y‖²` (regression) or
-//! `-Σ_j y_j ln softmax(z_L)_j` (classification). The normalised squared error
+//! Losses are per sample, averaged over the set: `½‖a_L - y‖²` (linear or logistic
+//! output units) or `-Σ_j y_j ln softmax(z_L)_j` (softmax); accuracy counts for
+//! classes whatever the output units. The normalised squared error
 //! `NSE = Σ_i ‖e_i‖² / Σ_i ‖y_i - ȳ‖²` (ȳ the set's mean target) is 1 for a predictor
 //! no better than the mean. Sums run in `f64`.
 

@@ -3,12 +3,17 @@
 //!
 //! ```text
 //! a_0 = x,   z_k = W_k a_{k-1} + b_k,   a_k = f(z_k)      for k = 1 .. L-1
-//! output:    a_L = z_L            (regression: linear, loss ½‖a_L - y‖²)
-//!            a_L = softmax(z_L)   (classification: loss -Σ_j y_j ln a_Lj)
+//! output     a_L                 loss per sample         δ_L = ∂loss/∂z_L
+//!   linear   z_L                 ½‖a_L - y‖²             e
+//!   softmax  softmax(z_L)        -Σ_j y_j ln a_Lj        e
+//!   logistic σ(z_L)              ½‖a_L - y‖²             e ∘ a_L ∘ (1 - a_L)
 //! ```
 //!
-//! With either output the loss gradient with respect to `z_L` is the output error
-//! `e = a_L - y`, so every learning rule starts from `δ_L = e`.
+//! with the output error `e = a_L - y` (docs/science.md §0, §1). Every learning rule
+//! starts from `δ_L`. The [`OutputLayer`] is the data's natural one (linear for
+//! regression, softmax for classes) unless the experiment asks for another: the
+//! logistic units with squared error are those of Lillicrap et al. 2016's MNIST network
+//! (docs/science.md §3, "Digits").
 //!
 //! # Shapes
 //!
@@ -19,10 +24,88 @@
 
 use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Zip};
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 
-use crate::activation::Activation;
+use crate::activation::{sigmoid, Activation};
 use crate::linalg;
+use crate::named::named;
 use crate::task::{InitSpec, OutputKind};
+
+/// The output units and the loss they are trained on (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputLayer {
+    /// `a_L = z_L`, squared error: regression's natural output.
+    Linear,
+    /// `a_L = softmax(z_L)`, cross-entropy: classification's natural output.
+    Softmax,
+    /// `a_L = σ(z_L)` unit by unit, squared error against one-hot targets
+    /// (Lillicrap et al. 2016, MNIST).
+    Logistic,
+}
+
+impl OutputLayer {
+    /// Every output layer, in the order `bioprop list` shows them.
+    pub const ALL: [OutputLayer; 3] = [
+        OutputLayer::Linear,
+        OutputLayer::Softmax,
+        OutputLayer::Logistic,
+    ];
+
+    /// The kebab-case name used by serde and the CLI.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputLayer::Linear => "linear",
+            OutputLayer::Softmax => "softmax",
+            OutputLayer::Logistic => "logistic",
+        }
+    }
+
+    /// One line for `bioprop list`: the units and the loss.
+    pub fn description(self) -> &'static str {
+        match self {
+            OutputLayer::Linear => "linear units, squared error (regression's default)",
+            OutputLayer::Softmax => "softmax, cross-entropy (classification's default)",
+            OutputLayer::Logistic => {
+                "logistic units, squared error on one-hot targets (Lillicrap 2016, MNIST)"
+            }
+        }
+    }
+
+    /// The natural output for targets of kind `output`.
+    pub fn natural(output: OutputKind) -> Self {
+        match output {
+            OutputKind::Regression => OutputLayer::Linear,
+            OutputKind::Classification { .. } => OutputLayer::Softmax,
+        }
+    }
+
+    /// Whether the layer can be trained on targets of kind `output`: softmax and
+    /// logistic units only on one-hot classes, whose targets lie in their range.
+    pub fn fits(self, output: OutputKind) -> bool {
+        self == OutputLayer::Linear || matches!(output, OutputKind::Classification { .. })
+    }
+
+    /// Whether the loss is `½‖a_L - y‖²` (else cross-entropy).
+    pub fn squared_error(self) -> bool {
+        self != OutputLayer::Softmax
+    }
+
+    /// `δ_L` of one output unit with activation `a` and target `y`.
+    ///
+    /// For the logistic unit `a = σ(z)`, `∂(½(a - y)²)/∂z = (a - y) σ'(z)` with
+    /// `σ'(z) = a (1 - a)` (docs/science.md §1: `δ_L = e ∘ f'(z_L)`); the linear unit
+    /// and softmax with cross-entropy both give `a - y`.
+    #[inline]
+    pub fn delta(self, a: f32, y: f32) -> f32 {
+        match self {
+            OutputLayer::Linear | OutputLayer::Softmax => a - y,
+            OutputLayer::Logistic => (a - y) * a * (1.0 - a),
+        }
+    }
+}
+
+named!(OutputLayer, "output layer");
 
 /// Weights, biases and the choice of non-linearities; the learning rule lives elsewhere.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +117,7 @@ pub struct Network {
     pub(crate) biases: Vec<Array1<f32>>,
     activation: Activation,
     output: OutputKind,
+    output_layer: OutputLayer,
 }
 
 /// Per-layer activations of one forward pass, allocated once and overwritten.
@@ -146,6 +230,7 @@ impl Network {
             biases,
             activation,
             output,
+            output_layer: OutputLayer::natural(output),
         }
     }
 
@@ -181,6 +266,7 @@ impl Network {
             biases,
             activation,
             output,
+            output_layer: OutputLayer::natural(output),
         }
     }
 
@@ -222,9 +308,30 @@ impl Network {
         self.activation
     }
 
-    /// Linear (regression) or softmax (classification) output.
+    /// What the targets are: real vectors or one-hot classes.
     pub fn output(&self) -> OutputKind {
         self.output
+    }
+
+    /// The output units and their loss: the data's natural one unless
+    /// [`Network::with_output_layer`] chose another.
+    pub fn output_layer(&self) -> OutputLayer {
+        self.output_layer
+    }
+
+    /// The same network with `layer` as its output.
+    ///
+    /// # Panics
+    ///
+    /// If `layer` does not fit the targets ([`OutputLayer::fits`]);
+    /// `ExperimentConfig::validate` checks this.
+    pub fn with_output_layer(mut self, layer: OutputLayer) -> Self {
+        assert!(
+            layer.fits(self.output),
+            "{layer} output units need one-hot class targets"
+        );
+        self.output_layer = layer;
+        self
     }
 
     /// The forward pass over the leading `rows` samples of `buffers`, whose `a_0` the
@@ -246,9 +353,12 @@ impl Network {
                 let f = self.activation;
                 Zip::from(&mut a).and(&z).for_each(|a, &z| *a = f.apply(z));
             } else {
-                match self.output {
-                    OutputKind::Regression => a.assign(&z),
-                    OutputKind::Classification { .. } => softmax_rows(z.view(), a),
+                match self.output_layer {
+                    OutputLayer::Linear => a.assign(&z),
+                    OutputLayer::Softmax => softmax_rows(z.view(), a),
+                    OutputLayer::Logistic => Zip::from(&mut a).and(&z).for_each(|a, &z| {
+                        *a = sigmoid(z);
+                    }),
                 }
             }
         }
@@ -309,6 +419,70 @@ mod tests {
         for v in p.row(1) {
             assert!((v - 1.0 / 3.0).abs() < 1e-6);
         }
+    }
+
+    #[test]
+    fn logistic_output_is_the_logistic_of_each_unit() {
+        // z = [0, ln 3, -ln 3] → σ(z) = [1/2, 3/4, 1/4], by hand.
+        let ln3 = 3.0_f32.ln();
+        let net = Network::from_parameters(
+            vec![array![[0.0], [ln3], [-ln3]]],
+            vec![array![0.0, 0.0, 0.0]],
+            Activation::Linear,
+            OutputKind::Classification { classes: 3 },
+        )
+        .with_output_layer(OutputLayer::Logistic);
+        assert_eq!(net.output_layer(), OutputLayer::Logistic);
+        let mut buffers = ForwardBuffers::new(&net, 1);
+        buffers.input_mut(1).assign(&array![[1.0]]);
+        net.forward(&mut buffers, 1);
+        for (a, expected) in buffers.output(1).iter().zip([0.5, 0.75, 0.25]) {
+            assert!((a - expected).abs() < 1e-6, "{a} vs {expected}");
+        }
+    }
+
+    #[test]
+    fn output_deltas_are_the_loss_gradients_by_finite_differences() {
+        // Per unit, δ = ∂loss/∂z: for the logistic unit of ½(σ(z) - y)², by a central
+        // difference in f64; the linear unit's δ is a - y exactly.
+        let loss = |z: f64, y: f64| 0.5 * (1.0 / (1.0 + (-z).exp()) - y).powi(2);
+        for z in [-4.0_f32, -0.8, 0.0, 0.3, 2.5] {
+            for y in [0.0_f32, 1.0] {
+                let a = sigmoid(z);
+                let analytic = OutputLayer::Logistic.delta(a, y);
+                let h = 1e-5;
+                let (z64, y64) = (f64::from(z), f64::from(y));
+                let numeric = (loss(z64 + h, y64) - loss(z64 - h, y64)) / (2.0 * h);
+                assert!(
+                    (f64::from(analytic) - numeric).abs() < 1e-6,
+                    "z {z}, y {y}: {analytic} vs {numeric}"
+                );
+            }
+        }
+        assert_eq!(OutputLayer::Linear.delta(0.25, 1.0), -0.75);
+        assert_eq!(OutputLayer::Softmax.delta(0.25, 1.0), -0.75);
+    }
+
+    #[test]
+    fn output_layers_fit_their_targets_and_round_trip_by_name() {
+        let classes = OutputKind::Classification { classes: 10 };
+        assert_eq!(OutputLayer::natural(classes), OutputLayer::Softmax);
+        assert_eq!(
+            OutputLayer::natural(OutputKind::Regression),
+            OutputLayer::Linear
+        );
+        for layer in OutputLayer::ALL {
+            assert!(layer.fits(classes));
+            assert_eq!(layer.name().parse::<OutputLayer>(), Ok(layer));
+            assert_eq!(
+                serde_json::to_string(&layer).unwrap(),
+                format!("\"{}\"", layer.name())
+            );
+        }
+        assert!(!OutputLayer::Logistic.fits(OutputKind::Regression));
+        assert!(!OutputLayer::Softmax.fits(OutputKind::Regression));
+        assert!(OutputLayer::Linear.fits(OutputKind::Regression));
+        assert!(OutputLayer::Logistic.squared_error() && !OutputLayer::Softmax.squared_error());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Learning rules: how the output error travels back to a hidden layer (docs/science.md §1).
 //!
-//! Every rule shares the forward pass, the output delta `δ_L = e = a_L - y` and the
+//! Every rule shares the forward pass, the output delta `δ_L` (`e = a_L - y`, or
+//! `e ∘ a_L ∘ (1 - a_L)` for logistic output units; see `network`) and the
 //! update `ΔW_k = -η δ_k a_{k-1}ᵀ`. They differ only in the hidden signal
 //!
 //! ```text
@@ -365,7 +366,8 @@ impl Rule for Shallow {
     }
 }
 
-/// The delta rule for a network with no hidden layer (validation enforces it).
+/// The delta rule for a network with no hidden layer (validation enforces it): only the
+/// output layer learns, `Δw_ij = −η (1/b) Σ_s (v_i − y_i) u_j` (docs/science.md §1.2).
 pub struct DeltaRule;
 
 impl Rule for DeltaRule {

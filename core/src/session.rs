@@ -2,8 +2,9 @@
 //! side by side and the experiment they share.
 //!
 //! ```text
-//! RunsConfig { version, rules: [r₁ … r_n], experiment, steps_per_frame, feedback_draw }
-//!     ──experiment_configs──▶ [experiment with rule r₁, …, experiment with rule r_n]
+//! RunsConfig { version, rules: [r₁ … r_n], experiment, steps_per_frame, feedback_draw,
+//!              learning_rates: [(r_i, η_i) …] }
+//!     ──experiment_configs──▶ [experiment with rule r₁ (and η₁ if listed), …]
 //! ```
 //!
 //! The web page parses its URL once into a `RunsConfig` and sends it to the training
@@ -18,6 +19,11 @@
 //! a session resampled `n` times is reproduced by building it and resampling `n`
 //! times ([`RunsConfig::redraw_feedback`]). It is absent (0) in configurations
 //! written before it existed, which therefore read as they always did.
+//!
+//! `learning_rates` gives a run its own learning rate where the rules need different
+//! ones (on `spirals` backprop learns at 0.08 while feedback alignment is still slow;
+//! docs/science.md §3); a rule not listed trains at the experiment's `lr`. It too is
+//! absent (empty) in older configurations.
 //!
 //! `version` says which shape of this type a stored or sent configuration has; a
 //! reader refuses a version it does not know rather than guessing at its fields.
@@ -57,6 +63,11 @@ pub struct RunsConfig {
     /// resamples. Absent in older configurations, which read as 0.
     #[serde(default)]
     pub feedback_draw: u32,
+    /// The runs that do not train at the experiment's `lr`: each rule (one of
+    /// `rules`, at most once) with its own rate. Absent in older configurations,
+    /// which read as empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub learning_rates: Vec<(RuleKind, f32)>,
 }
 
 /// A [`RunsConfig`] that cannot run; the message names the field and what is allowed.
@@ -74,6 +85,10 @@ pub enum RunsConfigError {
     StepsPerFrame { got: u32 },
     #[error("`feedback_draw` must be between 0 and {MAX_FEEDBACK_DRAW}, got {got}")]
     FeedbackDraw { got: u32 },
+    #[error("`learning_rates` names `{rule}`, which is not one of `rules`")]
+    LearningRateRule { rule: RuleKind },
+    #[error("`learning_rates` names `{rule}` twice; each run has one rate")]
+    RepeatedLearningRate { rule: RuleKind },
     #[error("the run of rule `{rule}`: {error}")]
     Experiment { rule: RuleKind, error: ConfigError },
 }
@@ -87,7 +102,16 @@ impl RunsConfig {
             experiment,
             steps_per_frame,
             feedback_draw: 0,
+            learning_rates: Vec::new(),
         }
+    }
+
+    /// The learning rate the run of `rule` trains at: its own, or the experiment's.
+    pub fn learning_rate(&self, rule: RuleKind) -> f32 {
+        self.learning_rates
+            .iter()
+            .find(|(r, _)| *r == rule)
+            .map_or(self.experiment.lr, |&(_, lr)| lr)
     }
 
     /// Gives `runs`, built from [`RunsConfig::experiment_configs`], the feedback
@@ -101,12 +125,13 @@ impl RunsConfig {
     }
 
     /// One config per run, in the order of `rules`, each validated: the experiment
-    /// with its `rule` replaced.
+    /// with its `rule` replaced, and its `lr` where `learning_rates` lists the rule.
     ///
     /// # Errors
     ///
     /// [`RunsConfigError`] for an unknown version, no or repeated rules, a step count
-    /// out of range, or the first run whose experiment core rejects.
+    /// out of range, a learning rate for a rule not run (or twice), or the first run
+    /// whose experiment core rejects (a rate out of range among them).
     pub fn experiment_configs(&self) -> Result<Vec<ExperimentConfig>, RunsConfigError> {
         if self.version != RUNS_CONFIG_VERSION {
             return Err(RunsConfigError::UnknownVersion { got: self.version });
@@ -128,11 +153,21 @@ impl RunsConfig {
                 got: self.feedback_draw,
             });
         }
+        let mut rated = HashSet::new();
+        for &(rule, _) in &self.learning_rates {
+            if !self.rules.contains(&rule) {
+                return Err(RunsConfigError::LearningRateRule { rule });
+            }
+            if !rated.insert(rule) {
+                return Err(RunsConfigError::RepeatedLearningRate { rule });
+            }
+        }
         self.rules
             .iter()
             .map(|&rule| {
                 let config = ExperimentConfig {
                     rule,
+                    lr: self.learning_rate(rule),
                     ..self.experiment.clone()
                 };
                 config
@@ -306,6 +341,76 @@ mod tests {
         let read: RunsConfig = serde_json::from_value(json).unwrap();
         assert_eq!(read, xor_bp_fa());
         assert_eq!(read.feedback_draw, 0);
+    }
+
+    #[test]
+    fn a_run_with_its_own_rate_differs_from_the_others_only_in_lr() {
+        let config = RunsConfig {
+            learning_rates: vec![(RuleKind::FeedbackAlignment, 0.3)],
+            ..xor_bp_fa()
+        };
+        let shared = xor_bp_fa().experiment.lr;
+        assert_ne!(shared, 0.3);
+        assert_eq!(config.learning_rate(RuleKind::Backprop), shared);
+        assert_eq!(config.learning_rate(RuleKind::FeedbackAlignment), 0.3);
+        let runs = config.experiment_configs().unwrap();
+        assert_eq!((runs[0].lr, runs[1].lr), (shared, 0.3));
+        let plain = xor_bp_fa().experiment_configs().unwrap();
+        assert_eq!(runs[0], plain[0]);
+        assert_eq!(
+            ExperimentConfig {
+                lr: shared,
+                ..runs[1].clone()
+            },
+            plain[1]
+        );
+        // Through JSON and back; a config without own rates writes no such field,
+        // so it reads as before in an older build.
+        let json = serde_json::to_string(&config).unwrap();
+        assert!(json.contains("\"learning_rates\":[[\"fa\",0.3]]"), "{json}");
+        assert_eq!(serde_json::from_str::<RunsConfig>(&json).unwrap(), config);
+        let plain_json = serde_json::to_string(&xor_bp_fa()).unwrap();
+        assert!(!plain_json.contains("learning_rates"), "{plain_json}");
+    }
+
+    #[test]
+    fn refuses_a_rate_for_a_rule_not_run_twice_or_out_of_range() {
+        let stranger = RunsConfig {
+            learning_rates: vec![(RuleKind::DirectFeedbackAlignment, 0.1)],
+            ..xor_bp_fa()
+        };
+        assert_eq!(
+            stranger.validate(),
+            Err(RunsConfigError::LearningRateRule {
+                rule: RuleKind::DirectFeedbackAlignment
+            })
+        );
+        let twice = RunsConfig {
+            learning_rates: vec![(RuleKind::Backprop, 0.1), (RuleKind::Backprop, 0.2)],
+            ..xor_bp_fa()
+        };
+        assert_eq!(
+            twice.validate(),
+            Err(RunsConfigError::RepeatedLearningRate {
+                rule: RuleKind::Backprop
+            })
+        );
+        let negative = RunsConfig {
+            learning_rates: vec![(RuleKind::FeedbackAlignment, -1.0)],
+            ..xor_bp_fa()
+        };
+        let error = negative.validate().unwrap_err();
+        assert!(
+            matches!(
+                error,
+                RunsConfigError::Experiment {
+                    rule: RuleKind::FeedbackAlignment,
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains("lr"), "{error}");
     }
 
     #[test]

@@ -33,6 +33,9 @@ const PAGES = [
   ["cerebellum", "?page=cerebellum", "a11y-cerebellum"],
   ["microcircuit", "?page=microcircuit", "a11y-microcircuit"],
   ["embed", "?task=xor&embed=1", "a11y-embed"],
+  // The delta rule's own view (issue 10, item 12), on the page and presented.
+  ["delta rule", "?rule=delta", "a11y-delta"],
+  ["delta rule, xor, presented", "?task=xor&rule=delta&present=1", "a11y-delta-present"],
 ];
 
 for (const [name, query, shot] of PAGES) {
@@ -46,6 +49,24 @@ for (const [name, query, shot] of PAGES) {
     await page.close();
   });
 }
+
+test("the delta rule's view after a step: axe passes its readout and its controls have names", async () => {
+  for (const query of ["?rule=delta", "?task=xor&rule=delta"]) {
+    const { page, problems } = await app.open(query, { width: 1280, height: 720 });
+    await page.getByTestId("delta-diagram").waitFor();
+    await page.getByTestId("step").click();
+    await page.getByTestId("delta-dw").waitFor();
+    const violations = await seriousViolations(page);
+    assert.deepEqual(violations, [], `${query}: ${JSON.stringify(violations, null, 2)}`);
+    assert.equal(await page.getByRole("button", { name: "Delta rule (one layer)", exact: true }).count(), 1);
+    for (const name of ["output i", "input j"]) {
+      assert.equal(await page.getByRole("combobox", { name, exact: true }).count(), 1, name);
+    }
+    assert.equal(await page.getByRole("img", { name: /^One layer of weights/ }).count(), 1);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});
 
 test("controls carry real names: rule checkboxes their titles, the cerebellum's number boxes their labels, one Play", async () => {
   const { page, problems } = await app.open("?task=xor", { width: 1280, height: 720 });

@@ -37,6 +37,14 @@ test("a diverged run fits its boxes; its notice goes once a repaired run replace
   assert.equal(await page.getByTestId("play").innerText(), "▶ Play", "a divergence pauses");
 
   assert.deepEqual(await overflowingValues(page), [], "the diagram's numbers stay in their boxes");
+  // The readouts are as compact as the diagram: "2.1e6", never "2131338.740".
+  for (const id of ["metric-gain", "metric-error-rms"]) {
+    const text = await page.getByTestId(id).innerText();
+    assert.match(text, /^(-?\d+\.\d+|-?\d+(\.\d)?e\d+|NaN|-?∞)$/, `${id} reads ${text}`);
+    assert.ok(text.length <= 8, `${id} reads ${text}`);
+  }
+  const rms = await page.getByTestId("metric-error-rms").innerText();
+  assert.match(rms, /e\d+$/, `a diverged run's slip RMS is huge: ${rms}`);
   const weights = page.getByTestId("weights");
   const top = await weights.getByTestId("axis-top").textContent();
   const bottom = await weights.getByTestId("axis-bottom").textContent();

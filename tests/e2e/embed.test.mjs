@@ -1,9 +1,10 @@
 // Embeds (`embed=1`): a compact bar (play/pause, step, reset, open in full) on
 // every page, and at 960×600 the bar, the readouts and any single view chosen
-// with `views` fit the frame without scrolling.
+// with `views` fit the frame without scrolling; every diagram's text is 14 px or
+// more there.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSession, screenshot, until } from "./harness.mjs";
+import { appSession, measureSvgText, screenshot, until } from "./harness.mjs";
 
 const app = appSession();
 const FRAME = { width: 960, height: 600 };
@@ -89,6 +90,29 @@ for (const [page_name, readout] of [
     await until(() => page.getByTestId("play").innerText(), (t) => /Play/.test(t), 10_000);
     assert.doesNotMatch(await page.getByTestId("open-full").getAttribute("href"), /embed/);
     await screenshot(page, `embed-960x600-${page_name}`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
+// The same legibility check as the full page's (presentation.test.mjs), in a 960×600 frame.
+for (const query of [
+  "?embed=1",
+  "?embed=1&views=network",
+  "?embed=1&views=network&compare=bp,fa,dfa,kp",
+  "?embed=1&task=xor&layers=2-16-16-16-2",
+  "?page=cerebellum&embed=1",
+  "?page=microcircuit&embed=1",
+]) {
+  test(`embed ${query}: diagram text is 14 px or more at 960×600, contrast 4.5:1 or more`, async () => {
+    const { page, problems } = await app.open(query, FRAME);
+    await page.getByTestId("embed-bar").waitFor();
+    await page.locator("svg text").first().waitFor();
+    const texts = await until(() => measureSvgText(page), (t) => t.length >= 5, 10_000);
+    assert.ok(texts.length >= 5, `${query}: only ${texts.length} texts`);
+    assert.deepEqual(texts.filter((t) => t.px < 14), [], `${query}: text under 14 px`);
+    assert.deepEqual(texts.filter((t) => t.ratio < 4.5), [], `${query}: contrast under 4.5:1`);
+    if (query.startsWith("?page=")) await screenshot(page, `embed-legible-${query.slice(6, query.indexOf("&"))}-960x600`);
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -184,3 +184,35 @@ export function paintedFrames(page, count = 20) {
     count,
   );
 }
+
+/**
+ * Every visible SVG text: its rendered font size in px (computed size in user
+ * units times the screen scale) and its contrast against the background it sits on.
+ */
+export function measureSvgText(page) {
+  return page.evaluate(() => {
+    const rgb = (text) => (text.match(/[\d.]+/g) ?? []).slice(0, 4).map(Number);
+    const luminance = ([r, g, b]) => {
+      const c = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * c(r) + 0.7152 * c(g) + 0.0722 * c(b);
+    };
+    const background = (element) => {
+      for (let e = element; e; e = e.parentElement) {
+        const colour = rgb(getComputedStyle(e).backgroundColor);
+        if (colour.length === 3 || (colour.length === 4 && colour[3] > 0)) return colour.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const out = [];
+    for (const t of document.querySelectorAll("svg text")) {
+      if (!t.textContent.trim() || t.getClientRects().length === 0) continue;
+      const style = getComputedStyle(t);
+      const px = parseFloat(style.fontSize) * t.getScreenCTM().a;
+      const fill = rgb(style.fill);
+      const [a, b] = [luminance(fill), luminance(background(t.ownerSVGElement))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      out.push({ text: t.textContent.slice(0, 30), cls: t.getAttribute("class"), px: +px.toFixed(1), ratio: +ratio.toFixed(2) });
+    }
+    return out;
+  });
+}

@@ -4,7 +4,7 @@
 // with enough contrast; the travelling δ markers are big, yellow and on top.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSession, screenshot, until, urlHolds } from "./harness.mjs";
+import { appSession, measureSvgText, screenshot, until, urlHolds } from "./harness.mjs";
 
 const app = appSession();
 
@@ -16,8 +16,12 @@ const SIZES = [
 // web/src/pages/rules/network_view.rs: DOT_FILL and DOT_RADIUS.
 const MARKER_FILL = "#ffd600";
 
-/** What must be on screen while the lecturer talks, by name and selector. */
-function storyParts() {
+/**
+ * What must be on screen while the lecturer talks, by name and selector: the bar,
+ * the angle charts, and each run's readout and network, with the matrices of hidden
+ * layer `layer` unless `matrices` is false (three or four runs).
+ */
+function storyParts(rules = RULES, { matrices = true, layer = 1 } = {}) {
   const parts = [
     ["play", '[data-testid="play"]'],
     ["step", '[data-testid="step"]'],
@@ -25,20 +29,21 @@ function storyParts() {
     ["update-angle chart", '[data-testid="chart-update-angle"]'],
     ["weight-angle chart", '[data-testid="chart-weight-angle"]'],
   ];
-  for (const rule of RULES) {
+  for (const rule of rules) {
     parts.push([`${rule} readout`, `[data-testid="metric-step"][data-rule="${rule}"]`]);
     parts.push([`${rule} network`, `[data-view="network"][data-rule="${rule}"] svg`]);
+    if (!matrices) continue;
     for (const matrix of ["wt", "b", "diff"]) {
-      parts.push([`${rule} ${matrix}`, `[data-view="feedback"][data-rule="${rule}"] [data-testid="heatmap-1-${matrix}"] canvas`]);
+      parts.push([`${rule} ${matrix}`, `[data-view="feedback"][data-rule="${rule}"] [data-testid="heatmap-${layer}-${matrix}"] canvas`]);
     }
   }
   return parts;
 }
 
 /** The parts whose bounding box is not wholly inside the viewport, with their boxes. */
-async function outside(page, { width, height }) {
+async function outside(page, { width, height }, parts = storyParts()) {
   const out = [];
-  for (const [name, selector] of storyParts()) {
+  for (const [name, selector] of parts) {
     const boxes = await page.locator(selector).evaluateAll((elements) =>
       elements.map((e) => {
         const r = e.getBoundingClientRect();
@@ -118,38 +123,6 @@ test("p and the button switch presentation mode, and the address says so", async
   await phone.page.close();
 });
 
-/**
- * Every visible SVG text: its rendered font size in px (computed size in user
- * units times the screen scale) and its contrast against the background it sits on.
- */
-function measureSvgText(page) {
-  return page.evaluate(() => {
-    const rgb = (text) => (text.match(/[\d.]+/g) ?? []).slice(0, 4).map(Number);
-    const luminance = ([r, g, b]) => {
-      const c = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-      return 0.2126 * c(r) + 0.7152 * c(g) + 0.0722 * c(b);
-    };
-    const background = (element) => {
-      for (let e = element; e; e = e.parentElement) {
-        const colour = rgb(getComputedStyle(e).backgroundColor);
-        if (colour.length === 3 || (colour.length === 4 && colour[3] > 0)) return colour.slice(0, 3);
-      }
-      return [255, 255, 255];
-    };
-    const out = [];
-    for (const t of document.querySelectorAll("svg text")) {
-      if (!t.textContent.trim() || t.getClientRects().length === 0) continue;
-      const style = getComputedStyle(t);
-      const px = parseFloat(style.fontSize) * t.getScreenCTM().a;
-      const fill = rgb(style.fill);
-      const [a, b] = [luminance(fill), luminance(background(t.ownerSVGElement))];
-      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-      out.push({ text: t.textContent.slice(0, 30), cls: t.getAttribute("class"), px: +px.toFixed(1), ratio: +ratio.toFixed(2) });
-    }
-    return out;
-  });
-}
-
 test("diagram text is 14 px or more at 1280×720, with contrast of 4.5:1 or more", async () => {
   for (const query of ["", "?present=1", "?page=cerebellum", "?page=microcircuit"]) {
     const { page, problems } = await app.open(query, { width: 1280, height: 720 });
@@ -170,21 +143,26 @@ test("the δ markers are 10 px or more, yellow, on top of the edges and restart 
   const { page, problems } = await app.open("?task=xor", { width: 1280, height: 720 });
   await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
   await page.getByTestId("play").click();
-  const dot = page.locator('[data-rule="fa"] .nv-dot').first();
-  await dot.waitFor({ state: "attached" });
-  const marker = await dot.evaluate((c) => {
-    const svg = c.ownerSVGElement;
-    const others = [...svg.querySelectorAll("path, circle:not(.nv-dot)")].filter(
-      (e) => [e.getAttribute("fill"), e.getAttribute("stroke")].includes(c.getAttribute("fill")),
-    );
-    window.__firstMarker = c;
-    return {
-      across: 2 * Number(c.getAttribute("r")) * c.getScreenCTM().a,
-      fill: c.getAttribute("fill"),
-      onTop: svg.lastElementChild === c.parentElement,
-      sharing: others.length,
-    };
-  });
+  // Found and measured in one task of the page: a marker located first might be
+  // replaced by the next update before it is measured.
+  const measure = () =>
+    page.evaluate(() => {
+      const c = document.querySelector('[data-rule="fa"] .nv-dot');
+      if (!c?.ownerSVGElement) return null;
+      const svg = c.ownerSVGElement;
+      const others = [...svg.querySelectorAll("path, circle:not(.nv-dot)")].filter(
+        (e) => [e.getAttribute("fill"), e.getAttribute("stroke")].includes(c.getAttribute("fill")),
+      );
+      window.__firstMarker = c;
+      return {
+        across: 2 * Number(c.getAttribute("r")) * c.getScreenCTM().a,
+        fill: c.getAttribute("fill"),
+        onTop: svg.lastElementChild === c.parentElement,
+        sharing: others.length,
+      };
+    });
+  const marker = await until(measure, (m) => m !== null, 15_000);
+  assert.ok(marker, "a marker appears once training runs");
   assert.ok(marker.across >= 10, `markers are ${marker.across} px across`);
   assert.equal(marker.fill, MARKER_FILL);
   assert.equal(marker.sharing, 0, "no edge or node shares the markers' colour");
@@ -200,3 +178,60 @@ test("the δ markers are 10 px or more, yellow, on top of the edges and restart 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** The page's scroll extent: at most the viewport when nothing scrolls. */
+const scrollExtent = (page) => page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+
+// Three or four compared runs, and networks two or three hidden layers deep: what the
+// lecturer needs stays on one screen with every diagram label 14 px or more.
+const CROWDED = [
+  { query: "?compare=bp,fa,dfa&present=1", rules: ["bp", "fa", "dfa"], hidden: 1 },
+  { query: "?compare=bp,fa,dfa,kp&present=1", rules: ["bp", "fa", "dfa", "kp"], hidden: 1 },
+  { query: "?task=xor&layers=2-16-16-2&present=1", rules: RULES, hidden: 2 },
+  { query: "?task=xor&layers=2-16-16-16-2&present=1", rules: RULES, hidden: 3 },
+  { query: "?task=xor&compare=bp,fa,dfa,kp&layers=2-16-16-16-2&present=1", rules: ["bp", "fa", "dfa", "kp"], hidden: 3 },
+];
+
+for (const { query, rules, hidden } of CROWDED) {
+  test(`presentation mode fits ${query} at 1280×720 and 1920×1080, text 14 px or more`, async () => {
+    const matrices = rules.length <= 2;
+    for (const size of SIZES) {
+      const { page, problems } = await app.open(query, size);
+      await page.getByTestId("presentation").waitFor();
+      for (const rule of rules) await page.locator(`[data-view="network"][data-rule="${rule}"] svg circle`).first().waitFor();
+      const parts = storyParts(rules, { matrices });
+      const missing = await until(() => outside(page, size, parts), (o) => o.length === 0, 10_000);
+      const at = `${query} at ${size.width}×${size.height}`;
+      assert.deepEqual(missing, [], `${at}: outside the viewport`);
+      const [width, height] = await scrollExtent(page);
+      assert.ok(width <= size.width && height <= size.height, `${at}: the page scrolls (${width}×${height})`);
+      const small = (await measureSvgText(page)).filter((t) => t.px < 14);
+      assert.deepEqual(small, [], `${at}: text under 14 px`);
+      if (!matrices) {
+        assert.equal(await page.locator('[data-view="feedback"]').count(), 0, `${at}: no matrices with ${rules.length} runs`);
+        assert.match(await page.getByTestId("present-note").innerText(), new RegExp(`^${rules.length} rules: networks only`));
+      }
+      // A deeper network: one hidden layer's curves and matrices at a time, layer 1 first.
+      const layerButtons = page.locator('[data-testid^="present-layer-"]');
+      assert.equal(await layerButtons.count(), hidden > 1 ? hidden : 0, `${at}: layer buttons`);
+      if (hidden > 1) {
+        const curves = () => page.getByTestId("chart-update-angle").getAttribute("aria-label");
+        assert.match(await curves(), /layer 1/);
+        assert.doesNotMatch(await curves(), /layer 2/);
+        await page.getByTestId(`present-layer-${hidden}`).click();
+        assert.equal(await page.getByTestId(`present-layer-${hidden}`).getAttribute("aria-pressed"), "true");
+        assert.match(await until(curves, (label) => label.includes(`layer ${hidden}`)), new RegExp(`layer ${hidden}`));
+        assert.doesNotMatch(await curves(), /layer 1/);
+        if (matrices) {
+          const deeper = storyParts(rules, { matrices, layer: hidden });
+          assert.deepEqual(await until(() => outside(page, size, deeper), (o) => o.length === 0, 10_000), [], `${at}: layer ${hidden} outside`);
+          assert.equal(await page.locator('[data-testid="heatmap-1-wt"]').count(), 0, `${at}: layer 1's matrices give way`);
+        }
+      }
+      const name = query.replace(/[?&=,]/g, "_").replace(/present_1/, "");
+      await screenshot(page, `present${name}-${size.width}x${size.height}`);
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  });
+}

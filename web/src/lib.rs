@@ -1,6 +1,7 @@
-//! The bioprop browser app: a Yew client-side app. The rules page trains in a
-//! Web Worker (see [`pages::rules::worker`]) that streams small snapshots to the
-//! page; the cerebellum and microcircuit pages simulate on the page's thread.
+//! The bioprop browser app: a Yew client-side app. Every page's model runs in a Web
+//! Worker (one bundle, one registrar: [`pages::worker`]) that streams small frames to
+//! the page: the rules page's training ([`pages::rules::worker`]), the cerebellum's
+//! and the microcircuit's simulations ([`shell::sim_worker`]).
 //!
 //! ```text
 //! router ─▶ pages/{rules,cerebellum,microcircuit} ─▶ shell (header, notices, URL, keys)

@@ -151,7 +151,7 @@ async fn controls_hand_up_a_changed_setting_or_a_notice_for_bad_input() {
 
     let actions = Rc::new(RefCell::new(Vec::new()));
     let sink = actions.clone();
-    let settings = Settings::from_query("?task=xor&rule=fa&layers=2-6-2").0;
+    let settings = Settings::from_query_unchecked("?task=xor&rule=fa&layers=2-6-2").0;
     let props = ControlsProps {
         settings: settings.clone(),
         playing: false,

@@ -14,7 +14,8 @@ use bioprop::microcircuit::{Mode, Start};
 use bioprop::{Activation, RuleKind, TaskKind};
 use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
 use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
-use bioprop_web::pages::rules::settings::{FeedbackView, Settings, View};
+use bioprop_web::pages::rules::settings::{FeedbackView, Settings, Synapse, View};
+use bioprop_web::shell::UrlSettings;
 
 /// The rules page a bare URL opened when the links were recorded.
 fn rules_page() -> Settings {
@@ -25,6 +26,8 @@ fn rules_page() -> Settings {
         layers: None,
         activation: None,
         lr: None,
+        // No `lrs` in these links: every run at `lr`, as before the key existed.
+        learning_rates: vec![],
         batch: None,
         noise: None,
         seed: 1,
@@ -45,6 +48,7 @@ fn rules_page() -> Settings {
             View::Task,
         ],
         present: false,
+        synapse: None,
     }
 }
 
@@ -52,7 +56,7 @@ fn rules_page() -> Settings {
 /// `key: message`) and every run's resolved configuration, written as
 /// `rule layers activation lr batch noise train test seed noderiv fbscale`.
 fn assert_rules_link(query: &str, settings: Settings, notices: &[&str], runs: &[&str]) {
-    let (opened, got_notices) = Settings::from_query_checked(query);
+    let (opened, got_notices) = Settings::from_query(query);
     assert_eq!(opened, settings, "settings of {query}");
     let got_notices: Vec<String> = got_notices.iter().map(|n| n.to_string()).collect();
     assert_eq!(got_notices, notices, "notices of {query}");
@@ -197,6 +201,7 @@ fn links_setting_every_key_open_as_recorded() {
             layers: Some(vec![2, 32, 32, 2]),
             activation: Some(Activation::Relu),
             lr: Some(0.05),
+            learning_rates: vec![],
             batch: Some(8),
             noise: Some(0.1),
             seed: 42,
@@ -210,6 +215,7 @@ fn links_setting_every_key_open_as_recorded() {
             embed: true,
             views: vec![View::Curves, View::Network],
             present: false,
+            synapse: None,
         },
         &[],
         &["dfa 2-32-32-2 relu 0.05 8 0.1 500 200 42 true 2"],
@@ -336,6 +342,57 @@ fn a_presentation_link_opens_the_same_runs_on_one_screen() {
     );
 }
 
+/// The delta rule's links: `?rule=delta` opens one layer as it always did; `synapse`
+/// (added with the delta rule's own view) names the synapse written out.
+#[test]
+fn delta_links_open_one_layer() {
+    assert_rules_link(
+        "?rule=delta",
+        Settings {
+            rule: RuleKind::Delta,
+            compare: vec![],
+            ..rules_page()
+        },
+        &[],
+        &["delta 30-10 linear 0.005 1 0 1000 200 1 false 1"],
+    );
+    assert_rules_link(
+        "?task=xor&rule=delta&synapse=2-1",
+        Settings {
+            task: TaskKind::Xor,
+            rule: RuleKind::Delta,
+            compare: vec![],
+            synapse: Some(Synapse {
+                output: 2,
+                input: 1,
+            }),
+            ..rules_page()
+        },
+        &[],
+        &["delta 2-2 tanh 0.1 10 0.05 500 200 1 false 1"],
+    );
+}
+
+/// A run's own learning rate (`lrs`) changes that run's rate only; the links
+/// recorded before the key existed open as they did (every case above).
+#[test]
+fn a_link_giving_a_run_its_own_rate_changes_that_run_only() {
+    assert_rules_link(
+        "?task=spirals&lr=0.08&lrs=fa:0.3",
+        Settings {
+            task: TaskKind::Spirals,
+            lr: Some(0.08),
+            learning_rates: vec![(RuleKind::FeedbackAlignment, 0.3)],
+            ..rules_page()
+        },
+        &[],
+        &[
+            "bp 2-16-16-2 tanh 0.08 10 0.05 500 200 1 false 1",
+            "fa 2-16-16-2 tanh 0.3 10 0.05 500 200 1 false 1",
+        ],
+    );
+}
+
 /// Every page words a notice the same way (`key: what (allowed: …); what is used`)
 /// and lists the notices in the URL's order, through the shell's one reader.
 #[test]
@@ -348,9 +405,12 @@ fn bad_links_give_the_recorded_notices() {
             "task: task arrays needs uploaded data, which a link cannot carry (allowed: \
              linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine); \
              using linear-teacher",
-            // The allowed keys include `draw`, the feedback draw, since it exists.
-            "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, \
-             batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views, present); ignored",
+            // The allowed keys include `draw`, the feedback draw, `lrs`, the runs' own
+            // learning rates, and `synapse`, the delta rule's chosen synapse, since they
+            // exist.
+            "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, lrs, \
+             batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views, \
+             present, synapse); ignored",
         ],
         &[
             "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
@@ -419,8 +479,8 @@ fn a_versioned_link_opens_like_the_unversioned_one() {
     ] {
         let versioned = format!("{query}&v=1");
         assert_eq!(
-            Settings::from_query_checked(&versioned),
-            Settings::from_query_checked(query),
+            Settings::from_query(&versioned),
+            Settings::from_query(query),
             "{versioned}"
         );
     }
@@ -494,13 +554,13 @@ fn version_2_links_open_with_the_rates_under_which_every_rule_learns() {
     ] {
         let query = format!("?task={}", task.name());
         assert_eq!(
-            Settings::from_query_checked(&format!("{query}&v=2")),
-            Settings::from_query_checked(&query),
+            Settings::from_query(&format!("{query}&v=2")),
+            Settings::from_query(&query),
             "{query}"
         );
     }
     // A bad rate on a version-2 spirals link names the version-2 default.
-    let (_, notices) = Settings::from_query_checked("?task=spirals&lr=abc&v=2");
+    let (_, notices) = Settings::from_query("?task=spirals&lr=abc&v=2");
     let notices: Vec<String> = notices.iter().map(|n| n.to_string()).collect();
     assert_eq!(
         notices,
@@ -512,10 +572,10 @@ fn version_2_links_open_with_the_rates_under_which_every_rule_learns() {
 /// version 1 in the links it writes, so reopening one never changes its rate.
 #[test]
 fn an_old_spirals_link_writes_links_that_keep_its_rate() {
-    let (opened, _) = Settings::from_query_checked("?task=spirals");
+    let (opened, _) = Settings::from_query("?task=spirals");
     let written = opened.to_query();
     assert_eq!(written, "?task=spirals&v=1");
-    assert_eq!(Settings::from_query_checked(&written).0, opened);
-    let (opened, _) = Settings::from_query_checked("?task=spirals&v=2");
+    assert_eq!(Settings::from_query(&written).0, opened);
+    let (opened, _) = Settings::from_query("?task=spirals&v=2");
     assert_eq!(opened.to_query(), "?task=spirals&lr=0.08");
 }

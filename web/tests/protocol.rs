@@ -8,15 +8,16 @@ use bioprop::session::{RunsConfig, MAX_STEPS_PER_FRAME, RUNS_CONFIG_VERSION};
 use bioprop::task::InitSpec;
 use bioprop::ExperimentConfig;
 use bioprop_web::pages::rules::runs::{Event, Runs};
-use bioprop_web::pages::rules::settings::{Settings, MAX_SPEED};
+use bioprop_web::pages::rules::settings::{Settings, MAX_SPEED, SPEED_MAX};
 use bioprop_web::pages::rules::worker::{
-    log_interval, runs_config, Command, Frame, Picture, TaskData, Trainer, Update,
-    BOUNDARY_RESOLUTION, CURVE_POINTS,
+    log_interval, max_speed_log_interval, runs_config, Command, Frame, Picture, TaskData, Trainer,
+    Update, BOUNDARY_RESOLUTION, CURVE_POINTS,
 };
+use bioprop_web::shell::UrlSettings;
 
 /// What the page sends for the URL query `query`: parsed once, on the page.
 fn configure_command(query: &str) -> Command {
-    let (settings, _notices) = Settings::from_query_checked(query);
+    let (settings, _notices) = Settings::from_query(query);
     Command::Configure(Box::new(runs_config(&settings).unwrap()))
 }
 
@@ -171,7 +172,7 @@ fn a_divergence_stops_play_and_explains_itself() {
 fn bad_live_settings_are_refused_without_stopping_the_runs() {
     let mut trainer = Trainer::new();
     configure(&mut trainer, "?task=xor&rule=fa");
-    let updates = trainer.handle(Command::SetLearningRate(f32::NAN));
+    let updates = trainer.handle(Command::SetLearningRates(vec![f32::NAN]));
     assert!(
         matches!(&updates[..], [Update::Rejected { message }] if message.contains("lr")),
         "{updates:?}"
@@ -283,7 +284,7 @@ fn a_new_speed_changes_how_often_rows_are_logged() {
 /// config: the page's settings read from `query`, one experiment per rule, rows
 /// logged every `log_interval(speed)` steps, each trained `steps` steps.
 fn runs_from_the_query(query: &str, steps: u64) -> Vec<Experiment> {
-    let (settings, _notices) = Settings::from_query_checked(query);
+    let (settings, _notices) = Settings::from_query(query);
     settings
         .experiment_configs()
         .unwrap()
@@ -336,7 +337,7 @@ fn commands_survive_the_workers_encoding() {
     for command in [
         Command::Play,
         Command::Step(3),
-        Command::SetLearningRate(0.5),
+        Command::SetLearningRates(vec![0.5, 0.05]),
     ] {
         assert_eq!(over_the_wire(&command), command);
     }
@@ -344,7 +345,7 @@ fn commands_survive_the_workers_encoding() {
 
 #[test]
 fn the_page_sends_the_current_version_and_its_speed() {
-    let (settings, _) = Settings::from_query_checked("?task=xor&compare=fa,bp&speed=30");
+    let (settings, _) = Settings::from_query("?task=xor&compare=fa,bp&speed=30");
     let config = runs_config(&settings).unwrap();
     assert_eq!(config.version, RUNS_CONFIG_VERSION);
     assert_eq!(
@@ -409,4 +410,249 @@ fn a_config_the_worker_cannot_run_is_refused_and_the_runs_go_on() {
     assert_eq!(frame.runs.len(), 1);
     assert_eq!(frame.runs[0].snapshot.rule, RuleKind::FeedbackAlignment);
     assert_eq!(frame.runs[0].snapshot.step, 3, "the old runs still train");
+}
+
+#[test]
+fn each_run_trains_at_its_own_rate_and_frames_say_which() {
+    // Backprop at the shared rate, feedback alignment at its own.
+    let (settings, notices) = Settings::from_query("?task=spirals&lr=0.08&lrs=fa:0.3");
+    assert!(notices.is_empty(), "{notices:?}");
+    let config = runs_config(&settings).unwrap();
+    assert_eq!(config.experiment.lr, 0.08);
+    assert_eq!(config.learning_rates, [(RuleKind::FeedbackAlignment, 0.3)]);
+    let mut trainer = Trainer::new();
+    let (_, frame) = configure(&mut trainer, "?task=spirals&lr=0.08&lrs=fa:0.3");
+    let rates: Vec<f32> = frame.runs.iter().map(|r| r.lr).collect();
+    assert_eq!(rates, [0.08, 0.3]);
+
+    // The same runs started at one rate and given these rates live take the same
+    // step as the linked ones.
+    let mut shared = Trainer::new();
+    configure(&mut shared, "?task=spirals&lr=0.08");
+    assert!(shared
+        .handle(Command::SetLearningRates(vec![0.08, 0.3]))
+        .is_empty());
+    let live = only_frame(shared.handle(Command::Step(1)));
+    let linked = only_frame(trainer.handle(Command::Step(1)));
+    for (live, linked) in live.runs.iter().zip(&linked.runs) {
+        assert_eq!(live.lr, linked.lr);
+        assert_eq!(
+            live.snapshot.weights, linked.snapshot.weights,
+            "{}",
+            live.snapshot.rule
+        );
+    }
+
+    // A wrong count or a rate out of range changes no run.
+    for rates in [
+        vec![0.1],
+        vec![0.1, 0.2, 0.3],
+        vec![0.1, f32::NAN],
+        vec![0.1, -1.0],
+    ] {
+        let updates = shared.handle(Command::SetLearningRates(rates.clone()));
+        assert!(
+            matches!(&updates[..], [Update::Rejected { message }] if message.contains("lr")),
+            "{rates:?}: {updates:?}"
+        );
+        let frame = only_frame(shared.handle(Command::Step(0)));
+        let now: Vec<f32> = frame.runs.iter().map(|r| r.lr).collect();
+        assert_eq!(now, [0.08, 0.3], "{rates:?}");
+    }
+}
+
+#[test]
+fn legends_name_each_run_s_rate_when_the_rates_differ() {
+    let mut runs = Runs::default();
+    for update in Trainer::new().handle(configure_command("?task=xor&compare=bp,fa")) {
+        runs.apply(update);
+    }
+    let labels: Vec<String> = runs.runs.iter().map(|r| runs.label(r)).collect();
+    assert_eq!(
+        labels,
+        ["bp", "fa"],
+        "one rate for all: the rule names alone"
+    );
+    let mut runs = Runs::default();
+    for update in Trainer::new().handle(configure_command(
+        "?task=xor&compare=bp,fa&lr=0.5&lrs=fa:0.05",
+    )) {
+        runs.apply(update);
+    }
+    let labels: Vec<String> = runs
+        .series(|m| Some(m.train.loss))
+        .iter()
+        .map(|s| s.label.to_string())
+        .collect();
+    assert_eq!(labels, ["bp η 0.5", "fa η 0.05"]);
+}
+
+#[test]
+fn new_runs_take_away_the_notices_of_the_runs_they_replace() {
+    // On the linear teacher (linear units) a rate of 0.5 makes the loss overflow
+    // within ten steps (the task's rate is 0.005).
+    let query = "?compare=bp,fa&lr=0.5";
+    let mut trainer = Trainer::new();
+    let mut runs = Runs::default();
+    for update in trainer.handle(configure_command(query)) {
+        runs.apply(update);
+    }
+    let mut said = Vec::new();
+    for _ in 0..50 {
+        for update in trainer.handle(Command::Step(10)) {
+            if let Event::Diverged(message) = runs.apply(update) {
+                said.push(message);
+            }
+        }
+        if runs.runs.iter().all(|r| r.diverged.is_some()) {
+            break;
+        }
+    }
+    assert!(!said.is_empty(), "the runs diverge");
+    assert!(said[0].contains("(η = 0.5)"), "{}", said[0]);
+    assert!(said[0].contains("learning rate"), "{}", said[0]);
+    let shown: Vec<String> = runs
+        .runs
+        .iter()
+        .filter_map(|r| r.diverged.clone())
+        .collect();
+    let mut replaced = None;
+    for update in trainer.handle(configure_command("?compare=bp,fa")) {
+        if let Event::Replaced(stale) = runs.apply(update) {
+            replaced = Some(stale);
+        }
+    }
+    assert_eq!(replaced, Some(shown));
+}
+
+/// A clock that moves 5 ms each time it is read: as if each chunk of training took
+/// 5 ms, so a frame's 28 ms budget holds a handful of chunks.
+fn ticking_clock() -> impl Fn() -> f64 {
+    let now = std::cell::Cell::new(0.0);
+    move || {
+        now.set(now.get() + 5.0);
+        now.get()
+    }
+}
+
+#[test]
+fn speed_max_reads_from_the_link_and_goes_to_the_worker_as_its_own_command() {
+    let (settings, notices) = Settings::from_query("?task=xor&speed=max");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(settings.speed, SPEED_MAX);
+    assert!(
+        settings.to_query().contains("speed=max"),
+        "{}",
+        settings.to_query()
+    );
+    // The config has no `max`: it carries the top speed, and SetSpeed says `max`.
+    let config = runs_config(&settings).unwrap();
+    assert_eq!(config.steps_per_frame, MAX_SPEED);
+    let wire = over_the_wire(&Command::SetSpeed(SPEED_MAX));
+    assert_eq!(wire, Command::SetSpeed(SPEED_MAX));
+}
+
+#[test]
+fn speed_max_trains_for_the_frame_budget_and_logs_about_a_row_a_frame() {
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, "?task=xor&compare=bp,fa");
+    assert!(trainer.handle(Command::SetSpeed(SPEED_MAX)).is_empty());
+    only_frame(trainer.handle(Command::Play));
+    let clock = ticking_clock();
+    let mut steps = 0;
+    let mut rows = Vec::new();
+    let mut pictures = Vec::new();
+    for _ in 0..6 {
+        let Update::Frame(frame) = trainer.tick_with(&clock) else {
+            panic!("ticks give frames")
+        };
+        let trained = frame.runs[0].snapshot.step - steps;
+        steps = frame.runs[0].snapshot.step;
+        // 5 ms a chunk, about a step a chunk at that rate: the budget stops the frame
+        // after five or six.
+        assert!((3..=8).contains(&trained), "{trained}");
+        assert!(
+            frame.runs.iter().all(|r| r.snapshot.step == steps),
+            "lockstep"
+        );
+        rows.push(frame.runs[0].new_metrics.len());
+        pictures.push(frame.runs.iter().all(|r| r.picture.is_some()));
+    }
+    // After the first frame sets the interval (a power of two of its steps), one or two
+    // rows a frame.
+    assert!(rows[1..].iter().all(|&n| (1..=2).contains(&n)), "{rows:?}");
+    let every = max_speed_log_interval(steps);
+    assert!(every.is_power_of_two());
+    // A picture every third frame; the page keeps the last one in between.
+    assert_eq!(pictures, [false, false, true, false, false, true]);
+    // Back to a set speed: rows every log_interval(speed) steps again.
+    trainer.handle(Command::SetSpeed(10));
+    trainer.handle(Command::Pause);
+    let frame = only_frame(trainer.handle(Command::Step(10)));
+    let logged: Vec<u64> = frame.runs[0]
+        .new_metrics
+        .iter()
+        .map(|m| m.step % 5)
+        .collect();
+    assert!(
+        !logged.is_empty() && logged.iter().all(|&r| r == 0),
+        "{logged:?}"
+    );
+}
+
+#[test]
+fn the_log_interval_at_max_is_the_power_of_two_below_a_frames_steps() {
+    assert_eq!(max_speed_log_interval(0), 1);
+    assert_eq!(max_speed_log_interval(1), 1);
+    assert_eq!(max_speed_log_interval(3), 2);
+    assert_eq!(max_speed_log_interval(1000), 512);
+    assert_eq!(max_speed_log_interval(1024), 1024);
+    assert_eq!(
+        log_interval(SPEED_MAX),
+        1024,
+        "before the first frame: as the top speed"
+    );
+}
+
+#[test]
+fn a_frame_without_a_picture_keeps_the_last_one() {
+    let mut trainer = Trainer::new();
+    let mut runs = Runs::default();
+    for update in trainer.handle(over_the_wire(&configure_command("?task=xor&rule=fa"))) {
+        runs.apply(update);
+    }
+    let first = runs.runs[0].picture.clone().expect("a boundary");
+    trainer.handle(Command::SetSpeed(SPEED_MAX));
+    trainer.handle(Command::Play);
+    let clock = ticking_clock();
+    let Update::Frame(frame) = trainer.tick_with(&clock) else {
+        panic!("a frame")
+    };
+    assert!(
+        frame.runs[0].picture.is_none(),
+        "the first frame at max has none"
+    );
+    runs.apply(Update::Frame(frame));
+    assert!(runs.runs[0].snapshot.step > 0);
+    assert_eq!(runs.runs[0].picture, Some(first), "kept");
+}
+
+#[test]
+fn the_benchmarks_core_speed_trains_every_run_and_refuses_unknown_names() {
+    let now = std::cell::Cell::new(0.0);
+    // Each reading of the clock a second after the last: 300 steps in one second.
+    let clock = || {
+        now.set(now.get() + 1000.0);
+        now.get()
+    };
+    let speed =
+        bioprop_web::pages::rules::worker::core_steps_per_second("xor", "bp,fa", 300, &clock);
+    assert_eq!(speed, Ok(300.0));
+    let unknown =
+        bioprop_web::pages::rules::worker::core_steps_per_second("xor", "bp,zz", 10, &clock);
+    assert!(unknown.unwrap_err().contains("zz"));
+    assert!(
+        bioprop_web::pages::rules::worker::core_steps_per_second("mnist!", "bp", 10, &clock)
+            .is_err()
+    );
 }

@@ -10,6 +10,7 @@
 use bioprop::{Experiment, TaskKind};
 use bioprop_web::pages::rules::settings::Settings;
 use bioprop_web::shell::query::SCHEMA_VERSION;
+use bioprop_web::shell::UrlSettings;
 
 /// What a run must reach after its steps: a test accuracy at least, or a test NSE at
 /// most.
@@ -24,7 +25,7 @@ enum Reach {
 fn every_rule_learns(task: TaskKind, steps: u64, reach: Reach) {
     for seed in 1..=3 {
         let query = format!("?task={}&seed={seed}&v={SCHEMA_VERSION}", task.name());
-        let (settings, notices) = Settings::from_query_checked(&query);
+        let (settings, notices) = Settings::from_query(&query);
         assert!(notices.is_empty(), "{query}: {notices:?}");
         let configs = settings.experiment_configs().expect("valid runs");
         assert_eq!(configs.len(), 2, "{query}: the default comparison");

@@ -184,6 +184,7 @@ async fn feedback_matrices_show_transpose_feedback_and_difference_per_hidden_lay
     let props = FeedbackMatricesProps {
         snapshot: Rc::new(snapshot.clone()),
         testid: "feedback".into(),
+        layer: None,
     };
     yew::Renderer::<FeedbackMatrices>::with_root_and_props(root.clone(), props).render();
     until("the feedback matrices drawn", || {
@@ -238,6 +239,26 @@ async fn feedback_matrices_show_transpose_feedback_and_difference_per_hidden_lay
 }
 
 #[wasm_bindgen_test]
+async fn feedback_matrices_of_one_chosen_layer() {
+    // Presentation mode's layer buttons: only that hidden layer's Wᵀ | B | B − Wᵀ.
+    let root = container();
+    let snapshot = xor_snapshot(RuleKind::FeedbackAlignment);
+    assert!(snapshot.layers.len() - 2 >= 2, "{:?}", snapshot.layers);
+    let props = FeedbackMatricesProps {
+        snapshot: Rc::new(snapshot),
+        testid: "feedback".into(),
+        layer: Some(2),
+    };
+    yew::Renderer::<FeedbackMatrices>::with_root_and_props(root.clone(), props).render();
+    until("layer 2's matrices", || {
+        count(&root, "[data-testid=feedback-layer-2] canvas") == 3
+    })
+    .await;
+    assert_eq!(count(&root, ".feedback-layer"), 1);
+    assert!(!has(&root, "[data-testid=feedback-layer-1]"));
+}
+
+#[wasm_bindgen_test]
 async fn feedback_matrices_explain_dfa_shapes_and_missing_matrices() {
     let root = container();
     let mut snapshot = xor_snapshot(RuleKind::DirectFeedbackAlignment);
@@ -248,6 +269,7 @@ async fn feedback_matrices_explain_dfa_shapes_and_missing_matrices() {
     let props = FeedbackMatricesProps {
         snapshot: Rc::new(snapshot.clone()),
         testid: "feedback".into(),
+        layer: None,
     };
     yew::Renderer::<FeedbackMatrices>::with_root_and_props(root.clone(), props).render();
     until("the first layer", || {
@@ -324,6 +346,7 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
         feedback_view: FeedbackView::B,
         testid: "network".into(),
         compact: false,
+        max_band: None,
     };
     let mut app =
         yew::Renderer::<NetworkView>::with_root_and_props(root.clone(), props.clone()).render();
@@ -440,6 +463,7 @@ async fn network_view_of_a_real_experiment_has_a_node_per_unit() {
         feedback_view: FeedbackView::B,
         testid: "network".into(),
         compact: false,
+        max_band: None,
     };
     yew::Renderer::<NetworkView>::with_root_and_props(root.clone(), props).render();
     until("the network", || count(&root, "circle.nv-node") > 0).await;

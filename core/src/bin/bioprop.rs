@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! bioprop run --task linear-teacher --rule fa --steps 20000 --every 100 --out fa.csv
+//! bioprop run --task mnist --rule fa --epochs 1 --train-size 10000 --every 500
 //! bioprop list
 //! ```
 //!
@@ -12,9 +13,11 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::str::FromStr;
+use std::time::Instant;
 
 use bioprop::metrics::{Evaluation, LayerMetrics, Metrics};
-use bioprop::{Activation, Experiment, ExperimentConfig, RuleKind, TaskKind};
+use bioprop::{Activation, Experiment, ExperimentConfig, OutputLayer, RuleKind, TaskKind};
 use clap::{Args, Subcommand};
 
 // `run --task vor|forward-model --rule lms`: its own options and parser. (Under
@@ -24,6 +27,9 @@ mod cerebellum;
 // `run --rule microcircuit`: the dendritic error microcircuit, same tasks and CSV.
 #[path = "bioprop/microcircuit.rs"]
 mod microcircuit;
+// `run --task mnist`: the digits read from their IDX files.
+#[path = "bioprop/mnist.rs"]
+mod mnist;
 // Where the CSV goes and the exit codes, shared by the three.
 #[path = "bioprop/output.rs"]
 mod output;
@@ -38,16 +44,31 @@ enum Command {
 
 #[derive(Args)]
 struct RunArgs {
-    /// Task name (see `bioprop list`). The cerebellar tasks vor and forward-model take
-    /// their own options: `bioprop run --task vor --help`.
+    /// Task name (see `bioprop list`), or mnist for the digits read from `--data`. The
+    /// cerebellar tasks vor and forward-model take their own options: `bioprop run
+    /// --task vor --help`.
     #[arg(long, default_value = "linear-teacher")]
-    task: TaskKind,
+    task: TaskArg,
     // The help lists the rules from their declared facts (`RuleKind::facts`).
     #[arg(long, default_value = "fa", help = rule_help())]
     rule: RuleKind,
     /// Training steps (minibatch updates).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, conflicts_with = "epochs")]
     steps: u64,
+    /// Train for N passes over the training set instead of `--steps` (each
+    /// ceil(train-size / batch) steps). Rows are logged every `--every` steps: pick a
+    /// divisor of the total, or the last steps go unlogged.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    epochs: Option<u64>,
+    /// Folder of the four MNIST IDX files, plain or .gz (task mnist only)
+    /// [default: where `make mnist-data` puts them].
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Output units and loss: linear (squared error), softmax (cross-entropy) or
+    /// logistic (squared error) [default: linear for regression, softmax for classes,
+    /// logistic for mnist].
+    #[arg(long)]
+    output: Option<OutputLayer>,
     /// Seed for the data, weights, feedback and minibatch order.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -88,7 +109,27 @@ struct RunArgs {
     #[arg(long, default_value_t = 1.0)]
     feedback_scale: f32,
     #[command(flatten)]
-    data: DataArgs,
+    sizes: DataArgs,
+}
+
+/// `--task`: a generated task, or the digits read from files.
+#[derive(Clone, Copy, PartialEq)]
+enum TaskArg {
+    Generated(TaskKind),
+    Mnist,
+}
+
+impl FromStr for TaskArg {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        if name.trim().eq_ignore_ascii_case("mnist") {
+            return Ok(TaskArg::Mnist);
+        }
+        name.parse()
+            .map(TaskArg::Generated)
+            .map_err(|error: bioprop::task::TaskError| format!("{error}, mnist"))
+    }
 }
 
 /// Parses the command line as `bioprop`, described by `about`, with the subcommands
@@ -187,8 +228,8 @@ fn cell(value: Option<f32>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn write_rows(out: &mut dyn Write, rule: RuleKind, row: &Metrics) -> io::Result<()> {
-    write_metrics_rows(out, rule.name(), row, &[])
+fn write_rows(out: &mut dyn Write, rule: RuleKind, row: &Metrics, digits: bool) -> io::Result<()> {
+    write_rows_with(out, rule.name(), row, &[], digits)
 }
 
 /// The rows of one logged step; `apical_energy[k - 1]` fills hidden layer `k`'s last
@@ -198,6 +239,18 @@ fn write_metrics_rows(
     rule: &str,
     row: &Metrics,
     apical_energy: &[f32],
+) -> io::Result<()> {
+    write_rows_with(out, rule, row, apical_energy, false)
+}
+
+/// As [`write_metrics_rows`]; with `test_error`, one more cell: the test error in
+/// percent (the digits' column).
+fn write_rows_with(
+    out: &mut dyn Write,
+    rule: &str,
+    row: &Metrics,
+    apical_energy: &[f32],
+    test_error: bool,
 ) -> io::Result<()> {
     let no_hidden = [LayerMetrics {
         layer: 0,
@@ -224,7 +277,7 @@ fn write_metrics_rows(
         } else {
             layer.layer.to_string()
         };
-        writeln!(
+        write!(
             out,
             "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             row.step,
@@ -248,12 +301,19 @@ fn write_metrics_rows(
                     .and_then(|h| apical_energy.get(h).copied())
             ),
         )?;
+        if test_error {
+            write!(out, ",{}", cell(mnist::test_error_pct(row.test.accuracy)))?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }
 
 fn config_from(args: &RunArgs) -> ExperimentConfig {
-    let mut config = ExperimentConfig::for_task(args.task);
+    let mut config = match args.task {
+        TaskArg::Generated(kind) => ExperimentConfig::for_task(kind),
+        TaskArg::Mnist => mnist::base_config(),
+    };
     config.rule = args.rule;
     config.seed = args.seed;
     config.log_every = args.every;
@@ -265,6 +325,9 @@ fn config_from(args: &RunArgs) -> ExperimentConfig {
     set(&mut config.lr, args.lr);
     set(&mut config.batch, args.batch);
     set(&mut config.activation, args.act);
+    if args.output.is_some() {
+        config.output_layer = args.output;
+    }
     match &args.layers {
         Some(Layers(layers)) => config.layers = layers.clone(),
         None if args.rule == RuleKind::Delta => {
@@ -273,33 +336,64 @@ fn config_from(args: &RunArgs) -> ExperimentConfig {
         }
         None => {}
     }
-    args.data.apply(&mut config.task);
+    args.sizes.apply(&mut config.task);
     config
 }
 
+/// The experiment `args` ask for: generated data, or the digits read from `--data`.
+fn build(args: &RunArgs, config: &ExperimentConfig) -> Result<Experiment, String> {
+    match args.task {
+        TaskArg::Generated(_) if args.data.is_some() => {
+            Err("--data reads the digits' files: it goes with --task mnist".to_owned())
+        }
+        TaskArg::Generated(_) => Experiment::new(config).map_err(|e| e.to_string()),
+        TaskArg::Mnist => {
+            if args.sizes.noise.is_some() {
+                return Err("--noise does not apply to --task mnist".to_owned());
+            }
+            // Check the settings before reading 55 MB of digits.
+            config.validate().map_err(|e| e.to_string())?;
+            let dir = args.data.clone().unwrap_or_else(mnist::default_dir);
+            let dataset = mnist::load(&dir, config)?;
+            Experiment::with_dataset(config, dataset).map_err(|e| e.to_string())
+        }
+    }
+}
+
 fn run(args: &RunArgs) -> ExitCode {
+    let started = Instant::now();
     let config = config_from(args);
-    let mut experiment = match Experiment::new(&config) {
+    let mut experiment = match build(args, &config) {
         Ok(experiment) => experiment,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(2);
         }
     };
+    let digits = args.task == TaskArg::Mnist;
+    let train_size = experiment.dataset().train_size() as u64;
+    let steps = match args.epochs {
+        Some(epochs) => epochs * train_size.div_ceil(config.batch as u64),
+        None => args.steps,
+    };
     output::write_csv(
         args.out.as_deref(),
         &mut experiment,
         |out, experiment| {
-            writeln!(out, "{HEADER}")?;
+            if digits {
+                writeln!(out, "{HEADER},test_error_pct")?;
+            } else {
+                writeln!(out, "{HEADER}")?;
+            }
             let mut printed = 0;
             let mut failure = None;
-            while experiment.steps() < args.steps {
-                let chunk = args.every.min(args.steps - experiment.steps());
+            while experiment.steps() < steps {
+                let chunk = args.every.min(steps - experiment.steps());
                 if let Err(error) = experiment.step(chunk) {
                     failure = Some(error.to_string());
                 }
                 for row in &experiment.history()[printed..] {
-                    write_rows(out, config.rule, row)?;
+                    write_rows(out, config.rule, row, digits)?;
                 }
                 printed = experiment.history().len();
                 if failure.is_some() {
@@ -308,7 +402,7 @@ fn run(args: &RunArgs) -> ExitCode {
             }
             // The initial row when no step ran.
             for row in &experiment.history()[printed..] {
-                write_rows(out, config.rule, row)?;
+                write_rows(out, config.rule, row, digits)?;
             }
             Ok(failure)
         },
@@ -319,13 +413,28 @@ fn run(args: &RunArgs) -> ExitCode {
                     .iter()
                     .map(|l| format!("layer {} {}°", l.layer, cell(l.update_angle_deg)))
                     .collect();
+                let task = match args.task {
+                    TaskArg::Generated(kind) => kind.name(),
+                    TaskArg::Mnist => "mnist",
+                };
+                let digits_summary = match mnist::test_error_pct(latest.test.accuracy) {
+                    Some(error) if digits => format!(
+                        ", test error {error:.2}% on {} digits after {:.2} epochs of {}, {:.1} s",
+                        experiment.dataset().test_size(),
+                        latest.step as f64 * config.batch as f64 / train_size as f64,
+                        train_size,
+                        started.elapsed().as_secs_f64()
+                    ),
+                    _ => String::new(),
+                };
                 eprintln!(
-                    "{} on {}: step {}, train loss {}, test loss {}{}",
+                    "{} on {}: step {}, train loss {}, test loss {}{}{}",
                     config.rule.name(),
-                    config.task.kind.name(),
+                    task,
                     latest.step,
                     latest.train.loss,
                     latest.test.loss,
+                    digits_summary,
                     if angles.is_empty() {
                         String::new()
                     } else {
@@ -342,6 +451,7 @@ fn list() {
     for kind in TaskKind::ALL {
         println!("  {:<18} {}", kind.name(), kind.description());
     }
+    mnist::list_task();
     cerebellum::list_tasks();
     println!("rules:");
     for rule in RuleKind::ALL {
@@ -353,6 +463,10 @@ fn list() {
     println!("activations:");
     for act in Activation::ALL {
         println!("  {:<18} {}", act.name(), act.description());
+    }
+    println!("outputs:");
+    for layer in OutputLayer::ALL {
+        println!("  {:<18} {}", layer.name(), layer.description());
     }
 }
 

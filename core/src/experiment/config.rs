@@ -6,6 +6,7 @@ use thiserror::Error;
 
 use crate::activation::Activation;
 use crate::limits;
+use crate::network::OutputLayer;
 use crate::rule::RuleKind;
 use crate::task::{InitSpec, OutputKind, TaskConfig, TaskError, TaskKind};
 
@@ -41,8 +42,12 @@ pub struct ExperimentConfig {
     pub rule: RuleKind,
     /// Layer widths `n_0 .. n_L`, input and output included; must match the task.
     pub layers: Vec<usize>,
-    /// Hidden-layer non-linearity (the output is linear or softmax, by task).
+    /// Hidden-layer non-linearity.
     pub activation: Activation,
+    /// The output units and their loss; `None` takes the data's natural one (linear
+    /// for regression, softmax for classes). Absent from older configurations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_layer: Option<OutputLayer>,
     /// Learning rate `η`, in (0, 1000]: high enough to show a divergence in class.
     pub lr: f32,
     /// Minibatch size, 1 ..= the training set (gradients are averaged over it).
@@ -83,6 +88,7 @@ impl ExperimentConfig {
             rule: RuleKind::FeedbackAlignment,
             layers: defaults.layers,
             activation: defaults.activation_name.parse().unwrap_or_default(),
+            output_layer: None,
             lr: defaults.learning_rate,
             batch: defaults.batch,
             momentum: 0.0,
@@ -177,6 +183,13 @@ impl ExperimentConfig {
         Ok(())
     }
 
+    /// The output layer in force for targets of kind `output`: the override or the
+    /// natural one.
+    pub fn resolved_output_layer(&self, output: OutputKind) -> OutputLayer {
+        self.output_layer
+            .unwrap_or_else(|| OutputLayer::natural(output))
+    }
+
     pub(super) fn validate_io(
         &self,
         task: TaskKind,
@@ -186,6 +199,10 @@ impl ExperimentConfig {
     ) -> Result<(), ConfigError> {
         limits::check_io(&self.layers, inputs, outputs)
             .map_err(|m| ConfigError::layers(m, task))?;
+        let layer = self.resolved_output_layer(output);
+        if !layer.fits(output) {
+            return Err(ConfigError::OutputLayer { layer, task });
+        }
         let last = self.layers[self.layers.len() - 1];
         if let OutputKind::Classification { classes } = output {
             if classes != outputs {
@@ -248,6 +265,11 @@ pub enum ConfigError {
         expected: usize,
         got: usize,
     },
+    #[error(
+        "`output_layer` {layer} needs one-hot class targets, but task `{task}` is a regression; \
+         use linear"
+    )]
+    OutputLayer { layer: OutputLayer, task: TaskKind },
     #[error(
         "`rule` delta trains a single layer: `layers` must be [inputs, outputs], got {layers}"
     )]

@@ -8,8 +8,8 @@
 //! One training step on a minibatch of `b` samples (docs/science.md §0–1):
 //!
 //! ```text
-//! forward     z_k = W_k a_{k-1} + b_k,  a_k = f(z_k)          (a_L linear or softmax)
-//! output      e = δ_L = a_L - y
+//! forward     z_k = W_k a_{k-1} + b_k,  a_k = f(z_k)          (a_L linear, softmax or logistic)
+//! output      δ_L = e = a_L - y, or e ∘ a_L ∘ (1 - a_L) for logistic units
 //! hidden      δ_k = (P_k s_k) ∘ f'(z_k)                          the rule's path, see `rule`
 //! update      ΔW_k = -η (1/b) Σ_i δ_k a_{k-1}ᵀ  (+ momentum, weight decay, KP decay)
 //! ```
@@ -29,6 +29,7 @@
 //! |---|---|
 //! | [`config`] | [`ExperimentConfig`], its limits and validation, [`ConfigError`], [`StepError`] |
 //! | `step` | one training step: minibatch, forward, the rule's deltas, the update |
+//! | [`synapse`] | an output synapse's latest update and its numbers ([`SynapseUpdate`]) |
 //! | [`observe`] | evaluation, alignment metrics, the weights hash, [`Snapshot`] |
 //! | `tests` | unit tests against finite differences and identities between rules |
 //!
@@ -47,6 +48,7 @@
 mod config;
 pub mod observe;
 mod step;
+pub mod synapse;
 #[cfg(test)]
 mod tests;
 
@@ -59,6 +61,7 @@ pub use config::{
     SNAPSHOT_MAX_ENTRIES,
 };
 pub use observe::{Matrix, Snapshot};
+pub use synapse::{SynapseSample, SynapseUpdate, MAX_LISTED_SAMPLES};
 
 use crate::limits;
 use crate::metrics::{Metrics, NseDenominators};
@@ -107,6 +110,8 @@ pub struct Experiment {
     feedback_rng: ChaCha8Rng,
 
     steps: u64,
+    /// `η` of the latest step ([`Experiment::output_synapse`] reports it).
+    step_learning_rate: f32,
     batch_loss: f32,
     history: Vec<Metrics>,
     diverged: Option<StepError>,
@@ -154,7 +159,8 @@ impl Experiment {
             dataset.output,
             config.resolved_weight_init(),
             &mut stream(config.seed, streams::WEIGHTS),
-        );
+        )
+        .with_output_layer(config.resolved_output_layer(dataset.output));
         let feedback_init = config.resolved_feedback_init();
         let mut feedback_rng = stream(config.seed, streams::FEEDBACK);
         let mut feedback = Feedback::draw(
@@ -202,6 +208,7 @@ impl Experiment {
             order_rng,
             feedback_rng,
             steps: 0,
+            step_learning_rate: config.lr,
             batch_loss: f32::NAN,
             history: Vec::new(),
             diverged: None,

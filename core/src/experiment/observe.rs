@@ -2,7 +2,7 @@
 //! the alignment metrics of a logged step, the weights hash that checks two runs are
 //! bit-identical, predictions, and the [`Snapshot`] the UI draws.
 
-use ndarray::{s, Array2, ArrayView2};
+use ndarray::{s, Array2, ArrayView2, Zip};
 use serde::{Deserialize, Serialize};
 
 use super::step::hidden_deltas;
@@ -50,7 +50,8 @@ pub struct Snapshot {
     pub probe_target: Vec<f32>,
     /// `a_0 .. a_L` for the probe (`a_0 = x`, `a_L` the prediction).
     pub activations: Vec<Vec<f32>>,
-    /// `δ_1 .. δ_L` for the probe under the rule (`δ_L = e = a_L - y`; hidden deltas
+    /// `δ_1 .. δ_L` for the probe under the rule (`δ_L = e = a_L - y`, times
+    /// `a_L (1 - a_L)` for logistic output units; hidden deltas
     /// are zero when hidden layers do not learn).
     pub deltas: Vec<Vec<f32>>,
     /// `W_1 .. W_L`, `(n_k, n_{k-1})`; `None` above the size limit.
@@ -81,18 +82,16 @@ impl Experiment {
                 eval.input_mut(rows).assign(&inputs);
                 network.forward(eval, rows);
                 let output = eval.output(rows);
-                match network.output() {
-                    OutputKind::Regression => {
-                        let sum = metrics::squared_error_sum(output, targets);
-                        sums.squared += sum;
-                        sums.loss += 0.5 * sum;
-                    }
-                    OutputKind::Classification { .. } => {
-                        let logits = eval.pre_activation.last().expect("output layer");
-                        sums.loss +=
-                            metrics::cross_entropy_sum(logits.slice(s![..rows, ..]), targets);
-                        sums.correct += metrics::correct_count(output, targets);
-                    }
+                if network.output_layer().squared_error() {
+                    let sum = metrics::squared_error_sum(output, targets);
+                    sums.squared += sum;
+                    sums.loss += 0.5 * sum;
+                } else {
+                    let logits = eval.pre_activation.last().expect("output layer");
+                    sums.loss += metrics::cross_entropy_sum(logits.slice(s![..rows, ..]), targets);
+                }
+                if let OutputKind::Classification { .. } = network.output() {
+                    sums.correct += metrics::correct_count(output, targets);
                 }
             },
         )
@@ -213,7 +212,11 @@ impl Experiment {
         let mut forward = ForwardBuffers::new(net, 1);
         forward.input_mut(1).row_mut(0).assign(&x);
         net.forward(&mut forward, 1);
-        let output_error = &forward.output(1) - &y;
+        let output_layer = net.output_layer();
+        let mut output_error = forward.output(1).to_owned();
+        Zip::from(&mut output_error)
+            .and(&y)
+            .for_each(|a, &y| *a = output_layer.delta(*a, y));
         let mut deltas: Vec<Array2<f32>> = net.sizes()[1..depth]
             .iter()
             .map(|&n| Array2::zeros((1, n)))

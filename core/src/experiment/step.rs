@@ -3,8 +3,8 @@
 //! turn the deltas into gradients and apply them.
 //!
 //! ```text
-//! forward     z_k = W_k a_{k-1} + b_k,  a_k = f(z_k)          (a_L linear or softmax)
-//! output      e = δ_L = a_L - y
+//! forward     z_k = W_k a_{k-1} + b_k,  a_k = f(z_k)          (a_L linear, softmax or logistic)
+//! output      δ_L = e = a_L - y, or e ∘ a_L ∘ (1 - a_L) for logistic units
 //! hidden      δ_k = (P_k s_k) ∘ f'(z_k)                          the rule's path, see `rule`
 //! update      ΔW_k = -η (1/b) Σ_i δ_k a_{k-1}ᵀ  (+ momentum, weight decay, KP decay)
 //! ```
@@ -14,10 +14,10 @@ use ndarray::{s, Array2, ArrayView2, Zip};
 use super::{Experiment, StepError};
 use crate::linalg;
 use crate::metrics;
+use crate::network::OutputLayer;
 use crate::network::{ForwardBuffers, Network};
 use crate::rule::{Backprop, Feedback, Rule};
 use crate::streams::shuffle;
-use crate::task::OutputKind;
 
 /// Writes the hidden deltas `δ_k`, `k = L-1 .. 1`, of `rule` for the leading `rows`
 /// samples of a forward pass whose output error is `output_error`.
@@ -86,15 +86,16 @@ impl Experiment {
     pub(super) fn forward_backward(&mut self, shadow: bool) -> f32 {
         let rows = self.config.batch;
         self.network.forward(&mut self.forward, rows);
+        let output_layer = self.network.output_layer();
         Zip::from(&mut self.output_error)
             .and(self.forward.output(rows))
             .and(&self.targets)
-            .for_each(|e, &a, &y| *e = a - y);
-        let loss_sum = match self.network.output() {
-            OutputKind::Regression => {
+            .for_each(|e, &a, &y| *e = output_layer.delta(a, y));
+        let loss_sum = match output_layer {
+            OutputLayer::Linear | OutputLayer::Logistic => {
                 0.5 * metrics::squared_error_sum(self.forward.output(rows), self.targets.view())
             }
-            OutputKind::Classification { .. } => metrics::cross_entropy_sum(
+            OutputLayer::Softmax => metrics::cross_entropy_sum(
                 self.forward
                     .pre_activation
                     .last()
@@ -233,6 +234,7 @@ impl Experiment {
             return Err(self.diverge("loss", None));
         }
         self.compute_gradients();
+        self.step_learning_rate = self.optimizer.learning_rate;
         if let Some((quantity, layer)) = self.apply_gradients() {
             return Err(self.diverge(quantity, Some(layer)));
         }

@@ -6,6 +6,7 @@ use ndarray::{Array1, Array2, ArrayView2};
 use super::*;
 use crate::activation::Activation;
 use crate::metrics;
+use crate::network::OutputLayer;
 use crate::rule::RuleKind;
 use crate::task::{TaskConfig, TaskKind};
 
@@ -75,7 +76,7 @@ fn reference_loss(
     weights: &[Array2<f64>],
     biases: &[Array1<f64>],
     act: Activation,
-    output: OutputKind,
+    output: OutputLayer,
     inputs: ArrayView2<'_, f32>,
     targets: ArrayView2<'_, f32>,
 ) -> f64 {
@@ -93,8 +94,12 @@ fn reference_loss(
         }
         let y = y.mapv(f64::from);
         total += match output {
-            OutputKind::Regression => 0.5 * (&a - &y).mapv(|e| e * e).sum(),
-            OutputKind::Classification { .. } => {
+            OutputLayer::Linear => 0.5 * (&a - &y).mapv(|e| e * e).sum(),
+            OutputLayer::Logistic => {
+                let p = a.mapv(|v| f64_activation(Activation::Sigmoid, v));
+                0.5 * (&p - &y).mapv(|e| e * e).sum()
+            }
+            OutputLayer::Softmax => {
                 let max = a.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
                 let log_sum = a.mapv(|v| (v - max).exp()).sum().ln() + max;
                 -(&y * &a.mapv(|v| v - log_sum)).sum()
@@ -121,10 +126,41 @@ fn backprop_gradients_match_finite_differences() {
         ),
         (OutputKind::Regression, vec![3, 4, 4, 2], Activation::Linear),
     ];
-    for (output, layers, act) in cases {
+    // The same with another output layer than the data's natural one: logistic units
+    // with squared error (Lillicrap 2016's MNIST network), and linear units on classes.
+    let other_outputs = [
+        (
+            OutputKind::Classification { classes: 3 },
+            vec![4, 6, 5, 3],
+            Activation::Sigmoid,
+            OutputLayer::Logistic,
+        ),
+        (
+            OutputKind::Classification { classes: 2 },
+            vec![2, 7, 2],
+            Activation::Tanh,
+            OutputLayer::Logistic,
+        ),
+        (
+            OutputKind::Classification { classes: 3 },
+            vec![4, 5, 3],
+            Activation::Softplus,
+            OutputLayer::Linear,
+        ),
+    ];
+    let cases = cases
+        .into_iter()
+        .map(|(output, layers, act)| (output, layers, act, OutputLayer::natural(output)))
+        .chain(other_outputs);
+    for (output, layers, act, output_layer) in cases {
         let n_out = *layers.last().unwrap();
         let data = tiny_dataset(output, layers[0], n_out, 12);
-        let mut exp = build(&arrays_config(&layers, act, RuleKind::Backprop, 6), &data);
+        let config = ExperimentConfig {
+            output_layer: Some(output_layer),
+            ..arrays_config(&layers, act, RuleKind::Backprop, 6)
+        };
+        let mut exp = build(&config, &data);
+        assert_eq!(exp.network().output_layer(), output_layer);
         // Move off the zero biases first, so their gradients are tested at a
         // generic point.
         exp.step(3).unwrap();
@@ -148,7 +184,7 @@ fn backprop_gradients_match_finite_differences() {
             .map(|b| b.mapv(f64::from))
             .collect();
         let loss = |w: &[Array2<f64>], b: &[Array1<f64>]| {
-            reference_loss(w, b, act, output, inputs.view(), targets.view())
+            reference_loss(w, b, act, output_layer, inputs.view(), targets.view())
         };
         // Central differences in f64: truncation ~eps², rounding ~1e-16/eps.
         let eps = 1e-6;
@@ -367,4 +403,52 @@ fn dfa_reports_the_angle_to_the_end_to_end_path() {
     let expected = metrics::angle_deg(dfa.feedback.d_t[0].view(), product.view());
     let reported = dfa.latest().unwrap().layers[0].weight_angle_deg;
     assert!((reported.unwrap() - expected.unwrap()).abs() < 1e-4);
+}
+
+#[test]
+fn logistic_or_softmax_output_on_a_regression_is_refused_by_name() {
+    let data = tiny_dataset(OutputKind::Regression, 3, 2, 12);
+    for layer in [OutputLayer::Logistic, OutputLayer::Softmax] {
+        let config = ExperimentConfig {
+            output_layer: Some(layer),
+            ..arrays_config(&[3, 4, 2], Activation::Tanh, RuleKind::Backprop, 4)
+        };
+        let error = Experiment::with_dataset(&config, data.clone()).unwrap_err();
+        assert_eq!(
+            error,
+            ConfigError::OutputLayer {
+                layer,
+                task: TaskKind::Arrays
+            }
+        );
+        assert!(error
+            .to_string()
+            .starts_with(&format!("`output_layer` {layer} needs one-hot")));
+    }
+    // A generated regression task is checked by `validate` alone.
+    let sine = ExperimentConfig {
+        output_layer: Some(OutputLayer::Logistic),
+        ..ExperimentConfig::for_task(TaskKind::Sine)
+    };
+    assert!(matches!(
+        sine.validate(),
+        Err(ConfigError::OutputLayer { .. })
+    ));
+}
+
+#[test]
+fn a_config_without_an_output_layer_reads_and_writes_as_before() {
+    let config = ExperimentConfig::for_task(TaskKind::Xor);
+    let json = serde_json::to_string(&config).unwrap();
+    assert!(!json.contains("output_layer"), "{json}");
+    let logistic = ExperimentConfig {
+        output_layer: Some(OutputLayer::Logistic),
+        ..config
+    };
+    let json = serde_json::to_string(&logistic).unwrap();
+    assert!(json.contains(r#""output_layer":"logistic""#), "{json}");
+    assert_eq!(
+        serde_json::from_str::<ExperimentConfig>(&json).unwrap(),
+        logistic
+    );
 }

@@ -15,7 +15,10 @@
 //! | `nonlinear-teacher` | `x ~ U[-1, 1]³⁰` | `y = W₂ tanh(g W₁ x)`, a 30-20-10 teacher | after Sacramento et al. 2018 |
 //! | `xor`, `circles`, `spirals`, `gaussians`, `moons` | points in about `[-1, 1]²` | 2 classes, one-hot | TensorFlow Playground / scikit-learn style |
 //! | `sine` | `x ~ U[-1, 1]` | `y = sin(π x)` | 1-D regression |
-//! | `arrays` | user-supplied, see [`Dataset::from_arrays`] | | e.g. digits, later |
+//! | `arrays` | user-supplied, see [`Dataset::from_arrays`] | | |
+//!
+//! The MNIST digits are read from their IDX files ([`idx`], [`mnist`]) into an
+//! `arrays` dataset; they are not a generated task.
 //!
 //! The formulas, and why the nonlinear teacher is built the way it is, are in
 //! [`teacher`], [`planar`] and [`sine`].
@@ -44,6 +47,8 @@
 //! balanced to within one sample and no shuffle is needed to make minibatches fair.
 
 mod arrays;
+pub mod idx;
+pub mod mnist;
 pub mod planar;
 pub mod sine;
 pub mod teacher;

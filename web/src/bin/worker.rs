@@ -1,8 +1,24 @@
-//! The training worker's entry point (built as `worker.js` + `worker_bg.wasm`).
+//! The worker's entry point (built as `worker.js` + `worker_bg.wasm`): every page's
+//! training or simulation runs behind this one registrar.
 
+use wasm_bindgen::prelude::*;
 use yew_agent::Registrable;
 
 fn main() {
     bioprop_web::shell::panic::install_in_worker();
-    bioprop_web::pages::rules::worker::TrainingWorker::registrar().register();
+    bioprop_web::pages::worker::PageWorker::registrar().register();
+}
+
+/// The core's own training speed in this wasm, steps per second per run, for the
+/// browser benchmark (`tests/e2e/bench.mjs`), which loads this bundle in a worker of
+/// its own and calls it; see [`bioprop_web::pages::rules::worker::core_steps_per_second`].
+#[wasm_bindgen]
+pub fn core_steps_per_second(task: &str, rules: &str, steps: u32) -> Result<f64, JsError> {
+    bioprop_web::pages::rules::worker::core_steps_per_second(
+        task,
+        rules,
+        u64::from(steps),
+        &js_sys::Date::now,
+    )
+    .map_err(|message| JsError::new(&message))
 }

@@ -131,8 +131,22 @@ pub fn shortcut(key: &str, modified: bool, focus: Focus) -> Option<Shortcut> {
 /// lives. `map` turns a shortcut into one of the page's actions, or `None` for a
 /// shortcut the page does not have (its key then keeps its default, e.g. an arrow
 /// scrolling the page); a mapped key's default is prevented.
+///
+/// Returns the same mapping as a callback, for buttons that stand for keys (the
+/// embed bar's play, step and reset).
 #[hook]
-pub fn use_shortcuts<A: 'static>(map: fn(Shortcut) -> Option<A>, on_action: Callback<A>) {
+pub fn use_shortcuts<A: 'static>(
+    map: fn(Shortcut) -> Option<A>,
+    on_action: Callback<A>,
+) -> Callback<Shortcut> {
+    let pressed = Callback::from({
+        let on_action = on_action.clone();
+        move |shortcut| {
+            if let Some(action) = map(shortcut) {
+                on_action.emit(action);
+            }
+        }
+    });
     // The newest callback, so the listener never acts on stale page state.
     let handler = use_mut_ref(|| on_action.clone());
     *handler.borrow_mut() = on_action;
@@ -175,6 +189,7 @@ pub fn use_shortcuts<A: 'static>(map: fn(Shortcut) -> Option<A>, on_action: Call
         });
         move || drop((pointer, focus, keys))
     });
+    pressed
 }
 
 /// What the key press is aimed at; `by_pointer` when a pointer gave it focus.

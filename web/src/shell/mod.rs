@@ -6,18 +6,20 @@
 //! in the navigation is [`route::PageKind`]; which component draws each page is
 //! the router's business (`crate::router`).
 
-pub mod driver;
 pub mod keys;
 pub mod panic;
 pub mod play;
 pub mod query;
 pub mod route;
+pub mod sim_page;
+pub mod sim_worker;
 pub mod throttle;
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use keys::Shortcut;
 use route::PageKind;
 
 /// Where the footer's "source" link points: the source archive that
@@ -45,18 +47,20 @@ pub fn write_query(query: &str) {
     }
 }
 
-/// A page's settings as its URL carries them.
-pub trait UrlSettings: Clone + PartialEq + 'static {
-    /// The settings a query gives, with a notice for every value it could not use.
-    fn read_query(query: &str) -> (Self, Vec<query::Notice>);
-    /// The shortest query that gives these settings back.
-    fn write_query(&self) -> String;
+/// A page's settings as its URL carries them: each page's reader and writer.
+pub trait UrlSettings: Clone + PartialEq + Sized + 'static {
+    /// The settings a query (`?…`, the `?` optional) gives, with a notice for every
+    /// value it could not use.
+    fn from_query(query: &str) -> (Self, Vec<query::Notice>);
+    /// The shortest query that gives these settings back (`?…`, or empty for the
+    /// page's defaults).
+    fn to_query(&self) -> String;
 }
 
 /// What [`use_url_settings`] hands a page.
 pub struct UrlState<S: UrlSettings> {
-    /// The settings the page opened with.
-    pub initial: S,
+    /// The settings the page opened with (read once; shared, never cloned per render).
+    pub initial: Rc<S>,
     /// The settings now; every change is written back to the address bar.
     pub settings: UseStateHandle<S>,
     /// The notice list, starting with the URL's notices.
@@ -68,8 +72,12 @@ pub struct UrlState<S: UrlSettings> {
 /// bar (with the schema version) equal to the settings.
 #[hook]
 pub fn use_url_settings<S: UrlSettings>(lead: Option<String>) -> UrlState<S> {
-    let opened = use_memo((), |_| S::read_query(&current_query()));
-    let settings = use_state(|| opened.0.clone());
+    let opened = use_memo((), |_| {
+        let (settings, notices) = S::from_query(&current_query());
+        (Rc::new(settings), notices)
+    });
+    let initial = opened.0.clone();
+    let settings = use_state(|| (*initial).clone());
     let notices = use_reducer(|| {
         Notices(
             lead.into_iter()
@@ -77,11 +85,11 @@ pub fn use_url_settings<S: UrlSettings>(lead: Option<String>) -> UrlState<S> {
                 .collect(),
         )
     });
-    use_effect_with(settings.write_query(), |query| {
+    use_effect_with(settings.to_query(), |query| {
         write_query(&query::with_version(query))
     });
     UrlState {
-        initial: opened.0.clone(),
+        initial,
         settings,
         notices,
     }
@@ -159,9 +167,10 @@ pub struct PageFrameProps {
     /// Whether the simulation runs: the embed bar's play button says so.
     #[prop_or_default]
     pub playing: bool,
-    /// The embed bar's buttons (embedded pages only).
+    /// The embed bar's buttons (embedded pages only): the same acts as their keys,
+    /// so a page maps them with its keyboard map.
     #[prop_or_default]
-    pub on_bar: Callback<BarAction>,
+    pub on_bar: Callback<Shortcut>,
     /// The page's readouts and views.
     pub children: Html,
 }
@@ -198,18 +207,11 @@ pub fn PageFrame(props: &PageFrameProps) -> Html {
     }
 }
 
-/// What an embedded page's control bar asks of its page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BarAction {
-    TogglePlay,
-    Step,
-    Reset,
-}
-
 #[derive(Properties, PartialEq)]
 pub struct EmbedBarProps {
     pub playing: bool,
-    pub on_action: Callback<BarAction>,
+    /// Play/pause, step or reset, as their keys would ask.
+    pub on_action: Callback<Shortcut>,
     /// The link to the same demonstration with every control (`?…`).
     pub full_href: String,
 }
@@ -227,11 +229,11 @@ pub fn EmbedBar(props: &EmbedBarProps) -> Html {
     html! {
         <div class="embed-bar" role="toolbar" aria-label="Controls" data-testid="embed-bar">
             <play::PlayButton playing={props.playing}
-                onclick={emit.reform(|_| BarAction::TogglePlay)} />
+                onclick={emit.reform(|_| Shortcut::TogglePlay)} />
             <button data-testid="step" title="One step (s)"
-                onclick={emit.reform(|_| BarAction::Step)}>{"Step"}</button>
+                onclick={emit.reform(|_| Shortcut::Step)}>{"Step"}</button>
             <button data-testid="reset" title="Start again (r)"
-                onclick={emit.reform(|_| BarAction::Reset)}>{"Reset"}</button>
+                onclick={emit.reform(|_| Shortcut::Reset)}>{"Reset"}</button>
             <a class="open-full" data-testid="open-full" {href} target="_blank" rel="noopener">
                 {"Open in full ↗"}
             </a>

@@ -7,15 +7,15 @@ use std::rc::Rc;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use super::canvas_text::MeasuredCanvas;
 use super::chart_layout::{
     layout, line_height, nice_ticks, ChartLayout, ChartText, Rect, MARGIN_PX, SWATCH_PX,
 };
 use super::chart_text::summary;
-use crate::shell::throttle::use_throttled;
+use crate::shell::throttle::use_throttled_apart;
 
 /// How a curve's line is drawn: the colour tells the runs apart, the dash the
 /// hidden layers of one run (shades alone are lost on a projector).
@@ -83,14 +83,14 @@ pub const LEGEND_PX: u32 = 14;
 /// The most tick labels on an axis.
 const TICKS: usize = 6;
 
-/// Charts redraw at most this often (milliseconds); the last state is
-/// always drawn.
+/// Charts redraw at most this often (milliseconds), and never in the same frame as
+/// another chart or a network diagram; the last state is always drawn.
 pub const REDRAW_INTERVAL_MS: f64 = 100.0;
 
 #[component]
 pub fn LineChart(props: &LineChartProps) -> Html {
     let canvas = use_node_ref();
-    let shown = use_throttled(props.clone(), REDRAW_INTERVAL_MS);
+    let shown = use_throttled_apart(props.clone(), REDRAW_INTERVAL_MS);
     let label = summary(&shown);
     {
         let canvas = canvas.clone();
@@ -166,8 +166,8 @@ fn bounds(props: &LineChartProps) -> ((f32, f32), (f32, f32)) {
 }
 
 fn draw(canvas: &HtmlCanvasElement, props: &LineChartProps) -> Result<(), String> {
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or_else(|| "no 2-D context".to_string())?;
+    let backend =
+        MeasuredCanvas::new(canvas.clone()).ok_or_else(|| "no 2-D context".to_string())?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let ((x0, x1), (y0, y1)) = bounds(props);

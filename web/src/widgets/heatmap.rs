@@ -359,6 +359,10 @@ pub struct FeedbackMatricesProps {
     pub snapshot: Rc<Snapshot>,
     #[prop_or_default]
     pub testid: AttrValue,
+    /// Only this hidden layer (1-based), e.g. the one presentation mode's selector
+    /// picked; every hidden layer when `None`.
+    #[prop_or_default]
+    pub layer: Option<usize>,
 }
 
 /// For each hidden layer `k`: `W_{k+1}ᵀ`, the rule's feedback matrix and their
@@ -376,7 +380,9 @@ pub fn FeedbackMatrices(props: &FeedbackMatricesProps) -> Html {
             if let Some(note) = note.filter(|_| hidden > 0) {
                 <p class="view-note">{note}</p>
             }
-            { for (1..=hidden).map(|k| layer_comparison(snapshot, k)) }
+            { for (1..=hidden)
+                .filter(|&k| props.layer.is_none_or(|layer| layer == k))
+                .map(|k| layer_comparison(snapshot, k)) }
         </div>
     }
 }

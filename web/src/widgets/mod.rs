@@ -3,6 +3,7 @@
 //! for long runs and compact number formats.
 //! They know nothing of pages or of the URL; a page hands them plain numbers.
 
+pub mod canvas_text;
 pub mod chart;
 pub mod chart_layout;
 pub mod chart_text;

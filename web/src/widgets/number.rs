@@ -4,7 +4,8 @@
 //! ```text
 //! signed(0.0123, 3)    "+0.012"     signed(2131338.74, 3)  "+2.1e6"
 //! signed(-657.54, 3)   "-657.540"   signed(NaN, 3)         "NaN"
-//! signed(-0.0001, 3)   "+0.000"
+//! signed(-0.0001, 3)   "+0.000"     compact(2131338.74, 3) "2.1e6"
+//! compact(1.0, 3)      "1.000"      compact(-0.0001, 3)    "0.000"
 //! nice_ceiling(657.5)  1000         nice_ceiling(0.013)    0.02
 //! ```
 
@@ -14,17 +15,29 @@ const SCIENTIFIC_FROM: f64 = 1e4;
 /// `v` with its sign and `decimals` places, or as `±m.me±n` (at most 7 characters)
 /// once it reaches 10⁴; `NaN`, `+∞`, `-∞` for the rest.
 pub fn signed(v: f64, decimals: usize) -> String {
+    let text = compact(v, decimals);
+    if text.starts_with('-') || v.is_nan() {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// As [`signed`], with a sign only when negative: `decimals` places, or `m.me±n`
+/// (at most 8 characters with a minus) once `|v|` reaches 10⁴; `NaN`, `∞`, `-∞`.
+pub fn compact(v: f64, decimals: usize) -> String {
+    let minus = if v < 0.0 { "-" } else { "" };
     if v.is_nan() {
         "NaN".into()
     } else if v.is_infinite() {
-        if v > 0.0 { "+∞" } else { "-∞" }.into()
+        format!("{minus}∞")
     } else if v.abs() >= SCIENTIFIC_FROM {
-        format!("{}{}", if v > 0.0 { "+" } else { "-" }, scientific(v.abs()))
+        format!("{minus}{}", scientific(v.abs()))
     } else {
-        let text = format!("{v:+.decimals$}");
+        let text = format!("{v:.decimals$}");
         // -0.0001 at 3 places is "-0.000": a sign on nothing.
-        if text[1..].chars().all(|c| c == '0' || c == '.') {
-            format!("{:+.decimals$}", 0.0)
+        if text.chars().all(|c| matches!(c, '-' | '0' | '.')) {
+            format!("{:.decimals$}", 0.0)
         } else {
             text
         }
@@ -78,6 +91,23 @@ mod tests {
         assert_eq!(signed(f64::NAN, 3), "NaN");
         assert_eq!(signed(f64::NEG_INFINITY, 3), "-∞");
         assert_eq!(signed(f64::MAX, 3), "+1.8e308");
+    }
+
+    #[test]
+    fn compact_numbers_are_signed_ones_without_the_plus() {
+        assert_eq!(compact(1.0, 3), "1.000");
+        assert_eq!(compact(0.0123, 4), "0.0123");
+        assert_eq!(compact(-657.54, 3), "-657.540");
+        assert_eq!(compact(-0.0001, 3), "0.000");
+        assert_eq!(compact(2_131_338.74, 3), "2.1e6");
+        assert_eq!(compact(-2_131_338.74, 3), "-2.1e6");
+        assert_eq!(compact(f64::INFINITY, 3), "∞");
+        assert_eq!(compact(f64::NAN, 3), "NaN");
+        for v in [0.5, -3.25, 1e5, -7e12, 0.0] {
+            let plain = compact(v, 2);
+            let with_sign = signed(v, 2);
+            assert_eq!(with_sign.trim_start_matches('+'), plain, "{v}");
+        }
     }
 
     #[test]

@@ -1,99 +1,40 @@
 //! The cerebellum page (`?page=cerebellum`, docs/science.md §5): an adaptive filter learning
-//! the VOR gain or a forward model, simulated on the page's own thread — one 1 ms step
-//! costs about 150 ns, so a frame's worth is far below a frame's budget.
+//! the VOR gain or a forward model, simulated in the worker ([`worker`], the shell's
+//! simulation protocol) off the page's thread.
 //!
 //! ```text
-//! Interval (owned; dropped on pause) ─▶ Cerebellum::step(speed) ─▶ redraw
-//!   views read snapshot() and trace(); sliders ─▶ retune (live) or a new Cerebellum
+//! settings ─▶ Command::Configure(settings) / Change(settings) (retune, live) ─▶ worker: Sim
+//! worker ─▶ Frame(CerebellumView) ─▶ views read the snapshot, trace and gain history
 //! ```
 //!
-//! The simulation and its gain history live in a `RefCell` owned by the page; only the
-//! settings, the play flag and the notices are Yew state.
+//! The page keeps only the latest frame (in a `RefCell`); the settings, the play flag
+//! and the notices are Yew state.
 
 mod controls;
 mod diagram;
 pub mod settings;
+pub mod sim;
 mod views;
+pub mod worker;
 
 use std::rc::Rc;
 
-use bioprop::cerebellum::{Cerebellum, CerebellumConfig};
 use yew::prelude::*;
+use yew_agent::reactor::ReactorProvider;
 
-use crate::shell::driver::{use_driver, Simulation};
+use super::worker::{PageWorker, WORKER_PATH};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
-use crate::shell::{use_url_settings, BarAction, NoticeAction, PageFrame, UrlState};
+use crate::shell::sim_page::use_sim_worker;
+use crate::shell::sim_worker::Command;
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
 use settings::CerebellumSettings;
+use worker::CerebellumView;
 
 pub use controls::{Action, CerebellumControls};
 pub use diagram::CircuitDiagram;
+pub use sim::Sim;
 pub use views::{Bars, Explanation, GainChart, Readouts, Traces};
-
-/// Most points kept in the gain history; when full, every other point goes and the
-/// sampling interval doubles, so the whole run stays on the chart.
-const GAIN_HISTORY_LEN: usize = 2000;
-
-/// The running simulation and what the page remembers of it.
-pub struct Sim {
-    pub cerebellum: Cerebellum,
-    /// (simulated seconds, windowed gain) from the start of the run.
-    pub gain_history: Vec<(f32, f32)>,
-    /// Steps between gain-history points.
-    sample_every: u64,
-}
-
-impl Sim {
-    /// A naive simulation; `config` comes from validated settings, so a failure falls
-    /// back to the task's defaults.
-    pub fn new(config: &CerebellumConfig) -> Self {
-        let cerebellum = Cerebellum::new(config).unwrap_or_else(|_| {
-            Cerebellum::new(&CerebellumConfig::for_task(config.task))
-                .expect("the task's defaults are valid")
-        });
-        Sim {
-            cerebellum,
-            gain_history: Vec::with_capacity(GAIN_HISTORY_LEN),
-            sample_every: 50,
-        }
-    }
-
-    /// Runs `n` steps, recording the gain as it goes; stops at a divergence.
-    pub fn advance(&mut self, n: u64) -> Result<(), String> {
-        let mut left = n;
-        while left > 0 {
-            let to_sample = self.sample_every - self.cerebellum.steps() % self.sample_every;
-            let chunk = left.min(to_sample);
-            self.cerebellum.step(chunk).map_err(|e| e.to_string())?;
-            left -= chunk;
-            if self.cerebellum.steps() % self.sample_every == 0 {
-                if let Some(gain) = self.cerebellum.gain() {
-                    self.gain_history
-                        .push((self.cerebellum.time() as f32, gain as f32));
-                }
-                if self.gain_history.len() >= GAIN_HISTORY_LEN {
-                    let mut keep = false;
-                    self.gain_history.retain(|_| {
-                        keep = !keep;
-                        keep
-                    });
-                    self.sample_every *= 2;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Simulation for Sim {
-    fn run_frame(&mut self, speed: u32) -> Result<(), String> {
-        self.advance(u64::from(speed))
-    }
-
-    fn diverged(&self) -> bool {
-        self.cerebellum.diverged().is_some()
-    }
-}
 
 /// What the page adds to a divergence's message: where the limit comes from and how
 /// to go on.
@@ -102,93 +43,119 @@ pub const DIVERGENCE_ADVICE: &str =
      Dean 2007); a matching eligibility delay repairs it here: change the sliders, then \
      press play or reset to start again from naive weights.";
 
+/// The cerebellum page with its worker.
+/// The page's keyboard map, which the embed bar's buttons use too.
+fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
+    match shortcut {
+        Shortcut::TogglePlay => Some(Action::TogglePlay),
+        Shortcut::Step => Some(Action::Step),
+        Shortcut::Reset => Some(Action::Reset),
+        Shortcut::ToggleTarget | Shortcut::TogglePresent | Shortcut::Next | Shortcut::Previous => {
+            None
+        }
+    }
+}
+
 #[component]
 pub fn CerebellumPage() -> Html {
+    html! {
+        <ReactorProvider<PageWorker> path={WORKER_PATH}>
+            <Page />
+        </ReactorProvider<PageWorker>>
+    }
+}
+
+#[component]
+fn Page() -> Html {
     let UrlState {
         initial,
         settings,
         notices,
     } = use_url_settings::<CerebellumSettings>(None);
-    let driver = use_driver(
-        || Sim::new(&initial.config()),
-        initial.autoplay,
-        settings.speed,
-        notices.dispatcher(),
-        DIVERGENCE_ADVICE,
-    );
+    let autoplay = initial.autoplay;
+    let driver =
+        use_sim_worker::<PageWorker, CerebellumSettings, CerebellumSettings, CerebellumView, _>(
+            move || (*initial).clone(),
+            autoplay,
+            settings.speed,
+            notices.dispatcher(),
+            DIVERGENCE_ADVICE,
+        );
 
     let on_action = {
         let settings = settings.clone();
         let driver = driver.clone();
         let notices = notices.dispatcher();
         Callback::from(move |action: Action| match action {
-            Action::TogglePlay => driver.toggle_play(|| Sim::new(&settings.config())),
-            Action::Step => driver.step(settings.speed),
-            Action::Reset => driver.replace(Sim::new(&settings.config())),
+            Action::TogglePlay => driver.toggle_play(|| (*settings).clone()),
+            Action::Step => driver.send(Command::Step(settings.speed)),
+            Action::Reset => driver.configure((*settings).clone()),
             Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
             Action::Change(next) => {
                 if settings.needs_rebuild(&next) {
-                    driver.replace(Sim::new(&next.config()));
-                } else if let Err(error) = driver.sim.borrow_mut().cerebellum.retune(&next.config())
-                {
-                    notices.dispatch(NoticeAction::Push(format!(
-                        "settings: {error}; not changed"
-                    )));
-                    return;
+                    driver.configure(next.clone());
+                } else {
+                    // Checked here too, so a refusal keeps the controls as they were.
+                    let config = next.config();
+                    if let Err(error) = config.validate_retune(&settings.config()) {
+                        notices.dispatch(NoticeAction::Push(format!(
+                            "settings: {error}; not changed"
+                        )));
+                        return;
+                    }
+                    if config != settings.config() {
+                        driver.send(Command::Change(next.clone()));
+                    }
                 }
                 settings.set(next);
-                driver.redraw();
             }
         })
     };
-    use_shortcuts(
-        |shortcut| match shortcut {
-            Shortcut::TogglePlay => Some(Action::TogglePlay),
-            Shortcut::Step => Some(Action::Step),
-            Shortcut::Reset => Some(Action::Reset),
-            Shortcut::ToggleTarget
-            | Shortcut::TogglePresent
-            | Shortcut::Next
-            | Shortcut::Previous => None,
-        },
-        on_action.clone(),
-    );
+    let on_bar = use_shortcuts(shortcut_action, on_action.clone());
 
-    let sim_ref = driver.sim.borrow();
-    let snapshot = Rc::new(sim_ref.cerebellum.snapshot());
-    let trace = Rc::new(sim_ref.cerebellum.trace());
-    let taus = Rc::new(sim_ref.cerebellum.basis_time_constants().to_vec());
-    let gain_history = Rc::new(sim_ref.gain_history.clone());
-    let config = sim_ref.cerebellum.config().clone();
-    drop(sim_ref);
+    let frame = driver.frame();
+    let body = match frame.as_ref().map(|f| &f.view) {
+        Some(view) => {
+            let snapshot = Rc::new(view.snapshot.clone());
+            let taus = Rc::new(view.taus.clone());
+            let task = view.snapshot.task;
+            html! {
+                <>
+                    <Readouts snapshot={snapshot.clone()} />
+                    <section class="panel wide">
+                        <h2>{"The circuit"}</h2>
+                        <CircuitDiagram snapshot={snapshot.clone()} taus={taus.clone()}
+                            brainstem_gain={view.brainstem_gain} />
+                    </section>
+                    <Traces trace={Rc::new(view.trace.clone())} {task} />
+                    <GainChart history={Rc::new(view.gain_history.clone())} snapshot={snapshot.clone()} />
+                    <Bars title="Purkinje weights w_i" testid="weights" values={Rc::new(snapshot.weights.clone())}
+                        taus={taus.clone()} fixed_range={false} />
+                    <Bars title="Error–basis correlations c_i (→ 0 as learning converges)" testid="correlations"
+                        values={Rc::new(snapshot.correlations.clone())} {taus} fixed_range={true} />
+                </>
+            }
+        }
+        None => html! {
+            <section class="panel wide" data-testid="starting">
+                <p>{"Starting the simulation…"}</p>
+            </section>
+        },
+    };
+    drop(frame);
     let embed = settings.embed;
     html! {
         <PageFrame page={PageKind::Cerebellum} {embed} notices={notices.0.clone()}
             on_dismiss={on_action.reform(|()| Action::DismissNotices)}
             playing={driver.playing()}
-            on_bar={on_action.reform(|a: BarAction| match a {
-                BarAction::TogglePlay => Action::TogglePlay,
-                BarAction::Step => Action::Step,
-                BarAction::Reset => Action::Reset,
-            })}
+            {on_bar}
             controls={html! {
                 <CerebellumControls settings={(*settings).clone()} playing={driver.playing()}
                     on_action={on_action.clone()} />
             }}>
-            <Readouts snapshot={snapshot.clone()} />
-            <section class="panel wide">
-                <h2>{"The circuit"}</h2>
-                <CircuitDiagram snapshot={snapshot.clone()} taus={taus.clone()}
-                    brainstem_gain={config.vor.brainstem_gain} />
-            </section>
-            <Traces trace={trace} task={config.task} />
-            <GainChart history={gain_history} snapshot={snapshot.clone()} />
-            <Bars title="Purkinje weights w_i" testid="weights" values={Rc::new(snapshot.weights.clone())}
-                taus={taus.clone()} fixed_range={false} />
-            <Bars title="Error–basis correlations c_i (→ 0 as learning converges)" testid="correlations"
-                values={Rc::new(snapshot.correlations.clone())} taus={taus} fixed_range={true} />
+            {body}
             if !embed {
-                <Explanation task={config.task} />
+                <Explanation task={settings.task} />
             }
         </PageFrame>
     }

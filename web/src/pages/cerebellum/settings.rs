@@ -24,6 +24,7 @@ use bioprop::cerebellum::{BasisKind, CerebellumConfig, CerebellumTask};
 
 pub use crate::shell::query::Notice;
 use crate::shell::query::{choice, number_in, whole, QueryWriter, Reader, Repeats};
+use crate::shell::UrlSettings;
 
 /// Most simulated milliseconds per frame.
 pub const MAX_SPEED: u32 = 2000;
@@ -32,7 +33,8 @@ pub const MAX_SPEED: u32 = 2000;
 pub const DEFAULT_SPEED: u32 = 20;
 
 /// Everything the cerebellum page's URL can set.
-#[derive(Clone, Debug, PartialEq)]
+/// Sent to the worker as they are: it builds the simulation from them ([`Self::config`]).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CerebellumSettings {
     pub task: CerebellumTask,
     pub spectacles: f64,
@@ -80,8 +82,55 @@ const KEYS: &[&str] = &[
 ];
 
 impl CerebellumSettings {
+    /// The simulation these settings describe: the task's defaults with the URL's
+    /// values on top.
+    pub fn config(&self) -> CerebellumConfig {
+        let mut config = CerebellumConfig::for_task(self.task);
+        config.vor.spectacles = self.spectacles;
+        config.signal.freq_hz = self.freq;
+        config.filter.error_delay = self.error_delay;
+        config.filter.eligibility_delay = self.eligibility_delay;
+        if let Some(beta) = self.beta {
+            config.filter.beta = beta;
+        }
+        config.filter.basis = self.basis;
+        if self.basis == BasisKind::Delay {
+            // A delay line's taps must fit its 1 s buffer.
+            config.filter.tau_max = config.filter.tau_max.min(1.0);
+        }
+        config
+    }
+
+    /// `β` in force: the URL's or the task's.
+    pub fn beta_or_default(&self) -> f64 {
+        self.beta
+            .unwrap_or_else(|| CerebellumConfig::for_task(self.task).filter.beta)
+    }
+
+    /// Whether going from `self` to `next` needs a new simulation (task or basis);
+    /// everything else is retuned live.
+    pub fn needs_rebuild(&self, next: &CerebellumSettings) -> bool {
+        self.task != next.task || self.basis != next.basis
+    }
+}
+
+fn default_text(key: &str) -> String {
+    let d = CerebellumSettings::default();
+    match key {
+        "task" => "vor".into(),
+        "basis" => "leaky".into(),
+        "spectacles" => d.spectacles.to_string(),
+        "freq" => d.freq.to_string(),
+        "edelay" | "eldelay" => "0".into(),
+        "beta" => "the task's (1 for vor, 20 for forward-model)".into(),
+        "speed" => d.speed.to_string(),
+        _ => "0".into(),
+    }
+}
+
+impl UrlSettings for CerebellumSettings {
     /// The settings `query` asks for, with a notice per ignored parameter.
-    pub fn from_query(query: &str) -> (Self, Vec<Notice>) {
+    fn from_query(query: &str) -> (Self, Vec<Notice>) {
         let mut s = CerebellumSettings::default();
         let mut reader = Reader::new(query, KEYS, Repeats::LastUsable);
         let using = |key: &str| {
@@ -130,7 +179,7 @@ impl CerebellumSettings {
 
     /// The query that gives these settings back, defaults left out; always starts with
     /// `?page=cerebellum`.
-    pub fn to_query(&self) -> String {
+    fn to_query(&self) -> String {
         let d = CerebellumSettings::default();
         let mut query = QueryWriter::new("cerebellum");
         query.differs("task", self.task.name(), d.task.name());
@@ -146,60 +195,6 @@ impl CerebellumSettings {
         query.flag("autoplay", self.autoplay, d.autoplay);
         query.flag("embed", self.embed, d.embed);
         query.finish()
-    }
-
-    /// The simulation these settings describe: the task's defaults with the URL's
-    /// values on top.
-    pub fn config(&self) -> CerebellumConfig {
-        let mut config = CerebellumConfig::for_task(self.task);
-        config.vor.spectacles = self.spectacles;
-        config.signal.freq_hz = self.freq;
-        config.filter.error_delay = self.error_delay;
-        config.filter.eligibility_delay = self.eligibility_delay;
-        if let Some(beta) = self.beta {
-            config.filter.beta = beta;
-        }
-        config.filter.basis = self.basis;
-        if self.basis == BasisKind::Delay {
-            // A delay line's taps must fit its 1 s buffer.
-            config.filter.tau_max = config.filter.tau_max.min(1.0);
-        }
-        config
-    }
-
-    /// `β` in force: the URL's or the task's.
-    pub fn beta_or_default(&self) -> f64 {
-        self.beta
-            .unwrap_or_else(|| CerebellumConfig::for_task(self.task).filter.beta)
-    }
-
-    /// Whether going from `self` to `next` needs a new simulation (task or basis);
-    /// everything else is retuned live.
-    pub fn needs_rebuild(&self, next: &CerebellumSettings) -> bool {
-        self.task != next.task || self.basis != next.basis
-    }
-}
-
-fn default_text(key: &str) -> String {
-    let d = CerebellumSettings::default();
-    match key {
-        "task" => "vor".into(),
-        "basis" => "leaky".into(),
-        "spectacles" => d.spectacles.to_string(),
-        "freq" => d.freq.to_string(),
-        "edelay" | "eldelay" => "0".into(),
-        "beta" => "the task's (1 for vor, 20 for forward-model)".into(),
-        "speed" => d.speed.to_string(),
-        _ => "0".into(),
-    }
-}
-
-impl crate::shell::UrlSettings for CerebellumSettings {
-    fn read_query(query: &str) -> (Self, Vec<Notice>) {
-        Self::from_query(query)
-    }
-    fn write_query(&self) -> String {
-        self.to_query()
     }
 }
 

@@ -8,7 +8,7 @@ use plotters::style::RGBColor;
 use yew::prelude::*;
 
 use crate::widgets::chart::{format_number, Dash, LineChart, Series};
-use crate::widgets::number::{nice_ceiling, scientific, signed};
+use crate::widgets::number::{compact, nice_ceiling, scientific, signed};
 
 // Okabe & Ito's colour-blind-safe hues (as the rule colours, core/src/rule/facts.rs).
 const BLUE: RGBColor = RGBColor(0, 114, 178);
@@ -26,8 +26,8 @@ pub struct ReadoutsProps {
 pub fn Readouts(props: &ReadoutsProps) -> Html {
     let s = &*props.snapshot;
     let vor = s.task == CerebellumTask::Vor;
-    let gain = s.gain.map_or("—".to_owned(), |g| format!("{g:.3}"));
-    let rms = s.error_rms.map_or("—".to_owned(), |r| format!("{r:.4}"));
+    let gain = readout(s.gain, 3);
+    let rms = readout(s.error_rms, 4);
     html! {
         <div class="readouts">
             <div class={classes!("readout", s.diverged.then_some("diverged"))} style="border-left-color: #1f77b4">
@@ -40,6 +40,12 @@ pub fn Readouts(props: &ReadoutsProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// A readout's number: `decimals` places, compact once a diverged run makes it huge
+/// (`2.1e6`, not `2131338.740`), `—` before there is one.
+pub fn readout(value: Option<f64>, decimals: usize) -> String {
+    value.map_or("—".to_owned(), |v| compact(v, decimals))
 }
 
 fn series(label: &str, colour: RGBColor, time: &[f64], values: &[f32]) -> Series {
@@ -317,6 +323,21 @@ mod tests {
             let limit = bar_limit(&[v], false);
             let (fraction, clipped) = bar_fraction(v, limit);
             assert!((-1.0..=1.0).contains(&fraction) && !clipped, "{v}");
+        }
+    }
+
+    #[test]
+    fn readouts_of_a_diverged_run_stay_short() {
+        // The diverged VOR's gain that printed "2131338.740" in the readout.
+        assert_eq!(readout(Some(2_131_338.74), 3), "2.1e6");
+        assert_eq!(readout(Some(-2_131_338.74), 4), "-2.1e6");
+        assert_eq!(readout(Some(1.9996), 3), "2.000");
+        assert_eq!(readout(Some(0.01234), 4), "0.0123");
+        assert_eq!(readout(Some(f64::NAN), 3), "NaN");
+        assert_eq!(readout(None, 3), "—");
+        for exponent in 4..300 {
+            let text = readout(Some(-1.234 * 10f64.powi(exponent)), 4);
+            assert!(text.chars().count() <= 8, "{text}");
         }
     }
 

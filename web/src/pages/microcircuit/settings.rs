@@ -23,6 +23,7 @@ use bioprop::{MicrocircuitConfig, TaskKind};
 
 pub use crate::shell::query::Notice;
 use crate::shell::query::{choice, whole, Problem, QueryWriter, Reader, Repeats};
+use crate::shell::UrlSettings;
 
 /// Most simulated milliseconds per frame (1000 patterns of the steady-state model).
 pub const MAX_SPEED: u32 = 100_000;
@@ -37,7 +38,8 @@ pub fn tasks() -> impl Iterator<Item = TaskKind> {
 }
 
 /// Everything the microcircuit page's URL can set.
-#[derive(Clone, Debug, PartialEq)]
+/// Sent to the worker as they are: it builds the circuit from them ([`Self::config`]).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MicrocircuitSettings {
     pub task: TaskKind,
     pub mode: Mode,
@@ -74,54 +76,6 @@ const KEYS: &[&str] = &[
 ];
 
 impl MicrocircuitSettings {
-    /// The settings `query` asks for, with a notice per ignored parameter.
-    pub fn from_query(query: &str) -> (Self, Vec<Notice>) {
-        let mut s = MicrocircuitSettings::default();
-        let mut reader = Reader::new(query, KEYS, Repeats::LastUsable);
-        let using = |key: &str| {
-            let text = format!("using {}", default_text(key));
-            move || text.clone()
-        };
-        let task_names: Vec<&str> = tasks().map(|t| t.name()).collect();
-        if let Some(task) = reader.read(
-            "task",
-            |v| {
-                let found = v
-                    .parse::<TaskKind>()
-                    .ok()
-                    .filter(|t| tasks().any(|offered| offered == *t));
-                choice(v, "task", found, task_names.join(", "))
-            },
-            using("task"),
-        ) {
-            s.task = task;
-        }
-        if let Some(mode) = reader.read("mode", parse_mode, using("mode")) {
-            s.mode = mode;
-        }
-        if let Some(start) = reader.read("init", parse_start, using("init")) {
-            s.start = start;
-        }
-        s.target = reader.read_flag("target", s.target);
-        if let Some(v) = reader.read("speed", |v| whole(v, 1, MAX_SPEED), using("speed")) {
-            s.speed = v;
-        }
-        if let Some(v) = reader.read("neuron", |v| whole(v, 0, 9999), using("neuron")) {
-            s.neuron = v;
-        }
-        if let Some(v) = reader.read("seed", |v| whole(v, 0, u64::MAX), using("seed")) {
-            s.seed = v;
-        }
-        s.autoplay = reader.read_flag("autoplay", s.autoplay);
-        s.embed = reader.read_flag("embed", s.embed);
-        let mut notices = reader.finish();
-        if let Some(notice) = s.checked_neuron() {
-            s.neuron = 0;
-            notices.push(notice);
-        }
-        (s, notices)
-    }
-
     /// A notice when `neuron` is past the task's first hidden layer.
     pub fn checked_neuron(&self) -> Option<Notice> {
         let hidden = self.hidden_size();
@@ -147,23 +101,6 @@ impl MicrocircuitSettings {
             .copied()
             .unwrap_or(1)
             .max(1)
-    }
-
-    /// The query that gives these settings back, defaults left out; always starts with
-    /// `?page=microcircuit`.
-    pub fn to_query(&self) -> String {
-        let d = MicrocircuitSettings::default();
-        let mut query = QueryWriter::new("microcircuit");
-        query.differs("task", self.task.name(), d.task.name());
-        query.differs("mode", self.mode.name(), d.mode.name());
-        query.differs("init", self.start.name(), d.start.name());
-        query.flag("target", self.target, d.target);
-        query.differs("speed", self.speed, d.speed);
-        query.differs("neuron", self.neuron, d.neuron);
-        query.differs("seed", self.seed, d.seed);
-        query.flag("autoplay", self.autoplay, d.autoplay);
-        query.flag("embed", self.embed, d.embed);
-        query.finish()
     }
 
     /// The circuit these settings describe: core's defaults for the task, with the
@@ -219,12 +156,70 @@ fn parse_start(value: &str) -> Result<Start, Problem> {
     )
 }
 
-impl crate::shell::UrlSettings for MicrocircuitSettings {
-    fn read_query(query: &str) -> (Self, Vec<Notice>) {
-        Self::from_query(query)
+impl UrlSettings for MicrocircuitSettings {
+    /// The settings `query` asks for, with a notice per ignored parameter.
+    fn from_query(query: &str) -> (Self, Vec<Notice>) {
+        let mut s = MicrocircuitSettings::default();
+        let mut reader = Reader::new(query, KEYS, Repeats::LastUsable);
+        let using = |key: &str| {
+            let text = format!("using {}", default_text(key));
+            move || text.clone()
+        };
+        let task_names: Vec<&str> = tasks().map(|t| t.name()).collect();
+        if let Some(task) = reader.read(
+            "task",
+            |v| {
+                let found = v
+                    .parse::<TaskKind>()
+                    .ok()
+                    .filter(|t| tasks().any(|offered| offered == *t));
+                choice(v, "task", found, task_names.join(", "))
+            },
+            using("task"),
+        ) {
+            s.task = task;
+        }
+        if let Some(mode) = reader.read("mode", parse_mode, using("mode")) {
+            s.mode = mode;
+        }
+        if let Some(start) = reader.read("init", parse_start, using("init")) {
+            s.start = start;
+        }
+        s.target = reader.read_flag("target", s.target);
+        if let Some(v) = reader.read("speed", |v| whole(v, 1, MAX_SPEED), using("speed")) {
+            s.speed = v;
+        }
+        if let Some(v) = reader.read("neuron", |v| whole(v, 0, 9999), using("neuron")) {
+            s.neuron = v;
+        }
+        if let Some(v) = reader.read("seed", |v| whole(v, 0, u64::MAX), using("seed")) {
+            s.seed = v;
+        }
+        s.autoplay = reader.read_flag("autoplay", s.autoplay);
+        s.embed = reader.read_flag("embed", s.embed);
+        let mut notices = reader.finish();
+        if let Some(notice) = s.checked_neuron() {
+            s.neuron = 0;
+            notices.push(notice);
+        }
+        (s, notices)
     }
-    fn write_query(&self) -> String {
-        self.to_query()
+
+    /// The query that gives these settings back, defaults left out; always starts with
+    /// `?page=microcircuit`.
+    fn to_query(&self) -> String {
+        let d = MicrocircuitSettings::default();
+        let mut query = QueryWriter::new("microcircuit");
+        query.differs("task", self.task.name(), d.task.name());
+        query.differs("mode", self.mode.name(), d.mode.name());
+        query.differs("init", self.start.name(), d.start.name());
+        query.flag("target", self.target, d.target);
+        query.differs("speed", self.speed, d.speed);
+        query.differs("neuron", self.neuron, d.neuron);
+        query.differs("seed", self.seed, d.seed);
+        query.flag("autoplay", self.autoplay, d.autoplay);
+        query.flag("embed", self.embed, d.embed);
+        query.finish()
     }
 }
 

@@ -8,7 +8,7 @@ use bioprop::microcircuit::TracePoint;
 use plotters::style::RGBColor;
 use yew::prelude::*;
 
-use super::sim::Sim;
+use super::worker::Curve;
 use crate::widgets::chart::{format_number, Dash, LineChart, Series};
 
 // Okabe & Ito's colour-blind-safe hues (as the rule colours, core/src/rule/facts.rs).
@@ -200,27 +200,19 @@ pub fn ApicalMeter(props: &ApicalMeterProps) -> Html {
     }
 }
 
-/// The loss curves: the circuit's, then BP, FA and shallow's.
-pub fn curves(sim: &Sim) -> Vec<Series> {
-    let colours = [BLUE, GREEN, GREY];
-    std::iter::once(Series {
-        label: "microcircuit".into(),
-        colour: RED,
-        dash: Dash::Solid,
-        points: Rc::new(sim.loss.points()),
-    })
-    .chain(
-        sim.comparisons
-            .iter()
-            .zip(colours)
-            .map(|(c, colour)| Series {
-                label: c.label.into(),
-                colour,
-                dash: Dash::Solid,
-                points: Rc::new(c.loss.points()),
-            }),
-    )
-    .collect()
+/// The loss curves as the charts draw them: the circuit's, then BP, FA and shallow's.
+pub fn curves(curves: &[Curve]) -> Vec<Series> {
+    let colours = [RED, BLUE, GREEN, GREY];
+    curves
+        .iter()
+        .zip(colours)
+        .map(|(c, colour)| Series {
+            label: c.label.clone().into(),
+            colour,
+            dash: Dash::Solid,
+            points: Rc::new(c.points.clone()),
+        })
+        .collect()
 }
 
 #[derive(Properties, PartialEq)]

@@ -11,7 +11,9 @@ use yew::prelude::*;
 
 use bioprop::experiment::layers_string;
 
-use super::settings::{parse_layers_text, FeedbackView, Settings};
+use super::delta::{choose_delta, has_hidden_layer};
+use super::delta_view::DeltaChoice;
+use super::settings::{parse_layers_text, speed_name, FeedbackView, Settings, SPEED_MAX};
 use crate::shell::play::PlayButton;
 use crate::widgets::field::TextField;
 
@@ -28,8 +30,9 @@ pub enum Action {
     DismissNotices,
 }
 
-/// The speeds offered, in training steps per frame.
-pub const SPEEDS: [u32; 11] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000];
+/// The speeds offered, in training steps per frame, then `max` (as many steps as a
+/// frame's time allows).
+pub const SPEEDS: [u32; 12] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, SPEED_MAX];
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
@@ -85,10 +88,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         .clone()
         .or_else(|| defaults.as_ref().map(|c| c.layers.clone()))
         .unwrap_or_default();
-    let shown_lr = settings
-        .lr
-        .or(defaults.as_ref().map(|c| c.lr))
-        .unwrap_or(0.0);
+    let shown_lr = settings.shared_learning_rate();
     let shown_batch = settings
         .batch
         .or(defaults.as_ref().map(|c| c.batch))
@@ -103,6 +103,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
         .unwrap_or(0.0);
     let compare = settings.is_compare();
     let rules = settings.rules();
+    // Controls of a hidden layer are left out when there is none (the delta rule's).
+    let hidden = has_hidden_layer(settings);
 
     html! {
         <aside class="controls" aria-label="Controls">
@@ -117,20 +119,26 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 title="The network, the angle charts and the feedback matrices on one screen (p)">
                 {"Presentation mode"}
             </button>
+            <DeltaChoice settings={settings.clone()} on_action={emit.clone()} />
 
             // Open on wide screens; on a phone the views come first.
             <details class="settings" open={!narrow_screen()}>
             <summary>{"Settings"}</summary>
             <label>{"Speed (steps per frame)"}
                 <select data-testid="speed" onchange={change(|s, e| {
-                    s.speed = input_value(e).parse().map_err(|_| "speed: not a number".to_string())?;
+                    let value = input_value(e);
+                    s.speed = if value == "max" {
+                        SPEED_MAX
+                    } else {
+                        value.parse().map_err(|_| "speed: not a number".to_string())?
+                    };
                     Ok(())
                 })}>
                     { for SPEEDS.iter().map(|&v| html! {
-                        <option value={v.to_string()} selected={v == settings.speed}>{v}</option>
+                        <option value={speed_name(v)} selected={v == settings.speed}>{speed_name(v)}</option>
                     }) }
                     if !SPEEDS.contains(&settings.speed) {
-                        <option value={settings.speed.to_string()} selected=true>{settings.speed}</option>
+                        <option value={speed_name(settings.speed)} selected=true>{speed_name(settings.speed)}</option>
                     }
                 </select>
             </label>
@@ -144,6 +152,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     s.lr = super::defaults::learning_rate(s.task, crate::shell::query::SCHEMA_VERSION);
                     s.batch = None;
                     s.noise = None;
+                    s.synapse = None;
                     Ok(())
                 })}>
                     { for TaskKind::ALL.iter().filter(|t| **t != TaskKind::Arrays).map(|&t| html! {
@@ -182,6 +191,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
                                 return;
                             }
                             next.rule = next.compare[0];
+                        } else if r == RuleKind::Delta {
+                            next = choose_delta(&next);
                         } else {
                             next.rule = r;
                         }
@@ -206,6 +217,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         Ok(())
                     })} />
             </label>
+            if hidden {
             <label>{"Activation (hidden)"}
                 <select data-testid="act" onchange={change(|s, e| {
                     s.activation = Some(input_value(e).parse().map_err(|_| "act: unknown activation".to_string())?);
@@ -216,7 +228,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     }) }
                 </select>
             </label>
-            <label>{"Learning rate η"}
+            }
+            <label>{ if compare { "Learning rate η (every run)" } else { "Learning rate η" } }
                 <TextField testid="lr" value={shown_lr.to_string()} inputmode="decimal"
                     onchange={change(|s, e| {
                         let text = input_value(e);
@@ -224,6 +237,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         Ok(())
                     })} />
             </label>
+            if compare {
+                <RunRates settings={settings.clone()} on_action={emit.clone()} />
+            }
             <label>{"Batch size"}
                 <TextField testid="batch" value={shown_batch.to_string()} inputmode="numeric"
                     onchange={change(|s, e| {
@@ -248,6 +264,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         Ok(())
                     })} />
             </label>
+            if hidden {
             <label class="inline" title="Replace f′(z) by 1 in the hidden error signal">
                 <input type="checkbox" data-testid="noderiv" checked={settings.no_derivative}
                     onchange={change(|s, e| { s.no_derivative = checked(e); Ok(()) })} />
@@ -281,6 +298,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <button data-testid="resample" title="Draw new random feedback matrices"
                     onclick={emit.reform(|_| Action::ResampleFeedback)}>{"Resample B"}</button>
             </fieldset>
+            }
 
             <label class="inline">
                 <input type="checkbox" data-testid="logloss" checked={settings.log_loss}
@@ -290,6 +308,57 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </details>
             <CopyLink />
         </aside>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RunRatesProps {
+    settings: Settings,
+    on_action: Callback<Action>,
+}
+
+/// One learning rate per run (`lrs`), for rules that need different ones: each field
+/// shows the rate its run trains at; a number gives the run its own, and an empty
+/// field puts it back on the shared η.
+#[component]
+fn RunRates(props: &RunRatesProps) -> Html {
+    let settings = &props.settings;
+    html! {
+        <fieldset class="run-rates" data-testid="run-rates">
+            <legend>{"η of each run"}</legend>
+            { for settings.rules().into_iter().map(|rule| {
+                let settings = settings.clone();
+                let emit = props.on_action.clone();
+                let shown = settings.learning_rate(rule).to_string();
+                let own = settings.own_learning_rate(rule).is_some();
+                let onchange = Callback::from(move |event: Event| {
+                    let text = input_value(&event);
+                    let lr = match text.trim() {
+                        "" => None,
+                        typed => match typed.parse::<f32>() {
+                            Ok(lr) => Some(lr),
+                            Err(_) => {
+                                emit.emit(Action::Notice(format!(
+                                    "lrs: '{text}' is not a number; {rule} keeps η = {}",
+                                    settings.learning_rate(rule)
+                                )));
+                                return;
+                            }
+                        },
+                    };
+                    let mut next = settings.clone();
+                    next.set_learning_rate(rule, lr);
+                    emit.emit(Action::Change(next));
+                });
+                html! {
+                    <label class="inline" title={if own { "Its own rate (empty the field for the shared η)" } else { "The shared η" }}>
+                        <span class="run-rate-rule">{rule.name()}</span>
+                        <TextField testid={format!("lr-{}", rule.name())} value={shown} inputmode="decimal"
+                            aria_label={format!("Learning rate of the {} run", rule.name())} {onchange} />
+                    </label>
+                }
+            }) }
+        </fieldset>
     }
 }
 

@@ -8,6 +8,8 @@
 
 pub mod controls;
 pub mod defaults;
+pub mod delta;
+pub mod delta_view;
 pub mod network_view;
 pub mod presentation;
 pub mod runs;
@@ -23,18 +25,17 @@ use gloo::timers::callback::Interval;
 use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
+use super::worker::{PageWorker, WORKER_PATH};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
-use crate::shell::{use_url_settings, BarAction, NoticeAction, PageFrame, UrlState};
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
 use controls::{Action, Controls};
+use delta_view::DeltaPresentation;
 use presentation::{PresentBar, Presentation};
 use runs::{Event, Runs, Watchdog};
 use settings::Settings;
 use views::{Readouts, Shared, Views};
-use worker::{runs_config, Command, TrainingWorker};
-
-/// The worker script, relative to the page so the app works from any folder.
-pub const WORKER_PATH: &str = "worker.js";
+use worker::{runs_config, Command, Update};
 
 #[derive(Properties, PartialEq)]
 pub struct RulesPageProps {
@@ -44,21 +45,33 @@ pub struct RulesPageProps {
 }
 
 /// The rules page with its training worker.
+/// The page's keyboard map, which the embed bar's buttons use too.
+fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
+    match shortcut {
+        Shortcut::TogglePlay => Some(Action::TogglePlay),
+        Shortcut::Step => Some(Action::Step),
+        Shortcut::Reset => Some(Action::Reset),
+        Shortcut::TogglePresent => Some(Action::TogglePresent),
+        Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
+    }
+}
+
 #[component]
 pub fn RulesPage(props: &RulesPageProps) -> Html {
     html! {
-        <ReactorProvider<TrainingWorker> path={WORKER_PATH}>
+        <ReactorProvider<PageWorker> path={WORKER_PATH}>
             <Page page_notice={props.page_notice.clone()} />
-        </ReactorProvider<TrainingWorker>>
+        </ReactorProvider<PageWorker>>
     }
 }
 
 /// The settings that, when changed, need new runs (everything but the live
-/// ones: learning rate, speed, and what the page shows).
+/// ones: learning rates, speed, and what the page shows).
 pub fn run_key(settings: &Settings) -> String {
     let defaults = Settings::default();
     let mut key = settings.clone();
     key.lr = defaults.lr;
+    key.learning_rates = defaults.learning_rates;
     // Resampling draws the next B into the running runs; the count is for the link.
     key.draw = defaults.draw;
     key.speed = defaults.speed;
@@ -68,6 +81,7 @@ pub fn run_key(settings: &Settings) -> String {
     key.embed = defaults.embed;
     key.views = defaults.views;
     key.present = defaults.present;
+    key.synapse = defaults.synapse;
     key.to_query()
 }
 
@@ -91,15 +105,23 @@ fn Page(props: &RulesPageProps) -> Html {
         let notices = notices.dispatcher();
         let redraw = redraw.clone();
         let watchdog = watchdog.clone();
-        use_reactor_bridge::<TrainingWorker, _>(move |event| {
-            let ReactorEvent::Output(update) = event else {
+        use_reactor_bridge::<PageWorker, _>(move |event| {
+            let ReactorEvent::Output(output) = event else {
                 notices.dispatch(NoticeAction::Push(WORKER_STOPPED.into()));
+                return;
+            };
+            let Ok(update) = Update::try_from(output) else {
                 return;
             };
             watchdog.borrow_mut().heard(js_sys::Date::now());
             match runs.borrow_mut().apply(update) {
                 Event::Stale => return,
                 Event::Redraw => {}
+                Event::Replaced(stale) => {
+                    for message in stale {
+                        notices.dispatch(NoticeAction::Remove(message));
+                    }
+                }
                 Event::Diverged(message) | Event::Rejected(message) | Event::Stalled(message) => {
                     notices.dispatch(NoticeAction::Push(message))
                 }
@@ -115,7 +137,7 @@ fn Page(props: &RulesPageProps) -> Html {
             if command.expects_reply() {
                 watchdog.borrow_mut().sent(js_sys::Date::now());
             }
-            bridge.send(command);
+            bridge.send(command.into());
         })
     };
     {
@@ -139,7 +161,11 @@ fn Page(props: &RulesPageProps) -> Html {
         let send = send.clone();
         let notices = notices.dispatcher();
         Rc::new(move |settings: &Settings| match runs_config(settings) {
-            Ok(config) => send(Command::Configure(Box::new(config))),
+            Ok(config) => {
+                send(Command::Configure(Box::new(config)));
+                // The config carries no `max` speed (see `runs_config`).
+                send(Command::SetSpeed(settings.speed));
+            }
             Err(error) => notices.dispatch(NoticeAction::Push(format!("settings: {error}"))),
         })
     };
@@ -151,9 +177,19 @@ fn Page(props: &RulesPageProps) -> Html {
         let first = use_mut_ref(|| true);
         use_effect_with(run_key(&settings), move |_| {
             configure(&settings);
-            send(Command::SetSpeed(settings.speed));
             if std::mem::replace(&mut *first.borrow_mut(), false) && settings.autoplay {
                 send(Command::Play);
+            }
+        });
+    }
+
+    // The delta rule's view follows one synapse: the worker reports its updates.
+    {
+        let send = send.clone();
+        let watched = delta::is_delta_view(&settings).then(|| delta::chosen(&settings).index());
+        use_effect_with(watched, move |watched| {
+            if let Some((output, input)) = *watched {
+                send(Command::Watch { output, input });
             }
         });
     }
@@ -207,15 +243,11 @@ fn Page(props: &RulesPageProps) -> Html {
                         return;
                     }
                 };
-                if checked.lr != settings.lr {
-                    if let Some(lr) = checked.lr.or_else(|| {
-                        checked
-                            .experiment_configs()
-                            .ok()
-                            .and_then(|c| c.first().map(|c| c.lr))
-                    }) {
-                        send(Command::SetLearningRate(lr));
-                    }
+                // New runs (a changed key) start at their rates; running ones change live.
+                let rates = checked.run_learning_rates();
+                if rates != settings.run_learning_rates() && run_key(&checked) == run_key(&settings)
+                {
+                    send(Command::SetLearningRates(rates));
                 }
                 if checked.speed != settings.speed {
                     send(Command::SetSpeed(checked.speed));
@@ -225,16 +257,7 @@ fn Page(props: &RulesPageProps) -> Html {
         })
     };
 
-    use_shortcuts(
-        |shortcut| match shortcut {
-            Shortcut::TogglePlay => Some(Action::TogglePlay),
-            Shortcut::Step => Some(Action::Step),
-            Shortcut::Reset => Some(Action::Reset),
-            Shortcut::TogglePresent => Some(Action::TogglePresent),
-            Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
-        },
-        on_action.clone(),
-    );
+    let on_bar = use_shortcuts(shortcut_action, on_action.clone());
 
     let shared = Shared {
         frame: runs.borrow().frames,
@@ -251,24 +274,24 @@ fn Page(props: &RulesPageProps) -> Html {
                 controls={html! {
                     <PresentBar shared={shared.clone()} {playing} on_action={on_action.clone()} />
                 }}>
-                <Presentation {shared} settings={(*settings).clone()} />
+                if delta::is_delta_view(&settings) {
+                    <DeltaPresentation {shared} settings={(*settings).clone()} on_action={on_action.clone()} />
+                } else {
+                    <Presentation {shared} settings={(*settings).clone()} />
+                }
             </PageFrame>
         };
     }
     html! {
         <PageFrame page={PageKind::Rules} {embed} notices={notices.0.clone()} {on_dismiss}
             {playing}
-            on_bar={on_action.reform(|a: BarAction| match a {
-                BarAction::TogglePlay => Action::TogglePlay,
-                BarAction::Step => Action::Step,
-                BarAction::Reset => Action::Reset,
-            })}
+            {on_bar}
             controls={html! {
                 <Controls settings={(*settings).clone()} {playing}
                     on_action={on_action.clone()} />
             }}>
             <Readouts shared={shared.clone()} />
-            <Views {shared} settings={(*settings).clone()} />
+            <Views {shared} settings={(*settings).clone()} on_action={on_action.clone()} />
         </PageFrame>
     }
 }

@@ -736,6 +736,9 @@ pub struct NetworkViewProps {
     /// Presentation mode: bands of at most [`COMPACT_BAND`], no hover readout.
     #[prop_or_default]
     pub compact: bool,
+    /// Bands of at most this height instead (presentation mode with more runs).
+    #[prop_or_default]
+    pub max_band: Option<f32>,
 }
 
 /// The network with its activities, weights, feedback pathway and error signals.
@@ -747,11 +750,11 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         started_ms: f64::NEG_INFINITY,
         id: 0,
     });
-    let max_band = if props.compact {
+    let max_band = props.max_band.unwrap_or(if props.compact {
         COMPACT_BAND
     } else {
         MAX_BAND
-    };
+    });
     let view = shown_view(props.snapshot.rule, props.feedback_view);
     let scene = scene_in(&props.snapshot, view, max_band);
     let pulse_id = {

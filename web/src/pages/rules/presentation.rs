@@ -10,6 +10,23 @@
 //!
 //! The pieces are the default page's own components; only their arrangement and
 //! the network's band height ([`super::network_view::COMPACT_BAND`]) differ.
+//!
+//! What fits a projector depends on the runs and the depth, since every diagram must
+//! be drawn wide enough for 14 px labels (about 410 px of its 640-unit width):
+//!
+//! - one or two runs: side by side, each network above its `Wᵀ | B | B − Wᵀ`;
+//! - three or four runs: a grid two runs wide ([`GRID_COLUMNS`]), each run's network
+//!   with shorter bands ([`DENSE_BAND`]) and no matrices (the full page has them);
+//! - with more than one hidden layer, the angle charts and the matrices show one
+//!   layer at a time, chosen with the layer buttons above the charts (the networks
+//!   show every layer), and the bar puts the readouts below its buttons:
+//!
+//! ```text
+//! ┌ Play Step Reset Leave ─ readouts ──────────────────┐
+//! │ run 1: network        │ run 2: network │ update ∠  │
+//! │ run 3: network        │ run 4: network │ weight ∠  │
+//! └────────────────────────────────────────────────────┘
+//! ```
 
 use std::rc::Rc;
 
@@ -33,8 +50,10 @@ pub struct PresentBarProps {
 #[component]
 pub fn PresentBar(props: &PresentBarProps) -> Html {
     let emit = &props.on_action;
+    // Deeper networks' readouts list an angle per layer: a row of their own each.
+    let long = props.shared.runs.borrow().hidden_layers() > 1;
     html! {
-        <div class="present-bar" aria-label="Controls" role="toolbar">
+        <div class={classes!("present-bar", long.then_some("long"))} aria-label="Controls" role="toolbar">
             <div class="buttons">
                 <PlayButton playing={props.playing} onclick={emit.reform(|_| Action::TogglePlay)} />
                 <button data-testid="step" title="One training step (s)"
@@ -49,42 +68,94 @@ pub fn PresentBar(props: &PresentBarProps) -> Html {
     }
 }
 
+/// Most runs shown side by side with their feedback matrices; more go on a grid.
+pub const SIDE_BY_SIDE: usize = 2;
+/// Runs per row of the grid: two networks still get 14 px labels at 1280×720.
+pub const GRID_COLUMNS: usize = 2;
+/// The networks' band height, in viewBox units, on the grid: two rows of networks
+/// and the bar share 720 px.
+pub const DENSE_BAND: f32 = 84.0;
+
 #[derive(Properties, PartialEq)]
 pub struct PresentationProps {
     pub shared: Shared,
     pub settings: Settings,
 }
 
-/// Each run's network above its feedback matrices, and the two angle charts beside.
+/// Each run's network (above its feedback matrices when there is room), and the two
+/// angle charts beside.
 #[component]
 pub fn Presentation(props: &PresentationProps) -> Html {
     let runs = props.shared.runs.borrow();
     let feedback_view = props.settings.feedback_view;
     let angle_range = Some((0.0, 180.0));
-    let columns = format!(
-        "grid-template-columns: repeat({}, minmax(0, 1fr)) minmax(18rem, 0.75fr)",
+    let hidden = runs.hidden_layers();
+    // The hidden layer whose matrices are shown; kept within the network's depth.
+    let chosen = use_state(|| 1usize);
+    let layer = (*chosen).clamp(1, hidden.max(1));
+    let dense = runs.runs.len() > SIDE_BY_SIDE;
+    let columns = if dense {
+        GRID_COLUMNS
+    } else {
         runs.runs.len().max(1)
-    );
+    };
+    let style =
+        format!("grid-template-columns: repeat({columns}, minmax(0, 1fr)) minmax(16rem, 0.7fr)");
+    // One hidden layer's curves: `layer_series` lists each run's layers in turn.
+    let of_layer = |series: Vec<crate::widgets::chart::Series>| -> Rc<Vec<_>> {
+        Rc::new(if hidden > 1 {
+            series.into_iter().skip(layer - 1).step_by(hidden).collect()
+        } else {
+            series
+        })
+    };
+    let layer_buttons = (hidden > 1).then(|| {
+        html! {
+            <div class="present-layers" role="group" aria-label="Hidden layer shown in the charts and matrices">
+                <span>{"Hidden layer"}</span>
+                { for (1..=hidden).map(|k| {
+                    let chosen = chosen.clone();
+                    html! {
+                        <button data-testid={format!("present-layer-{k}")} aria-pressed={(k == layer).to_string()}
+                            class={classes!((k == layer).then_some("on"))}
+                            onclick={Callback::from(move |_| chosen.set(k))}>
+                            {format!("h{k}")}
+                        </button>
+                    }
+                }) }
+            </div>
+        }
+    });
     html! {
-        <div class="presentation" data-testid="presentation" style={columns}>
+        <div class={classes!("presentation", dense.then_some("dense"))} data-testid="presentation" {style}>
             { for runs.runs.iter().map(|run| html! {
                 <section class="panel present-run" data-rule={run.rule.name()}>
                     <h2 title={run.rule.description()}>{run.rule.name()}{" — "}{run.rule.description()}</h2>
                     <div data-view="network" data-rule={run.rule.name()}>
-                        <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view} compact=true />
+                        <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view} compact=true
+                            max_band={dense.then_some(DENSE_BAND)} />
                     </div>
-                    <div data-view="feedback" data-rule={run.rule.name()}>
-                        <FeedbackMatrices snapshot={run.snapshot.clone()} />
-                    </div>
+                    if !dense {
+                        <div data-view="feedback" data-rule={run.rule.name()}>
+                            <FeedbackMatrices snapshot={run.snapshot.clone()} layer={Some(layer)} />
+                        </div>
+                    }
                 </section>
             }) }
             <section class="panel present-charts" data-view="alignment">
+                { layer_buttons }
                 <LineChart title="Update angle ∠(δ_rule, δ_BP)" x_label="step" y_label="degrees"
-                    series={Rc::new(runs.layer_series(|l| l.update_angle_deg))}
+                    series={of_layer(runs.layer_series(|l| l.update_angle_deg))}
                     y_range={angle_range} reference={Some(90.0)} testid="chart-update-angle" />
                 <LineChart title="Weight angle ∠(B, Wᵀ)" x_label="step" y_label="degrees"
-                    series={Rc::new(runs.layer_series(|l| l.weight_angle_deg))}
+                    series={of_layer(runs.layer_series(|l| l.weight_angle_deg))}
                     y_range={angle_range} reference={Some(90.0)} testid="chart-weight-angle" />
+                if dense {
+                    <p class="view-note" data-testid="present-note">
+                        {format!("{} rules: networks only; the matrices are outside presentation mode (p).",
+                            runs.runs.len())}
+                    </p>
+                }
             </section>
         </div>
     }

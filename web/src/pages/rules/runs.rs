@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use bioprop::experiment::Snapshot;
+use bioprop::experiment::{Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
 use bioprop::rule::RuleKind;
 use plotters::style::RGBColor;
@@ -27,12 +27,17 @@ pub const MAX_SERIES_POINTS: usize = 1200;
 #[derive(Clone, Debug)]
 pub struct Run {
     pub rule: RuleKind,
+    /// The learning rate it trains at now.
+    pub lr: f32,
     pub snapshot: Rc<Snapshot>,
     pub history: Vec<Metrics>,
     pub picture: Option<Rc<Picture>>,
     pub diverged: Option<String>,
-    /// The run's training stalled and the page has said so ([`super::stall`]).
-    pub stalled: bool,
+    /// The run's training stalled and the page has said so, in these words
+    /// ([`super::stall`]).
+    pub stalled: Option<String>,
+    /// A delta-rule run's watched synapse, as of its latest update ([`super::delta`]).
+    pub synapse: Option<Rc<SynapseUpdate>>,
 }
 
 /// What applying an update means for the page beyond redrawing.
@@ -48,6 +53,9 @@ pub enum Event {
     Rejected(String),
     /// A run stopped learning in this frame: the notice ([`super::stall`]).
     Stalled(String),
+    /// New runs replaced old ones that had diverged or stalled: their notices, which
+    /// no longer describe what is on screen.
+    Replaced(Vec<String>),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -67,9 +75,15 @@ impl Runs {
             Update::Configured { generation, data } => {
                 self.generation = generation;
                 self.data = Rc::new(data);
-                self.runs.clear();
+                let stale: Vec<String> = (self.runs.drain(..))
+                    .flat_map(|run| run.diverged.into_iter().chain(run.stalled))
+                    .collect();
                 self.playing = false;
-                Event::Redraw
+                if stale.is_empty() {
+                    Event::Redraw
+                } else {
+                    Event::Replaced(stale)
+                }
             }
             Update::Rejected { message } => Event::Rejected(message),
             Update::Frame(frame) => self.apply_frame(*frame),
@@ -87,11 +101,13 @@ impl Runs {
                 .iter()
                 .map(|f| Run {
                     rule: f.snapshot.rule,
+                    lr: f.lr,
                     snapshot: Rc::new(f.snapshot.clone()),
                     history: Vec::new(),
                     picture: None,
                     diverged: None,
-                    stalled: false,
+                    stalled: None,
+                    synapse: None,
                 })
                 .collect();
         }
@@ -103,13 +119,19 @@ impl Runs {
                 }
             }
             run.rule = f.snapshot.rule;
+            run.lr = f.lr;
             run.snapshot = Rc::new(f.snapshot);
             run.history.extend(f.new_metrics);
-            run.picture = f.picture.map(Rc::new);
+            // A frame without a picture (the worker sends fewer at the speed `max`)
+            // keeps the last one.
+            if let Some(picture) = f.picture {
+                run.picture = Some(Rc::new(picture));
+            }
+            run.synapse = f.synapse.map(Rc::new);
             run.diverged = f.diverged;
-            if !run.stalled && run.diverged.is_none() && event == Event::Redraw {
-                if let Some(message) = super::stall::stall_notice(run.rule, &run.history) {
-                    run.stalled = true;
+            if run.stalled.is_none() && run.diverged.is_none() && event == Event::Redraw {
+                if let Some(message) = super::stall::stall_notice(run.rule, run.lr, &run.history) {
+                    run.stalled = Some(message.clone());
                     event = Event::Stalled(message);
                 }
             }
@@ -171,11 +193,21 @@ impl Watchdog {
 impl Runs {
     /// One series per run (and per hidden layer where `layer` is `None` and
     /// there is more than one), of the value `pick` reads from a history row.
+    /// A run's name in legends: its rule, and its learning rate when the runs do
+    /// not all train at the same one (`bp η 0.08`).
+    pub fn label(&self, run: &Run) -> String {
+        if self.runs.iter().all(|other| other.lr == run.lr) {
+            run.rule.name().to_owned()
+        } else {
+            format!("{} η {}", run.rule.name(), run.lr)
+        }
+    }
+
     pub fn series(&self, pick: impl Fn(&Metrics) -> Option<f32>) -> Vec<Series> {
         self.runs
             .iter()
             .map(|run| Series {
-                label: run.rule.name().into(),
+                label: self.label(run).into(),
                 colour: rule_colour(run.rule),
                 dash: Dash::Solid,
                 points: Rc::new(thin(&run.history, |m| pick(m).map(|v| (m.step as f32, v)))),
@@ -193,9 +225,9 @@ impl Runs {
         for run in &self.runs {
             for k in 0..layers {
                 let label = if layers > 1 {
-                    format!("{} · layer {}", run.rule.name(), k + 1)
+                    format!("{} · layer {}", self.label(run), k + 1)
                 } else {
-                    run.rule.name().to_string()
+                    self.label(run)
                 };
                 let mut colour = rule_colour(run.rule);
                 if k > 0 {

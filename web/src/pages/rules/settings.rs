@@ -1,8 +1,8 @@
 //! The page's settings and their URL query form.
 //!
 //! Pure Rust with no Yew or browser import, so it is tested natively. The page keeps
-//! every setting in its address bar; [`Settings::from_query`] reads one, and
-//! [`Settings::to_query`] writes the shareable link, listing only what differs from the
+//! every setting in its address bar; [`UrlSettings::from_query`] reads one, and
+//! [`UrlSettings::to_query`] writes the shareable link, listing only what differs from the
 //! default page (which is therefore just the bare URL).
 //!
 //! ```text
@@ -18,10 +18,11 @@
 //! | `layers` | widths joined by `-`, input and output included, e.g. `30-20-10`; 2 to [`MAX_DEPTH`] widths of 1 to [`MAX_WIDTH`] | the task's (input-output for `delta`) |
 //! | `act` | `linear`, `tanh`, `sigmoid`, `relu`, `softplus` | the task's |
 //! | `lr` | in (0, [`MAX_LEARNING_RATE`]] | the task's (from link version 2: [`super::defaults::learning_rate`] where it differs) |
+//! | `lrs` | runs with a learning rate of their own, `rule:rate` comma-separated, e.g. `bp:0.08,fa:0.3`; each rule one of the runs, each rate as `lr` | — (every run at `lr`) |
 //! | `batch` | 1 to [`MAX_BATCH`] (and at most the training set) | the task's |
 //! | `noise` | in [0, [`MAX_NOISE`]] | the task's |
 //! | `seed` | any `u64` | 1 |
-//! | `speed` | training steps per frame, 1 to [`MAX_SPEED`] | [`DEFAULT_SPEED`] |
+//! | `speed` | training steps per frame, 1 to [`MAX_SPEED`], or `max` (as many as a frame's time allows) | [`DEFAULT_SPEED`] |
 //! | `noderiv` | `1` or `0`: drop `f′` from the hidden error | 0 |
 //! | `fbscale` | multiplies `B`'s init scale, in (0, [`MAX_FEEDBACK_SCALE`]] | 1 |
 //! | `draw` | which draw of the feedback matrices: the number of times "Resample B" was pressed, 0 to [`MAX_FEEDBACK_DRAW`] | 0 (the seed's own `B`) |
@@ -31,6 +32,7 @@
 //! | `embed` | `1` or `0`: only the chosen views, no controls | 0 |
 //! | `views` | comma-separated from `network`, `feedback`, `alignment`, `curves`, `task` | all |
 //! | `present` | `1` or `0`: presentation mode, the network, angle charts and feedback matrices on one screen | 0 |
+//! | `synapse` | `i-j`: the synapse `w_ij` (output `i`, input `j`, from 1) whose update the delta rule's view writes out; only with `rule=delta` | `1-1` |
 //!
 //! # Bad input
 //!
@@ -44,7 +46,7 @@
 //!
 //! Ranges here are those of one parameter alone. Combinations (layers that do not fit
 //! the task, a batch larger than the training set, `delta` with hidden layers) are
-//! core's [`ExperimentConfig::validate`]'s business: [`Settings::from_query_checked`]
+//! core's [`ExperimentConfig::validate`]'s business: [`UrlSettings::from_query`]
 //! asks it and resets the parameter it names.
 
 use std::fmt;
@@ -58,14 +60,30 @@ use bioprop::task::{TaskError, MAX_NOISE};
 use bioprop::{Activation, RuleKind, TaskKind};
 
 use super::defaults;
+pub use super::delta::Synapse;
+use super::delta::{check_synapse, chosen, is_delta_view, parse_synapse, ONLY_IN_DELTA_VIEW};
 pub use crate::shell::query::Notice;
 use crate::shell::query::{
     names, number, shown, whole, Problem, Reader, Repeats, FIRST_VERSION, SCHEMA_VERSION,
     VERSION_KEY,
 };
+use crate::shell::UrlSettings;
 
 /// Most training steps per animation frame.
 pub const MAX_SPEED: u32 = 2000;
+/// The speed `max` (`speed=max`): each frame trains for as long as the worker's
+/// frame budget allows ([`super::worker::MAX_SPEED_BUDGET_MS`]) rather than a set
+/// number of steps.
+pub const SPEED_MAX: u32 = u32::MAX;
+
+/// A speed as the link and the speed menu write it: `max` or the steps per frame.
+pub fn speed_name(speed: u32) -> String {
+    if speed == SPEED_MAX {
+        "max".to_owned()
+    } else {
+        speed.to_string()
+    }
+}
 /// Training steps per frame of the default page: on the linear teacher feedback
 /// alignment's update angle falls from 90° to about 30° in its first 250 steps, a
 /// couple of seconds at this speed, slow enough to watch.
@@ -190,7 +208,11 @@ pub struct Settings {
     /// Layer widths, input and output included, e.g. `[30, 20, 10]`.
     pub layers: Option<Vec<usize>>,
     pub activation: Option<Activation>,
+    /// The learning rate of every run without one of its own.
     pub lr: Option<f32>,
+    /// The runs with a learning rate of their own (`lrs`), in the order of the runs:
+    /// rules need different rates on some tasks (docs/science.md §3).
+    pub learning_rates: Vec<(RuleKind, f32)>,
     pub batch: Option<usize>,
     pub noise: Option<f32>,
     pub seed: u64,
@@ -213,6 +235,9 @@ pub struct Settings {
     /// Presentation mode: the lecture's story (network, angle charts, feedback
     /// matrices of every run) on one projector screen, with a compact control bar.
     pub present: bool,
+    /// The synapse the delta rule's view writes out (`None`: `w_11`); see
+    /// [`super::delta`].
+    pub synapse: Option<Synapse>,
 }
 
 impl Default for Settings {
@@ -226,6 +251,7 @@ impl Default for Settings {
             layers: None,
             activation: None,
             lr: None,
+            learning_rates: Vec::new(),
             batch: None,
             noise: None,
             seed: 1,
@@ -239,6 +265,7 @@ impl Default for Settings {
             embed: false,
             views: View::ALL.to_vec(),
             present: false,
+            synapse: None,
         }
     }
 }
@@ -246,8 +273,9 @@ impl Default for Settings {
 impl Settings {
     /// Reads a query string (`?task=xor&lr=0.1`, with or without the `?`). Every
     /// parameter that cannot be used gives a [`Notice`] and keeps its default; see the
-    /// module docs. Checks each parameter alone; see [`Settings::from_query_checked`].
-    pub fn from_query(query: &str) -> (Settings, Vec<Notice>) {
+    /// module docs. Checks each parameter alone; the page reads links with
+    /// [`UrlSettings::from_query`], which also checks them together.
+    pub fn from_query_unchecked(query: &str) -> (Settings, Vec<Notice>) {
         let mut reader = Reader::new(query, &KEY_NAMES, Repeats::Last);
         let default = Settings::default();
         let mut s = default.clone();
@@ -304,6 +332,24 @@ impl Settings {
                 task_default(versioned_lr.unwrap_or(defaults.lr).to_string())
             })
             .or(versioned_lr);
+        if let Some(rates) = reader.read(Key::Lrs.name(), parse_rule_rates, || {
+            "using lr for every run".to_owned()
+        }) {
+            let runs = s.rules();
+            for &(rule, lr) in &rates {
+                if runs.contains(&rule) {
+                    s.set_learning_rate(rule, Some(lr));
+                } else {
+                    reader.notice(
+                        Key::Lrs.name(),
+                        format!(
+                            "{rule} is not run (allowed: the runs, {}); its rate {lr} is ignored",
+                            rule_list(&runs)
+                        ),
+                    );
+                }
+            }
+        }
         s.batch = reader.read(Key::Batch.name(), parse_batch, || {
             task_default(defaults.batch.to_string())
         });
@@ -345,90 +391,12 @@ impl Settings {
             s.views = views;
         }
         s.present = reader.read_flag(Key::Present.name(), s.present);
+        s.synapse = reader.read(Key::Synapse.name(), parse_synapse, using(&Synapse::FIRST));
+        if s.synapse.is_some() && !is_delta_view(&s) {
+            reader.notice(Key::Synapse.name(), ONLY_IN_DELTA_VIEW);
+            s.synapse = None;
+        }
         (s, reader.finish())
-    }
-
-    /// The query of a shareable link: `?` and the parameters that differ from the
-    /// default page, in the order of the module docs' table; empty for the default
-    /// page. `Settings::from_query(&s.to_query())` gives back `s` with no notice for
-    /// every valid `s` (every field in its range, `rule == compare[0]` in compare mode).
-    pub fn to_query(&self) -> String {
-        let default = Settings::default();
-        let mut parts: Vec<(Key, String)> = Vec::new();
-        if self.task != default.task {
-            parts.push((Key::Task, self.task.name().to_owned()));
-        }
-        if self.is_compare() {
-            if self.compare != default.compare {
-                parts.push((Key::Compare, rule_list(&self.compare)));
-            }
-        } else {
-            // The default page compares, so a single run always says which rule.
-            parts.push((Key::Rule, self.rule.name().to_owned()));
-        }
-        if let Some(layers) = &self.layers {
-            parts.push((Key::Layers, layers_string(layers)));
-        }
-        if let Some(activation) = self.activation {
-            parts.push((Key::Act, activation.name().to_owned()));
-        }
-        // `{}` prints the shortest decimal that parses back to the same f32.
-        if let Some(lr) = self.lr {
-            parts.push((Key::Lr, lr.to_string()));
-        }
-        if let Some(batch) = self.batch {
-            parts.push((Key::Batch, batch.to_string()));
-        }
-        if let Some(noise) = self.noise {
-            parts.push((Key::Noise, noise.to_string()));
-        }
-        if self.seed != default.seed {
-            parts.push((Key::Seed, self.seed.to_string()));
-        }
-        if self.speed != default.speed {
-            parts.push((Key::Speed, self.speed.to_string()));
-        }
-        let flag = |on: bool| if on { "1" } else { "0" }.to_owned();
-        if self.no_derivative != default.no_derivative {
-            parts.push((Key::NoDeriv, flag(self.no_derivative)));
-        }
-        if self.feedback_scale != default.feedback_scale {
-            parts.push((Key::FbScale, self.feedback_scale.to_string()));
-        }
-        if self.draw != default.draw {
-            parts.push((Key::Draw, self.draw.to_string()));
-        }
-        if self.feedback_view != default.feedback_view {
-            parts.push((Key::Fb, self.feedback_view.name().to_owned()));
-        }
-        if self.log_loss != default.log_loss {
-            parts.push((Key::LogLoss, flag(self.log_loss)));
-        }
-        if self.autoplay != default.autoplay {
-            parts.push((Key::Autoplay, flag(self.autoplay)));
-        }
-        if self.embed != default.embed {
-            parts.push((Key::Embed, flag(self.embed)));
-        }
-        if self.views != default.views {
-            let names: Vec<&str> = self.views.iter().map(|v| v.name()).collect();
-            parts.push((Key::Views, names.join(",")));
-        }
-        if self.present != default.present {
-            parts.push((Key::Present, flag(self.present)));
-        }
-        if parts.is_empty() {
-            return String::new();
-        }
-        let mut pairs: Vec<String> = parts
-            .iter()
-            .map(|(key, value)| format!("{}={value}", key.name()))
-            .collect();
-        // No rate of its own on a task whose default rate changed: version 1's.
-        if self.lr.is_none() && defaults::changed_since_first(self.task, SCHEMA_VERSION) {
-            pairs.push(format!("{VERSION_KEY}={FIRST_VERSION}"));
-        }
-        format!("?{}", pairs.join("&"))
     }
 
     /// One validated config per run ([`Settings::rules`]). They are identical but for
@@ -451,47 +419,13 @@ impl Settings {
             .map(|rule| {
                 let config = ExperimentConfig {
                     rule,
+                    lr: self.own_learning_rate(rule).unwrap_or(base.lr),
                     ..base.clone()
                 };
                 config.validate()?;
                 Ok(config)
             })
             .collect()
-    }
-
-    /// As [`Settings::from_query`], then each parameter that core's validation rejects
-    /// in combination with the others (e.g. `layers=5-3-2` for a 30-input task, a
-    /// `batch` above the training set) gets a notice and goes back to its default. The
-    /// settings returned always have `experiment_configs()` `Ok`.
-    pub fn from_query_checked(query: &str) -> (Settings, Vec<Notice>) {
-        let (mut s, mut notices) = Settings::from_query(query);
-        // Each round resets one more parameter to its default, so this ends after at
-        // most one round per parameter.
-        while let Err(error) = s.experiment_configs() {
-            if let Some(notice) = s.reset_blamed(&error) {
-                notices.push(notice);
-                continue;
-            }
-            // Not a parameter the page sets (a core limit changed under us?): fall back
-            // to the default experiment and keep only how the page looks.
-            notices.push(Notice::new(
-                "settings",
-                format!("{error}; using the default experiment"),
-            ));
-            s = Settings {
-                speed: s.speed,
-                feedback_view: s.feedback_view,
-                log_loss: s.log_loss,
-                autoplay: s.autoplay,
-                embed: s.embed,
-                views: s.views,
-                present: s.present,
-                ..Settings::default()
-            };
-            debug_assert!(s.experiment_configs().is_ok());
-            break;
-        }
-        (s, notices)
     }
 
     /// A change made in the page, from `self` to `next`, read as a link with `next`'s
@@ -503,7 +437,7 @@ impl Settings {
     ///
     /// The notices about what in `next` could not be used.
     pub fn edited(&self, next: &Settings) -> Result<Settings, Vec<Notice>> {
-        let (checked, notices) = Settings::from_query_checked(&next.to_query());
+        let (checked, notices) = Settings::from_query(&next.to_query());
         if notices.is_empty() {
             return Ok(checked);
         }
@@ -533,10 +467,17 @@ impl Settings {
             Key::Layers => layers_string(&config.layers),
             Key::Act => config.activation.name().to_owned(),
             Key::Lr => config.lr.to_string(),
+            Key::Lrs => rule_rates(
+                &self
+                    .rules()
+                    .into_iter()
+                    .map(|rule| (rule, self.learning_rate(rule)))
+                    .collect::<Vec<_>>(),
+            ),
             Key::Batch => config.batch.to_string(),
             Key::Noise => config.task.noise.to_string(),
             Key::Seed => self.seed.to_string(),
-            Key::Speed => self.speed.to_string(),
+            Key::Speed => speed_name(self.speed),
             Key::FbScale => self.feedback_scale.to_string(),
             Key::Draw => self.draw.to_string(),
             Key::Fb => self.feedback_view.name().to_owned(),
@@ -546,7 +487,52 @@ impl Settings {
             | Key::Embed
             | Key::Views
             | Key::Present => return None,
+            Key::Synapse => chosen(self).to_string(),
         })
+    }
+
+    /// The learning rate the run of `rule` trains at: its own (`lrs`), or `lr`, or
+    /// the task's default.
+    pub fn learning_rate(&self, rule: RuleKind) -> f32 {
+        self.own_learning_rate(rule)
+            .unwrap_or_else(|| self.shared_learning_rate())
+    }
+
+    /// Each run's learning rate, in the order of the runs.
+    pub fn run_learning_rates(&self) -> Vec<f32> {
+        self.rules()
+            .into_iter()
+            .map(|rule| self.learning_rate(rule))
+            .collect()
+    }
+
+    /// The learning rate of the runs without one of their own: `lr`, or the task's.
+    pub fn shared_learning_rate(&self) -> f32 {
+        self.base_config().lr
+    }
+
+    /// The run's own learning rate, if it has one.
+    pub fn own_learning_rate(&self, rule: RuleKind) -> Option<f32> {
+        self.learning_rates
+            .iter()
+            .find(|(r, _)| *r == rule)
+            .map(|&(_, lr)| lr)
+    }
+
+    /// Gives the run of `rule` its own learning rate, or (`None`) takes it away; the
+    /// list stays in the order of the runs, without rules that are not run.
+    pub fn set_learning_rate(&mut self, rule: RuleKind, lr: Option<f32>) {
+        let mut rates: Vec<(RuleKind, f32)> = self
+            .learning_rates
+            .iter()
+            .copied()
+            .filter(|&(r, _)| r != rule)
+            .chain(lr.map(|lr| (rule, lr)))
+            .collect();
+        let runs = self.rules();
+        rates.retain(|(r, _)| runs.contains(r));
+        rates.sort_by_key(|(r, _)| runs.iter().position(|x| x == r));
+        self.learning_rates = rates;
     }
 
     /// Two to four rules trained side by side.
@@ -621,9 +607,16 @@ impl Settings {
                 self.noise.take()?;
                 (Key::Noise, defaults.task.noise.to_string())
             }
-            ConfigError::OutOfRange { field: "lr", .. } => {
+            ConfigError::OutOfRange { field: "lr", .. } if self.learning_rates.is_empty() => {
                 self.lr.take()?;
                 (Key::Lr, defaults.lr.to_string())
+            }
+            ConfigError::OutOfRange { field: "lr", .. } => {
+                self.learning_rates.clear();
+                return Some(Notice::new(
+                    Key::Lrs.name(),
+                    format!("{error}; using lr for every run"),
+                ));
             }
             ConfigError::OutOfRange {
                 field: "feedback_scale",
@@ -639,7 +632,10 @@ impl Settings {
                     format!("{error}; using {default}"),
                 ));
             }
-            ConfigError::OutOfRange { .. } | ConfigError::Task(_) => return None,
+            // The page never sets an output layer: the task's natural one is used.
+            ConfigError::OutOfRange { .. }
+            | ConfigError::OutputLayer { .. }
+            | ConfigError::Task(_) => return None,
         };
         Some(Notice::new(
             key.name(),
@@ -659,13 +655,137 @@ const KEY_NAMES: [&str; Key::ALL.len()] = {
     names
 };
 
-/// `page` is the router's: the rules page's settings never see it.
-impl crate::shell::UrlSettings for Settings {
-    fn read_query(query: &str) -> (Self, Vec<Notice>) {
-        Settings::from_query_checked(&crate::shell::route::without_page(query))
+impl UrlSettings for Settings {
+    /// As [`Settings::from_query_unchecked`] (`page` is the router's: it is dropped), then each parameter that core's validation rejects
+    /// in combination with the others (e.g. `layers=5-3-2` for a 30-input task, a
+    /// `batch` above the training set) gets a notice and goes back to its default. The
+    /// settings returned always have `experiment_configs()` `Ok`.
+    fn from_query(query: &str) -> (Settings, Vec<Notice>) {
+        let (mut s, mut notices) =
+            Settings::from_query_unchecked(&crate::shell::route::without_page(query));
+        // Each round resets one more parameter to its default, so this ends after at
+        // most one round per parameter.
+        while let Err(error) = s.experiment_configs() {
+            if let Some(notice) = s.reset_blamed(&error) {
+                notices.push(notice);
+                continue;
+            }
+            // Not a parameter the page sets (a core limit changed under us?): fall back
+            // to the default experiment and keep only how the page looks.
+            notices.push(Notice::new(
+                "settings",
+                format!("{error}; using the default experiment"),
+            ));
+            s = Settings {
+                speed: s.speed,
+                feedback_view: s.feedback_view,
+                log_loss: s.log_loss,
+                autoplay: s.autoplay,
+                embed: s.embed,
+                views: s.views,
+                present: s.present,
+                ..Settings::default()
+            };
+            debug_assert!(s.experiment_configs().is_ok());
+            break;
+        }
+        notices.extend(check_synapse(&mut s));
+        (s, notices)
     }
-    fn write_query(&self) -> String {
-        self.to_query()
+
+    /// The query of a shareable link: `?` and the parameters that differ from the
+    /// default page, in the order of the module docs' table; empty for the default
+    /// page. `Settings::from_query_unchecked(&s.to_query())` gives back `s` with no notice for
+    /// every valid `s` (every field in its range, `rule == compare[0]` in compare mode).
+    fn to_query(&self) -> String {
+        let default = Settings::default();
+        let mut parts: Vec<(Key, String)> = Vec::new();
+        if self.task != default.task {
+            parts.push((Key::Task, self.task.name().to_owned()));
+        }
+        if self.is_compare() {
+            if self.compare != default.compare {
+                parts.push((Key::Compare, rule_list(&self.compare)));
+            }
+        } else {
+            // The default page compares, so a single run always says which rule.
+            parts.push((Key::Rule, self.rule.name().to_owned()));
+        }
+        if let Some(layers) = &self.layers {
+            parts.push((Key::Layers, layers_string(layers)));
+        }
+        if let Some(activation) = self.activation {
+            parts.push((Key::Act, activation.name().to_owned()));
+        }
+        // `{}` prints the shortest decimal that parses back to the same f32.
+        if let Some(lr) = self.lr {
+            parts.push((Key::Lr, lr.to_string()));
+        }
+        // Only the runs' own: unticking a rule in the controls drops its rate.
+        let runs = self.rules();
+        let own: Vec<(RuleKind, f32)> = (self.learning_rates.iter().copied())
+            .filter(|(rule, _)| runs.contains(rule))
+            .collect();
+        if !own.is_empty() {
+            parts.push((Key::Lrs, rule_rates(&own)));
+        }
+        if let Some(batch) = self.batch {
+            parts.push((Key::Batch, batch.to_string()));
+        }
+        if let Some(noise) = self.noise {
+            parts.push((Key::Noise, noise.to_string()));
+        }
+        if self.seed != default.seed {
+            parts.push((Key::Seed, self.seed.to_string()));
+        }
+        if self.speed != default.speed {
+            parts.push((Key::Speed, speed_name(self.speed)));
+        }
+        let flag = |on: bool| if on { "1" } else { "0" }.to_owned();
+        if self.no_derivative != default.no_derivative {
+            parts.push((Key::NoDeriv, flag(self.no_derivative)));
+        }
+        if self.feedback_scale != default.feedback_scale {
+            parts.push((Key::FbScale, self.feedback_scale.to_string()));
+        }
+        if self.draw != default.draw {
+            parts.push((Key::Draw, self.draw.to_string()));
+        }
+        if self.feedback_view != default.feedback_view {
+            parts.push((Key::Fb, self.feedback_view.name().to_owned()));
+        }
+        if self.log_loss != default.log_loss {
+            parts.push((Key::LogLoss, flag(self.log_loss)));
+        }
+        if self.autoplay != default.autoplay {
+            parts.push((Key::Autoplay, flag(self.autoplay)));
+        }
+        if self.embed != default.embed {
+            parts.push((Key::Embed, flag(self.embed)));
+        }
+        if self.views != default.views {
+            let names: Vec<&str> = self.views.iter().map(|v| v.name()).collect();
+            parts.push((Key::Views, names.join(",")));
+        }
+        if self.present != default.present {
+            parts.push((Key::Present, flag(self.present)));
+        }
+        // Only the delta rule's view has a chosen synapse: leaving it forgets it.
+        if let Some(synapse) = self.synapse.filter(|_| is_delta_view(self)) {
+            parts.push((Key::Synapse, synapse.to_string()));
+        }
+        if parts.is_empty() {
+            return String::new();
+        }
+        let mut pairs: Vec<String> = parts
+            .iter()
+            .map(|(key, value)| format!("{}={value}", key.name()))
+            .collect();
+        // No rate of its own on a task whose default rate changed: version 1's.
+        if self.lr.is_none() && defaults::changed_since_first(self.task, SCHEMA_VERSION) {
+            pairs.push(format!("{VERSION_KEY}={FIRST_VERSION}"));
+        }
+        format!("?{}", pairs.join("&"))
     }
 }
 
@@ -678,6 +798,7 @@ enum Key {
     Layers,
     Act,
     Lr,
+    Lrs,
     Batch,
     Noise,
     Seed,
@@ -691,16 +812,18 @@ enum Key {
     Embed,
     Views,
     Present,
+    Synapse,
 }
 
 impl Key {
-    const ALL: [Key; 19] = [
+    const ALL: [Key; 21] = [
         Key::Task,
         Key::Rule,
         Key::Compare,
         Key::Layers,
         Key::Act,
         Key::Lr,
+        Key::Lrs,
         Key::Batch,
         Key::Noise,
         Key::Seed,
@@ -714,6 +837,7 @@ impl Key {
         Key::Embed,
         Key::Views,
         Key::Present,
+        Key::Synapse,
     ];
 
     const fn name(self) -> &'static str {
@@ -724,6 +848,7 @@ impl Key {
             Key::Layers => "layers",
             Key::Act => "act",
             Key::Lr => "lr",
+            Key::Lrs => "lrs",
             Key::Batch => "batch",
             Key::Noise => "noise",
             Key::Seed => "seed",
@@ -737,6 +862,7 @@ impl Key {
             Key::Embed => "embed",
             Key::Views => "views",
             Key::Present => "present",
+            Key::Synapse => "synapse",
         }
     }
 }

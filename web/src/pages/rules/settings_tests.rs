@@ -77,11 +77,24 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
             })
             .collect()
     });
+    let single_delta = compare.is_empty() && rule == RuleKind::Delta;
     let mut views = View::ALL.to_vec();
     rng.shuffle(&mut views);
     views.truncate(1 + rng.below(View::ALL.len()));
     if rng.coin() {
         views = View::ALL.to_vec();
+    }
+    // Some runs with a rate of their own, in the order of the runs.
+    let runs = if compare.is_empty() {
+        vec![rule]
+    } else {
+        compare.clone()
+    };
+    let mut learning_rates = Vec::new();
+    for &r in &runs {
+        if rng.coin() {
+            learning_rates.push((r, rng.f32_up_to(MAX_LEARNING_RATE, false)));
+        }
     }
     Settings {
         task,
@@ -90,6 +103,7 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
         layers,
         activation: rng.coin().then(|| rng.pick(&Activation::ALL)),
         lr: rng.coin().then(|| rng.f32_up_to(MAX_LEARNING_RATE, false)),
+        learning_rates,
         batch: rng.coin().then(|| 1 + rng.below(MAX_BATCH)),
         noise: rng.coin().then(|| rng.f32_up_to(MAX_NOISE, true)),
         seed: match rng.below(4) {
@@ -119,6 +133,12 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
         embed: rng.coin(),
         views,
         present: rng.coin(),
+        // Only a single delta run has a chosen synapse (in range or not: the layer's
+        // size is checked with the other keys, by the `UrlSettings` reader).
+        synapse: (single_delta && rng.coin()).then(|| super::super::delta::Synapse {
+            output: 1 + rng.below(40),
+            input: 1 + rng.below(40),
+        }),
     }
 }
 
@@ -126,7 +146,7 @@ fn assert_round_trips(s: &Settings) {
     let query = s.to_query();
     assert!(query.is_empty() || query.starts_with('?'), "{query}");
     assert_eq!(
-        Settings::from_query(&query),
+        Settings::from_query_unchecked(&query),
         (s.clone(), Vec::new()),
         "query {query}"
     );
@@ -134,7 +154,7 @@ fn assert_round_trips(s: &Settings) {
 
 /// The one notice `query` gives, checked to name `param`.
 fn single_notice(query: &str, param: &str) -> (Settings, Notice) {
-    let (s, notices) = Settings::from_query(query);
+    let (s, notices) = Settings::from_query_unchecked(query);
     assert_eq!(notices.len(), 1, "{query}: {notices:?}");
     let notice = notices.into_iter().next().unwrap();
     assert_eq!(notice.param, param, "{query}: {notice}");
@@ -147,7 +167,7 @@ fn default_page_compares_bp_and_fa_on_the_linear_teacher_with_a_clean_url() {
     assert_eq!(s.to_query(), "");
     for query in ["", "?", "&&", "?&"] {
         assert_eq!(
-            Settings::from_query(query),
+            Settings::from_query_unchecked(query),
             (s.clone(), Vec::new()),
             "{query}"
         );
@@ -166,7 +186,8 @@ fn default_page_compares_bp_and_fa_on_the_linear_teacher_with_a_clean_url() {
 
 #[test]
 fn every_key_parses_and_is_written_back_in_order() {
-    let query = "?task=xor&compare=kp,fa,dfa&layers=2-16-8-2&act=relu&lr=0.25&batch=32\
+    let query =
+        "?task=xor&compare=kp,fa,dfa&layers=2-16-8-2&act=relu&lr=0.25&lrs=kp:0.5,dfa:0.05&batch=32\
                  &noise=0.2&seed=42&speed=100&noderiv=1&fbscale=2.5&draw=3&fb=diff&logloss=0\
                  &autoplay=1&embed=1&views=curves,alignment";
     let expected = Settings {
@@ -180,6 +201,10 @@ fn every_key_parses_and_is_written_back_in_order() {
         layers: Some(vec![2, 16, 8, 2]),
         activation: Some(Activation::Relu),
         lr: Some(0.25),
+        learning_rates: vec![
+            (RuleKind::KolenPollack, 0.5),
+            (RuleKind::DirectFeedbackAlignment, 0.05),
+        ],
         batch: Some(32),
         noise: Some(0.2),
         seed: 42,
@@ -193,13 +218,18 @@ fn every_key_parses_and_is_written_back_in_order() {
         embed: true,
         views: vec![View::Curves, View::Alignment],
         present: false,
+        synapse: None,
     };
-    assert_eq!(Settings::from_query(query), (expected.clone(), Vec::new()));
+    assert_eq!(
+        Settings::from_query_unchecked(query),
+        (expected.clone(), Vec::new())
+    );
     assert_eq!(expected.to_query(), query);
     assert!(expected.shows(View::Curves) && !expected.shows(View::Network));
 
     // The other values of the enumerated keys.
-    let (s, notices) = Settings::from_query("rule=shallow&fb=wt&act=softplus&task=spirals");
+    let (s, notices) =
+        Settings::from_query_unchecked("rule=shallow&fb=wt&act=softplus&task=spirals");
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(s.rules(), [RuleKind::Shallow]);
     assert!(!s.is_compare());
@@ -207,7 +237,7 @@ fn every_key_parses_and_is_written_back_in_order() {
     assert_eq!(s.activation, Some(Activation::Softplus));
     assert_eq!(s.task, TaskKind::Spirals);
     for task in tasks() {
-        let (s, notices) = Settings::from_query(&format!("task={task}"));
+        let (s, notices) = Settings::from_query_unchecked(&format!("task={task}"));
         assert_eq!((s.task, notices), (task, Vec::new()));
     }
 }
@@ -224,11 +254,12 @@ fn flags_take_common_spellings_and_a_bare_key_means_on() {
         ("no", false),
         ("off", false),
     ] {
-        let (s, notices) = Settings::from_query(&format!("embed={value}&logloss={value}"));
+        let (s, notices) =
+            Settings::from_query_unchecked(&format!("embed={value}&logloss={value}"));
         assert!(notices.is_empty(), "{value}: {notices:?}");
         assert_eq!((s.embed, s.log_loss), (on, on), "{value}");
     }
-    let (s, notices) = Settings::from_query("?embed&autoplay&noderiv");
+    let (s, notices) = Settings::from_query_unchecked("?embed&autoplay&noderiv");
     assert!(notices.is_empty());
     assert!(s.embed && s.autoplay && s.no_derivative);
 }
@@ -262,6 +293,12 @@ fn each_bad_value_names_its_key_the_allowed_values_and_the_default() {
         ("lr=abc", "lr", &["not a number"]),
         ("lr=", "lr", &["no value given", "(0, 1000]", "0.005"]),
         ("lr", "lr", &["no value given"]),
+        ("lrs=bp", "lrs", &["'bp' is not rule:rate", "bp:0.08,fa:0.3", "using lr for every run"]),
+        ("lrs=foo:0.1", "lrs", &["unknown rule 'foo'", "kp", "(0, 1000]"]),
+        ("lrs=fa:0", "lrs", &["fa's rate: '0' is out of range", "using lr for every run"]),
+        ("lrs=fa:x", "lrs", &["fa's rate: 'x' is not a number"]),
+        ("lrs=fa:0.1,fa:0.2", "lrs", &["gives fa two rates"]),
+        ("lrs=dfa:0.1", "lrs", &["dfa is not run", "the runs, bp,fa", "0.1 is ignored"]),
         ("batch=0", "batch", &["out of range", "1 to 4096", "using the task's default 1"]),
         ("batch=5000", "batch", &["out of range"]),
         ("batch=1.5", "batch", &["not a whole number"]),
@@ -331,20 +368,20 @@ fn unknown_and_nameless_parameters_are_ignored_with_a_notice() {
     assert_eq!(s.lr, Some(0.5));
     assert!(notice.message.contains("'=x'"), "{notice}");
     // Unknown keys share one notice, at the place of the first.
-    let (_, notices) = Settings::from_query("a=1&b&lr=oops");
+    let (_, notices) = Settings::from_query_unchecked("a=1&b&lr=oops");
     let params: Vec<&str> = notices.iter().map(|n| n.param.as_str()).collect();
     assert_eq!(params, ["a, b", "lr"]);
-    let (_, notices) = Settings::from_query("lr=oops&a=1");
+    let (_, notices) = Settings::from_query_unchecked("lr=oops&a=1");
     let params: Vec<&str> = notices.iter().map(|n| n.param.as_str()).collect();
     assert_eq!(params, ["lr", "a"]);
 }
 
 #[test]
 fn query_syntax_percent_encoding_plus_case_and_duplicates() {
-    let (s, notices) = Settings::from_query("compare=bp%2Cfa%2Cdfa");
+    let (s, notices) = Settings::from_query_unchecked("compare=bp%2Cfa%2Cdfa");
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(s.compare.len(), 3);
-    let (s, notices) = Settings::from_query("compare=kp,+fa&TASK=XOR&Act=%20Tanh");
+    let (s, notices) = Settings::from_query_unchecked("compare=kp,+fa&TASK=XOR&Act=%20Tanh");
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(
         s.rules(),
@@ -353,13 +390,13 @@ fn query_syntax_percent_encoding_plus_case_and_duplicates() {
     assert_eq!(s.task, TaskKind::Xor);
     assert_eq!(s.activation, Some(Activation::Tanh));
     // The last value wins, even over an earlier bad one.
-    let (s, notices) = Settings::from_query("lr=0.1&lr=0.2&seed=x&seed=7");
+    let (s, notices) = Settings::from_query_unchecked("lr=0.1&lr=0.2&seed=x&seed=7");
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!((s.lr, s.seed), (Some(0.2), 7));
-    let (s, _) = Settings::from_query("lr=0.2&lr=x");
+    let (s, _) = Settings::from_query_unchecked("lr=0.2&lr=x");
     assert_eq!(s.lr, None);
     // Layers may also be comma-separated (as %2C from a form).
-    let (s, notices) = Settings::from_query("layers=30%2C5%2C10");
+    let (s, notices) = Settings::from_query_unchecked("layers=30%2C5%2C10");
     assert!(notices.is_empty());
     assert_eq!(s.layers, Some(vec![30, 5, 10]));
     // Broken escapes and bytes do not panic.
@@ -373,15 +410,15 @@ fn query_syntax_percent_encoding_plus_case_and_duplicates() {
         "=",
         "===",
     ] {
-        let _ = Settings::from_query(query);
+        let _ = Settings::from_query_unchecked(query);
     }
-    assert_eq!(Settings::from_query("seed=%31%32").0.seed, 12);
+    assert_eq!(Settings::from_query_unchecked("seed=%31%32").0.seed, 12);
     assert_eq!(decode("a%2bb+c%"), "a+b c%");
 }
 
 #[test]
 fn rule_alone_is_a_single_run_and_compare_wins_over_rule() {
-    let (s, notices) = Settings::from_query("rule=fa");
+    let (s, notices) = Settings::from_query_unchecked("rule=fa");
     assert!(notices.is_empty());
     assert_eq!(
         (s.rules(), s.is_compare()),
@@ -395,7 +432,7 @@ fn rule_alone_is_a_single_run_and_compare_wins_over_rule() {
     assert_eq!(single_bp.to_query(), "?rule=bp");
     assert_round_trips(&single_bp);
 
-    let (s, notices) = Settings::from_query("compare=usf,bp&rule=usf");
+    let (s, notices) = Settings::from_query_unchecked("compare=usf,bp&rule=usf");
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(s.rule, RuleKind::SignSymmetry);
     let (s, notice) = single_notice("compare=usf,bp&rule=fa", "rule");
@@ -535,7 +572,7 @@ fn any_query_gives_valid_settings_and_checked_ones_run() {
             })
             .collect();
         let query = format!("?{}", pairs.join("&"));
-        let (s, notices) = Settings::from_query(&query);
+        let (s, notices) = Settings::from_query_unchecked(&query);
         assert_round_trips(&s);
         for notice in &notices {
             assert!(!notice.param.is_empty(), "{query}: {notice}");
@@ -544,7 +581,7 @@ fn any_query_gives_valid_settings_and_checked_ones_run() {
                 "{query}: {notice}"
             );
         }
-        let (checked, more) = Settings::from_query_checked(&query);
+        let (checked, more) = Settings::from_query(&query);
         assert!(more.len() >= notices.len());
         assert!(
             checked.experiment_configs().is_ok(),
@@ -557,7 +594,7 @@ fn any_query_gives_valid_settings_and_checked_ones_run() {
 
 #[test]
 fn checked_query_resets_what_does_not_fit_the_task() {
-    let (s, notices) = Settings::from_query_checked("layers=5-3-2&lr=0.01");
+    let (s, notices) = Settings::from_query("layers=5-3-2&lr=0.01");
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0].param, "layers");
     assert!(
@@ -572,14 +609,14 @@ fn checked_query_resets_what_does_not_fit_the_task() {
         .ends_with("using the task's default 30-20-10"));
     assert_eq!((s.layers, s.lr), (None, Some(0.01)), "the rest is kept");
 
-    let (s, notices) = Settings::from_query_checked("task=xor&batch=1000");
+    let (s, notices) = Settings::from_query("task=xor&batch=1000");
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0].param, "batch");
     assert!(notices[0].message.contains("500 samples"), "{}", notices[0]);
     assert_eq!((s.task, s.batch), (TaskKind::Xor, None));
 
     // Several at once: each gets its own notice.
-    let (s, notices) = Settings::from_query_checked("task=sine&layers=30-20-10&batch=4096&lr=1e9");
+    let (s, notices) = Settings::from_query("task=sine&layers=30-20-10&batch=4096&lr=1e9");
     let params: Vec<&str> = notices.iter().map(|n| n.param.as_str()).collect();
     assert_eq!(params, ["lr", "layers", "batch"]);
     assert_eq!(
@@ -592,7 +629,7 @@ fn checked_query_resets_what_does_not_fit_the_task() {
 
     // The delta rule trains one layer: explicit hidden layers are reset, and by
     // default it gets the task's input and output only.
-    let (s, notices) = Settings::from_query_checked("rule=delta&layers=30-20-10");
+    let (s, notices) = Settings::from_query("rule=delta&layers=30-20-10");
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0].param, "layers");
     assert!(notices[0].message.contains("delta"), "{}", notices[0]);
@@ -600,7 +637,7 @@ fn checked_query_resets_what_does_not_fit_the_task() {
         .message
         .ends_with("using the task's default 30-10"));
     assert_eq!(s.experiment_configs().unwrap()[0].layers, [30, 10]);
-    let (s, notices) = Settings::from_query_checked("compare=delta,bp");
+    let (s, notices) = Settings::from_query("compare=delta,bp");
     assert!(notices.is_empty(), "{notices:?}");
     for config in s.experiment_configs().unwrap() {
         assert_eq!(config.layers, [30, 10]);
@@ -608,7 +645,7 @@ fn checked_query_resets_what_does_not_fit_the_task() {
 
     // Within the page's own limits but beyond core's parameter budget.
     let wide = format!("layers=30-{MAX_WIDTH}-{MAX_WIDTH}-{MAX_WIDTH}-{MAX_WIDTH}-{MAX_WIDTH}-10");
-    let (s, notices) = Settings::from_query_checked(&wide);
+    let (s, notices) = Settings::from_query(&wide);
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!((notices[0].param.as_str(), s.layers), ("layers", None));
 }
@@ -619,14 +656,14 @@ fn every_task_and_rule_opens_without_a_notice() {
         let inputs = task.defaults().layers[0];
         for rule in RuleKind::ALL {
             let query = format!("?task={task}&rule={rule}");
-            let (s, notices) = Settings::from_query_checked(&query);
+            let (s, notices) = Settings::from_query(&query);
             assert!(notices.is_empty(), "{query}: {notices:?}");
             let configs = s.experiment_configs().unwrap();
             assert_eq!(configs.len(), 1);
             assert_eq!((configs[0].rule, configs[0].layers[0]), (rule, inputs));
         }
         let query = format!("?task={task}&compare=bp,fa,dfa,kp&act=relu&batch=1");
-        let (s, notices) = Settings::from_query_checked(&query);
+        let (s, notices) = Settings::from_query(&query);
         assert!(notices.is_empty(), "{query}: {notices:?}");
         assert_eq!(s.experiment_configs().unwrap().len(), 4);
     }
@@ -634,7 +671,7 @@ fn every_task_and_rule_opens_without_a_notice() {
 
 #[test]
 fn compare_configs_differ_only_in_rule_and_carry_the_overrides() {
-    let (s, notices) = Settings::from_query_checked(
+    let (s, notices) = Settings::from_query(
         "task=moons&compare=usf,bp,frsf,kp&layers=2-6-5-2&act=sigmoid&lr=0.4&batch=7\
          &noise=0.3&seed=99&noderiv=1&fbscale=3",
     );
@@ -692,20 +729,20 @@ fn arrays_cannot_be_opened_from_a_link() {
 fn ranges_follow_core() {
     const { assert!(MAX_DEPTH <= MAX_LAYERS && MAX_WIDTH <= MAX_UNITS) };
     // lr accepts exactly core's range: its largest value, not the next f32 up.
-    let (s, notices) = Settings::from_query(&format!("lr={MAX_LEARNING_RATE}"));
+    let (s, notices) = Settings::from_query_unchecked(&format!("lr={MAX_LEARNING_RATE}"));
     assert!(notices.is_empty());
     assert!(s.experiment_configs().is_ok());
     let above = f32::from_bits(MAX_LEARNING_RATE.to_bits() + 1);
     single_notice(&format!("lr={above}"), "lr");
     // So does batch, up to core's cap and the training set (checked).
-    let (s, notices) = Settings::from_query_checked("task=xor&batch=500");
+    let (s, notices) = Settings::from_query("task=xor&batch=500");
     assert!(notices.is_empty());
     assert_eq!(s.batch, Some(500));
     // And noise, from exactly 0 to core's largest.
-    let (s, notices) = Settings::from_query_checked("noise=0&task=moons");
+    let (s, notices) = Settings::from_query("noise=0&task=moons");
     assert!(notices.is_empty());
     assert_eq!(s.experiment_configs().unwrap()[0].task.noise, 0.0);
-    let (_, notices) = Settings::from_query_checked(&format!("noise={MAX_NOISE}"));
+    let (_, notices) = Settings::from_query(&format!("noise={MAX_NOISE}"));
     assert!(notices.is_empty());
 }
 
@@ -713,7 +750,7 @@ fn ranges_follow_core() {
 fn a_refused_edit_names_the_value_kept() {
     // The page keeps 2-1024-2 when 2-8-8 (8 outputs for xor's 2) is typed; the
     // notice must not promise the task's default, which a link would get.
-    let (current, notices) = Settings::from_query_checked("task=xor&layers=2-1024-2");
+    let (current, notices) = Settings::from_query("task=xor&layers=2-1024-2");
     assert_eq!(notices, []);
     let next = Settings {
         layers: Some(vec![2, 8, 8]),
@@ -730,7 +767,7 @@ fn a_refused_edit_names_the_value_kept() {
     assert!(!refused[0].message.contains("2-8-8-2"), "{}", refused[0]);
 
     // A task default is named as the value in use.
-    let (current, _) = Settings::from_query_checked("task=xor");
+    let (current, _) = Settings::from_query("task=xor");
     let next = Settings {
         batch: Some(100_000),
         ..current.clone()
@@ -755,11 +792,71 @@ fn a_refused_edit_names_the_value_kept() {
 
 #[test]
 fn the_feedback_draw_is_read_and_a_link_without_it_is_the_seed_s_own() {
-    assert_eq!(Settings::from_query("").0.draw, 0);
-    let (s, notices) = Settings::from_query("task=xor&draw=2");
+    assert_eq!(Settings::from_query_unchecked("").0.draw, 0);
+    let (s, notices) = Settings::from_query_unchecked("task=xor&draw=2");
     assert_eq!((s.draw, notices.len()), (2, 0));
     assert_eq!(s.to_query(), "?task=xor&draw=2");
     let (_, notice) = single_notice("draw=1001", "draw");
     assert!(notice.message.contains("0 to 1000"), "{notice}");
     assert!(notice.message.ends_with("using 0"), "{notice}");
+}
+
+#[test]
+fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
+    // Backprop learns spirals at 0.08; feedback alignment is given 0.3.
+    let (s, notices) = Settings::from_query("?task=spirals&lr=0.08&lrs=fa:0.3");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment, 0.3)]);
+    assert_eq!(s.run_learning_rates(), [0.08, 0.3]);
+    let lrs: Vec<f32> = s
+        .experiment_configs()
+        .unwrap()
+        .iter()
+        .map(|c| c.lr)
+        .collect();
+    assert_eq!(lrs, [0.08, 0.3]);
+    assert_eq!(s.to_query(), "?task=spirals&lr=0.08&lrs=fa:0.3");
+
+    // Without `lr`, the others train at the task's rate; the list is kept in the
+    // order of the runs whatever the link's order, and a rule can be in it alone.
+    let (s, _) = Settings::from_query("?compare=kp,fa,bp&lrs=bp:0.01,kp:0.02");
+    assert_eq!(
+        s.learning_rates,
+        [(RuleKind::KolenPollack, 0.02), (RuleKind::Backprop, 0.01)]
+    );
+    let shared = ExperimentConfig::for_task(TaskKind::LinearTeacher).lr;
+    assert_eq!(s.shared_learning_rate(), shared);
+    assert_eq!(s.run_learning_rates(), [0.02, shared, 0.01]);
+    assert_eq!(s.to_query(), "?compare=kp,fa,bp&lrs=kp:0.02,bp:0.01");
+    let (single, notices) = Settings::from_query("?rule=fa&lrs=fa:0.2");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(single.run_learning_rates(), [0.2]);
+
+    // A rate for a rule that is not run is ignored with a notice; the rest is kept.
+    let (s, notices) = Settings::from_query("?lrs=dfa:0.5,fa:0.1");
+    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment, 0.1)]);
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].param, "lrs");
+
+    // The controls: setting, changing and taking away a run's own rate; a rule
+    // unticked in compare mode takes its rate out of the link.
+    let mut s = Settings::default();
+    s.set_learning_rate(RuleKind::FeedbackAlignment, Some(0.3));
+    s.set_learning_rate(RuleKind::Backprop, Some(0.05));
+    assert_eq!(
+        s.learning_rates,
+        [
+            (RuleKind::Backprop, 0.05),
+            (RuleKind::FeedbackAlignment, 0.3)
+        ]
+    );
+    s.set_learning_rate(RuleKind::Backprop, None);
+    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment, 0.3)]);
+    s.compare = vec![RuleKind::Backprop, RuleKind::DirectFeedbackAlignment];
+    let edited = Settings::default().edited(&s).expect("a valid edit");
+    assert!(
+        edited.learning_rates.is_empty(),
+        "{:?}",
+        edited.learning_rates
+    );
 }

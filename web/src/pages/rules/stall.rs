@@ -25,12 +25,12 @@ const LEARNED_ACCURACY: f32 = 0.9;
 /// A regression run at or below this training NSE has learned the task.
 const LEARNED_NSE: f32 = 0.1;
 
-/// The notice for a run of `rule` with this metric `history` (in step order) if it
-/// has stalled: its mean training loss over the last quarter of [`STALL_STEPS`]
+/// The notice for a run of `rule` at learning rate `lr` with this metric `history`
+/// (in step order) if it has stalled: its mean training loss over the last quarter of [`STALL_STEPS`]
 /// fell less than [`STALL_FALL`] below its mean over the quarter before the
 /// stretch (means, so that one noisy row neither raises nor hides a stall), and it
 /// has not learned the task.
-pub fn stall_notice(rule: RuleKind, history: &[Metrics]) -> Option<String> {
+pub fn stall_notice(rule: RuleKind, lr: f32, history: &[Metrics]) -> Option<String> {
     let last = history.last()?;
     let start = last.step.checked_sub(STALL_STEPS)?;
     let quarter = STALL_STEPS / 4;
@@ -54,11 +54,19 @@ pub fn stall_notice(rule: RuleKind, history: &[Metrics]) -> Option<String> {
         (None, Some(nse)) if nse > LEARNED_NSE => format!("training NSE {nse:.3}"),
         _ => return None,
     };
+    // One layer stuck short of the task is the delta rule's limit, not its rate's
+    // (docs/science.md §1.2: on xor the loss sits at chance, ln 2).
+    let advice = if rule == RuleKind::Delta {
+        "One layer can only fit a linear map (one straight boundary), and this task needs \
+         more: no learning rate helps. Add a hidden layer to go further."
+    } else {
+        "A run stuck on a plateau like this usually has the wrong learning rate for its \
+         rule: lower its η (or raise it, if the loss barely moves from the start) and \
+         press reset."
+    };
     Some(format!(
-        "{}: no progress for {STALL_STEPS} steps (training loss {new:.3}, {standing}). \
-         A run stuck on a plateau like this usually has the wrong learning rate for its \
-         rule: lower it (or raise it, if the loss barely moves from the start) and press \
-         reset.",
+        "{} (η = {lr}): no progress for {STALL_STEPS} steps (training loss {new:.3}, \
+         {standing}). {advice}",
         rule.name()
     ))
 }
@@ -85,8 +93,24 @@ mod tests {
 
     /// Whether some prefix of `history` (as the page sees it, frame by frame) is
     /// reported as stalled.
-    fn ever_stalls(rule: RuleKind, history: &[Metrics]) -> Option<String> {
-        (1..=history.len()).find_map(|n| stall_notice(rule, &history[..n]))
+    fn ever_stalls(rule: RuleKind, lr: f32, history: &[Metrics]) -> Option<String> {
+        (1..=history.len()).find_map(|n| stall_notice(rule, lr, &history[..n]))
+    }
+
+    #[test]
+    fn the_delta_rule_on_xor_is_told_that_one_layer_is_the_limit() {
+        let config = ExperimentConfig {
+            rule: RuleKind::Delta,
+            layers: vec![2, 2],
+            ..ExperimentConfig::for_task(TaskKind::Xor)
+        };
+        let mut run = Experiment::new(&config).expect("a valid config");
+        run.set_log_every(1000).expect("a valid interval");
+        run.step(STALL_STEPS + 8000).expect("no divergence");
+        let notice = ever_stalls(RuleKind::Delta, config.lr, run.history()).expect("a stall");
+        assert!(notice.starts_with("delta (η = "), "{notice}");
+        assert!(notice.contains("Add a hidden layer"), "{notice}");
+        assert!(!notice.contains("learning rate for its"), "{notice}");
     }
 
     #[test]
@@ -95,14 +119,14 @@ mod tests {
         // Backprop at version 1's spirals rate: stuck near 65 %.
         // The step 0 row (the untrained loss) must leave the first quarter first.
         let stuck = spirals(RuleKind::Backprop, 0.3, 1, steps + 3000);
-        let notice = ever_stalls(RuleKind::Backprop, &stuck).expect("a stall");
+        let notice = ever_stalls(RuleKind::Backprop, 0.3, &stuck).expect("a stall");
         assert!(
-            notice.starts_with("bp: no progress for 20000 steps"),
+            notice.starts_with("bp (η = 0.3): no progress for 20000 steps"),
             "{notice}"
         );
         assert!(notice.contains("learning rate"), "{notice}");
-        assert_eq!(stall_notice(RuleKind::Backprop, &stuck[..10]), None);
-        assert_eq!(stall_notice(RuleKind::Backprop, &[]), None);
+        assert_eq!(stall_notice(RuleKind::Backprop, 0.3, &stuck[..10]), None);
+        assert_eq!(stall_notice(RuleKind::Backprop, 0.3, &[]), None);
         // Feedback alignment at the same rate learns; so do both rules at version
         // 2's rate, though backprop crosses a long plateau first and feedback
         // alignment's loss is noisy on seed 2 (one row at 28,000 steps is above the
@@ -115,7 +139,7 @@ mod tests {
         for (rule, lr, seed, steps) in learning {
             let history = spirals(rule, lr, seed, steps);
             assert_eq!(
-                ever_stalls(rule, &history),
+                ever_stalls(rule, lr, &history),
                 None,
                 "{rule} at {lr}, seed {seed}"
             );

@@ -10,11 +10,14 @@ use bioprop::task::TaskKind;
 use plotters::style::RGBColor;
 use yew::prelude::*;
 
+use super::controls::Action;
+use super::delta::{has_hidden_layer, is_delta_view};
+use super::delta_view::{DeltaExplanation, DeltaView};
 use super::network_view::NetworkView;
 use super::runs::{rule_colour, Run, Runs};
-use super::settings::{FeedbackView, Settings, View};
-use super::worker::{Picture, TaskData};
-use crate::shell::throttle::use_throttled;
+use super::settings::{FeedbackView, Settings, View, SPEED_MAX};
+use super::worker::{log_interval, Picture, TaskData};
+use crate::shell::throttle::use_throttled_apart;
 use crate::widgets::chart::{Dash, LineChart, Series};
 use crate::widgets::heatmap::{DecisionBoundary, FeedbackMatrices};
 
@@ -86,6 +89,7 @@ fn readout(run: &Run) -> Html {
     html! {
         <div class={classes!("readout", run.diverged.is_some().then_some("diverged"))} data-rule={rule} {style}>
             <strong class="rule-name" title={run.rule.description()}>{rule}</strong>
+            <span title="The learning rate this run trains at">{"η "}<b data-testid="metric-lr" data-rule={rule}>{run.lr}</b></span>
             <span>{"step "}<b data-testid="metric-step" data-rule={rule}>{run.snapshot.step}</b></span>
             <span>{"loss "}<b data-testid="metric-loss" data-rule={rule}>{number(loss)}</b></span>
             if let Some(nse) = metrics.and_then(|m| m.test.nse) {
@@ -94,6 +98,8 @@ fn readout(run: &Run) -> Html {
             if let Some(acc) = metrics.and_then(|m| m.test.accuracy) {
                 <span>{"test acc. "}<b data-testid="metric-accuracy" data-rule={rule}>{format!("{:.1}%", acc * 100.0)}</b></span>
             }
+            // A network without a hidden layer has no angles (the delta rule's).
+            if first.is_some() {
             <span title="∠(δ_rule, δ_BP) per hidden layer, first layer first">{"update ∠ "}
                 <b data-testid="metric-update-angle" data-rule={rule}>{degrees(first.and_then(|l| l.update_angle_deg))}</b>
                 { for deeper.iter().map(|l| html! {
@@ -108,6 +114,7 @@ fn readout(run: &Run) -> Html {
                         {degrees(l.weight_angle_deg)}</b></>
                 }) }
             </span>
+            }
         </div>
     }
 }
@@ -116,6 +123,7 @@ fn readout(run: &Run) -> Html {
 pub struct ViewsProps {
     pub shared: Shared,
     pub settings: Settings,
+    pub on_action: Callback<Action>,
 }
 
 #[component]
@@ -124,9 +132,16 @@ pub fn Views(props: &ViewsProps) -> Html {
     let runs = props.shared.runs.borrow();
     let feedback_view = settings.feedback_view;
     let angle_range = Some((0.0, 180.0));
+    // Without a hidden layer there are no angles and no feedback to show.
+    let hidden = has_hidden_layer(settings);
+    let delta = is_delta_view(settings);
     html! {
         <>
-            if settings.shows(View::Network) {
+            if settings.shows(View::Network) && delta {
+                // An embed, like presentation mode, keeps the hidden-layer note to its button.
+                <DeltaView shared={props.shared.clone()} settings={settings.clone()}
+                    on_action={props.on_action.clone()} compact={settings.embed} />
+            } else if settings.shows(View::Network) {
                 <section class="panel wide" data-view="network">
                     <h2>{"Network: the forward pass (top) and the feedback pathway carrying δ back (bottom, dashed)"}</h2>
                     <div class="runs-row">
@@ -140,7 +155,7 @@ pub fn Views(props: &ViewsProps) -> Html {
                     </div>
                 </section>
             }
-            if settings.shows(View::Alignment) {
+            if settings.shows(View::Alignment) && hidden {
                 <section class="panel" data-view="alignment">
                     <LineChart title="Update angle ∠(δ_rule, δ_BP)" x_label="step" y_label="degrees"
                         series={Rc::new(runs.layer_series(|l| l.update_angle_deg))}
@@ -156,6 +171,9 @@ pub fn Views(props: &ViewsProps) -> Html {
                 <section class="panel" data-view="curves">
                     <LineChart title="Loss (solid: training set, light: held-out)" x_label="step" y_label="loss"
                         series={Rc::new(loss_series(&runs))} log_y={settings.log_loss} testid="chart-loss" />
+                    if !settings.embed {
+                        <p class="view-note" data-testid="loss-note">{loss_note(settings.speed)}</p>
+                    }
                 </section>
                 if runs.runs.iter().any(|r| r.snapshot.metrics.as_ref().is_some_and(|m| m.test.accuracy.is_some())) {
                     <section class="panel" data-view="curves">
@@ -168,7 +186,7 @@ pub fn Views(props: &ViewsProps) -> Html {
             if settings.shows(View::Task) {
                 <TaskView shared={props.shared.clone()} task={settings.task} />
             }
-            if settings.shows(View::Feedback) {
+            if settings.shows(View::Feedback) && hidden {
                 <section class="panel wide" data-view="feedback">
                     <h2>{"Feedback matrices: Wᵀ, B and B − Wᵀ for each hidden layer"}</h2>
                     <div class="runs-row">
@@ -182,7 +200,7 @@ pub fn Views(props: &ViewsProps) -> Html {
                 </section>
             }
             if !settings.embed {
-                <Explanation />
+                <Explanation {delta} />
             }
         </>
     }
@@ -199,17 +217,37 @@ pub struct ThrottledNetworkViewProps {
     /// Presentation mode's shorter diagram.
     #[prop_or_default]
     pub compact: bool,
+    /// Shorter still: bands of at most this height.
+    #[prop_or_default]
+    pub max_band: Option<f32>,
 }
 
 /// The network view, following the frames at most every
-/// [`NETWORK_REDRAW_INTERVAL_MS`].
+/// [`NETWORK_REDRAW_INTERVAL_MS`], and never in the same frame as another run's
+/// diagram (compare mode draws one per run).
 #[component]
 pub fn ThrottledNetworkView(props: &ThrottledNetworkViewProps) -> Html {
-    let snapshot = use_throttled(props.snapshot.clone(), NETWORK_REDRAW_INTERVAL_MS);
-    html! { <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact} /> }
+    let snapshot = use_throttled_apart(props.snapshot.clone(), NETWORK_REDRAW_INTERVAL_MS);
+    html! {
+        <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact}
+            max_band={props.max_band} />
+    }
 }
 
-fn loss_series(runs: &Runs) -> Vec<Series> {
+/// What a point of the learning curves is, at `speed`.
+pub fn loss_note(speed: u32) -> String {
+    let every = if speed == SPEED_MAX {
+        "every 2ⁿ steps, about one point a frame (n follows the training speed)".to_owned()
+    } else {
+        match log_interval(speed) {
+            1 => "after every step".to_owned(),
+            n => format!("every {n} steps"),
+        }
+    };
+    format!("Each point: the loss over the whole training set and the held-out set, {every}.")
+}
+
+pub fn loss_series(runs: &Runs) -> Vec<Series> {
     let mut all = runs.series(|m| Some(m.train.loss));
     for (mut test, train) in runs
         .series(|m| Some(m.test.loss))
@@ -226,13 +264,14 @@ fn loss_series(runs: &Runs) -> Vec<Series> {
 }
 
 #[derive(Properties, PartialEq)]
-struct TaskViewProps {
-    shared: Shared,
-    task: TaskKind,
+pub struct TaskViewProps {
+    pub shared: Shared,
+    pub task: TaskKind,
 }
 
+/// What the task's data and the runs' fit look like (or the held-out NSE).
 #[component]
-fn TaskView(props: &TaskViewProps) -> Html {
+pub fn TaskView(props: &TaskViewProps) -> Html {
     let runs = props.shared.runs.borrow();
     match &*runs.data {
         TaskData::Points(points) => {
@@ -249,7 +288,7 @@ fn TaskView(props: &TaskViewProps) -> Html {
                         { for runs.runs.iter().map(|run| match run.picture.as_deref() {
                             Some(Picture::Boundary { resolution, values }) => html! {
                                 <figure class="run-figure" data-rule={run.rule.name()}>
-                                    <figcaption>{run.rule.name()}</figcaption>
+                                    <figcaption>{runs.label(run)}</figcaption>
                                     <DecisionBoundary predictions={Rc::new(values.clone())}
                                         resolution={*resolution} points={points.clone()}
                                         testid={format!("boundary-{}", run.rule.name())} />
@@ -275,7 +314,7 @@ fn TaskView(props: &TaskViewProps) -> Html {
             for run in &runs.runs {
                 if let Some(Picture::Curve(curve)) = run.picture.as_deref() {
                     series.push(Series {
-                        label: run.rule.name().into(),
+                        label: runs.label(run).into(),
                         colour: rule_colour(run.rule),
                         dash: Dash::Solid,
                         points: Rc::new(curve.clone()),
@@ -412,11 +451,20 @@ fn rule_entry(entry: RuleEntry) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct ExplanationProps {
+    /// The delta rule's view is shown: its entry leads.
+    delta: bool,
+}
+
 #[component]
-fn Explanation() -> Html {
+fn Explanation(props: &ExplanationProps) -> Html {
     html! {
         <section class="panel wide explanation" data-view="explanation">
             <h2>{"What you are seeing"}</h2>
+            if props.delta {
+                <DeltaExplanation />
+            }
             <p>{"Every rule shares the forward pass z = W a + b, a = f(z) and the output error e = a − y. \
                 They differ only in how a hidden layer gets its error signal δ, after which every rule \
                 changes the weights by gradient descent, ΔW = −η δ aᵀ (the minus sign is descent; \
@@ -432,5 +480,24 @@ fn Explanation() -> Html {
                 is learned. \"Without f′\" replaces the derivative of the activation by 1 in the hidden error \
                 signal."}</p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loss_note_says_how_often_the_whole_sets_are_evaluated() {
+        assert_eq!(
+            loss_note(1),
+            "Each point: the loss over the whole training set and the held-out set, after every step."
+        );
+        assert!(
+            loss_note(2000).ends_with("every 1000 steps."),
+            "{}",
+            loss_note(2000)
+        );
+        assert!(loss_note(SPEED_MAX).contains("about one point a frame"));
     }
 }

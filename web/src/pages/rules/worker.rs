@@ -1,4 +1,5 @@
-//! The training worker. Training runs here, off the page's thread; the worker
+//! The rules page's training, run in the worker ([`crate::pages::worker`]) off the
+//! page's thread; the worker
 //! streams small [`Frame`]s (snapshots and the new metric rows) back so the
 //! page keeps animating while it trains at full speed.
 //!
@@ -14,17 +15,15 @@
 
 use std::time::Duration;
 
-use bioprop::experiment::{ConfigError, Experiment, ExperimentConfig, Snapshot};
+use bioprop::experiment::{ConfigError, Experiment, ExperimentConfig, Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
+use bioprop::rule::RuleKind;
 use bioprop::session::RunsConfig;
 use bioprop::task::{Dataset, OutputKind};
-use futures::{FutureExt, SinkExt, StreamExt};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
-use yew::platform::time::sleep;
-use yew_agent::prelude::*;
 
-use super::settings::Settings;
+use super::settings::{Settings, MAX_SPEED, SPEED_MAX};
 use crate::widgets::heatmap::{grid_inputs, Extent};
 
 /// Time between frames while playing (about 30 frames per second).
@@ -35,6 +34,15 @@ pub const BOUNDARY_RESOLUTION: usize = 48;
 pub const CURVE_POINTS: usize = 101;
 /// Metric rows per frame the page aims for; see [`log_interval`].
 const ROWS_PER_FRAME: u64 = 2;
+/// Wall-clock milliseconds a frame trains at the speed `max` ([`SPEED_MAX`]): most of
+/// [`FRAME_INTERVAL`], the rest left for the frame itself.
+pub const MAX_SPEED_BUDGET_MS: f64 = 28.0;
+/// Most steps a frame trains at the speed `max`, whatever the clock says.
+pub const MAX_FRAME_STEPS: u64 = 100_000;
+/// Frames between pictures (decision boundary, fitted curve) at the speed `max`: each
+/// costs a forward pass over a 48 × 48 grid per run, and at 10 a second the view still
+/// moves smoothly.
+pub const MAX_SPEED_PICTURE_EVERY: u64 = 3;
 
 /// What the page asks of the worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -49,17 +57,26 @@ pub enum Command {
     Step(u64),
     /// Steps per frame while playing.
     SetSpeed(u32),
-    /// Applies to every run at once, without a reset.
-    SetLearningRate(f32),
+    /// Each run's learning rate, in the order of the runs, without a reset (compare
+    /// mode may give each rule its own). Refused, changing none, when a rate is out
+    /// of range or the count is not the number of runs.
+    SetLearningRates(Vec<f32>),
     /// Draws new feedback matrices for every run (same draw for all).
     ResampleFeedback,
+    /// Which output synapse `w_ij` the delta-rule view writes out (0-based `i`, `j`):
+    /// from now on every frame carries its latest update ([`RunFrame::synapse`]).
+    /// Kept across `Configure`; answered with a frame.
+    Watch {
+        output: usize,
+        input: usize,
+    },
 }
 
 impl Command {
     /// Whether the worker answers it (with a frame or a refusal); live
     /// setting changes are applied silently.
     pub fn expects_reply(&self) -> bool {
-        !matches!(self, Command::SetSpeed(_) | Command::SetLearningRate(_))
+        !matches!(self, Command::SetSpeed(_) | Command::SetLearningRates(_))
     }
 }
 
@@ -101,12 +118,17 @@ pub struct Frame {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunFrame {
     pub snapshot: Snapshot,
+    /// The learning rate the run trains at now.
+    pub lr: f32,
     /// History rows logged since the previous frame.
     pub new_metrics: Vec<Metrics>,
     /// What the task view draws for this run, if anything.
     pub picture: Option<Picture>,
     /// Why the run stopped, in words for the user.
     pub diverged: Option<String>,
+    /// For a delta-rule run, the watched synapse's latest update ([`Command::Watch`];
+    /// `None` before the first step or for a synapse the network does not have).
+    pub synapse: Option<SynapseUpdate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -120,9 +142,23 @@ pub enum Picture {
 
 /// How many steps between logged metric rows for `speed` steps per frame, so
 /// that about [`ROWS_PER_FRAME`] rows arrive per frame whatever the speed
-/// (each row evaluates the whole training set).
+/// (each row evaluates the whole training and test sets). At `max` the steps per
+/// frame are not known ahead: see [`max_speed_log_interval`].
 pub fn log_interval(speed: u32) -> u64 {
+    if speed == SPEED_MAX {
+        return max_speed_log_interval(u64::from(MAX_SPEED));
+    }
     (u64::from(speed) / ROWS_PER_FRAME).max(1)
+}
+
+/// The log interval at the speed `max` after a frame of `steps` steps: one row per
+/// frame (a row evaluates the whole training and test sets, which at this speed would
+/// otherwise cost a large share of the frame: on the linear teacher a row costs about
+/// as much as 200 training steps), as a power of two so that it changes only when
+/// the speed does by a factor of two and the rows stay on a regular grid.
+pub fn max_speed_log_interval(steps: u64) -> u64 {
+    let steps = steps.max(1);
+    1 << (63 - steps.leading_zeros())
 }
 
 /// The worker's state: the runs and how to drive them. Free of any browser
@@ -134,6 +170,10 @@ pub struct Trainer {
     sent: Vec<usize>,
     playing: bool,
     speed: u32,
+    /// The output synapse `(i, j)` the frames report for delta-rule runs.
+    watched: (usize, usize),
+    /// Frames sent while playing, to space pictures at the speed `max`.
+    ticks: u64,
 }
 
 impl Default for Trainer {
@@ -150,11 +190,14 @@ impl Trainer {
             sent: Vec::new(),
             playing: false,
             speed: 1,
+            watched: (0, 0),
+            ticks: 0,
         }
     }
 
     fn configure(&mut self, config: &RunsConfig) -> Result<TaskData, String> {
         let mut configs = config.experiment_configs().map_err(|e| e.to_string())?;
+        // The page follows with its speed (`SetSpeed`), which may be `max`.
         for experiment in &mut configs {
             experiment.log_every = log_interval(config.steps_per_frame);
         }
@@ -167,6 +210,7 @@ impl Trainer {
         self.generation += 1;
         self.sent = vec![0; runs.len()];
         self.speed = config.steps_per_frame;
+        self.ticks = 0;
         self.playing = false;
         let data = runs
             .first()
@@ -191,13 +235,76 @@ impl Trainer {
         self.playing
     }
 
-    /// One frame's worth of training while playing.
+    /// Milliseconds from one frame's start to the next while playing (counted from
+    /// the start, so the time a frame trains is not added to the wait); `None` while
+    /// paused.
+    pub fn pace_ms(&self) -> Option<f64> {
+        self.playing.then(|| FRAME_INTERVAL.as_secs_f64() * 1000.0)
+    }
+
+    /// One frame's worth of training while playing, with a clock that does not move
+    /// (at `max`, [`MAX_FRAME_STEPS`] steps).
     pub fn tick(&mut self) -> Update {
+        self.tick_with(&|| 0.0)
+    }
+
+    /// One frame's worth of training while playing: `speed` steps, or at `max` as many
+    /// as fit in [`MAX_SPEED_BUDGET_MS`] by `clock` (milliseconds).
+    pub fn tick_with(&mut self, clock: &dyn Fn() -> f64) -> Update {
+        self.ticks += 1;
+        if self.speed == SPEED_MAX {
+            let steps = self.train_for(MAX_SPEED_BUDGET_MS, clock);
+            if steps > 0 {
+                self.set_log_interval(max_speed_log_interval(steps));
+            }
+            let pictured = self.ticks % MAX_SPEED_PICTURE_EVERY == 0 || !self.playing;
+            return Update::Frame(Box::new(self.frame_with(pictured)));
+        }
         self.train(u64::from(self.speed));
         Update::Frame(Box::new(self.frame()))
     }
 
+    /// Trains every run until `clock` passes `budget_ms` from now, in chunks sized
+    /// from the time the steps so far took (about a quarter of what is left, so the
+    /// clock is read a few dozen times a frame, not every step); returns the steps.
+    fn train_for(&mut self, budget_ms: f64, clock: &dyn Fn() -> f64) -> u64 {
+        let start = clock();
+        let deadline = start + budget_ms;
+        let mut done = 0;
+        let mut chunk = 1;
+        while self.playing && done < MAX_FRAME_STEPS {
+            let n = chunk.min(MAX_FRAME_STEPS - done);
+            self.train(n);
+            done += n;
+            let now = clock();
+            if now >= deadline {
+                break;
+            }
+            let per_step = (now - start) / done as f64;
+            chunk = if per_step > 0.0 {
+                ((deadline - now) / 4.0 / per_step).max(1.0) as u64
+            } else {
+                // The clock has not moved yet: try more.
+                chunk.saturating_mul(2)
+            };
+        }
+        done
+    }
+
+    fn set_log_interval(&mut self, every: u64) {
+        for run in &mut self.runs {
+            // Cannot fail: the interval is at least 1.
+            let _ = run.set_log_every(every);
+        }
+    }
+
     fn frame(&mut self) -> Frame {
+        self.frame_with(true)
+    }
+
+    /// The frame; `pictured` false leaves out the pictures (the page keeps the last).
+    fn frame_with(&mut self, pictured: bool) -> Frame {
+        let (output, input) = self.watched;
         let runs = self
             .runs
             .iter()
@@ -208,9 +315,15 @@ impl Trainer {
                 *sent = history.len();
                 RunFrame {
                     snapshot: run.snapshot(),
+                    lr: run.config().lr,
                     new_metrics,
-                    picture: picture(run),
-                    diverged: run.diverged().map(explain_divergence),
+                    picture: if pictured { picture(run) } else { None },
+                    diverged: run
+                        .diverged()
+                        .map(|error| explain_divergence(run.rule(), run.config().lr, error)),
+                    synapse: (run.rule() == RuleKind::Delta)
+                        .then(|| run.output_synapse(output, input))
+                        .flatten(),
                 }
             })
             .collect();
@@ -219,6 +332,29 @@ impl Trainer {
             playing: self.playing,
             runs,
         }
+    }
+
+    /// Gives each run its rate, or (on a rate out of range, or a count that is not
+    /// the number of runs) changes none and says why.
+    fn set_learning_rates(&mut self, rates: &[f32]) -> Result<(), String> {
+        if rates.len() != self.runs.len() {
+            return Err(format!(
+                "lr: {} learning rates for {} runs",
+                rates.len(),
+                self.runs.len()
+            ));
+        }
+        let before: Vec<f32> = self.runs.iter().map(|run| run.config().lr).collect();
+        for (i, (run, &lr)) in self.runs.iter_mut().zip(rates).enumerate() {
+            if let Err(error) = run.set_learning_rate(lr) {
+                // Cannot fail: these rates were in use.
+                for (run, &old) in self.runs.iter_mut().zip(&before).take(i) {
+                    let _ = run.set_learning_rate(old);
+                }
+                return Err(error.to_string());
+            }
+        }
+        Ok(())
     }
 
     /// Carries out a command; returns what to tell the page.
@@ -249,26 +385,21 @@ impl Trainer {
             }
             Command::SetSpeed(speed) => {
                 trainer.speed = speed.max(1);
-                for run in &mut trainer.runs {
-                    // Cannot fail: the interval is at least 1.
-                    let _ = run.set_log_every(log_interval(trainer.speed));
-                }
+                trainer.set_log_interval(log_interval(trainer.speed));
                 Vec::new()
             }
-            Command::SetLearningRate(lr) => {
-                for run in &mut trainer.runs {
-                    if let Err(error) = run.set_learning_rate(lr) {
-                        return vec![Update::Rejected {
-                            message: error.to_string(),
-                        }];
-                    }
-                }
-                Vec::new()
-            }
+            Command::SetLearningRates(rates) => match trainer.set_learning_rates(&rates) {
+                Ok(()) => Vec::new(),
+                Err(message) => vec![Update::Rejected { message }],
+            },
             Command::ResampleFeedback => {
                 for run in &mut trainer.runs {
                     run.resample_feedback();
                 }
+                vec![Update::Frame(Box::new(trainer.frame()))]
+            }
+            Command::Watch { output, input } => {
+                trainer.watched = (output, input);
                 vec![Update::Frame(Box::new(trainer.frame()))]
             }
         }
@@ -281,19 +412,77 @@ impl Trainer {
 /// # Errors
 ///
 /// Core's [`ConfigError`] when the settings cannot run; settings read with
-/// [`Settings::from_query_checked`] always can.
+/// [`Settings::from_query`] always can.
 pub fn runs_config(settings: &Settings) -> Result<RunsConfig, ConfigError> {
     // One config per rule, identical but for the rule: the first stands for all
     // (with no rule at all, the worker refuses the config).
-    let experiment = settings
+    // (with no rule at all, the worker refuses the config). Its rate is the shared
+    // one; runs with their own rate are listed beside it.
+    let mut experiment = settings
         .experiment_configs()?
         .into_iter()
         .next()
         .unwrap_or_else(|| ExperimentConfig::for_task(settings.task));
+    experiment.lr = settings.shared_learning_rate();
+    // The config has no `max`: it goes as the top speed, and the page then sends
+    // `SetSpeed(SPEED_MAX)`.
+    let rules = settings.rules();
+    let learning_rates = (settings.learning_rates.iter().copied())
+        .filter(|(rule, _)| rules.contains(rule))
+        .collect();
     Ok(RunsConfig {
         feedback_draw: settings.draw,
-        ..RunsConfig::new(settings.rules(), experiment, settings.speed)
+        learning_rates,
+        ..RunsConfig::new(rules, experiment, settings.speed.min(MAX_SPEED))
     })
+}
+
+/// The core's own training speed, for the browser benchmark to compare the worker
+/// with (`tests/e2e/bench.mjs`): one run per rule of `rules` on `task` with core's
+/// task defaults (the rules page's defaults for every task but `spirals`), trained
+/// `steps` steps each in chunks of 100 in turn as the worker does, with no metric
+/// rows and no frames. Returns training steps per second per run, by `clock` (ms).
+///
+/// # Errors
+///
+/// A task or rule name core does not know, or a config it refuses.
+pub fn core_steps_per_second(
+    task: &str,
+    rules: &str,
+    steps: u64,
+    clock: &dyn Fn() -> f64,
+) -> Result<f64, String> {
+    let task: bioprop::TaskKind = task
+        .parse()
+        .map_err(|e: bioprop::task::TaskError| e.to_string())?;
+    let rules = rules
+        .split(',')
+        .map(|name| {
+            <bioprop::rule::RuleKind as bioprop::Named>::from_name(name)
+                .ok_or_else(|| format!("unknown rule '{name}'"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let config = RunsConfig::new(rules, ExperimentConfig::for_task(task), MAX_SPEED);
+    let mut runs = config
+        .experiment_configs()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|mut experiment| {
+            experiment.log_every = u64::MAX;
+            Experiment::new(&experiment).map_err(|e| e.to_string())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let start = clock();
+    let mut done = 0;
+    while done < steps {
+        let n = (steps - done).min(100);
+        for run in &mut runs {
+            run.step(n).map_err(|e| e.to_string())?;
+        }
+        done += n;
+    }
+    let seconds = (clock() - start) / 1000.0;
+    Ok(steps as f64 / seconds.max(1e-9))
 }
 
 /// The worker's messages are bincode, which cannot read the internally tagged
@@ -318,11 +507,15 @@ mod json_text {
     }
 }
 
-/// A divergence in words a student can act on.
-pub fn explain_divergence(error: &bioprop::experiment::StepError) -> String {
+/// A divergence in words a student can act on, naming the run and its rate.
+pub fn explain_divergence(
+    rule: RuleKind,
+    lr: f32,
+    error: &bioprop::experiment::StepError,
+) -> String {
     format!(
-        "Training stopped: {error}. The weights grew without bound — the learning rate is \
-         probably too high for this network. Lower it and press reset."
+        "{rule} (η = {lr}): training stopped: {error}. The weights grew without bound — \
+         the learning rate is probably too high for this network. Lower it and press reset."
     )
 }
 
@@ -391,37 +584,5 @@ fn picture(run: &Experiment) -> Option<Picture> {
             ))
         }
         _ => None,
-    }
-}
-
-#[reactor]
-pub async fn TrainingWorker(mut scope: ReactorScope<Command, Update>) {
-    let mut trainer = Trainer::new();
-    loop {
-        // While playing, a frame is due every FRAME_INTERVAL unless a command
-        // arrives first; while paused, only commands wake the worker.
-        let command = if trainer.playing() {
-            futures::select! {
-                command = scope.next() => match command {
-                    Some(command) => Some(command),
-                    None => break,
-                },
-                _ = sleep(FRAME_INTERVAL).fuse() => None,
-            }
-        } else {
-            match scope.next().await {
-                Some(command) => Some(command),
-                None => break,
-            }
-        };
-        let reply = match command {
-            None => vec![trainer.tick()],
-            Some(command) => trainer.handle(command),
-        };
-        for update in reply {
-            if scope.send(update).await.is_err() {
-                return;
-            }
-        }
     }
 }

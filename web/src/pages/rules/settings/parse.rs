@@ -130,6 +130,49 @@ pub(super) fn parse_lr(value: &str) -> Result<f32, Problem> {
     )
 }
 
+/// `bp:0.08,fa:0.3`: rules, each once, with their learning rates.
+pub(super) fn parse_rule_rates(value: &str) -> Result<Vec<(RuleKind, f32)>, Problem> {
+    let allowed = || {
+        format!(
+            "rule:rate pairs separated by commas, e.g. bp:0.08,fa:0.3; rules from {}, \
+             rates in (0, {MAX_LEARNING_RATE}]",
+            names(RuleKind::ALL, RuleKind::name)
+        )
+    };
+    let mut rates: Vec<(RuleKind, f32)> = Vec::new();
+    for pair in value.split(',') {
+        let Some((name, rate)) = pair.split_once(':') else {
+            return Err(Problem::new(
+                format!("'{}' is not rule:rate", shown(pair.trim())),
+                allowed(),
+            ));
+        };
+        let rule: RuleKind = name.parse().map_err(|_| {
+            Problem::new(format!("unknown rule '{}'", shown(name.trim())), allowed())
+        })?;
+        if rates.iter().any(|(r, _)| *r == rule) {
+            return Err(Problem::new(
+                format!("'{}' gives {rule} two rates", shown(value)),
+                allowed(),
+            ));
+        }
+        let lr = parse_lr(rate.trim()).map_err(|problem| {
+            Problem::new(format!("{rule}'s rate: {}", problem.what), allowed())
+        })?;
+        rates.push((rule, lr));
+    }
+    Ok(rates)
+}
+
+/// The `lrs` value of `rates`: `bp:0.08,fa:0.3`.
+pub(super) fn rule_rates(rates: &[(RuleKind, f32)]) -> String {
+    rates
+        .iter()
+        .map(|(rule, lr)| format!("{}:{lr}", rule.name()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 pub(super) fn parse_noise(value: &str) -> Result<f32, Problem> {
     number(value, format!("a number in [0, {MAX_NOISE}]"), |noise| {
         (0.0..=MAX_NOISE).contains(&noise)
@@ -153,6 +196,9 @@ pub(super) fn parse_seed(value: &str) -> Result<u64, Problem> {
 }
 
 pub(super) fn parse_speed(value: &str) -> Result<u32, Problem> {
+    if value == "max" {
+        return Ok(SPEED_MAX);
+    }
     whole(value, 1, MAX_SPEED)
 }
 

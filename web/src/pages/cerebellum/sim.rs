@@ -1,0 +1,83 @@
+//! The running cerebellum and what the page remembers of it: the windowed gain over
+//! the whole run. Pure: no Yew or web-sys, so it is tested natively; it runs in the
+//! worker ([`super::worker`]).
+
+use bioprop::cerebellum::{Cerebellum, CerebellumConfig};
+
+/// Most points kept in the gain history; when full, every other point goes and the
+/// sampling interval doubles, so the whole run stays on the chart.
+const GAIN_HISTORY_LEN: usize = 2000;
+
+/// The running simulation and what the page remembers of it.
+pub struct Sim {
+    pub cerebellum: Cerebellum,
+    /// (simulated seconds, windowed gain) from the start of the run.
+    pub gain_history: Vec<(f32, f32)>,
+    /// Steps between gain-history points.
+    sample_every: u64,
+}
+
+impl Sim {
+    /// A naive simulation; `config` comes from validated settings, so a failure falls
+    /// back to the task's defaults.
+    pub fn new(config: &CerebellumConfig) -> Self {
+        let cerebellum = Cerebellum::new(config).unwrap_or_else(|_| {
+            Cerebellum::new(&CerebellumConfig::for_task(config.task))
+                .expect("the task's defaults are valid")
+        });
+        Sim {
+            cerebellum,
+            gain_history: Vec::with_capacity(GAIN_HISTORY_LEN),
+            sample_every: 50,
+        }
+    }
+
+    /// Runs `n` steps, recording the gain as it goes; stops at a divergence.
+    pub fn advance(&mut self, n: u64) -> Result<(), String> {
+        let mut left = n;
+        while left > 0 {
+            let to_sample = self.sample_every - self.cerebellum.steps() % self.sample_every;
+            let chunk = left.min(to_sample);
+            self.cerebellum.step(chunk).map_err(|e| e.to_string())?;
+            left -= chunk;
+            if self.cerebellum.steps() % self.sample_every == 0 {
+                if let Some(gain) = self.cerebellum.gain() {
+                    self.gain_history
+                        .push((self.cerebellum.time() as f32, gain as f32));
+                }
+                if self.gain_history.len() >= GAIN_HISTORY_LEN {
+                    let mut keep = false;
+                    self.gain_history.retain(|_| {
+                        keep = !keep;
+                        keep
+                    });
+                    self.sample_every *= 2;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gain_history_keeps_the_whole_run_in_a_bounded_length() {
+        let mut sim = Sim::new(&CerebellumConfig::default());
+        sim.advance(50 * 10).unwrap();
+        let times: Vec<f32> = sim.gain_history.iter().map(|p| p.0).collect();
+        assert!(times.windows(2).all(|w| w[0] < w[1]), "{times:?}");
+        // 1 ms steps: a point every 50 ms once the window has signal.
+        assert!(
+            times.iter().all(|t| (t * 1000.0).round() as u64 % 50 == 0),
+            "{times:?}"
+        );
+        sim.advance(400_000).unwrap();
+        assert!(sim.gain_history.len() < GAIN_HISTORY_LEN);
+        assert!(sim.sample_every > 50);
+        let last = sim.gain_history.last().unwrap().0;
+        assert!((last - 400.5).abs() < 0.5, "{last}");
+    }
+}

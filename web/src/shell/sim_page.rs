@@ -1,0 +1,263 @@
+//! The page's side of a simulation run in a worker ([`super::sim_worker`]): the
+//! latest frame, the play state, and the notices a divergence, a refusal or a
+//! stopped worker bring. The cerebellum and microcircuit pages drive their
+//! workers through it; the rules page's worker has its own.
+//!
+//! ```text
+//! first render ─▶ Configure(job), SetSpeed(speed), Play if autoplay
+//! worker ─▶ Update::Frame ─▶ SimRecord::apply ─▶ redraw (older generations dropped)
+//!   a divergence pauses and pushes "message + advice"; a newer generation (reset,
+//!   new settings, play) takes that notice away
+//! ```
+//!
+//! The frames live in a `RefCell` owned by the page, never in Yew state.
+
+use std::cell::{Ref, RefCell};
+use std::rc::Rc;
+
+use yew::prelude::*;
+use yew_agent::reactor::{
+    use_reactor_bridge, Reactor, ReactorEvent, ReactorScoped, UseReactorBridgeHandle,
+};
+
+use super::sim_worker::{Command, SimFrame, Update};
+use super::{NoticeAction, Notices};
+
+/// What the page says when its simulation worker has stopped.
+pub const WORKER_STOPPED: &str = "The simulation worker stopped (the browser console has the \
+     error). Reload the page to start again: your settings are kept in the address bar.";
+
+/// What applying an update means for the page's notices.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// Redraw; nothing to say.
+    Redraw,
+    /// A frame of a replaced model: ignore it.
+    Stale,
+    /// Show this notice (a divergence with its advice, or a refusal).
+    Notice(String),
+    /// Take this notice away (the diverged model was replaced), then redraw.
+    Withdraw(String),
+}
+
+/// The page's record of the worker's frames: pure, so it is tested natively.
+#[derive(Clone, Debug)]
+pub struct SimRecord<V> {
+    pub frame: Option<SimFrame<V>>,
+    /// What a divergence's message is followed by on the page.
+    advice: &'static str,
+    /// The divergence notice shown for the current generation.
+    shown: Option<String>,
+}
+
+impl<V> SimRecord<V> {
+    pub fn new(advice: &'static str) -> Self {
+        SimRecord {
+            frame: None,
+            advice,
+            shown: None,
+        }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.frame.as_ref().map_or(0, |f| f.generation)
+    }
+
+    pub fn apply(&mut self, update: Update<V>) -> Vec<Effect> {
+        let frame = match update {
+            Update::Rejected { message } => return vec![Effect::Notice(message)],
+            Update::Frame(frame) => *frame,
+        };
+        if frame.generation < self.generation() {
+            return vec![Effect::Stale];
+        }
+        let mut effects = Vec::new();
+        if frame.generation > self.generation() {
+            if let Some(text) = self.shown.take() {
+                effects.push(Effect::Withdraw(text));
+            }
+        }
+        if let (Some(message), None) = (&frame.diverged, &self.shown) {
+            let text = format!("{message}{}", self.advice);
+            self.shown = Some(text.clone());
+            effects.push(Effect::Notice(text));
+        }
+        self.frame = Some(frame);
+        if effects.is_empty() {
+            effects.push(Effect::Redraw);
+        }
+        effects
+    }
+}
+
+/// A page's simulation worker; cheap to clone into callbacks.
+pub struct SimDriver<R: Reactor + 'static, J, X, V> {
+    record: Rc<RefCell<SimRecord<V>>>,
+    bridge: UseReactorBridgeHandle<R>,
+    /// Before the first frame: whether the page opened playing.
+    autoplay: bool,
+    _command: std::marker::PhantomData<fn(J, X)>,
+}
+
+impl<R: Reactor + 'static, J, X, V> Clone for SimDriver<R, J, X, V> {
+    fn clone(&self) -> Self {
+        SimDriver {
+            record: self.record.clone(),
+            bridge: self.bridge.clone(),
+            autoplay: self.autoplay,
+            _command: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<R, J, X, V> SimDriver<R, J, X, V>
+where
+    R: Reactor + 'static,
+    <R::Scope as ReactorScoped>::Input: From<Command<J, X>>,
+{
+    pub fn send(&self, command: Command<J, X>) {
+        self.bridge.send(command.into());
+    }
+
+    /// The latest frame, if one has arrived.
+    pub fn frame(&self) -> Ref<'_, Option<SimFrame<V>>> {
+        Ref::map(self.record.borrow(), |r| &r.frame)
+    }
+
+    pub fn playing(&self) -> bool {
+        self.record
+            .borrow()
+            .frame
+            .as_ref()
+            .map_or(self.autoplay, |f| f.playing)
+    }
+
+    /// Plays or pauses; playing a diverged model first replaces it by `fresh()` (the
+    /// settings now, which may have been retuned since it was built).
+    pub fn toggle_play(&self, fresh: impl FnOnce() -> J) {
+        if self.playing() {
+            self.send(Command::Pause);
+            return;
+        }
+        let diverged = self
+            .record
+            .borrow()
+            .frame
+            .as_ref()
+            .is_some_and(|f| f.diverged.is_some());
+        if diverged {
+            self.configure(fresh());
+        }
+        self.send(Command::Play);
+    }
+
+    /// Builds a new model from `job` (reset, or settings that need one).
+    pub fn configure(&self, job: J) {
+        self.send(Command::Configure(Box::new(job)));
+    }
+}
+
+/// The page's simulation worker: on the first render it configures `job()`, then
+/// keeps the worker's speed equal to `speed` and plays when `autoplay`. A divergence
+/// pushes the worker's message followed by `advice`.
+#[hook]
+pub fn use_sim_worker<R, J, X, V, F>(
+    job: F,
+    autoplay: bool,
+    speed: u32,
+    notices: UseReducerDispatcher<Notices>,
+    advice: &'static str,
+) -> SimDriver<R, J, X, V>
+where
+    R: Reactor + 'static,
+    <R::Scope as ReactorScoped>::Input: From<Command<J, X>>,
+    <R::Scope as ReactorScoped>::Output: TryInto<Update<V>>,
+    J: 'static,
+    X: 'static,
+    V: 'static,
+    F: FnOnce() -> J + 'static,
+{
+    let record = use_mut_ref(|| SimRecord::new(advice));
+    let redraw = use_force_update();
+    let bridge = {
+        let record = record.clone();
+        use_reactor_bridge::<R, _>(move |event| {
+            let ReactorEvent::Output(output) = event else {
+                notices.dispatch(NoticeAction::Push(WORKER_STOPPED.into()));
+                return;
+            };
+            let Ok(update) = output.try_into() else {
+                return;
+            };
+            let effects = record.borrow_mut().apply(update);
+            for effect in effects {
+                match effect {
+                    Effect::Stale => return,
+                    Effect::Redraw => {}
+                    Effect::Notice(text) => notices.dispatch(NoticeAction::Push(text)),
+                    Effect::Withdraw(text) => notices.dispatch(NoticeAction::Remove(text)),
+                }
+            }
+            redraw.force_update();
+        })
+    };
+    let driver = SimDriver {
+        record,
+        bridge,
+        autoplay,
+        _command: std::marker::PhantomData,
+    };
+    {
+        let driver = driver.clone();
+        use_effect_with((), move |()| {
+            driver.configure(job());
+            if autoplay {
+                driver.send(Command::Play);
+            }
+        });
+    }
+    {
+        let driver = driver.clone();
+        use_effect_with(speed, move |&speed| driver.send(Command::SetSpeed(speed)));
+    }
+    driver
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(generation: u64, diverged: Option<&str>) -> Update<u32> {
+        Update::Frame(Box::new(SimFrame {
+            generation,
+            playing: false,
+            view: 7,
+            diverged: diverged.map(str::to_owned),
+        }))
+    }
+
+    #[test]
+    fn a_divergence_is_said_once_and_withdrawn_with_its_model() {
+        let mut record = SimRecord::new(". Press reset.");
+        assert_eq!(record.apply(frame(1, None)), vec![Effect::Redraw]);
+        let said = "weights not finite. Press reset.".to_owned();
+        assert_eq!(
+            record.apply(frame(1, Some("weights not finite"))),
+            vec![Effect::Notice(said.clone())]
+        );
+        assert_eq!(
+            record.apply(frame(1, Some("weights not finite"))),
+            vec![Effect::Redraw],
+            "said once"
+        );
+        assert_eq!(record.apply(frame(2, None)), vec![Effect::Withdraw(said)]);
+        assert_eq!(record.apply(frame(1, None)), vec![Effect::Stale]);
+        assert_eq!(record.generation(), 2);
+        assert_eq!(
+            record.apply(Update::Rejected {
+                message: "neuron: 0 to 49".into()
+            }),
+            vec![Effect::Notice("neuron: 0 to 49".into())]
+        );
+    }
+}

@@ -1,0 +1,411 @@
+//! A simulation run off the page's thread: the protocol a page that simulates
+//! (the cerebellum, the microcircuit) speaks with the worker, the worker's side of
+//! it ([`Host`], pure and tested natively) and the worker's loop ([`serve`]).
+//!
+//! ```text
+//! page ─▶ Command::Configure(job) ─▶ Host builds the Model (a new generation)
+//!      ─▶ Play / Pause / Step(n) / SetSpeed(n) / Change(live change)
+//! worker: while playing, every FRAME_MS: Model::advance(speed · TICK_FRAMES, budget)
+//!      ─▶ Update::Frame { generation, playing, view, diverged } ─▶ page draws the view
+//! ```
+//!
+//! Frames carry their generation so the page drops frames of a model it has
+//! already replaced. A model is built from the page's settings as they are (a few
+//! plain fields, so the worker's bincode carries them; the worker derives the core
+//! configuration from them).
+//!
+//! The shell imports no page: [`Model`] is what a page's simulation implements,
+//! and a page's worker module says which.
+
+use std::time::Duration;
+
+use futures::{FutureExt, SinkExt, StreamExt};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use yew::platform::time::sleep;
+use yew_agent::reactor::ReactorScope;
+
+/// Wall-clock milliseconds between frames while playing (about 30 a second).
+pub const FRAME_MS: f64 = 33.0;
+/// Wall-clock milliseconds a frame may spend simulating: most of [`FRAME_MS`], so a
+/// model that cannot keep up with its speed uses nearly all of the worker's time.
+pub const FRAME_BUDGET_MS: f64 = 28.0;
+/// A page's `speed` is per animation frame at 60 frames a second; a worker frame
+/// comes every [`FRAME_MS`], so it carries this many of them.
+pub const TICK_FRAMES: u32 = 2;
+
+/// What a page's simulation gives the worker.
+pub trait Model: Sized {
+    /// What builds a model (sent with [`Command::Configure`]).
+    type Job;
+    /// A change applied to the running model without rebuilding it.
+    type Change;
+    /// What the page draws: small, and built fresh for every frame.
+    type View;
+
+    /// A new model; `job` comes from validated settings.
+    fn build(job: &Self::Job) -> Self;
+    /// Advances by `amount` (in the page's speed unit), stopping early once `now()`
+    /// passes `deadline`; `Err` carries the message of a divergence.
+    fn advance(&mut self, amount: u32, deadline: f64, now: &dyn Fn() -> f64) -> Result<(), String>;
+    /// Applies a live change; `Err` says why it could not be.
+    fn change(&mut self, change: Self::Change) -> Result<(), String>;
+    fn view(&self) -> Self::View;
+}
+
+/// What the page asks of the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Command<J, X> {
+    /// Builds a new model (also what reset sends); the play state is kept.
+    /// Answered with a frame of the new generation.
+    Configure(Box<J>),
+    /// Plays (a diverged model is first rebuilt from its job); answered with a frame.
+    Play,
+    Pause,
+    /// Advances `n` (the page's speed unit) and sends one frame.
+    Step(u32),
+    /// The page's speed while playing; no reply.
+    SetSpeed(u32),
+    /// A live change; answered with a frame, or [`Update::Rejected`].
+    Change(X),
+}
+
+impl<J, X> Command<J, X> {
+    /// Whether the worker answers it.
+    pub fn expects_reply(&self) -> bool {
+        !matches!(self, Command::SetSpeed(_))
+    }
+}
+
+/// What the worker tells the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Update<V> {
+    Frame(Box<SimFrame<V>>),
+    /// A command could not be carried out; the model is unaffected.
+    Rejected {
+        message: String,
+    },
+}
+
+/// The model's state after a command or a frame's worth of simulation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimFrame<V> {
+    pub generation: u64,
+    pub playing: bool,
+    pub view: V,
+    /// Why the model stopped, when it diverged.
+    pub diverged: Option<String>,
+}
+
+/// The worker's state: the model and how to drive it. Free of any browser API (the
+/// clock is passed in), so the protocol is tested natively.
+pub struct Host<M: Model> {
+    generation: u64,
+    model: Option<(M, Box<M::Job>)>,
+    playing: bool,
+    speed: u32,
+    diverged: Option<String>,
+}
+
+impl<M: Model> Default for Host<M> {
+    fn default() -> Self {
+        Host {
+            generation: 0,
+            model: None,
+            playing: false,
+            speed: 1,
+            diverged: None,
+        }
+    }
+}
+
+impl<M: Model> Host<M> {
+    /// Whether frames are due without a command.
+    pub fn playing(&self) -> bool {
+        self.playing && self.model.is_some()
+    }
+
+    pub fn speed(&self) -> u32 {
+        self.speed
+    }
+
+    /// The running model, if one was configured.
+    pub fn model(&self) -> Option<&M> {
+        self.model.as_ref().map(|(model, _)| model)
+    }
+
+    fn build(&mut self, job: Box<M::Job>) {
+        self.model = Some((M::build(&job), job));
+        self.generation += 1;
+        self.diverged = None;
+    }
+
+    fn advance(&mut self, amount: u32, now: &dyn Fn() -> f64) {
+        let deadline = now() + FRAME_BUDGET_MS;
+        if self.diverged.is_some() {
+            return;
+        }
+        if let Some((model, _)) = &mut self.model {
+            if let Err(message) = model.advance(amount, deadline, now) {
+                self.diverged = Some(message);
+                self.playing = false;
+            }
+        }
+    }
+
+    /// The frame the page is sent now; none before the first model.
+    fn frame(&self) -> Vec<Update<M::View>> {
+        self.model
+            .as_ref()
+            .map(|(model, _)| {
+                Update::Frame(Box::new(SimFrame {
+                    generation: self.generation,
+                    playing: self.playing,
+                    view: model.view(),
+                    diverged: self.diverged.clone(),
+                }))
+            })
+            .into_iter()
+            .collect()
+    }
+
+    /// One frame's worth of simulation while playing.
+    pub fn tick(&mut self, now: &dyn Fn() -> f64) -> Vec<Update<M::View>> {
+        self.advance(self.speed.saturating_mul(TICK_FRAMES), now);
+        self.frame()
+    }
+
+    /// Carries out a command; returns what to tell the page.
+    pub fn handle(
+        &mut self,
+        command: Command<M::Job, M::Change>,
+        now: &dyn Fn() -> f64,
+    ) -> Vec<Update<M::View>> {
+        match command {
+            Command::Configure(job) => {
+                self.build(job);
+                self.frame()
+            }
+            Command::Play => {
+                if self.diverged.is_some() {
+                    if let Some((_, job)) = self.model.take() {
+                        self.build(job);
+                    }
+                }
+                self.playing = true;
+                self.frame()
+            }
+            Command::Pause => {
+                self.playing = false;
+                self.frame()
+            }
+            Command::Step(n) => {
+                self.advance(n, now);
+                self.frame()
+            }
+            Command::SetSpeed(speed) => {
+                self.speed = speed.max(1);
+                Vec::new()
+            }
+            Command::Change(change) => match &mut self.model {
+                Some((model, _)) => match model.change(change) {
+                    Ok(()) => self.frame(),
+                    Err(message) => vec![Update::Rejected { message }],
+                },
+                None => vec![Update::Rejected {
+                    message: "nothing to change: the simulation has not started".into(),
+                }],
+            },
+        }
+    }
+}
+
+/// What a worker does with its messages: a page's [`Host`], or the rules page's
+/// trainer, behind one registrar.
+pub trait Engine {
+    type Input;
+    type Output;
+    /// Carries out a command; returns what to tell the page.
+    fn handle(&mut self, input: Self::Input) -> Vec<Self::Output>;
+    /// Milliseconds from one frame's start to the next while frames are due without a
+    /// command; `None` while paused.
+    fn pace(&self) -> Option<f64>;
+    /// One frame while playing.
+    fn tick(&mut self) -> Vec<Self::Output>;
+}
+
+/// The worker's loop: commands as they come, and a frame every [`Engine::pace`]
+/// milliseconds (counted from the previous frame's start) while playing.
+pub async fn serve<E>(mut scope: ReactorScope<E::Input, E::Output>, mut engine: E)
+where
+    E: Engine,
+    E::Input: Serialize + DeserializeOwned + 'static,
+    E::Output: Serialize + DeserializeOwned + 'static,
+{
+    let mut last_tick = js_sys::Date::now();
+    loop {
+        let command = match engine.pace() {
+            Some(pace) => {
+                let wait = (last_tick + pace - js_sys::Date::now()).clamp(0.0, pace);
+                futures::select! {
+                    command = scope.next() => match command {
+                        Some(command) => Some(command),
+                        None => break,
+                    },
+                    _ = sleep(Duration::from_secs_f64(wait / 1000.0)).fuse() => None,
+                }
+            }
+            None => match scope.next().await {
+                Some(command) => Some(command),
+                None => break,
+            },
+        };
+        let reply = match command {
+            None => {
+                last_tick = js_sys::Date::now();
+                engine.tick()
+            }
+            Some(command) => engine.handle(command),
+        };
+        for update in reply {
+            if scope.send(update).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A counter that diverges past a limit: enough to drive every command.
+    struct Counter {
+        count: u32,
+        limit: u32,
+    }
+
+    impl Model for Counter {
+        type Job = u32;
+        type Change = u32;
+        type View = u32;
+
+        fn build(limit: &u32) -> Self {
+            Counter {
+                count: 0,
+                limit: *limit,
+            }
+        }
+
+        fn advance(
+            &mut self,
+            amount: u32,
+            deadline: f64,
+            now: &dyn Fn() -> f64,
+        ) -> Result<(), String> {
+            for _ in 0..amount {
+                self.count += 1;
+                if self.count > self.limit {
+                    return Err(format!("past {}", self.limit));
+                }
+                if now() > deadline {
+                    break;
+                }
+            }
+            Ok(())
+        }
+
+        fn change(&mut self, limit: u32) -> Result<(), String> {
+            if limit < self.count {
+                return Err(format!("limit {limit} is below the count {}", self.count));
+            }
+            self.limit = limit;
+            Ok(())
+        }
+
+        fn view(&self) -> u32 {
+            self.count
+        }
+    }
+
+    fn frame(updates: Vec<Update<u32>>) -> SimFrame<u32> {
+        match <[Update<u32>; 1]>::try_from(updates) {
+            Ok([Update::Frame(frame)]) => *frame,
+            other => panic!("expected one frame, got {other:?}"),
+        }
+    }
+
+    const NEVER: &dyn Fn() -> f64 = &|| 0.0;
+
+    #[test]
+    fn steps_ticks_and_a_divergence_that_play_repairs() {
+        let mut host = Host::<Counter>::default();
+        assert!(host.handle(Command::Play, NEVER).is_empty(), "no model yet");
+        assert!(host.tick(NEVER).is_empty());
+        let first = frame(host.handle(Command::Configure(Box::new(10)), NEVER));
+        assert_eq!((first.generation, first.view, first.playing), (1, 0, true));
+        assert!(host.handle(Command::SetSpeed(2), NEVER).is_empty());
+        // A tick is TICK_FRAMES frames' worth of speed.
+        assert_eq!(frame(host.tick(NEVER)).view, 2 * TICK_FRAMES);
+        host.handle(Command::Pause, NEVER);
+        assert!(!host.playing());
+        assert_eq!(frame(host.handle(Command::Step(3), NEVER)).view, 7);
+        let diverged = frame(host.handle(Command::Step(10), NEVER));
+        assert_eq!(diverged.diverged.as_deref(), Some("past 10"));
+        assert!(!diverged.playing);
+        // Stepping a diverged model changes nothing; play starts a fresh generation.
+        assert_eq!(frame(host.handle(Command::Step(1), NEVER)).view, 11);
+        let fresh = frame(host.handle(Command::Play, NEVER));
+        assert_eq!((fresh.generation, fresh.view, fresh.diverged), (2, 0, None));
+        assert!(fresh.playing);
+    }
+
+    #[test]
+    fn a_frame_stops_at_its_budget() {
+        let mut host = Host::<Counter>::default();
+        host.handle(Command::Configure(Box::new(1000)), NEVER);
+        host.handle(Command::SetSpeed(500), NEVER);
+        // The clock passes the deadline after its first reading.
+        let calls = std::cell::Cell::new(0.0);
+        let clock = || {
+            calls.set(calls.get() + 1.0);
+            if calls.get() > 1.0 {
+                FRAME_BUDGET_MS + 1.0
+            } else {
+                0.0
+            }
+        };
+        assert_eq!(frame(host.tick(&clock)).view, 1);
+    }
+
+    #[test]
+    fn a_refused_change_leaves_the_model_alone() {
+        let mut host = Host::<Counter>::default();
+        host.handle(Command::Configure(Box::new(10)), NEVER);
+        host.handle(Command::Step(5), NEVER);
+        let refused = host.handle(Command::Change(3), NEVER);
+        assert_eq!(
+            refused,
+            vec![Update::Rejected {
+                message: "limit 3 is below the count 5".into()
+            }]
+        );
+        assert_eq!(frame(host.handle(Command::Change(100), NEVER)).view, 5);
+        assert_eq!(frame(host.handle(Command::Step(50), NEVER)).diverged, None);
+    }
+
+    #[test]
+    fn configure_keeps_the_play_state_and_replaces_a_diverged_model() {
+        let mut host = Host::<Counter>::default();
+        host.handle(Command::Configure(Box::new(1)), NEVER);
+        host.handle(Command::Play, NEVER);
+        host.handle(Command::SetSpeed(1), NEVER);
+        assert!(frame(host.tick(NEVER)).diverged.is_some());
+        let next = frame(host.handle(Command::Configure(Box::new(50)), NEVER));
+        assert_eq!((next.generation, next.diverged, next.view), (2, None, 0));
+        assert!(!next.playing, "a divergence paused it");
+        host.handle(Command::Play, NEVER);
+        let again = frame(host.handle(Command::Configure(Box::new(50)), NEVER));
+        assert!(again.playing, "a reset while playing goes on playing");
+    }
+}
