@@ -5,7 +5,7 @@
 
 PORT ?= 8080
 
-.PHONY: serve dist dev test test-defaults bench bench-web mnist-data reproduce-mnist clean
+.PHONY: serve dist dev test test-defaults bench bench-web bench-compare mnist-data reproduce-mnist clean
 
 serve: dist
 	@if command -v node >/dev/null; then \
@@ -67,6 +67,31 @@ bench-web:
 		end=$$(date +%s.%N); \
 		awk -v s=$$start -v e=$$end -v r=$$rule 'BEGIN { printf "  %s: %d training steps/s (logging every 1000)\n", r, 200000 / (e - s) }'; \
 	done
+	@echo "side by side with TensorFlow.js and numpy at the sizes of issue 11: make bench-compare"
+
+# The same MLPs, batches and data trained by bioprop natively, bioprop's wasm and
+# TensorFlow.js (cpu and wasm backends, pinned in bench/package-lock.json and served
+# locally) in headless Chromium, and numpy on one thread: one table of training
+# steps/s and the ratios (README, "Speed"). SECONDS per measurement, best of ROUNDS;
+# the whole run takes a few minutes.
+SECONDS ?= 1
+ROUNDS ?= 3
+BENCH_VENV = target/bench-venv
+bench-compare:
+	scripts/ensure-tools.sh test
+	@if [ ! -d bench/node_modules/@tensorflow/tfjs-backend-wasm ] || \
+		[ bench/package-lock.json -nt bench/node_modules/.package-lock.json ]; then \
+		echo "[bioprop] installing the benchmark's npm packages from bench/package-lock.json"; \
+		(cd bench && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error); \
+	fi
+	@if [ ! -f $(BENCH_VENV)/installed ] || [ bench/requirements.txt -nt $(BENCH_VENV)/installed ]; then \
+		echo "[bioprop] installing numpy (bench/requirements.txt) into $(BENCH_VENV)"; \
+		python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q -r bench/requirements.txt && \
+		touch $(BENCH_VENV)/installed; \
+	fi
+	cargo build -q --release -p bioprop --example bench_compare_native
+	cargo build -q --release -p bioprop --example bench_compare_wasm --target wasm32-unknown-unknown
+	BENCH_PYTHON=$(BENCH_VENV)/bin/python node bench/compare.mjs $(SECONDS) $(ROUNDS)
 
 clean:
 	cargo clean

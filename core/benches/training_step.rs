@@ -1,6 +1,6 @@
 //! Samples per second of one training step (forward, the rule's backward pass, the
-//! update), for the network sizes the app uses, under backprop and feedback alignment,
-//! one sample and 32 samples per step.
+//! update), for the network sizes the app uses and for digit-sized networks, under
+//! backprop and feedback alignment, one sample and 32 samples per step.
 //!
 //! `cargo bench -p bioprop` (add `-- --warm-up-time 1 --measurement-time 2` for a
 //! quick run). Steps do not log, as in the app's worker between snapshots.
@@ -49,11 +49,18 @@ mod native {
 
     pub fn training_step(c: &mut Criterion) {
         let mut group = c.benchmark_group("training_step");
-        for layers in [vec![2, 8, 8, 1], vec![30, 20, 10], vec![784, 256, 10]] {
+        // The app's sizes, and two handwritten-digit networks (issue 11's targets).
+        for layers in [
+            vec![2, 8, 8, 1],
+            vec![30, 20, 10],
+            vec![784, 256, 10],
+            vec![784, 1000, 10],
+        ] {
             let name = layers_string(&layers);
             let data = dataset(layers[0], *layers.last().unwrap());
             for rule in [RuleKind::Backprop, RuleKind::FeedbackAlignment] {
-                for batch in [1_usize, 32] {
+                let batches: &[usize] = if layers[1] == 1000 { &[32] } else { &[1, 32] };
+                for &batch in batches {
                     let config = ExperimentConfig {
                         task: TaskConfig::recommended(TaskKind::Arrays),
                         rule,

@@ -11,6 +11,15 @@ fn same_seed_gives_the_same_weights_hash() {
 }
 
 #[test]
+fn digit_sized_runs_give_the_recorded_weights_hash() {
+    fixed_runs::assert_repeatable(
+        common::run_digit_cases,
+        &common::EXPECTED_DIGITS,
+        "tests/common/mod.rs (EXPECTED_DIGITS)",
+    );
+}
+
+#[test]
 fn a_different_seed_gives_different_weights() {
     let (_, config, _) = common::cases().remove(0);
     let mut a = bioprop::Experiment::new(&config).unwrap();

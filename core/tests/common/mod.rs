@@ -61,3 +61,82 @@ pub fn run_cases() -> Vec<(&'static str, u64)> {
         experiment.weights_hash()
     })
 }
+
+/// Digit-sized runs: 784-256-10 with a minibatch of 32, the size of a handwritten-digit
+/// network, where the kernels take their tiled, vectorised paths (`src/linalg.rs`).
+/// Backprop with tanh, and feedback alignment with ReLU, whose zero derivatives make
+/// whole tiles of zero factors for the kernels to skip.
+pub fn digit_cases() -> Vec<(&'static str, ExperimentConfig, u64)> {
+    let base = ExperimentConfig {
+        task: bioprop::TaskConfig::recommended(TaskKind::Arrays),
+        layers: vec![784, 256, 10],
+        batch: 32,
+        lr: 0.05,
+        log_every: u64::MAX,
+        ..ExperimentConfig::default()
+    };
+    vec![
+        (
+            "bp-tanh-784-256-10",
+            ExperimentConfig {
+                rule: RuleKind::Backprop,
+                activation: Activation::Tanh,
+                seed: 1,
+                ..base.clone()
+            },
+            6,
+        ),
+        (
+            "fa-relu-784-256-10",
+            ExperimentConfig {
+                rule: RuleKind::FeedbackAlignment,
+                activation: Activation::Relu,
+                seed: 2,
+                ..base
+            },
+            6,
+        ),
+    ]
+}
+
+/// Digit-like data: 100 training and 10 test images of 784 pixels, about three in
+/// four exactly 0 (blank background) and the rest in (0, 1), with one of 10 classes.
+pub fn digit_dataset() -> bioprop::Dataset {
+    use ndarray::Array2;
+    use rand::{Rng, SeedableRng};
+
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(784);
+    let mut images = |rows: usize| {
+        Array2::from_shape_simple_fn((rows, 784), || {
+            let ink: f32 = rng.random();
+            if ink < 0.75 {
+                0.0
+            } else {
+                (ink - 0.75) * 4.0
+            }
+        })
+    };
+    let (train, test) = (images(100), images(10));
+    let labels = |rows: usize| Array2::from_shape_fn((rows, 10), |(i, j)| f32::from(i % 10 == j));
+    bioprop::Dataset::from_arrays(
+        bioprop::OutputKind::Classification { classes: 10 },
+        train,
+        labels(100),
+        test,
+        labels(10),
+    )
+    .expect("valid data")
+}
+
+/// `weights_hash()` after each digit case's steps, recorded natively (x86_64).
+pub const EXPECTED_DIGITS: [u64; 2] = [0x2617606749d04da8, 0x4b72b8433fe14a95];
+
+/// Runs every digit case and returns its name and final `weights_hash()`.
+pub fn run_digit_cases() -> Vec<(&'static str, u64)> {
+    crate::fixed_runs::hash_cases(digit_cases(), |config, steps| {
+        let mut experiment =
+            Experiment::with_dataset(config, digit_dataset()).expect("valid config");
+        experiment.step(steps).expect("no divergence");
+        experiment.weights_hash()
+    })
+}
