@@ -7,7 +7,7 @@
 // 14 px or more.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSession, screenshot, until, urlHolds } from "./harness.mjs";
+import { appSession, measureText, screenshot, until, urlHolds } from "./harness.mjs";
 
 const app = appSession();
 const LECTURE = { width: 1280, height: 720 };
@@ -246,51 +246,13 @@ test("presentation mode shows the delta rule's view, the loss and the task on on
   }
 });
 
-/** Every visible text in the delta view: SVG text and HTML text, its size in px and contrast. */
-function measureText(page) {
-  return page.evaluate(() => {
-    const rgb = (text) => (text.match(/[\d.]+/g) ?? []).slice(0, 4).map(Number);
-    const luminance = ([r, g, b]) => {
-      const c = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-      return 0.2126 * c(r) + 0.7152 * c(g) + 0.0722 * c(b);
-    };
-    const background = (element) => {
-      for (let e = element; e; e = e.parentElement) {
-        const colour = rgb(getComputedStyle(e).backgroundColor);
-        if (colour.length === 3 || (colour.length === 4 && colour[3] > 0)) return colour.slice(0, 3);
-      }
-      return [255, 255, 255];
-    };
-    const contrast = (a, b) => {
-      const [la, lb] = [luminance(a), luminance(b)];
-      return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
-    };
-    const view = document.querySelector('[data-view="delta"]');
-    const out = [];
-    for (const t of view.querySelectorAll("svg text")) {
-      if (!t.textContent.trim() || t.getClientRects().length === 0) continue;
-      const style = getComputedStyle(t);
-      const px = parseFloat(style.fontSize) * t.getScreenCTM().a;
-      out.push({ text: t.textContent.slice(0, 30), px: +px.toFixed(1), ratio: +contrast(rgb(style.fill), background(t.ownerSVGElement)).toFixed(2) });
-    }
-    const walker = document.createTreeWalker(view, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const element = node.parentElement;
-      if (!node.textContent.trim() || element.closest("svg") || element.getClientRects().length === 0) continue;
-      const style = getComputedStyle(element);
-      out.push({ text: node.textContent.trim().slice(0, 30), px: parseFloat(style.fontSize), ratio: +contrast(rgb(style.color), background(element)).toFixed(2) });
-    }
-    return out;
-  });
-}
-
 test("text in the delta rule's view is 14 px or more at 1280×720, with contrast of 4.5:1 or more", async () => {
   for (const query of ["?rule=delta", "?task=xor&rule=delta", "?rule=delta&present=1"]) {
     const { page, problems } = await app.open(query, LECTURE);
     await page.getByTestId("delta-diagram").waitFor();
     await page.getByTestId("step").click();
     await page.getByTestId("delta-dw").waitFor();
-    const texts = await measureText(page);
+    const texts = await measureText(page, { within: '[data-view="delta"]', html: true });
     assert.ok(texts.filter((t) => t.text.startsWith("u:") || t.text.startsWith("v:")).length === 2, "the column titles were measured");
     assert.ok(texts.length >= 20, `${query}: only ${texts.length} texts`);
     assert.deepEqual(texts.filter((t) => t.px < 14), [], `${query}: text under 14 px`);

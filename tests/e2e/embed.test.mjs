@@ -4,7 +4,7 @@
 // more there.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSession, measureSvgText, screenshot, until } from "./harness.mjs";
+import { appSession, measureText, screenshot, until } from "./harness.mjs";
 
 const app = appSession();
 const FRAME = { width: 960, height: 600 };
@@ -61,7 +61,7 @@ test("the embed bar plays, pauses, steps and resets, and links to the full app",
   await page.getByTestId("play").click();
   assert.ok((await until(step, (s) => s >= 100, 30_000)) >= 100, "play did not run");
   await page.getByTestId("play").click();
-  await until(() => page.getByTestId("play").innerText(), (t) => /Play/.test(t), 10_000);
+  assert.match(await until(() => page.getByTestId("play").innerText(), (t) => /Play/.test(t), 10_000), /Play/, "pause did not pause");
   await page.getByTestId("reset").click();
   assert.equal(await until(step, (s) => s === 0, 10_000), 0, "reset did not start again");
   const link = page.getByTestId("open-full");
@@ -87,7 +87,7 @@ for (const [page_name, readout] of [
     const after = await until(() => page.getByTestId(readout).first().innerText(), (t) => t !== before, 15_000);
     assert.notEqual(after, before, `${page_name}: play did not run`);
     await page.getByTestId("play").click();
-    await until(() => page.getByTestId("play").innerText(), (t) => /Play/.test(t), 10_000);
+    assert.match(await until(() => page.getByTestId("play").innerText(), (t) => /Play/.test(t), 10_000), /Play/, `${page_name}: pause did not pause`);
     assert.doesNotMatch(await page.getByTestId("open-full").getAttribute("href"), /embed/);
     await screenshot(page, `embed-960x600-${page_name}`);
     assert.deepEqual(problems, []);
@@ -108,7 +108,7 @@ for (const query of [
     const { page, problems } = await app.open(query, FRAME);
     await page.getByTestId("embed-bar").waitFor();
     await page.locator("svg text").first().waitFor();
-    const texts = await until(() => measureSvgText(page), (t) => t.length >= 5, 10_000);
+    const texts = await until(() => measureText(page), (t) => t.length >= 5, 10_000);
     assert.ok(texts.length >= 5, `${query}: only ${texts.length} texts`);
     assert.deepEqual(texts.filter((t) => t.px < 14), [], `${query}: text under 14 px`);
     assert.deepEqual(texts.filter((t) => t.ratio < 4.5), [], `${query}: contrast under 4.5:1`);

@@ -186,11 +186,13 @@ export function paintedFrames(page, count = 20) {
 }
 
 /**
- * Every visible SVG text: its rendered font size in px (computed size in user
- * units times the screen scale) and its contrast against the background it sits on.
+ * Every visible text inside `within` (a CSS selector; the whole page by default): its
+ * rendered font size in px and its contrast against the background it sits on. SVG
+ * text always (computed size in user units times the screen scale); HTML text too
+ * when `html` is set.
  */
-export function measureSvgText(page) {
-  return page.evaluate(() => {
+export function measureText(page, { within = "body", html = false } = {}) {
+  return page.evaluate(({ within, html }) => {
     const rgb = (text) => (text.match(/[\d.]+/g) ?? []).slice(0, 4).map(Number);
     const luminance = ([r, g, b]) => {
       const c = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
@@ -203,16 +205,28 @@ export function measureSvgText(page) {
       }
       return [255, 255, 255];
     };
+    const contrast = (a, b) => {
+      const [la, lb] = [luminance(a), luminance(b)];
+      return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+    };
+    const root = document.querySelector(within);
     const out = [];
-    for (const t of document.querySelectorAll("svg text")) {
+    for (const t of root.querySelectorAll("svg text")) {
       if (!t.textContent.trim() || t.getClientRects().length === 0) continue;
       const style = getComputedStyle(t);
       const px = parseFloat(style.fontSize) * t.getScreenCTM().a;
-      const fill = rgb(style.fill);
-      const [a, b] = [luminance(fill), luminance(background(t.ownerSVGElement))];
-      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const ratio = contrast(rgb(style.fill), background(t.ownerSVGElement));
       out.push({ text: t.textContent.slice(0, 30), cls: t.getAttribute("class"), px: +px.toFixed(1), ratio: +ratio.toFixed(2) });
     }
+    if (html) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const element = node.parentElement;
+        if (!node.textContent.trim() || element.closest("svg") || element.getClientRects().length === 0) continue;
+        const style = getComputedStyle(element);
+        out.push({ text: node.textContent.trim().slice(0, 30), px: parseFloat(style.fontSize), ratio: +contrast(rgb(style.color), background(element)).toFixed(2) });
+      }
+    }
     return out;
-  });
+  }, { within, html });
 }

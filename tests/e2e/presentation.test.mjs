@@ -4,7 +4,7 @@
 // with enough contrast; the travelling δ markers are big, yellow and on top.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSession, measureSvgText, screenshot, until, urlHolds } from "./harness.mjs";
+import { appSession, measureText, screenshot, until, urlHolds } from "./harness.mjs";
 
 const app = appSession();
 
@@ -82,7 +82,8 @@ test("presentation mode: network, angle charts and Wᵀ | B | B − Wᵀ of both
     assert.ok(scroll[0] <= size.height && scroll[1] <= size.width, `${size.width}×${size.height}: the page scrolls (${scroll})`);
     // Training runs from the bar, and the story stays on screen while it does.
     await page.getByTestId("play").click();
-    await until(() => page.locator('[data-testid="metric-step"][data-rule="fa"]').innerText(), (t) => Number(t) >= 200, 30_000);
+    const trained = await until(() => page.locator('[data-testid="metric-step"][data-rule="fa"]').innerText(), (t) => Number(t) >= 200, 30_000);
+    assert.ok(Number(trained) >= 200, `${size.width}×${size.height}: training did not run (step ${trained})`);
     assert.deepEqual(await outside(page, size), [], `${size.width}×${size.height}: outside while training`);
     await screenshot(page, `present-${size.width}x${size.height}`);
     assert.deepEqual(problems, []);
@@ -127,7 +128,7 @@ test("diagram text is 14 px or more at 1280×720, with contrast of 4.5:1 or more
   for (const query of ["", "?present=1", "?page=cerebellum", "?page=microcircuit"]) {
     const { page, problems } = await app.open(query, { width: 1280, height: 720 });
     await page.locator("svg text").first().waitFor();
-    const texts = await measureSvgText(page);
+    const texts = await measureText(page);
     assert.ok(texts.length >= 5, `${query}: only ${texts.length} texts`);
     const small = texts.filter((t) => t.px < 14);
     assert.deepEqual(small, [], `${query || "default"}: text under 14 px`);
@@ -205,7 +206,7 @@ for (const { query, rules, hidden } of CROWDED) {
       assert.deepEqual(missing, [], `${at}: outside the viewport`);
       const [width, height] = await scrollExtent(page);
       assert.ok(width <= size.width && height <= size.height, `${at}: the page scrolls (${width}×${height})`);
-      const small = (await measureSvgText(page)).filter((t) => t.px < 14);
+      const small = (await measureText(page)).filter((t) => t.px < 14);
       assert.deepEqual(small, [], `${at}: text under 14 px`);
       if (!matrices) {
         assert.equal(await page.locator('[data-view="feedback"]').count(), 0, `${at}: no matrices with ${rules.length} runs`);

@@ -20,7 +20,8 @@ test("microcircuit: step, the target toggle and reset act on the worker's circui
   assert.ok(Number.isFinite(await number(page, "metric-apical-energy")));
   await page.getByTestId("target-toggle").click();
   await urlHolds(page, "target=0");
-  assert.equal(await metric(page, "metric-target"), "off (pre-training)");
+  // The readout is the worker's circuit's own flag, sent back with the change.
+  assert.equal(await until(() => metric(page, "metric-target"), (t) => t === "off (pre-training)", 10_000), "off (pre-training)");
   assert.equal(await page.getByTestId("target-toggle").getAttribute("aria-pressed"), "false");
   await page.getByTestId("reset").click();
   assert.equal(await until(() => number(page, "metric-step"), (n) => n === 0, 10_000), 0, "reset");

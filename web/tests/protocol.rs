@@ -516,6 +516,29 @@ fn new_runs_take_away_the_notices_of_the_runs_they_replace() {
         .iter()
         .filter_map(|r| r.diverged.clone())
         .collect();
+    // The lecturer lowers η after the divergence and steps: the frames now word the
+    // divergence with the new rate, but the page keeps the notice it showed.
+    for update in trainer.handle(Command::SetLearningRates(vec![0.05, 0.05])) {
+        runs.apply(update);
+    }
+    for update in trainer.handle(Command::Step(1)) {
+        if let Update::Frame(frame) = &update {
+            assert!(
+                frame.runs.iter().any(|r| r
+                    .diverged
+                    .as_ref()
+                    .is_some_and(|m| m.contains("(η = 0.05)"))),
+                "the worker words it with the rate now"
+            );
+        }
+        runs.apply(update);
+    }
+    let kept: Vec<String> = runs
+        .runs
+        .iter()
+        .filter_map(|r| r.diverged.clone())
+        .collect();
+    assert_eq!(kept, shown, "the page keeps the message it showed");
     let mut replaced = None;
     for update in trainer.handle(configure_command("?compare=bp,fa")) {
         if let Event::Replaced(stale) = runs.apply(update) {

@@ -64,11 +64,16 @@ pub struct SynapseUpdate {
 impl Experiment {
     /// The latest update of output synapse `w_ij` (`output` = `i`, `input` = `j`,
     /// 0-based), read from the step's own buffers; `None` before the first step, after
-    /// a divergence, or for a synapse the output layer does not have.
+    /// a divergence, for a synapse the output layer does not have, or for logistic
+    /// output units, whose error carries the factor `f'(z) = v (1 − v)` and so is not
+    /// the `v − y` written out here.
     pub fn output_synapse(&self, output: usize, input: usize) -> Option<SynapseUpdate> {
         let depth = self.network.depth();
         let weights = &self.network.weights()[depth - 1];
         if self.steps == 0 || self.diverged.is_some() || output >= weights.nrows() {
+            return None;
+        }
+        if self.network.output_layer() == crate::network::OutputLayer::Logistic {
             return None;
         }
         if input >= weights.ncols() {
@@ -116,6 +121,21 @@ mod tests {
         let layers = &config.layers;
         config.layers = vec![layers[0], layers[layers.len() - 1]];
         config
+    }
+
+    /// Logistic output units fold `v (1 − v)` into their error, so the view's
+    /// `v − y` would not be what the step used: no readout.
+    #[test]
+    fn logistic_outputs_give_no_readout() {
+        let mut config = delta(TaskKind::Xor);
+        config.output_layer = Some(crate::network::OutputLayer::Logistic);
+        let mut run = Experiment::new(&config).unwrap();
+        run.step(2).unwrap();
+        assert_eq!(run.output_synapse(0, 0), None);
+        config.output_layer = None;
+        let mut run = Experiment::new(&config).unwrap();
+        run.step(2).unwrap();
+        assert!(run.output_synapse(0, 0).is_some());
     }
 
     /// Reference: the weights before and after one step, the training set the sample

@@ -17,27 +17,37 @@ pub fn use_throttled<T>(value: T, interval_ms: f64) -> T
 where
     T: Clone + PartialEq + 'static,
 {
+    use_throttled_by(value, interval_ms, Pace::Own)
+}
+
+/// Whose redraws a throttled view waits for.
+#[derive(Clone, Copy)]
+enum Pace {
+    /// Only its own: `interval_ms` after its last redraw.
+    Own,
+    /// Its own and [`APART_MS`] after any other view paced `Apart`.
+    Apart,
+}
+
+#[hook]
+fn use_throttled_by<T>(value: T, interval_ms: f64, pace: Pace) -> T
+where
+    T: Clone + PartialEq + 'static,
+{
     let shown = use_state_eq(|| value.clone());
     let last_shown = use_mut_ref(|| f64::NEG_INFINITY);
     let pending = use_mut_ref(|| None::<Timeout>);
     {
         let shown = shown.clone();
         use_effect_with(value, move |value| {
-            let now = js_sys::Date::now();
-            let wait = *last_shown.borrow() + interval_ms - now;
-            if wait <= 0.0 {
-                pending.borrow_mut().take();
-                *last_shown.borrow_mut() = now;
-                shown.set(value.clone());
-            } else {
-                let value = value.clone();
-                let last_shown = last_shown.clone();
-                // Replacing the pending timeout cancels it.
-                *pending.borrow_mut() = Some(Timeout::new(wait.ceil() as u32, move || {
-                    *last_shown.borrow_mut() = js_sys::Date::now();
-                    shown.set(value);
-                }));
-            }
+            show_when_free(
+                value.clone(),
+                shown.setter(),
+                last_shown,
+                pending,
+                interval_ms,
+                pace,
+            );
         });
     }
     (*shown).clone()
@@ -69,22 +79,7 @@ pub fn use_throttled_apart<T>(value: T, interval_ms: f64) -> T
 where
     T: Clone + PartialEq + 'static,
 {
-    let shown = use_state_eq(|| value.clone());
-    let last_shown = use_mut_ref(|| f64::NEG_INFINITY);
-    let pending = use_mut_ref(|| None::<Timeout>);
-    {
-        let shown = shown.clone();
-        use_effect_with(value, move |value| {
-            show_when_free(
-                value.clone(),
-                shown.setter(),
-                last_shown,
-                pending,
-                interval_ms,
-            );
-        });
-    }
-    (*shown).clone()
+    use_throttled_by(value, interval_ms, Pace::Apart)
 }
 
 fn show_when_free<T: 'static>(
@@ -93,25 +88,27 @@ fn show_when_free<T: 'static>(
     last_shown: Rc<RefCell<f64>>,
     pending: Rc<RefCell<Option<Timeout>>>,
     interval_ms: f64,
+    pace: Pace,
 ) {
     let now = js_sys::Date::now();
-    let wait = apart_wait(
-        now,
-        *last_shown.borrow(),
-        interval_ms,
-        LAST_APART.with(Cell::get),
-    );
+    let own = *last_shown.borrow();
+    let wait = match pace {
+        Pace::Own => own + interval_ms - now,
+        Pace::Apart => apart_wait(now, own, interval_ms, LAST_APART.with(Cell::get)),
+    };
     if wait <= 0.0 {
         pending.borrow_mut().take();
         *last_shown.borrow_mut() = now;
-        LAST_APART.with(|last| last.set(now));
+        if let Pace::Apart = pace {
+            LAST_APART.with(|last| last.set(now));
+        }
         shown.set(value);
     } else {
         let retry = pending.clone();
         // Replacing the pending timeout cancels it; when it fires, another view may
         // have taken the slot, so it asks again.
         *retry.borrow_mut() = Some(Timeout::new(wait.ceil() as u32, move || {
-            show_when_free(value, shown, last_shown, pending, interval_ms)
+            show_when_free(value, shown, last_shown, pending, interval_ms, pace)
         }));
     }
 }

@@ -43,7 +43,6 @@ pub const DIVERGENCE_ADVICE: &str =
      Dean 2007); a matching eligibility delay repairs it here: change the sliders, then \
      press play or reset to start again from naive weights.";
 
-/// The cerebellum page with its worker.
 /// The page's keyboard map, which the embed bar's buttons use too.
 fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
     match shortcut {
@@ -56,6 +55,7 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
     }
 }
 
+/// The cerebellum page with its worker.
 #[component]
 pub fn CerebellumPage() -> Html {
     html! {

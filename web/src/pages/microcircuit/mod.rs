@@ -43,7 +43,6 @@ pub use views::{ApicalMeter, Explanation, LearningCurves, Readouts, Traces};
 pub const DIVERGENCE_ADVICE: &str =
     ". Paused: press reset (or play) to start again from the initial weights.";
 
-/// The microcircuit page with its worker.
 /// The page's keyboard map, which the embed bar's buttons use too.
 fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
     match shortcut {
@@ -55,6 +54,7 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
     }
 }
 
+/// The microcircuit page with its worker.
 #[component]
 pub fn MicrocircuitPage() -> Html {
     html! {
@@ -116,7 +116,7 @@ fn Page() -> Html {
         Some(view) => html! {
             <>
                 <Readouts patterns={view.snapshot.patterns} time_ms={view.snapshot.time_ms}
-                    loss={view.loss} apical_energy={view.apical_energy} target={settings.target} />
+                    loss={view.loss} apical_energy={view.apical_energy} target={view.snapshot.target_on} />
                 <section class="panel wide">
                     <h2>{"One hidden layer of the circuit"}</h2>
                     <CircuitDiagram snapshot={Rc::new(view.snapshot.clone())} />

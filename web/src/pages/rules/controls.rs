@@ -145,14 +145,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
 
             <label>{"Task"}
                 <select data-testid="task" onchange={change(|s, e| {
-                    s.task = input_value(e).parse().map_err(|e: bioprop::task::TaskError| e.to_string())?;
-                    // Another task has its own sizes and defaults.
-                    s.layers = None;
-                    s.activation = None;
-                    s.lr = super::defaults::learning_rate(s.task, crate::shell::query::SCHEMA_VERSION);
-                    s.batch = None;
-                    s.noise = None;
-                    s.synapse = None;
+                    let task = input_value(e).parse().map_err(|e: bioprop::task::TaskError| e.to_string())?;
+                    *s = s.with_task(task);
                     Ok(())
                 })}>
                     { for TaskKind::ALL.iter().filter(|t| **t != TaskKind::Arrays).map(|&t| html! {
@@ -173,6 +167,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                                 s.rule = s.compare[0];
                             } else {
                                 s.compare.clear();
+                                s.fold_single_run_rate();
                             }
                             Ok(())
                         })} />

@@ -23,9 +23,8 @@ use bioprop::experiment::SynapseUpdate;
 use bioprop::rule::RuleKind;
 use bioprop::task::TaskKind;
 
-use super::defaults;
 use super::settings::{Notice, Settings};
-use crate::shell::query::{shown, Problem, SCHEMA_VERSION};
+use crate::shell::query::{shown, Problem};
 
 /// A synapse `w_ij` of the one layer, numbered from 1 as the lecture writes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -149,16 +148,7 @@ pub fn add_hidden_layer(settings: &Settings) -> Settings {
 /// The settings on `task`, as the Task control changes it: the new task's own sizes,
 /// activation, learning rate, batch and noise, and the first synapse.
 pub fn switch_task(settings: &Settings, task: TaskKind) -> Settings {
-    Settings {
-        task,
-        layers: None,
-        activation: None,
-        lr: defaults::learning_rate(task, SCHEMA_VERSION),
-        batch: None,
-        noise: None,
-        synapse: None,
-        ..settings.clone()
-    }
+    settings.with_task(task)
 }
 
 /// The tasks the delta view offers beside each other: one a single layer learns, one

@@ -44,7 +44,6 @@ pub struct RulesPageProps {
     pub page_notice: Option<String>,
 }
 
-/// The rules page with its training worker.
 /// The page's keyboard map, which the embed bar's buttons use too.
 fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
     match shortcut {
@@ -56,6 +55,7 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
     }
 }
 
+/// The rules page with its training worker.
 #[component]
 pub fn RulesPage(props: &RulesPageProps) -> Html {
     html! {

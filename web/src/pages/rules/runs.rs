@@ -128,7 +128,12 @@ impl Runs {
                 run.picture = Some(Rc::new(picture));
             }
             run.synapse = f.synapse.map(Rc::new);
-            run.diverged = f.diverged;
+            // The first message stays: the worker words it with the run's rate now, which
+            // an edit of η after the divergence changes, and the page's notice (removed
+            // by this text when the run is replaced) says the rate it diverged at.
+            if run.diverged.is_none() {
+                run.diverged = f.diverged;
+            }
             if run.stalled.is_none() && run.diverged.is_none() && event == Event::Redraw {
                 if let Some(message) = super::stall::stall_notice(run.rule, run.lr, &run.history) {
                     run.stalled = Some(message.clone());

@@ -350,6 +350,7 @@ impl Settings {
                 }
             }
         }
+        s.fold_single_run_rate();
         s.batch = reader.read(Key::Batch.name(), parse_batch, || {
             task_default(defaults.batch.to_string())
         });
@@ -533,6 +534,34 @@ impl Settings {
         rates.retain(|(r, _)| runs.contains(r));
         rates.sort_by_key(|(r, _)| runs.iter().position(|x| x == r));
         self.learning_rates = rates;
+    }
+
+    /// A single run has one rate, in the one η field: a rate of its own (from a link's
+    /// `lrs`, or kept when compare mode is turned off) becomes `lr`.
+    pub fn fold_single_run_rate(&mut self) {
+        if !self.is_compare() {
+            if let Some(own) = self.own_learning_rate(self.rule) {
+                self.lr = Some(own);
+            }
+            self.learning_rates.clear();
+        }
+    }
+
+    /// The same settings on another task, which brings its own sizes and defaults: the
+    /// task's layers, activation, learning rate, batch and noise, no rate of a run's own
+    /// (a rate for one task can diverge on another) and no chosen synapse.
+    pub fn with_task(&self, task: TaskKind) -> Settings {
+        Settings {
+            task,
+            layers: None,
+            activation: None,
+            lr: defaults::learning_rate(task, SCHEMA_VERSION),
+            learning_rates: Vec::new(),
+            batch: None,
+            noise: None,
+            synapse: None,
+            ..self.clone()
+        }
     }
 
     /// Two to four rules trained side by side.

@@ -84,14 +84,10 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
     if rng.coin() {
         views = View::ALL.to_vec();
     }
-    // Some runs with a rate of their own, in the order of the runs.
-    let runs = if compare.is_empty() {
-        vec![rule]
-    } else {
-        compare.clone()
-    };
+    // Some compared runs with a rate of their own, in the order of the runs (a single
+    // run's own rate is its `lr`).
     let mut learning_rates = Vec::new();
-    for &r in &runs {
+    for &r in &compare {
         if rng.coin() {
             learning_rates.push((r, rng.f32_up_to(MAX_LEARNING_RATE, false)));
         }
@@ -828,9 +824,28 @@ fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
     assert_eq!(s.shared_learning_rate(), shared);
     assert_eq!(s.run_learning_rates(), [0.02, shared, 0.01]);
     assert_eq!(s.to_query(), "?compare=kp,fa,bp&lrs=kp:0.02,bp:0.01");
+    // A single run has one η field: its own rate is its `lr`.
     let (single, notices) = Settings::from_query("?rule=fa&lrs=fa:0.2");
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(single.run_learning_rates(), [0.2]);
+    assert_eq!(
+        (single.lr, single.learning_rates.clone()),
+        (Some(0.2), vec![])
+    );
+    assert_eq!(single.to_query(), "?rule=fa&lr=0.2");
+    // Turning compare mode off keeps the remaining run's own rate, as its `lr`.
+    let (mut s, _) = Settings::from_query("?compare=bp,fa&lr=0.1&lrs=bp:0.05");
+    s.compare.clear();
+    s.fold_single_run_rate();
+    assert_eq!((s.lr, s.learning_rates.clone()), (Some(0.05), vec![]));
+    // Another task drops the runs' own rates with the rest of the old task's values.
+    let (s, _) = Settings::from_query("?task=spirals&lr=0.08&lrs=fa:0.3");
+    let moved = s.with_task(TaskKind::LinearTeacher);
+    assert!(moved.learning_rates.is_empty());
+    assert_eq!(
+        moved.run_learning_rates(),
+        [ExperimentConfig::for_task(TaskKind::LinearTeacher).lr; 2]
+    );
 
     // A rate for a rule that is not run is ignored with a notice; the rest is kept.
     let (s, notices) = Settings::from_query("?lrs=dfa:0.5,fa:0.1");

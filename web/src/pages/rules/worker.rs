@@ -415,7 +415,6 @@ impl Trainer {
 /// [`Settings::from_query`] always can.
 pub fn runs_config(settings: &Settings) -> Result<RunsConfig, ConfigError> {
     // One config per rule, identical but for the rule: the first stands for all
-    // (with no rule at all, the worker refuses the config).
     // (with no rule at all, the worker refuses the config). Its rate is the shared
     // one; runs with their own rate are listed beside it.
     let mut experiment = settings
