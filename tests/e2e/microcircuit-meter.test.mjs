@@ -45,7 +45,9 @@ test("after many thousand patterns the meter still draws the fall and the jump",
   await pause(page);
   const late = await story(page);
   assert.equal(late.start, first.start, "the untaught start is still the first point");
-  assert.ok(late.low <= pretrained, `the pre-trained low (${late.low}) is still drawn (read ${pretrained})`);
+  // The readout is rounded (0.057163 for 0.057163052), so the drawn low may be that
+  // very sample, a rounding above what was read.
+  assert.ok(late.low <= pretrained * (1 + 1e-4), `the pre-trained low (${late.low}) is still drawn (read ${pretrained})`);
   assert.ok(late.truePeak > 5 * pretrained, `the target made ‖v_A‖² jump (${late.truePeak})`);
   assert.equal(late.peak, late.truePeak, "the jump's peak is still drawn at its full height");
   assert.match(late.text, /peaked at/);
