@@ -35,6 +35,27 @@ pub enum Action {
 pub const SPEEDS: [u32; 12] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, SPEED_MAX];
 
 #[derive(Properties, PartialEq)]
+pub struct RunButtonsProps {
+    pub playing: bool,
+    pub on_action: Callback<Action>,
+}
+
+/// Play/pause, step and reset, as the controls and the presentation bar show them.
+#[component]
+pub fn RunButtons(props: &RunButtonsProps) -> Html {
+    let emit = &props.on_action;
+    html! {
+        <>
+            <PlayButton playing={props.playing} onclick={emit.reform(|_| Action::TogglePlay)} />
+            <button data-testid="step" title="One training step (s)"
+                onclick={emit.reform(|_| Action::Step)}>{"Step"}</button>
+            <button data-testid="reset" title="Start again from the same initial weights (r)"
+                onclick={emit.reform(|_| Action::Reset)}>{"Reset"}</button>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 pub struct ControlsProps {
     pub settings: Settings,
     pub playing: bool,
@@ -109,11 +130,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     html! {
         <aside class="controls" aria-label="Controls">
             <div class="buttons">
-                <PlayButton playing={props.playing} onclick={emit.reform(|_| Action::TogglePlay)} />
-                <button data-testid="step" title="One training step (s)"
-                    onclick={emit.reform(|_| Action::Step)}>{"Step"}</button>
-                <button data-testid="reset" title="Start again from the same initial weights (r)"
-                    onclick={emit.reform(|_| Action::Reset)}>{"Reset"}</button>
+                <RunButtons playing={props.playing} on_action={emit.clone()} />
             </div>
             <button data-testid="present" onclick={emit.reform(|_| Action::TogglePresent)}
                 title="The network, the angle charts and the feedback matrices on one screen (p)">

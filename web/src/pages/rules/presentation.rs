@@ -32,10 +32,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::controls::Action;
+use super::controls::{Action, RunButtons};
 use super::settings::Settings;
 use super::views::{Readouts, Shared, ThrottledNetworkView};
-use crate::shell::play::PlayButton;
 use crate::widgets::chart::LineChart;
 use crate::widgets::heatmap::FeedbackMatrices;
 
@@ -55,11 +54,7 @@ pub fn PresentBar(props: &PresentBarProps) -> Html {
     html! {
         <div class={classes!("present-bar", long.then_some("long"))} aria-label="Controls" role="toolbar">
             <div class="buttons">
-                <PlayButton playing={props.playing} onclick={emit.reform(|_| Action::TogglePlay)} />
-                <button data-testid="step" title="One training step (s)"
-                    onclick={emit.reform(|_| Action::Step)}>{"Step"}</button>
-                <button data-testid="reset" title="Start again from the same initial weights (r)"
-                    onclick={emit.reform(|_| Action::Reset)}>{"Reset"}</button>
+                <RunButtons playing={props.playing} on_action={emit.clone()} />
                 <button data-testid="present" title="Back to every control and view (p)"
                     onclick={emit.reform(|_| Action::TogglePresent)}>{"Leave presentation"}</button>
             </div>
