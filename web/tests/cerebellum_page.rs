@@ -8,7 +8,7 @@
 mod common;
 
 use bioprop_web::pages::cerebellum::CerebellumPage;
-use common::{find, input_value, open_page, select_value};
+use common::{find, open_page, select_value, until_input};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -21,12 +21,12 @@ async fn mount(query: &str) -> web_sys::Element {
 async fn the_controls_reflect_the_query() {
     let root =
         mount("?page=cerebellum&spectacles=1.5&freq=3&edelay=0.1&eldelay=0.05&speed=50").await;
-    assert_eq!(input_value(&root, "spectacles"), "1.5");
-    assert_eq!(input_value(&root, "freq"), "3");
-    assert_eq!(input_value(&root, "edelay"), "0.1");
-    assert_eq!(input_value(&root, "eldelay"), "0.05");
-    assert_eq!(input_value(&root, "speed"), "50");
-    assert_eq!(input_value(&root, "beta"), "1");
+    until_input(&root, "spectacles", "1.5").await;
+    until_input(&root, "freq", "3").await;
+    until_input(&root, "edelay", "0.1").await;
+    until_input(&root, "eldelay", "0.05").await;
+    until_input(&root, "speed", "50").await;
+    until_input(&root, "beta", "1").await;
     assert_eq!(select_value(&root, "task"), "vor");
     assert!(find(&root, "notice")
         .query_selector("li")
@@ -53,6 +53,6 @@ async fn a_bad_parameter_gives_a_notice_and_the_default() {
         notice.contains("task") && notice.contains("vor or forward-model"),
         "{notice}"
     );
-    assert_eq!(input_value(&root, "spectacles"), "2");
+    until_input(&root, "spectacles", "2").await;
     root.remove();
 }

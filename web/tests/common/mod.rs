@@ -112,6 +112,17 @@ pub fn input_value(root: &Element, testid: &str) -> String {
         .value()
 }
 
+/// Waits until the input `testid` shows `want`. Some inputs follow their setting
+/// in an effect after the render (so a redraw never undoes typing), so a test
+/// reading one just after the page mounts must wait for it.
+pub async fn until_input(root: &Element, testid: &str, want: &str) {
+    let (root2, id) = (root.clone(), testid.to_owned());
+    until(&format!("[data-testid={testid}] to read {want:?}"), move || {
+        input_value(&root2, &id) == want
+    })
+    .await;
+}
+
 pub fn select_value(root: &Element, testid: &str) -> String {
     find(root, testid)
         .dyn_into::<HtmlSelectElement>()
