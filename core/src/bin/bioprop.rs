@@ -4,6 +4,7 @@
 //! ```text
 //! bioprop run --task linear-teacher --rule fa --steps 20000 --every 100 --out fa.csv
 //! bioprop run --task mnist --rule fa --epochs 1 --train-size 10000 --every 500
+//! bioprop sweep --task linear-teacher --rules bp,fa,shallow --runs 20 --steps 20000
 //! bioprop list
 //! ```
 //!
@@ -33,11 +34,17 @@ mod mnist;
 // Where the CSV goes and the exit codes, shared by the three.
 #[path = "bioprop/output.rs"]
 mod output;
+// `sweep`: `run` over seeds, rules and one setting's values, as mean ± sd.
+#[path = "bioprop/sweep.rs"]
+mod sweep;
 
 #[derive(Subcommand)]
 enum Command {
     /// Train one network and print its metrics as CSV.
     Run(RunArgs),
+    /// Train the same network over several seeds (and rules, and values of one
+    /// setting) in parallel; print mean ± sd of the final errors and angles.
+    Sweep(sweep::SweepArgs),
     /// List the tasks, learning rules and activations.
     List,
 }
@@ -92,7 +99,7 @@ struct RunArgs {
     #[arg(long, default_value_t = 100, value_name = "K",
           value_parser = clap::value_parser!(u64).range(1..))]
     every: u64,
-    /// Write the CSV here instead of standard output.
+    /// Write the CSV here instead of standard output (sweep: every run's final row).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Momentum, in [0, 1).
@@ -484,6 +491,7 @@ fn main() -> ExitCode {
         "Backprop and its biologically plausible rivals: train a network, print CSV",
     ) {
         Command::Run(args) => run(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
         Command::List => {
             list();
             ExitCode::SUCCESS
