@@ -16,12 +16,14 @@
 //! | [`streams`] | every random stream id of every model, in one table |
 //! | [`microcircuit`] | dendritic error microcircuits: apical errors, interneurons, local always-on plasticity |
 //! | [`cerebellum`] | the cerebellum as an adaptive filter: VOR adaptation, a forward model |
+//! | [`exercise`] | the gradient exercise: a small network's numbers, ∂E/∂w by the chain rule |
 //!
 //! Sign conventions follow `docs/science.md` §0: the output error is `e = a_L - y` and
 //! every update descends, `ΔW_k = -η δ_k a_{k-1}ᵀ`.
 
 pub mod activation;
 pub mod cerebellum;
+pub mod exercise;
 pub mod experiment;
 pub(crate) mod hash;
 pub(crate) mod limits;
