@@ -40,8 +40,8 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
     runs: u64,
     /// One setting to vary, NAME=V1,V2,...: feedback-scale, lr, batch, width (every
-    /// hidden layer), depth (hidden layers, as wide as the first) or derivative (on,
-    /// off: f' in the hidden error signal).
+    /// hidden layer), depth (hidden layers, as wide as the first), derivative (on,
+    /// off: f' in the hidden error signal) or kp-decay.
     #[arg(long, value_parser = Vary::parse)]
     vary: Option<Vary>,
     /// Also report the first logged step at which the test error is at most T (NSE,
@@ -71,16 +71,18 @@ enum Setting {
     Width,
     Depth,
     Derivative,
+    KpDecay,
 }
 
 impl Setting {
-    const ALL: [(&'static str, Setting); 6] = [
+    const ALL: [(&'static str, Setting); 7] = [
         ("feedback-scale", Setting::FeedbackScale),
         ("lr", Setting::LearningRate),
         ("batch", Setting::Batch),
         ("width", Setting::Width),
         ("depth", Setting::Depth),
         ("derivative", Setting::Derivative),
+        ("kp-decay", Setting::KpDecay),
     ];
 
     fn name(self) -> &'static str {
@@ -127,6 +129,7 @@ impl Setting {
                     .collect();
             }
             Setting::Derivative => config.no_derivative = value == 0.0,
+            Setting::KpDecay => config.kp_decay = value,
         }
     }
 }
@@ -249,9 +252,12 @@ fn train(experiment: &mut Experiment, steps: u64, every: u64, threshold: Option<
     }
 }
 
+/// Mean, sample standard deviation and count of the values present; `None` if none.
+type Stat = Option<(f64, f64, usize)>;
+
 /// Mean and sample standard deviation (`n - 1`; 0 for a single value) of the values
 /// present; `None` if there are none.
-fn mean_sd(values: impl IntoIterator<Item = Option<f32>>) -> Option<(f64, f64, usize)> {
+fn mean_sd(values: impl IntoIterator<Item = Option<f32>>) -> Stat {
     let values: Vec<f64> = values.into_iter().flatten().map(f64::from).collect();
     let n = values.len();
     if n == 0 {
@@ -266,7 +272,7 @@ fn mean_sd(values: impl IntoIterator<Item = Option<f32>>) -> Option<(f64, f64, u
     Some((mean, sd, n))
 }
 
-fn show(stat: Option<(f64, f64, usize)>) -> String {
+fn show(stat: Stat) -> String {
     stat.map(|(mean, sd, _)| format!("{} ± {}", significant(mean), significant(sd)))
         .unwrap_or_else(|| "–".to_owned())
 }
@@ -284,7 +290,7 @@ fn significant(value: f64) -> String {
     format!("{value:.digits$}")
 }
 
-fn csv_stat(stat: Option<(f64, f64, usize)>) -> String {
+fn csv_stat(stat: Stat) -> String {
     stat.map(|(mean, sd, _)| format!("{mean},{sd}"))
         .unwrap_or_else(|| ",".to_owned())
 }
@@ -411,11 +417,11 @@ struct Group {
     value: Option<f32>,
     runs: usize,
     diverged: usize,
-    train_error: Option<(f64, f64, usize)>,
-    test_error: Option<(f64, f64, usize)>,
+    train_error: Stat,
+    test_error: Stat,
     /// Per hidden layer: weight angle, update angle.
-    angles: Vec<(Option<(f64, f64, usize)>, Option<(f64, f64, usize)>)>,
-    reached: Option<(f64, f64, usize)>,
+    angles: Vec<(Stat, Stat)>,
+    reached: Stat,
 }
 
 fn summarise(jobs: &[Job], outcomes: &[Outcome]) -> Vec<Group> {
