@@ -41,7 +41,9 @@ use crate::named::named;
 use crate::network::{expected_magnitude, init_matrix};
 use crate::task::InitSpec;
 
+mod compose;
 mod facts;
+pub use compose::{Carrier, Composition, CompositionError, Resolved, PREFIX as COMPOSED_PREFIX};
 pub use facts::{FeedbackPath, Origin, Reads, RuleFacts};
 
 /// The learning rules bioprop simulates.

@@ -218,3 +218,86 @@ fn list_gives_each_rule_its_declared_summary() {
         );
     }
 }
+
+/// The CSV of `bioprop run ARGS` on a short xor run, with the rule column removed.
+fn xor_rows_without_rule(rule_args: &[&str]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut args = vec!["run", "--task", "xor", "--steps", "200", "--every", "50"];
+    args.extend(rule_args);
+    let output = bioprop(&args);
+    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    let rows = rows(&stdout(&output));
+    let names = rows.iter().map(|r| r[1].clone()).collect();
+    let rest = rows
+        .into_iter()
+        .map(|mut r| {
+            r.remove(1);
+            r
+        })
+        .collect();
+    (names, rest)
+}
+
+#[test]
+fn a_composed_rule_runs_bit_for_bit_as_the_rule_it_equals() {
+    for (composed, known) in [
+        (&["--rule", "custom:b"][..], &["--rule", "fa"][..]),
+        (&["--rule", "custom:b.learn"], &["--rule", "kp"]),
+        (&["--rule", "custom:d"], &["--rule", "dfa"]),
+        (&["--rule", "custom:sign-random"], &["--rule", "frsf"]),
+        (
+            &["--rule", "custom:wt.no-fprime"],
+            &["--rule", "bp", "--no-derivative"],
+        ),
+        (
+            &["--rule", "CUSTOM:sign.no-fprime"],
+            &["--rule", "usf", "--no-derivative"],
+        ),
+    ] {
+        let (names, composed_rows) = xor_rows_without_rule(composed);
+        let (_, known_rows) = xor_rows_without_rule(known);
+        assert_eq!(composed_rows, known_rows, "{composed:?} against {known:?}");
+        // The CSV names the composition in its canonical form.
+        let canonical: bioprop::rule::Composition = composed[1].parse().unwrap();
+        assert!(
+            names.iter().all(|n| *n == canonical.to_string()),
+            "{names:?}"
+        );
+    }
+    // Without f′ differs from with it on xor (tanh hidden units).
+    let (_, with) = xor_rows_without_rule(&["--rule", "custom:wt"]);
+    let (_, without) = xor_rows_without_rule(&["--rule", "custom:wt.no-fprime"]);
+    assert_ne!(with, without);
+    // The closing line names the rule it equals.
+    let output = bioprop(&[
+        "run",
+        "--task",
+        "xor",
+        "--steps",
+        "10",
+        "--rule",
+        "custom:b.learn",
+    ]);
+    assert!(
+        stderr(&output).contains("custom:b.learn is Kolen–Pollack"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_composition_that_cannot_train_is_refused_with_the_reason() {
+    assert_refused(
+        &["run", "--rule", "custom:d.learn"],
+        "no forward weight mirrors it",
+    );
+    assert_refused(
+        &["run", "--rule", "custom:wt.learn"],
+        "nothing of its own to learn",
+    );
+    assert_refused(&["run", "--rule", "custom:none.no-fprime"], "shallow");
+    assert_refused(
+        &["run", "--rule", "custom:q"],
+        "custom:CARRIER[.learn][.no-fprime]",
+    );
+    assert_refused(&["run", "--rule", "nope"], "custom:CARRIER");
+}

@@ -58,7 +58,7 @@ struct RunArgs {
     task: TaskArg,
     // The help lists the rules from their declared facts (`RuleKind::facts`).
     #[arg(long, default_value = "fa", help = rule_help())]
-    rule: RuleKind,
+    rule: RuleArg,
     /// Training steps (minibatch updates).
     #[arg(long, default_value_t = 1000, conflicts_with = "epochs")]
     steps: u64,
@@ -117,6 +117,62 @@ struct RunArgs {
     feedback_scale: f32,
     #[command(flatten)]
     sizes: DataArgs,
+}
+
+/// `--rule`: a rule by name, or one composed from parts (`custom:b.learn`, see
+/// `bioprop::rule::Composition`), which runs as the rule it equals.
+#[derive(Clone, Copy, PartialEq)]
+struct RuleArg {
+    kind: RuleKind,
+    /// A composition without f′.
+    no_derivative: bool,
+    composition: Option<bioprop::rule::Composition>,
+}
+
+impl RuleArg {
+    /// The name the CSV and the summary give: the rule's, or the composition's.
+    fn name(&self) -> String {
+        match self.composition {
+            Some(composition) => composition.to_string(),
+            None => self.kind.name().to_owned(),
+        }
+    }
+}
+
+impl From<RuleKind> for RuleArg {
+    fn from(kind: RuleKind) -> Self {
+        RuleArg {
+            kind,
+            no_derivative: false,
+            composition: None,
+        }
+    }
+}
+
+impl FromStr for RuleArg {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if !text
+            .trim()
+            .to_ascii_lowercase()
+            .starts_with(bioprop::rule::COMPOSED_PREFIX)
+        {
+            return text
+                .parse::<RuleKind>()
+                .map(RuleArg::from)
+                .map_err(|error| format!("{error}, or custom:CARRIER[.learn][.no-fprime]"));
+        }
+        let composition: bioprop::rule::Composition = text
+            .parse()
+            .map_err(|e: bioprop::rule::CompositionError| e.to_string())?;
+        let resolved = composition.resolve().map_err(|e| e.to_string())?;
+        Ok(RuleArg {
+            kind: resolved.rule,
+            no_derivative: resolved.no_derivative,
+            composition: Some(composition),
+        })
+    }
 }
 
 /// `--task`: a generated task, or the digits read from files.
@@ -209,7 +265,9 @@ fn run_flag_values<'a>(args: &'a [String], flags: &[&str]) -> Vec<&'a str> {
 fn rule_help() -> String {
     let names: Vec<&str> = RuleKind::ALL.iter().map(|r| r.facts().name).collect();
     format!(
-        "Learning rule: {} (microcircuit: see `run --rule microcircuit --help`)",
+        "Learning rule: {}, or one composed from parts, custom:CARRIER[.learn][.no-fprime] \
+         with CARRIER wt, b, sign, sign-random, d or none (e.g. custom:b.learn is kp) \
+         (microcircuit: see `run --rule microcircuit --help`)",
         names.join(", ")
     )
 }
@@ -235,8 +293,8 @@ fn cell(value: Option<f32>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn write_rows(out: &mut dyn Write, rule: RuleKind, row: &Metrics, digits: bool) -> io::Result<()> {
-    write_rows_with(out, rule.name(), row, &[], digits)
+fn write_rows(out: &mut dyn Write, rule: &str, row: &Metrics, digits: bool) -> io::Result<()> {
+    write_rows_with(out, rule, row, &[], digits)
 }
 
 /// The rows of one logged step; `apical_energy[k - 1]` fills hidden layer `k`'s last
@@ -321,10 +379,10 @@ fn config_from(args: &RunArgs) -> ExperimentConfig {
         TaskArg::Generated(kind) => ExperimentConfig::for_task(kind),
         TaskArg::Mnist => mnist::base_config(),
     };
-    config.rule = args.rule;
+    config.rule = args.rule.kind;
     config.seed = args.seed;
     config.log_every = args.every;
-    config.no_derivative = args.no_derivative;
+    config.no_derivative = args.no_derivative || args.rule.no_derivative;
     config.momentum = args.momentum;
     config.weight_decay = args.weight_decay;
     config.kp_decay = args.kp_decay;
@@ -337,7 +395,7 @@ fn config_from(args: &RunArgs) -> ExperimentConfig {
     }
     match &args.layers {
         Some(Layers(layers)) => config.layers = layers.clone(),
-        None if args.rule == RuleKind::Delta => {
+        None if args.rule.kind == RuleKind::Delta => {
             let (first, last) = (config.layers[0], config.layers[config.layers.len() - 1]);
             config.layers = vec![first, last];
         }
@@ -370,6 +428,20 @@ fn build(args: &RunArgs, config: &ExperimentConfig) -> Result<Experiment, String
 fn run(args: &RunArgs) -> ExitCode {
     let started = Instant::now();
     let config = config_from(args);
+    let rule_name = args.rule.name();
+    if let Some(composition) = args.rule.composition {
+        if let Ok(what) = composition.describe() {
+            eprintln!(
+                "{composition} is {what} (runs as --rule {}{})",
+                config.rule.name(),
+                if config.no_derivative {
+                    " --no-derivative"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
     let mut experiment = match build(args, &config) {
         Ok(experiment) => experiment,
         Err(error) => {
@@ -400,7 +472,7 @@ fn run(args: &RunArgs) -> ExitCode {
                     failure = Some(error.to_string());
                 }
                 for row in &experiment.history()[printed..] {
-                    write_rows(out, config.rule, row, digits)?;
+                    write_rows(out, &rule_name, row, digits)?;
                 }
                 printed = experiment.history().len();
                 if failure.is_some() {
@@ -409,7 +481,7 @@ fn run(args: &RunArgs) -> ExitCode {
             }
             // The initial row when no step ran.
             for row in &experiment.history()[printed..] {
-                write_rows(out, config.rule, row, digits)?;
+                write_rows(out, &rule_name, row, digits)?;
             }
             Ok(failure)
         },
@@ -436,7 +508,7 @@ fn run(args: &RunArgs) -> ExitCode {
                 };
                 eprintln!(
                     "{} on {}: step {}, train loss {}, test loss {}{}{}",
-                    config.rule.name(),
+                    rule_name,
                     task,
                     latest.step,
                     latest.train.loss,

@@ -24,10 +24,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use bioprop::metrics::Evaluation;
-use bioprop::{Experiment, ExperimentConfig, RuleKind};
+use bioprop::{Experiment, ExperimentConfig};
 use clap::Args;
 
-use super::{build, cell, config_from, RunArgs};
+use super::{build, cell, config_from, RuleArg, RunArgs};
 
 #[derive(Args)]
 pub struct SweepArgs {
@@ -35,7 +35,7 @@ pub struct SweepArgs {
     run: RunArgs,
     /// Rules to compare, joined by ',' [default: --rule].
     #[arg(long, value_delimiter = ',')]
-    rules: Vec<RuleKind>,
+    rules: Vec<RuleArg>,
     /// Runs per rule and value, with the seeds --seed, --seed + 1, ...
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
     runs: u64,
@@ -190,7 +190,7 @@ fn parse_value(setting: Setting, text: &str) -> Result<f32, String> {
 
 /// One run of the sweep: a rule, a value of the varied setting (if any) and a seed.
 struct Job {
-    rule: RuleKind,
+    rule: RuleArg,
     value: Option<f32>,
     seed: u64,
 }
@@ -296,7 +296,7 @@ fn csv_stat(stat: Stat) -> String {
 }
 
 /// The jobs: every rule × value × seed, in that order.
-fn jobs(rules: &[RuleKind], values: &[Option<f32>], first_seed: u64, runs: u64) -> Vec<Job> {
+fn jobs(rules: &[RuleArg], values: &[Option<f32>], first_seed: u64, runs: u64) -> Vec<Job> {
     let mut jobs = Vec::new();
     for &rule in rules {
         for &value in values {
@@ -325,7 +325,8 @@ pub fn sweep(args: &SweepArgs) -> ExitCode {
     let setting = args.vary.as_ref().map(|v| v.setting);
     let config_of = |job: &Job| {
         let mut config = config_from(&args.run);
-        config.rule = job.rule;
+        config.rule = job.rule.kind;
+        config.no_derivative |= job.rule.no_derivative;
         config.seed = job.seed;
         if let (Some(setting), Some(value)) = (setting, job.value) {
             setting.apply(value, &mut config);
@@ -413,7 +414,7 @@ pub fn sweep(args: &SweepArgs) -> ExitCode {
 
 /// One line of the table: a rule and a value, summarised over its runs.
 struct Group {
-    rule: RuleKind,
+    rule: RuleArg,
     value: Option<f32>,
     runs: usize,
     diverged: usize,
@@ -482,7 +483,7 @@ fn write_table(
     }
     let mut rows = vec![header];
     for group in groups {
-        let mut row = vec![group.rule.name().to_owned()];
+        let mut row = vec![group.rule.name()];
         if let (Some(setting), Some(value)) = (setting, group.value) {
             row.push(setting.show(value));
         }
@@ -625,6 +626,7 @@ fn write_table_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bioprop::RuleKind;
 
     #[test]
     fn mean_and_sample_sd_by_hand() {
@@ -687,17 +689,17 @@ mod tests {
 
     #[test]
     fn jobs_cover_every_rule_value_and_seed_in_order() {
-        let rules = [RuleKind::Backprop, RuleKind::FeedbackAlignment];
+        let rules = [RuleKind::Backprop, RuleKind::FeedbackAlignment].map(RuleArg::from);
         let jobs = jobs(&rules, &[Some(0.5), Some(2.0)], 7, 3);
         assert_eq!(jobs.len(), 12);
         assert_eq!(
-            (jobs[0].rule, jobs[0].value, jobs[0].seed),
+            (jobs[0].rule.kind, jobs[0].value, jobs[0].seed),
             (RuleKind::Backprop, Some(0.5), 7)
         );
         assert_eq!(
-            (jobs[5].rule, jobs[5].value, jobs[5].seed),
+            (jobs[5].rule.kind, jobs[5].value, jobs[5].seed),
             (RuleKind::Backprop, Some(2.0), 9)
         );
-        assert_eq!(jobs[6].rule, RuleKind::FeedbackAlignment);
+        assert_eq!(jobs[6].rule.kind, RuleKind::FeedbackAlignment);
     }
 }
