@@ -6,4 +6,5 @@
 pub mod cerebellum;
 pub mod microcircuit;
 pub mod rules;
+pub mod tour;
 pub mod worker;
