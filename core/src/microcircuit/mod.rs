@@ -63,6 +63,7 @@
 
 pub mod config;
 pub mod dynamics;
+pub mod facts;
 pub mod observe;
 pub mod plasticity;
 mod run;

@@ -88,6 +88,9 @@ pub enum Origin {
     Postsynaptic,
     /// The derivative of its own cell's activation function, `f'(z)`.
     CellDerivative,
+    /// A potential of one of its own cell's dendrites (the microcircuit's basal
+    /// prediction `v_B`, apical potential `v_A`, an interneuron's dendrite).
+    Dendrite,
     /// The target, compared with the output at the output layer.
     Target,
     /// A dedicated feedback pathway (`B`, `D`) that carries an error signal.
@@ -100,10 +103,18 @@ pub enum Origin {
 impl Origin {
     /// Whether a synapse could know this quantity without help from elsewhere.
     pub const fn is_local(self) -> bool {
-        matches!(
-            self,
-            Origin::Presynaptic | Origin::Postsynaptic | Origin::CellDerivative
-        )
+        matches!(self.locality(), Locality::AtSynapse | Locality::InsideCell)
+    }
+
+    /// Which of the locality inspector's classes it belongs to.
+    pub const fn locality(self) -> Locality {
+        match self {
+            Origin::Presynaptic | Origin::Postsynaptic => Locality::AtSynapse,
+            Origin::CellDerivative | Origin::Dendrite => Locality::InsideCell,
+            Origin::FeedbackPathway => Locality::FeedbackPathway,
+            Origin::OtherSynapses => Locality::OtherSynapses,
+            Origin::Target => Locality::Target,
+        }
     }
 
     /// How the UI and the CLI name the origin.
@@ -112,9 +123,59 @@ impl Origin {
             Origin::Presynaptic => "its own presynaptic activity",
             Origin::Postsynaptic => "its own postsynaptic activity",
             Origin::CellDerivative => "its cell's derivative f′(z)",
+            Origin::Dendrite => "a dendritic potential of its own cell",
             Origin::Target => "the target, compared at the output",
             Origin::FeedbackPathway => "a dedicated feedback pathway",
             Origin::OtherSynapses => "the weights of other synapses",
+        }
+    }
+}
+
+/// How far a quantity a synapse's update reads is from the synapse: the classes of the
+/// locality inspector (`docs/science.md` §1.6), from local to non-local.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Locality {
+    /// The synapse's own pre- and postsynaptic activity (rate or potential).
+    AtSynapse,
+    /// Inside the postsynaptic cell: its derivative `f′`, its dendritic potentials.
+    InsideCell,
+    /// Through a dedicated feedback pathway whose weights are not the forward ones
+    /// (`B`, `D`): plausible wiring, but a second network.
+    FeedbackPathway,
+    /// The weights (or signs) of other synapses (`Wᵀ`, `sign(W)ᵀ`): weight transport.
+    OtherSynapses,
+    /// The target, supplied from outside and compared at the output.
+    Target,
+}
+
+impl Locality {
+    pub const ALL: [Locality; 5] = [
+        Locality::AtSynapse,
+        Locality::InsideCell,
+        Locality::FeedbackPathway,
+        Locality::OtherSynapses,
+        Locality::Target,
+    ];
+
+    /// The class's name in the inspector.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Locality::AtSynapse => "at the synapse",
+            Locality::InsideCell => "inside the postsynaptic cell",
+            Locality::FeedbackPathway => "through a dedicated feedback pathway",
+            Locality::OtherSynapses => "from the weights of other synapses",
+            Locality::Target => "from the target",
+        }
+    }
+
+    /// Why it is (or is not) plausible, in one line.
+    pub const fn verdict(self) -> &'static str {
+        match self {
+            Locality::AtSynapse => "local: the synapse sees it",
+            Locality::InsideCell => "local: the cell's own state",
+            Locality::FeedbackPathway => "plausible wiring, but a second network of connections",
+            Locality::OtherSynapses => "non-local: weight or sign transport",
+            Locality::Target => "a teaching signal from outside the network",
         }
     }
 }
@@ -395,6 +456,25 @@ mod tests {
         }
         assert!(!RuleKind::Backprop.facts().is_local());
         assert!(!RuleKind::FeedbackAlignment.facts().is_local());
+    }
+
+    #[test]
+    fn localities_order_from_local_to_not() {
+        assert!(Origin::Presynaptic.is_local() && Origin::Dendrite.is_local());
+        assert!(!Origin::FeedbackPathway.is_local() && !Origin::OtherSynapses.is_local());
+        assert_eq!(Origin::OtherSynapses.locality(), Locality::OtherSynapses);
+        // Backprop's hidden synapse reads other synapses' weights; FA's does not, but
+        // needs a feedback pathway; neither is local.
+        let classes = |rule: RuleKind| -> Vec<Locality> {
+            rule.facts()
+                .reads
+                .iter()
+                .map(|r| r.origin.locality())
+                .collect()
+        };
+        assert!(classes(RuleKind::Backprop).contains(&Locality::OtherSynapses));
+        assert!(!classes(RuleKind::FeedbackAlignment).contains(&Locality::OtherSynapses));
+        assert!(classes(RuleKind::FeedbackAlignment).contains(&Locality::FeedbackPathway));
     }
 
     #[test]
