@@ -301,3 +301,112 @@ fn a_composition_that_cannot_train_is_refused_with_the_reason() {
     );
     assert_refused(&["run", "--rule", "nope"], "custom:CARRIER");
 }
+
+/// A temporary file with `text`, unique to this test process and `name`.
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("bioprop-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn print_config_then_config_reproduces_the_run() {
+    let flags = [
+        "--task", "xor", "--rule", "kp", "--seed", "3", "--lr", "0.2",
+    ];
+    let mut print = vec!["run"];
+    print.extend(flags);
+    print.push("--print-config");
+    let printed = bioprop(&print);
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    let path = temp_file("printed.json", &stdout(&printed));
+    let from_file = bioprop(&[
+        "run",
+        "--config",
+        path.to_str().unwrap(),
+        "--steps",
+        "150",
+        "--every",
+        "50",
+    ]);
+    let mut direct = vec!["run"];
+    direct.extend(flags);
+    direct.extend(["--steps", "150", "--every", "50"]);
+    let direct = bioprop(&direct);
+    assert!(from_file.status.success(), "{}", stderr(&from_file));
+    assert_eq!(stdout(&from_file), stdout(&direct));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn a_saved_comparison_runs_bit_for_bit_as_the_library_runs_it() {
+    use bioprop::session::RunsConfig;
+    use bioprop::{Experiment, ExperimentConfig, RuleKind, TaskKind};
+    // What the page would save: two rules, the third draw of B, FA at its own rate.
+    let mut config = RunsConfig::new(
+        vec![RuleKind::Backprop, RuleKind::FeedbackAlignment],
+        ExperimentConfig::for_task(TaskKind::Circles),
+        10,
+    );
+    config.feedback_draw = 2;
+    config.learning_rates = vec![(RuleKind::FeedbackAlignment, 0.05)];
+    let path = temp_file("runs.json", &serde_json::to_string(&config).unwrap());
+    let output = bioprop(&[
+        "run",
+        "--config",
+        path.to_str().unwrap(),
+        "--steps",
+        "120",
+        "--every",
+        "40",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The reference: the same runs built and trained by the library in this process.
+    let mut runs: Vec<Experiment> = config
+        .experiment_configs()
+        .unwrap()
+        .iter()
+        .map(|c| Experiment::new(c).unwrap())
+        .collect();
+    config.redraw_feedback(&mut runs);
+    let closing = stderr(&output);
+    for run in &mut runs {
+        run.step(120).unwrap();
+        let line = format!(
+            "{} on circles: step 120, weights hash {:016x}",
+            run.rule().name(),
+            run.weights_hash()
+        );
+        assert!(closing.contains(&line), "{line} in {closing}");
+    }
+    let rows = rows(&stdout(&output));
+    assert!(rows.iter().any(|r| r[1] == "bp") && rows.iter().any(|r| r[1] == "fa"));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn a_bad_configuration_file_is_refused_naming_it() {
+    let not_json = temp_file("bad.json", "{ rules: ");
+    assert_refused(
+        &["run", "--config", not_json.to_str().unwrap()],
+        "is not JSON",
+    );
+    let wrong = temp_file(
+        "wrong.json",
+        r#"{"version": 99, "rules": ["fa"], "experiment": {}, "steps_per_frame": 1}"#,
+    );
+    assert_refused(&["run", "--config", wrong.to_str().unwrap()], "version");
+    let bad_rate = temp_file("rate.json", r#"{"lr": -1}"#);
+    assert_refused(&["run", "--config", bad_rate.to_str().unwrap()], "lr");
+    assert_refused(
+        &["run", "--config", "/nonexistent/run.json"],
+        "cannot read /nonexistent/run.json",
+    );
+    assert_refused(
+        &["run", "--config", not_json.to_str().unwrap(), "--lr", "0.1"],
+        "--lr",
+    );
+    for path in [not_json, wrong, bad_rate] {
+        let _ = std::fs::remove_file(path);
+    }
+}

@@ -34,6 +34,9 @@ mod mnist;
 // Where the CSV goes and the exit codes, shared by the three.
 #[path = "bioprop/output.rs"]
 mod output;
+// `run --config FILE.json`: the runs a saved configuration describes, bit for bit.
+#[path = "bioprop/config_file.rs"]
+mod config_file;
 // `sweep`: `run` over seeds, rules and one setting's values, as mean ± sd.
 #[path = "bioprop/sweep.rs"]
 mod sweep;
@@ -117,6 +120,18 @@ struct RunArgs {
     feedback_scale: f32,
     #[command(flatten)]
     sizes: DataArgs,
+    /// Run the configuration saved in FILE (JSON: the page's "runs" configuration, with
+    /// every compared rule, or one experiment), bit for bit as the page ran it; only
+    /// --steps/--epochs, --every and --out go with it.
+    #[arg(long, value_name = "FILE", conflicts_with_all = [
+        "task", "rule", "data", "output", "seed", "lr", "batch", "layers", "act",
+        "no_derivative", "momentum", "weight_decay", "kp_decay", "feedback_scale",
+        "noise", "train_size", "test_size", "print_config",
+    ])]
+    config: Option<PathBuf>,
+    /// Print the configuration these options give as JSON (for --config) and exit.
+    #[arg(long)]
+    print_config: bool,
 }
 
 /// `--rule`: a rule by name, or one composed from parts (`custom:b.learn`, see
@@ -426,8 +441,14 @@ fn build(args: &RunArgs, config: &ExperimentConfig) -> Result<Experiment, String
 }
 
 fn run(args: &RunArgs) -> ExitCode {
+    if let Some(path) = &args.config {
+        return config_file::run(path, args);
+    }
     let started = Instant::now();
     let config = config_from(args);
+    if args.print_config {
+        return config_file::print(&config);
+    }
     let rule_name = args.rule.name();
     if let Some(composition) = args.rule.composition {
         if let Ok(what) = composition.describe() {
