@@ -26,6 +26,7 @@
 //! | [`state`] | the compartment potentials and the bottom-up prediction |
 //! | [`dynamics`] | the full model: Euler steps of every soma, noise, filters |
 //! | [`steady_state`] | the steady-state approximation (paper §3.4) |
+//! | [`minibatch`] | the steady-state model over a minibatch, in matrix form |
 //! | [`plasticity`] | the four rules, filtered (full) or per pattern (steady state) |
 //! | `run` | the clock: presenting patterns, ticks, divergence checks |
 //! | [`observe`] | evaluation, metrics rows, traces, the state hash and snapshots |
@@ -63,6 +64,7 @@
 
 pub mod config;
 pub mod dynamics;
+pub mod minibatch;
 pub mod observe;
 pub mod plasticity;
 mod run;
@@ -82,9 +84,11 @@ pub use observe::{CircuitLayerMetrics, CircuitMetrics, Snapshot, TracePoint};
 pub use state::CircuitState;
 pub use weights::CircuitWeights;
 
+use crate::experiment::EVAL_CHUNK;
 use crate::metrics::NseDenominators;
 use crate::streams::{self, shuffle, stream};
 use crate::task::{self, Dataset, OutputKind, TaskError};
+use minibatch::Minibatch;
 use observe::EvalBuffers;
 use plasticity::Plasticity;
 use state::Shares;
@@ -113,8 +117,13 @@ pub struct Microcircuit {
     weights: CircuitWeights,
     state: CircuitState,
     plasticity: Plasticity,
+    /// The steady-state model's minibatch (`batch` rows; used when `batch > 1`).
+    minibatch: Minibatch,
+    /// Whether `run_for` stopped inside a minibatch's time: the next
+    /// `tick_in_pattern` steps belong to it, and no single pattern is under way.
+    minibatch_under_way: bool,
     eval: EvalBuffers,
-    /// The current pattern's input and target.
+    /// The current pattern's input and target (the last of a minibatch).
     x: Array1<f32>,
     y: Array1<f32>,
     /// Its loss `½‖ŷ - y‖²` before it was learned, once known.
@@ -193,7 +202,12 @@ impl Microcircuit {
             shares: Shares::new(config),
             state: CircuitState::at_rest(sizes),
             plasticity: Plasticity::new(&weights),
-            eval: EvalBuffers::new(sizes),
+            minibatch: Minibatch::new(sizes, config.batch),
+            minibatch_under_way: false,
+            eval: EvalBuffers::new(
+                sizes,
+                EVAL_CHUNK.min(dataset.train_size().max(dataset.test_size())),
+            ),
             x: Array1::zeros(sizes[0]),
             y: Array1::zeros(sizes[hidden + 1]),
             pattern_loss: None,
@@ -239,11 +253,16 @@ impl Microcircuit {
 impl Microcircuit {
     /// Switches between the full model and the steady-state approximation; the
     /// weights and potentials carry over. The full model starts its filtered weight
-    /// changes afresh (the steady-state model does not filter).
+    /// changes afresh (the steady-state model does not filter), and the time already
+    /// spent on a minibatch that has not been presented yet passes with no pattern.
     pub fn set_mode(&mut self, mode: Mode) {
         if mode == Mode::Full && self.config.mode != Mode::Full {
             self.plasticity.reset_filters();
             dynamics::refresh_rates(&self.shares, &mut self.state);
+            if self.minibatch_under_way {
+                self.minibatch_under_way = false;
+                self.tick_in_pattern = 0;
+            }
         }
         self.config.mode = mode;
     }
@@ -284,8 +303,8 @@ impl Microcircuit {
     }
 
     /// Changes the run's parameters from the next step on: conductances, `dt`, the
-    /// pattern length, filters, noise, learning rates, rate functions, mode, logging,
-    /// the probe and the trace. The task, layers, seed, start and inits define the run
+    /// pattern length, filters, noise, learning rates, rate functions, mode, the
+    /// minibatch, logging, the probe and the trace. The task, layers, seed, start and inits define the run
     /// and cannot change (build a new circuit); nor can `pretrain_patterns` (use
     /// [`Microcircuit::set_target`]).
     pub fn set_parameters(&mut self, config: &Config) -> Result<(), ConfigError> {
@@ -311,6 +330,9 @@ impl Microcircuit {
             return Err(ConfigError::Fixed { field });
         }
         let probe_changed = config.probe != old.probe;
+        if config.batch != old.batch {
+            self.minibatch = Minibatch::new(&config.layers, config.batch);
+        }
         let mode = config.mode;
         self.config = Config {
             mode: self.config.mode,
@@ -324,8 +346,10 @@ impl Microcircuit {
         self.ticks = (elapsed / self.dt_ms).round() as u64;
         self.steps_per_pattern = self.config.steps_per_pattern();
         self.steps_per_trace_point = self.config.steps_per_trace_point();
-        // A shorter pattern ends at the next step.
-        self.tick_in_pattern = self.tick_in_pattern.min(self.steps_per_pattern - 1);
+        // A shorter pattern (or minibatch) ends at the next step.
+        self.tick_in_pattern = self
+            .tick_in_pattern
+            .min(self.presentation_steps().saturating_sub(1));
         if probe_changed {
             self.trace.clear();
         }
