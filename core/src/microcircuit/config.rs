@@ -356,7 +356,7 @@ pub struct Config {
     /// The cells the trace and the snapshot follow.
     pub probe: Probe,
     /// Trace one point every this many ms of the full model (0: every step). The
-    /// steady-state model adds one point per pattern.
+    /// steady-state model adds one point per pattern (per minibatch, see `batch`).
     pub trace_every_ms: f32,
     /// Most trace points kept; older ones are dropped. At most 1 000 000.
     pub trace_capacity: usize,

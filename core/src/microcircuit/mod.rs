@@ -41,7 +41,10 @@
 //! Patterns are the task's training samples, each shown for `pattern_ms`, in a
 //! shuffled order reshuffled every epoch. [`Microcircuit::step`] presents whole
 //! patterns; [`Microcircuit::run_for`] advances the simulated clock (the steady-state
-//! model presents a pattern whenever the clock passes the end of one). The two models
+//! model presents a pattern whenever the clock passes the end of one). With
+//! [`Config::batch`] above 1 the steady-state model takes its patterns in minibatches
+//! ([`minibatch`]): a step presents whole minibatches, and each lasts `batch` patterns'
+//! time. The two models
 //! share the weights and the state: [`Microcircuit::set_mode`] switches between them at
 //! any time, and [`Microcircuit::set_target`] turns the output nudging on and off
 //! (pre-training without a target is [`Config::pretrain_patterns`] patterns
