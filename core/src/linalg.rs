@@ -241,10 +241,11 @@ pub fn matmul(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, mut c: ArrayViewMu
             s,
             row_step: dims.inner,
             inner_step: 1,
+            add: false,
         };
         return dispatch::combine_rows(factors, m, c, dims);
     }
-    combine_rows_strided(a.rows().into_iter(), m, c);
+    combine_rows_strided(a.rows().into_iter(), m, c, false);
 }
 
 /// `c ← aᵀ m`, i.e. `c[j, :] = Σ_i a[i, j] m[i, :]`: the weight gradient `Δᵀ A` summed
@@ -253,7 +254,29 @@ pub fn matmul(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, mut c: ArrayViewMu
 /// # Shapes
 ///
 /// `a: (b, n)`, `m: (b, p)`, `c: (n, p)`.
-pub fn matmul_tn(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, mut c: ArrayViewMut2<'_, f32>) {
+pub fn matmul_tn(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, c: ArrayViewMut2<'_, f32>) {
+    transposed_product(a, m, c, false);
+}
+
+/// `c ← c + aᵀ m`, i.e. `c[j, :] += Σ_i a[i, j] m[i, :]`: a weight matrix changed by a
+/// summed outer-product update in place, with no gradient buffer. The terms are added
+/// to `c` one after the other in order of `i`, so with one sample (`b = 1`) this is
+/// `c[j, k] + a[0, j] m[0, k]`, the plain rank-one update.
+///
+/// # Shapes
+///
+/// `a: (b, n)`, `m: (b, p)`, `c: (n, p)`.
+pub fn matmul_tn_add(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, c: ArrayViewMut2<'_, f32>) {
+    transposed_product(a, m, c, true);
+}
+
+/// [`matmul_tn`] (`add = false`) or [`matmul_tn_add`].
+fn transposed_product(
+    a: ArrayView2<'_, f32>,
+    m: ArrayView2<'_, f32>,
+    mut c: ArrayViewMut2<'_, f32>,
+    add: bool,
+) {
     debug_assert_eq!(a.nrows(), m.nrows());
     debug_assert_eq!(c.dim(), (a.ncols(), m.ncols()));
     let dims = Dims {
@@ -266,19 +289,22 @@ pub fn matmul_tn(a: ArrayView2<'_, f32>, m: ArrayView2<'_, f32>, mut c: ArrayVie
             s,
             row_step: 1,
             inner_step: dims.rows,
+            add,
         };
         return dispatch::combine_rows(factors, m, c, dims);
     }
-    combine_rows_strided(a.columns().into_iter(), m, c);
+    combine_rows_strided(a.columns().into_iter(), m, c, add);
 }
 
 /// The scalar factors of a scaled row sum: factor `(r, j)` (output row `r`, summation
-/// index `j`) is `s[r row_step + j inner_step]`.
+/// index `j`) is `s[r row_step + j inner_step]`. With `add`, the sums start from the
+/// values already in the output instead of from zero.
 #[derive(Clone, Copy)]
 struct Factors<'a> {
     s: &'a [f32],
     row_step: usize,
     inner_step: usize,
+    add: bool,
 }
 
 /// `c[r, :] = Σ_j f(r, j) m[j, :]` on row-major slices, in tiles of `R` output rows by
@@ -341,6 +367,15 @@ fn combine_tile<V: Vector, const R: usize, const NV: usize>(
 ) {
     let Dims { inner, cols, .. } = dims;
     let mut acc = [[V::zero(); NV]; R];
+    if f.add {
+        for (r, acc_r) in acc.iter_mut().enumerate() {
+            let row = &c[(r0 + r) * cols + x0..][..NV * V::WIDTH];
+            for (v, chunk) in acc_r.iter_mut().zip(row.chunks_exact(V::WIDTH)) {
+                // SAFETY: `chunk` holds `WIDTH` values.
+                *v = unsafe { V::load(chunk.as_ptr()) };
+            }
+        }
+    }
     let (s, m) = (f.s.as_ptr(), m.as_ptr());
     for j in 0..inner {
         // SAFETY: the factors of rows `r0 .. r0 + R` lie inside `f.s` (checked by the
@@ -377,14 +412,18 @@ fn combine_tile<V: Vector, const R: usize, const NV: usize>(
 
 /// `c[r, :] = Σ_j lane_r[j] m[j, :]` for the `r`-th of `lanes` (the rows of `a` for
 /// [`matmul`], its columns for [`matmul_tn`]), summed in order of `j`, zero terms
-/// skipped: the kernels' order for views that are not contiguous.
+/// skipped, starting from `c` itself with `add`: the kernels' order for views that are
+/// not contiguous.
 fn combine_rows_strided<'a>(
     lanes: impl Iterator<Item = ArrayView1<'a, f32>>,
     m: ArrayView2<'_, f32>,
     mut c: ArrayViewMut2<'_, f32>,
+    add: bool,
 ) {
     for (lane, mut c_row) in lanes.zip(c.rows_mut()) {
-        c_row.fill(0.0);
+        if !add {
+            c_row.fill(0.0);
+        }
         for (&a_ij, m_row) in lane.iter().zip(m.rows()) {
             if a_ij != 0.0 {
                 Zip::from(&mut c_row)
@@ -794,6 +833,7 @@ mod tests {
             s: a_s,
             row_step: 1,
             inner_step: 45,
+            add: false,
         };
         let dims = Dims {
             rows: 45,
@@ -838,5 +878,51 @@ mod tests {
         let mut g = Array2::from_elem((4, 13), f32::NAN);
         matmul_tn(d.view(), a.view(), g.view_mut());
         assert_close(&g, &reference(&d.t().to_owned(), &a));
+    }
+
+    /// `c ← c + aᵀ m` adds in the same order at every register width, and with one
+    /// sample it is the plain rank-one update `c + a m`, bit for bit.
+    #[test]
+    fn adding_products_in_place() {
+        use ndarray::ShapeBuilder;
+        let bits = |m: &Array2<f32>| m.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        let a = test_matrix(11, 45, 0.1).mapv(|v| if v < -0.5 { 0.0 } else { v });
+        let m = test_matrix(11, 37, 0.3);
+        let start = test_matrix(45, 37, -0.4);
+        let (a_s, m_s) = (a.as_slice().unwrap(), m.as_slice().unwrap());
+        let factors = Factors {
+            s: a_s,
+            row_step: 1,
+            inner_step: 45,
+            add: true,
+        };
+        let dims = Dims {
+            rows: 45,
+            inner: 11,
+            cols: 37,
+        };
+        let mut scalar = start.clone();
+        combine_tiled::<f32, 1, 1>(factors, m_s, scalar.as_slice_mut().unwrap(), dims);
+        let mut narrow = start.clone();
+        dispatch::combine_rows_narrow(factors, m_s, narrow.as_slice_mut().unwrap(), dims);
+        let mut best = start.clone();
+        matmul_tn_add(a.view(), m.view(), best.view_mut());
+        let mut strided = Array2::zeros((45, 37).f());
+        strided.assign(&start);
+        matmul_tn_add(a.view(), m.view(), strided.view_mut());
+        assert_eq!(bits(&scalar), bits(&narrow));
+        assert_eq!(bits(&scalar), bits(&best));
+        assert_eq!(bits(&scalar), bits(&strided));
+        let mut want = reference(&a.t().to_owned(), &m);
+        want += &start.mapv(f64::from);
+        assert_close(&best, &want);
+
+        // One sample: c[j, k] + a[0, j] m[0, k] exactly.
+        let (a1, m1) = (a.slice(ndarray::s![..1, ..]), m.slice(ndarray::s![..1, ..]));
+        let mut one = start.clone();
+        matmul_tn_add(a1, m1, one.view_mut());
+        let by_hand =
+            Array2::from_shape_fn((45, 37), |(j, k)| start[[j, k]] + a[[0, j]] * m[[0, k]]);
+        assert_eq!(bits(&one), bits(&by_hand));
     }
 }

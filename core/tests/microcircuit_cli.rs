@@ -128,6 +128,41 @@ fn pre_training_from_random_weights_lowers_the_apical_energy() {
 }
 
 #[test]
+fn the_steady_state_runs_in_minibatches() {
+    // 25 patterns round up to three minibatches of 10; a row whenever the count
+    // passes a multiple of 10.
+    let args = |batch: &'static str| {
+        bioprop(&[
+            "run",
+            "--rule",
+            "microcircuit",
+            "--task",
+            "nonlinear-teacher",
+            "--steady-state",
+            "--batch",
+            batch,
+            "--steps",
+            "25",
+            "--every",
+            "10",
+        ])
+    };
+    let output = args("10");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let steps: Vec<String> = rows(&output).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(steps, ["0", "10", "20", "30"]);
+    assert!(
+        stderr(&output).contains("30 patterns (3000 ms simulated)"),
+        "{}",
+        stderr(&output)
+    );
+    // Another minibatch size learns differently from the same start.
+    let one = args("1");
+    assert_eq!(rows(&one)[0], rows(&output)[0], "the same untrained row 0");
+    assert_ne!(rows(&one)[2], rows(&output)[2]);
+}
+
+#[test]
 fn bad_microcircuit_arguments_exit_with_2_and_name_the_problem() {
     for (args, message) in [
         (vec!["--layers", "30-10"], "at least one hidden layer"),
@@ -137,6 +172,8 @@ fn bad_microcircuit_arguments_exit_with_2_and_name_the_problem() {
             "input size",
         ),
         (vec!["--train-size", "0"], "train_size"),
+        (vec!["--batch", "10"], "--batch goes with --steady-state"),
+        (vec!["--steady-state", "--batch", "0"], "--batch"),
     ] {
         let mut all = vec!["run", "--rule", "microcircuit"];
         all.extend(args);

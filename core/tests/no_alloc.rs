@@ -189,6 +189,17 @@ fn microcircuit_steps_allocate_nothing() {
                 circuit.run_for(2.5).unwrap();
             });
             assert_eq!(count, 0, "{mode:?} on {task} allocated {count} times");
+            if mode == Mode::SteadyState {
+                // Minibatches of 8 in matrix form, and one left half done.
+                let mut circuit =
+                    Microcircuit::new(&MicrocircuitConfig { batch: 8, ..config }).unwrap();
+                let count = allocations_in(|| {
+                    circuit.step(45).unwrap();
+                    circuit.run_for(12.0).unwrap();
+                });
+                assert_eq!(count, 0, "minibatches on {task} allocated {count} times");
+                assert_eq!(circuit.patterns(), 56);
+            }
         }
     }
 }

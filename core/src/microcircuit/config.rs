@@ -125,6 +125,8 @@ pub const MAX_NOISE: f32 = 10.0;
 pub const MAX_LR_SCALE: f32 = 5.0;
 /// Most points the trace keeps.
 pub const MAX_TRACE_CAPACITY: usize = 1_000_000;
+/// Largest minibatch of the steady-state model.
+pub const MAX_BATCH: usize = 4096;
 
 /// Which model moves the potentials.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -344,12 +346,17 @@ pub struct Config {
     /// Patterns shown with no target before the output is nudged (pre-training, in
     /// which the self-predicting state is learned).
     pub pretrain_patterns: u64,
+    /// Patterns the steady-state model settles and learns from at once, 1 to
+    /// [`MAX_BATCH`] (see [`super::minibatch`]): each rule's change is averaged over
+    /// them and applied once. 1, the default, is one pattern at a time. The full model
+    /// always presents one pattern at a time.
+    pub batch: usize,
     /// Record a metrics row every this many patterns (≥ 1).
     pub log_every: u64,
     /// The cells the trace and the snapshot follow.
     pub probe: Probe,
     /// Trace one point every this many ms of the full model (0: every step). The
-    /// steady-state model adds one point per pattern.
+    /// steady-state model adds one point per pattern (per minibatch, see `batch`).
     pub trace_every_ms: f32,
     /// Most trace points kept; older ones are dropped. At most 1 000 000.
     pub trace_capacity: usize,
@@ -399,6 +406,7 @@ impl Config {
             top_down_init: defaults.feedback_init,
             interneuron_init: defaults.weight_init,
             pretrain_patterns: 0,
+            batch: 1,
             log_every: 100,
             probe: Probe::default(),
             trace_every_ms: 1.0,
@@ -518,6 +526,13 @@ impl Config {
             ("top_down_init.scale", Some(self.top_down_init)),
             ("interneuron_init.scale", Some(self.interneuron_init)),
         ])?;
+        if !(1..=MAX_BATCH).contains(&self.batch) {
+            return Err(ConfigError::OutOfRange {
+                field: "batch",
+                allowed: "between 1 and 4096 patterns",
+                got: self.batch as f64,
+            });
+        }
         limits::check_at_least_one("log_every", self.log_every)?;
         limits::check(
             "trace_every_ms",
@@ -721,6 +736,11 @@ mod tests {
         bad(&|c| c.layers = vec![30, 4000, 4000, 10], "weights");
         bad(&|c| c.layers = vec![20, 50, 10], "input size");
         bad(&|c| c.log_every = 0, "`log_every`");
+        bad(
+            &|c| c.batch = 0,
+            "`batch` must be between 1 and 4096 patterns, got 0",
+        );
+        bad(&|c| c.batch = MAX_BATCH + 1, "`batch`");
         bad(
             &|c| c.probe.layer = 2,
             "`probe.layer` must be between 1 and 1, got 2",

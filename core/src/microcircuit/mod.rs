@@ -26,6 +26,7 @@
 //! | [`state`] | the compartment potentials and the bottom-up prediction |
 //! | [`dynamics`] | the full model: Euler steps of every soma, noise, filters |
 //! | [`steady_state`] | the steady-state approximation (paper §3.4) |
+//! | [`minibatch`] | the steady-state model over a minibatch, in matrix form |
 //! | [`plasticity`] | the four rules, filtered (full) or per pattern (steady state) |
 //! | `run` | the clock: presenting patterns, ticks, divergence checks |
 //! | [`observe`] | evaluation, metrics rows, traces, the state hash and snapshots |
@@ -40,7 +41,10 @@
 //! Patterns are the task's training samples, each shown for `pattern_ms`, in a
 //! shuffled order reshuffled every epoch. [`Microcircuit::step`] presents whole
 //! patterns; [`Microcircuit::run_for`] advances the simulated clock (the steady-state
-//! model presents a pattern whenever the clock passes the end of one). The two models
+//! model presents a pattern whenever the clock passes the end of one). With
+//! [`Config::batch`] above 1 the steady-state model takes its patterns in minibatches
+//! ([`minibatch`]): a step presents whole minibatches, and each lasts `batch` patterns'
+//! time. The two models
 //! share the weights and the state: [`Microcircuit::set_mode`] switches between them at
 //! any time, and [`Microcircuit::set_target`] turns the output nudging on and off
 //! (pre-training without a target is [`Config::pretrain_patterns`] patterns
@@ -64,6 +68,7 @@
 pub mod config;
 pub mod dynamics;
 pub mod facts;
+pub mod minibatch;
 pub mod observe;
 pub mod plasticity;
 mod run;
@@ -83,9 +88,11 @@ pub use observe::{CircuitLayerMetrics, CircuitMetrics, Snapshot, TracePoint};
 pub use state::CircuitState;
 pub use weights::CircuitWeights;
 
+use crate::experiment::EVAL_CHUNK;
 use crate::metrics::NseDenominators;
 use crate::streams::{self, shuffle, stream};
 use crate::task::{self, Dataset, OutputKind, TaskError};
+use minibatch::Minibatch;
 use observe::EvalBuffers;
 use plasticity::Plasticity;
 use state::Shares;
@@ -114,8 +121,13 @@ pub struct Microcircuit {
     weights: CircuitWeights,
     state: CircuitState,
     plasticity: Plasticity,
+    /// The steady-state model's minibatch (`batch` rows; used when `batch > 1`).
+    minibatch: Minibatch,
+    /// Whether `run_for` stopped inside a minibatch's time: the next
+    /// `tick_in_pattern` steps belong to it, and no single pattern is under way.
+    minibatch_under_way: bool,
     eval: EvalBuffers,
-    /// The current pattern's input and target.
+    /// The current pattern's input and target (the last of a minibatch).
     x: Array1<f32>,
     y: Array1<f32>,
     /// Its loss `½‖ŷ - y‖²` before it was learned, once known.
@@ -194,7 +206,12 @@ impl Microcircuit {
             shares: Shares::new(config),
             state: CircuitState::at_rest(sizes),
             plasticity: Plasticity::new(&weights),
-            eval: EvalBuffers::new(sizes),
+            minibatch: Minibatch::new(sizes, config.batch),
+            minibatch_under_way: false,
+            eval: EvalBuffers::new(
+                sizes,
+                EVAL_CHUNK.min(dataset.train_size().max(dataset.test_size())),
+            ),
             x: Array1::zeros(sizes[0]),
             y: Array1::zeros(sizes[hidden + 1]),
             pattern_loss: None,
@@ -240,11 +257,16 @@ impl Microcircuit {
 impl Microcircuit {
     /// Switches between the full model and the steady-state approximation; the
     /// weights and potentials carry over. The full model starts its filtered weight
-    /// changes afresh (the steady-state model does not filter).
+    /// changes afresh (the steady-state model does not filter), and the time already
+    /// spent on a minibatch that has not been presented yet passes with no pattern.
     pub fn set_mode(&mut self, mode: Mode) {
         if mode == Mode::Full && self.config.mode != Mode::Full {
             self.plasticity.reset_filters();
             dynamics::refresh_rates(&self.shares, &mut self.state);
+            if self.minibatch_under_way {
+                self.minibatch_under_way = false;
+                self.tick_in_pattern = 0;
+            }
         }
         self.config.mode = mode;
     }
@@ -285,8 +307,8 @@ impl Microcircuit {
     }
 
     /// Changes the run's parameters from the next step on: conductances, `dt`, the
-    /// pattern length, filters, noise, learning rates, rate functions, mode, logging,
-    /// the probe and the trace. The task, layers, seed, start and inits define the run
+    /// pattern length, filters, noise, learning rates, rate functions, mode, the
+    /// minibatch, logging, the probe and the trace. The task, layers, seed, start and inits define the run
     /// and cannot change (build a new circuit); nor can `pretrain_patterns` (use
     /// [`Microcircuit::set_target`]).
     pub fn set_parameters(&mut self, config: &Config) -> Result<(), ConfigError> {
@@ -312,6 +334,9 @@ impl Microcircuit {
             return Err(ConfigError::Fixed { field });
         }
         let probe_changed = config.probe != old.probe;
+        if config.batch != old.batch {
+            self.minibatch = Minibatch::new(&config.layers, config.batch);
+        }
         let mode = config.mode;
         self.config = Config {
             mode: self.config.mode,
@@ -325,8 +350,10 @@ impl Microcircuit {
         self.ticks = (elapsed / self.dt_ms).round() as u64;
         self.steps_per_pattern = self.config.steps_per_pattern();
         self.steps_per_trace_point = self.config.steps_per_trace_point();
-        // A shorter pattern ends at the next step.
-        self.tick_in_pattern = self.tick_in_pattern.min(self.steps_per_pattern - 1);
+        // A shorter pattern (or minibatch) ends at the next step.
+        self.tick_in_pattern = self
+            .tick_in_pattern
+            .min(self.presentation_steps().saturating_sub(1));
         if probe_changed {
             self.trace.clear();
         }

@@ -25,6 +25,7 @@ use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use super::config::{Mode, Probe};
+use super::minibatch;
 use super::state::{self, Shares};
 use super::{CircuitWeights, Microcircuit};
 use crate::experiment::{Matrix, EVAL_CHUNK, SNAPSHOT_MAX_ENTRIES};
@@ -165,21 +166,35 @@ pub struct Snapshot {
     pub metrics: Option<CircuitMetrics>,
 }
 
-/// Scratch for bottom-up passes over whole sets.
+/// Scratch for bottom-up passes: one pattern, and chunks of up to `chunk` patterns
+/// for whole sets (in matrix form, which gives the same bits, see
+/// [`super::minibatch`]).
 #[derive(Debug, Clone)]
 pub(super) struct EvalBuffers {
     basal: Vec<Array1<f32>>,
     soma: Vec<Array1<f32>>,
     rate: Vec<Array1<f32>>,
+    chunk_basal: Vec<Array2<f32>>,
+    chunk_soma: Vec<Array2<f32>>,
+    chunk_rate: Vec<Array2<f32>>,
 }
 
 impl EvalBuffers {
-    pub(super) fn new(sizes: &[usize]) -> Self {
+    pub(super) fn new(sizes: &[usize], chunk: usize) -> Self {
         let layers = || sizes[1..].iter().map(|&n| Array1::zeros(n)).collect();
+        let chunks = || {
+            sizes[1..]
+                .iter()
+                .map(|&n| Array2::zeros((chunk, n)))
+                .collect()
+        };
         EvalBuffers {
             basal: layers(),
             soma: layers(),
             rate: layers(),
+            chunk_basal: chunks(),
+            chunk_soma: chunks(),
+            chunk_rate: chunks(),
         }
     }
 
@@ -202,6 +217,26 @@ impl EvalBuffers {
 
     pub(super) fn output(&self) -> &Array1<f32> {
         self.soma.last().expect("an output layer")
+    }
+
+    /// The bottom-up predictions for the rows of `inputs` (at most `chunk` of them),
+    /// one row each.
+    pub(super) fn predict_rows(
+        &mut self,
+        weights: &CircuitWeights,
+        shares: &Shares,
+        inputs: ArrayView2<'_, f32>,
+    ) -> ArrayView2<'_, f32> {
+        minibatch::bottom_up_rows(
+            weights,
+            shares,
+            inputs,
+            &mut self.chunk_basal,
+            &mut self.chunk_soma,
+            &mut self.chunk_rate,
+        );
+        let output = self.chunk_soma.last().expect("an output layer");
+        output.slice(ndarray::s![..inputs.nrows(), ..])
     }
 }
 
@@ -240,9 +275,8 @@ impl Microcircuit {
             test,
             EVAL_CHUNK,
             |inputs, targets, sums| {
-                for (x, y) in inputs.rows().into_iter().zip(targets.rows()) {
-                    eval.predict(weights, shares, x);
-                    let output = eval.output();
+                let outputs = eval.predict_rows(weights, shares, inputs);
+                for (output, y) in outputs.rows().into_iter().zip(targets.rows()) {
                     let squared = output
                         .iter()
                         .zip(&y)
@@ -251,7 +285,7 @@ impl Microcircuit {
                     sums.squared += squared;
                     // Halving is exact, so this sums to exactly `½ Σ‖e‖²`.
                     sums.loss += 0.5 * squared;
-                    if metrics::argmax(output.view()) == metrics::argmax(y) {
+                    if metrics::argmax(output) == metrics::argmax(y) {
                         sums.correct += 1;
                     }
                 }
@@ -308,7 +342,7 @@ impl Microcircuit {
             sizes[0],
             inputs.ncols()
         );
-        let mut buffers = EvalBuffers::new(sizes);
+        let mut buffers = EvalBuffers::new(sizes, 0);
         let mut result = Array2::zeros((inputs.nrows(), sizes[sizes.len() - 1]));
         for (x, mut row) in inputs.rows().into_iter().zip(result.rows_mut()) {
             buffers.predict(&self.weights, &self.shares, x);

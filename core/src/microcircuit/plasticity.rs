@@ -44,11 +44,11 @@ pub(crate) struct Plasticity {
 /// The rates `η` of the four rules, per ms, times a duration (`dt` or the pattern).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Steps {
-    forward: f32,
-    output: f32,
-    apical: f32,
-    interneuron: f32,
-    top_down: f32,
+    pub forward: f32,
+    pub output: f32,
+    pub apical: f32,
+    pub interneuron: f32,
+    pub top_down: f32,
 }
 
 impl Steps {

@@ -1,6 +1,7 @@
 //! The circuit's clock: presenting patterns in the shuffled order, the full model's
-//! Euler ticks, the steady-state model's settle-and-learn, and the divergence check at
-//! the end of each pattern.
+//! Euler ticks, the steady-state model's settle-and-learn (one pattern, or a minibatch
+//! of `batch` patterns lasting `batch · pattern_ms`), and the divergence check at the
+//! end of each pattern or minibatch.
 
 use super::dynamics::{self, StepInputs};
 use super::plasticity::Steps;
@@ -24,21 +25,30 @@ impl Microcircuit {
         loss
     }
 
-    /// Loads the next training sample, reshuffling at the end of every epoch, and ends
-    /// pre-training when its time has come.
-    pub(super) fn begin_pattern(&mut self) {
+    /// The index of the next training sample, reshuffling at the end of every epoch.
+    fn next_sample(&mut self) -> usize {
         if self.cursor == self.order.len() {
             shuffle(&mut self.order, &mut self.order_rng);
             self.cursor = 0;
         }
-        let index = self.order[self.cursor];
         self.cursor += 1;
-        self.x.assign(&self.dataset.train_inputs.row(index));
-        self.y.assign(&self.dataset.train_targets.row(index));
+        self.order[self.cursor - 1]
+    }
+
+    /// Ends pre-training when its time has come.
+    fn check_target_schedule(&mut self) {
         if self.target_on_at.is_some_and(|at| self.patterns >= at) {
             self.target_on = true;
             self.target_on_at = None;
         }
+    }
+
+    /// Loads the next training sample and ends pre-training when its time has come.
+    pub(super) fn begin_pattern(&mut self) {
+        let index = self.next_sample();
+        self.x.assign(&self.dataset.train_inputs.row(index));
+        self.y.assign(&self.dataset.train_targets.row(index));
+        self.check_target_schedule();
         self.pattern_loss = None;
         if self.config.mode == Mode::Full {
             self.pattern_loss = Some(self.free_loss());
@@ -97,6 +107,96 @@ impl Microcircuit {
         }
     }
 
+    /// Whether the steady-state model presents minibatches rather than single
+    /// patterns.
+    fn batched(&self) -> bool {
+        self.config.mode == Mode::SteadyState && self.config.batch > 1
+    }
+
+    /// Whether the next thing to finish is a minibatch (one is under way, or nothing
+    /// is and the model takes minibatches).
+    fn minibatch_next(&self) -> bool {
+        self.minibatch_under_way || (self.tick_in_pattern == 0 && self.batched())
+    }
+
+    /// Euler steps of simulated time the presentation under way (or the next) lasts:
+    /// a pattern's, or `batch` patterns' for a minibatch.
+    pub(super) fn presentation_steps(&self) -> u64 {
+        if self.minibatch_next() {
+            self.steps_per_pattern * self.minibatch.len() as u64
+        } else {
+            self.steps_per_pattern
+        }
+    }
+
+    /// The steady-state model on the next `batch` patterns at once (see
+    /// [`super::minibatch`]): load, settle, learn once, then count each pattern into
+    /// the running sums. The trace gets one point, the state and the snapshot show the
+    /// minibatch's last pattern, and pre-training ends at the first minibatch that
+    /// starts at or after its end.
+    pub(super) fn finish_minibatch(&mut self) -> Result<(), StepError> {
+        self.check_target_schedule();
+        let m = self.minibatch.len();
+        for row in 0..m {
+            let index = self.next_sample();
+            let batch = &mut self.minibatch;
+            batch
+                .input
+                .row_mut(row)
+                .assign(&self.dataset.train_inputs.row(index));
+            batch
+                .target
+                .row_mut(row)
+                .assign(&self.dataset.train_targets.row(index));
+        }
+        self.minibatch
+            .settle(&self.weights, &self.shares, &self.config, self.target_on);
+        if self.plastic {
+            let steps = Steps::new(&self.config, self.config.pattern_ms, self.target_on);
+            self.minibatch.learn(&mut self.weights, &self.shares, steps);
+        }
+        self.minibatch.copy_row(m - 1, &mut self.state);
+        self.x.assign(&self.minibatch.input.row(m - 1));
+        self.y.assign(&self.minibatch.target.row(m - 1));
+        self.pattern_loss = Some(self.minibatch.loss[m - 1]);
+        let duration = self.steps_per_pattern * m as u64;
+        self.ticks += duration.saturating_sub(self.tick_in_pattern);
+        self.tick_in_pattern = 0;
+        self.minibatch_under_way = false;
+        self.push_trace_point();
+
+        let before = self.patterns;
+        for row in 0..m {
+            for (k, sum) in self.since_log.apical_energy.iter_mut().enumerate() {
+                *sum += f64::from(self.minibatch.apical_energy(row, k + 1));
+            }
+            self.since_log.loss += self.minibatch.loss[row];
+        }
+        self.since_log.patterns += m as u64;
+        self.patterns += m as u64;
+        // A non-finite weight makes every potential it feeds non-finite at the next
+        // settle (0 · ∞ is NaN too), so checking the minibatch's potentials catches it
+        // one minibatch later without a pass over every weight each time; the weights
+        // are searched, to name the culprit, once a potential is not finite, and at the
+        // end of every `step` and `run_for`.
+        if let Some(potentials) = self.minibatch.first_non_finite() {
+            let (quantity, layer) = self.weights.first_non_finite().unwrap_or(potentials);
+            let error = StepError::Diverged {
+                patterns: self.patterns,
+                time_ms: self.time_ms(),
+                quantity,
+                layer,
+            };
+            self.diverged = Some(error.clone());
+            return Err(error);
+        }
+        // A row whenever the count passes a multiple of `log_every`.
+        if before / self.config.log_every != self.patterns / self.config.log_every {
+            self.record_metrics();
+        }
+        Ok(())
+    }
+
     /// Ends the current pattern: counts it, adds it to the running sums, checks for
     /// divergence and logs a row when one is due.
     pub(super) fn end_pattern(&mut self) -> Result<(), StepError> {
@@ -145,9 +245,12 @@ impl Microcircuit {
         }
     }
 
-    /// Finishes the current pattern (starting one if none is under way) with the
-    /// current model.
+    /// Finishes the current pattern or minibatch (starting one if none is under way)
+    /// with the current model.
     pub(super) fn finish_pattern(&mut self) -> Result<(), StepError> {
+        if self.minibatch_next() {
+            return self.finish_minibatch();
+        }
         if self.tick_in_pattern == 0 {
             self.begin_pattern();
         }
@@ -167,19 +270,22 @@ impl Microcircuit {
     }
 
     /// Presents `patterns` patterns (finishing the current one first, if one is under
-    /// way, as the first). Stops at the first divergence, which every later call
-    /// returns again.
+    /// way, as the first). The steady-state model with `batch > 1` presents whole
+    /// minibatches, as many as it takes to present at least `patterns`. Stops at the
+    /// first divergence, which every later call returns again.
     pub fn step(&mut self, patterns: u64) -> Result<(), StepError> {
         self.check_finite()?;
-        for _ in 0..patterns {
+        let end = self.patterns.saturating_add(patterns);
+        while self.patterns < end {
             self.finish_pattern()?;
         }
-        Ok(())
+        self.check_finite()
     }
 
     /// Advances the simulated clock by `ms` (rounded to whole steps of `dt`). The full
     /// model integrates every step, switching patterns every `pattern_ms`; the
-    /// steady-state model presents a pattern each time the clock passes the end of one.
+    /// steady-state model presents a pattern (or a minibatch of `batch`, lasting
+    /// `batch · pattern_ms`) each time the clock passes the end of one.
     pub fn run_for(&mut self, ms: f64) -> Result<(), StepError> {
         self.check_finite()?;
         let wanted = ms / f64::from(self.config.dt);
@@ -189,13 +295,17 @@ impl Microcircuit {
             0
         };
         while remaining > 0 {
-            let left = self.steps_per_pattern.saturating_sub(self.tick_in_pattern);
+            let left = self
+                .presentation_steps()
+                .saturating_sub(self.tick_in_pattern);
             if remaining >= left {
                 remaining -= left;
                 self.finish_pattern()?;
                 continue;
             }
-            if self.tick_in_pattern == 0 {
+            if self.minibatch_next() {
+                self.minibatch_under_way = true;
+            } else if self.tick_in_pattern == 0 {
                 self.begin_pattern();
             }
             match self.config.mode {

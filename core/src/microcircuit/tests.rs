@@ -492,3 +492,129 @@ fn the_circuit_learns_xor_with_one_hot_rate_targets() {
     let mean = late.iter().sum::<f32>() / late.len() as f32;
     assert!(mean > 0.85, "{late:?}");
 }
+
+/// `small`'s steady state from random interneuron weights, pre-training for 30
+/// patterns, learned top-down weights and two hidden layers: every rule moves.
+fn busy_steady(batch: usize) -> Config {
+    Config {
+        layers: vec![30, 12, 9, 10],
+        start: Start::Random,
+        pretrain_patterns: 30,
+        lr_top_down: 0.0005,
+        batch,
+        ..small(Mode::SteadyState)
+    }
+}
+
+#[test]
+fn a_minibatch_of_one_is_the_one_pattern_model_bit_for_bit() {
+    // 150 patterns (two epochs of 64, pre-training, then the target on) one at a
+    // time, and through the matrix form with m = 1: the same bits in every weight
+    // and potential, the same history and trace. Bit for bit because each matrix
+    // operation adds in the one-pattern order (see `minibatch`).
+    let config = busy_steady(1);
+    let mut one = Microcircuit::new(&config).unwrap();
+    let mut matrix = Microcircuit::new(&config).unwrap();
+    one.step(150).unwrap();
+    for _ in 0..150 {
+        matrix.finish_minibatch().unwrap();
+    }
+    assert_eq!(one.patterns(), matrix.patterns());
+    assert_eq!(one.weights(), matrix.weights());
+    assert_eq!(one.state_hash(), matrix.state_hash());
+    assert_eq!(one.history(), matrix.history());
+    assert_eq!(one.trace(), matrix.trace());
+    assert_eq!(one.history().len(), 16, "rows at 0, 10, …, 150");
+    assert!(one.target_on());
+    assert_ne!(one.weights(), Microcircuit::new(&config).unwrap().weights());
+}
+
+#[test]
+fn minibatches_count_patterns_time_and_rows() {
+    let mut circuit = Microcircuit::new(&busy_steady(4)).unwrap();
+    // Whole minibatches: 6 patterns round up to 8.
+    circuit.step(6).unwrap();
+    assert_eq!((circuit.patterns(), circuit.time_ms()), (8, 160.0));
+    assert_eq!(
+        circuit.trace().len(),
+        3,
+        "row 0 and one point per minibatch"
+    );
+    // A minibatch lasts 4 · 20 ms; 2.5 of them present 2 and leave half of one under
+    // way, which the next step finishes.
+    circuit.run_for(200.0).unwrap();
+    assert_eq!((circuit.patterns(), circuit.time_ms()), (16, 360.0));
+    circuit.step(1).unwrap();
+    assert_eq!((circuit.patterns(), circuit.time_ms()), (20, 400.0));
+    // A row whenever the count passes a multiple of 10: at 0, 12 and 20.
+    let rows: Vec<u64> = circuit.history().iter().map(|r| r.patterns).collect();
+    assert_eq!(rows, vec![0, 12, 20]);
+    // The state shows the minibatch's last pattern, settled.
+    let last = circuit.state().input.clone();
+    assert!(circuit
+        .dataset()
+        .train_inputs
+        .rows()
+        .into_iter()
+        .any(|row| row == last));
+    // Half a minibatch, then the full model takes over: the half passes with no
+    // pattern, and the full model presents one pattern at a time.
+    circuit.run_for(40.0).unwrap();
+    circuit.set_mode(Mode::Full);
+    circuit.step(1).unwrap();
+    assert_eq!((circuit.patterns(), circuit.time_ms()), (21, 460.0));
+    // A smaller minibatch from the next one on.
+    circuit.set_mode(Mode::SteadyState);
+    let config = Config {
+        batch: 2,
+        ..circuit.config().clone()
+    };
+    circuit.set_parameters(&config).unwrap();
+    circuit.step(1).unwrap();
+    assert_eq!((circuit.patterns(), circuit.time_ms()), (23, 500.0));
+}
+
+#[test]
+fn pre_training_ends_at_the_first_minibatch_after_it() {
+    // 30 patterns of pre-training in minibatches of 8: the target goes on with the
+    // minibatch that starts at 32.
+    let mut circuit = Microcircuit::new(&busy_steady(8)).unwrap();
+    circuit.step(32).unwrap();
+    assert!(!circuit.target_on());
+    circuit.step(8).unwrap();
+    assert!(circuit.target_on());
+}
+
+#[test]
+fn a_diverging_minibatch_run_names_the_weights_and_stays_stopped() {
+    let config = Config {
+        lr_forward: 1.0,
+        lr_output: 1.0,
+        batch: 8,
+        ..small(Mode::SteadyState)
+    };
+    let mut circuit = Microcircuit::new(&config).unwrap();
+    let error = circuit.step(10_000).unwrap_err();
+    assert!(error.to_string().contains("weights"), "{error}");
+    assert!(circuit.patterns() < 10_000);
+    assert_eq!(circuit.step(8).unwrap_err(), error);
+}
+
+#[test]
+fn minibatch_runs_are_deterministic_and_clones_continue_identically() {
+    let config = busy_steady(8);
+    let mut a = Microcircuit::new(&config).unwrap();
+    let mut b = Microcircuit::new(&config).unwrap();
+    a.step(40).unwrap();
+    let mut c = a.clone();
+    a.step(40).unwrap();
+    b.step(80).unwrap();
+    c.step(40).unwrap();
+    assert_eq!(a.state_hash(), b.state_hash());
+    assert_eq!(a.state_hash(), c.state_hash());
+    assert_eq!(a.history(), b.history());
+    // Another minibatch size is another run.
+    let mut d = Microcircuit::new(&busy_steady(4)).unwrap();
+    d.step(80).unwrap();
+    assert_ne!(a.state_hash(), d.state_hash());
+}

@@ -3,11 +3,13 @@
 //!
 //! ```text
 //! bioprop run --task nonlinear-teacher --rule microcircuit --steady-state --steps 100000 --every 10000
+//! bioprop run --task nonlinear-teacher --rule microcircuit --steady-state --batch 10 --steps 100000
 //! ```
 //!
 //! `--steps` counts patterns presented (each `pattern_ms` of simulated time in the full
-//! model, one settle-and-learn in the steady-state one) and `--every` logs a row every
-//! that many patterns. The rows are those of the networks' CSV: `loss` and `nse` score
+//! model, one settle-and-learn in the steady-state one, or one per `--batch M`
+//! patterns: `--steps` is then rounded up to whole minibatches) and `--every` logs a
+//! row whenever the count passes a multiple of it. The rows are those of the networks' CSV: `loss` and `nse` score
 //! the circuit's bottom-up prediction, `weight_angle_deg`, `norm_ratio` and
 //! `sign_concordance` compare the top-down weights `W^PP_{k,k+1}` with `W^PP_{k+1,k}ᵀ`,
 //! `update_angle_deg` is empty, and `apical_energy` is `‖v_A‖²` of the layer, averaged
@@ -59,6 +61,11 @@ struct RunArgs {
     /// Use the steady-state approximation (paper §3.4) instead of integrating.
     #[arg(long)]
     steady_state: bool,
+    /// With --steady-state: settle this many patterns at once and apply the rules'
+    /// change averaged over them (a minibatch, in matrix form); 1 is one at a time.
+    #[arg(long, default_value_t = 1, value_name = "M",
+          value_parser = clap::value_parser!(u64).range(1..=microcircuit::config::MAX_BATCH as u64))]
+    batch: u64,
     /// Patterns shown with no target first (pre-training).
     #[arg(long, default_value_t = 0)]
     pretrain: u64,
@@ -85,7 +92,14 @@ fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
     config.log_every = args.every;
     if args.steady_state {
         config.mode = Mode::SteadyState;
+    } else if args.batch > 1 {
+        return Err(
+            "--batch goes with --steady-state: the full model presents one pattern \
+                    at a time"
+                .to_owned(),
+        );
     }
+    config.batch = args.batch as usize;
     config.pretrain_patterns = args.pretrain;
     if args.random_init {
         config.start = Start::Random;
