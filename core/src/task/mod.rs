@@ -47,6 +47,7 @@
 //! balanced to within one sample and no shuffle is needed to make minibatches fair.
 
 mod arrays;
+pub mod drawing;
 pub mod idx;
 pub mod mnist;
 pub mod planar;
