@@ -87,6 +87,8 @@ impl Runs {
             }
             Update::Rejected { message } => Event::Rejected(message),
             Update::Frame(frame) => self.apply_frame(*frame),
+            // The digit views' own replies; the page's digits state takes them.
+            Update::DigitsLoaded { .. } | Update::Predictions { .. } => Event::Redraw,
         }
     }
 

@@ -70,6 +70,39 @@ pub enum Command {
         output: usize,
         input: usize,
     },
+    /// Loads the handwritten digits the `digits` task trains on. Answered with
+    /// [`Update::DigitsLoaded`], or [`Update::Rejected`] naming the file and the
+    /// problem, in which case the runs and the digits loaded before are untouched.
+    /// The runs are not rebuilt: the page follows with a `Configure`.
+    LoadDigits(DigitsSource),
+    /// One forward pass of every run on a drawn digit (784 values in [0, 1],
+    /// preprocessed like MNIST); with the true `label`, also the output error and the
+    /// error signals it sends back under each run's rule. Answered at once with
+    /// [`Update::Predictions`], or [`Update::Rejected`] for a wrong size or no runs
+    /// on the digits.
+    Predict {
+        pixels: Vec<f32>,
+        label: Option<u8>,
+    },
+}
+
+/// Where the digits come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum DigitsSource {
+    /// The compact digits file `make dist` builds (`digits.bin`; see
+    /// `bioprop::task::pack`).
+    Pack(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// The four standard MNIST IDX files (each plain or gzipped), in any order:
+    /// recognised by their magic numbers and counts (and names).
+    Idx { files: Vec<IdxFile> },
+}
+
+/// One file the user chose: its name (for messages) and its bytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdxFile {
+    pub name: String,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
 }
 
 impl Command {
@@ -89,6 +122,17 @@ pub enum Update {
         data: TaskData,
     },
     Frame(Box<Frame>),
+    /// The digits of a [`Command::LoadDigits`] are in: `train` and `test` images,
+    /// from `source` (in words, e.g. "digits.bin" or the chosen files' names).
+    DigitsLoaded {
+        train: usize,
+        test: usize,
+        source: String,
+    },
+    /// Every run's answer to a [`Command::Predict`], in the order of the runs.
+    Predictions {
+        runs: Vec<DigitPrediction>,
+    },
     /// A command could not be carried out; training is unaffected.
     Rejected {
         message: String,
@@ -129,7 +173,75 @@ pub struct RunFrame {
     /// For a delta-rule run, the watched synapse's latest update ([`Command::Watch`];
     /// `None` before the first step or for a synapse the network does not have).
     pub synapse: Option<SynapseUpdate>,
+    /// On the `digits` task, what the digit views draw (not in every frame: see
+    /// [`DIGITS_VIEW_EVERY`]; the page keeps the last).
+    pub digits: Option<DigitsView>,
 }
+
+/// What the digit views draw for one run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DigitsView {
+    /// 10 × 10 counts, row = true class, column = predicted class, over the
+    /// held-out images evaluated ([`DigitsView::evaluated`]).
+    pub confusion: Vec<u32>,
+    /// Held-out images counted in `confusion`: the whole test set, or at the speed
+    /// `max` a fixed prefix of it (see [`DIGITS_EVAL_MAX_SPEED`]).
+    pub evaluated: usize,
+    /// Up to [`MISCLASSIFIED_SHOWN`] held-out digits the run gets wrong, first in
+    /// test-set order.
+    pub misclassified: Vec<Misclassified>,
+    /// The first layer's receptive fields (a fixed sample of hidden units).
+    pub fields: Option<ReceptiveFields>,
+}
+
+/// One held-out digit a run gets wrong.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Misclassified {
+    /// Its place in the test set.
+    pub index: usize,
+    /// 784 grey levels, row by row, 0 (background) to 255 (ink).
+    #[serde(with = "serde_bytes")]
+    pub pixels: Vec<u8>,
+    pub predicted: u8,
+    pub truth: u8,
+}
+
+/// Incoming first-layer weights of a sample of hidden units.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReceptiveFields {
+    /// Which hidden units: the first [`RECEPTIVE_FIELDS_SHOWN`] (or all, if fewer).
+    pub units: Vec<usize>,
+    /// `units.len() × 784`, row-major: row `k` is unit `units[k]`'s weights from
+    /// each pixel, row by row of the image.
+    pub weights: Vec<f32>,
+}
+
+/// One run's answer to a drawn digit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DigitPrediction {
+    /// 10 class probabilities summing to 1: the softmax output itself, or for
+    /// logistic and linear outputs the outputs made non-negative and divided by
+    /// their sum (see `bioprop::digits::probabilities`).
+    pub probabilities: Vec<f32>,
+    /// Activity of every layer after the input (hidden layers, then the output),
+    /// hidden layers sampled like the diagram's ([`DIAGRAM_HIDDEN_SHOWN`]).
+    pub activations: Vec<Vec<f32>>,
+    /// With a label: the error signal `δ` of every layer after the input, the
+    /// output's error last, as the run's rule sends it back (same sampling).
+    pub deltas: Option<Vec<Vec<f32>>>,
+}
+
+/// Hidden units whose receptive fields a [`DigitsView`] carries.
+pub const RECEPTIVE_FIELDS_SHOWN: usize = 36;
+/// Misclassified held-out digits a [`DigitsView`] carries.
+pub const MISCLASSIFIED_SHOWN: usize = 12;
+/// Hidden units per layer a [`DigitPrediction`] carries (the first ones).
+pub const DIAGRAM_HIDDEN_SHOWN: usize = 36;
+/// Frames between digit views while playing.
+pub const DIGITS_VIEW_EVERY: u64 = 6;
+/// Held-out images a digit view evaluates at the speed `max` (the whole set at
+/// other speeds).
+pub const DIGITS_EVAL_MAX_SPEED: usize = 2_000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Picture {
@@ -324,6 +436,7 @@ impl Trainer {
                     synapse: (run.rule() == RuleKind::Delta)
                         .then(|| run.output_synapse(output, input))
                         .flatten(),
+                    digits: None,
                 }
             })
             .collect();
@@ -402,6 +515,9 @@ impl Trainer {
                 trainer.watched = (output, input);
                 vec![Update::Frame(Box::new(trainer.frame()))]
             }
+            Command::LoadDigits(_) | Command::Predict { .. } => vec![Update::Rejected {
+                message: "digits: not implemented yet".to_owned(),
+            }],
         }
     }
 }
