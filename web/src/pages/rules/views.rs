@@ -151,7 +151,7 @@ pub fn Views(props: &ViewsProps) -> Html {
                     on_files={props.on_files.clone()} on_predict={props.on_predict.clone()} />
             }
             if settings.shows(View::Network) && digits {
-                <section class="panel wide" data-view="network">
+                <section class="panel wide digits-section" data-view="network">
                     <h2>{"Network: the forward pass and the error travelling back (784 inputs drawn as the image, the first hidden units of each layer)"}</h2>
                     <div class="runs-row">
                         { for runs.runs.iter().enumerate().map(|(i, run)| {

@@ -75,7 +75,7 @@ pub fn DigitsPanel(props: &DigitsPanelProps) -> Html {
     let loaded = record.loaded.is_some() && !runs.runs.is_empty();
     html! {
         <>
-            <section class="panel wide digits-data" data-view="task" aria-labelledby="digits-title">
+            <section class="panel wide digits-section digits-data" data-view="task" aria-labelledby="digits-title">
                 <h2 id="digits-title">{"Handwritten digits (MNIST)"}</h2>
                 <DataStatus status={record.status.clone()} on_files={props.on_files.clone()} />
                 <p class="view-note" data-testid="digits-output">{output_statement(&props.settings)}</p>
@@ -85,7 +85,7 @@ pub fn DigitsPanel(props: &DigitsPanelProps) -> Html {
                 }
             </section>
             if loaded {
-                <section class="panel wide digits-draw" data-view="task" aria-labelledby="digits-draw-title">
+                <section class="panel wide digits-section digits-draw" data-view="task" aria-labelledby="digits-draw-title">
                     <h2 id="digits-draw-title">{"Draw a digit"}</h2>
                     <p class="view-note">{"Draw with the mouse, a finger or a pen: it is scaled into a 20×20 box and centred by its mass in 28×28, as MNIST's digits were. \
                         Choose its true label to see the output error and the error signals each rule sends back. \
@@ -118,13 +118,13 @@ pub fn DigitsPanel(props: &DigitsPanelProps) -> Html {
                     </div>
                 </section>
                 <ReceptiveFieldsPanel shared={props.shared.clone()} />
-                <section class="panel wide" data-view="task" aria-labelledby="digits-confusion-title">
+                <section class="panel wide digits-section" data-view="task" aria-labelledby="digits-confusion-title">
                     <h2 id="digits-confusion-title">{"Confusion matrices on the held-out digits"}</h2>
                     <div class="runs-row">
                         { for runs.runs.iter().map(|run| confusion(&runs, run)) }
                     </div>
                 </section>
-                <section class="panel wide" data-view="task" aria-labelledby="digits-wrong-title">
+                <section class="panel wide digits-section" data-view="task" aria-labelledby="digits-wrong-title">
                     <h2 id="digits-wrong-title">{"Held-out digits each run gets wrong"}</h2>
                     <div class="runs-row">
                         { for runs.runs.iter().map(|run| html! {
@@ -392,7 +392,7 @@ pub struct ReceptiveFieldsPanelProps {
 pub fn ReceptiveFieldsPanel(props: &ReceptiveFieldsPanelProps) -> Html {
     let runs = props.shared.runs.borrow();
     html! {
-        <section class="panel wide" data-view="task" aria-labelledby="digits-fields-title">
+        <section class="panel wide digits-section" data-view="task" aria-labelledby="digits-fields-title">
             <h2 id="digits-fields-title">{"Receptive fields: each hidden unit's weights from the 784 pixels, as a 28×28 image"}</h2>
             <p class="view-note">{"Red: a pixel's ink excites the unit; blue: it inhibits it. Each run on its own scale (its legend). \
                 The same units of every run start from the same weights."}</p>
@@ -453,7 +453,7 @@ fn confusion(runs: &Runs, run: &Run) -> Html {
         .map(|d| (Rc::new(d.confusion.clone()), d.evaluated))
         .unwrap_or_default();
     html! {
-        <figure class="run-figure">
+        <figure class="run-figure confusion-figure">
             <ConfusionMatrix {counts} classes={10} rule={run.rule.name()} testid="confusion-matrix"
                 caption={format!("{name}: {} held-out digits, rows the true digit, columns the answer", thousands(evaluated))} />
         </figure>
