@@ -239,6 +239,7 @@ impl Microcircuit {
             self.nse_denominators,
             test,
             EVAL_CHUNK,
+            usize::MAX,
             |inputs, targets, sums| {
                 for (x, y) in inputs.rows().into_iter().zip(targets.rows()) {
                     eval.predict(weights, shares, x);

@@ -111,6 +111,30 @@ impl Digits {
         Ok(Digits { images, labels })
     }
 
+    /// Digits from images already checked to be 28×28 and labels already checked to
+    /// be digits, one per image (the digits file's reader, [`super::pack`]).
+    pub(crate) fn from_parts(images: Images, labels: Vec<u8>) -> Self {
+        debug_assert_eq!(
+            (images.rows, images.cols, images.count),
+            (SIDE, SIDE, labels.len())
+        );
+        Digits { images, labels }
+    }
+
+    /// The first `n` digits (all of them if there are fewer).
+    pub fn prefix(&self, n: usize) -> Digits {
+        let n = n.min(self.len());
+        Digits {
+            images: Images {
+                count: n,
+                rows: SIDE,
+                cols: SIDE,
+                pixels: self.images.pixels[..n * PIXELS].to_vec(),
+            },
+            labels: self.labels[..n].to_vec(),
+        }
+    }
+
     /// Images (and labels) in the set.
     pub fn len(&self) -> usize {
         self.labels.len()
@@ -265,6 +289,24 @@ pub fn defaults() -> TaskDefaults {
         activation_name: "sigmoid",
         learning_rate: 2.0,
         batch: 20,
+        weight_init: InitSpec::Xavier,
+        feedback_init: InitSpec::Xavier,
+    }
+}
+
+/// The browser's `digits` task ([`super::TaskKind::Digits`]): 784-100-10 with tanh
+/// hidden units and the natural output for classes, softmax with cross-entropy. Chosen
+/// to learn within seconds at the speed `max` rather than to match the paper (see
+/// docs/science.md §3, "Digits"): softmax's error `a - y` does not vanish on a
+/// saturated wrong answer as a logistic unit's `(a - y) a (1 - a)` does, so a rate of
+/// 0.1 is stable from the first step; 100 hidden units give a 10 × 10 grid of
+/// receptive fields.
+pub fn browser_defaults() -> TaskDefaults {
+    TaskDefaults {
+        layers: vec![PIXELS, 100, CLASSES],
+        activation_name: "tanh",
+        learning_rate: 0.1,
+        batch: 32,
         weight_init: InitSpec::Xavier,
         feedback_init: InitSpec::Xavier,
     }
