@@ -43,7 +43,7 @@ pub fn is_digits(settings: &Settings) -> bool {
 
 /// Whether `task` is the handwritten digits.
 pub fn is_digits_task(task: TaskKind) -> bool {
-    task.name() == "digits"
+    task == TaskKind::Digits
 }
 
 /// Where getting the digits stands.
