@@ -240,6 +240,15 @@ mod tests {
         let first = sweep.advance(&mut run, 10).unwrap();
         assert_eq!(first.evaluated, 4);
         assert_eq!(first.counts.iter().sum::<u32>(), 4);
+
+        // A logged row limited to the first 4 held-out samples scores what the matrix
+        // over those 4 says; the training set's limit is separate.
+        run.set_evaluation_sizes(5, 4);
+        assert_eq!(run.evaluation_sizes(), (5, 4));
+        assert_eq!(run.evaluate(true).accuracy, first.accuracy());
+        run.set_evaluation_sizes(usize::MAX, usize::MAX);
+        assert_eq!(run.evaluation_sizes(), (7, 7));
+        assert_eq!(run.evaluate(true).accuracy, whole.accuracy());
     }
 
     #[test]

@@ -137,14 +137,17 @@ impl Experiment {
     /// Builds the experiment on supplied data (the `arrays` task, digits), checking the
     /// layer sizes and batch against it. `config.task` is kept for the record.
     pub fn with_dataset(config: &ExperimentConfig, dataset: Dataset) -> Result<Self, ConfigError> {
-        Experiment::with_shared_dataset(config, Arc::new(dataset))
+        Experiment::with_shared_dataset(config, Arc::new(dataset), (usize::MAX, usize::MAX))
     }
 
     /// As [`Experiment::with_dataset`], on data shared with other experiments (compare
-    /// mode on the digits: one copy for all runs).
+    /// mode on the digits: one copy for all runs), each logged row (the first one too)
+    /// evaluating the first `evaluation_sizes` training and held-out samples (see
+    /// [`Experiment::set_evaluation_sizes`]).
     pub fn with_shared_dataset(
         config: &ExperimentConfig,
         dataset: Arc<Dataset>,
+        evaluation_sizes: (usize, usize),
     ) -> Result<Self, ConfigError> {
         config.validate()?;
         let outputs = match dataset.output {
@@ -232,7 +235,7 @@ impl Experiment {
             config: config.clone(),
             feedback_init,
             dataset,
-            evaluation_sizes: (usize::MAX, usize::MAX),
+            evaluation_sizes: (evaluation_sizes.0.max(1), evaluation_sizes.1.max(1)),
             network,
             rule,
             feedback,

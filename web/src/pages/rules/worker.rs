@@ -13,13 +13,15 @@
 //! and the worker only validates what it receives, refusing a version or a config
 //! it cannot run.
 
+mod digits;
+
 use std::time::Duration;
 
 use bioprop::experiment::{ConfigError, Experiment, ExperimentConfig, Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
 use bioprop::rule::RuleKind;
 use bioprop::session::RunsConfig;
-use bioprop::task::{Dataset, OutputKind};
+use bioprop::task::{Dataset, OutputKind, TaskKind};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -184,8 +186,9 @@ pub struct DigitsView {
     /// 10 × 10 counts, row = true class, column = predicted class, over the
     /// held-out images evaluated ([`DigitsView::evaluated`]).
     pub confusion: Vec<u32>,
-    /// Held-out images counted in `confusion`: the whole test set, or at the speed
-    /// `max` a fixed prefix of it (see [`DIGITS_EVAL_MAX_SPEED`]).
+    /// Held-out images counted in `confusion`: the whole test set (while playing,
+    /// swept over about 40 frames, so the weights move a little during a pass; after
+    /// a command, all at once).
     pub evaluated: usize,
     /// Up to [`MISCLASSIFIED_SHOWN`] held-out digits the run gets wrong, first in
     /// test-set order.
@@ -223,11 +226,12 @@ pub struct DigitPrediction {
     /// logistic and linear outputs the outputs made non-negative and divided by
     /// their sum (see `bioprop::digits::probabilities`).
     pub probabilities: Vec<f32>,
-    /// Activity of every layer after the input (hidden layers, then the output),
-    /// hidden layers sampled like the diagram's ([`DIAGRAM_HIDDEN_SHOWN`]).
+    /// Activity `a_1 .. a_L` of every layer after the input (every unit: hidden,
+    /// then the output), as in [`Snapshot::activations`] without `a_0`.
     pub activations: Vec<Vec<f32>>,
-    /// With a label: the error signal `δ` of every layer after the input, the
-    /// output's error last, as the run's rule sends it back (same sampling).
+    /// With a label: `δ_1 .. δ_L`, the error signal of every layer after the input
+    /// as the run's rule sends it back, the output's error `δ_L` last (as in
+    /// [`Snapshot::deltas`]; hidden ones are zero when hidden layers do not learn).
     pub deltas: Option<Vec<Vec<f32>>>,
 }
 
@@ -235,13 +239,10 @@ pub struct DigitPrediction {
 pub const RECEPTIVE_FIELDS_SHOWN: usize = 36;
 /// Misclassified held-out digits a [`DigitsView`] carries.
 pub const MISCLASSIFIED_SHOWN: usize = 12;
-/// Hidden units per layer a [`DigitPrediction`] carries (the first ones).
-pub const DIAGRAM_HIDDEN_SHOWN: usize = 36;
-/// Frames between digit views while playing.
+/// Frames between digit views while playing (a view also comes whenever a
+/// confusion pass completes, and with every frame that answers a command).
 pub const DIGITS_VIEW_EVERY: u64 = 6;
-/// Held-out images a digit view evaluates at the speed `max` (the whole set at
-/// other speeds).
-pub const DIGITS_EVAL_MAX_SPEED: usize = 2_000;
+pub use digits::{EVAL_TEST as DIGITS_EVAL_TEST, EVAL_TRAIN as DIGITS_EVAL_TRAIN};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Picture {
@@ -286,6 +287,10 @@ pub struct Trainer {
     watched: (usize, usize),
     /// Frames sent while playing, to space pictures at the speed `max`.
     ticks: u64,
+    /// The digits [`Command::LoadDigits`] brought, for runs of the `digits` task.
+    digits: Option<digits::Loaded>,
+    /// The digit views' state per run (on the `digits` task).
+    digit_views: digits::Views,
 }
 
 impl Default for Trainer {
@@ -304,20 +309,51 @@ impl Trainer {
             speed: 1,
             watched: (0, 0),
             ticks: 0,
+            digits: None,
+            digit_views: digits::Views::default(),
         }
+    }
+
+    /// Whether the runs learn the digits.
+    fn on_digits(&self) -> bool {
+        self.runs
+            .first()
+            .is_some_and(|run| run.config().task.kind == TaskKind::Digits)
+    }
+
+    /// The log interval for `speed` steps per frame: [`log_interval`], or on the
+    /// digits one row every [`digits::FRAMES_PER_ROW`] frames (a row evaluates a
+    /// thousand images or two).
+    fn log_interval_for(&self, speed: u32) -> u64 {
+        if !self.on_digits() {
+            return log_interval(speed);
+        }
+        if speed == SPEED_MAX {
+            return max_speed_log_interval(u64::from(MAX_SPEED) * digits::FRAMES_PER_ROW);
+        }
+        u64::from(speed) * digits::FRAMES_PER_ROW
     }
 
     fn configure(&mut self, config: &RunsConfig) -> Result<TaskData, String> {
         let mut configs = config.experiment_configs().map_err(|e| e.to_string())?;
+        let on_digits = config.experiment.task.kind == TaskKind::Digits;
         // The page follows with its speed (`SetSpeed`), which may be `max`.
         for experiment in &mut configs {
-            experiment.log_every = log_interval(config.steps_per_frame);
+            experiment.log_every = if on_digits {
+                u64::from(config.steps_per_frame) * digits::FRAMES_PER_ROW
+            } else {
+                log_interval(config.steps_per_frame)
+            };
         }
-        let mut runs = configs
-            .iter()
-            .map(Experiment::new)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
+        let mut runs = if on_digits {
+            digits::build_runs(&mut configs, self.digits.as_ref())?
+        } else {
+            configs
+                .iter()
+                .map(Experiment::new)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?
+        };
         config.redraw_feedback(&mut runs);
         self.generation += 1;
         self.sent = vec![0; runs.len()];
@@ -329,6 +365,7 @@ impl Trainer {
             .map(|run| task_data(run.dataset()))
             .unwrap_or(TaskData::None);
         self.runs = runs;
+        self.digit_views.reset(&self.runs);
         Ok(data)
     }
 
@@ -367,13 +404,18 @@ impl Trainer {
         if self.speed == SPEED_MAX {
             let steps = self.train_for(MAX_SPEED_BUDGET_MS, clock);
             if steps > 0 {
-                self.set_log_interval(max_speed_log_interval(steps));
+                let frames = if self.on_digits() {
+                    digits::FRAMES_PER_ROW
+                } else {
+                    1
+                };
+                self.set_log_interval(max_speed_log_interval(steps * frames));
             }
             let pictured = self.ticks % MAX_SPEED_PICTURE_EVERY == 0 || !self.playing;
-            return Update::Frame(Box::new(self.frame_with(pictured)));
+            return Update::Frame(Box::new(self.frame_with(pictured, !self.playing)));
         }
         self.train(u64::from(self.speed));
-        Update::Frame(Box::new(self.frame()))
+        Update::Frame(Box::new(self.frame_with(true, !self.playing)))
     }
 
     /// Trains every run until `clock` passes `budget_ms` from now, in chunks sized
@@ -410,18 +452,27 @@ impl Trainer {
         }
     }
 
+    /// The frame that answers a command: with pictures, and on the digits a view
+    /// from a confusion pass over the whole held-out set.
     fn frame(&mut self) -> Frame {
-        self.frame_with(true)
+        self.frame_with(true, true)
     }
 
-    /// The frame; `pictured` false leaves out the pictures (the page keeps the last).
-    fn frame_with(&mut self, pictured: bool) -> Frame {
+    /// The frame; `pictured` false leaves out the pictures (the page keeps the last);
+    /// `whole` makes the digit views' confusion pass now rather than a slice of it.
+    fn frame_with(&mut self, pictured: bool, whole: bool) -> Frame {
         let (output, input) = self.watched;
+        let digit_views = if self.on_digits() {
+            self.digit_views.frame(&mut self.runs, whole, self.ticks)
+        } else {
+            vec![None; self.runs.len()]
+        };
         let runs = self
             .runs
             .iter()
             .zip(&mut self.sent)
-            .map(|(run, sent)| {
+            .zip(digit_views)
+            .map(|((run, sent), digits)| {
                 let history = run.history();
                 let new_metrics = history[(*sent).min(history.len())..].to_vec();
                 *sent = history.len();
@@ -436,7 +487,7 @@ impl Trainer {
                     synapse: (run.rule() == RuleKind::Delta)
                         .then(|| run.output_synapse(output, input))
                         .flatten(),
-                    digits: None,
+                    digits,
                 }
             })
             .collect();
@@ -498,7 +549,7 @@ impl Trainer {
             }
             Command::SetSpeed(speed) => {
                 trainer.speed = speed.max(1);
-                trainer.set_log_interval(log_interval(trainer.speed));
+                trainer.set_log_interval(trainer.log_interval_for(trainer.speed));
                 Vec::new()
             }
             Command::SetLearningRates(rates) => match trainer.set_learning_rates(&rates) {
@@ -515,9 +566,24 @@ impl Trainer {
                 trainer.watched = (output, input);
                 vec![Update::Frame(Box::new(trainer.frame()))]
             }
-            Command::LoadDigits(_) | Command::Predict { .. } => vec![Update::Rejected {
-                message: "digits: not implemented yet".to_owned(),
-            }],
+            Command::LoadDigits(source) => match digits::load(source) {
+                Ok(loaded) => {
+                    let update = Update::DigitsLoaded {
+                        train: loaded.dataset.train_size(),
+                        test: loaded.dataset.test_size(),
+                        source: loaded.source.clone(),
+                    };
+                    trainer.digits = Some(loaded);
+                    vec![update]
+                }
+                Err(message) => vec![Update::Rejected { message }],
+            },
+            Command::Predict { pixels, label } => {
+                match digits::predict(&trainer.runs, &pixels, label) {
+                    Ok(runs) => vec![Update::Predictions { runs }],
+                    Err(message) => vec![Update::Rejected { message }],
+                }
+            }
         }
     }
 }
