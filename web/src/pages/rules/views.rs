@@ -14,7 +14,7 @@ use super::controls::Action;
 use super::delta::{has_hidden_layer, is_delta_view};
 use super::delta_view::{DeltaExplanation, DeltaView};
 use super::digits::network::{DigitsNetwork, Picture as DigitsPicture};
-use super::digits::views::DigitsPanel;
+use super::digits::views::{evaluation_note, DigitsPanel};
 use super::digits::{is_digits, PredictRequest};
 use super::network_view::NetworkView;
 use super::runs::{rule_colour, Run, Runs};
@@ -205,7 +205,9 @@ pub fn Views(props: &ViewsProps) -> Html {
                     <LineChart title="Loss (solid: training set, light: held-out)" x_label="step" y_label="loss"
                         series={Rc::new(loss_series(&runs))} log_y={settings.log_loss} testid="chart-loss" />
                     if !settings.embed {
-                        <p class="view-note" data-testid="loss-note">{loss_note(settings.speed)}</p>
+                        <p class="view-note" data-testid="loss-note">{
+                            if digits { evaluation_note() } else { loss_note(settings.speed) }
+                        }</p>
                     }
                 </section>
                 if runs.runs.iter().any(|r| r.snapshot.metrics.as_ref().is_some_and(|m| m.test.accuracy.is_some())) {

@@ -19,10 +19,13 @@ use bioprop::RuleKind;
 use yew::prelude::*;
 
 use super::square;
-use crate::pages::rules::worker::{DigitPrediction, DIAGRAM_HIDDEN_SHOWN};
+use crate::pages::rules::worker::DigitPrediction;
 use crate::widgets::colour::{diverging, hex};
 use crate::widgets::heatmap::max_abs;
 use crate::widgets::image_grid::{ImageGrid, ImageScale};
+
+/// Hidden units per layer the diagram draws: the first ones, as a 6 × 6 square.
+pub const DIAGRAM_HIDDEN_SHOWN: usize = 36;
 
 /// What one diagram draws, whichever its source.
 #[derive(Clone, Debug, PartialEq)]

@@ -13,9 +13,11 @@ use yew::prelude::*;
 use super::load::{megabytes, DIGITS_FILE};
 use super::{output_statement, square, thousands, PredictRequest, Status};
 use crate::pages::rules::runs::{rule_colour, Run, Runs};
-use crate::pages::rules::settings::{Settings, SPEED_MAX};
+use crate::pages::rules::settings::Settings;
 use crate::pages::rules::views::Shared;
-use crate::pages::rules::worker::{DigitPrediction, Misclassified, DIGITS_EVAL_MAX_SPEED};
+use crate::pages::rules::worker::{
+    DigitPrediction, Misclassified, DIGITS_EVAL_TEST, DIGITS_EVAL_TRAIN,
+};
 use crate::widgets::confusion::ConfusionMatrix;
 use crate::widgets::draw_pad::{DrawPad, PAD_PX};
 use crate::widgets::heatmap::{max_abs, ColourLegend};
@@ -79,7 +81,7 @@ pub fn DigitsPanel(props: &DigitsPanelProps) -> Html {
                 <h2 id="digits-title">{"Handwritten digits (MNIST)"}</h2>
                 <DataStatus status={record.status.clone()} on_files={props.on_files.clone()} />
                 <p class="view-note" data-testid="digits-output">{output_statement(&props.settings)}</p>
-                <p class="view-note" data-testid="digits-evaluation">{evaluation_note(props.settings.speed)}</p>
+                <p class="view-note" data-testid="digits-evaluation">{evaluation_note()}</p>
                 if loaded {
                     <TestAccuracy shared={props.shared.clone()} />
                 }
@@ -139,19 +141,14 @@ pub fn DigitsPanel(props: &DigitsPanelProps) -> Html {
     }
 }
 
-/// How the digit views' numbers are evaluated at `speed`.
-pub fn evaluation_note(speed: u32) -> String {
-    let subset = if speed == SPEED_MAX {
-        format!(
-            "at the speed max, the first {} held-out images (the whole set at other speeds)",
-            thousands(DIGITS_EVAL_MAX_SPEED)
-        )
-    } else {
-        "the whole held-out set".to_owned()
-    };
+/// How the digit views' numbers are measured.
+pub fn evaluation_note() -> String {
     format!(
-        "Test accuracy and loss are measured on held-out digits the networks never train on; \
-         the confusion matrices and misclassified digits on {subset}, refreshed every few frames."
+        "Test accuracy and the loss curves: each point measures the first {} training and the \
+         first {} held-out images (held-out: never trained on). The confusion matrices and \
+         misclassified digits cover the whole held-out set, refreshed every few frames.",
+        thousands(DIGITS_EVAL_TRAIN),
+        thousands(DIGITS_EVAL_TEST)
     )
 }
 
@@ -372,8 +369,8 @@ fn ErrorSignals(props: &ErrorSignalsProps) -> Html {
                     <figure class="digit-hidden-error">
                         <ImageGrid images={Rc::new(cells)} count={1} {side} columns={1}
                             scale={ImageScale::Diverging(scale)} tile_px={72.0}
-                            label={format!("δ of hidden layer {}, first {} units", k + 1, delta.len())} />
-                        <figcaption>{format!("δ of hidden layer {} (first {} units), sent back through {carries}", k + 1, delta.len())}</figcaption>
+                            label={format!("δ of hidden layer {}, {} units", k + 1, delta.len())} />
+                        <figcaption>{format!("δ of hidden layer {} ({} units), sent back through {carries}", k + 1, delta.len())}</figcaption>
                     </figure>
                 }
             }) }
