@@ -244,6 +244,11 @@ fn Page(props: &RulesPageProps) -> Html {
         let autoplay_owed = autoplay_owed.clone();
         use_effect_with(run_key(&settings), move |_| {
             let first = std::mem::replace(&mut *first.borrow_mut(), false);
+            // Back from digits that could not be had: the runs in the worker are these.
+            let running = last_configured.borrow().as_ref().map(run_key);
+            if running.as_deref() == Some(run_key(&settings).as_str()) {
+                return;
+            }
             if is_digits(&settings) && runs.borrow().digits.loaded.is_none() {
                 *autoplay_owed.borrow_mut() = first && settings.autoplay;
                 start_download();
@@ -295,8 +300,11 @@ fn Page(props: &RulesPageProps) -> Html {
     {
         let runs = runs.clone();
         let send = send.clone();
-        let frames = runs.borrow().frames;
-        use_effect_with(frames, move |_| {
+        let due = {
+            let runs = runs.borrow();
+            (runs.frames, runs.digits.requests)
+        };
+        use_effect_with(due, move |_| {
             let mut runs = runs.borrow_mut();
             let playing = runs.playing;
             let now = js_sys::Date::now();
@@ -325,6 +333,7 @@ fn Page(props: &RulesPageProps) -> Html {
                 digits.unsent = request.pixels.is_some();
                 digits.drawn = request.pixels;
                 digits.label = request.label;
+                digits.requests += 1;
             }
             // The effect above sends it.
             redraw.force_update();
@@ -335,7 +344,7 @@ fn Page(props: &RulesPageProps) -> Html {
         let redraw = redraw.clone();
         let send = send.clone();
         let notices = notices.dispatcher();
-        Callback::from(move |files: web_sys::FileList| {
+        Callback::from(move |files: Vec<web_sys::File>| {
             if runs.borrow().digits.busy() {
                 notices.dispatch(NoticeAction::Push(
                     "digits: still loading the digits; choose the files again when done".into(),

@@ -129,7 +129,7 @@ pub struct ViewsProps {
     pub on_action: Callback<Action>,
     /// The digits' file picker and drawing pad ([`super::digits`]).
     #[prop_or_default]
-    pub on_files: Callback<web_sys::FileList>,
+    pub on_files: Callback<Vec<web_sys::File>>,
     #[prop_or_default]
     pub on_predict: Callback<PredictRequest>,
 }

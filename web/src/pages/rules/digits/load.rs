@@ -10,7 +10,7 @@ use js_sys::Uint8Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{FileList, ProgressEvent, XmlHttpRequest, XmlHttpRequestResponseType};
+use web_sys::{File, FileList, ProgressEvent, XmlHttpRequest, XmlHttpRequestResponseType};
 
 use crate::pages::rules::worker::IdxFile;
 
@@ -19,7 +19,7 @@ pub const DIGITS_FILE: &str = "digits.bin";
 
 /// Most files the picker reads at once (the four IDX files, with room for a
 /// mistaken extra one to be named in the worker's refusal).
-pub const MAX_PICKED_FILES: u32 = 8;
+pub const MAX_PICKED_FILES: usize = 8;
 
 /// A download in flight; dropping it aborts the download and its callbacks.
 pub struct Download {
@@ -89,20 +89,25 @@ pub fn download(
     })
 }
 
+/// The files of a file input's list, taken out of it (the list is live: clearing the
+/// input empties it).
+pub fn files_of(list: &FileList) -> Vec<File> {
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
 /// Reads every chosen file whole, in the order chosen.
-pub async fn read_files(files: FileList) -> Result<Vec<IdxFile>, String> {
-    if files.length() == 0 {
+pub async fn read_files(files: Vec<File>) -> Result<Vec<IdxFile>, String> {
+    if files.is_empty() {
         return Err("no file was chosen".into());
     }
-    if files.length() > MAX_PICKED_FILES {
+    if files.len() > MAX_PICKED_FILES {
         return Err(format!(
             "{} files were chosen; choose the four MNIST IDX files",
-            files.length()
+            files.len()
         ));
     }
     let mut read = Vec::new();
-    for i in 0..files.length() {
-        let Some(file) = files.get(i) else { continue };
+    for file in files {
         let name = file.name();
         let buffer = JsFuture::from(file.array_buffer())
             .await

@@ -103,6 +103,9 @@ pub struct DigitsRecord {
     pub predicted_at: f64,
     /// The drawing or its label changed while a `Predict` was on its way: send again.
     pub unsent: bool,
+    /// Counts the drawings and labels the views asked about, so the page's effect that
+    /// sends them runs for each, paused or not.
+    pub requests: u64,
 }
 
 impl DigitsRecord {

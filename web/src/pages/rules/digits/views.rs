@@ -7,10 +7,10 @@ use std::rc::Rc;
 use bioprop::task::drawing;
 use bioprop::task::mnist::{PIXELS, SIDE};
 use wasm_bindgen::JsCast;
-use web_sys::{FileList, HtmlInputElement};
+use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 
-use super::load::{megabytes, DIGITS_FILE};
+use super::load::{files_of, megabytes, DIGITS_FILE};
 use super::{output_statement, square, thousands, PredictRequest, Status};
 use crate::pages::rules::runs::{rule_colour, Run, Runs};
 use crate::pages::rules::settings::Settings;
@@ -31,7 +31,7 @@ pub struct DigitsPanelProps {
     pub shared: Shared,
     pub settings: Settings,
     /// Files the user chose to train on.
-    pub on_files: Callback<FileList>,
+    pub on_files: Callback<Vec<File>>,
     pub on_predict: Callback<PredictRequest>,
 }
 
@@ -155,7 +155,7 @@ pub fn evaluation_note() -> String {
 #[derive(Properties, PartialEq)]
 struct DataStatusProps {
     status: Status,
-    on_files: Callback<FileList>,
+    on_files: Callback<Vec<File>>,
 }
 
 /// Where the digits stand, with the picker for the full set.
@@ -171,7 +171,7 @@ fn DataStatus(props: &DataStatusProps) -> Html {
                 return;
             };
             if let Some(files) = input.files() {
-                on_files.emit(files);
+                on_files.emit(files_of(&files));
             }
             // The same files chosen again are a new choice.
             input.set_value("");
