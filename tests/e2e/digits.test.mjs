@@ -88,6 +88,10 @@ test("?task=digits shows the download, trains bp and fa past 85 % and answers a 
     const caption = await page.locator(`table[data-testid="confusion-matrix"][data-rule="${rule}"] caption`).innerText();
     assert.equal(cells.reduce((a, b) => a + b, 0), Number(caption.match(/([\d,]+) held-out/)[1].replace(/,/g, "")));
   }
+  // What a lecturer shows: both runs' accuracy and receptive fields on one screen.
+  await page.locator("#digits-fields-title").scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.querySelector("#digits-fields-title").scrollIntoView({ block: "start" }));
+  await page.screenshot({ path: join(screenshotDir, "digits-1280x720.png") });
 
   // A stroke on the pad: every run answers with probabilities summing to 1.
   await stroke(page, [[0.5, 0.15], [0.5, 0.85]]);
@@ -174,8 +178,6 @@ test("the digits link round-trips, fits a phone and reads at a projector's size"
   assert.deepEqual(small, [], "digit text under 14 px at 1280×720");
   assert.ok(texts.length > 20);
   await screenshot(page, "digits-full-1280x720");
-  await page.locator("#digits-fields-title").scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(screenshotDir, "digits-1280x720.png") });
 
   // The same link in a new page opens the same settings.
   const again = await openDigits(page.url().slice(page.url().indexOf("?")), { width: 1920, height: 1080 });

@@ -80,6 +80,7 @@ async fn receptive_fields_draw_the_units_given_on_one_canvas() {
     let props = ReceptiveFieldsProps {
         name: "fa".into(),
         rule: "fa".into(),
+        accuracy: Some(0.912),
         fields: Some(Rc::new(Fields {
             units: units.clone(),
             weights: weights.clone(),
@@ -88,7 +89,9 @@ async fn receptive_fields_draw_the_units_given_on_one_canvas() {
     let root = mount_with::<ReceptiveFields>(props, Some(640)).await;
     let figure = find(&root, "receptive-fields");
     assert_eq!(figure.get_attribute("data-count").as_deref(), Some("4"));
-    assert!(figure.text_content().unwrap().contains("hidden units 1–4"));
+    let caption = figure.text_content().unwrap();
+    assert!(caption.contains("hidden units 1–4"), "{caption}");
+    assert!(caption.contains("test accuracy 91.2 %"), "{caption}");
     let grid = canvas(&figure, "canvas.image-grid");
     assert_eq!(grid.get_attribute("data-count").as_deref(), Some("4"));
     let (width, height) = grid_size(4, 28, 6);
@@ -110,6 +113,7 @@ async fn receptive_fields_wait_for_their_first_frame() {
     let props = ReceptiveFieldsProps {
         name: "bp".into(),
         rule: "bp".into(),
+        accuracy: None,
         fields: None,
     };
     let root = mount_with::<ReceptiveFields>(props, Some(640)).await;

@@ -19,8 +19,8 @@ use bioprop::RuleKind;
 use yew::prelude::*;
 
 use super::square;
+use super::views::cell_style;
 use crate::pages::rules::worker::DigitPrediction;
-use crate::widgets::colour::{diverging, hex};
 use crate::widgets::heatmap::max_abs;
 use crate::widgets::image_grid::{ImageGrid, ImageScale};
 
@@ -123,7 +123,7 @@ pub fn DigitsNetwork(props: &DigitsNetworkProps) -> Html {
         html! {
             <figure class="digits-layer">
                 <ImageGrid images={Rc::new(cells)} count={1} {side} columns={1}
-                    scale={ImageScale::Diverging(scale)} tile_px={84.0}
+                    scale={ImageScale::Diverging(scale)} tile_px={120.0}
                     label={format!("{what} of hidden layer {}: its first {} of {width} units", k + 1, values.len())} />
                 <figcaption>{format!("hidden {} ({} of {width})", k + 1, values.len())}</figcaption>
             </figure>
@@ -133,7 +133,7 @@ pub fn DigitsNetwork(props: &DigitsNetworkProps) -> Html {
         html! {
             <ol class="digits-outputs" aria-label={format!("{what} of the 10 output units")}>
                 { for values.iter().enumerate().map(|(d, &v)| html! {
-                    <li style={format!("background: {}", hex(diverging(v, scale)))} title={format!("{what} of output {d}: {v:+.3}")}>{d}</li>
+                    <li style={cell_style(v, scale)} title={format!("{what} of output {d}: {v:+.3}")}>{d}</li>
                 }) }
             </ol>
         }
@@ -146,7 +146,7 @@ pub fn DigitsNetwork(props: &DigitsNetworkProps) -> Html {
             <div class="digits-network-row">
                 <figure class="digits-layer">
                     <ImageGrid images={Rc::new(picture.input.clone())} count={1} side={SIDE} columns={1}
-                        scale={ImageScale::Ink} tile_px={84.0} label="The input: 784 pixels as the 28×28 image" />
+                        scale={ImageScale::Ink} tile_px={120.0} label="The input: 784 pixels as the 28×28 image" />
                     <figcaption>{"input (784)"}</figcaption>
                 </figure>
                 { for hidden.iter().enumerate().map(|(k, values)| html! {

@@ -87,6 +87,7 @@ pub fn DigitsPanel(props: &DigitsPanelProps) -> Html {
                 }
             </section>
             if loaded {
+                <ReceptiveFieldsPanel shared={props.shared.clone()} />
                 <section class="panel wide digits-section digits-draw" data-view="task" aria-labelledby="digits-draw-title">
                     <h2 id="digits-draw-title">{"Draw a digit"}</h2>
                     <p class="view-note">{"Draw with the mouse, a finger or a pen: it is scaled into a 20×20 box and centred by its mass in 28×28, as MNIST's digits were. \
@@ -119,7 +120,6 @@ pub fn DigitsPanel(props: &DigitsPanelProps) -> Html {
                         </div>
                     </div>
                 </section>
-                <ReceptiveFieldsPanel shared={props.shared.clone()} />
                 <section class="panel wide digits-section" data-view="task" aria-labelledby="digits-confusion-title">
                     <h2 id="digits-confusion-title">{"Confusion matrices on the held-out digits"}</h2>
                     <div class="runs-row">
@@ -357,8 +357,7 @@ fn ErrorSignals(props: &ErrorSignalsProps) -> Html {
             <ol class="digit-output-error">
                 { for output.iter().enumerate().map(|(d, &e)| html! {
                     <li data-class={d.to_string()} data-delta={format!("{e:.4}")}
-                        title={format!("δ of output {d}: {e:+.3}")}
-                        style={format!("background: {}", crate::widgets::colour::hex(crate::widgets::colour::diverging(e, scale)))}>
+                        title={format!("δ of output {d}: {e:+.3}")} style={cell_style(e, scale)}>
                         {d}
                     </li>
                 }) }
@@ -379,6 +378,16 @@ fn ErrorSignals(props: &ErrorSignalsProps) -> Html {
     }
 }
 
+/// A cell on the diverging scale with text readable on it.
+pub fn cell_style(value: f32, scale: f32) -> String {
+    let fill = crate::widgets::colour::diverging(value, scale);
+    format!(
+        "background: {}; color: {}",
+        crate::widgets::colour::hex(fill),
+        crate::widgets::confusion::text_on(fill)
+    )
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ReceptiveFieldsPanelProps {
     pub shared: Shared,
@@ -396,6 +405,7 @@ pub fn ReceptiveFieldsPanel(props: &ReceptiveFieldsPanelProps) -> Html {
             <div class="runs-row">
                 { for runs.runs.iter().map(|run| html! {
                     <ReceptiveFields name={runs.label(run)} rule={run.rule.name()}
+                        accuracy={run.snapshot.metrics.as_ref().and_then(|m| m.test.accuracy)}
                         fields={run.digits.as_ref().and_then(|d| d.fields.clone()).map(Rc::new)} />
                 }) }
             </div>
@@ -408,6 +418,9 @@ pub struct ReceptiveFieldsProps {
     /// The run's name in legends.
     pub name: String,
     pub rule: AttrValue,
+    /// The run's held-out accuracy, named beside its fields.
+    #[prop_or_default]
+    pub accuracy: Option<f32>,
     pub fields: Option<Rc<crate::pages::rules::worker::ReceptiveFields>>,
 }
 
@@ -433,9 +446,15 @@ pub fn ReceptiveFields(props: &ReceptiveFieldsProps) -> Html {
     html! {
         <figure class="run-figure receptive-fields" data-testid="receptive-fields" data-rule={props.rule.clone()}
             data-count={count.to_string()}>
-            <figcaption>{format!("{}: hidden units {first}–{last}", props.name)}</figcaption>
+            <figcaption>
+                <b class="receptive-fields-rule">{props.name.clone()}</b>
+                if let Some(accuracy) = props.accuracy {
+                    {format!(" — test accuracy {:.1} %", accuracy * 100.0)}
+                }
+                {format!(" — hidden units {first}–{last}")}
+            </figcaption>
             <ImageGrid images={Rc::new(fields.weights.clone())} {count} side={SIDE} columns={FIELD_COLUMNS}
-                scale={ImageScale::Diverging(scale)} tile_px={48.0}
+                scale={ImageScale::Diverging(scale)} tile_px={72.0}
                 label={format!("{}: receptive fields of {count} hidden units", props.name)} />
             <ColourLegend {scale} label="weight" />
         </figure>
