@@ -56,6 +56,7 @@ test("the digits after a step, with a digit drawn and labelled: axe passes every
   await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
   await page.getByTestId("step").click();
   await page.locator('[data-testid="receptive-fields"][data-rule="fa"] canvas').waitFor();
+  await page.getByTestId("digit-pad").scrollIntoViewIfNeeded();
   const box = await page.getByTestId("digit-pad").boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.2);
   await page.mouse.down();

@@ -45,6 +45,7 @@ async function probabilities(page) {
 
 /** Draws a stroke through `points` (fractions of the pad's size) with the mouse. */
 async function stroke(page, points) {
+  await page.getByTestId("digit-pad").scrollIntoViewIfNeeded();
   const box = await page.getByTestId("digit-pad").boundingBox();
   const at = ([fx, fy]) => [box.x + box.width * fx, box.y + box.height * fy];
   await page.mouse.move(...at(points[0]));

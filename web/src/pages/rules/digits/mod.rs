@@ -176,14 +176,13 @@ pub fn output_statement(settings: &Settings) -> String {
             classes: 10,
         }));
     let normalised = match output {
-        OutputLayer::Softmax => "the probabilities are the softmax itself",
+        OutputLayer::Softmax => "the probabilities shown are the softmax itself",
         OutputLayer::Logistic | OutputLayer::Linear => {
             "the probabilities shown are the outputs made non-negative and divided by their sum"
         }
     };
     format!(
-        "Output: {} units, {} (10 units, one per digit; {normalised}).",
-        output.name(),
+        "Output and loss: {}; 10 units, one per digit ({normalised}).",
         output.description()
     )
 }
@@ -264,6 +263,19 @@ mod tests {
         assert!(
             !record.predict_due(5000.0, false),
             "paused: the answer stands"
+        );
+    }
+
+    #[test]
+    fn the_page_names_the_digits_output_and_loss() {
+        let settings = Settings {
+            task: TaskKind::Digits,
+            ..Settings::default()
+        };
+        assert_eq!(
+            output_statement(&settings),
+            "Output and loss: softmax, cross-entropy (classification's default); 10 units, one \
+             per digit (the probabilities shown are the softmax itself)."
         );
     }
 
