@@ -122,6 +122,9 @@ async fn receptive_fields_wait_for_their_first_frame() {
     assert_eq!(count(&figure, "canvas"), 0);
 }
 
+/// What the pad reported, in order.
+type Reports = Rc<RefCell<Vec<Option<Rc<Vec<f32>>>>>>;
+
 /// Sends a pointer event of `kind` at the pad's fraction `(fx, fy)` of its size.
 fn pointer(pad: &HtmlCanvasElement, kind: &str, fx: f64, fy: f64) {
     let rect = pad.get_bounding_client_rect();
@@ -137,7 +140,7 @@ fn pointer(pad: &HtmlCanvasElement, kind: &str, fx: f64, fy: f64) {
 
 #[wasm_bindgen_test]
 async fn the_pad_reports_a_stroke_where_it_was_drawn_and_clears() {
-    let reported: Rc<RefCell<Vec<Option<Rc<Vec<f32>>>>>> = Rc::default();
+    let reported: Reports = Rc::default();
     let sink = reported.clone();
     let props = DrawPadProps {
         on_change: Callback::from(move |ink| sink.borrow_mut().push(ink)),
