@@ -218,13 +218,15 @@ fn the_browser_defaults_pass_85_percent_within_a_few_hundred_steps() {
     let defaults = TaskKind::Digits.defaults();
     assert_eq!(defaults.layers, [784, 100, 10]);
     assert_eq!((defaults.learning_rate, defaults.batch), (0.1, 32));
-    // Reference (seed 1, measured with `bioprop run --task digits`): backprop 85.7 %
-    // after 100 steps (3,200 images) and 88.4 % after 200; FA 87.1 % after 200.
+    // Reference (seeds 1 and 2, measured with `bioprop run --task digits`): backprop
+    // 87.5 and 87.7 % after 300 steps (9,600 images); FA 87.8 and 88.3 % after 200.
+    // From the small initial forward weights FA's fixed feedback moves the hidden
+    // layer at once, while backprop's error reaches it only through the growing W₂.
     let (backprop, fa) = std::thread::scope(|scope| {
         let fa = scope.spawn(|| browser_run(RuleKind::FeedbackAlignment, 200));
-        (browser_run(RuleKind::Backprop, 150), fa.join().unwrap())
+        (browser_run(RuleKind::Backprop, 300), fa.join().unwrap())
     });
-    assert!(backprop > 0.85, "backprop after 150 steps: {backprop}");
+    assert!(backprop > 0.85, "backprop after 300 steps: {backprop}");
     assert!(fa > 0.85, "fa after 200 steps: {fa}");
 }
 

@@ -185,7 +185,7 @@ fn the_digit_views_count_what_the_network_answers() {
         assert_eq!(view.evaluated, mnist::TEST_COUNT);
         let correct: u32 = (0..10).map(|c| confusion[c * 11]).sum();
         assert!(
-            correct > 5_000,
+            correct > 2_000,
             "{rule} learns within 60 steps: {correct} right (chance: 1,000)"
         );
         // The first misclassified digits, with MNIST's own pixels.
@@ -228,6 +228,16 @@ fn while_playing_the_views_and_rows_come_at_their_cadence() {
         };
         let run = &frame.runs[0];
         rows += run.new_metrics.len();
+        // No frame carries the 784 × 100 first layer (313,600 bytes of f32): a plain
+        // frame is the snapshot (small matrices, the probe) and the rows; a view adds
+        // 36 receptive fields (112,896 bytes) and 12 digits.
+        let bytes = bincode::serialize(&frame).unwrap().len();
+        let limit = if run.digits.is_some() {
+            160_000
+        } else {
+            32_000
+        };
+        assert!(bytes < limit, "frame {tick}: {bytes} bytes");
         if let Some(view) = &run.digits {
             views += 1;
             assert_eq!(view.evaluated, mnist::TEST_COUNT);

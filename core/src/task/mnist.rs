@@ -389,15 +389,16 @@ pub fn defaults() -> TaskDefaults {
 /// to learn within seconds at the speed `max` rather than to match the paper (see
 /// docs/science.md §3, "Digits"): softmax's error `a - y` does not vanish on a
 /// saturated wrong answer as a logistic unit's `(a - y) a (1 - a)` does, so a rate of
-/// 0.1 is stable from the first step; 100 hidden units give a 10 × 10 grid of
-/// receptive fields.
+/// 0.1 is stable from the first step. Small forward weights, U[-0.01, 0.01] (as in
+/// Lillicrap 2016's Task 1), leave the receptive fields showing what was learned
+/// rather than the initial noise, which Xavier's ±0.08 would swamp them with.
 pub fn browser_defaults() -> TaskDefaults {
     TaskDefaults {
         layers: vec![PIXELS, 100, CLASSES],
         activation_name: "tanh",
         learning_rate: 0.1,
         batch: 32,
-        weight_init: InitSpec::Xavier,
+        weight_init: InitSpec::Uniform { scale: 0.01 },
         feedback_init: InitSpec::Xavier,
     }
 }
