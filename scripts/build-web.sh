@@ -28,6 +28,18 @@ wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name app "$ar
 wasm-bindgen --target no-modules --no-typescript --out-dir "$stage" --out-name worker "$artefacts/worker.wasm"
 
 cp -r static/. "$stage/"
+# The digits task's data (core/src/task/pack.rs): MNIST's whole test set and its first
+# 12,000 training images in one gzipped file, built from the files scripts/fetch-mnist.sh
+# keeps in data/ and cached in the target folder until the data or the format change.
+digits="$target_dir/digits/digits.bin"
+if [ ! -f "$digits" ] || [ data/package-lock.json -nt "$digits" ] ||
+    [ core/src/task/pack.rs -nt "$digits" ]; then
+    scripts/fetch-mnist.sh
+    mkdir -p "$(dirname "$digits")"
+    cargo run -q --release -p bioprop --features cli -- pack-digits --out "$digits.tmp"
+    mv "$digits.tmp" "$digits"
+fi
+cp "$digits" "$stage/digits.bin"
 # The source the footer links to: the commit this build came from.
 if git rev-parse --git-dir >/dev/null 2>&1; then
     git archive --format=tar.gz --prefix=bioprop/ -o "$stage/bioprop-source.tar.gz" HEAD

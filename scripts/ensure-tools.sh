@@ -2,10 +2,11 @@
 # Installs whatever the build (`build`) or the test suite (`test`) needs and is
 # missing, and nothing that is already there. Safe to run again and again.
 #
-#   scripts/ensure-tools.sh build   wasm32 target, wasm-bindgen-cli (pinned)
+#   scripts/ensure-tools.sh build   wasm32 target, wasm-bindgen-cli (pinned), the
+#                                   MNIST digits (the app's digits.bin is built from them)
 #   scripts/ensure-tools.sh test    the above, rustfmt, clippy, Chromium,
-#                                   ChromeDriver, the end-to-end npm packages and
-#                                   the MNIST digits (core/tests/mnist.rs trains on them)
+#                                   ChromeDriver and the end-to-end npm packages
+#                                   (core/tests/mnist.rs trains on the digits too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-build}
@@ -83,12 +84,14 @@ ensure_node_packages() {
 ensure_rust
 ensure_wasm_bindgen
 case "$what" in
-build) ;;
+build)
+    scripts/fetch-mnist.sh
+    ;;
 test)
+    scripts/fetch-mnist.sh
     ensure_rust_components
     ensure_chromium
     ensure_node_packages
-    scripts/fetch-mnist.sh
     ;;
 *)
     say "usage: $0 build|test"

@@ -100,12 +100,15 @@ pub(crate) struct SetSums {
 /// held-out set, the one evaluation every model shares. `add` sees the set's inputs
 /// and targets in order, `chunk` rows at a time, and adds its sums for them; the means
 /// are taken here: `loss = Σ loss / n`, `accuracy = correct / n` (classification),
-/// `NSE = Σ‖e‖² / Σ‖y - ȳ‖²` (regression).
+/// `NSE = Σ‖e‖² / Σ‖y - ȳ‖²` (regression). Only the first `limit` samples count (a
+/// fixed subset of a large set); the NSE, whose denominator is the whole set's, is
+/// then left out.
 pub(crate) fn evaluate_set(
     dataset: &Dataset,
     denominators: NseDenominators,
     test: bool,
     chunk: usize,
+    limit: usize,
     mut add: impl FnMut(ArrayView2<'_, f32>, ArrayView2<'_, f32>, &mut SetSums),
 ) -> Evaluation {
     let (inputs, targets, denominator) = if test {
@@ -121,7 +124,8 @@ pub(crate) fn evaluate_set(
             denominators.train,
         )
     };
-    let n = inputs.nrows();
+    let n = inputs.nrows().min(limit);
+    let whole = n == inputs.nrows();
     let mut sums = SetSums::default();
     for start in (0..n).step_by(chunk.max(1)) {
         let rows = chunk.min(n - start);
@@ -132,7 +136,9 @@ pub(crate) fn evaluate_set(
     Evaluation {
         loss: (sums.loss / n as f64) as f32,
         accuracy: classification.then(|| (sums.correct as f64 / n as f64) as f32),
-        nse: denominator.map(|d| (sums.squared / d) as f32),
+        nse: denominator
+            .filter(|_| whole)
+            .map(|d| (sums.squared / d) as f32),
     }
 }
 

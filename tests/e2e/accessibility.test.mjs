@@ -50,6 +50,30 @@ for (const [name, query, shot] of PAGES) {
   });
 }
 
+test("the digits after a step, with a digit drawn and labelled: axe passes every digit view", async () => {
+  const { page, problems } = await app.open("?task=digits", { width: 1280, height: 720 });
+  await page.getByTestId("digits-loaded").waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
+  await page.getByTestId("step").click();
+  await page.locator('[data-testid="receptive-fields"][data-rule="fa"] canvas').waitFor();
+  await page.getByTestId("digit-pad").scrollIntoViewIfNeeded();
+  const box = await page.getByTestId("digit-pad").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.8, { steps: 5 });
+  await page.mouse.up();
+  await page.getByTestId("digit-label-1").click();
+  await page.locator('[data-testid="digit-errors"][data-rule="fa"]').waitFor();
+  const violations = await seriousViolations(page);
+  await screenshot(page, "a11y-digits");
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  // The pad's controls are reachable by name.
+  assert.equal(await page.getByRole("button", { name: "Clear", exact: true }).count(), 1);
+  assert.equal(await page.getByRole("group", { name: "The drawing's true label" }).count(), 1);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("the delta rule's view after a step: axe passes its readout and its controls have names", async () => {
   for (const query of ["?rule=delta", "?task=xor&rule=delta"]) {
     const { page, problems } = await app.open(query, { width: 1280, height: 720 });

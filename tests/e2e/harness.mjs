@@ -66,6 +66,10 @@ export function appSession() {
     get browser() {
       return session.browser;
     },
+    /** The served app's address, for a test that sets a page up before it loads. */
+    get base() {
+      return session.base;
+    },
   };
 }
 

@@ -5,6 +5,8 @@
 //! bioprop run --task linear-teacher --rule fa --steps 20000 --every 100 --out fa.csv
 //! bioprop run --task mnist --rule fa --epochs 1 --train-size 10000 --every 500
 //! bioprop sweep --task linear-teacher --rules bp,fa,shallow --runs 20 --steps 20000
+//! bioprop run --task digits --rule bp --steps 2000 --every 500
+//! bioprop pack-digits --out dist/digits.bin
 //! bioprop list
 //! ```
 //!
@@ -50,6 +52,22 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// List the tasks, learning rules and activations.
     List,
+    /// Write the compact digits file the browser loads (what `make dist` ships).
+    PackDigits(PackArgs),
+}
+
+#[derive(Args)]
+struct PackArgs {
+    /// Folder of the four MNIST IDX files, plain or .gz [default: where `make
+    /// mnist-data` puts them].
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Training images to pack (the first ones); the whole test set always goes in.
+    #[arg(long, default_value_t = bioprop::task::pack::PACKED_TRAIN)]
+    train: usize,
+    /// Where to write the file (gzipped).
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -190,11 +208,13 @@ impl FromStr for RuleArg {
     }
 }
 
-/// `--task`: a generated task, or the digits read from files.
+/// `--task`: a generated task, or the digits read from files: `mnist` with the
+/// paper's kind of network, `digits` with the browser's.
 #[derive(Clone, Copy, PartialEq)]
 enum TaskArg {
     Generated(TaskKind),
     Mnist,
+    Digits,
 }
 
 impl FromStr for TaskArg {
@@ -203,6 +223,9 @@ impl FromStr for TaskArg {
     fn from_str(name: &str) -> Result<Self, Self::Err> {
         if name.trim().eq_ignore_ascii_case("mnist") {
             return Ok(TaskArg::Mnist);
+        }
+        if name.trim().eq_ignore_ascii_case("digits") {
+            return Ok(TaskArg::Digits);
         }
         name.parse()
             .map(TaskArg::Generated)
@@ -393,6 +416,7 @@ fn config_from(args: &RunArgs) -> ExperimentConfig {
     let mut config = match args.task {
         TaskArg::Generated(kind) => ExperimentConfig::for_task(kind),
         TaskArg::Mnist => mnist::base_config(),
+        TaskArg::Digits => ExperimentConfig::for_task(TaskKind::Digits),
     };
     config.rule = args.rule.kind;
     config.seed = args.seed;
@@ -427,9 +451,9 @@ fn build(args: &RunArgs, config: &ExperimentConfig) -> Result<Experiment, String
             Err("--data reads the digits' files: it goes with --task mnist".to_owned())
         }
         TaskArg::Generated(_) => Experiment::new(config).map_err(|e| e.to_string()),
-        TaskArg::Mnist => {
+        TaskArg::Mnist | TaskArg::Digits => {
             if args.sizes.noise.is_some() {
-                return Err("--noise does not apply to --task mnist".to_owned());
+                return Err("--noise does not apply to the digits".to_owned());
             }
             // Check the settings before reading 55 MB of digits.
             config.validate().map_err(|e| e.to_string())?;
@@ -470,7 +494,7 @@ fn run(args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let digits = args.task == TaskArg::Mnist;
+    let digits = matches!(args.task, TaskArg::Mnist | TaskArg::Digits);
     let train_size = experiment.dataset().train_size() as u64;
     let steps = match args.epochs {
         Some(epochs) => epochs * train_size.div_ceil(config.batch as u64),
@@ -516,6 +540,7 @@ fn run(args: &RunArgs) -> ExitCode {
                 let task = match args.task {
                     TaskArg::Generated(kind) => kind.name(),
                     TaskArg::Mnist => "mnist",
+                    TaskArg::Digits => "digits",
                 };
                 let digits_summary = match mnist::test_error_pct(latest.test.accuracy) {
                     Some(error) if digits => format!(
@@ -589,5 +614,42 @@ fn main() -> ExitCode {
             list();
             ExitCode::SUCCESS
         }
+        Command::PackDigits(args) => pack_digits(&args),
     }
+}
+
+/// Writes the compact digits file ([`bioprop::task::pack`]) and says its size.
+fn pack_digits(args: &PackArgs) -> ExitCode {
+    let dir = args.data.clone().unwrap_or_else(mnist::default_dir);
+    let (train, test) = match bioprop::task::mnist::load_dir(&dir) {
+        Ok(sets) => sets,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if !(1..=train.len()).contains(&args.train) {
+        eprintln!(
+            "error: --train must be between 1 and {} (the training images), got {}",
+            train.len(),
+            args.train
+        );
+        return ExitCode::from(2);
+    }
+    let train = train.prefix(args.train);
+    let raw = bioprop::task::pack::write(&train, &test).len();
+    let bytes = bioprop::task::pack::write_gzip(&train, &test);
+    if let Err(error) = std::fs::write(&args.out, &bytes) {
+        eprintln!("error: {}: {error}", args.out.display());
+        return ExitCode::from(1);
+    }
+    eprintln!(
+        "[bioprop] {}: {} training and {} test digits, {} bytes ({} bytes before gzip)",
+        args.out.display(),
+        train.len(),
+        test.len(),
+        bytes.len(),
+        raw
+    );
+    ExitCode::SUCCESS
 }

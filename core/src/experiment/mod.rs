@@ -30,7 +30,8 @@
 //! | [`config`] | [`ExperimentConfig`], its limits and validation, [`ConfigError`], [`StepError`] |
 //! | `step` | one training step: minibatch, forward, the rule's deltas, the update |
 //! | [`synapse`] | an output synapse's latest update and its numbers ([`SynapseUpdate`]) |
-//! | [`observe`] | evaluation, alignment metrics, the weights hash, [`Snapshot`] |
+//! | [`observe`] | evaluation, alignment metrics, the weights hash, [`Snapshot`], [`observe::Probe`] |
+//! | [`classify`] | confusion matrix, misclassified samples, class probabilities |
 //! | `tests` | unit tests against finite differences and identities between rules |
 //!
 //! # Allocation
@@ -45,12 +46,15 @@
 //! probe input (the first held-out sample), the weight and feedback matrices (each
 //! left out above [`SNAPSHOT_MAX_ENTRIES`] entries), and the latest metrics.
 
+pub mod classify;
 mod config;
 pub mod observe;
 mod step;
 pub mod synapse;
 #[cfg(test)]
 mod tests;
+
+use std::sync::Arc;
 
 use ndarray::{Array1, Array2};
 use rand_chacha::ChaCha8Rng;
@@ -60,7 +64,7 @@ pub use config::{
     MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE, MAX_PARAMETERS, MAX_SCALE, MAX_UNITS,
     SNAPSHOT_MAX_ENTRIES,
 };
-pub use observe::{Matrix, Snapshot};
+pub use observe::{Matrix, Probe, Snapshot};
 pub use synapse::{SynapseSample, SynapseUpdate, MAX_LISTED_SAMPLES};
 
 use crate::limits;
@@ -77,7 +81,10 @@ use crate::task::{self, Dataset, InitSpec, OutputKind, TaskError};
 pub struct Experiment {
     config: ExperimentConfig,
     feedback_init: InitSpec,
-    dataset: Dataset,
+    /// Shared by the runs of one comparison: the digits are tens of megabytes.
+    dataset: Arc<Dataset>,
+    /// How many training and held-out samples a logged row evaluates (the first ones).
+    evaluation_sizes: (usize, usize),
     network: Network,
     rule: &'static dyn Rule,
     feedback: Feedback,
@@ -130,6 +137,18 @@ impl Experiment {
     /// Builds the experiment on supplied data (the `arrays` task, digits), checking the
     /// layer sizes and batch against it. `config.task` is kept for the record.
     pub fn with_dataset(config: &ExperimentConfig, dataset: Dataset) -> Result<Self, ConfigError> {
+        Experiment::with_shared_dataset(config, Arc::new(dataset), (usize::MAX, usize::MAX))
+    }
+
+    /// As [`Experiment::with_dataset`], on data shared with other experiments (compare
+    /// mode on the digits: one copy for all runs), each logged row (the first one too)
+    /// evaluating the first `evaluation_sizes` training and held-out samples (see
+    /// [`Experiment::set_evaluation_sizes`]).
+    pub fn with_shared_dataset(
+        config: &ExperimentConfig,
+        dataset: Arc<Dataset>,
+        evaluation_sizes: (usize, usize),
+    ) -> Result<Self, ConfigError> {
         config.validate()?;
         let outputs = match dataset.output {
             OutputKind::Classification { classes } => classes,
@@ -216,6 +235,7 @@ impl Experiment {
             config: config.clone(),
             feedback_init,
             dataset,
+            evaluation_sizes: (evaluation_sizes.0.max(1), evaluation_sizes.1.max(1)),
             network,
             rule,
             feedback,
@@ -308,6 +328,22 @@ impl Experiment {
         }
         self.config.log_every = every;
         Ok(())
+    }
+
+    /// From now on each logged row evaluates only the first `train` training and
+    /// `test` held-out samples (a fixed subset, the same at every row; at least 1 of
+    /// each), so that on a large set such as the digits a row costs a bounded time.
+    /// Both are the whole sets until this is called.
+    pub fn set_evaluation_sizes(&mut self, train: usize, test: usize) {
+        self.evaluation_sizes = (train.max(1), test.max(1));
+    }
+
+    /// How many training and held-out samples a logged row evaluates.
+    pub fn evaluation_sizes(&self) -> (usize, usize) {
+        (
+            self.evaluation_sizes.0.min(self.dataset.train_size()),
+            self.evaluation_sizes.1.min(self.dataset.test_size()),
+        )
     }
 
     /// Draws new `B`, `D` and `M` from the continuing feedback stream (so experiments

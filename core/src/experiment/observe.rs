@@ -2,7 +2,7 @@
 //! the alignment metrics of a logged step, the weights hash that checks two runs are
 //! bit-identical, predictions, and the [`Snapshot`] the UI draws.
 
-use ndarray::{s, Array2, ArrayView2, Zip};
+use ndarray::{s, Array2, ArrayView1, ArrayView2, Zip};
 use serde::{Deserialize, Serialize};
 
 use super::step::hidden_deltas;
@@ -13,6 +13,16 @@ use crate::metrics::{self, Evaluation, LayerMetrics, Metrics};
 use crate::network::ForwardBuffers;
 use crate::rule::RuleKind;
 use crate::task::OutputKind;
+
+/// One input's pass through the network ([`Experiment::probe`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Probe {
+    /// `a_0 .. a_L` (`a_0` the input, `a_L` the output).
+    pub activations: Vec<Vec<f32>>,
+    /// With a target: `δ_1 .. δ_L` under the rule, `δ_L` the output error (as in
+    /// [`Snapshot::deltas`]).
+    pub deltas: Option<Vec<Vec<f32>>>,
+}
 
 /// A matrix for display, entries in row-major order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -68,15 +78,18 @@ pub struct Snapshot {
 }
 
 impl Experiment {
-    /// Loss, accuracy and NSE over the training set (`test = false`) or the held-out set.
+    /// Loss, accuracy and NSE over the training set (`test = false`) or the held-out set
+    /// (or the first samples of each: [`Experiment::set_evaluation_sizes`]).
     pub fn evaluate(&mut self, test: bool) -> Evaluation {
         let (network, eval) = (&self.network, &mut self.eval);
         let chunk = eval.capacity();
+        let (train_limit, test_limit) = self.evaluation_sizes;
         metrics::evaluate_set(
             &self.dataset,
             self.nse_denominators,
             test,
             chunk,
+            if test { test_limit } else { train_limit },
             |inputs, targets, sums| {
                 let rows = inputs.nrows();
                 eval.input_mut(rows).assign(&inputs);
@@ -202,37 +215,66 @@ impl Experiment {
         self.snapshot_with(SNAPSHOT_MAX_ENTRIES)
     }
 
+    /// One forward pass of `input` (`n_0` values) and, with a `target` (`n_L` values),
+    /// the error signals it sends back under the rule: what the network diagram shows
+    /// for the probe, and the digits page for a drawn digit. Allocates.
+    ///
+    /// # Panics
+    ///
+    /// If `input` does not have `n_0` values or `target` does not have `n_L`.
+    pub fn probe(&self, input: ArrayView1<'_, f32>, target: Option<ArrayView1<'_, f32>>) -> Probe {
+        let net = &self.network;
+        let depth = net.depth();
+        let mut forward = ForwardBuffers::new(net, 1);
+        forward.input_mut(1).row_mut(0).assign(&input);
+        net.forward(&mut forward, 1);
+        let activations = forward
+            .activation
+            .iter()
+            .map(|a| a.iter().copied().collect())
+            .collect();
+        let deltas = target.map(|y| {
+            let output_layer = net.output_layer();
+            let mut output_error = forward.output(1).to_owned();
+            Zip::from(output_error.row_mut(0))
+                .and(&y)
+                .for_each(|a, &y| *a = output_layer.delta(*a, y));
+            let mut deltas: Vec<Array2<f32>> = net.sizes()[1..depth]
+                .iter()
+                .map(|&n| Array2::zeros((1, n)))
+                .collect();
+            if self.rule.trains_hidden() {
+                hidden_deltas(
+                    self.rule,
+                    net,
+                    &self.feedback,
+                    self.config.no_derivative,
+                    &forward,
+                    output_error.view(),
+                    1,
+                    &mut deltas,
+                );
+            }
+            deltas
+                .iter()
+                .chain(std::iter::once(&output_error))
+                .map(|d| d.iter().copied().collect())
+                .collect()
+        });
+        Probe {
+            activations,
+            deltas,
+        }
+    }
+
     /// The state for display: probe activations and deltas, matrices with at most
     /// `max_entries` entries, the latest metrics. Allocates.
     pub fn snapshot_with(&self, max_entries: usize) -> Snapshot {
         let net = &self.network;
         let depth = net.depth();
         let x = self.dataset.test_inputs.row(0);
-        let y = self.dataset.test_targets.slice(s![0..1, ..]);
-        let mut forward = ForwardBuffers::new(net, 1);
-        forward.input_mut(1).row_mut(0).assign(&x);
-        net.forward(&mut forward, 1);
-        let output_layer = net.output_layer();
-        let mut output_error = forward.output(1).to_owned();
-        Zip::from(&mut output_error)
-            .and(&y)
-            .for_each(|a, &y| *a = output_layer.delta(*a, y));
-        let mut deltas: Vec<Array2<f32>> = net.sizes()[1..depth]
-            .iter()
-            .map(|&n| Array2::zeros((1, n)))
-            .collect();
-        if self.rule.trains_hidden() {
-            hidden_deltas(
-                self.rule,
-                net,
-                &self.feedback,
-                self.config.no_derivative,
-                &forward,
-                output_error.view(),
-                1,
-                &mut deltas,
-            );
-        }
+        let y = self.dataset.test_targets.row(0);
+        let probe = self.probe(x, Some(y));
         let matrix = |view: ArrayView2<'_, f32>| {
             (view.len() <= max_entries).then(|| Matrix::from_view(view))
         };
@@ -242,17 +284,9 @@ impl Experiment {
             layers: net.sizes().to_vec(),
             diverged: self.diverged.is_some(),
             probe_input: x.to_vec(),
-            probe_target: y.iter().copied().collect(),
-            activations: forward
-                .activation
-                .iter()
-                .map(|a| a.iter().copied().collect())
-                .collect(),
-            deltas: deltas
-                .iter()
-                .chain(std::iter::once(&output_error))
-                .map(|d| d.iter().copied().collect())
-                .collect(),
+            probe_target: y.to_vec(),
+            activations: probe.activations,
+            deltas: probe.deltas.unwrap_or_default(),
             weights: net.weights().iter().map(|w| matrix(w.view())).collect(),
             biases: net.biases().iter().map(|b| b.to_vec()).collect(),
             feedback: (1..depth)

@@ -274,6 +274,7 @@ impl Microcircuit {
             self.nse_denominators,
             test,
             EVAL_CHUNK,
+            usize::MAX,
             |inputs, targets, sums| {
                 let outputs = eval.predict_rows(weights, shares, inputs);
                 for (output, y) in outputs.rows().into_iter().zip(targets.rows()) {

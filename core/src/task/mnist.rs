@@ -68,6 +68,8 @@ pub enum MnistError {
     Missing { dir: String, file: &'static str },
     #[error(transparent)]
     Idx(#[from] IdxError),
+    #[error("{0}")]
+    Files(String),
     #[error("{field} must be between 1 and {available} (the images in {file}), got {got}")]
     Size {
         field: &'static str,
@@ -109,6 +111,30 @@ impl Digits {
             });
         }
         Ok(Digits { images, labels })
+    }
+
+    /// Digits from images already checked to be 28×28 and labels already checked to
+    /// be digits, one per image (the digits file's reader, [`super::pack`]).
+    pub(crate) fn from_parts(images: Images, labels: Vec<u8>) -> Self {
+        debug_assert_eq!(
+            (images.rows, images.cols, images.count),
+            (SIDE, SIDE, labels.len())
+        );
+        Digits { images, labels }
+    }
+
+    /// The first `n` digits (all of them if there are fewer).
+    pub fn prefix(&self, n: usize) -> Digits {
+        let n = n.min(self.len());
+        Digits {
+            images: Images {
+                count: n,
+                rows: SIDE,
+                cols: SIDE,
+                pixels: self.images.pixels[..n * PIXELS].to_vec(),
+            },
+            labels: self.labels[..n].to_vec(),
+        }
     }
 
     /// Images (and labels) in the set.
@@ -186,6 +212,94 @@ pub fn load_dir(dir: &Path) -> Result<(Digits, Digits), MnistError> {
         set(train_images, train_labels)?,
         set(test_images, test_labels)?,
     ))
+}
+
+/// The training and test digits of the four standard files given as `(name, bytes)`
+/// in any order (each plain or gzipped), as a user chooses them in the browser: image
+/// and label files are told apart by their magic numbers, the training and test sets
+/// by their names (`train…`, `t10k…` or `test…`) or else by their counts (the larger
+/// set is the training set).
+///
+/// # Errors
+///
+/// [`MnistError::Files`] for another number of files, a file that is neither an IDX
+/// image nor an IDX label file, or not two of each; [`MnistError::Idx`] for a file
+/// that cannot be read or does not match its partner. Every message names the file.
+pub fn from_files(files: Vec<(String, Vec<u8>)>) -> Result<(Digits, Digits), MnistError> {
+    if files.len() != FILES.len() {
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        return Err(MnistError::Files(format!(
+            "choose the four MNIST files ({}, each maybe .gz); got {}: {}",
+            FILES.join(", "),
+            files.len(),
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        )));
+    }
+    // (name, bytes, count) of the image files and of the label files.
+    let mut images = Vec::new();
+    let mut labels = Vec::new();
+    for (name, bytes) in files {
+        let bytes = idx::decompress_if_gzip(&name, bytes)?;
+        let word = |i: usize| {
+            bytes
+                .get(4 * i..4 * i + 4)
+                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        let count = word(1).unwrap_or(0);
+        match word(0) {
+            Some(idx::IMAGES_MAGIC) => images.push((name, bytes, count)),
+            Some(idx::LABELS_MAGIC) => labels.push((name, bytes, count)),
+            magic => {
+                return Err(MnistError::Files(format!(
+                    "{name}: not an MNIST image or label file (it starts with {}, expected the \
+                     IDX magic number 0x{:08x} or 0x{:08x})",
+                    magic.map_or("too few bytes".to_owned(), |m| format!("0x{m:08x}")),
+                    idx::IMAGES_MAGIC,
+                    idx::LABELS_MAGIC
+                )))
+            }
+        }
+    }
+    if images.len() != 2 {
+        let names: Vec<&str> = images.iter().map(|(n, _, _)| n.as_str()).collect();
+        return Err(MnistError::Files(format!(
+            "choose two image files (training and test) and two label files; got {} image \
+             files{}{}",
+            images.len(),
+            if names.is_empty() { "" } else { ": " },
+            names.join(", ")
+        )));
+    }
+    let [train_images, test_images] = split_sets(images);
+    let [train_labels, test_labels] = split_sets(labels);
+    let set = |(images_name, images, _): (String, Vec<u8>, u32),
+               (labels_name, labels, _): (String, Vec<u8>, u32)| {
+        Digits::from_idx(&images_name, images, &labels_name, labels)
+    };
+    Ok((
+        set(train_images, train_labels)?,
+        set(test_images, test_labels)?,
+    ))
+}
+
+/// Two files of one kind as `[training, test]`: by name when the names tell, else the
+/// larger count first.
+fn split_sets(mut pair: Vec<(String, Vec<u8>, u32)>) -> [(String, Vec<u8>, u32); 2] {
+    let is_test = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        name.contains("t10k") || name.contains("test")
+    };
+    let by_name = is_test(&pair[0].0) != is_test(&pair[1].0);
+    if (by_name && is_test(&pair[0].0)) || (!by_name && pair[1].2 > pair[0].2) {
+        pair.swap(0, 1);
+    }
+    let second = pair.pop().expect("two files");
+    let first = pair.pop().expect("two files");
+    [first, second]
 }
 
 /// The path of `file` in `dir`: as named, gzipped, or with a dot before `idx`.
@@ -270,6 +384,25 @@ pub fn defaults() -> TaskDefaults {
     }
 }
 
+/// The browser's `digits` task ([`super::TaskKind::Digits`]): 784-100-10 with tanh
+/// hidden units and the natural output for classes, softmax with cross-entropy. Chosen
+/// to learn within seconds at the speed `max` rather than to match the paper (see
+/// docs/science.md §3, "Digits"): softmax's error `a - y` does not vanish on a
+/// saturated wrong answer as a logistic unit's `(a - y) a (1 - a)` does, so a rate of
+/// 0.1 is stable from the first step. Small forward weights, U[-0.01, 0.01] (as in
+/// Lillicrap 2016's Task 1), leave the receptive fields showing what was learned
+/// rather than the initial noise, which Xavier's ±0.08 would swamp them with.
+pub fn browser_defaults() -> TaskDefaults {
+    TaskDefaults {
+        layers: vec![PIXELS, 100, CLASSES],
+        activation_name: "tanh",
+        learning_rate: 0.1,
+        batch: 32,
+        weight_init: InitSpec::Uniform { scale: 0.01 },
+        feedback_init: InitSpec::Xavier,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,6 +481,69 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn four_chosen_files_are_told_apart_by_magic_and_name_or_count() {
+        let gzip = |bytes: &[u8]| {
+            use std::io::Write;
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            encoder.write_all(bytes).unwrap();
+            encoder.finish().unwrap()
+        };
+        // Named as usually downloaded, in a shuffled order, one gzipped.
+        let files = vec![
+            ("t10k-labels-idx1-ubyte".to_owned(), labels(&[4, 5])),
+            ("train-images-idx3-ubyte.gz".to_owned(), gzip(&images(3))),
+            ("t10k-images-idx3-ubyte".to_owned(), images(2)),
+            ("train-labels-idx1-ubyte".to_owned(), labels(&[1, 2, 3])),
+        ];
+        let (train, test) = from_files(files).unwrap();
+        assert_eq!(train.labels(), &[1, 2, 3]);
+        assert_eq!(test.labels(), &[4, 5]);
+        assert_eq!(test.image(1)[0], 1);
+        // Renamed: the larger set is the training set.
+        let files = vec![
+            ("a".to_owned(), images(2)),
+            ("b".to_owned(), labels(&[1, 2, 3])),
+            ("c".to_owned(), images(3)),
+            ("d".to_owned(), labels(&[4, 5])),
+        ];
+        let (train, test) = from_files(files).unwrap();
+        assert_eq!((train.len(), test.len()), (3, 2));
+
+        let error = |files: Vec<(String, Vec<u8>)>| from_files(files).unwrap_err().to_string();
+        assert_eq!(
+            error(vec![(
+                "x.png".to_owned(),
+                vec![0x89, b'P', b'N', b'G', 0, 0, 0, 1]
+            )]),
+            "choose the four MNIST files (train-images-idx3-ubyte, train-labels-idx1-ubyte, \
+             t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each maybe .gz); got 1: x.png"
+        );
+        let mut files = vec![
+            ("a".to_owned(), images(2)),
+            ("b".to_owned(), labels(&[1, 2, 3])),
+            ("c".to_owned(), images(3)),
+            (
+                "photo.png".to_owned(),
+                vec![0x89, b'P', b'N', b'G', 0, 0, 0, 1],
+            ),
+        ];
+        assert_eq!(
+            error(files.clone()),
+            "photo.png: not an MNIST image or label file (it starts with 0x89504e47, \
+             expected the IDX magic number 0x00000803 or 0x00000801)"
+        );
+        files[3] = ("e".to_owned(), images(1));
+        assert!(error(files.clone()).contains("got 3 image files: a, c, e"));
+        // Labels that do not match their images' count are refused by name.
+        files[3] = ("d".to_owned(), labels(&[4]));
+        assert_eq!(
+            error(files),
+            "a has 2 images but d has 1 labels: they must be the same set"
+        );
     }
 
     #[cfg(not(target_arch = "wasm32"))]

@@ -47,8 +47,10 @@
 //! balanced to within one sample and no shuffle is needed to make minibatches fair.
 
 mod arrays;
+pub mod drawing;
 pub mod idx;
 pub mod mnist;
+pub mod pack;
 pub mod planar;
 pub mod sine;
 pub mod teacher;
@@ -96,6 +98,9 @@ pub enum TaskKind {
     Sine,
     /// Data supplied by the user through [`Dataset::from_arrays`].
     Arrays,
+    /// The MNIST handwritten digits, loaded (not generated): from the compact digits
+    /// file ([`pack`]) or the IDX files ([`mnist`]), then [`mnist::dataset`].
+    Digits,
 }
 
 impl TaskKind {
@@ -110,15 +115,21 @@ impl TaskKind {
         TaskKind::Moons,
         TaskKind::Sine,
         TaskKind::Arrays,
+        TaskKind::Digits,
     ];
 
     /// Every task whose data bioprop generates (all but `arrays`, which the user
-    /// supplies), in the order of [`TaskKind::ALL`].
+    /// supplies, and `digits`, which are loaded), in the order of [`TaskKind::ALL`].
     pub fn generated() -> impl Iterator<Item = TaskKind> {
         TaskKind::ALL
             .iter()
             .copied()
-            .filter(|&kind| kind != TaskKind::Arrays)
+            .filter(|&kind| kind.is_generated())
+    }
+
+    /// Whether bioprop generates the task's data ([`generate`]).
+    pub fn is_generated(self) -> bool {
+        !matches!(self, TaskKind::Arrays | TaskKind::Digits)
     }
 
     /// The kebab-case name used on the command line, in URLs and by serde.
@@ -133,6 +144,7 @@ impl TaskKind {
             TaskKind::Moons => "moons",
             TaskKind::Sine => "sine",
             TaskKind::Arrays => "arrays",
+            TaskKind::Digits => "digits",
         }
     }
 
@@ -152,6 +164,9 @@ impl TaskKind {
             TaskKind::Moons => "Classify 2-D points on two interleaved half-moons.",
             TaskKind::Sine => "Regress y = sin(pi x) on x in [-1, 1].",
             TaskKind::Arrays => "Learn from arrays you supply (for example, digits).",
+            TaskKind::Digits => {
+                "Classify the MNIST handwritten digits (28x28 pixels, 10 classes; loaded, not generated)."
+            }
         }
     }
 
@@ -167,6 +182,9 @@ impl TaskKind {
             | TaskKind::Spirals
             | TaskKind::Gaussians
             | TaskKind::Moons => Some(OutputKind::Classification { classes: 2 }),
+            TaskKind::Digits => Some(OutputKind::Classification {
+                classes: mnist::CLASSES,
+            }),
             TaskKind::Arrays => None,
         }
     }
@@ -214,6 +232,7 @@ impl TaskKind {
             TaskKind::Spirals => planar(16, 0.3),
             TaskKind::Sine => tanh(vec![1, 16, 1], 0.05, 10),
             TaskKind::Arrays => tanh(vec![784, 100, 10], 0.05, 20),
+            TaskKind::Digits => mnist::browser_defaults(),
         }
     }
 }
@@ -278,6 +297,13 @@ impl TaskConfig {
     /// teachers; noise 0.05 and 500/200 samples for the 2-D tasks and sine.
     pub fn recommended(kind: TaskKind) -> Self {
         match kind {
+            // The compact digits file's sets (the loaded digits decide in the end).
+            TaskKind::Digits => TaskConfig {
+                kind,
+                noise: 0.0,
+                train_size: pack::PACKED_TRAIN,
+                test_size: mnist::TEST_COUNT,
+            },
             TaskKind::LinearTeacher | TaskKind::NonlinearTeacher => TaskConfig {
                 kind,
                 noise: 0.0,
@@ -444,6 +470,11 @@ pub enum TaskError {
     #[error("{field} must be between 1 and {MAX_SAMPLES}, got {got}")]
     Size { field: &'static str, got: usize },
     #[error(
+        "task \"digits\" is loaded, not generated: load the digits first (the digits \
+         file or the four MNIST IDX files), then build the network on them"
+    )]
+    NeedsDigits,
+    #[error(
         "task \"arrays\" has no generator: supply the data with Dataset::from_arrays \
          (or the UI's/CLI's data loader)"
     )]
@@ -525,6 +556,7 @@ pub fn generate_with_teacher(
         TaskKind::Moons => planar(planar::Shape::Moons, rng),
         TaskKind::Sine => (sine::generate(noise, sizes, rng), None),
         TaskKind::Arrays => return Err(TaskError::NeedsArrays),
+        TaskKind::Digits => return Err(TaskError::NeedsDigits),
     })
 }
 
@@ -559,7 +591,7 @@ mod tests {
 
     #[test]
     fn names_round_trip_through_from_str_display_and_serde() {
-        assert_eq!(TaskKind::ALL.len(), 9);
+        assert_eq!(TaskKind::ALL.len(), 10);
         for &kind in TaskKind::ALL {
             assert_eq!(kind.name().parse::<TaskKind>(), Ok(kind));
             assert_eq!(kind.to_string(), kind.name());
@@ -576,7 +608,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown task \"spiral\"; expected one of: linear-teacher, nonlinear-teacher, \
-             xor, circles, spirals, gaussians, moons, sine, arrays"
+             xor, circles, spirals, gaussians, moons, sine, arrays, digits"
         );
     }
 
@@ -669,6 +701,10 @@ mod tests {
     fn arrays_task_asks_for_arrays() {
         let err = generate(&small(TaskKind::Arrays, 0.0), &mut rng(0)).unwrap_err();
         assert_eq!(err, TaskError::NeedsArrays);
+        let err = generate(&small(TaskKind::Digits, 0.0), &mut rng(0)).unwrap_err();
+        assert_eq!(err, TaskError::NeedsDigits);
+        assert!(err.to_string().contains("load the digits first"), "{err}");
+        assert_eq!(TaskKind::generated().count(), TaskKind::ALL.len() - 2);
     }
 
     #[test]
@@ -792,7 +828,7 @@ mod tests {
             (TaskKind::Moons, 0x343b_d118_bf36_e535),
             (TaskKind::Sine, 0x3d64_dd11_3d2e_acd5),
         ];
-        assert_eq!(expected.len(), TaskKind::ALL.len() - 1);
+        assert_eq!(expected.len(), TaskKind::generated().count());
         for &(kind, fingerprint) in expected {
             let data = generate(&small(kind, 0.1), &mut rng(2024)).unwrap();
             assert_eq!(data.fingerprint(), fingerprint, "{kind}");

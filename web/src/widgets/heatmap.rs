@@ -228,7 +228,7 @@ pub fn cell_at(
 }
 
 /// Puts `rgba` (`width × height` pixels) at the canvas's origin in one call.
-fn put_rgba(canvas: &HtmlCanvasElement, rgba: &[u8], width: usize, height: usize) {
+pub fn put_rgba(canvas: &HtmlCanvasElement, rgba: &[u8], width: usize, height: usize) {
     if width == 0 || height == 0 || rgba.len() != width * height * 4 {
         return;
     }
@@ -245,7 +245,7 @@ fn put_rgba(canvas: &HtmlCanvasElement, rgba: &[u8], width: usize, height: usize
     }
 }
 
-fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Result<CanvasRenderingContext2d, JsValue> {
     canvas
         .get_context("2d")?
         .ok_or_else(|| JsValue::from_str("no 2-D context"))?

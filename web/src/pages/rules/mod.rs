@@ -10,6 +10,7 @@ pub mod controls;
 pub mod defaults;
 pub mod delta;
 pub mod delta_view;
+pub mod digits;
 pub mod network_view;
 pub mod presentation;
 pub mod runs;
@@ -31,11 +32,13 @@ use crate::shell::route::PageKind;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
 use controls::{Action, Controls};
 use delta_view::DeltaPresentation;
+use digits::load::{self, Download, DIGITS_FILE};
+use digits::{is_digits, Pending, PredictRequest, Status};
 use presentation::{PresentBar, Presentation};
 use runs::{Event, Runs, Watchdog};
 use settings::Settings;
 use views::{Readouts, Shared, Views};
-use worker::{runs_config, Command, Update};
+use worker::{runs_config, Command, DigitsSource, Update};
 
 #[derive(Properties, PartialEq)]
 pub struct RulesPageProps {
@@ -169,19 +172,211 @@ fn Page(props: &RulesPageProps) -> Html {
             Err(error) => notices.dispatch(NoticeAction::Push(format!("settings: {error}"))),
         })
     };
+    // The digits come from the server the first time the task is chosen: the runs
+    // are configured once the worker has them (below).
+    let download = use_mut_ref(|| None::<Download>);
+    let start_download = {
+        let runs = runs.clone();
+        let redraw = redraw.clone();
+        let send = send.clone();
+        let notices = notices.dispatcher();
+        Rc::new(move || {
+            if runs.borrow().digits.busy() {
+                return;
+            }
+            runs.borrow_mut().digits.status = Status::Downloading {
+                received: 0.0,
+                total: None,
+            };
+            let progress = {
+                let (runs, redraw) = (runs.clone(), redraw.clone());
+                move |received, total| {
+                    runs.borrow_mut().digits.status = Status::Downloading { received, total };
+                    redraw.force_update();
+                }
+            };
+            let fail = {
+                let (runs, redraw, notices) = (runs.clone(), redraw.clone(), notices.clone());
+                move |why: String| {
+                    notices.dispatch(NoticeAction::Push(format!(
+                        "digits: {why}; the page stays on the task it was on"
+                    )));
+                    runs.borrow_mut().digits.failed();
+                    redraw.force_update();
+                }
+            };
+            let done = {
+                let (runs, redraw, send, fail) =
+                    (runs.clone(), redraw.clone(), send.clone(), fail.clone());
+                move |result: Result<Vec<u8>, String>| match result {
+                    Ok(bytes) => {
+                        {
+                            let mut runs = runs.borrow_mut();
+                            runs.digits.status = Status::Checking {
+                                source: DIGITS_FILE.into(),
+                            };
+                            runs.digits.pending = Some(Pending::Pack);
+                        }
+                        send(Command::LoadDigits(DigitsSource::Pack(bytes)));
+                        redraw.force_update();
+                    }
+                    Err(why) => fail(why),
+                }
+            };
+            match load::download(DIGITS_FILE, progress, done) {
+                Ok(handle) => *download.borrow_mut() = Some(handle),
+                Err(why) => fail(why),
+            }
+        })
+    };
+    // The settings the runs were last built from, to go back to when the digits fail.
+    let last_configured = use_mut_ref(|| None::<Settings>);
+    let autoplay_owed = use_mut_ref(|| false);
     // New runs whenever a setting that needs them changes (and at the start).
     {
         let configure = configure.clone();
         let send = send.clone();
         let settings = (*settings).clone();
         let first = use_mut_ref(|| true);
+        let runs = runs.clone();
+        let start_download = start_download.clone();
+        let last_configured = last_configured.clone();
+        let autoplay_owed = autoplay_owed.clone();
         use_effect_with(run_key(&settings), move |_| {
+            let first = std::mem::replace(&mut *first.borrow_mut(), false);
+            // Back from digits that could not be had: the runs in the worker are these.
+            let running = last_configured.borrow().as_ref().map(run_key);
+            if running.as_deref() == Some(run_key(&settings).as_str()) {
+                return;
+            }
+            if is_digits(&settings) && runs.borrow().digits.loaded.is_none() {
+                *autoplay_owed.borrow_mut() = first && settings.autoplay;
+                start_download();
+                return;
+            }
             configure(&settings);
-            if std::mem::replace(&mut *first.borrow_mut(), false) && settings.autoplay {
+            *last_configured.borrow_mut() = Some(settings.clone());
+            if first && settings.autoplay {
                 send(Command::Play);
             }
         });
     }
+    // New digits in the worker: new runs on them.
+    let (loads, failures) = {
+        let runs = runs.borrow();
+        (runs.digits.loads, runs.digits.failures)
+    };
+    {
+        let configure = configure.clone();
+        let send = send.clone();
+        let settings = (*settings).clone();
+        let last_configured = last_configured.clone();
+        use_effect_with(loads, move |&loads| {
+            if loads > 0 && is_digits(&settings) {
+                configure(&settings);
+                *last_configured.borrow_mut() = Some(settings.clone());
+                if std::mem::replace(&mut *autoplay_owed.borrow_mut(), false) {
+                    send(Command::Play);
+                }
+            }
+        });
+    }
+    // The digits could not be had: back to the runs on screen (or the default page).
+    {
+        let settings = settings.clone();
+        let last_configured = last_configured.clone();
+        use_effect_with(failures, move |&failures| {
+            if failures > 0 && is_digits(&settings) {
+                let back = last_configured
+                    .borrow()
+                    .clone()
+                    .unwrap_or_else(|| settings.with_task(Settings::default().task));
+                settings.set(back);
+            }
+        });
+    }
+    // The drawing goes to the runs again when it changed while they were answering,
+    // and every so often while they train.
+    {
+        let runs = runs.clone();
+        let send = send.clone();
+        let due = {
+            let runs = runs.borrow();
+            (runs.frames, runs.digits.requests)
+        };
+        use_effect_with(due, move |_| {
+            let mut runs = runs.borrow_mut();
+            let playing = runs.playing;
+            let now = js_sys::Date::now();
+            if !runs.runs.is_empty() && runs.digits.predict_due(now, playing) {
+                let digits = &mut runs.digits;
+                digits.predicting = true;
+                digits.unsent = false;
+                digits.predicted_at = now;
+                let pixels = digits.drawn.as_deref().cloned().unwrap_or_default();
+                let label = digits.label;
+                drop(runs);
+                send(Command::Predict { pixels, label });
+            }
+        });
+    }
+    let on_predict = {
+        let runs = runs.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |request: PredictRequest| {
+            {
+                let mut runs = runs.borrow_mut();
+                let digits = &mut runs.digits;
+                if request.pixels.is_none() {
+                    digits.predictions = None;
+                }
+                digits.unsent = request.pixels.is_some();
+                digits.drawn = request.pixels;
+                digits.label = request.label;
+                digits.requests += 1;
+            }
+            // The effect above sends it.
+            redraw.force_update();
+        })
+    };
+    let on_files = {
+        let runs = runs.clone();
+        let redraw = redraw.clone();
+        let send = send.clone();
+        let notices = notices.dispatcher();
+        Callback::from(move |files: Vec<web_sys::File>| {
+            if runs.borrow().digits.busy() {
+                notices.dispatch(NoticeAction::Push(
+                    "digits: still loading the digits; choose the files again when done".into(),
+                ));
+                return;
+            }
+            runs.borrow_mut().digits.status = Status::Reading;
+            redraw.force_update();
+            let (runs, redraw, send, notices) =
+                (runs.clone(), redraw.clone(), send.clone(), notices.clone());
+            yew::platform::spawn_local(async move {
+                match load::read_files(files).await {
+                    Ok(files) => {
+                        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+                        {
+                            let mut runs = runs.borrow_mut();
+                            runs.digits.status = Status::Checking {
+                                source: names.join(", "),
+                            };
+                            runs.digits.pending = Some(Pending::Files);
+                        }
+                        send(Command::LoadDigits(DigitsSource::Idx { files }));
+                    }
+                    Err(why) => {
+                        notices.dispatch(NoticeAction::Push(format!("digits: {why}")));
+                        runs.borrow_mut().digits.settle();
+                    }
+                }
+                redraw.force_update();
+            });
+        })
+    };
 
     // The delta rule's view follows one synapse: the worker reports its updates.
     {
@@ -291,7 +486,8 @@ fn Page(props: &RulesPageProps) -> Html {
                     on_action={on_action.clone()} />
             }}>
             <Readouts shared={shared.clone()} />
-            <Views {shared} settings={(*settings).clone()} on_action={on_action.clone()} />
+            <Views {shared} settings={(*settings).clone()} on_action={on_action.clone()}
+                {on_files} {on_predict} />
         </PageFrame>
     }
 }

@@ -12,7 +12,8 @@ use bioprop::metrics::Metrics;
 use bioprop::rule::RuleKind;
 use plotters::style::RGBColor;
 
-use super::worker::{Frame, Picture, TaskData, Update};
+use super::digits::DigitsRecord;
+use super::worker::{DigitsView, Frame, Picture, TaskData, Update};
 use crate::widgets::chart::{Dash, Series};
 
 /// How long the worker may stay silent, in milliseconds, while a reply or a
@@ -38,6 +39,8 @@ pub struct Run {
     pub stalled: Option<String>,
     /// A delta-rule run's watched synapse, as of its latest update ([`super::delta`]).
     pub synapse: Option<Rc<SynapseUpdate>>,
+    /// On the digits, what the digit views draw, as of the latest frame that had it.
+    pub digits: Option<Rc<DigitsView>>,
 }
 
 /// What applying an update means for the page beyond redrawing.
@@ -66,6 +69,8 @@ pub struct Runs {
     pub playing: bool,
     /// Counts the updates applied, so views know when to redraw.
     pub frames: u64,
+    /// The digits: what the worker holds, the drawing and the runs' answers to it.
+    pub digits: DigitsRecord,
 }
 
 impl Runs {
@@ -79,14 +84,33 @@ impl Runs {
                     .flat_map(|run| run.diverged.into_iter().chain(run.stalled))
                     .collect();
                 self.playing = false;
+                // The answers were the old runs'.
+                self.digits.predictions = None;
+                self.digits.predicting = false;
                 if stale.is_empty() {
                     Event::Redraw
                 } else {
                     Event::Replaced(stale)
                 }
             }
-            Update::Rejected { message } => Event::Rejected(message),
+            Update::Rejected { message } => {
+                self.digits.refused();
+                Event::Rejected(message)
+            }
             Update::Frame(frame) => self.apply_frame(*frame),
+            Update::DigitsLoaded {
+                train,
+                test,
+                source,
+            } => {
+                self.digits.loaded(train, test, source);
+                Event::Redraw
+            }
+            Update::Predictions { runs } => {
+                self.digits.predicting = false;
+                self.digits.predictions = Some(Rc::new(runs));
+                Event::Redraw
+            }
         }
     }
 
@@ -108,6 +132,7 @@ impl Runs {
                     diverged: None,
                     stalled: None,
                     synapse: None,
+                    digits: None,
                 })
                 .collect();
         }
@@ -128,6 +153,10 @@ impl Runs {
                 run.picture = Some(Rc::new(picture));
             }
             run.synapse = f.synapse.map(Rc::new);
+            // Digit views come every few frames; the last stays between.
+            if let Some(digits) = f.digits {
+                run.digits = Some(Rc::new(digits));
+            }
             // The first message stays: the worker words it with the run's rate now, which
             // an edit of η after the divergence changes, and the page's notice (removed
             // by this text when the run is replaced) says the rate it diverged at.

@@ -12,7 +12,7 @@
 //!
 //! | key | value | default |
 //! |---|---|---|
-//! | `task` | a task name, e.g. `xor` (not `arrays`, which needs uploaded data) | `linear-teacher` |
+//! | `task` | a task name, e.g. `xor` (not `arrays`, which needs uploaded data; `digits` loads the compact digits file first, [`super::digits`]) | `linear-teacher` |
 //! | `rule` | one rule, e.g. `fa`: a single run | — (the default page compares) |
 //! | `compare` | 2 to 4 different rules, comma-separated | `bp,fa` |
 //! | `layers` | widths joined by `-`, input and output included, e.g. `30-20-10`; 2 to [`MAX_DEPTH`] widths of 1 to [`MAX_WIDTH`] | the task's (input-output for `delta`) |

@@ -13,6 +13,9 @@ use yew::prelude::*;
 use super::controls::Action;
 use super::delta::{has_hidden_layer, is_delta_view};
 use super::delta_view::{DeltaExplanation, DeltaView};
+use super::digits::network::{DigitsNetwork, Picture as DigitsPicture};
+use super::digits::views::{evaluation_note, DigitsPanel};
+use super::digits::{is_digits, PredictRequest};
 use super::network_view::NetworkView;
 use super::runs::{rule_colour, Run, Runs};
 use super::settings::{FeedbackView, Settings, View, SPEED_MAX};
@@ -124,6 +127,11 @@ pub struct ViewsProps {
     pub shared: Shared,
     pub settings: Settings,
     pub on_action: Callback<Action>,
+    /// The digits' file picker and drawing pad ([`super::digits`]).
+    #[prop_or_default]
+    pub on_files: Callback<Vec<web_sys::File>>,
+    #[prop_or_default]
+    pub on_predict: Callback<PredictRequest>,
 }
 
 #[component]
@@ -135,9 +143,34 @@ pub fn Views(props: &ViewsProps) -> Html {
     // Without a hidden layer there are no angles and no feedback to show.
     let hidden = has_hidden_layer(settings);
     let delta = is_delta_view(settings);
+    let digits = is_digits(settings);
     html! {
         <>
-            if settings.shows(View::Network) && delta {
+            if digits && settings.shows(View::Task) {
+                <DigitsPanel shared={props.shared.clone()} settings={settings.clone()}
+                    on_files={props.on_files.clone()} on_predict={props.on_predict.clone()} />
+            }
+            if settings.shows(View::Network) && digits {
+                <section class="panel wide digits-section" data-view="network">
+                    <h2>{"Network: the forward pass and the error travelling back (784 inputs drawn as the image, the first hidden units of each layer)"}</h2>
+                    <div class="runs-row">
+                        { for runs.runs.iter().enumerate().map(|(i, run)| {
+                            let drawn = runs.digits.drawn.as_deref();
+                            let answer = runs.digits.predictions.as_ref().and_then(|p| p.get(i));
+                            let picture = match (drawn, answer) {
+                                (Some(drawn), Some(answer)) => Some(DigitsPicture::of_drawing(drawn, answer, &run.snapshot)),
+                                _ => DigitsPicture::of_probe(&run.snapshot),
+                            };
+                            html! {
+                                <figure class="run-figure" data-rule={run.rule.name()}>
+                                    <figcaption>{run.rule.name()}{" — "}{run.rule.description()}</figcaption>
+                                    <DigitsNetwork rule={run.rule} picture={picture.map(Rc::new)} />
+                                </figure>
+                            }
+                        }) }
+                    </div>
+                </section>
+            } else if settings.shows(View::Network) && delta {
                 // An embed, like presentation mode, keeps the hidden-layer note to its button.
                 <DeltaView shared={props.shared.clone()} settings={settings.clone()}
                     on_action={props.on_action.clone()} compact={settings.embed} />
@@ -172,7 +205,9 @@ pub fn Views(props: &ViewsProps) -> Html {
                     <LineChart title="Loss (solid: training set, light: held-out)" x_label="step" y_label="loss"
                         series={Rc::new(loss_series(&runs))} log_y={settings.log_loss} testid="chart-loss" />
                     if !settings.embed {
-                        <p class="view-note" data-testid="loss-note">{loss_note(settings.speed)}</p>
+                        <p class="view-note" data-testid="loss-note">{
+                            if digits { evaluation_note() } else { loss_note(settings.speed) }
+                        }</p>
                     }
                 </section>
                 if runs.runs.iter().any(|r| r.snapshot.metrics.as_ref().is_some_and(|m| m.test.accuracy.is_some())) {
@@ -183,7 +218,7 @@ pub fn Views(props: &ViewsProps) -> Html {
                     </section>
                 }
             }
-            if settings.shows(View::Task) {
+            if settings.shows(View::Task) && !digits {
                 <TaskView shared={props.shared.clone()} task={settings.task} />
             }
             if settings.shows(View::Feedback) && hidden {

@@ -13,13 +13,15 @@
 //! and the worker only validates what it receives, refusing a version or a config
 //! it cannot run.
 
+mod digits;
+
 use std::time::Duration;
 
 use bioprop::experiment::{ConfigError, Experiment, ExperimentConfig, Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
 use bioprop::rule::RuleKind;
 use bioprop::session::RunsConfig;
-use bioprop::task::{Dataset, OutputKind};
+use bioprop::task::{Dataset, OutputKind, TaskKind};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +72,39 @@ pub enum Command {
         output: usize,
         input: usize,
     },
+    /// Loads the handwritten digits the `digits` task trains on. Answered with
+    /// [`Update::DigitsLoaded`], or [`Update::Rejected`] naming the file and the
+    /// problem, in which case the runs and the digits loaded before are untouched.
+    /// The runs are not rebuilt: the page follows with a `Configure`.
+    LoadDigits(DigitsSource),
+    /// One forward pass of every run on a drawn digit (784 values in [0, 1],
+    /// preprocessed like MNIST); with the true `label`, also the output error and the
+    /// error signals it sends back under each run's rule. Answered at once with
+    /// [`Update::Predictions`], or [`Update::Rejected`] for a wrong size or no runs
+    /// on the digits.
+    Predict {
+        pixels: Vec<f32>,
+        label: Option<u8>,
+    },
+}
+
+/// Where the digits come from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum DigitsSource {
+    /// The compact digits file `make dist` builds (`digits.bin`; see
+    /// `bioprop::task::pack`).
+    Pack(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// The four standard MNIST IDX files (each plain or gzipped), in any order:
+    /// recognised by their magic numbers and counts (and names).
+    Idx { files: Vec<IdxFile> },
+}
+
+/// One file the user chose: its name (for messages) and its bytes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdxFile {
+    pub name: String,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
 }
 
 impl Command {
@@ -89,6 +124,17 @@ pub enum Update {
         data: TaskData,
     },
     Frame(Box<Frame>),
+    /// The digits of a [`Command::LoadDigits`] are in: `train` and `test` images,
+    /// from `source` (in words, e.g. "digits.bin" or the chosen files' names).
+    DigitsLoaded {
+        train: usize,
+        test: usize,
+        source: String,
+    },
+    /// Every run's answer to a [`Command::Predict`], in the order of the runs.
+    Predictions {
+        runs: Vec<DigitPrediction>,
+    },
     /// A command could not be carried out; training is unaffected.
     Rejected {
         message: String,
@@ -129,7 +175,74 @@ pub struct RunFrame {
     /// For a delta-rule run, the watched synapse's latest update ([`Command::Watch`];
     /// `None` before the first step or for a synapse the network does not have).
     pub synapse: Option<SynapseUpdate>,
+    /// On the `digits` task, what the digit views draw (not in every frame: see
+    /// [`DIGITS_VIEW_EVERY`]; the page keeps the last).
+    pub digits: Option<DigitsView>,
 }
+
+/// What the digit views draw for one run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DigitsView {
+    /// 10 × 10 counts, row = true class, column = predicted class, over the
+    /// held-out images evaluated ([`DigitsView::evaluated`]).
+    pub confusion: Vec<u32>,
+    /// Held-out images counted in `confusion`: the whole test set (while playing,
+    /// swept over about 40 frames, so the weights move a little during a pass; after
+    /// a command, all at once).
+    pub evaluated: usize,
+    /// Up to [`MISCLASSIFIED_SHOWN`] held-out digits the run gets wrong, first in
+    /// test-set order.
+    pub misclassified: Vec<Misclassified>,
+    /// The first layer's receptive fields (a fixed sample of hidden units).
+    pub fields: Option<ReceptiveFields>,
+}
+
+/// One held-out digit a run gets wrong.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Misclassified {
+    /// Its place in the test set.
+    pub index: usize,
+    /// 784 grey levels, row by row, 0 (background) to 255 (ink).
+    #[serde(with = "serde_bytes")]
+    pub pixels: Vec<u8>,
+    pub predicted: u8,
+    pub truth: u8,
+}
+
+/// Incoming first-layer weights of a sample of hidden units.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReceptiveFields {
+    /// Which hidden units: the first [`RECEPTIVE_FIELDS_SHOWN`] (or all, if fewer).
+    pub units: Vec<usize>,
+    /// `units.len() × 784`, row-major: row `k` is unit `units[k]`'s weights from
+    /// each pixel, row by row of the image.
+    pub weights: Vec<f32>,
+}
+
+/// One run's answer to a drawn digit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DigitPrediction {
+    /// 10 class probabilities summing to 1: the softmax output itself, or for
+    /// logistic and linear outputs the outputs made non-negative and divided by
+    /// their sum (see `bioprop::digits::probabilities`).
+    pub probabilities: Vec<f32>,
+    /// Activity `a_1 .. a_L` of every layer after the input (every unit: hidden,
+    /// then the output), as in [`Snapshot::activations`] without `a_0`.
+    pub activations: Vec<Vec<f32>>,
+    /// With a label: `δ_1 .. δ_L`, the error signal of every layer after the input
+    /// as the run's rule sends it back, the output's error `δ_L` last (as in
+    /// [`Snapshot::deltas`]; hidden ones are zero when hidden layers do not learn).
+    pub deltas: Option<Vec<Vec<f32>>>,
+}
+
+/// Hidden units whose receptive fields a [`DigitsView`] carries.
+pub const RECEPTIVE_FIELDS_SHOWN: usize = 36;
+/// Misclassified held-out digits a [`DigitsView`] carries.
+pub const MISCLASSIFIED_SHOWN: usize = 12;
+/// Frames between digit views while playing (a view also comes whenever a
+/// confusion pass completes, and with every frame that answers a command).
+pub const DIGITS_VIEW_EVERY: u64 = 6;
+pub use digits::{EVAL_TEST as DIGITS_EVAL_TEST, EVAL_TRAIN as DIGITS_EVAL_TRAIN};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Picture {
@@ -174,6 +287,10 @@ pub struct Trainer {
     watched: (usize, usize),
     /// Frames sent while playing, to space pictures at the speed `max`.
     ticks: u64,
+    /// The digits [`Command::LoadDigits`] brought, for runs of the `digits` task.
+    digits: Option<digits::Loaded>,
+    /// The digit views' state per run (on the `digits` task).
+    digit_views: digits::Views,
 }
 
 impl Default for Trainer {
@@ -192,20 +309,51 @@ impl Trainer {
             speed: 1,
             watched: (0, 0),
             ticks: 0,
+            digits: None,
+            digit_views: digits::Views::default(),
         }
+    }
+
+    /// Whether the runs learn the digits.
+    fn on_digits(&self) -> bool {
+        self.runs
+            .first()
+            .is_some_and(|run| run.config().task.kind == TaskKind::Digits)
+    }
+
+    /// The log interval for `speed` steps per frame: [`log_interval`], or on the
+    /// digits one row every [`digits::FRAMES_PER_ROW`] frames (a row evaluates a
+    /// thousand images or two).
+    fn log_interval_for(&self, speed: u32) -> u64 {
+        if !self.on_digits() {
+            return log_interval(speed);
+        }
+        if speed == SPEED_MAX {
+            return max_speed_log_interval(u64::from(MAX_SPEED) * digits::FRAMES_PER_ROW);
+        }
+        u64::from(speed) * digits::FRAMES_PER_ROW
     }
 
     fn configure(&mut self, config: &RunsConfig) -> Result<TaskData, String> {
         let mut configs = config.experiment_configs().map_err(|e| e.to_string())?;
+        let on_digits = config.experiment.task.kind == TaskKind::Digits;
         // The page follows with its speed (`SetSpeed`), which may be `max`.
         for experiment in &mut configs {
-            experiment.log_every = log_interval(config.steps_per_frame);
+            experiment.log_every = if on_digits {
+                u64::from(config.steps_per_frame) * digits::FRAMES_PER_ROW
+            } else {
+                log_interval(config.steps_per_frame)
+            };
         }
-        let mut runs = configs
-            .iter()
-            .map(Experiment::new)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
+        let mut runs = if on_digits {
+            digits::build_runs(&mut configs, self.digits.as_ref())?
+        } else {
+            configs
+                .iter()
+                .map(Experiment::new)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| e.to_string())?
+        };
         config.redraw_feedback(&mut runs);
         self.generation += 1;
         self.sent = vec![0; runs.len()];
@@ -217,6 +365,7 @@ impl Trainer {
             .map(|run| task_data(run.dataset()))
             .unwrap_or(TaskData::None);
         self.runs = runs;
+        self.digit_views.reset(&self.runs);
         Ok(data)
     }
 
@@ -255,13 +404,18 @@ impl Trainer {
         if self.speed == SPEED_MAX {
             let steps = self.train_for(MAX_SPEED_BUDGET_MS, clock);
             if steps > 0 {
-                self.set_log_interval(max_speed_log_interval(steps));
+                let frames = if self.on_digits() {
+                    digits::FRAMES_PER_ROW
+                } else {
+                    1
+                };
+                self.set_log_interval(max_speed_log_interval(steps * frames));
             }
             let pictured = self.ticks % MAX_SPEED_PICTURE_EVERY == 0 || !self.playing;
-            return Update::Frame(Box::new(self.frame_with(pictured)));
+            return Update::Frame(Box::new(self.frame_with(pictured, !self.playing)));
         }
         self.train(u64::from(self.speed));
-        Update::Frame(Box::new(self.frame()))
+        Update::Frame(Box::new(self.frame_with(true, !self.playing)))
     }
 
     /// Trains every run until `clock` passes `budget_ms` from now, in chunks sized
@@ -298,18 +452,27 @@ impl Trainer {
         }
     }
 
+    /// The frame that answers a command: with pictures, and on the digits a view
+    /// from a confusion pass over the whole held-out set.
     fn frame(&mut self) -> Frame {
-        self.frame_with(true)
+        self.frame_with(true, true)
     }
 
-    /// The frame; `pictured` false leaves out the pictures (the page keeps the last).
-    fn frame_with(&mut self, pictured: bool) -> Frame {
+    /// The frame; `pictured` false leaves out the pictures (the page keeps the last);
+    /// `whole` makes the digit views' confusion pass now rather than a slice of it.
+    fn frame_with(&mut self, pictured: bool, whole: bool) -> Frame {
         let (output, input) = self.watched;
+        let digit_views = if self.on_digits() {
+            self.digit_views.frame(&mut self.runs, whole, self.ticks)
+        } else {
+            vec![None; self.runs.len()]
+        };
         let runs = self
             .runs
             .iter()
             .zip(&mut self.sent)
-            .map(|(run, sent)| {
+            .zip(digit_views)
+            .map(|((run, sent), digits)| {
                 let history = run.history();
                 let new_metrics = history[(*sent).min(history.len())..].to_vec();
                 *sent = history.len();
@@ -324,6 +487,7 @@ impl Trainer {
                     synapse: (run.rule() == RuleKind::Delta)
                         .then(|| run.output_synapse(output, input))
                         .flatten(),
+                    digits,
                 }
             })
             .collect();
@@ -385,7 +549,7 @@ impl Trainer {
             }
             Command::SetSpeed(speed) => {
                 trainer.speed = speed.max(1);
-                trainer.set_log_interval(log_interval(trainer.speed));
+                trainer.set_log_interval(trainer.log_interval_for(trainer.speed));
                 Vec::new()
             }
             Command::SetLearningRates(rates) => match trainer.set_learning_rates(&rates) {
@@ -401,6 +565,24 @@ impl Trainer {
             Command::Watch { output, input } => {
                 trainer.watched = (output, input);
                 vec![Update::Frame(Box::new(trainer.frame()))]
+            }
+            Command::LoadDigits(source) => match digits::load(source) {
+                Ok(loaded) => {
+                    let update = Update::DigitsLoaded {
+                        train: loaded.dataset.train_size(),
+                        test: loaded.dataset.test_size(),
+                        source: loaded.source.clone(),
+                    };
+                    trainer.digits = Some(loaded);
+                    vec![update]
+                }
+                Err(message) => vec![Update::Rejected { message }],
+            },
+            Command::Predict { pixels, label } => {
+                match digits::predict(&trainer.runs, &pixels, label) {
+                    Ok(runs) => vec![Update::Predictions { runs }],
+                    Err(message) => vec![Update::Rejected { message }],
+                }
             }
         }
     }
