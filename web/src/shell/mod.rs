@@ -175,6 +175,10 @@ pub struct PageFrameProps {
     /// place of play, step and reset.
     #[prop_or_default]
     pub embed_buttons: Option<Html>,
+    /// The query the embed bar's "Open in full" links to (without `embed`), for a page
+    /// whose settings change while embedded; the address bar's otherwise.
+    #[prop_or_default]
+    pub full_query: Option<String>,
     /// The page's readouts and views.
     pub children: Html,
 }
@@ -200,7 +204,7 @@ pub fn PageFrame(props: &PageFrameProps) -> Html {
                     if embed {
                         <EmbedBar playing={props.playing} on_action={props.on_bar.clone()}
                             buttons={props.embed_buttons.clone()}
-                            full_href={full_app_query(&current_query())} />
+                            full_href={full_app_query(&props.full_query.clone().unwrap_or_else(current_query))} />
                     }
                     { props.children.clone() }
                 </main>

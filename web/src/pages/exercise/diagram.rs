@@ -10,10 +10,18 @@
 //!
 //! ```text
 //!   f = … (hidden) · g = … (output)                              η = 0.5 (FA)
-//!   u₁ = 0.3 (u₁) ──0.4──▶ (h₁) ──0.7──▶ (v₁)
-//!                          z¹₁ = …        z²₁ = …, v₁ = …, target₁ = …
-//!   …                                                  E = …
+//!                           z¹₁ = …
+//!                           h₁ = …
+//!   0.3 (u₁) ──0.4──────▶ (h₁) ──0.7──▶ (v₁)  z²₁ = …
+//!                                              v₁ = …
+//!   …                       (h₂)                target₁ = …
+//!                           z¹₂ = …, h₂ = …
+//!   ── W (forward)  ━ W¹₂₁, the asked weight                  E = …
 //! ```
+//!
+//! Each unit's numbers sit where no edge runs: an input's to its left, an output's to
+//! its right, the upper hidden unit's above it and the lower one's below. A
+//! callout goes on a unit's other side, or over an edge's own label.
 //! Labels of `W¹` sit 30 % along their edge from the input and those of `W²` 30 %
 //! from the hidden unit, so crossing edges keep their labels apart; `B`'s curves bow
 //! upwards away from `W²`'s straight edges and carry their labels 30 % from the output.
@@ -30,9 +38,9 @@ const WIDTH: f64 = 900.0;
 const HEIGHT: f64 = 545.0;
 const INPUT_X: f64 = 150.0;
 const HIDDEN_X: f64 = 450.0;
-const OUTPUT_X: f64 = 690.0;
-const TOP: f64 = 90.0;
-const BOTTOM: f64 = 400.0;
+const OUTPUT_X: f64 = 680.0;
+const TOP: f64 = 80.0;
+const BOTTOM: f64 = 470.0;
 const RADIUS: f64 = 30.0;
 /// How far along an edge (from its source) its value is written.
 const LABEL_AT: f64 = 0.3;
@@ -44,6 +52,11 @@ const TEXT: f64 = 23.0;
 /// The `y` of unit `index` of a column of `count`.
 fn row(index: usize, count: usize) -> f64 {
     TOP + (BOTTOM - TOP) * (index as f64 + 0.5) / count.max(1) as f64
+}
+
+/// Whether hidden unit `j` of `count` has its numbers above it (the upper half).
+fn hidden_above(j: usize, count: usize) -> bool {
+    2 * j + 1 < count
 }
 
 /// `n` as subscript digits (1-based indices are passed in).
@@ -154,31 +167,36 @@ pub fn NetworkDiagram(props: &NetworkDiagramProps) -> Html {
     let input = |k: usize| (INPUT_X, row(k, n_u));
     let hidden = |j: usize| (HIDDEN_X, row(j, n_h));
     let output = |i: usize| (OUTPUT_X, row(i, n_v));
-    let along = |a: (f64, f64), b: (f64, f64), t: f64| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+    let along =
+        |a: (f64, f64), b: (f64, f64), t: f64| (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
 
     let edge = |weight: Weight, from: (f64, f64), to: (f64, f64), value: f32| {
         let asked = weight == p.weight;
         let (x, y) = along(from, to, LABEL_AT);
-        let label = if asked {
-            format!("{} = {}", weight.symbol(), fixed(value, 1))
-        } else {
-            fixed(value, 1)
-        };
-        let testid = format!("ex-{}", place_name(Place::Weight(weight)));
-        html! {
-            <g class={classes!("ex-edge", asked.then_some("asked"))} data-place={place_name(Place::Weight(weight))}>
-                <line x1={from.0.to_string()} y1={from.1.to_string()} x2={to.0.to_string()} y2={to.1.to_string()} />
-                <text class="ex-edge-label" x={x.to_string()} y={(y + 8.0).to_string()} text-anchor="middle"
-                    data-testid={testid}>{label}</text>
-            </g>
-        }
+        let label = fixed(value, 1);
+        let place = place_name(Place::Weight(weight));
+        let class = classes!("ex-edge", asked.then_some("asked"));
+        // The line and its label apart, so that every label is drawn over every line.
+        (
+            html! {
+                <g class={class.clone()} data-place={place.clone()}>
+                    <line x1={from.0.to_string()} y1={from.1.to_string()} x2={to.0.to_string()} y2={to.1.to_string()} />
+                </g>
+            },
+            html! {
+                <g {class}>
+                    <text class="ex-edge-label" x={x.to_string()} y={(y + 8.0).to_string()} text-anchor="middle"
+                        data-testid={format!("ex-{place}")}>{label}</text>
+                </g>
+            },
+        )
     };
-    let w1_edges = (0..n_h).flat_map(|j| (0..n_u).map(move |k| (j, k))).map(|(j, k)| {
-        edge(Weight::Hidden { j, k }, input(k), hidden(j), p.w1[j][k])
-    });
-    let w2_edges = (0..n_v).flat_map(|i| (0..n_h).map(move |j| (i, j))).map(|(i, j)| {
-        edge(Weight::Output { i, j }, hidden(j), output(i), p.w2[i][j])
-    });
+    let w1_edges = (0..n_h)
+        .flat_map(|j| (0..n_u).map(move |k| (j, k)))
+        .map(|(j, k)| edge(Weight::Hidden { j, k }, input(k), hidden(j), p.w1[j][k]));
+    let w2_edges = (0..n_v)
+        .flat_map(|i| (0..n_h).map(move |j| (i, j)))
+        .map(|(i, j)| edge(Weight::Output { i, j }, hidden(j), output(i), p.w2[i][j]));
     let feedback_edges = (0..n_h)
         .flat_map(|j| (0..n_v).map(move |i| (j, i)))
         .filter(|_| fa)
@@ -190,14 +208,20 @@ pub fn NetworkDiagram(props: &NetworkDiagramProps) -> Html {
                 from.0, from.1, control.0, control.1, to.0, to.1
             );
             let place = place_name(Place::Feedback { j, i });
-            html! {
-                <g class="ex-feedback" data-place={place.clone()}>
-                    <path {d} marker-end="url(#ex-arrow-b)" />
+            (
+                html! {
+                    <g class="ex-feedback" data-place={place.clone()}>
+                        <path {d} marker-end="url(#ex-arrow-b)" />
+                    </g>
+                },
+                html! {
                     <text class="ex-feedback-label" x={label.0.to_string()} y={(label.1 + 8.0).to_string()}
                         text-anchor="middle" data-testid={format!("ex-{place}")}>{fixed(p.b[j][i], 1)}</text>
-                </g>
-            }
+                },
+            )
         });
+    let (lines, labels): (Vec<Html>, Vec<Html>) =
+        w1_edges.chain(w2_edges).chain(feedback_edges).unzip();
 
     let node = |place: Place, (x, y): (f64, f64), name: String| {
         html! {
@@ -224,11 +248,13 @@ pub fn NetworkDiagram(props: &NetworkDiagramProps) -> Html {
     let hiddens = (0..n_h).map(|j| {
         let (x, y) = hidden(j);
         let n = sub(j + 1);
+        // Two lines, above the upper half's units and below the lower half's.
+        let first = if hidden_above(j, n_h) { y - RADIUS - 42.0 } else { y + RADIUS + 28.0 };
         html! {
             <>
                 { node(Place::Hidden(j), (x, y), format!("h{n}")) }
-                { line(x, y + RADIUS + 28.0, "middle", format!("z¹{n} = {}", fixed(fwd.z1[j], 3)), format!("ex-z1-{}", j + 1)) }
-                { line(x, y + RADIUS + 56.0, "middle", format!("h{n} = {}", fixed(fwd.h[j], 3)), format!("ex-h-{}", j + 1)) }
+                { line(x, first, "middle", format!("z¹{n} = {}", fixed(fwd.z1[j], 3)), format!("ex-z1-{}", j + 1)) }
+                { line(x, first + 28.0, "middle", format!("h{n} = {}", fixed(fwd.h[j], 3)), format!("ex-h-{}", j + 1)) }
             </>
         }
     });
@@ -238,9 +264,9 @@ pub fn NetworkDiagram(props: &NetworkDiagramProps) -> Html {
         html! {
             <>
                 { node(Place::Output(i), (x, y), format!("v{n}")) }
-                { line(x + RADIUS + 12.0, y - 6.0, "start", format!("z²{n} = {}", fixed(fwd.z2[i], 3)), format!("ex-z2-{}", i + 1)) }
-                { line(x + RADIUS + 12.0, y + 22.0, "start", format!("v{n} = {}", fixed(fwd.v[i], 3)), format!("ex-v-{}", i + 1)) }
-                { line(x, y + RADIUS + 28.0, "middle", format!("target{n} = {}", fixed(p.target[i], 1)), format!("ex-target-{}", i + 1)) }
+                { line(x + RADIUS + 10.0, y - 20.0, "start", format!("z²{n} = {}", fixed(fwd.z2[i], 3)), format!("ex-z2-{}", i + 1)) }
+                { line(x + RADIUS + 10.0, y + 8.0, "start", format!("v{n} = {}", fixed(fwd.v[i], 3)), format!("ex-v-{}", i + 1)) }
+                { line(x + RADIUS + 10.0, y + 36.0, "start", format!("target{n} = {}", fixed(p.target[i], 1)), format!("ex-target-{}", i + 1)) }
             </>
         }
     });
@@ -274,7 +300,10 @@ pub fn NetworkDiagram(props: &NetworkDiagramProps) -> Html {
             Place::Feedback { j, i } => {
                 let (from, to) = (output(i), hidden(j));
                 let (c, _) = feedback_curve(from, to, LABEL_AT);
-                let d = format!("M {} {} Q {} {} {} {}", from.0, from.1, c.0, c.1, to.0, to.1);
+                let d = format!(
+                    "M {} {} Q {} {} {} {}",
+                    from.0, from.1, c.0, c.1, to.0, to.1
+                );
                 html! { <path class="ex-halo" {d} /> }
             }
             Place::Rate => html! {
@@ -282,13 +311,16 @@ pub fn NetworkDiagram(props: &NetworkDiagramProps) -> Html {
             },
         };
         if let Some((x, y)) = anchor {
-            // Above a unit; just above an edge's label; below η.
-            let (cx, cy) = match place {
-                Place::Input(_) | Place::Hidden(_) | Place::Output(_) => (x, y - RADIUS - 16.0),
-                Place::Rate => (x, y + 46.0),
-                _ => (x, y - 26.0),
-            };
+            // On a unit's side without its numbers (an output's: below it, to the
+            // right); over an edge's own label; below η.
             let width = text.chars().count() as f64 * TEXT * 0.58 + 20.0;
+            let (cx, cy) = match *place {
+                Place::Hidden(j) if hidden_above(j, n_h) => (x, y + RADIUS + 42.0),
+                Place::Output(_) => (x - RADIUS + width / 2.0, y + RADIUS + 44.0),
+                Place::Input(_) | Place::Hidden(_) => (x, y - RADIUS - 16.0),
+                Place::Rate => (x - 40.0, y + 46.0),
+                _ => (x, y + 8.0),
+            };
             let left = (cx - width / 2.0).clamp(4.0, WIDTH - width - 4.0);
             callout = html! {
                 <g class="ex-callout" data-testid="exercise-callout">
@@ -299,7 +331,10 @@ pub fn NetworkDiagram(props: &NetworkDiagramProps) -> Html {
             };
         }
     }
-    let highlight_place = props.highlight.as_ref().map(|(place, _)| place_name(*place));
+    let highlight_place = props
+        .highlight
+        .as_ref()
+        .map(|(place, _)| place_name(*place));
 
     let head = format!(
         "hidden f = {} · output g = {}",
@@ -322,20 +357,22 @@ pub fn NetworkDiagram(props: &NetworkDiagramProps) -> Html {
                     data-testid="ex-rate">{format!("η = {}", p.lr)}</text>
             }
             { halo }
-            { for w1_edges }
-            { for w2_edges }
-            { for feedback_edges }
+            { for lines }
+            { for labels }
             { for inputs }
             { for hiddens }
             { for outputs }
             <text class="ex-loss" x={(WIDTH - 12.0).to_string()} y={(HEIGHT - 14.0).to_string()} text-anchor="end"
-                data-testid="ex-loss">{format!("E = ½ Σ (v − target)² = {}", significant(fwd.loss))}</text>
+                data-testid="ex-loss">{format!("E = {}", significant(fwd.loss))}</text>
             <g class="ex-legend">
                 <line x1="8" y1={(HEIGHT - 22.0).to_string()} x2="48" y2={(HEIGHT - 22.0).to_string()} class="ex-legend-w" />
                 <text x="56" y={(HEIGHT - 14.0).to_string()}>{"W (forward)"}</text>
+                <line x1="200" y1={(HEIGHT - 22.0).to_string()} x2="240" y2={(HEIGHT - 22.0).to_string()} class="ex-legend-asked" />
+                <text x="248" y={(HEIGHT - 14.0).to_string()} class="ex-legend-asked-text" data-testid="ex-asked">
+                    {format!("{}, the asked weight", p.weight.symbol())}</text>
                 if fa {
-                    <line x1="200" y1={(HEIGHT - 22.0).to_string()} x2="240" y2={(HEIGHT - 22.0).to_string()} class="ex-legend-b" />
-                    <text x="248" y={(HEIGHT - 14.0).to_string()}>{"B (feedback)"}</text>
+                    <line x1="8" y1={(HEIGHT - 52.0).to_string()} x2="48" y2={(HEIGHT - 52.0).to_string()} class="ex-legend-b" />
+                    <text x="56" y={(HEIGHT - 44.0).to_string()}>{"B (feedback)"}</text>
                 }
             </g>
             { callout }

@@ -22,9 +22,9 @@ use bioprop::exercise::{Problem, QuestionKind};
 use yew::prelude::*;
 
 use crate::shell::keys::{use_shortcuts, Shortcut};
-use crate::shell::query::whole;
+use crate::shell::query::{whole, with_version};
 use crate::shell::route::PageKind;
-use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
 pub use controls::{Action, ExerciseControls};
 use diagram::NetworkDiagram;
 use model::{significant, step_factor, Next, Session, SessionAction};
@@ -67,7 +67,8 @@ pub fn ExercisePage() -> Html {
         settings,
         notices,
     } = use_url_settings::<ExerciseSettings>(None);
-    let session = use_reducer(|| SessionState(Session::new(Problem::new(initial.seed, initial.kind))));
+    let session =
+        use_reducer(|| SessionState(Session::new(Problem::new(initial.seed, initial.kind))));
 
     let on_action = {
         let settings = settings.clone();
@@ -118,10 +119,7 @@ pub fn ExercisePage() -> Html {
             format!("{} = {}", factor.symbol, significant(factor.value)),
         )
     });
-    let problem_key = (
-        problem.seed,
-        problem.kind == QuestionKind::FaUpdate,
-    );
+    let problem_key = (problem.seed, problem.kind == QuestionKind::FaUpdate);
     let embed = settings.embed;
     let bar = html! {
         <button data-testid="exercise-new" onclick={on_bar.reform(|_| Shortcut::NewProblem)}
@@ -131,6 +129,7 @@ pub fn ExercisePage() -> Html {
         <PageFrame page={PageKind::Exercise} {embed} notices={notices.0.clone()}
             on_dismiss={on_action.reform(|()| Action::DismissNotices)}
             {on_bar} embed_buttons={Some(bar)}
+            full_query={Some(with_version(&settings.to_query()))}
             controls={html! {
                 <ExerciseControls settings={(*settings).clone()} on_action={on_action.clone()} />
             }}>

@@ -75,7 +75,10 @@ pub fn significant(value: f32) -> String {
 /// `value` with `decimals` decimals and the typographic minus (no `−0`).
 pub fn fixed(value: f32, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
-    let zero = text.trim_start_matches('-').chars().all(|c| matches!(c, '0' | '.'));
+    let zero = text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| matches!(c, '0' | '.'));
     if zero {
         text.trim_start_matches('-').to_owned()
     } else {
@@ -340,7 +343,18 @@ mod tests {
             let got = parse_answer(text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert!((got - expected).abs() < 1e-7, "{text}: {got}");
         }
-        for text in ["", "  ", "abc", "NaN", "inf", "-infinity", "1,000.5", "1,2,3", "0.2.3", "1e99"] {
+        for text in [
+            "",
+            "  ",
+            "abc",
+            "NaN",
+            "inf",
+            "-infinity",
+            "1,000.5",
+            "1,2,3",
+            "0.2.3",
+            "1e99",
+        ] {
             let error = parse_answer(text).expect_err(text);
             assert!(!error.is_empty(), "{text}");
         }
@@ -408,7 +422,10 @@ mod tests {
         assert_eq!(step_factor(&terms, 1).unwrap().1.place, Place::Output(0));
         let (term, factor) = step_factor(&terms, 6).unwrap();
         assert_eq!((term, factor.place), (1, Place::Output(1)));
-        assert!(matches!(step_factor(&terms, 10).unwrap().1.place, Place::Input(_)));
+        assert!(matches!(
+            step_factor(&terms, 10).unwrap().1.place,
+            Place::Input(_)
+        ));
         assert_eq!(step_factor(&terms, 11), None, "the sum");
     }
 
@@ -417,8 +434,15 @@ mod tests {
         let mut session = Session::new(hand_problem());
         let exact = -0.799_344 * 0.25;
         session.apply(SessionAction::Check("abc".into()));
-        assert!(matches!(session.attempt.verdict, Some(Shown::Unreadable(_))));
-        assert_eq!(session.score, Score::default(), "an unreadable answer is not a try");
+        assert!(matches!(
+            session.attempt.verdict,
+            Some(Shown::Unreadable(_))
+        ));
+        assert_eq!(
+            session.score,
+            Score::default(),
+            "an unreadable answer is not a try"
+        );
         session.apply(SessionAction::Check(format!("{}", -exact)));
         let Some(Shown::Wrong { hint, .. }) = &session.attempt.verdict else {
             panic!("{:?}", session.attempt.verdict)
@@ -453,7 +477,11 @@ mod tests {
         assert_eq!((session.score.solved, session.score.first_try), (1, 1));
 
         session.apply(SessionAction::Open(Problem::new(6, QuestionKind::Gradient)));
-        assert_eq!(session.attempt, Attempt::default(), "a new problem starts afresh");
+        assert_eq!(
+            session.attempt,
+            Attempt::default(),
+            "a new problem starts afresh"
+        );
         assert_eq!(session.score.solved, 1, "the score stays");
         assert_eq!(session.next(), Next::Step);
         session.apply(SessionAction::Hint);

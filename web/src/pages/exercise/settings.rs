@@ -71,11 +71,8 @@ impl UrlSettings for ExerciseSettings {
     fn from_query(query: &str) -> (Self, Vec<Notice>) {
         let mut s = ExerciseSettings::default();
         let mut reader = Reader::new(query, KEYS, Repeats::LastUsable);
-        if let Some(seed) = reader.read(
-            "seed",
-            |v| whole(v, 0, u64::MAX),
-            || "using 1".to_owned(),
-        ) {
+        if let Some(seed) = reader.read("seed", |v| whole(v, 0, u64::MAX), || "using 1".to_owned())
+        {
             s.seed = seed;
         }
         if let Some(kind) = reader.read(

@@ -8,9 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::controls::Action;
-use super::model::{
-    asked, formula, significant, step_factor, Score, Session, Shown, LAST_HINT,
-};
+use super::model::{asked, formula, significant, step_factor, Score, Session, Shown, LAST_HINT};
 
 /// The rule the answer is checked by, in words (core's `tolerance`).
 pub const TOLERANCE_RULE: &str =
@@ -101,7 +99,7 @@ fn Verdict(props: &VerdictProps) -> Html {
                 props.lhs,
                 significant(*exact),
                 significant(*answer),
-                significant(*tolerance),
+                short(*tolerance),
                 if *scored {
                     ""
                 } else {
@@ -137,7 +135,12 @@ fn ScoreLine(props: &ScoreLineProps) -> Html {
         <p class="ex-score">
             {"Score this session: "}
             <b data-testid="exercise-score">{format!("{}/{}", s.solved, s.attempted)}</b>
-            {format!(" solved · {} at the first try · {} answers checked", s.first_try, s.checked)}
+            {format!(
+                " solved · {} at the first try · {} {} checked",
+                s.first_try,
+                s.checked,
+                if s.checked == 1 { "answer" } else { "answers" }
+            )}
         </p>
     }
 }
@@ -189,6 +192,7 @@ pub fn HelpPanel(props: &HelpPanelProps) -> Html {
         let current = k == step;
         items.push(html! {
             <li class={classes!("ex-factor", current.then_some("current"))} data-testid="exercise-factor"
+                value={k.to_string()}
                 data-place={super::diagram::place_name(factor.place)}>
                 <b>{format!("{} = {}", factor.symbol, significant(factor.value))}</b>
                 {format!(" — {}", factor.meaning)}
@@ -242,7 +246,7 @@ pub fn HelpPanel(props: &HelpPanelProps) -> Html {
                     if complete {
                         <li class="ex-sum current" data-testid="exercise-sum">
                             <b>{format!("{} = {} = {}", asked(problem), products, significant(exact))}</b>
-                            {format!(" (accepted within ±{})", significant(tolerance(exact)))}
+                            {format!(" (accepted within ±{})", short(tolerance(exact)))}
                         </li>
                     }
                 </ol>
@@ -251,6 +255,16 @@ pub fn HelpPanel(props: &HelpPanelProps) -> Html {
                 }
             }
         </section>
+    }
+}
+
+/// A tolerance without trailing zeros (`0.001`, not `0.001000`).
+fn short(value: f32) -> String {
+    let text = significant(value);
+    if text.contains('.') && !text.contains('e') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
     }
 }
 
