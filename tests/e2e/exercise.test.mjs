@@ -285,6 +285,18 @@ test("seed and question round-trip through the URL; bad values give notices and 
   await bad.page.close();
 });
 
+test("the header's navigation opens the exercise at problem 1, its seed in the address", async () => {
+  const { page, problems } = await app.open("?task=xor", { width: 1280, height: 720 });
+  await page.getByTestId("nav-exercise").click();
+  await page.getByTestId("exercise-diagram").waitFor();
+  await urlHolds(page, "page=exercise&seed=1");
+  assert.equal(await page.getByTestId("nav-exercise").getAttribute("aria-current"), "page");
+  assert.equal(await page.locator("[data-testid=notice] li").count(), 0);
+  assert.match(await page.getByTestId("exercise-question").innerText(), /^What is ∂E\/∂W/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("keys act on the page, never while typing in the answer field; Enter checks", async () => {
   const { page, problems } = await app.open("?page=exercise&seed=30", { width: 1280, height: 720 });
   await page.getByTestId("exercise-diagram").waitFor();

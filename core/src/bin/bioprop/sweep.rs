@@ -405,6 +405,9 @@ pub fn sweep(args: &SweepArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Mean, sample standard deviation and count of the values present; `None` if none.
+type Stat = Option<(f64, f64, usize)>;
+
 /// One line of the table: a rule and a value, summarised over its runs.
 struct Group {
     rule: RuleKind,
@@ -414,7 +417,7 @@ struct Group {
     train_error: Option<(f64, f64, usize)>,
     test_error: Option<(f64, f64, usize)>,
     /// Per hidden layer: weight angle, update angle.
-    angles: Vec<(Option<(f64, f64, usize)>, Option<(f64, f64, usize)>)>,
+    angles: Vec<(Stat, Stat)>,
     reached: Option<(f64, f64, usize)>,
 }
 
