@@ -36,6 +36,10 @@ const PAGES = [
   // The delta rule's own view (issue 10, item 12), on the page and presented.
   ["delta rule", "?rule=delta", "a11y-delta"],
   ["delta rule, xor, presented", "?task=xor&rule=delta&present=1", "a11y-delta-present"],
+  // The gradient exercise (issue 14), both questions, and embedded.
+  ["gradient exercise", "?page=exercise&seed=3", "a11y-exercise"],
+  ["gradient exercise, FA question", "?page=exercise&seed=11&q=fa", "a11y-exercise-fa"],
+  ["gradient exercise, embedded", "?page=exercise&seed=3&embed=1", "a11y-exercise-embed"],
 ];
 
 for (const [name, query, shot] of PAGES) {
@@ -122,15 +126,34 @@ test("controls carry real names: rule checkboxes their titles, the cerebellum's 
 });
 
 test("headings never skip a level", async () => {
-  for (const query of ["?task=xor", "?task=xor&present=1", "?page=cerebellum", "?page=microcircuit"]) {
+  for (const query of ["?task=xor", "?task=xor&present=1", "?page=cerebellum", "?page=microcircuit", "?page=exercise"]) {
     const { page, problems } = await app.open(query, { width: 1280, height: 720 });
-    await page.locator('[data-testid="heatmap-1-wt"], canvas').first().waitFor();
+    await page.locator('[data-testid="heatmap-1-wt"], canvas, [data-testid="exercise-diagram"]').first().waitFor();
     const levels = await page.$$eval("h1, h2, h3, h4, h5, h6", (hs) => hs.map((h) => Number(h.tagName[1])));
     const jumps = levels.filter((level, i) => i > 0 && level > levels[i - 1] + 1);
     assert.deepEqual(jumps, [], `${query}: heading levels ${levels.join(" ")}`);
     assert.deepEqual(problems, []);
     await page.close();
   }
+});
+
+test("the exercise with a verdict, both hints and the solution open: axe passes, the answer field has a name", async () => {
+  const { page, problems } = await app.open("?page=exercise&seed=11&q=fa", { width: 1280, height: 720 });
+  await page.getByTestId("exercise-diagram").waitFor();
+  assert.equal(await page.getByRole("textbox", { name: /^ΔW¹.* =$/ }).count(), 1, "the answer field is named by what is asked");
+  assert.equal(await page.getByRole("img", { name: /^A \d-2-\d network/ }).count(), 1, "the diagram says its numbers");
+  await page.getByTestId("exercise-answer").fill("0.1");
+  await page.getByTestId("exercise-check").click();
+  await until(() => page.getByTestId("exercise-verdict").innerText(), (t) => t.length > 0);
+  await page.getByTestId("exercise-hint").click();
+  await page.getByTestId("exercise-hint").click();
+  for (let n = 0; n < 4; n++) await page.getByTestId("exercise-step").click();
+  await page.getByTestId("exercise-callout").waitFor();
+  const violations = await seriousViolations(page);
+  await screenshot(page, "a11y-exercise-open");
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assert.deepEqual(problems, []);
+  await page.close();
 });
 
 test("a chart's text alternative reads its current values", async () => {

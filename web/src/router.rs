@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use crate::pages::cerebellum::CerebellumPage;
+use crate::pages::exercise::ExercisePage;
 use crate::pages::microcircuit::MicrocircuitPage;
 use crate::pages::rules::RulesPage;
 use crate::shell::current_query;
@@ -17,5 +18,6 @@ pub fn App() -> Html {
         PageKind::Rules => html! { <RulesPage page_notice={route.1.clone()} /> },
         PageKind::Cerebellum => html! { <CerebellumPage /> },
         PageKind::Microcircuit => html! { <MicrocircuitPage /> },
+        PageKind::Exercise => html! { <ExercisePage /> },
     }
 }

@@ -582,3 +582,33 @@ fn an_old_spirals_link_writes_links_that_keep_its_rate() {
     let (opened, _) = Settings::from_query("?task=spirals&v=2");
     assert_eq!(opened.to_query(), "?task=spirals&lr=0.08");
 }
+
+#[test]
+fn an_exercise_link_keeps_giving_the_class_the_same_problem() {
+    use bioprop::exercise::{Problem, QuestionKind, Weight};
+    use bioprop_web::pages::exercise::settings::ExerciseSettings;
+    let (settings, notices) = ExerciseSettings::from_query("?page=exercise&seed=17&q=fa");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        settings,
+        ExerciseSettings {
+            seed: 17,
+            kind: QuestionKind::FaUpdate,
+            embed: false,
+        }
+    );
+    // Recorded from core when the page was written: the 3-2-2 network, its numbers and
+    // the asked weight that a link with seed 17 shows.
+    let problem = Problem::new(settings.seed, settings.kind);
+    assert_eq!(
+        (problem.hidden_activation, problem.output_activation),
+        (Activation::Tanh, Activation::Sigmoid)
+    );
+    assert_eq!(problem.u, [0.6, 0.5, -0.5]);
+    assert_eq!(problem.target, [0.9, 0.7]);
+    assert_eq!(problem.w1, [[-0.5, -0.3, -0.5], [-0.2, 0.6, 0.3]]);
+    assert_eq!(problem.w2, [[0.5, -0.2], [0.5, 0.1]]);
+    assert_eq!(problem.b, [[-0.1, 0.3], [-0.6, 0.6]]);
+    assert_eq!(problem.lr, 0.5);
+    assert_eq!(problem.weight, Weight::Hidden { j: 0, k: 0 });
+}

@@ -4,6 +4,7 @@
 //! registrar, holding every page's worker protocol.
 
 pub mod cerebellum;
+pub mod exercise;
 pub mod microcircuit;
 pub mod rules;
 pub mod tour;

@@ -9,6 +9,8 @@
 //! | `r` | reset |
 //! | `t` | target on / off (microcircuit) |
 //! | `p` | presentation mode on / off (rules page) |
+//! | `n` | a new problem (exercise) |
+//! | `h` | the next hint (exercise) |
 //! | PageDown, →, ↓ | next (a page with a sequence, e.g. a lecture tour) |
 //! | PageUp, ←, ↑ | previous |
 //!
@@ -40,6 +42,10 @@ pub enum Shortcut {
     Reset,
     ToggleTarget,
     TogglePresent,
+    /// The exercise's next problem.
+    NewProblem,
+    /// The exercise's next hint.
+    Hint,
     Next,
     Previous,
 }
@@ -121,6 +127,8 @@ pub fn shortcut(key: &str, modified: bool, focus: Focus) -> Option<Shortcut> {
         "r" | "R" => Some(Shortcut::Reset),
         "t" | "T" => Some(Shortcut::ToggleTarget),
         "p" | "P" => Some(Shortcut::TogglePresent),
+        "n" | "N" => Some(Shortcut::NewProblem),
+        "h" | "H" => Some(Shortcut::Hint),
         "PageDown" | "ArrowRight" | "ArrowDown" => Some(Shortcut::Next),
         "PageUp" | "ArrowLeft" | "ArrowUp" => Some(Shortcut::Previous),
         _ => None,
@@ -228,6 +236,15 @@ mod tests {
         assert_eq!(on_page("t"), Some(Shortcut::ToggleTarget));
         assert_eq!(on_page("p"), Some(Shortcut::TogglePresent));
         assert_eq!(on_page("P"), Some(Shortcut::TogglePresent));
+        assert_eq!(on_page("n"), Some(Shortcut::NewProblem));
+        assert_eq!(on_page("H"), Some(Shortcut::Hint));
+        for key in ["n", "h", "s", "PageDown"] {
+            assert_eq!(
+                shortcut(key, false, Focus::of("INPUT", "text", false)),
+                None,
+                "typing {key} in an answer field"
+            );
+        }
         assert_eq!(
             shortcut("p", false, Focus::of("INPUT", "text", false)),
             None,

@@ -171,6 +171,14 @@ pub struct PageFrameProps {
     /// so a page maps them with its keyboard map.
     #[prop_or_default]
     pub on_bar: Callback<Shortcut>,
+    /// The embed bar's buttons for a page that does not play (the exercise), in
+    /// place of play, step and reset.
+    #[prop_or_default]
+    pub embed_buttons: Option<Html>,
+    /// The query the embed bar's "Open in full" links to (without `embed`), for a page
+    /// whose settings change while embedded; the address bar's otherwise.
+    #[prop_or_default]
+    pub full_query: Option<String>,
     /// The page's readouts and views.
     pub children: Html,
 }
@@ -195,7 +203,8 @@ pub fn PageFrame(props: &PageFrameProps) -> Html {
                 <main class="main">
                     if embed {
                         <EmbedBar playing={props.playing} on_action={props.on_bar.clone()}
-                            full_href={full_app_query(&current_query())} />
+                            buttons={props.embed_buttons.clone()}
+                            full_href={full_app_query(&props.full_query.clone().unwrap_or_else(current_query))} />
                     }
                     { props.children.clone() }
                 </main>
@@ -212,6 +221,9 @@ pub struct EmbedBarProps {
     pub playing: bool,
     /// Play/pause, step or reset, as their keys would ask.
     pub on_action: Callback<Shortcut>,
+    /// The page's own buttons in place of play, step and reset.
+    #[prop_or_default]
+    pub buttons: Option<Html>,
     /// The link to the same demonstration with every control (`?…`).
     pub full_href: String,
 }
@@ -228,12 +240,16 @@ pub fn EmbedBar(props: &EmbedBarProps) -> Html {
     };
     html! {
         <div class="embed-bar" role="toolbar" aria-label="Controls" data-testid="embed-bar">
-            <play::PlayButton playing={props.playing}
-                onclick={emit.reform(|_| Shortcut::TogglePlay)} />
-            <button data-testid="step" title="One step (s)"
-                onclick={emit.reform(|_| Shortcut::Step)}>{"Step"}</button>
-            <button data-testid="reset" title="Start again (r)"
-                onclick={emit.reform(|_| Shortcut::Reset)}>{"Reset"}</button>
+            if let Some(buttons) = props.buttons.clone() {
+                { buttons }
+            } else {
+                <play::PlayButton playing={props.playing}
+                    onclick={emit.reform(|_| Shortcut::TogglePlay)} />
+                <button data-testid="step" title="One step (s)"
+                    onclick={emit.reform(|_| Shortcut::Step)}>{"Step"}</button>
+                <button data-testid="reset" title="Start again (r)"
+                    onclick={emit.reform(|_| Shortcut::Reset)}>{"Reset"}</button>
+            }
             <a class="open-full" data-testid="open-full" {href} target="_blank" rel="noopener">
                 {"Open in full ↗"}
             </a>
@@ -293,7 +309,7 @@ pub fn Footer() -> Html {
             <a href={SOURCE_ARCHIVE} data-testid="source-link">{"source"}</a>
             {" · "}
             <span>{"MIT or Apache-2.0"}</span>
-            {" · keys: space play/pause, s step, r reset, p presentation (learning rules), t target (microcircuit)"}
+            {" · keys: space play/pause, s step, r reset, p presentation (learning rules), t target (microcircuit); exercise: n new problem, h hint, s next factor"}
         </footer>
     }
 }

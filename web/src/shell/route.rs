@@ -6,6 +6,7 @@
 //! | absent, empty or `rules` | the learning-rule visualizer (default) |
 //! | `cerebellum` | the cerebellum as an adaptive filter |
 //! | `microcircuit` | the dendritic error microcircuit (Sacramento et al. 2018) |
+//! | `exercise` | the gradient exercise: ∂E/∂w by hand, checked |
 //!
 //! An unknown value shows the rules page with a notice.
 
@@ -18,13 +19,15 @@ pub enum PageKind {
     Rules,
     Cerebellum,
     Microcircuit,
+    Exercise,
 }
 
 impl PageKind {
-    pub const ALL: [PageKind; 3] = [
+    pub const ALL: [PageKind; 4] = [
         PageKind::Rules,
         PageKind::Cerebellum,
         PageKind::Microcircuit,
+        PageKind::Exercise,
     ];
 
     /// The value of `page` in the URL.
@@ -33,6 +36,7 @@ impl PageKind {
             PageKind::Rules => "rules",
             PageKind::Cerebellum => "cerebellum",
             PageKind::Microcircuit => "microcircuit",
+            PageKind::Exercise => "exercise",
         }
     }
 
@@ -42,6 +46,7 @@ impl PageKind {
             PageKind::Rules => "Learning rules",
             PageKind::Cerebellum => "Cerebellum",
             PageKind::Microcircuit => "Dendritic microcircuit",
+            PageKind::Exercise => "Gradient exercise",
         }
     }
 
@@ -51,6 +56,7 @@ impl PageKind {
             PageKind::Rules => "?",
             PageKind::Cerebellum => "?page=cerebellum",
             PageKind::Microcircuit => "?page=microcircuit",
+            PageKind::Exercise => "?page=exercise",
         }
     }
 }
@@ -77,7 +83,7 @@ pub fn page_from_query(query: &str) -> (PageKind, Option<String>) {
         None => (
             PageKind::Rules,
             Some(format!(
-                "page: unknown page '{}' (allowed: rules, cerebellum, microcircuit); showing the learning rules",
+                "page: unknown page '{}' (allowed: rules, cerebellum, microcircuit, exercise); showing the learning rules",
                 shown(wanted)
             )),
         ),
@@ -118,6 +124,10 @@ mod tests {
         assert_eq!(
             page_from_query("?page=microcircuit&mode=steady"),
             (PageKind::Microcircuit, None)
+        );
+        assert_eq!(
+            page_from_query("?page=exercise&seed=17&q=fa"),
+            (PageKind::Exercise, None)
         );
         assert_eq!(page_from_query("?page="), (PageKind::Rules, None));
         let (page, notice) = page_from_query("?page=cortex");

@@ -49,9 +49,12 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
         Shortcut::TogglePlay => Some(Action::TogglePlay),
         Shortcut::Step => Some(Action::Step),
         Shortcut::Reset => Some(Action::Reset),
-        Shortcut::ToggleTarget | Shortcut::TogglePresent | Shortcut::Next | Shortcut::Previous => {
-            None
-        }
+        Shortcut::ToggleTarget
+        | Shortcut::TogglePresent
+        | Shortcut::NewProblem
+        | Shortcut::Hint
+        | Shortcut::Next
+        | Shortcut::Previous => None,
     }
 }
 

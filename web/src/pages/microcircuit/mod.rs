@@ -50,7 +50,11 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
         Shortcut::Step => Some(Action::Step),
         Shortcut::Reset => Some(Action::Reset),
         Shortcut::ToggleTarget => Some(Action::ToggleTarget),
-        Shortcut::TogglePresent | Shortcut::Next | Shortcut::Previous => None,
+        Shortcut::TogglePresent
+        | Shortcut::NewProblem
+        | Shortcut::Hint
+        | Shortcut::Next
+        | Shortcut::Previous => None,
     }
 }
 

@@ -54,7 +54,11 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
         Shortcut::Step => Some(Action::Step),
         Shortcut::Reset => Some(Action::Reset),
         Shortcut::TogglePresent => Some(Action::TogglePresent),
-        Shortcut::ToggleTarget | Shortcut::Next | Shortcut::Previous => None,
+        Shortcut::ToggleTarget
+        | Shortcut::NewProblem
+        | Shortcut::Hint
+        | Shortcut::Next
+        | Shortcut::Previous => None,
     }
 }
 

@@ -1,0 +1,148 @@
+//! The gradient exercise (`?page=exercise`, docs/science.md §8): a small network drawn
+//! with every number, one weight picked, and the student types `∂E/∂w` (or the update
+//! feedback alignment makes to it). Core's `bioprop::exercise` draws the problem from
+//! the seed, checks the answer and gives the chain-rule terms; this page shows them.
+//! The maths is instant, so there is no worker.
+//!
+//! ```text
+//! URL (seed, q) ─▶ Problem::new ─▶ Session (model.rs): answer, hints, solution, score
+//! keys / buttons ─▶ Action ─▶ SessionAction, or new settings ─▶ Open(Problem)
+//! Session ─▶ QuestionPanel, HelpPanel; the step's factor ─▶ NetworkDiagram's highlight
+//! ```
+
+mod controls;
+pub mod diagram;
+pub mod model;
+pub mod settings;
+mod views;
+
+use std::rc::Rc;
+
+use bioprop::exercise::{Problem, QuestionKind};
+use yew::prelude::*;
+
+use crate::shell::keys::{use_shortcuts, Shortcut};
+use crate::shell::query::{whole, with_version};
+use crate::shell::route::PageKind;
+use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
+pub use controls::{Action, ExerciseControls};
+use diagram::NetworkDiagram;
+use model::{significant, step_factor, Next, Session, SessionAction};
+use settings::ExerciseSettings;
+use views::{HelpPanel, QuestionPanel};
+
+/// The page's keyboard map; the embed bar's buttons use it too.
+fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
+    match shortcut {
+        Shortcut::NewProblem => Some(Action::NewProblem),
+        Shortcut::Hint => Some(Action::Hint),
+        Shortcut::Step => Some(Action::Step),
+        Shortcut::Next => Some(Action::Next),
+        Shortcut::Previous => Some(Action::Back),
+        Shortcut::TogglePlay
+        | Shortcut::Reset
+        | Shortcut::ToggleTarget
+        | Shortcut::TogglePresent => None,
+    }
+}
+
+/// The session as Yew state: every action goes through [`Session::apply`].
+#[derive(PartialEq)]
+struct SessionState(Session);
+
+impl Reducible for SessionState {
+    type Action = SessionAction;
+
+    fn reduce(self: Rc<Self>, action: SessionAction) -> Rc<Self> {
+        let mut session = self.0.clone();
+        session.apply(action);
+        Rc::new(SessionState(session))
+    }
+}
+
+#[component]
+pub fn ExercisePage() -> Html {
+    let UrlState {
+        initial,
+        settings,
+        notices,
+    } = use_url_settings::<ExerciseSettings>(None);
+    let session =
+        use_reducer(|| SessionState(Session::new(Problem::new(initial.seed, initial.kind))));
+
+    let on_action = {
+        let settings = settings.clone();
+        let session = session.clone();
+        let notices = notices.dispatcher();
+        Callback::from(move |action: Action| {
+            let open = |next: ExerciseSettings| {
+                session.dispatch(SessionAction::Open(Problem::new(next.seed, next.kind)));
+                settings.set(next);
+            };
+            match action {
+                Action::Check(text) => session.dispatch(SessionAction::Check(text)),
+                Action::Hint => session.dispatch(SessionAction::Hint),
+                Action::Step => session.dispatch(SessionAction::NextStep),
+                Action::Back => session.dispatch(SessionAction::PreviousStep),
+                Action::Next => match session.0.next() {
+                    Next::Step => session.dispatch(SessionAction::NextStep),
+                    Next::NewProblem => open(settings.next_problem()),
+                },
+                Action::NewProblem => open(settings.next_problem()),
+                Action::SetKind(kind) if kind != settings.kind => open(ExerciseSettings {
+                    kind,
+                    ..(*settings).clone()
+                }),
+                Action::SetKind(_) => {}
+                Action::SetSeed(text) => match whole(text.trim(), 0, u64::MAX) {
+                    Ok(seed) if seed == settings.seed => {}
+                    Ok(seed) => open(ExerciseSettings {
+                        seed,
+                        ..(*settings).clone()
+                    }),
+                    Err(problem) => notices.dispatch(NoticeAction::Push(format!(
+                        "seed: {} (allowed: {}); kept {}",
+                        problem.what, problem.allowed, settings.seed
+                    ))),
+                },
+                Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
+            }
+        })
+    };
+    let on_bar = use_shortcuts(shortcut_action, on_action.clone());
+
+    let current = Rc::new(session.0.clone());
+    let problem = Rc::new(current.problem.clone());
+    let highlight = step_factor(&current.terms, current.attempt.step).map(|(_, factor)| {
+        (
+            factor.place,
+            format!("{} = {}", factor.symbol, significant(factor.value)),
+        )
+    });
+    let problem_key = (problem.seed, problem.kind == QuestionKind::FaUpdate);
+    let embed = settings.embed;
+    let bar = html! {
+        <button data-testid="exercise-new" onclick={on_bar.reform(|_| Shortcut::NewProblem)}
+            title="The next problem (n)">{"New problem"}</button>
+    };
+    html! {
+        <PageFrame page={PageKind::Exercise} {embed} notices={notices.0.clone()}
+            on_dismiss={on_action.reform(|()| Action::DismissNotices)}
+            {on_bar} embed_buttons={Some(bar)}
+            full_query={Some(with_version(&settings.to_query()))}
+            controls={html! {
+                <ExerciseControls settings={(*settings).clone()} on_action={on_action.clone()} />
+            }}>
+            <div class="ex-layout">
+                <section class="panel ex-figure" aria-labelledby="ex-figure-title">
+                    <h2 id="ex-figure-title">{"The network and its numbers"}</h2>
+                    <NetworkDiagram problem={problem.clone()} {highlight} />
+                </section>
+                <div class="ex-side">
+                    <QuestionPanel session={current.clone()} on_action={on_action.clone()} {problem_key} />
+                    <HelpPanel session={current} on_action={on_action.clone()} />
+                </div>
+            </div>
+        </PageFrame>
+    }
+}
