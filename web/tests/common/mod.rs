@@ -117,9 +117,10 @@ pub fn input_value(root: &Element, testid: &str) -> String {
 /// reading one just after the page mounts must wait for it.
 pub async fn until_input(root: &Element, testid: &str, want: &str) {
     let (root2, id) = (root.clone(), testid.to_owned());
-    until(&format!("[data-testid={testid}] to read {want:?}"), move || {
-        input_value(&root2, &id) == want
-    })
+    until(
+        &format!("[data-testid={testid}] to read {want:?}"),
+        move || input_value(&root2, &id) == want,
+    )
     .await;
 }
 
