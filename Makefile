@@ -61,11 +61,15 @@ reproduce-mnist: mnist-data
 
 # The page's frame rate and the worker's training speed (against the core alone in
 # the same wasm) while compare mode trains at speed max, the microcircuit's simulated
-# patterns per second, then the native CLI on the default page's configuration.
+# patterns per second, each page's cold load to its first interactive frame (LOADS
+# repeats, a fresh browser each) with the bytes sent, the bundle's gzipped size, then
+# the native CLI on the default page's configuration.
+LOADS ?= 5
 bench-web:
 	scripts/ensure-tools.sh test
 	scripts/build-web.sh target/e2e-dist
 	BIOPROP_DIST=target/e2e-dist node tests/e2e/bench.mjs 10
+	BIOPROP_DIST=target/e2e-dist node tests/e2e/bench-load.mjs $(LOADS)
 	@echo "native, same configuration (linear teacher, one run):"
 	@cargo build -q --release -p bioprop --features cli
 	@for rule in bp fa; do \

@@ -31,12 +31,7 @@ export async function startSession() {
   const dist = process.env.BIOPROP_DIST ?? join(repoRoot, "dist");
   const server = await serveDirectory(dist, 0);
   const base = `http://127.0.0.1:${server.address().port}/`;
-  // Playwright gives every launch a fresh, empty profile of its own.
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
+  const browser = await launchBrowser();
   mkdirSync(screenshotDir, { recursive: true });
   return {
     base,
@@ -46,6 +41,15 @@ export async function startSession() {
       await new Promise((done) => server.close(done));
     },
   };
+}
+
+/** Headless Chromium. Playwright gives every launch a fresh, empty profile of its own. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
 }
 
 /**

@@ -7,9 +7,11 @@ use wasm_bindgen::JsCast;
 /// The box's element id; tests look for it.
 pub const CRASH_BOX_ID: &str = "bioprop-crash";
 
-/// Installs the hook. Call once, first thing in `main`.
+/// Installs the hook. Call once, first thing in `main`. It goes through Yew, whose
+/// renderer otherwise replaces any hook set before it with a console-only one
+/// (`tests/e2e/panic.test.mjs` panics the shipped page to check the box appears).
 pub fn install() {
-    std::panic::set_hook(Box::new(|info| {
+    yew::set_custom_panic_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         show_crash_box(&info.to_string());
     }));
