@@ -68,7 +68,7 @@ test("cerebellum: step advances one frame's worth in the worker; reset returns t
   const { page, problems } = await app.open("?page=cerebellum&speed=500&beta=0&spectacles=1.5");
   await page.getByTestId("metric-time").waitFor();
   assert.equal(await metric(page, "metric-time"), "0.0");
-  assert.equal(await metric(page, "metric-target"), "1.5");
+  assert.equal(await until(() => metric(page, "metric-target"), (t) => t === "1.5", 10_000), "1.5");
   await page.getByTestId("step").click();
   assert.equal(await until(() => metric(page, "metric-time"), (t) => t !== "0.0", 10_000), "0.5");
   // With beta = 0 the eye follows the brainstem alone: E = -B H, gain exactly B = 1.
