@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::pages::cerebellum::CerebellumPage;
 use crate::pages::microcircuit::MicrocircuitPage;
 use crate::pages::rules::RulesPage;
+use crate::pages::tour::TourPage;
 use crate::shell::current_query;
 use crate::shell::route::{page_from_query, PageKind};
 
@@ -17,5 +18,6 @@ pub fn App() -> Html {
         PageKind::Rules => html! { <RulesPage page_notice={route.1.clone()} /> },
         PageKind::Cerebellum => html! { <CerebellumPage /> },
         PageKind::Microcircuit => html! { <MicrocircuitPage /> },
+        PageKind::Tour => html! { <TourPage /> },
     }
 }

@@ -6,6 +6,7 @@
 //! | absent, empty or `rules` | the learning-rule visualizer (default) |
 //! | `cerebellum` | the cerebellum as an adaptive filter |
 //! | `microcircuit` | the dendritic error microcircuit (Sacramento et al. 2018) |
+//! | `tour` | the lecture as a guided tour, each step beside its live demonstration |
 //!
 //! An unknown value shows the rules page with a notice.
 
@@ -18,13 +19,15 @@ pub enum PageKind {
     Rules,
     Cerebellum,
     Microcircuit,
+    Tour,
 }
 
 impl PageKind {
-    pub const ALL: [PageKind; 3] = [
+    pub const ALL: [PageKind; 4] = [
         PageKind::Rules,
         PageKind::Cerebellum,
         PageKind::Microcircuit,
+        PageKind::Tour,
     ];
 
     /// The value of `page` in the URL.
@@ -33,6 +36,7 @@ impl PageKind {
             PageKind::Rules => "rules",
             PageKind::Cerebellum => "cerebellum",
             PageKind::Microcircuit => "microcircuit",
+            PageKind::Tour => "tour",
         }
     }
 
@@ -42,6 +46,7 @@ impl PageKind {
             PageKind::Rules => "Learning rules",
             PageKind::Cerebellum => "Cerebellum",
             PageKind::Microcircuit => "Dendritic microcircuit",
+            PageKind::Tour => "Lecture",
         }
     }
 
@@ -51,6 +56,7 @@ impl PageKind {
             PageKind::Rules => "?",
             PageKind::Cerebellum => "?page=cerebellum",
             PageKind::Microcircuit => "?page=microcircuit",
+            PageKind::Tour => "?page=tour",
         }
     }
 }
@@ -77,8 +83,9 @@ pub fn page_from_query(query: &str) -> (PageKind, Option<String>) {
         None => (
             PageKind::Rules,
             Some(format!(
-                "page: unknown page '{}' (allowed: rules, cerebellum, microcircuit); showing the learning rules",
-                shown(wanted)
+                "page: unknown page '{}' (allowed: {}); showing the learning rules",
+                shown(wanted),
+                PageKind::ALL.map(PageKind::name).join(", ")
             )),
         ),
     }
@@ -119,12 +126,13 @@ mod tests {
             page_from_query("?page=microcircuit&mode=steady"),
             (PageKind::Microcircuit, None)
         );
+        assert_eq!(page_from_query("?page=tour&step=locality"), (PageKind::Tour, None));
         assert_eq!(page_from_query("?page="), (PageKind::Rules, None));
         let (page, notice) = page_from_query("?page=cortex");
         assert_eq!(page, PageKind::Rules);
         let notice = notice.unwrap();
         assert!(
-            notice.contains("'cortex'") && notice.contains("cerebellum"),
+            notice.contains("'cortex'") && notice.contains("cerebellum") && notice.contains("tour"),
             "{notice}"
         );
     }

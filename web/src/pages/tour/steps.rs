@@ -227,7 +227,7 @@ pub const STEPS: &[Step] = &[
         }),
         demo: Some(Demo {
             page: DemoPage::Rules,
-            query: "compare=bp,fa&views=network,alignment",
+            query: "compare=bp,fa&views=alignment",
             look_at: "the weight-angle chart: FA's ∠(B, Wᵀ) falling, backprop's staying at 90°",
         }),
         ..NONE
@@ -260,7 +260,7 @@ pub const STEPS: &[Step] = &[
         }),
         demo: Some(Demo {
             page: DemoPage::Rules,
-            query: "task=nonlinear-teacher&compare=bp,fa,shallow&noderiv=1&views=curves,alignment",
+            query: "task=nonlinear-teacher&compare=bp,fa,shallow&noderiv=1&views=curves",
             look_at: "the error curves: all three rules end together",
         }),
         ..NONE
