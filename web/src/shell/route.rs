@@ -126,7 +126,10 @@ mod tests {
             page_from_query("?page=microcircuit&mode=steady"),
             (PageKind::Microcircuit, None)
         );
-        assert_eq!(page_from_query("?page=tour&step=locality"), (PageKind::Tour, None));
+        assert_eq!(
+            page_from_query("?page=tour&step=locality"),
+            (PageKind::Tour, None)
+        );
         assert_eq!(page_from_query("?page="), (PageKind::Rules, None));
         let (page, notice) = page_from_query("?page=cortex");
         assert_eq!(page, PageKind::Rules);

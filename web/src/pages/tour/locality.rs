@@ -216,7 +216,10 @@ mod tests {
             assert_eq!(row.cells.len(), 2);
         }
         let other = rows.last().unwrap();
-        assert!(!other.cells[0].is_empty(), "bp reads other synapses' weights");
+        assert!(
+            !other.cells[0].is_empty(),
+            "bp reads other synapses' weights"
+        );
         assert!(other.cells[1].is_empty(), "fa does not");
         // Every declared read is in exactly one cell.
         for (column, rule) in rules.iter().enumerate() {

@@ -50,9 +50,7 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
     match shortcut {
         Shortcut::Next | Shortcut::TogglePlay => Some(Action::Next),
         Shortcut::Previous => Some(Action::Previous),
-        Shortcut::Step | Shortcut::Reset | Shortcut::ToggleTarget | Shortcut::TogglePresent => {
-            None
-        }
+        Shortcut::Step | Shortcut::Reset | Shortcut::ToggleTarget | Shortcut::TogglePresent => None,
     }
 }
 
@@ -185,7 +183,7 @@ pub fn TourPage() -> Html {
             <div class="tour" data-testid="tour" data-step={step.id}>
                 <StepList current={settings.step} on_go={on_action.reform(Action::Go)} />
                 <div class={classes!("tour-stage", layout)}>
-                    <StepText {step} />
+                    <StepText {step} prediction={tour.progress.prediction(step)} />
                     {side}
                 </div>
                 <TourBar position={settings.position()}

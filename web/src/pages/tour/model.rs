@@ -218,7 +218,10 @@ mod tests {
         );
         assert!(demo_src(&demo, true).ends_with("&embed=1&autoplay=1"));
         let bare = step("microcircuit").demo.unwrap();
-        assert_eq!(demo_src(&bare, true), "index.html?page=microcircuit&embed=1&autoplay=1");
+        assert_eq!(
+            demo_src(&bare, true),
+            "index.html?page=microcircuit&embed=1&autoplay=1"
+        );
         // Every frame is its page, embedded, with the step's settings after `page`.
         for step in STEPS {
             if let Some(demo) = step.demo {

@@ -111,8 +111,14 @@ mod tests {
             assert_eq!(notices.len(), 1, "{bad}: {notices:?}");
             let text = notices[0].to_string();
             assert!(text.starts_with("step: "), "{text}");
-            assert!(text.contains("weight-transport") && text.contains("summary"), "{text}");
-            assert!(text.contains("opening the first step, delta-rule"), "{text}");
+            assert!(
+                text.contains("weight-transport") && text.contains("summary"),
+                "{text}"
+            );
+            assert!(
+                text.contains("opening the first step, delta-rule"),
+                "{text}"
+            );
         }
         // A usable value after a bad one counts; an unknown key gets its notice.
         let (s, notices) = TourSettings::from_query("?step=x&step=locality&colour=red&embed=1");

@@ -12,9 +12,11 @@ use super::steps::{Question, Step, STEPS};
 #[derive(Properties, PartialEq)]
 pub struct StepTextProps {
     pub step: &'static Step,
+    pub prediction: Option<Prediction>,
 }
 
-/// The step's title, text and equation.
+/// The step's title, text and equation, and once the prediction is made, what happens
+/// and why (the question itself stands beside the demonstration until then).
 #[component]
 pub fn StepText(props: &StepTextProps) -> Html {
     let step = props.step;
@@ -26,12 +28,17 @@ pub fn StepText(props: &StepTextProps) -> Html {
         }
     });
     html! {
-        <article class="tour-text" aria-labelledby="tour-title">
+        // Focusable: on a small screen it scrolls, and the keyboard must reach it.
+        <article class="tour-text" aria-labelledby="tour-title" tabindex="0">
             {point}
             <h2 id="tour-title" data-testid="tour-title">{step.title}</h2>
             { for step.text.iter().map(|paragraph| html! { <p>{*paragraph}</p> }) }
             if let Some(equation) = step.equation {
                 <p class="tour-equation" data-testid="tour-equation">{equation}</p>
+            }
+            if let (Some(question), Some(_)) = (&step.predict, props.prediction) {
+                <Predict question={*question} prediction={props.prediction}
+                    on_predict={Callback::noop()} />
             }
         </article>
     }
@@ -115,7 +122,7 @@ pub fn DemoFrame(props: &DemoFrameProps) -> Html {
     let title = format!("Live demonstration: {}", props.step.title);
     html! {
         <figure class="tour-demo" data-testid="tour-demo">
-            if let Some(question) = &props.step.predict {
+            if let (Some(question), None) = (&props.step.predict, props.prediction) {
                 <Predict question={*question} prediction={props.prediction}
                     on_predict={props.on_predict.clone()} />
             }
@@ -150,7 +157,7 @@ pub fn LocalityInspector(props: &InspectorProps) -> Html {
     let circuit = locality::microcircuit();
     html! {
         <section class="tour-side tour-inspector" data-testid="locality-inspector"
-            aria-labelledby="inspector-title">
+            aria-labelledby="inspector-title" tabindex="0">
             <h3 id="inspector-title">{"What a hidden synapse's update reads"}</h3>
             <ReadsTable entries={rules} caption="Learning rules of the networks: the hidden synapse W_k[i, j]" />
             <ReadsTable entries={circuit}
@@ -204,7 +211,7 @@ fn ReadsTable(props: &ReadsTableProps) -> Html {
         }
     });
     html! {
-        <div class="tour-table">
+        <div class="tour-table" tabindex="0" role="group" aria-label={props.caption}>
         <table class="tour-reads">
             <caption>{props.caption}</caption>
             <thead><tr><th scope="col">{"where it comes from"}</th>{ for head }</tr></thead>
@@ -232,7 +239,12 @@ pub fn ConceptCheck(props: &ConceptCheckProps) -> Html {
     let score = if given.is_empty() {
         format!("{} questions: choose an answer for each.", quiz.len())
     } else {
-        format!("Score: {right} of {} right ({} of {} answered)", given.len(), given.len(), quiz.len())
+        format!(
+            "Score: {right} of {} right ({} of {} answered)",
+            given.len(),
+            given.len(),
+            quiz.len()
+        )
     };
     let question = |(q, asked): (usize, &'static Question)| {
         let answer = props.answers.get(q).copied().flatten();
@@ -276,7 +288,8 @@ pub fn ConceptCheck(props: &ConceptCheckProps) -> Html {
         }
     };
     html! {
-        <section class="tour-side tour-quiz" data-testid="tour-quiz" aria-labelledby="quiz-title">
+        <section class="tour-side tour-quiz" data-testid="tour-quiz" aria-labelledby="quiz-title"
+            tabindex="0">
             <h3 id="quiz-title">{"Questions"}</h3>
             <p class="tour-score" data-testid="quiz-score" aria-live="polite">{score}</p>
             <ol>{ for quiz.iter().enumerate().map(question) }</ol>
