@@ -243,6 +243,14 @@ test("projector and phone: no sideways scroll on the phone, screenshots of sever
     await page.getByTestId("tour").waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `${id}: the page is ${width} px wide at 390`);
+    // The text and the demonstration (or inspector, or quiz) are stacked, each the screen's width.
+    const boxes = await page.locator(".tour-stage > *").evaluateAll((parts) =>
+      parts.map((p) => p.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom, width: r.width })),
+    );
+    for (let i = 1; i < boxes.length; i++) {
+      assert.ok(boxes[i].top >= boxes[i - 1].bottom - 1, `${id}: not stacked ${JSON.stringify(boxes)}`);
+    }
+    assert.ok(boxes.every((b) => b.width >= 300), `${id}: ${JSON.stringify(boxes)}`);
     if (id !== "summary") await screenshot(page, `tour-${id}-390x844`);
   }
   await page.close();
