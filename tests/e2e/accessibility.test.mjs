@@ -12,18 +12,20 @@ const app = appSession();
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 // No axe rule is disabled: every page must pass all of them.
-async function seriousViolations(page) {
+// `iframes: false` checks the page without the pages it frames (the tour's
+// demonstrations are pages of their own, checked above).
+async function seriousViolations(page, { iframes = true } = {}) {
   await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(async () => {
+  const result = await page.evaluate(async (iframes) => {
     // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ["violations"] });
+    const r = await axe.run(document, { resultTypes: ["violations"], iframes });
     return r.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       help: v.help,
       nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(" ")}: ${n.failureSummary}`),
     }));
-  });
+  }, iframes);
   return result.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
@@ -77,6 +79,34 @@ test("the digits after a step, with a digit drawn and labelled: axe passes every
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+// The lecture tour (issue 14): a step with its demonstration and a prediction made, the
+// locality inspector, the concept check answered, and the embed.
+for (const [name, query, shot] of [
+  ["lecture tour, a demonstration", "?page=tour&step=weight-transport", "a11y-tour"],
+  ["lecture tour, locality inspector", "?page=tour&step=locality", "a11y-tour-locality"],
+  ["lecture tour, concept check", "?page=tour&step=concept-check", "a11y-tour-quiz"],
+  ["lecture tour, embedded", "?page=tour&step=derivative&embed=1", "a11y-tour-embed"],
+]) {
+  test(`axe finds no serious or critical violation: ${name}`, async () => {
+    const { page, problems } = await app.open(query, { width: 1280, height: 720 });
+    await page.getByTestId("tour").waitFor();
+    if ((await page.getByTestId("predict-choice").count()) > 0) {
+      assert.equal((await seriousViolations(page, { iframes: false })).length, 0, `${name}, before the prediction`);
+      await page.getByTestId("predict-choice").first().click();
+      await page.getByTestId("predict-verdict").waitFor();
+    }
+    if ((await page.getByTestId("quiz-choice").count()) > 0) {
+      await page.getByTestId("quiz-choice").first().click();
+      await page.getByTestId("quiz-feedback").waitFor();
+    }
+    const violations = await seriousViolations(page, { iframes: false });
+    await screenshot(page, shot);
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
 
 test("the delta rule's view after a step: axe passes its readout and its controls have names", async () => {
   for (const query of ["?rule=delta", "?task=xor&rule=delta"]) {

@@ -8,6 +8,7 @@ use crate::pages::cerebellum::CerebellumPage;
 use crate::pages::exercise::ExercisePage;
 use crate::pages::microcircuit::MicrocircuitPage;
 use crate::pages::rules::RulesPage;
+use crate::pages::tour::TourPage;
 use crate::shell::current_query;
 use crate::shell::route::{page_from_query, PageKind};
 
@@ -19,5 +20,6 @@ pub fn App() -> Html {
         PageKind::Cerebellum => html! { <CerebellumPage /> },
         PageKind::Microcircuit => html! { <MicrocircuitPage /> },
         PageKind::Exercise => html! { <ExercisePage /> },
+        PageKind::Tour => html! { <TourPage /> },
     }
 }

@@ -612,3 +612,34 @@ fn an_exercise_link_keeps_giving_the_class_the_same_problem() {
     assert_eq!(problem.lr, 0.5);
     assert_eq!(problem.weight, Weight::Hidden { j: 0, k: 0 });
 }
+
+#[test]
+fn lecture_links_open_the_step_they_name() {
+    use bioprop_web::pages::tour::settings::TourSettings;
+    // Step ids are the links' names for the steps: renaming one breaks a published link.
+    for (query, id, embed) in [
+        ("?page=tour", "delta-rule", false),
+        (
+            "?page=tour&step=weight-transport",
+            "weight-transport",
+            false,
+        ),
+        ("?page=tour&step=locality&v=2", "locality", false),
+        (
+            "?page=tour&step=concept-check&embed=1",
+            "concept-check",
+            true,
+        ),
+        (
+            "?page=tour&step=cerebellum-delay",
+            "cerebellum-delay",
+            false,
+        ),
+        ("?page=tour&step=summary", "summary", false),
+    ] {
+        let (settings, notices) = TourSettings::from_query(query);
+        assert!(notices.is_empty(), "{query}: {notices:?}");
+        assert_eq!(settings.current().id, id, "{query}");
+        assert_eq!(settings.embed, embed, "{query}");
+    }
+}

@@ -9,6 +9,7 @@ use bioprop::RuleKind;
 use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
 use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
 use bioprop_web::pages::rules::settings::Settings;
+use bioprop_web::pages::tour::model::demo_src;
 use bioprop_web::pages::tour::steps::{find, DemoPage, Implausibility, Question, STEPS};
 use bioprop_web::shell::UrlSettings;
 
@@ -42,6 +43,38 @@ fn every_demonstration_opens_its_page_without_a_notice() {
         }
     }
     assert!(demos >= 10, "{demos} demonstrations");
+}
+
+#[test]
+fn every_frame_opens_its_page_embedded_and_running_without_a_notice() {
+    // The address the tour's frame loads, as the page there reads it.
+    for step in STEPS {
+        let Some(demo) = step.demo else { continue };
+        for run in [false, true] {
+            let src = demo_src(&demo, run);
+            let query = src.strip_prefix("index.html").unwrap();
+            let (embed, autoplay, notices) = match demo.page {
+                DemoPage::Rules => {
+                    let (s, n) = Settings::from_query(query);
+                    (s.embed, s.autoplay, n)
+                }
+                DemoPage::Microcircuit => {
+                    let (s, n) = MicrocircuitSettings::from_query(query);
+                    (s.embed, s.autoplay, n)
+                }
+                DemoPage::Cerebellum => {
+                    let (s, n) = CerebellumSettings::from_query(query);
+                    (s.embed, s.autoplay, n)
+                }
+            };
+            assert!(notices.is_empty(), "{src}: {notices:?}");
+            assert!(embed, "{src}");
+            assert_eq!(autoplay, run, "{src}");
+            let (page, notice) = bioprop_web::shell::route::page_from_query(query);
+            assert!(notice.is_none(), "{src}");
+            assert_eq!(page.name(), src.split(['=', '&']).nth(1).unwrap(), "{src}");
+        }
+    }
 }
 
 #[test]

@@ -164,6 +164,10 @@ pub struct PageFrameProps {
     pub on_dismiss: Callback<()>,
     /// The page's control panel (not shown when embedded).
     pub controls: Html,
+    /// Whether an embedded page shows the embed bar (play, step, reset, open in full);
+    /// a page with nothing to play (the tour) has its own controls instead.
+    #[prop_or(true)]
+    pub embed_bar: bool,
     /// Whether the simulation runs: the embed bar's play button says so.
     #[prop_or_default]
     pub playing: bool,
@@ -201,7 +205,7 @@ pub fn PageFrame(props: &PageFrameProps) -> Html {
                     { props.controls.clone() }
                 }
                 <main class="main">
-                    if embed {
+                    if embed && props.embed_bar {
                         <EmbedBar playing={props.playing} on_action={props.on_bar.clone()}
                             buttons={props.embed_buttons.clone()}
                             full_href={full_app_query(&props.full_query.clone().unwrap_or_else(current_query))} />
@@ -309,7 +313,7 @@ pub fn Footer() -> Html {
             <a href={SOURCE_ARCHIVE} data-testid="source-link">{"source"}</a>
             {" · "}
             <span>{"MIT or Apache-2.0"}</span>
-            {" · keys: space play/pause, s step, r reset, p presentation (learning rules), t target (microcircuit); exercise: n new problem, h hint, s next factor"}
+            {" · keys: space play/pause, s step, r reset, p presentation (learning rules), t target (microcircuit); exercise: n new problem, h hint, s next factor; lecture: → or PageDown next, ← or PageUp previous"}
         </footer>
     }
 }

@@ -7,6 +7,7 @@
 //! | `cerebellum` | the cerebellum as an adaptive filter |
 //! | `microcircuit` | the dendritic error microcircuit (Sacramento et al. 2018) |
 //! | `exercise` | the gradient exercise: ∂E/∂w by hand, checked |
+//! | `tour` | the lecture as a guided tour, each step beside its live demonstration |
 //!
 //! An unknown value shows the rules page with a notice.
 
@@ -20,14 +21,16 @@ pub enum PageKind {
     Cerebellum,
     Microcircuit,
     Exercise,
+    Tour,
 }
 
 impl PageKind {
-    pub const ALL: [PageKind; 4] = [
+    pub const ALL: [PageKind; 5] = [
         PageKind::Rules,
         PageKind::Cerebellum,
         PageKind::Microcircuit,
         PageKind::Exercise,
+        PageKind::Tour,
     ];
 
     /// The value of `page` in the URL.
@@ -37,6 +40,7 @@ impl PageKind {
             PageKind::Cerebellum => "cerebellum",
             PageKind::Microcircuit => "microcircuit",
             PageKind::Exercise => "exercise",
+            PageKind::Tour => "tour",
         }
     }
 
@@ -47,6 +51,7 @@ impl PageKind {
             PageKind::Cerebellum => "Cerebellum",
             PageKind::Microcircuit => "Dendritic microcircuit",
             PageKind::Exercise => "Gradient exercise",
+            PageKind::Tour => "Lecture",
         }
     }
 
@@ -57,6 +62,7 @@ impl PageKind {
             PageKind::Cerebellum => "?page=cerebellum",
             PageKind::Microcircuit => "?page=microcircuit",
             PageKind::Exercise => "?page=exercise",
+            PageKind::Tour => "?page=tour",
         }
     }
 }
@@ -83,8 +89,9 @@ pub fn page_from_query(query: &str) -> (PageKind, Option<String>) {
         None => (
             PageKind::Rules,
             Some(format!(
-                "page: unknown page '{}' (allowed: rules, cerebellum, microcircuit, exercise); showing the learning rules",
-                shown(wanted)
+                "page: unknown page '{}' (allowed: {}); showing the learning rules",
+                shown(wanted),
+                PageKind::ALL.map(PageKind::name).join(", ")
             )),
         ),
     }
@@ -129,12 +136,16 @@ mod tests {
             page_from_query("?page=exercise&seed=17&q=fa"),
             (PageKind::Exercise, None)
         );
+        assert_eq!(
+            page_from_query("?page=tour&step=locality"),
+            (PageKind::Tour, None)
+        );
         assert_eq!(page_from_query("?page="), (PageKind::Rules, None));
         let (page, notice) = page_from_query("?page=cortex");
         assert_eq!(page, PageKind::Rules);
         let notice = notice.unwrap();
         assert!(
-            notice.contains("'cortex'") && notice.contains("cerebellum"),
+            notice.contains("'cortex'") && notice.contains("cerebellum") && notice.contains("tour"),
             "{notice}"
         );
     }

@@ -227,7 +227,7 @@ pub const STEPS: &[Step] = &[
         }),
         demo: Some(Demo {
             page: DemoPage::Rules,
-            query: "compare=bp,fa&views=network,alignment",
+            query: "compare=bp,fa&views=alignment",
             look_at: "the weight-angle chart: FA's ∠(B, Wᵀ) falling, backprop's staying at 90°",
         }),
         ..NONE
@@ -254,13 +254,14 @@ pub const STEPS: &[Step] = &[
                 "Near the shallow learner's",
             ],
             answer: 2,
-            explanation: "Measured over 5 seeds (docs/lab.md): held-out NSE 0.016 with f′, \
+            explanation:
+                "Measured over 5 seeds, 5,000 steps (docs/lab.md): held-out NSE 0.016 with f′, \
                           0.16 without, the shallow learner 0.18 — although the update \
                           without f′ is only about 23° from backprop's.",
         }),
         demo: Some(Demo {
             page: DemoPage::Rules,
-            query: "task=nonlinear-teacher&compare=bp,fa,shallow&noderiv=1&views=curves,alignment",
+            query: "task=nonlinear-teacher&compare=bp,fa,shallow&noderiv=1&views=curves",
             look_at: "the error curves: all three rules end together",
         }),
         ..NONE
