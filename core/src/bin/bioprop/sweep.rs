@@ -534,6 +534,19 @@ fn write_file(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>)
     out.flush()
 }
 
+/// One CSV line per hidden layer: its number (from 1) and its weight and update
+/// angles; one line with an empty layer cell and no angles without a hidden layer.
+fn per_layer<T: Copy>(angles: &[(Option<T>, Option<T>)]) -> Vec<(String, Option<T>, Option<T>)> {
+    if angles.is_empty() {
+        return vec![(String::new(), None, None)];
+    }
+    angles
+        .iter()
+        .enumerate()
+        .map(|(k, &(weight, update))| ((k + 1).to_string(), weight, update))
+        .collect()
+}
+
 const RUNS_HEADER: &str =
     "rule,setting,value,seed,steps,train_error,test_error,layer,weight_angle_deg,update_angle_deg,steps_to_threshold,diverged";
 
@@ -550,17 +563,7 @@ fn write_runs(
             (Some(s), Some(v)) => (s.name(), s.show(v)),
             _ => ("", String::new()),
         };
-        let layers: Vec<(String, Option<f32>, Option<f32>)> = if outcome.angles.is_empty() {
-            vec![(String::new(), None, None)]
-        } else {
-            outcome
-                .angles
-                .iter()
-                .enumerate()
-                .map(|(k, a)| ((k + 1).to_string(), a.0, a.1))
-                .collect()
-        };
-        for (layer, weight, update) in layers {
+        for (layer, weight, update) in per_layer(&outcome.angles) {
             writeln!(
                 out,
                 "{},{name},{value},{},{},{},{},{layer},{},{},{},{}",
@@ -594,17 +597,7 @@ fn write_table_csv(
             (Some(s), Some(v)) => (s.name(), s.show(v)),
             _ => ("", String::new()),
         };
-        let layers: Vec<(String, _, _)> = if group.angles.is_empty() {
-            vec![(String::new(), None, None)]
-        } else {
-            group
-                .angles
-                .iter()
-                .enumerate()
-                .map(|(k, a)| ((k + 1).to_string(), a.0, a.1))
-                .collect()
-        };
-        for (layer, weight, update) in layers {
+        for (layer, weight, update) in per_layer(&group.angles) {
             writeln!(
                 out,
                 "{},{name},{value},{},{},{},{},{layer},{},{},{},{}",
