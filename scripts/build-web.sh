@@ -30,12 +30,20 @@ fi
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-# The page: an ES module that the app's index.html imports.
-wasm-bindgen --target web --no-typescript "${strip[@]}" --out-dir "$stage" --out-name app "$artefacts/app.wasm"
-# The training worker: a classic script (every browser runs those in a
-# Worker). yew-agent starts it with a small shim that imports worker.js and
-# loads worker_bg.wasm by their absolute URLs.
-wasm-bindgen --target no-modules --no-typescript "${strip[@]}" --out-dir "$stage" --out-name worker "$artefacts/worker.wasm"
+# One module per page (web/src/bin/<page>.rs: <page>.js + <page>_bg.wasm), an ES
+# module that index.html's loader imports for the page its ?page= names, and one
+# worker per page that trains or simulates (web/src/bin/<page>-worker.rs), a classic
+# script (every browser runs those in a Worker): yew-agent starts it with a small shim
+# that imports <page>-worker.js and loads <page>-worker_bg.wasm by their absolute URLs.
+for entry in web/src/bin/*.rs; do
+    name=$(basename "$entry" .rs)
+    case $name in
+    *-worker) target=no-modules ;;
+    *) target=web ;;
+    esac
+    wasm-bindgen --target $target --no-typescript "${strip[@]}" --out-dir "$stage" \
+        --out-name "$name" "$artefacts/$name.wasm"
+done
 
 cp -r static/. "$stage/"
 # The digits task's data (core/src/task/pack.rs): MNIST's whole test set and its first

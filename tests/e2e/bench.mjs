@@ -43,7 +43,7 @@ function frameTimes(page, ms) {
 }
 
 /**
- * The core's own steps per second per run in wasm: the app's worker bundle loaded in
+ * The core's own steps per second per run in wasm: the rules page's worker bundle loaded in
  * a worker of its own, calling its `core_steps_per_second` export (after a warm-up).
  */
 function coreSpeed(page, task, rules, steps) {
@@ -51,8 +51,8 @@ function coreSpeed(page, task, rules, steps) {
     ([task, rules, steps]) =>
       new Promise((done, fail) => {
         const base = new URL(".", location.href).href;
-        const code = `importScripts(${JSON.stringify(base + "worker.js")});
-          wasm_bindgen(${JSON.stringify(base + "worker_bg.wasm")}).then(() => {
+        const code = `importScripts(${JSON.stringify(base + "rules-worker.js")});
+          wasm_bindgen(${JSON.stringify(base + "rules-worker_bg.wasm")}).then(() => {
             try {
               wasm_bindgen.core_steps_per_second(${JSON.stringify(task)}, ${JSON.stringify(rules)}, 2000);
               postMessage({ speed: wasm_bindgen.core_steps_per_second(${JSON.stringify(task)}, ${JSON.stringify(rules)}, ${steps}) });

@@ -4,7 +4,7 @@
 
 mod common;
 
-use bioprop_web::router::App;
+use bioprop_web::pages::rules::RulesPage;
 use bioprop_web::shell::panic::{show_crash_box, CRASH_BOX_ID};
 use common::{has, mount_with, open_page, pixels, search, set_query, until};
 use wasm_bindgen::JsCast;
@@ -12,6 +12,12 @@ use wasm_bindgen_test::*;
 use web_sys::HtmlCanvasElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// What `rules.js` mounts: the rules page (the loader's default).
+#[yew::component]
+fn App() -> yew::Html {
+    yew::html! { <RulesPage /> }
+}
 
 fn document() -> web_sys::Document {
     gloo::utils::document()

@@ -1,50 +1,48 @@
 //! The microcircuit's and the cerebellum's worker protocol, driven natively through
-//! the worker's one registrar ([`Hub`]): what the page sends (over the worker's
-//! bincode), what comes back, and that it is what the simulation itself gives.
+//! each page's worker engine ([`Host`], which `pages::worker` registers in the page's
+//! own worker bundle): what the page sends (over the worker's bincode), what comes
+//! back, and that it is what the simulation itself gives.
 #![cfg(not(target_arch = "wasm32"))]
+
+use std::fmt::Debug;
 
 use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
 use bioprop_web::pages::cerebellum::worker::CerebellumView;
 use bioprop_web::pages::cerebellum::Sim as CerebellumSim;
 use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
-use bioprop_web::pages::microcircuit::worker::{MicrocircuitView, Retune};
+use bioprop_web::pages::microcircuit::worker::Retune;
 use bioprop_web::pages::microcircuit::Sim as MicrocircuitSim;
 use bioprop_web::pages::rules::settings::Settings;
-use bioprop_web::pages::rules::worker as rules;
-use bioprop_web::pages::worker::{Hub, Input, Output};
+use bioprop_web::pages::rules::worker::{self as rules, Trainer};
 use bioprop_web::shell::sim_page::{Effect, SimRecord};
-use bioprop_web::shell::sim_worker::{Command, Model, SimFrame, Update, TICK_FRAMES};
+use bioprop_web::shell::sim_worker::{Command, Engine, Host, Model, SimFrame, Update, TICK_FRAMES};
 use bioprop_web::shell::UrlSettings;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// A clock that never moves: no frame runs out of budget.
 const STILL: &dyn Fn() -> f64 = &|| 0.0;
 
-/// `input` after a trip through the worker's message encoding (gloo-worker's
-/// bincode), as the worker receives it.
-fn over_the_wire(input: Input) -> Input {
-    bincode::deserialize(&bincode::serialize(&input).unwrap()).unwrap()
+/// `message` after a trip through the worker's message encoding (gloo-worker's
+/// bincode), as the other side receives it.
+fn over_the_wire<T: Serialize + DeserializeOwned>(message: T) -> T {
+    bincode::deserialize(&bincode::serialize(&message).unwrap()).unwrap()
 }
 
-fn send(hub: &mut Hub, input: impl Into<Input>) -> Vec<Output> {
-    let replies = hub.handle_with(over_the_wire(input.into()), STILL);
+fn send<M: Model>(worker: &mut Host<M>, command: Command<M::Job, M::Change>) -> Vec<Update<M::View>>
+where
+    Command<M::Job, M::Change>: Serialize + DeserializeOwned,
+    Update<M::View>: Serialize + DeserializeOwned,
+{
+    let replies = worker.handle(over_the_wire(command), STILL);
     // Replies go over the wire too.
-    replies
-        .into_iter()
-        .map(|o| bincode::deserialize(&bincode::serialize(&o).unwrap()).unwrap())
-        .collect()
+    replies.into_iter().map(over_the_wire).collect()
 }
 
-fn microcircuit_frame(outputs: Vec<Output>) -> SimFrame<MicrocircuitView> {
-    match <[Output; 1]>::try_from(outputs) {
-        Ok([Output::Microcircuit(Update::Frame(frame))]) => *frame,
-        other => panic!("expected one microcircuit frame, got {other:?}"),
-    }
-}
-
-fn cerebellum_frame(outputs: Vec<Output>) -> SimFrame<CerebellumView> {
-    match <[Output; 1]>::try_from(outputs) {
-        Ok([Output::Cerebellum(Update::Frame(frame))]) => *frame,
-        other => panic!("expected one cerebellum frame, got {other:?}"),
+fn one_frame<V: Debug>(updates: Vec<Update<V>>) -> SimFrame<V> {
+    match <[Update<V>; 1]>::try_from(updates) {
+        Ok([Update::Frame(frame)]) => *frame,
+        other => panic!("expected one frame, got {other:?}"),
     }
 }
 
@@ -59,11 +57,14 @@ type McCommand = Command<MicrocircuitSettings, Retune>;
 #[test]
 fn the_microcircuit_in_the_worker_is_the_simulation_itself() {
     let (_, job) = microcircuit("?page=microcircuit&mode=steady&speed=1000");
-    let mut hub = Hub::default();
-    let first = microcircuit_frame(send(&mut hub, McCommand::Configure(Box::new(job.clone()))));
+    let mut worker = Host::<MicrocircuitSim>::default();
+    let first = one_frame(send(
+        &mut worker,
+        McCommand::Configure(Box::new(job.clone())),
+    ));
     assert_eq!((first.generation, first.playing), (1, false));
     assert_eq!(first.view.snapshot.patterns, 0);
-    let stepped = microcircuit_frame(send(&mut hub, McCommand::Step(1000)));
+    let stepped = one_frame(send(&mut worker, McCommand::Step(1000)));
     // The reference: the same circuit advanced on its own.
     let mut reference = MicrocircuitSim::build(&job);
     Model::advance(&mut reference, 1000, f64::INFINITY, STILL).unwrap();
@@ -82,9 +83,9 @@ fn the_microcircuit_in_the_worker_is_the_simulation_itself() {
 #[test]
 fn live_changes_keep_the_running_circuit_and_reset_starts_again() {
     let (settings, job) = microcircuit("?page=microcircuit&speed=200");
-    let mut hub = Hub::default();
-    send(&mut hub, McCommand::Configure(Box::new(job.clone())));
-    let before = microcircuit_frame(send(&mut hub, McCommand::Step(200)));
+    let mut worker = Host::<MicrocircuitSim>::default();
+    send(&mut worker, McCommand::Configure(Box::new(job.clone())));
+    let before = one_frame(send(&mut worker, McCommand::Step(200)));
     assert!(before.view.snapshot.time_ms > 0.0);
 
     // The steady state, the target off and another traced cell: same circuit, same clock.
@@ -92,7 +93,7 @@ fn live_changes_keep_the_running_circuit_and_reset_starts_again() {
     next.mode = bioprop::microcircuit::Mode::SteadyState;
     next.target = false;
     next.neuron = 7;
-    let changed = microcircuit_frame(send(&mut hub, McCommand::Change(Retune::of(&next))));
+    let changed = one_frame(send(&mut worker, McCommand::Change(Retune::of(&next))));
     assert_eq!(changed.generation, before.generation);
     assert_eq!(changed.view.snapshot.time_ms, before.view.snapshot.time_ms);
     assert_eq!(changed.view.snapshot.mode, next.mode);
@@ -103,15 +104,15 @@ fn live_changes_keep_the_running_circuit_and_reset_starts_again() {
     // A cell past the layer is refused, and the circuit goes on as it was.
     let mut past = Retune::of(&next);
     past.probe.neuron = 50;
-    let refused = send(&mut hub, McCommand::Change(past));
-    let [Output::Microcircuit(Update::Rejected { message })] = refused.as_slice() else {
+    let refused = send(&mut worker, McCommand::Change(past));
+    let [Update::Rejected { message }] = refused.as_slice() else {
         panic!("expected a refusal, got {refused:?}")
     };
     assert!(message.starts_with("neuron:"), "{message}");
-    let after = microcircuit_frame(send(&mut hub, McCommand::Step(100)));
+    let after = one_frame(send(&mut worker, McCommand::Step(100)));
     assert_eq!(after.view.snapshot.probe.neuron, 7);
 
-    let reset = microcircuit_frame(send(&mut hub, McCommand::Configure(Box::new(job))));
+    let reset = one_frame(send(&mut worker, McCommand::Configure(Box::new(job))));
     assert_eq!(reset.generation, before.generation + 1);
     assert_eq!(reset.view.snapshot.time_ms, 0.0);
 }
@@ -119,18 +120,18 @@ fn live_changes_keep_the_running_circuit_and_reset_starts_again() {
 #[test]
 fn playing_sends_a_frame_of_two_animation_frames_worth() {
     let (_, job) = microcircuit("?page=microcircuit&mode=steady");
-    let mut hub = Hub::default();
-    send(&mut hub, McCommand::Configure(Box::new(job)));
-    assert_eq!(hub.pace_ms(), None, "paused: no frames due");
-    send(&mut hub, McCommand::SetSpeed(300));
-    let playing = microcircuit_frame(send(&mut hub, McCommand::Play));
+    let mut worker = Host::<MicrocircuitSim>::default();
+    send(&mut worker, McCommand::Configure(Box::new(job)));
+    assert_eq!(worker.pace(), None, "paused: no frames due");
+    send(&mut worker, McCommand::SetSpeed(300));
+    let playing = one_frame(send(&mut worker, McCommand::Play));
     assert!(playing.playing);
-    assert!(hub.pace_ms().is_some());
-    let ticked = microcircuit_frame(hub.tick_with(STILL));
+    assert!(worker.pace().is_some());
+    let ticked = one_frame(worker.tick(STILL));
     assert_eq!(ticked.view.snapshot.time_ms, 300.0 * f64::from(TICK_FRAMES));
-    let paused = microcircuit_frame(send(&mut hub, McCommand::Pause));
+    let paused = one_frame(send(&mut worker, McCommand::Pause));
     assert!(!paused.playing);
-    assert_eq!(hub.pace_ms(), None);
+    assert_eq!(worker.pace(), None);
 }
 
 type CbCommand = Command<CerebellumSettings, CerebellumSettings>;
@@ -138,14 +139,14 @@ type CbCommand = Command<CerebellumSettings, CerebellumSettings>;
 #[test]
 fn the_cerebellum_steps_retunes_and_resets_in_the_worker() {
     let (settings, _) = CerebellumSettings::from_query("?page=cerebellum&speed=500&beta=0");
-    let mut hub = Hub::default();
-    let first = cerebellum_frame(send(
-        &mut hub,
+    let mut worker = Host::<CerebellumSim>::default();
+    let first = one_frame(send(
+        &mut worker,
         CbCommand::Configure(Box::new(settings.clone())),
     ));
     assert_eq!(first.view.snapshot.time, 0.0);
     assert_eq!(first.view.taus.len() + 1, first.view.snapshot.weights.len());
-    let stepped = cerebellum_frame(send(&mut hub, CbCommand::Step(500)));
+    let stepped = one_frame(send(&mut worker, CbCommand::Step(500)));
     assert_eq!(stepped.view.snapshot.time, 0.5);
     // With beta = 0 the eye follows the brainstem alone: E = -B H, gain exactly B = 1.
     assert_eq!(stepped.view.snapshot.gain, Some(1.0));
@@ -157,7 +158,7 @@ fn the_cerebellum_steps_retunes_and_resets_in_the_worker() {
     let mut next = settings.clone();
     next.spectacles = 1.5;
     assert!(!settings.needs_rebuild(&next));
-    let retuned = cerebellum_frame(send(&mut hub, CbCommand::Change(next.clone())));
+    let retuned = one_frame(send(&mut worker, CbCommand::Change(next.clone())));
     assert_eq!(retuned.view.snapshot.target_gain, 1.5);
     assert_eq!(retuned.view.snapshot.time, 0.5);
 
@@ -165,13 +166,16 @@ fn the_cerebellum_steps_retunes_and_resets_in_the_worker() {
     let mut rebuild = next.clone();
     rebuild.task = bioprop::cerebellum::CerebellumTask::ForwardModel;
     assert!(next.needs_rebuild(&rebuild));
-    let refused = send(&mut hub, CbCommand::Change(rebuild));
-    let [Output::Cerebellum(Update::Rejected { message })] = refused.as_slice() else {
+    let refused = send(&mut worker, CbCommand::Change(rebuild));
+    let [Update::Rejected { message }] = refused.as_slice() else {
         panic!("expected a refusal, got {refused:?}")
     };
     assert!(message.starts_with("settings:"), "{message}");
 
-    let reset = cerebellum_frame(send(&mut hub, CbCommand::Configure(Box::new(next.clone()))));
+    let reset = one_frame(send(
+        &mut worker,
+        CbCommand::Configure(Box::new(next.clone())),
+    ));
     assert_eq!((reset.generation, reset.view.snapshot.time), (2, 0.0));
 }
 
@@ -181,66 +185,79 @@ fn a_diverged_cerebellum_pauses_and_says_so_once() {
     let (settings, notices) =
         CerebellumSettings::from_query("?page=cerebellum&freq=5&edelay=0.1&beta=50&speed=2000");
     assert!(notices.is_empty(), "{notices:?}");
-    let mut hub = Hub::default();
+    let mut worker = Host::<CerebellumSim>::default();
     let mut record = SimRecord::<CerebellumView>::new(" Advice.");
-    let mut apply = |outputs: Vec<Output>| -> Vec<Effect> {
-        outputs
+    let mut apply = |updates: Vec<Update<CerebellumView>>| -> Vec<Effect> {
+        updates
             .into_iter()
-            .flat_map(|o| match o {
-                Output::Cerebellum(update) => record.apply(update),
-                other => panic!("{other:?}"),
-            })
+            .flat_map(|update| record.apply(update))
             .collect()
     };
     apply(send(
-        &mut hub,
+        &mut worker,
         CbCommand::Configure(Box::new(settings.clone())),
     ));
-    send(&mut hub, CbCommand::SetSpeed(2000));
-    apply(send(&mut hub, CbCommand::Play));
+    send(&mut worker, CbCommand::SetSpeed(2000));
+    apply(send(&mut worker, CbCommand::Play));
     let mut said = Vec::new();
     for _ in 0..200 {
-        let effects = apply(hub.tick_with(STILL));
+        let effects = apply(worker.tick(STILL));
         said.extend(
             effects
                 .into_iter()
                 .filter(|e| matches!(e, Effect::Notice(_))),
         );
-        if hub.pace_ms().is_none() {
+        if worker.pace().is_none() {
             break;
         }
     }
-    assert_eq!(hub.pace_ms(), None, "the divergence paused the worker");
+    assert_eq!(worker.pace(), None, "the divergence paused the worker");
     assert_eq!(said.len(), 1, "{said:?}");
     let Effect::Notice(text) = &said[0] else {
         unreachable!()
     };
     assert!(text.ends_with(" Advice."), "{text}");
     // Play starts again from naive weights, and the notice goes.
-    let effects = apply(send(&mut hub, CbCommand::Play));
+    let effects = apply(send(&mut worker, CbCommand::Play));
     assert_eq!(effects, vec![Effect::Withdraw(text.clone())]);
 }
 
 #[test]
-fn one_registrar_serves_every_page() {
-    let mut hub = Hub::default();
-    assert!(hub.tick_with(STILL).is_empty(), "idle until a page speaks");
+fn each_pages_worker_runs_its_own_engine() {
+    // What each worker bundle's loop drives (`shell::sim_worker::serve`): the rules
+    // page's trainer, and a simulation host per simulated page, each speaking its own
+    // page's messages.
+    let mut trainer = Trainer::new();
+    assert_eq!(Engine::pace(&trainer), None, "idle until its page speaks");
     let (settings, _) = Settings::from_query("");
     let configure = rules::Command::Configure(Box::new(rules::runs_config(&settings).unwrap()));
-    let replies = send(&mut hub, configure);
+    let replies: Vec<rules::Update> = Engine::handle(&mut trainer, over_the_wire(configure))
+        .into_iter()
+        .map(over_the_wire)
+        .collect();
     assert!(matches!(
         replies.as_slice(),
-        [
-            Output::Rules(rules::Update::Configured { .. }),
-            Output::Rules(rules::Update::Frame(_))
-        ]
+        [rules::Update::Configured { .. }, rules::Update::Frame(_)]
     ));
-    // The page's bridge unwraps its own variant and nothing else.
-    assert!(rules::Update::try_from(replies[0].clone()).is_ok());
-    assert!(
-        bioprop_web::pages::microcircuit::worker::Update::try_from(replies[0].clone()).is_err()
-    );
+    Engine::handle(&mut trainer, rules::Command::Play);
+    assert!(Engine::pace(&trainer).is_some(), "playing: frames due");
+
     let (_, job) = microcircuit("?page=microcircuit");
-    let frame = microcircuit_frame(send(&mut hub, McCommand::Configure(Box::new(job))));
-    assert_eq!(frame.generation, 1, "a fresh engine for the new page");
+    let mut circuit = Host::<MicrocircuitSim>::default();
+    assert_eq!(Engine::pace(&circuit), None);
+    let frame = one_frame(Engine::handle(
+        &mut circuit,
+        McCommand::Configure(Box::new(job)),
+    ));
+    assert_eq!(frame.generation, 1);
+    Engine::handle(&mut circuit, McCommand::Play);
+    assert!(Engine::pace(&circuit).is_some());
+
+    let (settings, _) = CerebellumSettings::from_query("?page=cerebellum");
+    let mut filter = Host::<CerebellumSim>::default();
+    let frame = one_frame(Engine::handle(
+        &mut filter,
+        CbCommand::Configure(Box::new(settings)),
+    ));
+    assert_eq!((frame.generation, frame.view.snapshot.time), (1, 0.0));
 }

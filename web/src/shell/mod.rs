@@ -3,8 +3,8 @@
 //! settings), the keyboard map, redraw throttling and the panic box.
 //!
 //! The shell imports no page and no widget: pages import it. The list of pages
-//! in the navigation is [`route::PageKind`]; which component draws each page is
-//! the router's business (`crate::router`).
+//! in the navigation is [`route::PageKind`]; which page a load shows is the
+//! loader's business (`static/index.html` imports that page's module, `src/bin/`).
 
 pub mod keys;
 pub mod panic;
@@ -67,7 +67,7 @@ pub struct UrlState<S: UrlSettings> {
     pub notices: UseReducerHandle<Notices>,
 }
 
-/// Reads the page's settings from the address bar once, shows `lead` (the router's
+/// Reads the page's settings from the address bar once, shows `lead` (the loader's
 /// notice, if any) and the notices the URL gave, and from then on keeps the address
 /// bar (with the schema version) equal to the settings.
 #[hook]

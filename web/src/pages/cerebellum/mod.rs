@@ -22,7 +22,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 use yew_agent::reactor::ReactorProvider;
 
-use super::worker::{PageWorker, WORKER_PATH};
+use super::worker::{CerebellumWorker, CEREBELLUM_WORKER};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
 use crate::shell::sim_page::use_sim_worker;
@@ -62,9 +62,9 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
 #[component]
 pub fn CerebellumPage() -> Html {
     html! {
-        <ReactorProvider<PageWorker> path={WORKER_PATH}>
+        <ReactorProvider<CerebellumWorker> path={CEREBELLUM_WORKER}>
             <Page />
-        </ReactorProvider<PageWorker>>
+        </ReactorProvider<CerebellumWorker>>
     }
 }
 
@@ -76,14 +76,19 @@ fn Page() -> Html {
         notices,
     } = use_url_settings::<CerebellumSettings>(None);
     let autoplay = initial.autoplay;
-    let driver =
-        use_sim_worker::<PageWorker, CerebellumSettings, CerebellumSettings, CerebellumView, _>(
-            move || (*initial).clone(),
-            autoplay,
-            settings.speed,
-            notices.dispatcher(),
-            DIVERGENCE_ADVICE,
-        );
+    let driver = use_sim_worker::<
+        CerebellumWorker,
+        CerebellumSettings,
+        CerebellumSettings,
+        CerebellumView,
+        _,
+    >(
+        move || (*initial).clone(),
+        autoplay,
+        settings.speed,
+        notices.dispatcher(),
+        DIVERGENCE_ADVICE,
+    );
 
     let on_action = {
         let settings = settings.clone();

@@ -25,7 +25,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 use yew_agent::reactor::ReactorProvider;
 
-use super::worker::{PageWorker, WORKER_PATH};
+use super::worker::{MicrocircuitWorker, MICROCIRCUIT_WORKER};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
 use crate::shell::sim_page::use_sim_worker;
@@ -62,9 +62,9 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
 #[component]
 pub fn MicrocircuitPage() -> Html {
     html! {
-        <ReactorProvider<PageWorker> path={WORKER_PATH}>
+        <ReactorProvider<MicrocircuitWorker> path={MICROCIRCUIT_WORKER}>
             <Page />
-        </ReactorProvider<PageWorker>>
+        </ReactorProvider<MicrocircuitWorker>>
     }
 }
 
@@ -76,13 +76,14 @@ fn Page() -> Html {
         notices,
     } = use_url_settings::<MicrocircuitSettings>(None);
     let autoplay = initial.autoplay;
-    let driver = use_sim_worker::<PageWorker, MicrocircuitSettings, Retune, MicrocircuitView, _>(
-        move || (*initial).clone(),
-        autoplay,
-        settings.speed,
-        notices.dispatcher(),
-        DIVERGENCE_ADVICE,
-    );
+    let driver =
+        use_sim_worker::<MicrocircuitWorker, MicrocircuitSettings, Retune, MicrocircuitView, _>(
+            move || (*initial).clone(),
+            autoplay,
+            settings.speed,
+            notices.dispatcher(),
+            DIVERGENCE_ADVICE,
+        );
 
     let on_action = {
         let settings = settings.clone();

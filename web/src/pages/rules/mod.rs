@@ -26,7 +26,7 @@ use gloo::timers::callback::Interval;
 use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
-use super::worker::{PageWorker, WORKER_PATH};
+use super::worker::{RulesWorker, RULES_WORKER};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
@@ -38,7 +38,7 @@ use presentation::{PresentBar, Presentation};
 use runs::{Event, Runs, Watchdog};
 use settings::Settings;
 use views::{Readouts, Shared, Views};
-use worker::{runs_config, Command, DigitsSource, Update};
+use worker::{runs_config, Command, DigitsSource};
 
 #[derive(Properties, PartialEq)]
 pub struct RulesPageProps {
@@ -66,9 +66,9 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
 #[component]
 pub fn RulesPage(props: &RulesPageProps) -> Html {
     html! {
-        <ReactorProvider<PageWorker> path={WORKER_PATH}>
+        <ReactorProvider<RulesWorker> path={RULES_WORKER}>
             <Page page_notice={props.page_notice.clone()} />
-        </ReactorProvider<PageWorker>>
+        </ReactorProvider<RulesWorker>>
     }
 }
 
@@ -99,7 +99,7 @@ pub const WORKER_STOPPED: &str =
 
 #[component]
 fn Page(props: &RulesPageProps) -> Html {
-    // `page` is the router's; the rules page's settings never see it.
+    // `page` is the loader's; the rules page's settings never see it.
     let UrlState {
         settings, notices, ..
     } = use_url_settings::<Settings>(props.page_notice.clone());
@@ -112,12 +112,9 @@ fn Page(props: &RulesPageProps) -> Html {
         let notices = notices.dispatcher();
         let redraw = redraw.clone();
         let watchdog = watchdog.clone();
-        use_reactor_bridge::<PageWorker, _>(move |event| {
-            let ReactorEvent::Output(output) = event else {
+        use_reactor_bridge::<RulesWorker, _>(move |event| {
+            let ReactorEvent::Output(update) = event else {
                 notices.dispatch(NoticeAction::Push(WORKER_STOPPED.into()));
-                return;
-            };
-            let Ok(update) = Update::try_from(output) else {
                 return;
             };
             watchdog.borrow_mut().heard(js_sys::Date::now());
@@ -144,7 +141,7 @@ fn Page(props: &RulesPageProps) -> Html {
             if command.expects_reply() {
                 watchdog.borrow_mut().sent(js_sys::Date::now());
             }
-            bridge.send(command.into());
+            bridge.send(command);
         })
     };
     {

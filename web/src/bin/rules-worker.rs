@@ -1,12 +1,12 @@
-//! The worker's entry point (built as `worker.js` + `worker_bg.wasm`): every page's
-//! training or simulation runs behind this one registrar.
+//! The rules page's worker (built as `rules-worker.js` + `rules-worker_bg.wasm`):
+//! [`bioprop_web::pages::worker::RulesWorker`] and nothing of the other pages.
 
 use wasm_bindgen::prelude::*;
 use yew_agent::Registrable;
 
 fn main() {
     bioprop_web::shell::panic::install_in_worker();
-    bioprop_web::pages::worker::PageWorker::registrar().register();
+    bioprop_web::pages::worker::RulesWorker::registrar().register();
 }
 
 /// The core's own training speed in this wasm, steps per second per run, for the

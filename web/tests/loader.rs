@@ -1,0 +1,59 @@
+//! The page loader (`static/index.html`) and the entry points agree: every page
+//! `shell::route` knows has a module of its own (`src/bin/<page>.rs`) and is in the
+//! loader's list, and every page's worker script has its entry point
+//! (`src/bin/<page>-worker.rs`). A page missing from the loader would open the
+//! learning rules instead; a missing entry point would be a 404 in the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::Path;
+
+use bioprop_web::pages::worker::{CEREBELLUM_WORKER, MICROCIRCUIT_WORKER, RULES_WORKER};
+use bioprop_web::shell::route::PageKind;
+
+fn crate_file(path: &str) -> String {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{}: {e}", full.display()))
+}
+
+/// The names in the loader's `const PAGES = [...]`.
+fn loader_pages() -> Vec<String> {
+    let html = crate_file("../static/index.html");
+    let start = html
+        .find("const PAGES = [")
+        .expect("index.html has `const PAGES = [`")
+        + "const PAGES = [".len();
+    let end = start + html[start..].find(']').expect("PAGES closes");
+    html[start..end]
+        .split(',')
+        .map(|name| name.trim().trim_matches('"').to_owned())
+        .collect()
+}
+
+#[test]
+fn the_loader_knows_every_page_and_each_has_its_module() {
+    let names: Vec<&str> = PageKind::ALL.map(PageKind::name).to_vec();
+    assert_eq!(loader_pages(), names, "static/index.html's PAGES");
+    for name in names {
+        let entry = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/bin/{name}.rs"));
+        assert!(entry.exists(), "no entry point {}", entry.display());
+    }
+    // The default, and what an unknown page falls back to.
+    assert_eq!(PageKind::default().name(), "rules");
+    let html = crate_file("../static/index.html");
+    assert!(html.contains(r#"PAGES.includes(asked) ? asked : "rules""#));
+}
+
+#[test]
+fn every_worker_script_has_its_entry_point() {
+    for script in [RULES_WORKER, MICROCIRCUIT_WORKER, CEREBELLUM_WORKER] {
+        let name = script.strip_suffix(".js").expect("a .js script");
+        assert!(
+            name.ends_with("-worker"),
+            "{name}: scripts/build-web.sh builds *-worker as workers"
+        );
+        let entry = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/bin/{name}.rs"));
+        assert!(entry.exists(), "no entry point {}", entry.display());
+        // gloo-worker finds the wasm by replacing ".js" in the script's URL.
+        assert_eq!(script.matches(".js").count(), 1, "{script}");
+    }
+}
