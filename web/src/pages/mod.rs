@@ -1,7 +1,7 @@
 //! One folder per page, each holding its own settings (its URL keys), controls,
 //! views and simulation driver. A page imports [`crate::shell`] and
-//! [`crate::widgets`], never another page; [`worker`] is the one worker bundle's
-//! registrar, holding every page's worker protocol.
+//! [`crate::widgets`], never another page; [`worker`] holds each page's worker
+//! registrar (one worker bundle per page that trains or simulates).
 
 pub mod cerebellum;
 pub mod exercise;

@@ -221,7 +221,7 @@ impl<M: Model> Host<M> {
 }
 
 /// What a worker does with its messages: a page's [`Host`], or the rules page's
-/// trainer, behind one registrar.
+/// trainer, each behind its own page's registrar (`pages::worker`).
 pub trait Engine {
     type Input;
     type Output;
