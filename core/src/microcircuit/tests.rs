@@ -123,8 +123,11 @@ fn the_rates_do_not_depend_on_the_target() {
     // With no nudging conductance (g_som = 0) the target cannot move any potential, so
     // a run with the target on and one with it off see the same states; if the rules
     // read nothing but those states (no "is the target on" switch of a rate), the two
-    // runs learn the same weights bit for bit, in both models. A random start keeps
-    // the apical dendrites busy, so the interneuron→apical rule is exercised too.
+    // runs learn the same weights, in both models — up to rounding, as the settle
+    // writes the nudged output as (g_B v_B + 0·y)/(g_lk + g_B) and the free one as
+    // g_B/(g_lk + g_B)·v_B. A random start keeps the apical dendrites busy, so the
+    // interneuron→apical rule is exercised: a rate that depended on the target would
+    // part the runs by the size of its changes.
     for mode in [Mode::Full, Mode::SteadyState] {
         let config = Config {
             g_som: 0.0,
@@ -137,13 +140,31 @@ fn the_rates_do_not_depend_on_the_target() {
         on.step(20).unwrap();
         off.step(20).unwrap();
         let untrained = Microcircuit::new(&config).unwrap();
-        assert_ne!(
-            on.weights().interneuron_to_apical,
-            untrained.weights().interneuron_to_apical,
-            "{mode:?}: the apical rule learned"
+        let values = |w: &CircuitWeights| {
+            let mut all = Vec::new();
+            w.for_each_value(&mut |v| all.push(v));
+            all
+        };
+        let largest_difference = |a: &[f32], b: &[f32]| {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0_f32, f32::max)
+        };
+        let apical_change = on.weights().interneuron_to_apical[0]
+            .iter()
+            .zip(&untrained.weights().interneuron_to_apical[0])
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0_f32, f32::max);
+        assert!(
+            apical_change > 1e-4,
+            "{mode:?}: the apical rule learned {apical_change}"
         );
-        assert_eq!(on.weights(), off.weights(), "{mode:?}");
-        assert_eq!(on.state(), off.state(), "{mode:?}");
+        let apart = largest_difference(&values(on.weights()), &values(off.weights()));
+        assert!(
+            apart < 1e-3 * apical_change,
+            "{mode:?}: target on and off part by {apart} (apical change {apical_change})"
+        );
     }
 }
 
