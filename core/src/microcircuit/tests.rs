@@ -118,6 +118,56 @@ fn pre_training_from_random_weights_learns_the_self_predicting_state() {
     );
 }
 
+#[test]
+fn the_rates_do_not_depend_on_the_target() {
+    // With no nudging conductance (g_som = 0) the target cannot move any potential, so
+    // a run with the target on and one with it off see the same states; if the rules
+    // read nothing but those states (no "is the target on" switch of a rate), the two
+    // runs learn the same weights, in both models — up to rounding, as the settle
+    // writes the nudged output as (g_B v_B + 0·y)/(g_lk + g_B) and the free one as
+    // g_B/(g_lk + g_B)·v_B. A random start keeps the apical dendrites busy, so the
+    // interneuron→apical rule is exercised: a rate that depended on the target would
+    // part the runs by the size of its changes.
+    for mode in [Mode::Full, Mode::SteadyState] {
+        let config = Config {
+            g_som: 0.0,
+            start: Start::Random,
+            ..small(mode)
+        };
+        let mut on = Microcircuit::new(&config).unwrap();
+        let mut off = Microcircuit::new(&without_target(config.clone())).unwrap();
+        assert!(on.target_on() && !off.target_on());
+        on.step(20).unwrap();
+        off.step(20).unwrap();
+        let untrained = Microcircuit::new(&config).unwrap();
+        let values = |w: &CircuitWeights| {
+            let mut all = Vec::new();
+            w.for_each_value(&mut |v| all.push(v));
+            all
+        };
+        let largest_difference = |a: &[f32], b: &[f32]| {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0_f32, f32::max)
+        };
+        let apical_change = on.weights().interneuron_to_apical[0]
+            .iter()
+            .zip(&untrained.weights().interneuron_to_apical[0])
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0_f32, f32::max);
+        assert!(
+            apical_change > 1e-4,
+            "{mode:?}: the apical rule learned {apical_change}"
+        );
+        let apart = largest_difference(&values(on.weights()), &values(off.weights()));
+        assert!(
+            apart < 1e-3 * apical_change,
+            "{mode:?}: target on and off part by {apart} (apical change {apical_change})"
+        );
+    }
+}
+
 /// One training sample, no noise, no learning: both models settle on one input.
 fn settled_pair(g_som: f32, top_down_scale: f32) -> (Microcircuit, Microcircuit) {
     let config = Config {
