@@ -129,6 +129,39 @@ fn reproduction_on_the_nonlinear_teacher() {
 }
 
 #[test]
+#[ignore = "open, fails today: the full model drifts with the target on (docs/science.md §4.4); about 20 s in release"]
+fn the_full_model_does_not_drift_on_the_nonlinear_teacher() {
+    // The acceptance test for the fix: the full model at the default rates (one set
+    // for the whole run), target on, seed 3. Today its test NSE is 0.34 after 2000
+    // patterns and 0.36 after 4000, above the shallow learner's 0.196 (6000).
+    let patterns = 4000;
+    let config = MicrocircuitConfig {
+        seed: 3,
+        log_every: patterns / 2,
+        ..MicrocircuitConfig::for_task(TaskKind::NonlinearTeacher)
+    };
+    let mut circuit = Microcircuit::new(&config).unwrap();
+    circuit.step(patterns).unwrap();
+    let midway = circuit.history()[1].test.nse.unwrap();
+    let end = circuit.latest().unwrap().test.nse.unwrap();
+    let shallow = {
+        let config = ExperimentConfig {
+            rule: RuleKind::Shallow,
+            batch: 1,
+            seed: 3,
+            log_every: patterns,
+            ..ExperimentConfig::for_task(TaskKind::NonlinearTeacher)
+        };
+        let mut experiment = Experiment::new(&config).unwrap();
+        experiment.step(patterns).unwrap();
+        experiment.latest().unwrap().test.nse.unwrap()
+    };
+    println!("full model: midway {midway}, end {end}; shallow {shallow}");
+    assert!(end <= midway + 0.01, "drifts: midway {midway}, end {end}");
+    assert!(end < shallow, "full model {end}, shallow {shallow}");
+}
+
+#[test]
 fn same_seed_same_hash() {
     fixed_runs::assert_repeatable(
         cases::run_cases,

@@ -67,11 +67,11 @@
 //!
 //! The full model still drifts while a target is on, at every apical rate but the
 //! smallest: on the nonlinear teacher (seed 3) its test NSE goes 0.29 after 1000
-//! patterns → 0.36 after 3000 at 1e-4, 0.21 → 0.28 at 2e-5, 0.20 → 0.24 (6000) at
-//! 5e-6, and stays at 0.19–0.20 up to 3000 at 1e-6, which is too slow to pre-train.
-//! Neither the target's jump at a change of pattern (it is now filtered like the
-//! input) nor the pattern length (300 ms is no better) is the cause; the steady-state model does not drift at any of these rates.
-//! See docs/science.md §4.4.
+//! patterns → 0.36 after 3000 at 1e-4, and stays at 0.19 with `lr_apical` 0. The
+//! interneuron→apical rule learns to cancel the error, which reaches it through the
+//! hidden layer's own change returning via the target-shunted output and through the
+//! interneurons' nudge; noise, `τ_w`, `dt`, `τ_in` and the pattern length are ruled
+//! out. See docs/science.md §4.4 and `scripts/microcircuit-drift/`.
 //!
 //! # The rate function and the task mapping
 //!
