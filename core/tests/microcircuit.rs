@@ -32,6 +32,18 @@ fn circuit(patterns: u64) -> Microcircuit {
     minibatch_circuit(patterns, 1)
 }
 
+/// The steady-state circuit at the default rates, logging every `every` patterns.
+fn circuit_logged(patterns: u64, every: u64) -> Microcircuit {
+    let config = MicrocircuitConfig {
+        mode: Mode::SteadyState,
+        log_every: every,
+        ..MicrocircuitConfig::for_task(TaskKind::NonlinearTeacher)
+    };
+    let mut circuit = Microcircuit::new(&config).unwrap();
+    circuit.step(patterns).unwrap();
+    circuit
+}
+
 /// The steady-state circuit with minibatches of `batch` patterns and every learning
 /// rate `batch` times the default: the change is averaged over the minibatch, so this
 /// keeps the expected change per pattern.
@@ -46,7 +58,6 @@ fn minibatch_circuit(patterns: u64, batch: usize) -> Microcircuit {
         lr_output: scale * defaults.lr_output,
         lr_interneuron: scale * defaults.lr_interneuron,
         lr_apical: scale * defaults.lr_apical,
-        lr_apical_pretrain: scale * defaults.lr_apical_pretrain,
         ..defaults
     };
     let mut circuit = Microcircuit::new(&config).unwrap();
@@ -58,14 +69,19 @@ fn minibatch_circuit(patterns: u64, batch: usize) -> Microcircuit {
 fn on_the_nonlinear_teacher_the_circuit_beats_a_shallow_learner() {
     // Same data, same pattern order, same initial forward weights; the shallow learner
     // gets the same number of samples at the task's learning rate. Seed 1: circuit
-    // test NSE 0.072, shallow 0.219 (and still falling for the circuit only: 0.003
-    // against 0.225 after 100 000, see the reproduction below).
+    // test NSE 0.128 after 10 000 and 0.055 after 20 000, shallow 0.219 (and still
+    // falling for the circuit only: 0.0025 against 0.225 after 100 000, see the
+    // reproduction below). One apical rate throughout, so no drift: the end is below
+    // the midway row.
     let patterns = 20_000;
-    let circuit = circuit(patterns);
+    let circuit = circuit_logged(patterns, patterns / 2);
     let shallow = network_nse(RuleKind::Shallow, patterns);
     let row = circuit.latest().unwrap();
     let nse = row.test.nse.unwrap();
     assert!(nse < 0.5 * shallow, "circuit {nse}, shallow {shallow}");
+    let midway = circuit.history()[1].test.nse.unwrap();
+    assert_eq!(circuit.history()[1].patterns, patterns / 2);
+    assert!(nse < 0.8 * midway, "midway {midway}, end {nse}");
     // The error it learned from has been brought back down: the apical energy is a
     // fraction of what the untrained circuit's first pattern put there.
     let first = circuit.history()[0].layers[0].apical_energy;
@@ -100,8 +116,8 @@ fn minibatches_of_ten_learn_as_much_per_pattern_as_one_at_a_time() {
 #[test]
 #[ignore = "about 2 s in release, minutes in debug"]
 fn reproduction_on_the_nonlinear_teacher() {
-    // Seed 1, 100 000 patterns: circuit test NSE 0.0031, shallow 0.225, FA 0.0002,
-    // the top-down angle 50° (the paper reports about 45°).
+    // Seed 1, 100 000 patterns: circuit test NSE 0.0025, shallow 0.225, FA 0.0002,
+    // the top-down angle 51° (the paper reports about 45°).
     let circuit = circuit(100_000);
     let row = circuit.latest().unwrap();
     let nse = row.test.nse.unwrap();
@@ -110,6 +126,39 @@ fn reproduction_on_the_nonlinear_teacher() {
     assert!(nse < 0.05 * shallow, "circuit {nse}, shallow {shallow}");
     let angle = row.layers[0].weight_angle_deg.unwrap();
     assert!((30.0..70.0).contains(&angle), "{angle}°");
+}
+
+#[test]
+#[ignore = "open, fails today: the full model drifts with the target on (docs/science.md §4.4); about 20 s in release"]
+fn the_full_model_does_not_drift_on_the_nonlinear_teacher() {
+    // The acceptance test for the fix: the full model at the default rates (one set
+    // for the whole run), target on, seed 3. Today its test NSE is 0.34 after 2000
+    // patterns and 0.36 after 4000, above the shallow learner's 0.196 (6000).
+    let patterns = 4000;
+    let config = MicrocircuitConfig {
+        seed: 3,
+        log_every: patterns / 2,
+        ..MicrocircuitConfig::for_task(TaskKind::NonlinearTeacher)
+    };
+    let mut circuit = Microcircuit::new(&config).unwrap();
+    circuit.step(patterns).unwrap();
+    let midway = circuit.history()[1].test.nse.unwrap();
+    let end = circuit.latest().unwrap().test.nse.unwrap();
+    let shallow = {
+        let config = ExperimentConfig {
+            rule: RuleKind::Shallow,
+            batch: 1,
+            seed: 3,
+            log_every: patterns,
+            ..ExperimentConfig::for_task(TaskKind::NonlinearTeacher)
+        };
+        let mut experiment = Experiment::new(&config).unwrap();
+        experiment.step(patterns).unwrap();
+        experiment.latest().unwrap().test.nse.unwrap()
+    };
+    println!("full model: midway {midway}, end {end}; shallow {shallow}");
+    assert!(end <= midway + 0.01, "drifts: midway {midway}, end {end}");
+    assert!(end < shallow, "full model {end}, shallow {shallow}");
 }
 
 #[test]

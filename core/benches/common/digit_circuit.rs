@@ -34,7 +34,6 @@ pub fn digit_circuit(batch: usize) -> Microcircuit {
         lr_output: 1e-5,
         lr_interneuron: 1e-5,
         lr_apical: 1e-6,
-        lr_apical_pretrain: 1e-6,
         log_every: u64::MAX,
         trace_capacity: 100,
         ..MicrocircuitConfig::for_task(TaskKind::Arrays)

@@ -146,7 +146,7 @@ pub(crate) fn euler_step(
         plasticity.apply_filtered(
             weights,
             state,
-            Steps::new(config, dt, inputs.target.is_some()),
+            Steps::new(config, dt),
             filter_alpha(dt, config.plasticity_tau_ms),
         );
     }

@@ -454,7 +454,7 @@ mod tests {
         let mut batch = Minibatch::new(&config.layers, 1);
         for i in 0..40 {
             let nudge = i >= 20;
-            let steps = Steps::new(&config, config.pattern_ms, nudge);
+            let steps = Steps::new(&config, config.pattern_ms);
             let loss = settle(
                 &one,
                 &shares,
@@ -489,7 +489,7 @@ mod tests {
         let shares = Shares::new(&config);
         let (m, x, y) = (5, patterns(5, 30, 3), patterns(5, 10, 4));
         let start = draw(&config);
-        let steps = Steps::new(&config, config.pattern_ms, true);
+        let steps = Steps::new(&config, config.pattern_ms);
 
         let mut batch = Minibatch::new(&config.layers, m);
         batch.input.assign(&x);

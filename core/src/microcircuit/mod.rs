@@ -130,6 +130,10 @@ pub struct Microcircuit {
     /// The current pattern's input and target (the last of a minibatch).
     x: Array1<f32>,
     y: Array1<f32>,
+    /// The target as the full model's output sees it: `y` through the same low-pass
+    /// filter as the input rates (`input_tau_ms`), so that at a change of pattern the
+    /// nudge does not jump ahead of the input it belongs to (docs/science.md §4.4).
+    target_rate: Array1<f32>,
     /// Its loss `½‖ŷ - y‖²` before it was learned, once known.
     pattern_loss: Option<f64>,
 
@@ -214,6 +218,7 @@ impl Microcircuit {
             ),
             x: Array1::zeros(sizes[0]),
             y: Array1::zeros(sizes[hidden + 1]),
+            target_rate: Array1::zeros(sizes[hidden + 1]),
             pattern_loss: None,
             order,
             cursor: 0,

@@ -52,18 +52,13 @@ pub(crate) struct Steps {
 }
 
 impl Steps {
-    /// `η · duration_ms` for every rule; the apical rule's `η` depends on whether the
-    /// output is nudged (`target_on`).
-    pub fn new(config: &Config, duration_ms: f32, target_on: bool) -> Self {
-        let lr_apical = if target_on {
-            config.lr_apical
-        } else {
-            config.lr_apical_pretrain
-        };
+    /// `η · duration_ms` for every rule. Nothing here knows whether a target is on:
+    /// the rates are the same for the whole run (docs/science.md §4.2).
+    pub fn new(config: &Config, duration_ms: f32) -> Self {
         Steps {
             forward: config.lr_forward * duration_ms,
             output: config.lr_output * duration_ms,
-            apical: lr_apical * duration_ms,
+            apical: config.lr_apical * duration_ms,
             interneuron: config.lr_interneuron * duration_ms,
             top_down: config.lr_top_down * duration_ms,
         }
@@ -307,9 +302,9 @@ mod tests {
         let mut plasticity = Plasticity::new(&weights);
         plasticity.compute_signals(&state, &Shares::new(&config), true);
         let mut euler = weights.clone();
-        plasticity.apply_filtered(&mut euler, &state, Steps::new(&config, 0.1, true), 1.0);
+        plasticity.apply_filtered(&mut euler, &state, Steps::new(&config, 0.1), 1.0);
         let mut steady = weights.clone();
-        plasticity.apply_steady(&mut steady, &state, Steps::new(&config, 0.1, true));
+        plasticity.apply_steady(&mut steady, &state, Steps::new(&config, 0.1));
         // Equal up to rounding: η dt (p r) against (η dt p) r.
         let mut largest = 0.0_f32;
         euler.for_each_value(&mut |v| largest = largest.max(v.abs()));

@@ -12,6 +12,7 @@ impl Microcircuit {
     /// Settles the state on the current pattern by the steady-state model, without
     /// learning; returns the pattern's loss.
     pub(super) fn settle_current(&mut self) -> f64 {
+        self.target_rate.assign(&self.y);
         let loss = steady_state::settle(
             &self.weights,
             &self.shares,
@@ -69,7 +70,10 @@ impl Microcircuit {
 
     /// One Euler step of the full model.
     pub(super) fn tick(&mut self) {
-        let target = self.target_on.then(|| self.y.view());
+        let alpha = dynamics::filter_alpha(self.config.dt, self.config.input_tau_ms);
+        self.target_rate
+            .zip_mut_with(&self.y, |t, &y| *t += alpha * (y - *t));
+        let target = self.target_on.then(|| self.target_rate.view());
         dynamics::euler_step(
             &self.config,
             &self.shares,
@@ -102,7 +106,7 @@ impl Microcircuit {
             self.plasticity.apply_steady(
                 &mut self.weights,
                 &self.state,
-                Steps::new(&self.config, self.config.pattern_ms, self.target_on),
+                Steps::new(&self.config, self.config.pattern_ms),
             );
         }
     }
@@ -152,12 +156,13 @@ impl Microcircuit {
         self.minibatch
             .settle(&self.weights, &self.shares, &self.config, self.target_on);
         if self.plastic {
-            let steps = Steps::new(&self.config, self.config.pattern_ms, self.target_on);
+            let steps = Steps::new(&self.config, self.config.pattern_ms);
             self.minibatch.learn(&mut self.weights, &self.shares, steps);
         }
         self.minibatch.copy_row(m - 1, &mut self.state);
         self.x.assign(&self.minibatch.input.row(m - 1));
         self.y.assign(&self.minibatch.target.row(m - 1));
+        self.target_rate.assign(&self.y);
         self.pattern_loss = Some(self.minibatch.loss[m - 1]);
         let duration = self.steps_per_pattern * m as u64;
         self.ticks += duration.saturating_sub(self.tick_in_pattern);

@@ -118,6 +118,106 @@ fn pre_training_from_random_weights_learns_the_self_predicting_state() {
     );
 }
 
+#[test]
+fn the_rates_do_not_depend_on_the_target() {
+    // With no nudging conductance (g_som = 0) the target cannot move any potential, so
+    // a run with the target on and one with it off see the same states; if the rules
+    // read nothing but those states (no "is the target on" switch of a rate), the two
+    // runs learn the same weights, in both models — up to rounding, as the settle
+    // writes the nudged output as (g_B v_B + 0·y)/(g_lk + g_B) and the free one as
+    // g_B/(g_lk + g_B)·v_B. A random start keeps the apical dendrites busy, so the
+    // interneuron→apical rule is exercised: a rate that depended on the target would
+    // part the runs by the size of its changes.
+    for mode in [Mode::Full, Mode::SteadyState] {
+        let config = Config {
+            g_som: 0.0,
+            start: Start::Random,
+            ..small(mode)
+        };
+        let mut on = Microcircuit::new(&config).unwrap();
+        let mut off = Microcircuit::new(&without_target(config.clone())).unwrap();
+        assert!(on.target_on() && !off.target_on());
+        on.step(20).unwrap();
+        off.step(20).unwrap();
+        let untrained = Microcircuit::new(&config).unwrap();
+        let values = |w: &CircuitWeights| {
+            let mut all = Vec::new();
+            w.for_each_value(&mut |v| all.push(v));
+            all
+        };
+        let largest_difference = |a: &[f32], b: &[f32]| {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| (x - y).abs())
+                .fold(0.0_f32, f32::max)
+        };
+        let apical_change = on.weights().interneuron_to_apical[0]
+            .iter()
+            .zip(&untrained.weights().interneuron_to_apical[0])
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0_f32, f32::max);
+        assert!(
+            apical_change > 1e-4,
+            "{mode:?}: the apical rule learned {apical_change}"
+        );
+        let apart = largest_difference(&values(on.weights()), &values(off.weights()));
+        assert!(
+            apart < 1e-3 * apical_change,
+            "{mode:?}: target on and off part by {apart} (apical change {apical_change})"
+        );
+    }
+}
+
+#[test]
+fn with_the_target_on_the_hidden_layers_own_change_returns_to_its_apical_dendrite() {
+    // The first of the two pathways of the full model's drift (docs/science.md §4.4):
+    // in the self-predicting state a change δr_1 of the hidden rates moves the output
+    // and the interneurons alike while there is no target, so v_A does not see it;
+    // with the target on, the target's conductance shunts the output soma and
+    // v_A moves by -κ W^PP_{1,2} W_2 δr_1, κ = (g_lk+g_D)/(g_lk+g_D+g_som) ·
+    // (g_B/(g_lk+g_B) - g_B/(g_lk+g_B+g_som)) = 0.22 for the defaults. Settled full
+    // model (no noise, no learning, linear output), hidden biases shifted by 0.3.
+    for target in [false, true] {
+        let config = Config {
+            noise: 0.0,
+            pattern_ms: 200.0,
+            ..small(Mode::Full)
+        };
+        let config = if target {
+            config
+        } else {
+            without_target(config)
+        };
+        let mut base = Microcircuit::new(&config).unwrap();
+        base.set_plasticity(false);
+        let mut shifted = base.clone();
+        shifted.weights.forward_bias[0].mapv_inplace(|b| b + 0.3);
+        base.run_for(150.0).unwrap();
+        shifted.run_for(150.0).unwrap();
+        let delta_r = &shifted.state().rate[0] - &base.state().rate[0];
+        assert!(delta_r.iter().any(|d| d.abs() > 0.05), "{delta_r}");
+        let delta_apical = &shifted.state().apical[0] - &base.state().apical[0];
+        let c = &config;
+        let kappa = (c.g_lk + c.g_d) / (c.g_lk + c.g_d + c.g_som)
+            * (c.g_b / (c.g_lk + c.g_b) - c.g_b / (c.g_lk + c.g_b + c.g_som));
+        assert!((kappa - 0.2222).abs() < 1e-3, "{kappa}");
+        let w = &base.weights;
+        let expected = w.top_down[0].dot(&w.forward[1].dot(&delta_r)) * -kappa;
+        let scale = expected.iter().fold(0.0_f32, |m, v| m.max(v.abs()));
+        let off = delta_apical
+            .iter()
+            .zip(&expected)
+            .fold(0.0_f32, |m, (a, e)| {
+                m.max((a - if target { *e } else { 0.0 }).abs())
+            });
+        assert!(scale > 0.05, "{expected}");
+        assert!(
+            off < 1e-3 * scale,
+            "target {target}: {delta_apical} vs {expected}"
+        );
+    }
+}
+
 /// One training sample, no noise, no learning: both models settle on one input.
 fn settled_pair(g_som: f32, top_down_scale: f32) -> (Microcircuit, Microcircuit) {
     let config = Config {

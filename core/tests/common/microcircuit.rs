@@ -67,10 +67,10 @@ pub fn cases() -> Vec<(&'static str, MicrocircuitConfig, u64)> {
 
 /// `state_hash()` after each case, recorded natively (x86_64).
 pub const EXPECTED: [u64; 4] = [
-    0x8d80d57316ae601a,
-    0xb2689cfcd606406f,
-    0x65974c19be270b07,
-    0x24ffc5fdf7eef456,
+    0xa52babaf910a7173,
+    0xfe0b27bc9a5a29b5,
+    0x07b408a8aedb36cc,
+    0x131f29f4f3b98c8c,
 ];
 
 /// Runs every case and returns its name and final `state_hash()`.

@@ -72,6 +72,16 @@ struct RunArgs {
     /// Start from random interneuron weights instead of the self-predicting state.
     #[arg(long)]
     random_init: bool,
+    /// `η_PI` per ms, the interneuron→apical rate, the same with and without a target
+    /// [default: the task's].
+    #[arg(long, value_name = "ETA")]
+    lr_apical: Option<f32>,
+    /// `σ` of the full model's somatic noise [default: 0.1] (`--noise` is the task's).
+    #[arg(long, value_name = "SIGMA")]
+    soma_noise: Option<f32>,
+    /// How long each pattern is shown, in ms [default: 100].
+    #[arg(long, value_name = "MS")]
+    pattern_ms: Option<f32>,
     #[command(flatten)]
     data: super::DataArgs,
 }
@@ -103,6 +113,15 @@ fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
     config.pretrain_patterns = args.pretrain;
     if args.random_init {
         config.start = Start::Random;
+    }
+    if let Some(rate) = args.lr_apical {
+        config.lr_apical = rate;
+    }
+    if let Some(noise) = args.soma_noise {
+        config.noise = noise;
+    }
+    if let Some(ms) = args.pattern_ms {
+        config.pattern_ms = ms;
     }
     if let Some(super::Layers(layers)) = &args.layers {
         config.layers = layers.clone();

@@ -243,7 +243,14 @@ mod tests {
         for c in &sim.comparisons {
             assert_eq!(c.loss.points()[0].0, 3000.0, "{}", c.label);
         }
-        let jump = sim.energy.points().iter().map(|p| p.1).fold(0.0, f32::max);
+        let switched = sim.switches[0].0;
+        let jump = sim
+            .energy
+            .points()
+            .iter()
+            .filter(|p| p.0 >= switched)
+            .map(|p| p.1)
+            .fold(0.0, f32::max);
         assert!(jump > 5.0 * pretrained);
         // Long after, when the history has merged its buckets many times over, the
         // meter still draws the untaught start, the pre-trained low and the jump.
@@ -258,10 +265,14 @@ mod tests {
             .map(|p| p.1)
             .fold(f32::INFINITY, f32::min);
         assert!(low <= pretrained, "{low} > {pretrained}");
-        // The jump: the run's highest point (kept exactly), soon after the switch.
+        // The jump: the highest point after the switch, soon after it. (With one
+        // apical rate throughout, the run's highest point can come early in
+        // pre-training, while the interneurons' input weights grow before their
+        // output weights cancel them.)
         let peak = points
             .iter()
             .copied()
+            .filter(|p| p.0 >= switch)
             .fold((0.0, 0.0), |a, p| if p.1 > a.1 { p } else { a });
         assert!(peak.1 >= jump, "{peak:?}");
         assert!(
