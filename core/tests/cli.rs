@@ -349,7 +349,7 @@ fn a_saved_comparison_runs_bit_for_bit_as_the_library_runs_it() {
         10,
     );
     config.feedback_draw = 2;
-    config.learning_rates = vec![(RuleKind::FeedbackAlignment, 0.05)];
+    config.learning_rates = vec![(RuleKind::FeedbackAlignment.into(), 0.05)];
     let path = temp_file("runs.json", &serde_json::to_string(&config).unwrap());
     let output = bioprop(&[
         "run",
