@@ -89,6 +89,19 @@ impl From<RuleKind> for RunRule {
     }
 }
 
+/// A run is `rule` when it trains it with `f′` (or has no `f′` to drop).
+impl PartialEq<RuleKind> for RunRule {
+    fn eq(&self, rule: &RuleKind) -> bool {
+        *self == RunRule::from(*rule)
+    }
+}
+
+impl PartialEq<RunRule> for RuleKind {
+    fn eq(&self, run: &RunRule) -> bool {
+        run == self
+    }
+}
+
 impl fmt::Display for RunRule {
     /// The rule's name, or the composition without `f′` (`custom:b.no-fprime`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
