@@ -418,9 +418,11 @@ fn the_page_s_saved_comparison_of_composed_runs_trains_as_the_library_trains_it(
     // What the rules page sends for backprop beside backprop without f′ and a
     // composed Kolen–Pollack (web/tests/protocol.rs checks the page sends this file
     // and that its worker trains the library's bits).
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/page-comparison.json");
-    let config: RunsConfig =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/page-comparison.json"
+    );
+    let config: RunsConfig = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let output = bioprop(&["run", "--config", path, "--steps", "120", "--every", "40"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let mut runs: Vec<Experiment> = (config.experiment_configs().unwrap().iter())

@@ -703,7 +703,10 @@ fn composed_rules_run_bit_for_bit_as_the_rules_they_equal() {
     let fa_without = weights_after("?task=xor&rule=fa&noderiv=1&seed=7", 40);
     assert_eq!(composed[0], named[0], "custom:wt is backprop");
     assert_eq!(composed[2], named[1], "custom:b.learn is Kolen–Pollack");
-    assert_eq!(composed[1], fa_without[0], "custom:b.no-fprime is FA without f′");
+    assert_eq!(
+        composed[1], fa_without[0],
+        "custom:b.no-fprime is FA without f′"
+    );
     let fa_with = weights_after("?task=xor&rule=fa&seed=7", 40);
     assert_ne!(composed[1], fa_with[0], "dropping f′ changes the run");
 }
@@ -734,7 +737,10 @@ fn a_rule_with_and_without_f_prime_run_side_by_side_under_their_own_names() {
     assert_eq!(labels, ["bp", "bp no f′"]);
     assert_ne!(series[0].colour, series[1].colour);
     let after = only_frame(trainer.handle(Command::Step(20)));
-    assert_ne!(after.runs[0].snapshot.weights, after.runs[1].snapshot.weights);
+    assert_ne!(
+        after.runs[0].snapshot.weights,
+        after.runs[1].snapshot.weights
+    );
 }
 
 /// What the page saves for a comparison with composed runs, as `bioprop run --config`
@@ -750,7 +756,10 @@ fn the_page_s_config_of_composed_runs_is_the_cli_s_and_trains_the_same_bits() {
     assert!(notices.is_empty(), "{notices:?}");
     let sent = runs_config(&settings).unwrap();
     let saved: RunsConfig = serde_json::from_str(PAGE_COMPARISON).unwrap_or_else(|e| {
-        panic!("{e}; the page sends {}", serde_json::to_string_pretty(&sent).unwrap())
+        panic!(
+            "{e}; the page sends {}",
+            serde_json::to_string_pretty(&sent).unwrap()
+        )
     });
     assert_eq!(
         sent,
@@ -768,6 +777,11 @@ fn the_page_s_config_of_composed_runs_is_the_cli_s_and_trains_the_same_bits() {
     let frame = only_frame(trainer.handle(Command::Step(120)));
     for (run, worker) in library.iter_mut().zip(&frame.runs) {
         run.step(120).unwrap();
-        assert_eq!(run.snapshot().weights, worker.snapshot.weights, "{}", worker.run);
+        assert_eq!(
+            run.snapshot().weights,
+            worker.snapshot.weights,
+            "{}",
+            worker.run
+        );
     }
 }

@@ -51,7 +51,11 @@ pub fn run(path: &Path, args: &RunArgs) -> ExitCode {
         }
     };
     let config = parse(path, &text);
-    let names: Vec<String> = config.iter().flat_map(|c| &c.rules).map(|r| r.to_string()).collect();
+    let names: Vec<String> = config
+        .iter()
+        .flat_map(|c| &c.rules)
+        .map(|r| r.to_string())
+        .collect();
     let runs = config.and_then(|config| build(&config));
     let mut runs: Vec<(String, Experiment)> = match runs {
         Ok(runs) => names.into_iter().zip(runs).collect(),

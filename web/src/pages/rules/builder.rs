@@ -40,9 +40,7 @@ pub fn verdict(composition: Composition) -> Verdict {
                 text: format!("This is {title} ({composition}, runs as {run})."),
             }
         }
-        (Err(error), _) | (_, Err(error)) => {
-            Verdict::Refused(format!("This cannot run: {error}."))
-        }
+        (Err(error), _) | (_, Err(error)) => Verdict::Refused(format!("This cannot run: {error}.")),
     }
 }
 
@@ -188,7 +186,9 @@ mod tests {
             compare: Vec::new(),
             ..Settings::default()
         };
-        settings.add_run(RunRule::new(RuleKind::Backprop, true)).unwrap();
+        settings
+            .add_run(RunRule::new(RuleKind::Backprop, true))
+            .unwrap();
         assert_eq!(
             settings.rules(),
             [

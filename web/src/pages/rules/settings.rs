@@ -67,9 +67,9 @@ use bioprop::experiment::{
     layers_string, ConfigError, ExperimentConfig, MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE,
     MAX_UNITS,
 };
+use bioprop::rule::RunRule;
 use bioprop::session::MAX_FEEDBACK_DRAW;
 use bioprop::task::{TaskError, MAX_NOISE};
-use bioprop::rule::RunRule;
 use bioprop::{Activation, RuleKind, TaskKind};
 
 use super::defaults;

@@ -807,7 +807,10 @@ fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
     // Backprop learns spirals at 0.08; feedback alignment is given 0.3.
     let (s, notices) = Settings::from_query("?task=spirals&lr=0.08&lrs=fa:0.3");
     assert!(notices.is_empty(), "{notices:?}");
-    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment.into(), 0.3)]);
+    assert_eq!(
+        s.learning_rates,
+        [(RuleKind::FeedbackAlignment.into(), 0.3)]
+    );
     assert_eq!(s.run_learning_rates(), [0.08, 0.3]);
     let lrs: Vec<f32> = s
         .experiment_configs()
@@ -823,7 +826,10 @@ fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
     let (s, _) = Settings::from_query("?compare=kp,fa,bp&lrs=bp:0.01,kp:0.02");
     assert_eq!(
         s.learning_rates,
-        [(RuleKind::KolenPollack.into(), 0.02), (RuleKind::Backprop.into(), 0.01)]
+        [
+            (RuleKind::KolenPollack.into(), 0.02),
+            (RuleKind::Backprop.into(), 0.01)
+        ]
     );
     let shared = ExperimentConfig::for_task(TaskKind::LinearTeacher).lr;
     assert_eq!(s.shared_learning_rate(), shared);
@@ -854,7 +860,10 @@ fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
 
     // A rate for a rule that is not run is ignored with a notice; the rest is kept.
     let (s, notices) = Settings::from_query("?lrs=dfa:0.5,fa:0.1");
-    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment.into(), 0.1)]);
+    assert_eq!(
+        s.learning_rates,
+        [(RuleKind::FeedbackAlignment.into(), 0.1)]
+    );
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0].param, "lrs");
 
@@ -871,7 +880,10 @@ fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
         ]
     );
     s.set_learning_rate(RuleKind::Backprop, None);
-    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment.into(), 0.3)]);
+    assert_eq!(
+        s.learning_rates,
+        [(RuleKind::FeedbackAlignment.into(), 0.3)]
+    );
     s.compare = vec![
         RuleKind::Backprop.into(),
         RuleKind::DirectFeedbackAlignment.into(),
@@ -901,7 +913,10 @@ fn composed_rules_read_as_the_rules_they_equal_and_round_trip() {
     );
     assert!(!s.no_derivative, "only the one run drops f′");
     assert_eq!(s.learning_rate(bp_without), 0.02);
-    assert_eq!(s.learning_rate(RuleKind::Backprop), s.shared_learning_rate());
+    assert_eq!(
+        s.learning_rate(RuleKind::Backprop),
+        s.shared_learning_rate()
+    );
     // Written back in one spelling: `custom:b` is `fa`.
     let query = s.to_query();
     assert_eq!(
@@ -930,7 +945,10 @@ fn composed_rules_read_as_the_rules_they_equal_and_round_trip() {
 fn a_single_composed_run_is_its_rule_and_the_f_prime_flag() {
     let (s, notices) = Settings::from_query("?rule=custom:b.learn.no-fprime");
     assert!(notices.is_empty(), "{notices:?}");
-    assert_eq!((s.rule, s.is_compare(), s.no_derivative), (RuleKind::KolenPollack, false, true));
+    assert_eq!(
+        (s.rule, s.is_compare(), s.no_derivative),
+        (RuleKind::KolenPollack, false, true)
+    );
     assert_eq!(s.to_query(), "?rule=kp&noderiv=1");
 }
 
@@ -952,10 +970,16 @@ fn with_noderiv_every_run_drops_f_prime_and_twins_are_left_out() {
     let (s, notices) = Settings::from_query("?compare=bp,custom:wt.no-fprime,fa&noderiv=1");
     assert_eq!(
         s.rules(),
-        [RuleKind::Backprop.into(), RunRule::from(RuleKind::FeedbackAlignment)]
+        [
+            RuleKind::Backprop.into(),
+            RunRule::from(RuleKind::FeedbackAlignment)
+        ]
     );
     assert_eq!(notices.len(), 1, "{notices:?}");
-    assert!(notices[0].message.contains("custom:wt.no-fprime"), "{notices:?}");
+    assert!(
+        notices[0].message.contains("custom:wt.no-fprime"),
+        "{notices:?}"
+    );
 }
 
 #[test]
@@ -966,6 +990,10 @@ fn old_links_read_as_before_runs_had_their_own_f_prime() {
     assert!(s.no_derivative);
     assert_eq!(s.rules(), [RuleKind::Backprop, RuleKind::FeedbackAlignment]);
     assert_eq!(s.learning_rate(RuleKind::FeedbackAlignment), 0.3);
-    assert!(s.experiment_configs().unwrap().iter().all(|c| c.no_derivative));
+    assert!(s
+        .experiment_configs()
+        .unwrap()
+        .iter()
+        .all(|c| c.no_derivative));
     assert_eq!(s.to_query(), "?task=xor&lrs=fa:0.3&noderiv=1");
 }

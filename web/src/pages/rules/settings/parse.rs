@@ -5,7 +5,11 @@
 use super::*;
 
 pub(super) fn rule_list(rules: &[RunRule]) -> String {
-    rules.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(",")
+    rules
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// What a run may be, for notices: a rule's name or a composition.
@@ -20,7 +24,10 @@ fn run_names() -> String {
 fn parse_run(name: &str, allowed: impl FnOnce() -> String) -> Result<RunRule, Problem> {
     let name = name.trim();
     name.parse::<RunRule>().map_err(|error| {
-        if name.to_ascii_lowercase().starts_with(bioprop::rule::COMPOSED_PREFIX) {
+        if name
+            .to_ascii_lowercase()
+            .starts_with(bioprop::rule::COMPOSED_PREFIX)
+        {
             // The composition's own reason (what cannot train, or the syntax).
             Problem::new(format!("'{}': {error}", shown(name)), allowed())
         } else {
