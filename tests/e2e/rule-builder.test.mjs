@@ -64,18 +64,26 @@ test("a rule without f′ beside itself: its own name, colour and link, reproduc
   assert.equal((await page.locator(`.readout[data-rule="${run}"] .rule-name`).innerText()).trim(), "bp no f′");
   const colours = await page.$$eval(".readout", (els) => els.map((e) => getComputedStyle(e).borderColor));
   assert.equal(new Set(colours).size, 3, `one colour per run: ${colours}`);
-  // The feedback band and the network view draw it like any rule.
-  await page.locator(`[data-view="network"][data-rule="${run}"] svg`).waitFor();
+  // The network view and the feedback matrices draw it like any rule.
+  await page.locator(`[data-view="network"] [data-rule="${run}"] svg`).waitFor();
+  await page.locator(`[data-view="feedback"] [data-rule="${run}"]`).waitFor();
 
   // Ten steps here, and ten in the page the link opens: the same run.
+  const readouts = async (p) => ({
+    loss: await metric(p, "metric-loss", run),
+    angle: await metric(p, "metric-update-angle", run),
+  });
   for (let i = 0; i < 10; i++) await page.getByTestId("step").click();
-  const loss = await until(() => metric(page, "metric-step", run), (s) => s === "10").then(() => metric(page, "metric-loss", run));
+  await until(() => metric(page, "metric-step", run), (s) => s === "10");
+  const here = await readouts(page);
   const linked = await app.open(new URL(page.url()).search, { width: 1280, height: 720 });
   await linked.page.locator(`[data-testid="metric-step"][data-rule="${run}"]`).waitFor();
   for (let i = 0; i < 10; i++) await linked.page.getByTestId("step").click();
   await until(() => metric(linked.page, "metric-step", run), (s) => s === "10");
-  assert.equal(await metric(linked.page, "metric-loss", run), loss, "the link reproduces the composed run");
-  assert.notEqual(await metric(linked.page, "metric-loss", "bp"), loss, "and it is not backprop's run");
+  assert.deepEqual(await readouts(linked.page), here, "the link reproduces the composed run");
+  // Its update is measured against backprop's: without f′ it leaves that direction.
+  assert.ok(parseFloat(here.angle) > 0.5, `update angle of backprop without f′: ${here.angle}`);
+  assert.ok(parseFloat(await metric(page, "metric-update-angle", "bp")) < 0.5, "backprop's own is 0°");
   await screenshot(page, "rule-builder-added");
   assert.deepEqual(problems, []);
   assert.deepEqual(linked.problems, []);
