@@ -43,8 +43,10 @@ use crate::task::InitSpec;
 
 mod compose;
 mod facts;
+mod run_rule;
 pub use compose::{Carrier, Composition, CompositionError, Resolved, PREFIX as COMPOSED_PREFIX};
 pub use facts::{FeedbackPath, Locality, Origin, Reads, RuleFacts};
+pub use run_rule::RunRule;
 
 /// The learning rules bioprop simulates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -7,6 +7,12 @@
 //!     ──experiment_configs──▶ [experiment with rule r₁ (and η₁ if listed), …]
 //! ```
 //!
+//! Each `r_i` is a [`RunRule`]: a rule, and whether its run drops `f′` — written
+//! `"bp"` or `"custom:wt.no-fprime"`, as the CLI's `--rule` takes it. The experiment's
+//! own `no_derivative` drops `f′` in every run, as it always did; a run listed without
+//! `f′` drops it whatever that says. Configurations written before runs had their own
+//! `f′` list rule names only, and read as they always did.
+//!
 //! The web page parses its URL once into a `RunsConfig` and sends it to the training
 //! worker; an export or the CLI can read the same type (serde, e.g. JSON). The runs
 //! differ only in their rule, and the random streams do not depend on the rule, so
@@ -34,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::experiment::{ConfigError, Experiment, ExperimentConfig};
-use crate::rule::RuleKind;
+use crate::rule::RunRule;
 
 /// The version of [`RunsConfig`] this build writes and reads.
 pub const RUNS_CONFIG_VERSION: u32 = 1;
@@ -51,8 +57,9 @@ pub const MAX_FEEDBACK_DRAW: u32 = 1000;
 pub struct RunsConfig {
     /// [`RUNS_CONFIG_VERSION`] when written by this build.
     pub version: u32,
-    /// The rules trained side by side, in the order shown; distinct, at least one.
-    pub rules: Vec<RuleKind>,
+    /// The rules trained side by side, in the order shown; distinct runs (once the
+    /// experiment's `no_derivative` is applied to each), at least one.
+    pub rules: Vec<RunRule>,
     /// What every run shares. Its `rule` is replaced by each of `rules` in turn.
     pub experiment: ExperimentConfig,
     /// Training steps per frame while playing, 1 to [`MAX_STEPS_PER_FRAME`]; the
@@ -67,7 +74,7 @@ pub struct RunsConfig {
     /// `rules`, at most once) with its own rate. Absent in older configurations,
     /// which read as empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub learning_rates: Vec<(RuleKind, f32)>,
+    pub learning_rates: Vec<(RunRule, f32)>,
 }
 
 /// A [`RunsConfig`] that cannot run; the message names the field and what is allowed.
@@ -80,25 +87,29 @@ pub enum RunsConfigError {
     #[error("`rules` must name at least one rule")]
     NoRules,
     #[error("`rules` names `{rule}` twice; each rule runs once")]
-    RepeatedRule { rule: RuleKind },
+    RepeatedRule { rule: RunRule },
     #[error("`steps_per_frame` must be between 1 and {MAX_STEPS_PER_FRAME}, got {got}")]
     StepsPerFrame { got: u32 },
     #[error("`feedback_draw` must be between 0 and {MAX_FEEDBACK_DRAW}, got {got}")]
     FeedbackDraw { got: u32 },
     #[error("`learning_rates` names `{rule}`, which is not one of `rules`")]
-    LearningRateRule { rule: RuleKind },
+    LearningRateRule { rule: RunRule },
     #[error("`learning_rates` names `{rule}` twice; each run has one rate")]
-    RepeatedLearningRate { rule: RuleKind },
+    RepeatedLearningRate { rule: RunRule },
     #[error("the run of rule `{rule}`: {error}")]
-    Experiment { rule: RuleKind, error: ConfigError },
+    Experiment { rule: RunRule, error: ConfigError },
 }
 
 impl RunsConfig {
     /// A configuration of the current version.
-    pub fn new(rules: Vec<RuleKind>, experiment: ExperimentConfig, steps_per_frame: u32) -> Self {
+    pub fn new(
+        rules: impl IntoIterator<Item = impl Into<RunRule>>,
+        experiment: ExperimentConfig,
+        steps_per_frame: u32,
+    ) -> Self {
         RunsConfig {
             version: RUNS_CONFIG_VERSION,
-            rules,
+            rules: rules.into_iter().map(Into::into).collect(),
             experiment,
             steps_per_frame,
             feedback_draw: 0,
@@ -107,11 +118,20 @@ impl RunsConfig {
     }
 
     /// The learning rate the run of `rule` trains at: its own, or the experiment's.
-    pub fn learning_rate(&self, rule: RuleKind) -> f32 {
+    pub fn learning_rate(&self, rule: impl Into<RunRule>) -> f32 {
+        let rule = rule.into();
         self.learning_rates
             .iter()
             .find(|(r, _)| *r == rule)
             .map_or(self.experiment.lr, |&(_, lr)| lr)
+    }
+
+    /// The rule each run trains, with the experiment's `no_derivative` applied: what
+    /// makes the runs distinct.
+    pub fn runs(&self) -> Vec<RunRule> {
+        (self.rules.iter())
+            .map(|run| RunRule::new(run.rule, run.no_derivative || self.experiment.no_derivative))
+            .collect()
     }
 
     /// Gives `runs`, built from [`RunsConfig::experiment_configs`], the feedback
@@ -140,7 +160,10 @@ impl RunsConfig {
             return Err(RunsConfigError::NoRules);
         }
         let mut seen = HashSet::new();
-        if let Some(&rule) = self.rules.iter().find(|rule| !seen.insert(**rule)) {
+        if let Some(rule) = (self.rules.iter().zip(self.runs()))
+            .find(|(_, run)| !seen.insert(*run))
+            .map(|(rule, _)| *rule)
+        {
             return Err(RunsConfigError::RepeatedRule { rule });
         }
         if !(1..=MAX_STEPS_PER_FRAME).contains(&self.steps_per_frame) {
@@ -162,11 +185,13 @@ impl RunsConfig {
                 return Err(RunsConfigError::RepeatedLearningRate { rule });
             }
         }
-        self.rules
-            .iter()
-            .map(|&rule| {
+        (self.rules.iter().zip(self.runs()))
+            .map(|(&rule, run)| {
                 let config = ExperimentConfig {
-                    rule,
+                    rule: run.rule,
+                    // As the experiment says for every run (a rule without a hidden
+                    // error ignores it), or this run's own.
+                    no_derivative: run.no_derivative || self.experiment.no_derivative,
                     lr: self.learning_rate(rule),
                     ..self.experiment.clone()
                 };
@@ -191,7 +216,12 @@ impl RunsConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::RuleKind;
     use crate::task::TaskKind;
+
+    fn runs<const N: usize>(rules: [RuleKind; N]) -> Vec<RunRule> {
+        rules.map(RunRule::from).to_vec()
+    }
 
     fn xor_bp_fa() -> RunsConfig {
         RunsConfig::new(
@@ -248,13 +278,13 @@ mod tests {
         assert_eq!(none.validate(), Err(RunsConfigError::NoRules));
 
         let twice = RunsConfig {
-            rules: vec![RuleKind::FeedbackAlignment, RuleKind::FeedbackAlignment],
+            rules: runs([RuleKind::FeedbackAlignment, RuleKind::FeedbackAlignment]),
             ..xor_bp_fa()
         };
         assert_eq!(
             twice.validate(),
             Err(RunsConfigError::RepeatedRule {
-                rule: RuleKind::FeedbackAlignment
+                rule: RuleKind::FeedbackAlignment.into()
             })
         );
 
@@ -272,7 +302,7 @@ mod tests {
         // Delta trains one layer: XOR's default hidden layer makes its run invalid,
         // while backprop's is fine; the error names the run.
         let delta = RunsConfig {
-            rules: vec![RuleKind::Backprop, RuleKind::Delta],
+            rules: runs([RuleKind::Backprop, RuleKind::Delta]),
             ..xor_bp_fa()
         };
         let error = delta.validate().unwrap_err();
@@ -280,7 +310,10 @@ mod tests {
             matches!(
                 error,
                 RunsConfigError::Experiment {
-                    rule: RuleKind::Delta,
+                    rule: RunRule {
+                        rule: RuleKind::Delta,
+                        no_derivative: false
+                    },
                     error: ConfigError::DeltaNeedsOneLayer { .. }
                 }
             ),
@@ -346,7 +379,7 @@ mod tests {
     #[test]
     fn a_run_with_its_own_rate_differs_from_the_others_only_in_lr() {
         let config = RunsConfig {
-            learning_rates: vec![(RuleKind::FeedbackAlignment, 0.3)],
+            learning_rates: vec![(RuleKind::FeedbackAlignment.into(), 0.3)],
             ..xor_bp_fa()
         };
         let shared = xor_bp_fa().experiment.lr;
@@ -376,27 +409,30 @@ mod tests {
     #[test]
     fn refuses_a_rate_for_a_rule_not_run_twice_or_out_of_range() {
         let stranger = RunsConfig {
-            learning_rates: vec![(RuleKind::DirectFeedbackAlignment, 0.1)],
+            learning_rates: vec![(RuleKind::DirectFeedbackAlignment.into(), 0.1)],
             ..xor_bp_fa()
         };
         assert_eq!(
             stranger.validate(),
             Err(RunsConfigError::LearningRateRule {
-                rule: RuleKind::DirectFeedbackAlignment
+                rule: RuleKind::DirectFeedbackAlignment.into()
             })
         );
         let twice = RunsConfig {
-            learning_rates: vec![(RuleKind::Backprop, 0.1), (RuleKind::Backprop, 0.2)],
+            learning_rates: vec![
+                (RuleKind::Backprop.into(), 0.1),
+                (RuleKind::Backprop.into(), 0.2),
+            ],
             ..xor_bp_fa()
         };
         assert_eq!(
             twice.validate(),
             Err(RunsConfigError::RepeatedLearningRate {
-                rule: RuleKind::Backprop
+                rule: RuleKind::Backprop.into()
             })
         );
         let negative = RunsConfig {
-            learning_rates: vec![(RuleKind::FeedbackAlignment, -1.0)],
+            learning_rates: vec![(RuleKind::FeedbackAlignment.into(), -1.0)],
             ..xor_bp_fa()
         };
         let error = negative.validate().unwrap_err();
@@ -404,7 +440,10 @@ mod tests {
             matches!(
                 error,
                 RunsConfigError::Experiment {
-                    rule: RuleKind::FeedbackAlignment,
+                    rule: RunRule {
+                        rule: RuleKind::FeedbackAlignment,
+                        no_derivative: false
+                    },
                     ..
                 }
             ),
@@ -422,5 +461,73 @@ mod tests {
             read.experiment_configs(),
             Err(RunsConfigError::UnknownVersion { got: 7 })
         );
+    }
+
+    #[test]
+    fn a_run_without_f_prime_is_the_experiment_without_f_prime_for_that_run_only() {
+        let text = r#"{"version":1,"rules":["bp","custom:b.no-fprime","custom:b"],
+            "experiment":EXPERIMENT,"steps_per_frame":5}"#;
+        let experiment = serde_json::to_string(&xor_bp_fa().experiment).unwrap();
+        let config: RunsConfig =
+            serde_json::from_str(&text.replace("EXPERIMENT", &experiment)).unwrap();
+        let configs = config.experiment_configs().unwrap();
+        let fa = RuleKind::FeedbackAlignment;
+        assert_eq!(
+            configs
+                .iter()
+                .map(|c| (c.rule, c.no_derivative))
+                .collect::<Vec<_>>(),
+            [(RuleKind::Backprop, false), (fa, true), (fa, false)]
+        );
+        // The composed runs are the named runs, bit for bit, trained alone: FA without
+        // f′ as the experiment-wide flag always gave it.
+        let train = |config: &ExperimentConfig| {
+            let mut run = Experiment::new(config).unwrap();
+            run.step(60).unwrap();
+            run.weights_hash()
+        };
+        let alone = |no_derivative: bool| ExperimentConfig {
+            rule: fa,
+            no_derivative,
+            ..xor_bp_fa().experiment
+        };
+        assert_eq!(train(&configs[1]), train(&alone(true)));
+        assert_eq!(train(&configs[2]), train(&alone(false)));
+        assert_ne!(train(&configs[1]), train(&configs[2]));
+        // Written back in one spelling: `custom:b` is `fa`.
+        let json = serde_json::to_string(&config).unwrap();
+        assert!(
+            json.contains(r#""rules":["bp","custom:b.no-fprime","fa"]"#),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn the_experiment_flag_still_drops_f_prime_everywhere_and_makes_twins_repeats() {
+        let mut every = xor_bp_fa();
+        every.experiment.no_derivative = true;
+        for config in every.experiment_configs().unwrap() {
+            assert!(config.no_derivative);
+        }
+        every
+            .rules
+            .push(RunRule::new(RuleKind::FeedbackAlignment, true));
+        assert_eq!(
+            every.validate(),
+            Err(RunsConfigError::RepeatedRule {
+                rule: RunRule::new(RuleKind::FeedbackAlignment, true)
+            })
+        );
+        let twins = RunsConfig {
+            rules: vec![
+                RuleKind::Backprop.into(),
+                RunRule::new(RuleKind::Backprop, true),
+            ],
+            learning_rates: vec![(RunRule::new(RuleKind::Backprop, true), 0.2)],
+            ..xor_bp_fa()
+        };
+        let configs = twins.experiment_configs().unwrap();
+        assert_eq!(configs[0].lr, xor_bp_fa().experiment.lr);
+        assert_eq!(configs[1].lr, 0.2);
     }
 }

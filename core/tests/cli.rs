@@ -349,7 +349,7 @@ fn a_saved_comparison_runs_bit_for_bit_as_the_library_runs_it() {
         10,
     );
     config.feedback_draw = 2;
-    config.learning_rates = vec![(RuleKind::FeedbackAlignment, 0.05)];
+    config.learning_rates = vec![(RuleKind::FeedbackAlignment.into(), 0.05)];
     let path = temp_file("runs.json", &serde_json::to_string(&config).unwrap());
     let output = bioprop(&[
         "run",
@@ -409,4 +409,38 @@ fn a_bad_configuration_file_is_refused_naming_it() {
     for path in [not_json, wrong, bad_rate] {
         let _ = std::fs::remove_file(path);
     }
+}
+
+#[test]
+fn the_page_s_saved_comparison_of_composed_runs_trains_as_the_library_trains_it() {
+    use bioprop::session::RunsConfig;
+    use bioprop::Experiment;
+    // What the rules page sends for backprop beside backprop without f′ and a
+    // composed Kolen–Pollack (web/tests/protocol.rs checks the page sends this file
+    // and that its worker trains the library's bits).
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/page-comparison.json"
+    );
+    let config: RunsConfig = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let output = bioprop(&["run", "--config", path, "--steps", "120", "--every", "40"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mut runs: Vec<Experiment> = (config.experiment_configs().unwrap().iter())
+        .map(|c| Experiment::new(c).unwrap())
+        .collect();
+    config.redraw_feedback(&mut runs);
+    let closing = stderr(&output);
+    let mut hashes = Vec::new();
+    for (name, run) in ["bp", "custom:wt.no-fprime", "kp"].iter().zip(&mut runs) {
+        run.step(120).unwrap();
+        let line = format!(
+            "{name} on circles: step 120, weights hash {:016x}",
+            run.weights_hash()
+        );
+        assert!(closing.contains(&line), "{line} in {closing}");
+        hashes.push(run.weights_hash());
+    }
+    assert_ne!(hashes[0], hashes[1], "without f′ is another run");
+    // The CSV names each run as the file does.
+    assert!(stdout(&output).contains(",custom:wt.no-fprime,"));
 }

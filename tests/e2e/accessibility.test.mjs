@@ -186,6 +186,20 @@ test("the exercise with a verdict, both hints and the solution open: axe passes,
   await page.close();
 });
 
+test("the rule builder open, with a composition named and one refused: axe passes", async () => {
+  const { page, problems } = await app.open("?task=xor", { width: 1280, height: 720 });
+  await page.waitForSelector("canvas, svg");
+  await page.getByTestId("rule-builder").locator("summary").click();
+  await page.getByTestId("builder-carrier-d").check();
+  await page.getByTestId("builder-learn").check();
+  await page.getByTestId("builder-verdict").filter({ hasText: "cannot run" }).waitFor();
+  const violations = await seriousViolations(page);
+  await screenshot(page, "a11y-rule-builder");
+  assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("a chart's text alternative reads its current values", async () => {
   const { page, problems } = await app.open("?task=xor", { width: 1280, height: 720 });
   await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();

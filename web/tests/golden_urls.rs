@@ -22,7 +22,10 @@ fn rules_page() -> Settings {
     Settings {
         task: TaskKind::LinearTeacher,
         rule: RuleKind::Backprop,
-        compare: vec![RuleKind::Backprop, RuleKind::FeedbackAlignment],
+        compare: vec![
+            RuleKind::Backprop.into(),
+            RuleKind::FeedbackAlignment.into(),
+        ],
         layers: None,
         activation: None,
         lr: None,
@@ -114,9 +117,9 @@ fn the_readme_links_open_as_recorded() {
         Settings {
             task: TaskKind::Xor,
             compare: vec![
-                RuleKind::Backprop,
-                RuleKind::FeedbackAlignment,
-                RuleKind::KolenPollack,
+                RuleKind::Backprop.into(),
+                RuleKind::FeedbackAlignment.into(),
+                RuleKind::KolenPollack.into(),
             ],
             autoplay: true,
             ..rules_page()
@@ -385,7 +388,7 @@ fn a_link_giving_a_run_its_own_rate_changes_that_run_only() {
         Settings {
             task: TaskKind::Spirals,
             lr: Some(0.08),
-            learning_rates: vec![(RuleKind::FeedbackAlignment, 0.3)],
+            learning_rates: vec![(RuleKind::FeedbackAlignment.into(), 0.3)],
             ..rules_page()
         },
         &[],

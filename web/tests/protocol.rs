@@ -376,7 +376,7 @@ fn a_config_the_worker_cannot_run_is_refused_and_the_runs_go_on() {
         ),
         (
             RunsConfig {
-                rules: vec![RuleKind::Backprop, RuleKind::Backprop],
+                rules: vec![RuleKind::Backprop.into(), RuleKind::Backprop.into()],
                 ..(*good).clone()
             },
             "twice",
@@ -419,7 +419,10 @@ fn each_run_trains_at_its_own_rate_and_frames_say_which() {
     assert!(notices.is_empty(), "{notices:?}");
     let config = runs_config(&settings).unwrap();
     assert_eq!(config.experiment.lr, 0.08);
-    assert_eq!(config.learning_rates, [(RuleKind::FeedbackAlignment, 0.3)]);
+    assert_eq!(
+        config.learning_rates,
+        [(RuleKind::FeedbackAlignment.into(), 0.3)]
+    );
     let mut trainer = Trainer::new();
     let (_, frame) = configure(&mut trainer, "?task=spirals&lr=0.08&lrs=fa:0.3");
     let rates: Vec<f32> = frame.runs.iter().map(|r| r.lr).collect();
@@ -678,4 +681,107 @@ fn the_benchmarks_core_speed_trains_every_run_and_refuses_unknown_names() {
         bioprop_web::pages::rules::worker::core_steps_per_second("mnist!", "bp", 10, &clock)
             .is_err()
     );
+}
+
+/// Each run's weights after `steps` steps of the runs the page configures for `query`.
+fn weights_after(query: &str, steps: u64) -> Vec<Vec<Option<bioprop::experiment::Matrix>>> {
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, query);
+    let frame = only_frame(trainer.handle(Command::Step(steps)));
+    frame.runs.into_iter().map(|r| r.snapshot.weights).collect()
+}
+
+#[test]
+fn composed_rules_run_bit_for_bit_as_the_rules_they_equal() {
+    // The builder's compositions in one comparison, and the named rules they equal —
+    // feedback alignment without f′ as the page-wide "without f′" always ran it.
+    let composed = weights_after(
+        "?task=xor&compare=custom:wt,custom:b.no-fprime,custom:b.learn&seed=7",
+        40,
+    );
+    let named = weights_after("?task=xor&compare=bp,kp&seed=7", 40);
+    let fa_without = weights_after("?task=xor&rule=fa&noderiv=1&seed=7", 40);
+    assert_eq!(composed[0], named[0], "custom:wt is backprop");
+    assert_eq!(composed[2], named[1], "custom:b.learn is Kolen–Pollack");
+    assert_eq!(
+        composed[1], fa_without[0],
+        "custom:b.no-fprime is FA without f′"
+    );
+    let fa_with = weights_after("?task=xor&rule=fa&seed=7", 40);
+    assert_ne!(composed[1], fa_with[0], "dropping f′ changes the run");
+}
+
+#[test]
+fn a_rule_with_and_without_f_prime_run_side_by_side_under_their_own_names() {
+    let query = "?task=xor&compare=bp,custom:wt.no-fprime";
+    let config = runs_config(&Settings::from_query(query).0).unwrap();
+    assert!(!config.experiment.no_derivative);
+    // The config the page sends reads back, over the wire, as the same runs.
+    let Command::Configure(back) = over_the_wire(&Command::Configure(Box::new(config.clone())))
+    else {
+        panic!("not a Configure")
+    };
+    assert_eq!(*back, config);
+    let mut trainer = Trainer::new();
+    let (_, frame) = configure(&mut trainer, query);
+    let names: Vec<String> = frame.runs.iter().map(|r| r.run.to_string()).collect();
+    assert_eq!(names, ["bp", "custom:wt.no-fprime"]);
+    let mut runs = Runs::default();
+    runs.apply(Update::Configured {
+        generation: frame.generation,
+        data: TaskData::None,
+    });
+    runs.apply(Update::Frame(Box::new(frame)));
+    let series = runs.series(|m| Some(m.train.loss));
+    let labels: Vec<&str> = series.iter().map(|s| s.label.as_ref()).collect();
+    assert_eq!(labels, ["bp", "bp no f′"]);
+    assert_ne!(series[0].colour, series[1].colour);
+    let after = only_frame(trainer.handle(Command::Step(20)));
+    assert_ne!(
+        after.runs[0].snapshot.weights,
+        after.runs[1].snapshot.weights
+    );
+}
+
+/// What the page saves for a comparison with composed runs, as `bioprop run --config`
+/// reads it: core's CLI test (`core/tests/cli.rs`) trains this very file and checks
+/// the hashes the CLI prints against the library's.
+const PAGE_COMPARISON: &str = include_str!("../../core/tests/data/page-comparison.json");
+const PAGE_COMPARISON_QUERY: &str =
+    "?task=circles&compare=bp,custom:wt.no-fprime,custom:b.learn&lrs=custom:wt.no-fprime:0.05&draw=2";
+
+#[test]
+fn the_page_s_config_of_composed_runs_is_the_cli_s_and_trains_the_same_bits() {
+    let (settings, notices) = Settings::from_query(PAGE_COMPARISON_QUERY);
+    assert!(notices.is_empty(), "{notices:?}");
+    let sent = runs_config(&settings).unwrap();
+    let saved: RunsConfig = serde_json::from_str(PAGE_COMPARISON).unwrap_or_else(|e| {
+        panic!(
+            "{e}; the page sends {}",
+            serde_json::to_string_pretty(&sent).unwrap()
+        )
+    });
+    assert_eq!(
+        sent,
+        saved,
+        "the page now sends {}",
+        serde_json::to_string_pretty(&sent).unwrap()
+    );
+    // The worker's runs are the library's runs of the saved file, bit for bit.
+    let mut library: Vec<Experiment> = (saved.experiment_configs().unwrap().iter())
+        .map(|c| Experiment::new(c).unwrap())
+        .collect();
+    saved.redraw_feedback(&mut library);
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, PAGE_COMPARISON_QUERY);
+    let frame = only_frame(trainer.handle(Command::Step(120)));
+    for (run, worker) in library.iter_mut().zip(&frame.runs) {
+        run.step(120).unwrap();
+        assert_eq!(
+            run.snapshot().weights,
+            worker.snapshot.weights,
+            "{}",
+            worker.run
+        );
+    }
 }

@@ -3,7 +3,8 @@
 //! single `ExperimentConfig` — trained exactly as the page trained them. The core is
 //! deterministic across native and wasm builds, so the weights after `n` steps are the
 //! same bits as in the browser; the closing lines print each run's weights hash to
-//! compare. `--print-config` writes the configuration a set of flags gives, in the
+//! compare. Each run is named as the configuration lists it (`bp`,
+//! `custom:wt.no-fprime`), so a rule with and without `f′` stay apart. `--print-config` writes the configuration a set of flags gives, in the
 //! same format.
 
 use std::path::Path;
@@ -49,8 +50,15 @@ pub fn run(path: &Path, args: &RunArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut runs = match parse(path, &text).and_then(|config| build(&config)) {
-        Ok(runs) => runs,
+    let config = parse(path, &text);
+    let names: Vec<String> = config
+        .iter()
+        .flat_map(|c| &c.rules)
+        .map(|r| r.to_string())
+        .collect();
+    let runs = config.and_then(|config| build(&config));
+    let mut runs: Vec<(String, Experiment)> = match runs {
+        Ok(runs) => names.into_iter().zip(runs).collect(),
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(2);
@@ -68,7 +76,7 @@ pub fn run(path: &Path, args: &RunArgs) -> ExitCode {
         &mut runs,
         |out, runs| {
             writeln!(out, "{HEADER}")?;
-            for run in runs.iter_mut() {
+            for (name, run) in runs.iter_mut() {
                 let _ = run.set_log_every(args.every);
                 let total = steps(run);
                 let mut failure = None;
@@ -77,19 +85,19 @@ pub fn run(path: &Path, args: &RunArgs) -> ExitCode {
                     failure = run.step(chunk).err().map(|e| e.to_string());
                 }
                 for row in run.history() {
-                    write_rows(out, run.rule().name(), row, false)?;
+                    write_rows(out, name, row, false)?;
                 }
                 if let Some(failure) = failure {
-                    return Ok(Some(format!("{}: {failure}", run.rule().name())));
+                    return Ok(Some(format!("{name}: {failure}")));
                 }
             }
             Ok(None)
         },
         |runs| {
-            for run in runs {
+            for (name, run) in runs {
                 eprintln!(
                     "{} on {}: step {}, weights hash {:016x}",
-                    run.rule().name(),
+                    name,
                     run.config().task.kind.name(),
                     run.steps(),
                     run.weights_hash()

@@ -11,6 +11,7 @@ use yew::prelude::*;
 
 use bioprop::experiment::layers_string;
 
+use super::builder::RuleBuilder;
 use super::delta::{choose_delta, has_hidden_layer};
 use super::delta_view::DeltaChoice;
 use super::settings::{parse_layers_text, speed_name, FeedbackView, Settings, SPEED_MAX};
@@ -179,9 +180,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         onchange={change(|s, e| {
                             if checked(e) {
                                 let other = if s.rule == RuleKind::Backprop { RuleKind::FeedbackAlignment } else { RuleKind::Backprop };
-                                s.compare = vec![RuleKind::Backprop, RuleKind::FeedbackAlignment];
-                                if !s.compare.contains(&s.rule) { s.compare = vec![other, s.rule]; }
-                                s.rule = s.compare[0];
+                                s.compare = vec![RuleKind::Backprop.into(), RuleKind::FeedbackAlignment.into()];
+                                if !s.compare.contains(&s.rule.into()) { s.compare = vec![other.into(), s.rule.into()]; }
+                                s.rule = s.compare[0].rule;
                             } else {
                                 s.compare.clear();
                                 s.fold_single_run_rate();
@@ -191,18 +192,18 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     {"compare rules (2–4)"}
                 </label>
                 { for RuleKind::ALL.iter().filter(|r| **r != RuleKind::Delta || !compare).map(|&r| {
-                    let on = rules.contains(&r);
+                    let on = rules.contains(&r.into());
                     let settings = settings.clone();
                     let emit = emit.clone();
                     let onchange = Callback::from(move |e: Event| {
                         let mut next = settings.clone();
                         if next.is_compare() {
-                            if checked(&e) { next.compare.push(r); } else { next.compare.retain(|&x| x != r); }
+                            if checked(&e) { next.compare.push(r.into()); } else { next.compare.retain(|&x| x != r); }
                             if next.compare.len() < 2 || next.compare.len() > 4 {
                                 emit.emit(Action::Notice("compare: choose between 2 and 4 rules".into()));
                                 return;
                             }
-                            next.rule = next.compare[0];
+                            next.rule = next.compare[0].rule;
                         } else if r == RuleKind::Delta {
                             next = choose_delta(&next);
                         } else {
@@ -219,7 +220,33 @@ pub fn Controls(props: &ControlsProps) -> Html {
                         </label>
                     }
                 }) }
+                // Runs without f′ of their own (added with the rule builder): unticking
+                // one takes it out of the comparison.
+                { for rules.iter().filter(|run| compare && run.no_derivative).map(|&run| {
+                    let settings = settings.clone();
+                    let emit = emit.clone();
+                    let onchange = Callback::from(move |_: Event| {
+                        let mut next = settings.clone();
+                        next.compare.retain(|&x| x != run);
+                        if next.compare.len() < 2 {
+                            emit.emit(Action::Notice("compare: choose between 2 and 4 rules".into()));
+                            return;
+                        }
+                        next.rule = next.compare[0].rule;
+                        emit.emit(Action::Change(next));
+                    });
+                    html! {
+                        <label class="inline" title={run.title()}>
+                            <input type="checkbox" checked=true data-testid={format!("rule-{run}")}
+                                aria-label={run.title()} {onchange} />
+                            {run.label()}
+                        </label>
+                    }
+                }) }
             </fieldset>
+            if hidden {
+                <RuleBuilder settings={settings.clone()} on_action={emit.clone()} />
+            }
 
             <label>{"Layers (input-hidden…-output)"}
                 <TextField testid="layers" value={layers_string(&shown_layers)} spellcheck="false"
@@ -364,9 +391,9 @@ fn RunRates(props: &RunRatesProps) -> Html {
                 });
                 html! {
                     <label class="inline" title={if own { "Its own rate (empty the field for the shared η)" } else { "The shared η" }}>
-                        <span class="run-rate-rule">{rule.name()}</span>
-                        <TextField testid={format!("lr-{}", rule.name())} value={shown} inputmode="decimal"
-                            aria_label={format!("Learning rate of the {} run", rule.name())} {onchange} />
+                        <span class="run-rate-rule">{rule.label()}</span>
+                        <TextField testid={format!("lr-{rule}")} value={shown} inputmode="decimal"
+                            aria_label={format!("Learning rate of the {} run", rule.label())} {onchange} />
                     </label>
                 }
             }) }

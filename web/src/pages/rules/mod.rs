@@ -6,6 +6,7 @@
 //! worker ─▶ Update::Frame ─▶ Runs (runs.rs) ─▶ Readouts and Views (views.rs)
 //! ```
 
+pub mod builder;
 pub mod controls;
 pub mod defaults;
 pub mod delta;

@@ -124,14 +124,14 @@ pub fn Presentation(props: &PresentationProps) -> Html {
     html! {
         <div class={classes!("presentation", dense.then_some("dense"))} data-testid="presentation" {style}>
             { for runs.runs.iter().map(|run| html! {
-                <section class="panel present-run" data-rule={run.rule.name()}>
-                    <h2 title={run.rule.description()}>{run.rule.name()}{" — "}{run.rule.description()}</h2>
-                    <div data-view="network" data-rule={run.rule.name()}>
+                <section class="panel present-run" data-rule={run.run.to_string()}>
+                    <h2 title={run.rule.description()}>{run.run.label()}{" — "}{run.rule.description()}</h2>
+                    <div data-view="network" data-rule={run.run.to_string()}>
                         <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view} compact=true
                             max_band={dense.then_some(DENSE_BAND)} />
                     </div>
                     if !dense {
-                        <div data-view="feedback" data-rule={run.rule.name()}>
+                        <div data-view="feedback" data-rule={run.run.to_string()}>
                             <FeedbackMatrices snapshot={run.snapshot.clone()} layer={Some(layer)} />
                         </div>
                     }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use bioprop::experiment::{Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
-use bioprop::rule::RuleKind;
+use bioprop::rule::{RuleKind, RunRule};
 use plotters::style::RGBColor;
 
 use super::digits::DigitsRecord;
@@ -27,6 +27,10 @@ pub const MAX_SERIES_POINTS: usize = 1200;
 /// One run: a rule learning the task.
 #[derive(Clone, Debug)]
 pub struct Run {
+    /// Its rule as the comparison lists it, with or without `f′` of its own: the
+    /// run's name and colour.
+    pub run: RunRule,
+    /// The rule it trains (its facts draw the views).
     pub rule: RuleKind,
     /// The learning rate it trains at now.
     pub lr: f32,
@@ -124,6 +128,7 @@ impl Runs {
                 .runs
                 .iter()
                 .map(|f| Run {
+                    run: f.run,
                     rule: f.snapshot.rule,
                     lr: f.lr,
                     snapshot: Rc::new(f.snapshot.clone()),
@@ -143,6 +148,7 @@ impl Runs {
                     event = Event::Diverged(message.clone());
                 }
             }
+            run.run = f.run;
             run.rule = f.snapshot.rule;
             run.lr = f.lr;
             run.snapshot = Rc::new(f.snapshot);
@@ -227,13 +233,13 @@ impl Watchdog {
 impl Runs {
     /// One series per run (and per hidden layer where `layer` is `None` and
     /// there is more than one), of the value `pick` reads from a history row.
-    /// A run's name in legends: its rule, and its learning rate when the runs do
-    /// not all train at the same one (`bp η 0.08`).
+    /// A run's name in legends: its rule (`bp no f′` without `f′` of its own), and
+    /// its learning rate when the runs do not all train at the same one (`bp η 0.08`).
     pub fn label(&self, run: &Run) -> String {
         if self.runs.iter().all(|other| other.lr == run.lr) {
-            run.rule.name().to_owned()
+            run.run.label()
         } else {
-            format!("{} η {}", run.rule.name(), run.lr)
+            format!("{} η {}", run.run.label(), run.lr)
         }
     }
 
@@ -242,7 +248,7 @@ impl Runs {
             .iter()
             .map(|run| Series {
                 label: self.label(run).into(),
-                colour: rule_colour(run.rule),
+                colour: run_colour(run.run),
                 dash: Dash::Solid,
                 points: Rc::new(thin(&run.history, |m| pick(m).map(|v| (m.step as f32, v)))),
             })
@@ -263,7 +269,7 @@ impl Runs {
                 } else {
                     self.label(run)
                 };
-                let mut colour = rule_colour(run.rule);
+                let mut colour = run_colour(run.run);
                 if k > 0 {
                     colour = lighten(colour, 0.35 * k as f32 / layers as f32);
                 }
@@ -317,6 +323,13 @@ pub fn thin<T>(rows: &[T], point: impl Fn(&T) -> Option<(f32, f32)>) -> Vec<(f32
 /// facts ([`bioprop::rule::RuleFacts::colour`]).
 pub fn rule_colour(rule: RuleKind) -> RGBColor {
     let [r, g, b] = rule.facts().colour;
+    RGBColor(r, g, b)
+}
+
+/// A run's colour: its rule's, darker for a run without `f′` of its own
+/// ([`RunRule::colour`]).
+pub fn run_colour(run: RunRule) -> RGBColor {
+    let [r, g, b] = run.colour();
     RGBColor(r, g, b)
 }
 

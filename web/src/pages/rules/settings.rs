@@ -13,17 +13,17 @@
 //! | key | value | default |
 //! |---|---|---|
 //! | `task` | a task name, e.g. `xor` (not `arrays`, which needs uploaded data; `digits` loads the compact digits file first, [`super::digits`]) | `linear-teacher` |
-//! | `rule` | one rule, e.g. `fa`: a single run | — (the default page compares) |
-//! | `compare` | 2 to 4 different rules, comma-separated | `bp,fa` |
+//! | `rule` | one rule, e.g. `fa`, or a composed one (below): a single run | — (the default page compares) |
+//! | `compare` | 2 to 4 different runs, comma-separated: rules, or rules composed from parts (below), e.g. `bp,custom:wt.no-fprime` | `bp,fa` |
 //! | `layers` | widths joined by `-`, input and output included, e.g. `30-20-10`; 2 to [`MAX_DEPTH`] widths of 1 to [`MAX_WIDTH`] | the task's (input-output for `delta`) |
 //! | `act` | `linear`, `tanh`, `sigmoid`, `relu`, `softplus` | the task's |
 //! | `lr` | in (0, [`MAX_LEARNING_RATE`]] | the task's (from link version 2: [`super::defaults::learning_rate`] where it differs) |
-//! | `lrs` | runs with a learning rate of their own, `rule:rate` comma-separated, e.g. `bp:0.08,fa:0.3`; each rule one of the runs, each rate as `lr` | — (every run at `lr`) |
+//! | `lrs` | runs with a learning rate of their own, `run:rate` comma-separated, e.g. `bp:0.08,fa:0.3` or `custom:b.no-fprime:0.3`; each run one of the runs, each rate as `lr` | — (every run at `lr`) |
 //! | `batch` | 1 to [`MAX_BATCH`] (and at most the training set) | the task's |
 //! | `noise` | in [0, [`MAX_NOISE`]] | the task's |
 //! | `seed` | any `u64` | 1 |
 //! | `speed` | training steps per frame, 1 to [`MAX_SPEED`], or `max` (as many as a frame's time allows) | [`DEFAULT_SPEED`] |
-//! | `noderiv` | `1` or `0`: drop `f′` from the hidden error | 0 |
+//! | `noderiv` | `1` or `0`: drop `f′` from the hidden error of every run | 0 |
 //! | `fbscale` | multiplies `B`'s init scale, in (0, [`MAX_FEEDBACK_SCALE`]] | 1 |
 //! | `draw` | which draw of the feedback matrices: the number of times "Resample B" was pressed, 0 to [`MAX_FEEDBACK_DRAW`] | 0 (the seed's own `B`) |
 //! | `fb` | feedback edges drawn as `b`, `wt` (Wᵀ) or `diff` (B − Wᵀ) | `b` |
@@ -33,6 +33,18 @@
 //! | `views` | comma-separated from `network`, `feedback`, `alignment`, `curves`, `task` | all |
 //! | `present` | `1` or `0`: presentation mode, the network, angle charts and feedback matrices on one screen | 0 |
 //! | `synapse` | `i-j`: the synapse `w_ij` (output `i`, input `j`, from 1) whose update the delta rule's view writes out; only with `rule=delta` | `1-1` |
+//!
+//! # Composed rules
+//!
+//! A run of `rule`, `compare` or `lrs` may be a rule composed from parts, spelt as the
+//! CLI's `--rule` takes it (`docs/science.md` §1.5): `custom:CARRIER[.learn][.no-fprime]`
+//! with `CARRIER` one of `wt`, `b`, `sign`, `sign-random`, `d`, `none`. A composition
+//! is the rule it equals (`custom:b` is `fa`, `custom:b.learn` is `kp`), so a link
+//! writes it by that rule's name; only a run without `f′` keeps its composed spelling
+//! (`custom:b.no-fprime`), which lets one comparison hold a rule with and without `f′`.
+//! A composition that cannot train a layer (`custom:wt.learn`) is refused with the
+//! reason. With `noderiv=1` every run drops `f′` and `.no-fprime` adds nothing; two
+//! runs that become the same keep the first.
 //!
 //! # Bad input
 //!
@@ -55,6 +67,7 @@ use bioprop::experiment::{
     layers_string, ConfigError, ExperimentConfig, MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE,
     MAX_UNITS,
 };
+use bioprop::rule::RunRule;
 use bioprop::session::MAX_FEEDBACK_DRAW;
 use bioprop::task::{TaskError, MAX_NOISE};
 use bioprop::{Activation, RuleKind, TaskKind};
@@ -203,8 +216,9 @@ pub struct Settings {
     pub task: TaskKind,
     /// The rule of a single run; in compare mode, `compare[0]`.
     pub rule: RuleKind,
-    /// 2 to 4 different rules trained in lockstep (compare mode); empty for a single run.
-    pub compare: Vec<RuleKind>,
+    /// 2 to 4 different runs trained in lockstep (compare mode), each a rule with or
+    /// without `f′`; empty for a single run.
+    pub compare: Vec<RunRule>,
     /// Layer widths, input and output included, e.g. `[30, 20, 10]`.
     pub layers: Option<Vec<usize>>,
     pub activation: Option<Activation>,
@@ -212,7 +226,7 @@ pub struct Settings {
     pub lr: Option<f32>,
     /// The runs with a learning rate of their own (`lrs`), in the order of the runs:
     /// rules need different rates on some tasks (docs/science.md §3).
-    pub learning_rates: Vec<(RuleKind, f32)>,
+    pub learning_rates: Vec<(RunRule, f32)>,
     pub batch: Option<usize>,
     pub noise: Option<f32>,
     pub seed: u64,
@@ -247,7 +261,10 @@ impl Default for Settings {
         Settings {
             task: TaskKind::LinearTeacher,
             rule: RuleKind::Backprop,
-            compare: vec![RuleKind::Backprop, RuleKind::FeedbackAlignment],
+            compare: vec![
+                RunRule::from(RuleKind::Backprop),
+                RunRule::from(RuleKind::FeedbackAlignment),
+            ],
             layers: None,
             activation: None,
             lr: None,
@@ -308,11 +325,12 @@ impl Settings {
                         ),
                     );
                 }
-                s.rule = compare[0];
+                s.rule = compare[0].rule;
                 s.compare = compare;
             }
             (None, Some(rule)) => {
-                s.rule = rule;
+                s.rule = rule.rule;
+                s.no_derivative = rule.no_derivative;
                 s.compare = Vec::new();
             }
             (None, None) => {}
@@ -368,6 +386,9 @@ impl Settings {
             .read(Key::Speed.name(), parse_speed, using(&s.speed))
             .unwrap_or(s.speed);
         s.no_derivative = reader.read_flag(Key::NoDeriv.name(), s.no_derivative);
+        if let Some(notice) = s.fold_every_run_without_f_prime() {
+            reader.notice(Key::Compare.name(), notice);
+        }
         s.feedback_scale = reader
             .read(
                 Key::FbScale.name(),
@@ -417,10 +438,11 @@ impl Settings {
         let base = self.base_config();
         self.rules()
             .into_iter()
-            .map(|rule| {
+            .map(|run| {
                 let config = ExperimentConfig {
-                    rule,
-                    lr: self.own_learning_rate(rule).unwrap_or(base.lr),
+                    rule: run.rule,
+                    no_derivative: base.no_derivative || run.no_derivative,
+                    lr: self.own_learning_rate(run).unwrap_or(base.lr),
                     ..base.clone()
                 };
                 config.validate()?;
@@ -494,7 +516,7 @@ impl Settings {
 
     /// The learning rate the run of `rule` trains at: its own (`lrs`), or `lr`, or
     /// the task's default.
-    pub fn learning_rate(&self, rule: RuleKind) -> f32 {
+    pub fn learning_rate(&self, rule: impl Into<RunRule>) -> f32 {
         self.own_learning_rate(rule)
             .unwrap_or_else(|| self.shared_learning_rate())
     }
@@ -513,7 +535,8 @@ impl Settings {
     }
 
     /// The run's own learning rate, if it has one.
-    pub fn own_learning_rate(&self, rule: RuleKind) -> Option<f32> {
+    pub fn own_learning_rate(&self, rule: impl Into<RunRule>) -> Option<f32> {
+        let rule = rule.into();
         self.learning_rates
             .iter()
             .find(|(r, _)| *r == rule)
@@ -522,8 +545,9 @@ impl Settings {
 
     /// Gives the run of `rule` its own learning rate, or (`None`) takes it away; the
     /// list stays in the order of the runs, without rules that are not run.
-    pub fn set_learning_rate(&mut self, rule: RuleKind, lr: Option<f32>) {
-        let mut rates: Vec<(RuleKind, f32)> = self
+    pub fn set_learning_rate(&mut self, rule: impl Into<RunRule>, lr: Option<f32>) {
+        let rule = rule.into();
+        let mut rates: Vec<(RunRule, f32)> = self
             .learning_rates
             .iter()
             .copied()
@@ -569,13 +593,81 @@ impl Settings {
         self.compare.len() >= *COMPARE_RULES.start()
     }
 
-    /// The rule of each run, in display order.
-    pub fn rules(&self) -> Vec<RuleKind> {
+    /// The rule of each run, in display order: with or without `f′` of its own (a
+    /// single run drops it with `no_derivative`, as every run then does).
+    pub fn rules(&self) -> Vec<RunRule> {
         if self.is_compare() {
             self.compare.clone()
         } else {
-            vec![self.rule]
+            vec![self.rule.into()]
         }
+    }
+
+    /// Whether a run trains `rule` (with or without `f′`).
+    pub fn runs_rule(&self, rule: RuleKind) -> bool {
+        self.rules().iter().any(|run| run.rule == rule)
+    }
+
+    /// Adds `run` to the comparison (turning a single run into a comparison with
+    /// it); refused, with the reason, when it is run already or the comparison is full.
+    ///
+    /// # Errors
+    ///
+    /// What stops it, in words.
+    pub fn add_run(&mut self, run: RunRule) -> Result<(), String> {
+        let run = RunRule::new(run.rule, run.no_derivative && !self.no_derivative);
+        let mut runs = self.rules();
+        if runs.contains(&run) {
+            return Err(format!("{} is in the comparison already", run.title()));
+        }
+        if runs.len() >= *COMPARE_RULES.end() {
+            return Err(format!(
+                "the comparison holds {} runs at most: untick one to add {}",
+                COMPARE_RULES.end(),
+                run.title()
+            ));
+        }
+        if run.rule == RuleKind::Delta || runs.iter().any(|r| r.rule == RuleKind::Delta) {
+            return Err("the delta rule runs alone: it trains a single layer".to_owned());
+        }
+        runs.push(run);
+        self.compare = runs;
+        self.rule = self.compare[0].rule;
+        Ok(())
+    }
+
+    /// With `no_derivative` every run drops `f′`, so a run's own `.no-fprime` adds
+    /// nothing: it is cleared, and a run that thereby repeats another is dropped
+    /// (the notice says which), with its own rate.
+    fn fold_every_run_without_f_prime(&mut self) -> Option<String> {
+        if !self.no_derivative || !self.is_compare() {
+            return None;
+        }
+        let with = |run: RunRule| RunRule::from(run.rule);
+        for rate in &mut self.learning_rates {
+            rate.0 = with(rate.0);
+        }
+        let mut kept: Vec<RunRule> = Vec::new();
+        let mut dropped = Vec::new();
+        for run in self.compare.drain(..) {
+            if kept.contains(&with(run)) {
+                dropped.push(run.to_string());
+            } else {
+                kept.push(with(run));
+            }
+        }
+        self.learning_rates.dedup_by_key(|rate| rate.0);
+        if kept.len() < *COMPARE_RULES.start() {
+            self.rule = kept[0].rule;
+            kept.clear();
+        }
+        self.compare = kept;
+        (!dropped.is_empty()).then(|| {
+            format!(
+                "with noderiv=1 every run drops f′, so {} repeats another run and is left out",
+                dropped.join(", ")
+            )
+        })
     }
 
     /// Whether `view` is on the page.
@@ -586,7 +678,7 @@ impl Settings {
     /// The layers used when `layers` is `None`.
     fn default_layers(&self) -> Vec<usize> {
         let mut layers = self.task.defaults().layers;
-        if self.rules().contains(&RuleKind::Delta) && layers.len() > 2 {
+        if self.runs_rule(RuleKind::Delta) && layers.len() > 2 {
             layers.drain(1..layers.len() - 1);
         }
         layers
@@ -752,7 +844,7 @@ impl UrlSettings for Settings {
         }
         // Only the runs' own: unticking a rule in the controls drops its rate.
         let runs = self.rules();
-        let own: Vec<(RuleKind, f32)> = (self.learning_rates.iter().copied())
+        let own: Vec<(RunRule, f32)> = (self.learning_rates.iter().copied())
             .filter(|(rule, _)| runs.contains(rule))
             .collect();
         if !own.is_empty() {

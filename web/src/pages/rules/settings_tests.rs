@@ -78,6 +78,11 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
             .collect()
     });
     let single_delta = compare.is_empty() && rule == RuleKind::Delta;
+    // Every run without f′, or some runs without f′ of their own (`custom:….no-fprime`).
+    let every_without = rng.coin();
+    let compare: Vec<RunRule> = (compare.into_iter())
+        .map(|r| RunRule::new(r, !every_without && rng.coin()))
+        .collect();
     let mut views = View::ALL.to_vec();
     rng.shuffle(&mut views);
     views.truncate(1 + rng.below(View::ALL.len()));
@@ -112,7 +117,7 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
         } else {
             1 + rng.below(MAX_SPEED as usize) as u32
         },
-        no_derivative: rng.coin(),
+        no_derivative: every_without,
         draw: match rng.below(3) {
             0 => 0,
             1 => bioprop::session::MAX_FEEDBACK_DRAW,
@@ -171,7 +176,7 @@ fn default_page_compares_bp_and_fa_on_the_linear_teacher_with_a_clean_url() {
     assert_eq!(s.task, TaskKind::LinearTeacher);
     assert!(s.is_compare());
     assert_eq!(s.rules(), [RuleKind::Backprop, RuleKind::FeedbackAlignment]);
-    assert_eq!(s.rule, s.compare[0]);
+    assert_eq!(s.rule, s.compare[0].rule);
     assert!(View::ALL.into_iter().all(|v| s.shows(v)));
     let configs = s.experiment_configs().unwrap();
     assert_eq!(configs.len(), 2);
@@ -190,16 +195,16 @@ fn every_key_parses_and_is_written_back_in_order() {
         task: TaskKind::Xor,
         rule: RuleKind::KolenPollack,
         compare: vec![
-            RuleKind::KolenPollack,
-            RuleKind::FeedbackAlignment,
-            RuleKind::DirectFeedbackAlignment,
+            RuleKind::KolenPollack.into(),
+            RuleKind::FeedbackAlignment.into(),
+            RuleKind::DirectFeedbackAlignment.into(),
         ],
         layers: Some(vec![2, 16, 8, 2]),
         activation: Some(Activation::Relu),
         lr: Some(0.25),
         learning_rates: vec![
-            (RuleKind::KolenPollack, 0.5),
-            (RuleKind::DirectFeedbackAlignment, 0.05),
+            (RuleKind::KolenPollack.into(), 0.5),
+            (RuleKind::DirectFeedbackAlignment.into(), 0.05),
         ],
         batch: Some(32),
         noise: Some(0.2),
@@ -418,7 +423,7 @@ fn rule_alone_is_a_single_run_and_compare_wins_over_rule() {
     assert!(notices.is_empty());
     assert_eq!(
         (s.rules(), s.is_compare()),
-        (vec![RuleKind::FeedbackAlignment], false)
+        (vec![RuleKind::FeedbackAlignment.into()], false)
     );
     // A single run of bp differs from the default page, so its link says so.
     let single_bp = Settings {
@@ -468,7 +473,7 @@ fn round_trip_holds_exhaustively_for_rules_tasks_and_views() {
                 assert_round_trips(&Settings {
                     task,
                     rule,
-                    compare: vec![rule, second],
+                    compare: vec![rule.into(), second.into()],
                     ..Settings::default()
                 });
             }
@@ -802,7 +807,10 @@ fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
     // Backprop learns spirals at 0.08; feedback alignment is given 0.3.
     let (s, notices) = Settings::from_query("?task=spirals&lr=0.08&lrs=fa:0.3");
     assert!(notices.is_empty(), "{notices:?}");
-    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment, 0.3)]);
+    assert_eq!(
+        s.learning_rates,
+        [(RuleKind::FeedbackAlignment.into(), 0.3)]
+    );
     assert_eq!(s.run_learning_rates(), [0.08, 0.3]);
     let lrs: Vec<f32> = s
         .experiment_configs()
@@ -818,7 +826,10 @@ fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
     let (s, _) = Settings::from_query("?compare=kp,fa,bp&lrs=bp:0.01,kp:0.02");
     assert_eq!(
         s.learning_rates,
-        [(RuleKind::KolenPollack, 0.02), (RuleKind::Backprop, 0.01)]
+        [
+            (RuleKind::KolenPollack.into(), 0.02),
+            (RuleKind::Backprop.into(), 0.01)
+        ]
     );
     let shared = ExperimentConfig::for_task(TaskKind::LinearTeacher).lr;
     assert_eq!(s.shared_learning_rate(), shared);
@@ -849,7 +860,10 @@ fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
 
     // A rate for a rule that is not run is ignored with a notice; the rest is kept.
     let (s, notices) = Settings::from_query("?lrs=dfa:0.5,fa:0.1");
-    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment, 0.1)]);
+    assert_eq!(
+        s.learning_rates,
+        [(RuleKind::FeedbackAlignment.into(), 0.1)]
+    );
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0].param, "lrs");
 
@@ -861,17 +875,125 @@ fn a_run_may_have_its_own_learning_rate_and_the_others_keep_lr() {
     assert_eq!(
         s.learning_rates,
         [
-            (RuleKind::Backprop, 0.05),
-            (RuleKind::FeedbackAlignment, 0.3)
+            (RuleKind::Backprop.into(), 0.05),
+            (RuleKind::FeedbackAlignment.into(), 0.3)
         ]
     );
     s.set_learning_rate(RuleKind::Backprop, None);
-    assert_eq!(s.learning_rates, [(RuleKind::FeedbackAlignment, 0.3)]);
-    s.compare = vec![RuleKind::Backprop, RuleKind::DirectFeedbackAlignment];
+    assert_eq!(
+        s.learning_rates,
+        [(RuleKind::FeedbackAlignment.into(), 0.3)]
+    );
+    s.compare = vec![
+        RuleKind::Backprop.into(),
+        RuleKind::DirectFeedbackAlignment.into(),
+    ];
     let edited = Settings::default().edited(&s).expect("a valid edit");
     assert!(
         edited.learning_rates.is_empty(),
         "{:?}",
         edited.learning_rates
     );
+}
+
+#[test]
+fn composed_rules_read_as_the_rules_they_equal_and_round_trip() {
+    let (s, notices) = Settings::from_query(
+        "?compare=bp,custom:wt.no-fprime,custom:b&lrs=custom:wt.no-fprime:0.02",
+    );
+    assert!(notices.is_empty(), "{notices:?}");
+    let bp_without = RunRule::new(RuleKind::Backprop, true);
+    assert_eq!(
+        s.rules(),
+        [
+            RuleKind::Backprop.into(),
+            bp_without,
+            RuleKind::FeedbackAlignment.into()
+        ]
+    );
+    assert!(!s.no_derivative, "only the one run drops f′");
+    assert_eq!(s.learning_rate(bp_without), 0.02);
+    assert_eq!(
+        s.learning_rate(RuleKind::Backprop),
+        s.shared_learning_rate()
+    );
+    // Written back in one spelling: `custom:b` is `fa`.
+    let query = s.to_query();
+    assert_eq!(
+        query,
+        "?compare=bp,custom:wt.no-fprime,fa&lrs=custom:wt.no-fprime:0.02"
+    );
+    let (back, notices) = Settings::from_query(&query);
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(back, s);
+    // Each run's config: the second is backprop without f′, the others with it.
+    let configs = s.experiment_configs().unwrap();
+    assert_eq!(
+        configs
+            .iter()
+            .map(|c| (c.rule, c.no_derivative, c.lr))
+            .collect::<Vec<_>>(),
+        [
+            (RuleKind::Backprop, false, s.shared_learning_rate()),
+            (RuleKind::Backprop, true, 0.02),
+            (RuleKind::FeedbackAlignment, false, s.shared_learning_rate()),
+        ]
+    );
+}
+
+#[test]
+fn a_single_composed_run_is_its_rule_and_the_f_prime_flag() {
+    let (s, notices) = Settings::from_query("?rule=custom:b.learn.no-fprime");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        (s.rule, s.is_compare(), s.no_derivative),
+        (RuleKind::KolenPollack, false, true)
+    );
+    assert_eq!(s.to_query(), "?rule=kp&noderiv=1");
+}
+
+#[test]
+fn an_impossible_composition_in_a_link_is_explained_and_the_default_kept() {
+    let (s, notices) = Settings::from_query("?compare=bp,custom:d.learn");
+    assert_eq!(s.rules(), Settings::default().rules());
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].param, "compare");
+    assert!(
+        notices[0].message.contains("no forward weight mirrors it"),
+        "{}",
+        notices[0].message
+    );
+}
+
+#[test]
+fn with_noderiv_every_run_drops_f_prime_and_twins_are_left_out() {
+    let (s, notices) = Settings::from_query("?compare=bp,custom:wt.no-fprime,fa&noderiv=1");
+    assert_eq!(
+        s.rules(),
+        [
+            RuleKind::Backprop.into(),
+            RunRule::from(RuleKind::FeedbackAlignment)
+        ]
+    );
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(
+        notices[0].message.contains("custom:wt.no-fprime"),
+        "{notices:?}"
+    );
+}
+
+#[test]
+fn old_links_read_as_before_runs_had_their_own_f_prime() {
+    // Written by builds whose runs shared one "without f′": the same runs now.
+    let (s, notices) = Settings::from_query("?task=xor&compare=bp,fa&noderiv=1&lrs=fa:0.3");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert!(s.no_derivative);
+    assert_eq!(s.rules(), [RuleKind::Backprop, RuleKind::FeedbackAlignment]);
+    assert_eq!(s.learning_rate(RuleKind::FeedbackAlignment), 0.3);
+    assert!(s
+        .experiment_configs()
+        .unwrap()
+        .iter()
+        .all(|c| c.no_derivative));
+    assert_eq!(s.to_query(), "?task=xor&lrs=fa:0.3&noderiv=1");
 }

@@ -17,7 +17,7 @@ use super::digits::network::{DigitsNetwork, Picture as DigitsPicture};
 use super::digits::views::{evaluation_note, DigitsPanel};
 use super::digits::{is_digits, PredictRequest};
 use super::network_view::NetworkView;
-use super::runs::{rule_colour, Run, Runs};
+use super::runs::{rule_colour, run_colour, Run, Runs};
 use super::settings::{FeedbackView, Settings, View, SPEED_MAX};
 use super::worker::{log_interval, Picture, TaskData};
 use crate::shell::throttle::use_throttled_apart;
@@ -79,41 +79,41 @@ fn weight_angle_title(rule: bioprop::RuleKind) -> String {
 }
 
 fn readout(run: &Run) -> Html {
-    let rule = run.rule.name();
+    let rule = AttrValue::from(run.run.to_string());
     let metrics = run.snapshot.metrics.as_ref();
     let first = metrics.and_then(|m| m.layers.first());
     let deeper = metrics.map_or(&[][..], |m| m.layers.get(1..).unwrap_or(&[]));
-    let colour = rule_colour(run.rule);
+    let colour = run_colour(run.run);
     let style = format!(
         "border-color: rgb({}, {}, {})",
         colour.0, colour.1, colour.2
     );
     let loss = metrics.map(|m| m.train.loss);
     html! {
-        <div class={classes!("readout", run.diverged.is_some().then_some("diverged"))} data-rule={rule} {style}>
-            <strong class="rule-name" title={run.rule.description()}>{rule}</strong>
-            <span title="The learning rate this run trains at">{"η "}<b data-testid="metric-lr" data-rule={rule}>{run.lr}</b></span>
-            <span>{"step "}<b data-testid="metric-step" data-rule={rule}>{run.snapshot.step}</b></span>
-            <span>{"loss "}<b data-testid="metric-loss" data-rule={rule}>{number(loss)}</b></span>
+        <div class={classes!("readout", run.diverged.is_some().then_some("diverged"))} data-rule={rule.clone()} {style}>
+            <strong class="rule-name" title={format!("{}: {}", run.run.title(), run.rule.description())}>{run.run.label()}</strong>
+            <span title="The learning rate this run trains at">{"η "}<b data-testid="metric-lr" data-rule={rule.clone()}>{run.lr}</b></span>
+            <span>{"step "}<b data-testid="metric-step" data-rule={rule.clone()}>{run.snapshot.step}</b></span>
+            <span>{"loss "}<b data-testid="metric-loss" data-rule={rule.clone()}>{number(loss)}</b></span>
             if let Some(nse) = metrics.and_then(|m| m.test.nse) {
-                <span>{"test NSE "}<b data-testid="metric-nse" data-rule={rule}>{number(Some(nse))}</b></span>
+                <span>{"test NSE "}<b data-testid="metric-nse" data-rule={rule.clone()}>{number(Some(nse))}</b></span>
             }
             if let Some(acc) = metrics.and_then(|m| m.test.accuracy) {
-                <span>{"test acc. "}<b data-testid="metric-accuracy" data-rule={rule}>{format!("{:.1}%", acc * 100.0)}</b></span>
+                <span>{"test acc. "}<b data-testid="metric-accuracy" data-rule={rule.clone()}>{format!("{:.1}%", acc * 100.0)}</b></span>
             }
             // A network without a hidden layer has no angles (the delta rule's).
             if first.is_some() {
             <span title="∠(δ_rule, δ_BP) per hidden layer, first layer first">{"update ∠ "}
-                <b data-testid="metric-update-angle" data-rule={rule}>{degrees(first.and_then(|l| l.update_angle_deg))}</b>
+                <b data-testid="metric-update-angle" data-rule={rule.clone()}>{degrees(first.and_then(|l| l.update_angle_deg))}</b>
                 { for deeper.iter().map(|l| html! {
-                    <>{" · "}<b data-testid={format!("metric-update-angle-{}", l.layer)} data-rule={rule}>
+                    <>{" · "}<b data-testid={format!("metric-update-angle-{}", l.layer)} data-rule={rule.clone()}>
                         {degrees(l.update_angle_deg)}</b></>
                 }) }
             </span>
             <span title={weight_angle_title(run.rule)}>{"weight ∠ "}
-                <b data-testid="metric-weight-angle" data-rule={rule}>{degrees(first.and_then(|l| l.weight_angle_deg))}</b>
+                <b data-testid="metric-weight-angle" data-rule={rule.clone()}>{degrees(first.and_then(|l| l.weight_angle_deg))}</b>
                 { for deeper.iter().map(|l| html! {
-                    <>{" · "}<b data-testid={format!("metric-weight-angle-{}", l.layer)} data-rule={rule}>
+                    <>{" · "}<b data-testid={format!("metric-weight-angle-{}", l.layer)} data-rule={rule.clone()}>
                         {degrees(l.weight_angle_deg)}</b></>
                 }) }
             </span>
@@ -162,8 +162,8 @@ pub fn Views(props: &ViewsProps) -> Html {
                                 _ => DigitsPicture::of_probe(&run.snapshot),
                             };
                             html! {
-                                <figure class="run-figure" data-rule={run.rule.name()}>
-                                    <figcaption>{run.rule.name()}{" — "}{run.rule.description()}</figcaption>
+                                <figure class="run-figure" data-rule={run.run.to_string()}>
+                                    <figcaption>{run.run.label()}{" — "}{run.rule.description()}</figcaption>
                                     <DigitsNetwork rule={run.rule} picture={picture.map(Rc::new)} />
                                 </figure>
                             }
@@ -179,8 +179,8 @@ pub fn Views(props: &ViewsProps) -> Html {
                     <h2>{"Network: the forward pass (top) and the feedback pathway carrying δ back (bottom, dashed)"}</h2>
                     <div class="runs-row">
                         { for runs.runs.iter().map(|run| html! {
-                            <figure class="run-figure" data-rule={run.rule.name()}>
-                                <figcaption>{run.rule.name()}{" — "}{run.rule.description()}</figcaption>
+                            <figure class="run-figure" data-rule={run.run.to_string()}>
+                                <figcaption>{run.run.label()}{" — "}{run.rule.description()}</figcaption>
                                 <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view}
                                     compact={settings.embed} />
                             </figure>
@@ -226,8 +226,8 @@ pub fn Views(props: &ViewsProps) -> Html {
                     <h2>{"Feedback matrices: Wᵀ, B and B − Wᵀ for each hidden layer"}</h2>
                     <div class="runs-row">
                         { for runs.runs.iter().map(|run| html! {
-                            <figure class="run-figure" data-rule={run.rule.name()}>
-                                <figcaption>{run.rule.name()}</figcaption>
+                            <figure class="run-figure" data-rule={run.run.to_string()}>
+                                <figcaption>{run.run.label()}</figcaption>
                                 <FeedbackMatrices snapshot={run.snapshot.clone()} />
                             </figure>
                         }) }
@@ -322,11 +322,11 @@ pub fn TaskView(props: &TaskViewProps) -> Html {
                     <div class="runs-row">
                         { for runs.runs.iter().map(|run| match run.picture.as_deref() {
                             Some(Picture::Boundary { resolution, values }) => html! {
-                                <figure class="run-figure" data-rule={run.rule.name()}>
+                                <figure class="run-figure" data-rule={run.run.to_string()}>
                                     <figcaption>{runs.label(run)}</figcaption>
                                     <DecisionBoundary predictions={Rc::new(values.clone())}
                                         resolution={*resolution} points={points.clone()}
-                                        testid={format!("boundary-{}", run.rule.name())} />
+                                        testid={format!("boundary-{}", run.run)} />
                                 </figure>
                             },
                             _ => html! {},
@@ -350,7 +350,7 @@ pub fn TaskView(props: &TaskViewProps) -> Html {
                 if let Some(Picture::Curve(curve)) = run.picture.as_deref() {
                     series.push(Series {
                         label: runs.label(run).into(),
-                        colour: rule_colour(run.rule),
+                        colour: run_colour(run.run),
                         dash: Dash::Solid,
                         points: Rc::new(curve.clone()),
                     });

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use bioprop::experiment::{ConfigError, Experiment, ExperimentConfig, Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
-use bioprop::rule::RuleKind;
+use bioprop::rule::{RuleKind, RunRule};
 use bioprop::session::RunsConfig;
 use bioprop::task::{Dataset, OutputKind, TaskKind};
 use ndarray::Array2;
@@ -163,6 +163,9 @@ pub struct Frame {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunFrame {
+    /// The run's rule as the configuration listed it, with or without `f′` of its
+    /// own: the run's name and colour on the page.
+    pub run: RunRule,
     pub snapshot: Snapshot,
     /// The learning rate the run trains at now.
     pub lr: f32,
@@ -279,6 +282,8 @@ pub fn max_speed_log_interval(steps: u64) -> u64 {
 pub struct Trainer {
     generation: u64,
     runs: Vec<Experiment>,
+    /// Each run's rule as the configuration listed it.
+    run_rules: Vec<RunRule>,
     /// Rows of each run's history already sent.
     sent: Vec<usize>,
     playing: bool,
@@ -304,6 +309,7 @@ impl Trainer {
         Trainer {
             generation: 0,
             runs: Vec::new(),
+            run_rules: Vec::new(),
             sent: Vec::new(),
             playing: false,
             speed: 1,
@@ -365,6 +371,7 @@ impl Trainer {
             .map(|run| task_data(run.dataset()))
             .unwrap_or(TaskData::None);
         self.runs = runs;
+        self.run_rules = config.rules.clone();
         self.digit_views.reset(&self.runs);
         Ok(data)
     }
@@ -472,18 +479,20 @@ impl Trainer {
             .iter()
             .zip(&mut self.sent)
             .zip(digit_views)
-            .map(|((run, sent), digits)| {
+            .zip(&self.run_rules)
+            .map(|(((run, sent), digits), &run_rule)| {
                 let history = run.history();
                 let new_metrics = history[(*sent).min(history.len())..].to_vec();
                 *sent = history.len();
                 RunFrame {
+                    run: run_rule,
                     snapshot: run.snapshot(),
                     lr: run.config().lr,
                     new_metrics,
                     picture: if pictured { picture(run) } else { None },
                     diverged: run
                         .diverged()
-                        .map(|error| explain_divergence(run.rule(), run.config().lr, error)),
+                        .map(|error| explain_divergence(run_rule, run.config().lr, error)),
                     synapse: (run.rule() == RuleKind::Delta)
                         .then(|| run.output_synapse(output, input))
                         .flatten(),
@@ -690,7 +699,7 @@ mod json_text {
 
 /// A divergence in words a student can act on, naming the run and its rate.
 pub fn explain_divergence(
-    rule: RuleKind,
+    rule: RunRule,
     lr: f32,
     error: &bioprop::experiment::StepError,
 ) -> String {

@@ -4,8 +4,36 @@
 
 use super::*;
 
-pub(super) fn rule_list(rules: &[RuleKind]) -> String {
-    rules.iter().map(|r| r.name()).collect::<Vec<_>>().join(",")
+pub(super) fn rule_list(rules: &[RunRule]) -> String {
+    rules
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// What a run may be, for notices: a rule's name or a composition.
+fn run_names() -> String {
+    format!(
+        "{}, or custom:CARRIER[.learn][.no-fprime] (CARRIER wt, b, sign, sign-random, d, none)",
+        names(RuleKind::ALL, RuleKind::name)
+    )
+}
+
+/// A run's text: a rule's name or a composition that can train a layer.
+fn parse_run(name: &str, allowed: impl FnOnce() -> String) -> Result<RunRule, Problem> {
+    let name = name.trim();
+    name.parse::<RunRule>().map_err(|error| {
+        if name
+            .to_ascii_lowercase()
+            .starts_with(bioprop::rule::COMPOSED_PREFIX)
+        {
+            // The composition's own reason (what cannot train, or the syntax).
+            Problem::new(format!("'{}': {error}", shown(name)), allowed())
+        } else {
+            Problem::new(format!("unknown rule '{}'", shown(name)), allowed())
+        }
+    })
 }
 
 /// The tasks a link can name: all but `arrays`, whose data must be uploaded.
@@ -32,29 +60,22 @@ pub(super) fn parse_task(value: &str) -> Result<TaskKind, Problem> {
     }
 }
 
-pub(super) fn parse_rule(value: &str) -> Result<RuleKind, Problem> {
-    value.parse().map_err(|_| {
-        Problem::new(
-            format!("unknown rule '{}'", shown(value)),
-            names(RuleKind::ALL, RuleKind::name),
-        )
-    })
+pub(super) fn parse_rule(value: &str) -> Result<RunRule, Problem> {
+    parse_run(value, run_names)
 }
 
-pub(super) fn parse_compare(value: &str) -> Result<Vec<RuleKind>, Problem> {
+pub(super) fn parse_compare(value: &str) -> Result<Vec<RunRule>, Problem> {
     let allowed = || {
         format!(
-            "{} to {} different rules separated by commas, from {}",
+            "{} to {} different runs separated by commas, each {}",
             COMPARE_RULES.start(),
             COMPARE_RULES.end(),
-            names(RuleKind::ALL, RuleKind::name)
+            run_names()
         )
     };
     let mut rules = Vec::new();
     for name in value.split(',') {
-        let rule: RuleKind = name.parse().map_err(|_| {
-            Problem::new(format!("unknown rule '{}'", shown(name.trim())), allowed())
-        })?;
+        let rule = parse_run(name, allowed)?;
         if rules.contains(&rule) {
             return Err(Problem::new(
                 format!("'{}' lists {rule} twice", shown(value)),
@@ -130,26 +151,25 @@ pub(super) fn parse_lr(value: &str) -> Result<f32, Problem> {
     )
 }
 
-/// `bp:0.08,fa:0.3`: rules, each once, with their learning rates.
-pub(super) fn parse_rule_rates(value: &str) -> Result<Vec<(RuleKind, f32)>, Problem> {
+/// `bp:0.08,fa:0.3`: runs, each once, with their learning rates. The rate follows the
+/// last `:`, so a composed run keeps its own (`custom:b.no-fprime:0.3`).
+pub(super) fn parse_rule_rates(value: &str) -> Result<Vec<(RunRule, f32)>, Problem> {
     let allowed = || {
         format!(
-            "rule:rate pairs separated by commas, e.g. bp:0.08,fa:0.3; rules from {}, \
+            "run:rate pairs separated by commas, e.g. bp:0.08,fa:0.3; runs each {}, \
              rates in (0, {MAX_LEARNING_RATE}]",
-            names(RuleKind::ALL, RuleKind::name)
+            run_names()
         )
     };
-    let mut rates: Vec<(RuleKind, f32)> = Vec::new();
+    let mut rates: Vec<(RunRule, f32)> = Vec::new();
     for pair in value.split(',') {
-        let Some((name, rate)) = pair.split_once(':') else {
+        let Some((name, rate)) = pair.rsplit_once(':') else {
             return Err(Problem::new(
                 format!("'{}' is not rule:rate", shown(pair.trim())),
                 allowed(),
             ));
         };
-        let rule: RuleKind = name.parse().map_err(|_| {
-            Problem::new(format!("unknown rule '{}'", shown(name.trim())), allowed())
-        })?;
+        let rule = parse_run(name, allowed)?;
         if rates.iter().any(|(r, _)| *r == rule) {
             return Err(Problem::new(
                 format!("'{}' gives {rule} two rates", shown(value)),
@@ -165,10 +185,10 @@ pub(super) fn parse_rule_rates(value: &str) -> Result<Vec<(RuleKind, f32)>, Prob
 }
 
 /// The `lrs` value of `rates`: `bp:0.08,fa:0.3`.
-pub(super) fn rule_rates(rates: &[(RuleKind, f32)]) -> String {
+pub(super) fn rule_rates(rates: &[(RunRule, f32)]) -> String {
     rates
         .iter()
-        .map(|(rule, lr)| format!("{}:{lr}", rule.name()))
+        .map(|(rule, lr)| format!("{rule}:{lr}"))
         .collect::<Vec<_>>()
         .join(",")
 }
