@@ -38,6 +38,9 @@ wasm-bindgen --target web --no-typescript "${strip[@]}" --out-dir "$stage" --out
 wasm-bindgen --target no-modules --no-typescript "${strip[@]}" --out-dir "$stage" --out-name worker "$artefacts/worker.wasm"
 
 cp -r static/. "$stage/"
+# The embedding API's example host page (README, "Embedding API"), beside the app so
+# `make serve` serves it and the folder stays self-contained.
+cp docs/embed-host.html "$stage/"
 # The digits task's data (core/src/task/pack.rs): MNIST's whole test set and its first
 # 12,000 training images in one gzipped file, built from the files scripts/fetch-mnist.sh
 # keeps in data/ and cached in the target folder until the data or the format change.

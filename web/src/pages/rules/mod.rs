@@ -11,6 +11,7 @@ pub mod defaults;
 pub mod delta;
 pub mod delta_view;
 pub mod digits;
+pub mod embed;
 pub mod network_view;
 pub mod presentation;
 pub mod runs;
@@ -27,6 +28,7 @@ use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
 use super::worker::{PageWorker, WORKER_PATH};
+use crate::shell::embed::{use_embed_api, Embedding, Player};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
@@ -457,6 +459,25 @@ fn Page(props: &RulesPageProps) -> Html {
     };
 
     let on_bar = use_shortcuts(shortcut_action, on_action.clone());
+    let _ = use_embed_api(
+        Embedding {
+            page: PageKind::Rules,
+            settings: (*settings).clone(),
+            on_settings: on_action.reform(Action::Change),
+            player: Some(Player {
+                playing: runs.borrow().playing,
+                on_bar: on_bar.clone(),
+            }),
+            frames: runs.borrow().frames,
+            metrics: {
+                let runs = runs.clone();
+                Rc::new(move || embed::metrics(&runs.borrow()))
+            },
+            diverged: embed::diverged(&runs.borrow()),
+            ready: None,
+        },
+        &notices,
+    );
 
     let shared = Shared {
         frame: runs.borrow().frames,
