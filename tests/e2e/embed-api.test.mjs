@@ -31,6 +31,7 @@ async function openHost(query, viewport = { width: 1280, height: 720 }) {
   const problems = [];
   page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
   const appUrl = app.base + query;
   await page.goto(`${hostBase}embed-host.html?app=${encodeURIComponent(appUrl)}`);
   const frame = () => page.frames().find((f) => f.url().startsWith(app.base));
@@ -51,13 +52,14 @@ test("the dist folder carries the example host page as docs/ has it", () => {
 });
 
 test("a host on another origin plays, pauses, steps, sets and resets the rules page and hears it", async () => {
-  const host = await openHost("?task=xor&compare=bp,fa&embed=1&bogus=1");
+  const host = await openHost("?task=xor&compare=bp,fa&lr=0.2&embed=1&bogus=1");
   const { page, inside, heard, ofType } = host;
   const [ready] = await heard("bioprop:ready");
   assert.equal(ready.page, "rules");
   assert.equal(ready.api, 1);
   assert.equal(ready.settings.task, "xor");
-  assert.equal(ready.settings.compare, "bp,fa");
+  assert.equal(ready.settings.lr, "0.2");
+  assert.equal(ready.settings.compare, undefined, "the keys at their defaults are left out");
   assert.match(ready.version, /^\d+\.\d+\.\d+/);
   // The frame's URL notice reaches the host as it appears.
   const [notice] = await heard("bioprop:notice");
@@ -104,6 +106,9 @@ test("a host on another origin plays, pauses, steps, sets and resets the rules p
   await page.getByTestId("host-lr").selectOption("0.05");
   await until(() => host.frame().url(), (u) => u.includes("lr=0.05"), 10_000);
   assert.match(host.frame().url(), /lr=0\.05/);
+  // The runs take the new rate live; the next frame (one more step) shows it.
+  await page.getByTestId("host-step").click();
+  assert.equal(await until(() => stepOf(inside), (s) => s === held + 2, 10_000), held + 2);
   assert.equal(await until(() => inside.locator('[data-testid="metric-lr"][data-rule="fa"]').innerText(), (t) => t === "0.05", 10_000), "0.05");
 
   // A bad value: one error naming it, and nothing changes.
@@ -127,7 +132,7 @@ test("a host on another origin plays, pauses, steps, sets and resets the rules p
   );
   assert.match(host.frame().url(), /lr=0\.05/);
   assert.doesNotMatch(host.frame().url(), /abc/);
-  assert.equal(await stepOf(inside), held + 1, "the bad messages changed nothing");
+  assert.equal(await stepOf(inside), held + 2, "the bad messages changed nothing");
 
   // Set the rules compared; then reset starts again at step 0.
   await page.getByTestId("host-rule").selectOption("bp,fa,dfa");
