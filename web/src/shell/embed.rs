@@ -91,15 +91,20 @@ pub struct Embedding<S> {
     pub ready: Option<Value>,
 }
 
+/// Applies URL pairs to the page's settings, or says why it cannot.
+type SetFn = Rc<dyn Fn(&[(String, Option<String>)]) -> Result<(), String>>;
+
 /// What the listener reads: the newest of the page's state.
-struct Latest<S> {
-    settings: S,
-    on_settings: Callback<S>,
+struct Latest {
+    set: SetFn,
     player: Option<Player>,
 }
 
 /// Installs the listener, announces `bioprop:ready`, and posts metrics, notices and
 /// divergences as they come; returns the outbox for the page's own events.
+///
+/// Only this wrapper knows the page's settings type: the rest is one copy for every
+/// page (the wasm stays smaller).
 #[hook]
 pub fn use_embed_api<S: UrlSettings>(
     embedding: Embedding<S>,
@@ -115,7 +120,59 @@ pub fn use_embed_api<S: UrlSettings>(
         diverged,
         ready,
     } = embedding;
-    let outbox = (*use_memo((), |_| {
+    let opened = use_memo((), |_| settings.to_query());
+    let current = use_mut_ref(|| settings.clone());
+    *current.borrow_mut() = settings;
+    let set: SetFn = Rc::new(move |pairs| {
+        let next = messages::apply_set(&*current.borrow(), pairs)?;
+        if next != *current.borrow() {
+            // A second message before the page redraws builds on this one.
+            *current.borrow_mut() = next.clone();
+            on_settings.emit(next);
+        }
+        Ok(())
+    });
+    use_embed(
+        Shared {
+            page,
+            query: (*opened).clone(),
+            set,
+            player,
+            frames,
+            metrics,
+            diverged,
+            ready,
+        },
+        notices,
+    )
+}
+
+/// [`Embedding`] with the settings behind a closure.
+struct Shared {
+    page: PageKind,
+    /// The settings the page opened with, as a query (for `bioprop:ready`).
+    query: String,
+    set: SetFn,
+    player: Option<Player>,
+    frames: u64,
+    metrics: Rc<dyn Fn() -> Option<Value>>,
+    diverged: Option<String>,
+    ready: Option<Value>,
+}
+
+#[hook]
+fn use_embed(shared: Shared, notices: &UseReducerHandle<Notices>) -> Outbox {
+    let Shared {
+        page,
+        query,
+        set,
+        player,
+        frames,
+        metrics,
+        diverged,
+        ready,
+    } = shared;
+    let (outbox, origins_notice) = (*use_memo((), |_| {
         let (origins, notice) = Origins::from_query(&current_query());
         (
             Outbox {
@@ -126,17 +183,11 @@ pub fn use_embed_api<S: UrlSettings>(
         )
     }))
     .clone();
-    let (outbox, origins_notice) = outbox;
     let latest = use_mut_ref(|| Latest {
-        settings: settings.clone(),
-        on_settings: on_settings.clone(),
+        set: set.clone(),
         player: player.clone(),
     });
-    *latest.borrow_mut() = Latest {
-        settings,
-        on_settings,
-        player,
-    };
+    *latest.borrow_mut() = Latest { set, player };
     {
         let outbox = outbox.clone();
         let latest = latest.clone();
@@ -154,7 +205,6 @@ pub fn use_embed_api<S: UrlSettings>(
                     }
                 })
             });
-            let query = latest.borrow().settings.to_query();
             let mut message = messages::ready(page.name(), env!("CARGO_PKG_VERSION"), &query);
             if let (Some(Value::Object(own)), Value::Object(all)) = (ready, &mut message) {
                 for (key, value) in own {
@@ -201,13 +251,53 @@ pub fn use_embed_api<S: UrlSettings>(
     outbox
 }
 
+/// A message's data as JSON, read field by field (never run): `None` for what JSON
+/// cannot hold (functions, symbols, big integers) or nesting deeper than 64.
+fn to_json(value: &JsValue, depth: u32) -> Option<Value> {
+    if depth > 64 {
+        return None;
+    }
+    if value.is_null() || value.is_undefined() {
+        return Some(Value::Null);
+    }
+    if let Some(on) = value.as_bool() {
+        return Some(Value::Bool(on));
+    }
+    if let Some(number) = value.as_f64() {
+        // As JSON.stringify writes NaN and the infinities: null.
+        return Some(serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number));
+    }
+    if let Some(text) = value.as_string() {
+        return Some(Value::String(text));
+    }
+    if js_sys::Array::is_array(value) {
+        let list: &js_sys::Array = value.unchecked_ref();
+        return list
+            .iter()
+            .map(|item| to_json(&item, depth + 1))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::Array);
+    }
+    if value.is_object() && !value.is_function() {
+        let object: &js_sys::Object = value.unchecked_ref();
+        let mut map = serde_json::Map::new();
+        for key in js_sys::Object::keys(object).iter() {
+            let name = key.as_string()?;
+            let field = js_sys::Reflect::get(object, &key).ok()?;
+            map.insert(name, to_json(&field, depth + 1)?);
+        }
+        return Some(Value::Object(map));
+    }
+    None
+}
+
 /// One message from the window's `message` event.
-fn receive<S: UrlSettings>(
+fn receive(
     event: &MessageEvent,
     parent: &Window,
     outbox: &Outbox,
     page: PageKind,
-    latest: &Rc<RefCell<Latest<S>>>,
+    latest: &Rc<RefCell<Latest>>,
 ) {
     let from_parent = event
         .source()
@@ -216,12 +306,7 @@ fn receive<S: UrlSettings>(
     if !from_parent || !outbox.origins.allows(&origin) {
         return;
     }
-    // Read as JSON text, field by field: nothing in it is ever run.
-    let data = js_sys::JSON::stringify(&event.data())
-        .ok()
-        .and_then(|text| text.as_string())
-        .and_then(|text| serde_json::from_str::<Value>(&text).ok());
-    let Some(data) = data else {
+    let Some(data) = to_json(&event.data(), 0) else {
         return;
     };
     let refusal = match messages::read(&data) {
@@ -244,28 +329,11 @@ fn receive<S: UrlSettings>(
 }
 
 /// Does what the host asked, or says why it cannot.
-fn obey<S: UrlSettings>(
-    request: Request,
-    page: PageKind,
-    latest: &Rc<RefCell<Latest<S>>>,
-) -> Result<(), String> {
-    let set = |pairs: Vec<(String, Option<String>)>| {
-        let (next, on_settings) = {
-            let latest = latest.borrow();
-            let next = messages::apply_set(&latest.settings, &pairs)?;
-            if next == latest.settings {
-                return Ok(());
-            }
-            (next, latest.on_settings.clone())
-        };
-        // A second message before the page redraws builds on this one.
-        latest.borrow_mut().settings = next.clone();
-        on_settings.emit(next);
-        Ok(())
-    };
+fn obey(request: Request, page: PageKind, latest: &Rc<RefCell<Latest>>) -> Result<(), String> {
+    let set = latest.borrow().set.clone();
     match request {
-        Request::Set(pairs) => set(pairs),
-        Request::TourStep(id) if page == PageKind::Tour => set(vec![("step".into(), Some(id))]),
+        Request::Set(pairs) => set(&pairs),
+        Request::TourStep(id) if page == PageKind::Tour => set(&[("step".into(), Some(id))]),
         Request::TourStep(_) => Err(format!(
             "the {} page has no tour steps (the lecture tour is page=tour)",
             page.name()
