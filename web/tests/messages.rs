@@ -222,6 +222,22 @@ fn a_set_is_read_by_the_pages_own_url_reader_with_the_same_notice_as_a_link() {
 }
 
 #[test]
+fn a_javascript_number_reads_as_json_writes_it() {
+    assert_eq!(messages::number(4.0), json!(4));
+    assert_eq!(messages::number(-0.0), json!(0));
+    assert_eq!(messages::number(0.05), json!(0.05));
+    assert_eq!(messages::number(1e300), json!(1e300));
+    assert_eq!(messages::number(f64::NAN), Value::Null);
+    assert_eq!(messages::number(f64::INFINITY), Value::Null);
+    // Read as a setting, a whole number is the URL's whole number.
+    let set = read(&json!({"type": "bioprop:set", "settings": {"seed": messages::number(4.0)}}));
+    assert_eq!(
+        set,
+        Incoming::Request(Request::Set(pairs(&[("seed", Some("4"))])))
+    );
+}
+
+#[test]
 fn encoded_values_decode_to_themselves() {
     for text in [
         "0.05",

@@ -264,8 +264,7 @@ fn to_json(value: &JsValue, depth: u32) -> Option<Value> {
         return Some(Value::Bool(on));
     }
     if let Some(number) = value.as_f64() {
-        // As JSON.stringify writes NaN and the infinities: null.
-        return Some(serde_json::Number::from_f64(number).map_or(Value::Null, Value::Number));
+        return Some(messages::number(number));
     }
     if let Some(text) = value.as_string() {
         return Some(Value::String(text));

@@ -246,6 +246,18 @@ fn read_settings(settings: Option<&Value>) -> Result<Vec<(String, Option<String>
     }
 }
 
+/// A JavaScript number as JSON writes it: a whole number without a fraction (`4`, not
+/// `4.0`, so `{ seed: 4 }` reads as the URL's `seed=4`), NaN and the infinities as
+/// `null` (as `JSON.stringify` does).
+pub fn number(value: f64) -> Value {
+    // Whole numbers a double holds exactly (|x| ≤ 2⁵³).
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if value.fract() == 0.0 && value.abs() <= EXACT {
+        return Value::from(value as i64);
+    }
+    serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number)
+}
+
 /// A JSON value's kind, for a message saying it was not wanted.
 fn describe(value: &Value) -> &'static str {
     match value {
