@@ -46,6 +46,9 @@ for entry in web/src/bin/*.rs; do
 done
 
 cp -r static/. "$stage/"
+# The embedding API's example host page (README, "Embedding API"), beside the app so
+# `make serve` serves it and the folder stays self-contained.
+cp docs/embed-host.html "$stage/"
 # The digits task's data (core/src/task/pack.rs): MNIST's whole test set and its first
 # 12,000 training images in one gzipped file, built from the files scripts/fetch-mnist.sh
 # keeps in data/ and cached in the target folder until the data or the format change.

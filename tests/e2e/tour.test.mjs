@@ -216,22 +216,24 @@ test("the concept check scores each first answer and posts it to the page embedd
   // core's and the lecture's answer (web/src/pages/tour/steps.rs): W moves, B is fixed.
   await question(0).getByRole("button", { name: "W comes to match the fixed B" }).click();
   await question(1).getByRole("button", { name: "Its presynaptic activity" }).click();
-  const got = await until(() => page.evaluate(() => window.got), (g) => g.length >= 2, 10_000);
+  const answers = () => page.evaluate(() => window.got.filter((m) => m.data?.type === "bioprop:quiz-answer"));
+  const got = await until(() => page.evaluate(() => window.got), (g) => g.filter((m) => m.data?.type === "bioprop:quiz-answer").length >= 2, 10_000);
   assert.deepEqual(
-    got.map((m) => m.data),
+    got.map((m) => m.data).filter((d) => d.type === "bioprop:quiz-answer"),
     [
-      { source: "bioprop", type: "quiz-answer", step: "concept-check", question: 0, choice: 1, correct: true },
-      { source: "bioprop", type: "quiz-answer", step: "concept-check", question: 1, choice: 0, correct: false },
+      { type: "bioprop:quiz-answer", step: "concept-check", question: 0, choice: 1, answer: "W comes to match the fixed B", correct: true },
+      { type: "bioprop:quiz-answer", step: "concept-check", question: 1, choice: 0, answer: "Its presynaptic activity", correct: false },
     ],
   );
-  assert.equal(got[0].origin, new URL(base).origin);
+  assert.ok(got.every((m) => m.origin === new URL(base).origin));
+  assert.equal(got[0].data.type, "bioprop:ready", "the embedded tour announces itself first");
   assert.match(await question(0).getByTestId("quiz-feedback").innerText(), /^Right\./);
   assert.match(await question(1).getByTestId("quiz-feedback").innerText(), /^Not quite: “The forward weights of other synapses”/);
   assert.equal(await tour.getByTestId("quiz-score").innerText(), "Score: 1 of 2 right (2 of 5 answered)");
   // An answered question cannot be answered again, and sends nothing more.
   assert.ok(await question(0).getByTestId("quiz-choice").first().isDisabled());
   await paintedFrames(page, 5);
-  assert.equal((await page.evaluate(() => window.got)).length, 2);
+  assert.equal((await answers()).length, 2);
   await page.close();
   await new Promise((done) => server.close(done));
 });

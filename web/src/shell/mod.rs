@@ -6,7 +6,9 @@
 //! in the navigation is [`route::PageKind`]; which page a load shows is the
 //! loader's business (`static/index.html` imports that page's module, `src/bin/`).
 
+pub mod embed;
 pub mod keys;
+pub mod messages;
 pub mod panic;
 pub mod play;
 pub mod query;
@@ -34,8 +36,10 @@ pub fn current_query() -> String {
         .unwrap_or_default()
 }
 
-/// Keeps the address bar equal to the settings, without adding history entries.
+/// Keeps the address bar equal to the settings, without adding history entries (and
+/// the embedding API's `origins`, which is the host's, not a setting).
 pub fn write_query(query: &str) {
+    let query = messages::keep_origins(query, &current_query());
     let window = gloo::utils::window();
     let path = window.location().pathname().unwrap_or_default();
     if let Ok(history) = window.history() {

@@ -9,6 +9,7 @@
 //! |---|---|---|
 //! | `page` | which page (see [`super::route`]) | `rules` |
 //! | `v` | the link's schema version, 1 to [`SCHEMA_VERSION`] | 1 (a link without `v` was written before versions and reads as version 1) |
+//! | `origins` | who may control an embedded app: comma-separated origins (`super::messages::Origins`) | the parent window, any origin |
 //!
 //! Versions: 1, the first; 2 (written by the app since), which gives `spirals` on
 //! the rules page the learning rate under which every rule of the default
@@ -145,7 +146,7 @@ pub struct Reader {
 impl Reader {
     /// Splits `query` (with or without its `?`) into `keys`. A key is matched
     /// without regard to case or surrounding spaces; `page` and `v` belong to the
-    /// shell; any other key is ignored with a notice.
+    /// shell (and `origins` the embedding API's); any other key is ignored with a notice.
     pub fn new(query: &str, keys: &'static [&'static str], repeats: Repeats) -> Self {
         let mut reader = Reader {
             keys,
@@ -171,6 +172,8 @@ impl Reader {
                 reader.places[index] = Some(place);
             } else if name == "page" {
                 // The router's.
+            } else if name == super::messages::ORIGINS_KEY {
+                // The embedding API's (`super::messages::Origins`).
             } else if name == VERSION_KEY {
                 reader.check_version(place, value.as_deref().unwrap_or("").trim());
             } else if name.is_empty() {

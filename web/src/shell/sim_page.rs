@@ -44,6 +44,8 @@ pub enum Effect {
 #[derive(Clone, Debug)]
 pub struct SimRecord<V> {
     pub frame: Option<SimFrame<V>>,
+    /// Frames applied so far (the embedding API reads the metrics when it changes).
+    pub frames: u64,
     /// What a divergence's message is followed by on the page.
     advice: &'static str,
     /// The divergence notice shown for the current generation.
@@ -54,6 +56,7 @@ impl<V> SimRecord<V> {
     pub fn new(advice: &'static str) -> Self {
         SimRecord {
             frame: None,
+            frames: 0,
             advice,
             shown: None,
         }
@@ -71,6 +74,7 @@ impl<V> SimRecord<V> {
         if frame.generation < self.generation() {
             return vec![Effect::Stale];
         }
+        self.frames += 1;
         let mut effects = Vec::new();
         if frame.generation > self.generation() {
             if let Some(text) = self.shown.take() {
@@ -122,6 +126,11 @@ where
     /// The latest frame, if one has arrived.
     pub fn frame(&self) -> Ref<'_, Option<SimFrame<V>>> {
         Ref::map(self.record.borrow(), |r| &r.frame)
+    }
+
+    /// Frames received so far.
+    pub fn frames(&self) -> u64 {
+        self.record.borrow().frames
     }
 
     pub fn playing(&self) -> bool {

@@ -23,6 +23,8 @@ pub enum Action {
     SetKind(QuestionKind),
     /// The seed field's text, checked by the page.
     SetSeed(String),
+    /// Settings a page embedding the exercise set (`bioprop:set`), already checked.
+    Open(ExerciseSettings),
     DismissNotices,
 }
 

@@ -21,14 +21,16 @@ use std::rc::Rc;
 use bioprop::exercise::{Problem, QuestionKind};
 use yew::prelude::*;
 
+use crate::shell::embed::{use_embed_api, Embedding};
 use crate::shell::keys::{use_shortcuts, Shortcut};
+use crate::shell::messages::{self, ExerciseAnswer};
 use crate::shell::query::{whole, with_version};
 use crate::shell::route::PageKind;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
 pub use controls::{Action, ExerciseControls};
 use diagram::NetworkDiagram;
-use model::{significant, step_factor, Next, Session, SessionAction};
-use settings::ExerciseSettings;
+use model::{asked, significant, step_factor, Next, Session, SessionAction, Shown};
+use settings::{kind_name, ExerciseSettings};
 use views::{HelpPanel, QuestionPanel};
 
 /// The page's keyboard map; the embed bar's buttons use it too.
@@ -70,17 +72,23 @@ pub fn ExercisePage() -> Html {
     let session =
         use_reducer(|| SessionState(Session::new(Problem::new(initial.seed, initial.kind))));
 
+    // The text of the last answer checked, for the message to an embedding page.
+    let typed = use_mut_ref(String::new);
     let on_action = {
         let settings = settings.clone();
         let session = session.clone();
         let notices = notices.dispatcher();
+        let typed = typed.clone();
         Callback::from(move |action: Action| {
             let open = |next: ExerciseSettings| {
                 session.dispatch(SessionAction::Open(Problem::new(next.seed, next.kind)));
                 settings.set(next);
             };
             match action {
-                Action::Check(text) => session.dispatch(SessionAction::Check(text)),
+                Action::Check(text) => {
+                    typed.borrow_mut().clone_from(&text);
+                    session.dispatch(SessionAction::Check(text));
+                }
                 Action::Hint => session.dispatch(SessionAction::Hint),
                 Action::Step => session.dispatch(SessionAction::NextStep),
                 Action::Back => session.dispatch(SessionAction::PreviousStep),
@@ -105,11 +113,50 @@ pub fn ExercisePage() -> Html {
                         problem.what, problem.allowed, settings.seed
                     ))),
                 },
+                Action::Open(next) => open(next),
                 Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
             }
         })
     };
     let on_bar = use_shortcuts(shortcut_action, on_action.clone());
+    let outbox = use_embed_api(
+        Embedding {
+            page: PageKind::Exercise,
+            settings: (*settings).clone(),
+            on_settings: on_action.reform(Action::Open),
+            player: None,
+            frames: 0,
+            metrics: Rc::new(|| None),
+            diverged: None,
+            ready: None,
+        },
+        &notices,
+    );
+    // Each number checked goes to the embedding page: what was answered, the exact
+    // value and whether it was right (within core's tolerance).
+    {
+        let session = session.clone();
+        use_effect_with(session.0.score.checked, move |&checked| {
+            let current = &session.0;
+            let (value, correct) = match &current.attempt.verdict {
+                Some(Shown::Correct { answer, .. }) => (*answer, true),
+                Some(Shown::Wrong { answer, .. }) => (*answer, false),
+                _ => return,
+            };
+            if checked == 0 {
+                return;
+            }
+            outbox.post(&messages::exercise_answer(&ExerciseAnswer {
+                seed: current.problem.seed,
+                question: kind_name(current.problem.kind),
+                asked: &asked(&current.problem),
+                answer: &typed.borrow(),
+                value,
+                exact: current.exact(),
+                correct,
+            }));
+        });
+    }
 
     let current = Rc::new(session.0.clone());
     let problem = Rc::new(current.problem.clone());

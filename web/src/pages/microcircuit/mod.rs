@@ -15,6 +15,7 @@
 
 mod controls;
 mod diagram;
+pub mod embed;
 pub mod settings;
 pub mod sim;
 mod views;
@@ -26,6 +27,7 @@ use yew::prelude::*;
 use yew_agent::reactor::ReactorProvider;
 
 use super::worker::{MicrocircuitWorker, MICROCIRCUIT_WORKER};
+use crate::shell::embed::{use_embed_api, Embedding, Player};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
 use crate::shell::sim_page::use_sim_worker;
@@ -115,6 +117,28 @@ fn Page() -> Html {
         })
     };
     let on_bar = use_shortcuts(shortcut_action, on_action.clone());
+    let _ = use_embed_api(
+        Embedding {
+            page: PageKind::Microcircuit,
+            settings: (*settings).clone(),
+            on_settings: on_action.reform(Action::Change),
+            player: Some(Player {
+                playing: driver.playing(),
+                on_bar: on_bar.clone(),
+            }),
+            frames: driver.frames(),
+            metrics: {
+                let driver = driver.clone();
+                Rc::new(move || {
+                    let frame = driver.frame();
+                    frame.as_ref().map(|f| embed::metrics(&f.view, f.playing))
+                })
+            },
+            diverged: driver.frame().as_ref().and_then(|f| f.diverged.clone()),
+            ready: None,
+        },
+        &notices,
+    );
 
     let frame = driver.frame();
     let body = match frame.as_ref().map(|f| &f.view) {

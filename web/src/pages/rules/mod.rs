@@ -12,6 +12,7 @@ pub mod defaults;
 pub mod delta;
 pub mod delta_view;
 pub mod digits;
+pub mod embed;
 pub mod network_view;
 pub mod presentation;
 pub mod runs;
@@ -28,6 +29,7 @@ use yew::prelude::*;
 use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
 use super::worker::{RulesWorker, RULES_WORKER};
+use crate::shell::embed::{use_embed_api, Embedding, Player};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
@@ -455,6 +457,25 @@ fn Page(props: &RulesPageProps) -> Html {
     };
 
     let on_bar = use_shortcuts(shortcut_action, on_action.clone());
+    let _ = use_embed_api(
+        Embedding {
+            page: PageKind::Rules,
+            settings: (*settings).clone(),
+            on_settings: on_action.reform(Action::Change),
+            player: Some(Player {
+                playing: runs.borrow().playing,
+                on_bar: on_bar.clone(),
+            }),
+            frames: runs.borrow().frames,
+            metrics: {
+                let runs = runs.clone();
+                Rc::new(move || embed::metrics(&runs.borrow()))
+            },
+            diverged: embed::diverged(&runs.borrow()),
+            ready: None,
+        },
+        &notices,
+    );
 
     let shared = Shared {
         frame: runs.borrow().frames,

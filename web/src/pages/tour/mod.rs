@@ -11,8 +11,8 @@
 //! Keys: → / PageDown / space next, ← / PageUp previous (a presentation clicker sends
 //! PageDown and PageUp), through the shell's keyboard map, so a focused form control
 //! keeps its keys; keys pressed inside the demonstration's frame are the demonstration's.
-//! A concept-check answer is announced to a page embedding the tour with `postMessage`
-//! (`web/README.md`, "Embedding the lecture").
+//! A page embedding the tour hears where it is and each concept-check answer, and can
+//! move it (`shell::messages`: `bioprop:tour-step`, `bioprop:quiz-answer`).
 
 pub mod locality;
 pub mod model;
@@ -22,14 +22,15 @@ mod views;
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
+use crate::shell::embed::{use_embed_api, Embedding, Outbox};
 use crate::shell::keys::{use_shortcuts, Shortcut};
+use crate::shell::messages;
 use crate::shell::query::with_version;
 use crate::shell::route::PageKind;
 use crate::shell::{use_url_settings, write_query, NoticeAction, PageFrame, UrlSettings, UrlState};
-use model::{Prediction, Progress, QuizMessage};
+use model::{Prediction, Progress};
 use settings::TourSettings;
 use views::{ConceptCheck, DemoFrame, LocalityInspector, StepList, StepText, TourBar};
 
@@ -90,30 +91,6 @@ impl Reducible for Tour {
     }
 }
 
-/// Sends a concept-check answer to the page that embeds the tour, if any.
-fn announce(message: &QuizMessage) {
-    let window = gloo::utils::window();
-    let Ok(Some(parent)) = window.parent() else {
-        return;
-    };
-    if JsValue::from(parent.clone()) == JsValue::from(window) {
-        return;
-    }
-    let data = js_sys::Object::new();
-    let fields: [(&str, JsValue); 6] = [
-        ("source", QuizMessage::SOURCE.into()),
-        ("type", QuizMessage::TYPE.into()),
-        ("step", message.step.into()),
-        ("question", (message.question as f64).into()),
-        ("choice", (message.choice as f64).into()),
-        ("correct", message.correct.into()),
-    ];
-    for (key, value) in fields {
-        let _ = js_sys::Reflect::set(&data, &key.into(), &value);
-    }
-    let _ = parent.post_message(&data, "*");
-}
-
 #[component]
 pub fn TourPage() -> Html {
     let UrlState {
@@ -127,21 +104,27 @@ pub fn TourPage() -> Html {
         write_query(&with_version(query))
     });
 
+    // Filled once the embedding API is up (it needs `on_action` first).
+    let outbox = use_mut_ref(|| None::<Outbox>);
     let on_action = {
         let tour = tour.clone();
         let notices = notices.dispatcher();
+        let outbox = outbox.clone();
         Callback::from(move |action: Action| {
             if let Action::Answer(question, choice) = action {
                 // The first answer to a question is the one recorded and announced.
                 let step = tour.settings.current();
                 let mut progress = tour.progress.clone();
-                if let Some(answer) = progress.answer(step, question, choice) {
-                    announce(&QuizMessage {
-                        step: step.id,
+                if let (Some(answer), Some(outbox)) =
+                    (progress.answer(step, question, choice), &*outbox.borrow())
+                {
+                    outbox.post(&messages::quiz_answer(
+                        step.id,
                         question,
                         choice,
-                        correct: answer.correct,
-                    });
+                        step.quiz[question].choices[choice],
+                        answer.correct,
+                    ));
                 }
             }
             if action == Action::DismissNotices {
@@ -151,6 +134,34 @@ pub fn TourPage() -> Html {
         })
     };
     let _ = use_shortcuts(shortcut_action, on_action.clone());
+    let posts = use_embed_api(
+        Embedding {
+            page: PageKind::Tour,
+            settings: tour.settings.clone(),
+            on_settings: on_action.reform(|next: TourSettings| Action::Go(next.step)),
+            player: None,
+            frames: 0,
+            metrics: Rc::new(|| None),
+            diverged: None,
+            // The steps' ids, so a course page can list them and move through them.
+            ready: Some(serde_json::json!({
+                "steps": steps::STEPS.iter().map(|s| s.id).collect::<Vec<_>>(),
+                "index": tour.settings.step,
+            })),
+        },
+        &notices,
+    );
+    *outbox.borrow_mut() = Some(posts.clone());
+    // Each move after the first step shown (which `bioprop:ready` names).
+    {
+        let moved = use_mut_ref(|| false);
+        use_effect_with(tour.settings.step, move |&index| {
+            if std::mem::replace(&mut *moved.borrow_mut(), true) {
+                let step = &steps::STEPS[index];
+                posts.post(&messages::tour_step(step.id, index, steps::STEPS.len()));
+            }
+        });
+    }
 
     let settings = &tour.settings;
     let step = settings.current();

@@ -127,24 +127,6 @@ pub fn demo_src(demo: &Demo, run: bool) -> String {
     src
 }
 
-/// The message a concept-check answer sends to the page embedding the tour (as JSON
-/// fields; `web/README.md`, "Embedding the lecture"): the step's id, the question's
-/// and the choice's index from 0, and whether it was right.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QuizMessage {
-    pub step: &'static str,
-    pub question: usize,
-    pub choice: usize,
-    pub correct: bool,
-}
-
-impl QuizMessage {
-    /// The `source` field, so a course page can tell bioprop's messages from others.
-    pub const SOURCE: &'static str = "bioprop";
-    /// The `type` field.
-    pub const TYPE: &'static str = "quiz-answer";
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

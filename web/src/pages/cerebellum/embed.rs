@@ -1,0 +1,24 @@
+//! What the cerebellum page tells a page embedding it (`shell::messages`): the
+//! readouts of the latest frame as `bioprop:metrics`.
+
+use serde_json::{json, Value};
+
+use super::worker::CerebellumView;
+
+/// `{ step, time, gain, target_gain, error, error_rms, weights, playing }`: core's
+/// cerebellum `Snapshot` (integration steps, simulated seconds, the windowed gain and
+/// its target, the latest climbing-fibre error and its RMS, the Purkinje weights).
+pub fn metrics(view: &CerebellumView, playing: bool) -> Value {
+    let s = &view.snapshot;
+    json!({
+        "task": s.task,
+        "step": s.step,
+        "time": s.time,
+        "gain": s.gain,
+        "target_gain": s.target_gain,
+        "error": s.error,
+        "error_rms": s.error_rms,
+        "weights": s.weights,
+        "playing": playing,
+    })
+}
