@@ -14,13 +14,14 @@
 //! it cannot run.
 
 mod digits;
+pub mod matrices;
 
 use std::time::Duration;
 
 use bioprop::experiment::{ConfigError, Experiment, ExperimentConfig, Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
 use bioprop::rule::RuleKind;
-use bioprop::session::RunsConfig;
+use bioprop::session::{DataIdentity, RunsConfig};
 use bioprop::task::{Dataset, OutputKind, TaskKind};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,9 @@ pub enum Command {
         pixels: Vec<f32>,
         label: Option<u8>,
     },
+    /// Every run's weights, biases and feedback matrices as they are now, whole (no
+    /// size limit), for "Export → Weights (JSON)". Answered with [`Update::Matrices`].
+    ExportMatrices,
 }
 
 /// Where the digits come from.
@@ -130,6 +134,14 @@ pub enum Update {
         train: usize,
         test: usize,
         source: String,
+        /// The digits' name and hash, which an exported configuration carries.
+        identity: DataIdentity,
+    },
+    /// The answer to [`Command::ExportMatrices`]: the runs of `generation` as JSON
+    /// ([`matrices::RunMatrices`], one per run, in the order of the runs).
+    Matrices {
+        generation: u64,
+        json: String,
     },
     /// Every run's answer to a [`Command::Predict`], in the order of the runs.
     Predictions {
@@ -178,6 +190,9 @@ pub struct RunFrame {
     /// On the `digits` task, what the digit views draw (not in every frame: see
     /// [`DIGITS_VIEW_EVERY`]; the page keeps the last).
     pub digits: Option<DigitsView>,
+    /// [`Experiment::weights_hash`] now: what `bioprop run --config` prints at the
+    /// same step, for the page's reproduction readout.
+    pub weights_hash: u64,
 }
 
 /// What the digit views draw for one run.
@@ -488,6 +503,7 @@ impl Trainer {
                         .then(|| run.output_synapse(output, input))
                         .flatten(),
                     digits,
+                    weights_hash: run.weights_hash(),
                 }
             })
             .collect();
@@ -572,6 +588,7 @@ impl Trainer {
                         train: loaded.dataset.train_size(),
                         test: loaded.dataset.test_size(),
                         source: loaded.source.clone(),
+                        identity: loaded.identity.clone(),
                     };
                     trainer.digits = Some(loaded);
                     vec![update]
@@ -584,6 +601,13 @@ impl Trainer {
                     Err(message) => vec![Update::Rejected { message }],
                 }
             }
+            Command::ExportMatrices => match matrices::json(&trainer.runs) {
+                Ok(json) => vec![Update::Matrices {
+                    generation: trainer.generation,
+                    json,
+                }],
+                Err(message) => vec![Update::Rejected { message }],
+            },
         }
     }
 }

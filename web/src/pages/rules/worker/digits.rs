@@ -19,6 +19,7 @@
 use std::sync::Arc;
 
 use bioprop::experiment::classify::{self, Confusion, ConfusionSweep};
+use bioprop::session::DataIdentity;
 use bioprop::task::{mnist, pack, Dataset};
 use bioprop::{Experiment, ExperimentConfig};
 use ndarray::Array1;
@@ -43,6 +44,8 @@ pub struct Loaded {
     pub dataset: Arc<Dataset>,
     /// Where they came from, in words.
     pub source: String,
+    /// Their name and hash, for an exported configuration.
+    pub identity: DataIdentity,
 }
 
 /// The digits of `source`, or a message naming the file and the problem.
@@ -63,9 +66,11 @@ pub fn load(source: DigitsSource) -> Result<Loaded, String> {
     };
     let dataset = mnist::dataset(&train, &test, train.len(), test.len())
         .map_err(|e| format!("{name}: {e}"))?;
+    let identity = DataIdentity::of_digits(name.clone(), &train, &test);
     Ok(Loaded {
         dataset: Arc::new(dataset),
         source: name,
+        identity,
     })
 }
 

@@ -1,0 +1,202 @@
+//! Keeping and reproducing a run, pure: the configuration the page exports (core's
+//! `RunsConfig`, exactly what `bioprop run --config` reads), the command that
+//! reproduces the runs on screen, the metrics CSV (core's columns, as the command line
+//! prints them), and reading an imported configuration back into the page's settings.
+//!
+//! ```text
+//! Settings ──runs_config──▶ RunsConfig (+ the digits' name and hash) ──JSON──▶ file
+//! file ──RunsConfig::from_json──▶ validate ──as a link──▶ Settings::from_query
+//!      ──runs_config again──▶ must equal the file's configuration, or the first field
+//!      that differs is named (a value the page cannot set, e.g. momentum)
+//! ```
+//!
+//! The import goes through the page's own link reader, so a file is held to exactly the
+//! rules a link is, and a configuration the page exported comes back unchanged.
+
+use bioprop::session::{DataIdentity, RunsConfig};
+use bioprop::task::pack;
+use bioprop::TaskKind;
+use serde_json::Value;
+
+use super::runs::Runs;
+use super::settings::{Settings, MAX_SPEED};
+use super::worker::runs_config;
+use crate::shell::UrlSettings;
+
+/// The name the configuration is saved under, and the one the command names.
+pub const CONFIG_FILE: &str = "bioprop-config.json";
+/// The name of the metrics file.
+pub const METRICS_FILE: &str = "bioprop-metrics.csv";
+/// The name of the matrices file.
+pub const MATRICES_FILE: &str = "bioprop-weights.json";
+
+/// The configuration of the runs `settings` give, naming the loaded `digits` on the
+/// digits task.
+///
+/// # Errors
+///
+/// Core's message when the settings cannot run (the page never holds such settings).
+pub fn exported_config(
+    settings: &Settings,
+    digits: Option<&DataIdentity>,
+) -> Result<RunsConfig, String> {
+    let mut config = runs_config(settings).map_err(|e| format!("settings: {e}"))?;
+    if settings.task == TaskKind::Digits {
+        config.data = digits.cloned();
+    }
+    Ok(config)
+}
+
+/// [`exported_config`] as the JSON file's text.
+///
+/// # Errors
+///
+/// As [`exported_config`].
+pub fn config_json(settings: &Settings, digits: Option<&DataIdentity>) -> Result<String, String> {
+    let config = exported_config(settings, digits)?;
+    serde_json::to_string_pretty(&config)
+        .map(|json| json + "\n")
+        .map_err(|e| format!("export: {e}"))
+}
+
+/// The command that trains the exported configuration to `steps` steps (the digits
+/// given where the page got them: `digits.bin`, or the folder of the IDX files).
+pub fn cli_command(settings: &Settings, steps: u64, digits: Option<&DataIdentity>) -> String {
+    let mut command = format!("bioprop run --config {CONFIG_FILE} --steps {steps}");
+    if settings.task == TaskKind::Digits {
+        match digits {
+            Some(data) if data.name == pack::FILE_NAME => {
+                command.push_str(&format!(" --data {}", pack::FILE_NAME));
+            }
+            _ => command.push_str(" --data MNIST-FOLDER"),
+        }
+    }
+    command
+}
+
+/// Every run's metric history as CSV, in core's columns (`bioprop run`'s), one run
+/// after the other.
+pub fn metrics_csv(runs: &Runs) -> String {
+    bioprop::metrics_csv::runs_csv(
+        runs.runs
+            .iter()
+            .map(|run| (run.rule.name(), run.history.as_slice())),
+    )
+}
+
+/// The link (query) that gives the configuration's settings, as far as a link can.
+fn query_of(config: &RunsConfig) -> String {
+    let experiment = &config.experiment;
+    let mut keys: Vec<(&str, String)> = vec![("task", experiment.task.kind.name().to_owned())];
+    let names: Vec<&str> = config.rules.iter().map(|rule| rule.name()).collect();
+    if names.len() == 1 {
+        keys.push(("rule", names[0].to_owned()));
+    } else {
+        keys.push(("compare", names.join(",")));
+    }
+    let layers: Vec<String> = experiment.layers.iter().map(usize::to_string).collect();
+    keys.push(("layers", layers.join("-")));
+    keys.push(("act", experiment.activation.name().to_owned()));
+    keys.push(("lr", experiment.lr.to_string()));
+    if !config.learning_rates.is_empty() {
+        let rates: Vec<String> = (config.learning_rates.iter())
+            .map(|(rule, lr)| format!("{}:{lr}", rule.name()))
+            .collect();
+        keys.push(("lrs", rates.join(",")));
+    }
+    keys.push(("batch", experiment.batch.to_string()));
+    if experiment.task.kind != TaskKind::Digits {
+        keys.push(("noise", experiment.task.noise.to_string()));
+    }
+    keys.push(("seed", experiment.seed.to_string()));
+    keys.push(("speed", config.steps_per_frame.min(MAX_SPEED).to_string()));
+    keys.push((
+        "noderiv",
+        if experiment.no_derivative { "1" } else { "0" }.to_owned(),
+    ));
+    keys.push(("fbscale", experiment.feedback_scale.to_string()));
+    keys.push(("draw", config.feedback_draw.to_string()));
+    let pairs: Vec<String> = keys.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("?{}", pairs.join("&"))
+}
+
+/// The first place where `a` and `b` differ, as a path (`experiment.momentum`) with
+/// both values.
+fn first_difference(path: &str, a: &Value, b: &Value) -> Option<(String, Value, Value)> {
+    match (a, b) {
+        (Value::Object(a_fields), Value::Object(b_fields)) => {
+            let mut keys: Vec<&String> = a_fields.keys().chain(b_fields.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().find_map(|key| {
+                let inner = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                first_difference(
+                    &inner,
+                    a_fields.get(key).unwrap_or(&Value::Null),
+                    b_fields.get(key).unwrap_or(&Value::Null),
+                )
+            })
+        }
+        _ if a == b => None,
+        _ => Some((path.to_owned(), a.clone(), b.clone())),
+    }
+}
+
+/// The settings an imported configuration file gives, keeping how `current` shows
+/// them (the views, the feedback view, the loss axis, embedding). Nothing else changes
+/// until the page applies them.
+///
+/// # Errors
+///
+/// One message naming what is wrong: not JSON, a field that does not belong or has the
+/// wrong kind of value, a value out of range (core's check, then the page's), or a
+/// value the page cannot set (it would train something else than the file says).
+pub fn import(text: &str, current: &Settings) -> Result<Settings, String> {
+    let config = RunsConfig::from_json(text)?;
+    config.validate().map_err(|e| e.to_string())?;
+    if config.experiment.task.kind == TaskKind::Arrays {
+        return Err(
+            "task `arrays`: its data cannot travel in a configuration; this page trains \
+             generated tasks and the digits"
+                .to_owned(),
+        );
+    }
+    let (read, notices) = Settings::from_query(&query_of(&config));
+    if let Some(notice) = notices.first() {
+        // The link reader says what it would use instead; an import uses nothing else.
+        let message = notice.to_string();
+        let message = message
+            .rfind("; using ")
+            .map_or(message.as_str(), |end| &message[..end]);
+        return Err(message.to_owned());
+    }
+    let settings = Settings {
+        feedback_view: current.feedback_view,
+        log_loss: current.log_loss,
+        embed: current.embed,
+        views: current.views.clone(),
+        ..read
+    };
+    let again = runs_config(&settings).map_err(|e| e.to_string())?;
+    let expected = RunsConfig {
+        data: None,
+        ..config
+    };
+    let (Ok(wanted), Ok(got)) = (
+        serde_json::to_value(&expected),
+        serde_json::to_value(&again),
+    ) else {
+        return Err("the configuration could not be compared with the page's".to_owned());
+    };
+    if let Some((field, wanted, got)) = first_difference("", &wanted, &got) {
+        return Err(format!(
+            "`{field}` is {wanted} in the file, which this page cannot set (it would train \
+             with {got}); run it with `bioprop run --config`"
+        ));
+    }
+    Ok(settings)
+}
