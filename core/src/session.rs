@@ -258,15 +258,18 @@ impl RunsConfig {
     /// object, a field this type does not have, or a field of the wrong kind (serde's
     /// message, which names the field and what it expected).
     pub fn from_json(text: &str) -> Result<RunsConfig, String> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-        let Some(object) = value.as_object() else {
-            return Err(
-                "not a bioprop configuration: expected a JSON object with `rules` and \
-                 `experiment`"
-                    .to_owned(),
-            );
-        };
+        // The top-level keys first (their values skipped), so that a field that does not
+        // belong is named rather than ignored; then the file read straight into its type.
+        let object: std::collections::BTreeMap<String, serde::de::IgnoredAny> =
+            serde_json::from_str(text).map_err(|e| {
+                if e.is_data() {
+                    "not a bioprop configuration: expected a JSON object with `rules` and \
+                     `experiment`"
+                        .to_owned()
+                } else {
+                    format!("not JSON: {e}")
+                }
+            })?;
         let runs = object.contains_key("experiment") || object.contains_key("rules");
         let known: &[&str] = if runs {
             &RUNS_CONFIG_FIELDS
@@ -285,10 +288,10 @@ impl RunsConfig {
             ));
         }
         if runs {
-            serde_json::from_value(value).map_err(|e| e.to_string())
+            serde_json::from_str(text).map_err(|e| e.to_string())
         } else {
             let experiment: ExperimentConfig =
-                serde_json::from_value(value).map_err(|e| e.to_string())?;
+                serde_json::from_str(text).map_err(|e| e.to_string())?;
             Ok(RunsConfig::new(vec![experiment.rule], experiment, 1))
         }
     }

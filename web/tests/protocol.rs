@@ -771,3 +771,38 @@ fn export_matrices_answers_with_every_runs_whole_matrices_as_json() {
         Event::Stale
     );
 }
+
+#[test]
+fn read_config_reads_an_imported_file_in_the_worker_or_names_what_is_wrong() {
+    use bioprop_web::pages::rules::export::{apply_import, config_json};
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, "?task=xor&rule=fa");
+    let (page, _) = Settings::from_query("?task=moons&compare=bp,kp&seed=4");
+    let text = config_json(&page, None).unwrap();
+    let updates = trainer.handle(over_the_wire(&Command::ReadConfig {
+        name: "moons.json".into(),
+        text,
+    }));
+    let [Update::ConfigRead { name, read }] = <[Update; 1]>::try_from(updates).unwrap() else {
+        panic!("read")
+    };
+    assert_eq!(name, "moons.json");
+    // The page applies what the worker read: the same runs as the settings exported.
+    let imported = apply_import(&read, &Settings::default()).unwrap();
+    assert_eq!(runs_config(&imported), runs_config(&page));
+    // A bad file: refused naming the file and the problem; the runs go on as they were.
+    let updates = trainer.handle(over_the_wire(&Command::ReadConfig {
+        name: "bad.json".into(),
+        text: "{ nope".into(),
+    }));
+    assert!(
+        matches!(updates.as_slice(), [Update::Rejected { message }]
+            if message.starts_with("import bad.json: not JSON")
+                && message.ends_with("the runs on screen are unchanged")),
+        "{updates:?}"
+    );
+    let frame = only_frame(trainer.handle(Command::Step(1)));
+    assert_eq!(frame.runs.len(), 1);
+    assert_eq!(frame.runs[0].snapshot.rule, RuleKind::FeedbackAlignment);
+    assert_eq!(frame.runs[0].snapshot.step, 1);
+}

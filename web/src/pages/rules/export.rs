@@ -5,17 +5,21 @@
 //!
 //! ```text
 //! Settings ──runs_config──▶ RunsConfig (+ the digits' name and hash) ──JSON──▶ file
-//! file ──RunsConfig::from_json──▶ validate ──as a link──▶ Settings::from_query
-//!      ──runs_config again──▶ must equal the file's configuration, or the first field
-//!      that differs is named (a value the page cannot set, e.g. momentum)
+//! file ──worker: read_config (RunsConfig::from_json, validate)──▶ ConfigRead { query,
+//!      config } ──page: apply_import: Settings::from_query(query) ──runs_config again──▶
+//!      must equal `config`, or the first field that differs is named (a value the page
+//!      cannot set, e.g. momentum)
 //! ```
 //!
-//! The import goes through the page's own link reader, so a file is held to exactly the
-//! rules a link is, and a configuration the page exported comes back unchanged.
+//! The file is read in the worker, which has the code to read a configuration already
+//! (the page only writes them: keeping that code out of the page's wasm keeps it small);
+//! the page holds it to exactly the rules a link is held to, through its own link
+//! reader, so a configuration the page exported comes back unchanged.
 
 use bioprop::session::{DataIdentity, RunsConfig};
 use bioprop::task::pack;
 use bioprop::TaskKind;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::runs::Runs;
@@ -47,14 +51,18 @@ pub fn exported_config(
     Ok(config)
 }
 
-/// [`exported_config`] as the JSON file's text.
+/// [`exported_config`] as the JSON file's text, indented (its keys in alphabetical
+/// order).
 ///
 /// # Errors
 ///
 /// As [`exported_config`].
 pub fn config_json(settings: &Settings, digits: Option<&DataIdentity>) -> Result<String, String> {
     let config = exported_config(settings, digits)?;
-    serde_json::to_string_pretty(&config)
+    // Through `Value`, whose pretty printer is small, not `RunsConfig`'s own.
+    serde_json::to_string(&config)
+        .and_then(|compact| serde_json::from_str::<Value>(&compact))
+        .and_then(|value| serde_json::to_string_pretty(&value))
         .map(|json| json + "\n")
         .map_err(|e| format!("export: {e}"))
 }
@@ -146,16 +154,21 @@ fn first_difference(path: &str, a: &Value, b: &Value) -> Option<(String, Value, 
     }
 }
 
-/// The settings an imported configuration file gives, keeping how `current` shows
-/// them (the views, the feedback view, the loss axis, embedding). Nothing else changes
-/// until the page applies them.
+/// What the worker makes of an imported file: the link that gives its settings, and
+/// the configuration itself (compact JSON, `data` left out) to hold the page's to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfigRead {
+    pub query: String,
+    pub config: String,
+}
+
+/// The worker's half of an import: reads and validates the file's `text`.
 ///
 /// # Errors
 ///
 /// One message naming what is wrong: not JSON, a field that does not belong or has the
-/// wrong kind of value, a value out of range (core's check, then the page's), or a
-/// value the page cannot set (it would train something else than the file says).
-pub fn import(text: &str, current: &Settings) -> Result<Settings, String> {
+/// wrong kind of value, a value out of range (core's check), or the `arrays` task.
+pub fn read_config(text: &str) -> Result<ConfigRead, String> {
     let config = RunsConfig::from_json(text)?;
     config.validate().map_err(|e| e.to_string())?;
     if config.experiment.task.kind == TaskKind::Arrays {
@@ -165,7 +178,25 @@ pub fn import(text: &str, current: &Settings) -> Result<Settings, String> {
                 .to_owned(),
         );
     }
-    let (read, notices) = Settings::from_query(&query_of(&config));
+    let config = RunsConfig {
+        data: None,
+        ..config
+    };
+    Ok(ConfigRead {
+        query: query_of(&config),
+        config: serde_json::to_string(&config).map_err(|e| e.to_string())?,
+    })
+}
+
+/// The page's half of an import: the settings `read` gives, keeping how `current`
+/// shows them (the views, the feedback view, the loss axis, embedding).
+///
+/// # Errors
+///
+/// A value out of the page's range (its link reader's message), or one the page
+/// cannot set, which would train something else than the file says.
+pub fn apply_import(read: &ConfigRead, current: &Settings) -> Result<Settings, String> {
+    let (parsed, notices) = Settings::from_query(&read.query);
     if let Some(notice) = notices.first() {
         // The link reader says what it would use instead; an import uses nothing else.
         let message = notice.to_string();
@@ -179,24 +210,35 @@ pub fn import(text: &str, current: &Settings) -> Result<Settings, String> {
         log_loss: current.log_loss,
         embed: current.embed,
         views: current.views.clone(),
-        ..read
+        ..parsed
     };
-    let again = runs_config(&settings).map_err(|e| e.to_string())?;
-    let expected = RunsConfig {
-        data: None,
-        ..config
-    };
+    let again = runs_config(&settings)
+        .map(|config| serde_json::to_string(&config).unwrap_or_default())
+        .map_err(|e| e.to_string())?;
+    if again == read.config {
+        return Ok(settings);
+    }
     let (Ok(wanted), Ok(got)) = (
-        serde_json::to_value(&expected),
-        serde_json::to_value(&again),
+        serde_json::from_str::<Value>(&read.config),
+        serde_json::from_str::<Value>(&again),
     ) else {
         return Err("the configuration could not be compared with the page's".to_owned());
     };
-    if let Some((field, wanted, got)) = first_difference("", &wanted, &got) {
-        return Err(format!(
+    match first_difference("", &wanted, &got) {
+        Some((field, wanted, got)) => Err(format!(
             "`{field}` is {wanted} in the file, which this page cannot set (it would train \
              with {got}); run it with `bioprop run --config`"
-        ));
+        )),
+        // Equal values written differently (e.g. 1 and 1.0): the same runs.
+        None => Ok(settings),
     }
-    Ok(settings)
+}
+
+/// An imported file's `text` read and applied as the worker and the page do, in one.
+///
+/// # Errors
+///
+/// As [`read_config`] and [`apply_import`].
+pub fn import(text: &str, current: &Settings) -> Result<Settings, String> {
+    apply_import(&read_config(text)?, current)
 }

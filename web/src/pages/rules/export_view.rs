@@ -23,8 +23,8 @@ pub struct ExportPanelProps {
     pub settings: Settings,
     /// A problem to tell the user about.
     pub on_notice: Callback<String>,
-    /// Settings read from an imported file, to apply.
-    pub on_import: Callback<Settings>,
+    /// An imported file's name and text, to read.
+    pub on_import: Callback<(String, String)>,
     /// Asks the worker for the runs' matrices (it answers with the file).
     pub on_matrices: Callback<()>,
 }
@@ -89,11 +89,7 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
         })
     };
     let on_file = {
-        let (settings, on_import, notice) = (
-            props.settings.clone(),
-            props.on_import.clone(),
-            props.on_notice.clone(),
-        );
+        let (on_import, notice) = (props.on_import.clone(), props.on_notice.clone());
         Callback::from(move |event: Event| {
             let Some(input) = event
                 .target()
@@ -106,20 +102,13 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
             };
             // The same file chosen again is a new choice.
             input.set_value("");
-            let (settings, on_import, notice) =
-                (settings.clone(), on_import.clone(), notice.clone());
+            let (on_import, notice) = (on_import.clone(), notice.clone());
             let name = file.name();
             yew::platform::spawn_local(async move {
                 let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                let Some(text) = text.ok().and_then(|t| t.as_string()) else {
-                    notice.emit(format!("import {name}: the file could not be read"));
-                    return;
-                };
-                match export::import(&text, &settings) {
-                    Ok(imported) => on_import.emit(imported),
-                    Err(why) => notice.emit(format!(
-                        "import {name}: {why}; the runs on screen are unchanged"
-                    )),
+                match text.ok().and_then(|t| t.as_string()) {
+                    Some(text) => on_import.emit((name, text)),
+                    None => notice.emit(format!("import {name}: the file could not be read")),
                 }
             });
         })

@@ -473,18 +473,38 @@ fn Page(props: &RulesPageProps) -> Html {
 
     let on_bar = use_shortcuts(shortcut_action, on_action.clone());
 
-    // An imported configuration: its settings replace these (the URL follows), and
-    // new runs start from them even when they equal the runs on screen.
+    // An imported file goes to the worker to be read; what it gives replaces these
+    // settings (the URL follows) and new runs start, even when they equal the runs on
+    // screen.
     let on_import = {
-        let settings = settings.clone();
-        let configure = configure.clone();
-        Callback::from(move |imported: Settings| {
-            if run_key(&imported) == run_key(&settings) {
-                configure(&imported);
-            }
-            settings.set(imported);
+        let send = send.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            send(Command::ReadConfig { name, text })
         })
     };
+    {
+        let imports = runs.borrow().imports;
+        let runs = runs.clone();
+        let settings = settings.clone();
+        let configure = configure.clone();
+        let notices = notices.dispatcher();
+        use_effect_with(imports, move |_| {
+            let Some((name, read)) = runs.borrow_mut().imported.take() else {
+                return;
+            };
+            match export::apply_import(&read, &settings) {
+                Ok(imported) => {
+                    if run_key(&imported) == run_key(&settings) {
+                        configure(&imported);
+                    }
+                    settings.set(imported);
+                }
+                Err(why) => notices.dispatch(NoticeAction::Push(format!(
+                    "import {name}: {why}; the runs on screen are unchanged"
+                ))),
+            }
+        });
+    }
     let on_matrices = {
         let send = send.clone();
         Callback::from(move |()| send(Command::ExportMatrices))

@@ -14,6 +14,7 @@ use bioprop::session::DataIdentity;
 use plotters::style::RGBColor;
 
 use super::digits::DigitsRecord;
+use super::export::ConfigRead;
 use super::worker::{DigitsView, Frame, Picture, TaskData, Update};
 use crate::widgets::chart::{Dash, Series};
 
@@ -81,6 +82,11 @@ pub struct Runs {
     /// trained: the configuration, which sets them from the start, no longer
     /// reproduces these runs. Cleared by new runs.
     pub changed_mid_run: bool,
+    /// The latest imported file the worker read (its name and what it gives), for the
+    /// page to apply; taken when applied.
+    pub imported: Option<(String, ConfigRead)>,
+    /// Imported files read: each asks the page to apply [`Runs::imported`].
+    pub imports: u64,
     /// The digits: what the worker holds, the drawing and the runs' answers to it.
     pub digits: DigitsRecord,
 }
@@ -125,6 +131,11 @@ impl Runs {
                 Event::Matrices(Rc::new(json))
             }
             Update::Matrices { .. } => Event::Stale,
+            Update::ConfigRead { name, read } => {
+                self.imported = Some((name, read));
+                self.imports += 1;
+                Event::Redraw
+            }
             Update::Predictions { runs } => {
                 self.digits.predicting = false;
                 self.digits.predictions = Some(Rc::new(runs));

@@ -26,6 +26,7 @@ use bioprop::task::{Dataset, OutputKind, TaskKind};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
+use super::export::{read_config, ConfigRead};
 use super::settings::{Settings, MAX_SPEED, SPEED_MAX};
 use crate::widgets::heatmap::{grid_inputs, Extent};
 
@@ -90,6 +91,13 @@ pub enum Command {
     /// Every run's weights, biases and feedback matrices as they are now, whole (no
     /// size limit), for "Export → Weights (JSON)". Answered with [`Update::Matrices`].
     ExportMatrices,
+    /// Reads a configuration file the user imported, called `name`, and checks it
+    /// (`super::export::read_config`). Answered with [`Update::ConfigRead`], or
+    /// [`Update::Rejected`] naming the file and the problem; the runs are untouched.
+    ReadConfig {
+        name: String,
+        text: String,
+    },
 }
 
 /// Where the digits come from.
@@ -136,6 +144,11 @@ pub enum Update {
         source: String,
         /// The digits' name and hash, which an exported configuration carries.
         identity: DataIdentity,
+    },
+    /// The answer to [`Command::ReadConfig`]: the file `name`, read and valid.
+    ConfigRead {
+        name: String,
+        read: ConfigRead,
     },
     /// The answer to [`Command::ExportMatrices`]: the runs of `generation` as JSON
     /// ([`matrices::RunMatrices`], one per run, in the order of the runs).
@@ -601,6 +614,12 @@ impl Trainer {
                     Err(message) => vec![Update::Rejected { message }],
                 }
             }
+            Command::ReadConfig { name, text } => match read_config(&text) {
+                Ok(read) => vec![Update::ConfigRead { name, read }],
+                Err(why) => vec![Update::Rejected {
+                    message: format!("import {name}: {why}; the runs on screen are unchanged"),
+                }],
+            },
             Command::ExportMatrices => match matrices::json(&trainer.runs) {
                 Ok(json) => vec![Update::Matrices {
                     generation: trainer.generation,

@@ -1,5 +1,5 @@
 //! "Export → Weights (JSON)": every run's weights, biases and feedback matrices as
-//! they are now, whole, as JSON the page saves as it comes.
+//! they are now, whole, as (compact) JSON the page saves as it comes.
 //!
 //! ```text
 //! [ { rule, step, learning_rate, weights_hash, layers: [n_0 … n_L],
@@ -56,7 +56,7 @@ impl RunMatrices {
     }
 }
 
-/// Every run's matrices as pretty JSON, or why not (no runs; a value JSON cannot hold,
+/// Every run's matrices as JSON, or why not (no runs; a value JSON cannot hold,
 /// which only a diverged run has, and which the page then names).
 pub fn json(runs: &[Experiment]) -> Result<String, String> {
     if runs.is_empty() {
@@ -77,5 +77,5 @@ pub fn json(runs: &[Experiment]) -> Result<String, String> {
                 .to_owned(),
         );
     }
-    serde_json::to_string_pretty(&matrices).map_err(|e| format!("export: {e}"))
+    serde_json::to_string(&matrices).map_err(|e| format!("export: {e}"))
 }
