@@ -14,7 +14,7 @@
 //! empty for the networks. The digits add one column, `test_error_pct`,
 //! `100 (1 − test_accuracy)`.
 
-use std::io::{self, Write};
+use std::fmt::{self, Write};
 
 use crate::metrics::{Evaluation, LayerMetrics, Metrics};
 
@@ -39,16 +39,19 @@ fn cell(value: Option<f32>) -> String {
 /// fills hidden layer `k`'s last cell; with `test_error`, each row ends with the
 /// [`TEST_ERROR_COLUMN`] cell.
 ///
+/// Text, not bytes (`fmt::Write`): the page builds its file in a `String`, and the
+/// command line writes the rows it gets to its output.
+///
 /// # Errors
 ///
-/// Any error of `out`.
+/// Any error of `out` (none for a `String`).
 pub fn write_rows(
     out: &mut dyn Write,
     rule: &str,
     row: &Metrics,
     apical_energy: &[f32],
     test_error: bool,
-) -> io::Result<()> {
+) -> fmt::Result {
     let no_hidden = [LayerMetrics {
         layer: 0,
         update_angle_deg: None,
@@ -107,15 +110,15 @@ pub fn write_rows(
 /// The whole CSV of several runs, each `(rule name, history)`, one after the other
 /// under one header, as `bioprop run --config` prints a comparison.
 pub fn runs_csv<'a>(runs: impl IntoIterator<Item = (&'a str, &'a [Metrics])>) -> String {
-    let mut out = Vec::new();
-    // Writing to a Vec cannot fail.
+    let mut out = String::new();
+    // Writing to a String cannot fail.
     let _ = writeln!(out, "{HEADER}");
     for (rule, history) in runs {
         for row in history {
             let _ = write_rows(&mut out, rule, row, &[], false);
         }
     }
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
 #[cfg(test)]
@@ -165,9 +168,8 @@ mod tests {
 
     #[test]
     fn a_network_without_hidden_layers_gets_one_row_with_an_empty_layer() {
-        let mut out = Vec::new();
-        write_rows(&mut out, "delta", &row(0, Vec::new()), &[], true).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let mut text = String::new();
+        write_rows(&mut text, "delta", &row(0, Vec::new()), &[], true).unwrap();
         // test_error_pct = 100 (1 − 0.5).
         assert_eq!(text, "0,delta,,0.25,0.75,,,,,0.125,0.5,,,0.5,,50\n");
     }
@@ -181,8 +183,8 @@ mod tests {
             norm_ratio: None,
             sign_concordance: None,
         }];
-        let mut out = Vec::new();
-        write_rows(&mut out, "microcircuit", &row(3, layers), &[0.5], false).unwrap();
-        assert!(String::from_utf8(out).unwrap().ends_with(",0.5,0.5\n"));
+        let mut text = String::new();
+        write_rows(&mut text, "microcircuit", &row(3, layers), &[0.5], false).unwrap();
+        assert!(text.ends_with(",0.5,0.5\n"));
     }
 }

@@ -152,6 +152,7 @@ fn a_bad_file_is_refused_naming_what_is_wrong() {
     let good: serde_json::Value =
         serde_json::from_str(&config_json(&settings("?task=xor&compare=bp,fa"), None).unwrap())
             .unwrap();
+    assert_eq!(good["rules"], serde_json::json!(["bp", "fa"]));
     // The good file with the value at `pointer` set to `value` (a new key if absent).
     let edit = |pointer: &str, value: serde_json::Value| {
         let mut file = good.clone();
@@ -187,7 +188,7 @@ fn a_bad_file_is_refused_naming_what_is_wrong() {
         // with no control, and one beyond the page's own range.
         (
             edit("/experiment/momentum", json!(0.5)),
-            "`experiment.momentum` is 0.5",
+            "`momentum` is 0.5",
         ),
         (edit("/experiment/layers/1", json!(2000)), "layers"),
     ];

@@ -334,7 +334,21 @@ fn cell(value: Option<f32>) -> String {
 }
 
 fn write_rows(out: &mut dyn Write, rule: &str, row: &Metrics, digits: bool) -> io::Result<()> {
-    bioprop::metrics_csv::write_rows(out, rule, row, &[], digits)
+    write_rows_with(out, rule, row, &[], digits)
+}
+
+/// Core's rows (text), written to `out`.
+fn write_rows_with(
+    out: &mut dyn Write,
+    rule: &str,
+    row: &Metrics,
+    apical_energy: &[f32],
+    test_error: bool,
+) -> io::Result<()> {
+    let mut rows = String::new();
+    // Writing to a String cannot fail.
+    let _ = bioprop::metrics_csv::write_rows(&mut rows, rule, row, apical_energy, test_error);
+    out.write_all(rows.as_bytes())
 }
 
 /// The rows of one logged step; `apical_energy[k - 1]` fills hidden layer `k`'s last
@@ -345,7 +359,7 @@ fn write_metrics_rows(
     row: &Metrics,
     apical_energy: &[f32],
 ) -> io::Result<()> {
-    bioprop::metrics_csv::write_rows(out, rule, row, apical_energy, false)
+    write_rows_with(out, rule, row, apical_energy, false)
 }
 
 fn config_from(args: &RunArgs) -> ExperimentConfig {

@@ -20,7 +20,6 @@ use bioprop::session::{DataIdentity, RunsConfig};
 use bioprop::task::pack;
 use bioprop::TaskKind;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::runs::Runs;
 use super::settings::{Settings, MAX_SPEED};
@@ -51,18 +50,15 @@ pub fn exported_config(
     Ok(config)
 }
 
-/// [`exported_config`] as the JSON file's text, indented (its keys in alphabetical
-/// order).
+/// [`exported_config`] as the JSON file's text (compact: the writer the page already
+/// has for the worker's messages, so the page's wasm needs no other).
 ///
 /// # Errors
 ///
 /// As [`exported_config`].
 pub fn config_json(settings: &Settings, digits: Option<&DataIdentity>) -> Result<String, String> {
     let config = exported_config(settings, digits)?;
-    // Through `Value`, whose pretty printer is small, not `RunsConfig`'s own.
     serde_json::to_string(&config)
-        .and_then(|compact| serde_json::from_str::<Value>(&compact))
-        .and_then(|value| serde_json::to_string_pretty(&value))
         .map(|json| json + "\n")
         .map_err(|e| format!("export: {e}"))
 }
@@ -128,30 +124,21 @@ fn query_of(config: &RunsConfig) -> String {
     format!("?{}", pairs.join("&"))
 }
 
-/// The first place where `a` and `b` differ, as a path (`experiment.momentum`) with
-/// both values.
-fn first_difference(path: &str, a: &Value, b: &Value) -> Option<(String, Value, Value)> {
-    match (a, b) {
-        (Value::Object(a_fields), Value::Object(b_fields)) => {
-            let mut keys: Vec<&String> = a_fields.keys().chain(b_fields.keys()).collect();
-            keys.sort();
-            keys.dedup();
-            keys.into_iter().find_map(|key| {
-                let inner = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                first_difference(
-                    &inner,
-                    a_fields.get(key).unwrap_or(&Value::Null),
-                    b_fields.get(key).unwrap_or(&Value::Null),
-                )
-            })
-        }
-        _ if a == b => None,
-        _ => Some((path.to_owned(), a.clone(), b.clone())),
-    }
+/// Where two compact JSON texts of the same type first differ: the field (the key
+/// written last before that place) and each text's value there. Both are written by
+/// one serializer from one type, so their keys come in the same order and the first
+/// difference lies in a value.
+fn first_difference(a: &str, b: &str) -> Option<(String, String, String)> {
+    let at = a.bytes().zip(b.bytes()).position(|(x, y)| x != y)?;
+    let start = a[..at].rfind([',', '{', '[', ':']).map_or(0, |i| i + 1);
+    let key_end = a[..start].rfind("\":")?;
+    let key_start = a[..key_end].rfind('"')? + 1;
+    let value = |text: &str| -> String {
+        let rest = &text[start..];
+        let end = rest.find([',', '}', ']']).unwrap_or(rest.len());
+        rest[..end].to_owned()
+    };
+    Some((a[key_start..key_end].to_owned(), value(a), value(b)))
 }
 
 /// What the worker makes of an imported file: the link that gives its settings, and
@@ -218,20 +205,15 @@ pub fn apply_import(read: &ConfigRead, current: &Settings) -> Result<Settings, S
     if again == read.config {
         return Ok(settings);
     }
-    let (Ok(wanted), Ok(got)) = (
-        serde_json::from_str::<Value>(&read.config),
-        serde_json::from_str::<Value>(&again),
-    ) else {
-        return Err("the configuration could not be compared with the page's".to_owned());
-    };
-    match first_difference("", &wanted, &got) {
-        Some((field, wanted, got)) => Err(format!(
+    Err(match first_difference(&read.config, &again) {
+        Some((field, wanted, got)) => format!(
             "`{field}` is {wanted} in the file, which this page cannot set (it would train \
              with {got}); run it with `bioprop run --config`"
-        )),
-        // Equal values written differently (e.g. 1 and 1.0): the same runs.
-        None => Ok(settings),
-    }
+        ),
+        None => "the file asks for runs this page cannot set up; run it with `bioprop run \
+                 --config`"
+            .to_owned(),
+    })
 }
 
 /// An imported file's `text` read and applied as the worker and the page do, in one.

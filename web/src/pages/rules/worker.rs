@@ -600,7 +600,7 @@ impl Trainer {
                     let update = Update::DigitsLoaded {
                         train: loaded.dataset.train_size(),
                         test: loaded.dataset.test_size(),
-                        source: loaded.source.clone(),
+                        source: loaded.identity.name.clone(),
                         identity: loaded.identity.clone(),
                     };
                     trainer.digits = Some(loaded);

@@ -42,9 +42,8 @@ pub const SWEEP_ROWS: usize = 256;
 /// Digits loaded into the worker, shared by every run built on them.
 pub struct Loaded {
     pub dataset: Arc<Dataset>,
-    /// Where they came from, in words.
-    pub source: String,
-    /// Their name and hash, for an exported configuration.
+    /// Where they came from, in words (`identity.name`), and their hash, for an
+    /// exported configuration.
     pub identity: DataIdentity,
 }
 
@@ -66,11 +65,9 @@ pub fn load(source: DigitsSource) -> Result<Loaded, String> {
     };
     let dataset = mnist::dataset(&train, &test, train.len(), test.len())
         .map_err(|e| format!("{name}: {e}"))?;
-    let identity = DataIdentity::of_digits(name.clone(), &train, &test);
     Ok(Loaded {
         dataset: Arc::new(dataset),
-        source: name,
-        identity,
+        identity: DataIdentity::of_digits(name, &train, &test),
     })
 }
 

@@ -11,7 +11,12 @@
 //!
 //! `weights_hash` is what the page shows and `bioprop run --config` prints at the same
 //! step. The file is made in the worker, which holds the matrices, so the page never
-//! keeps a copy of them.
+//! keeps a copy of them. It is written by hand (numbers in Rust's shortest
+//! round-tripping form, which JSON reads back to the same `f32`) rather than through
+//! serde_json's float writer, which the worker has no other use for: the bundle stays
+//! smaller. `web/tests/protocol.rs` reads it back with serde into [`RunMatrices`].
+
+use std::fmt::Write;
 
 use bioprop::experiment::Matrix;
 use bioprop::Experiment;
@@ -56,6 +61,57 @@ impl RunMatrices {
     }
 }
 
+/// Writes `values` as a JSON array.
+fn numbers(out: &mut String, values: &[f32]) {
+    out.push('[');
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{v}");
+    }
+    out.push(']');
+}
+
+/// Writes `matrices` as a JSON array of `{rows, cols, data}`.
+fn matrix_list(out: &mut String, matrices: &[Matrix]) {
+    out.push('[');
+    for (i, m) in matrices.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{{\"rows\":{},\"cols\":{},\"data\":", m.rows, m.cols);
+        numbers(out, &m.data);
+        out.push('}');
+    }
+    out.push(']');
+}
+
+/// Writes one run's object.
+fn run_json(out: &mut String, m: &RunMatrices) {
+    // The rule's name and the hash are plain ASCII words: no escaping needed.
+    let _ = write!(
+        out,
+        "{{\"rule\":\"{}\",\"step\":{},\"learning_rate\":{},\"weights_hash\":\"{}\",\"layers\":[",
+        m.rule, m.step, m.learning_rate, m.weights_hash
+    );
+    for (i, n) in m.layers.iter().enumerate() {
+        let _ = write!(out, "{}{n}", if i > 0 { "," } else { "" });
+    }
+    out.push_str("],\"weights\":");
+    matrix_list(out, &m.weights);
+    out.push_str(",\"biases\":[");
+    for (i, b) in m.biases.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        numbers(out, b);
+    }
+    out.push_str("],\"feedback\":");
+    matrix_list(out, &m.feedback);
+    out.push('}');
+}
+
 /// Every run's matrices as JSON, or why not (no runs; a value JSON cannot hold,
 /// which only a diverged run has, and which the page then names).
 pub fn json(runs: &[Experiment]) -> Result<String, String> {
@@ -77,5 +133,11 @@ pub fn json(runs: &[Experiment]) -> Result<String, String> {
                 .to_owned(),
         );
     }
-    serde_json::to_string(&matrices).map_err(|e| format!("export: {e}"))
+    let mut out = String::from("[");
+    for (i, m) in matrices.iter().enumerate() {
+        out.push_str(if i > 0 { ",\n" } else { "\n" });
+        run_json(&mut out, m);
+    }
+    out.push_str("\n]\n");
+    Ok(out)
 }
