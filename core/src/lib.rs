@@ -11,6 +11,7 @@
 //! | [`rule`] | how each learning rule sends the error back to a hidden layer |
 //! | [`optimizer`] | minibatch SGD with momentum, weight decay and Kolen–Pollack decay |
 //! | [`metrics`] | alignment angles, norm ratio, sign concordance, losses |
+//! | [`metrics_csv`] | a run's metric history as CSV: the command line's and the page's columns |
 //! | [`experiment`] | a validated config, the training loop, history and snapshots |
 //! | [`task`] | the datasets a student learns from |
 //! | [`streams`] | every random stream id of every model, in one table |
@@ -29,6 +30,7 @@ pub(crate) mod hash;
 pub(crate) mod limits;
 pub mod linalg;
 pub mod metrics;
+pub mod metrics_csv;
 pub mod microcircuit;
 pub(crate) mod named;
 pub mod network;

@@ -31,6 +31,14 @@
 //! docs/science.md §3); a rule not listed trains at the experiment's `lr`. It too is
 //! absent (empty) in older configurations.
 //!
+//! `data` names the data the runs learn from where the configuration alone cannot
+//! make it: for a generated task the task and its seed (`experiment.task`,
+//! `experiment.seed`) already say everything, and `data` is absent; for the digits it
+//! gives the data set's name (`digits.bin`, or the IDX files chosen) and
+//! [`DataIdentity::hash`], a hash of the digits' labels and pixels
+//! ([`crate::task::mnist::digits_hash`]), so a reader given other digits can refuse
+//! them rather than train on them. Absent (`None`) in older configurations.
+//!
 //! `version` says which shape of this type a stored or sent configuration has; a
 //! reader refuses a version it does not know rather than guessing at its fields.
 
@@ -51,6 +59,37 @@ pub const MAX_STEPS_PER_FRAME: u32 = 2000;
 /// Highest [`RunsConfig::feedback_draw`]: each draw is redrawn when the runs are
 /// built, so the bound keeps that quick (a class resamples a handful of times).
 pub const MAX_FEEDBACK_DRAW: u32 = 1000;
+
+/// The fields of a [`RunsConfig`] as JSON, which [`RunsConfig::from_json`] accepts.
+const RUNS_CONFIG_FIELDS: [&str; 7] = [
+    "version",
+    "rules",
+    "experiment",
+    "steps_per_frame",
+    "feedback_draw",
+    "learning_rates",
+    "data",
+];
+
+/// The fields of an [`ExperimentConfig`] as JSON.
+const EXPERIMENT_CONFIG_FIELDS: [&str; 16] = [
+    "task",
+    "rule",
+    "layers",
+    "activation",
+    "output_layer",
+    "lr",
+    "batch",
+    "momentum",
+    "weight_decay",
+    "kp_decay",
+    "seed",
+    "no_derivative",
+    "feedback_scale",
+    "weight_init",
+    "feedback_init",
+    "log_every",
+];
 
 /// The runs of a session: one per rule, all from one experiment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +114,35 @@ pub struct RunsConfig {
     /// which read as empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub learning_rates: Vec<(RunRule, f32)>,
+    /// The loaded data the runs learn from (the digits), by name and hash; `None` for
+    /// generated data, which `experiment` names exactly, and in older configurations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataIdentity>,
+}
+
+/// Loaded data, named exactly: what it was called and a hash of its contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataIdentity {
+    /// Where it came from, in words: `digits.bin`, or the chosen files' names.
+    pub name: String,
+    /// [`crate::task::mnist::digits_hash`] of the training and test digits, as 16
+    /// lower-case hex digits (a string, so readers whose numbers are doubles keep
+    /// every bit).
+    pub hash: String,
+}
+
+impl DataIdentity {
+    /// The identity of the digits `train` and `test`, called `name`.
+    pub fn of_digits(
+        name: impl Into<String>,
+        train: &crate::task::mnist::Digits,
+        test: &crate::task::mnist::Digits,
+    ) -> Self {
+        DataIdentity {
+            name: name.into(),
+            hash: format!("{:016x}", crate::task::mnist::digits_hash(train, test)),
+        }
+    }
 }
 
 /// A [`RunsConfig`] that cannot run; the message names the field and what is allowed.
@@ -114,6 +182,7 @@ impl RunsConfig {
             steps_per_frame,
             feedback_draw: 0,
             learning_rates: Vec::new(),
+            data: None,
         }
     }
 
@@ -203,6 +272,55 @@ impl RunsConfig {
             .collect()
     }
 
+    /// Reads a saved configuration: a `RunsConfig` as JSON (it has `rules` or
+    /// `experiment`), or a single `ExperimentConfig` (one run of its `rule`). The
+    /// command line (`bioprop run --config`) and the page's import read files with it.
+    /// The result is not yet validated: see [`RunsConfig::validate`].
+    ///
+    /// # Errors
+    ///
+    /// A message naming what is wrong: text that is not JSON, JSON that is not an
+    /// object, a field this type does not have, or a field of the wrong kind (serde's
+    /// message, which names the field and what it expected).
+    pub fn from_json(text: &str) -> Result<RunsConfig, String> {
+        // The top-level keys first (their values skipped), so that a field that does not
+        // belong is named rather than ignored; then the file read straight into its type.
+        let object: std::collections::BTreeMap<String, serde::de::IgnoredAny> =
+            serde_json::from_str(text).map_err(|e| {
+                if e.is_data() {
+                    "not a bioprop configuration: expected a JSON object with `rules` and \
+                     `experiment`"
+                        .to_owned()
+                } else {
+                    format!("not JSON: {e}")
+                }
+            })?;
+        let runs = object.contains_key("experiment") || object.contains_key("rules");
+        let known: &[&str] = if runs {
+            &RUNS_CONFIG_FIELDS
+        } else {
+            &EXPERIMENT_CONFIG_FIELDS
+        };
+        if let Some(unknown) = object.keys().find(|key| !known.contains(&key.as_str())) {
+            return Err(format!(
+                "unknown field `{unknown}` (a {} has {})",
+                if runs {
+                    "runs configuration"
+                } else {
+                    "single experiment"
+                },
+                known.join(", ")
+            ));
+        }
+        if runs {
+            serde_json::from_str(text).map_err(|e| e.to_string())
+        } else {
+            let experiment: ExperimentConfig =
+                serde_json::from_str(text).map_err(|e| e.to_string())?;
+            Ok(RunsConfig::new(vec![experiment.rule], experiment, 1))
+        }
+    }
+
     /// Checks everything [`RunsConfig::experiment_configs`] checks.
     ///
     /// # Errors
@@ -239,6 +357,90 @@ mod tests {
         assert!(json.contains("\"rules\":[\"bp\",\"fa\"]"), "{json}");
         let back: RunsConfig = serde_json::from_str(&json).unwrap();
         assert_eq!(back, config);
+    }
+
+    #[test]
+    fn names_loaded_data_and_reads_files_written_before_it_could() {
+        // Generated data: no `data` field is written.
+        let generated = serde_json::to_string(&xor_bp_fa()).unwrap();
+        assert!(!generated.contains("\"data\""), "{generated}");
+        // A file without `data` (as written before the field existed) reads as None.
+        let old: RunsConfig = serde_json::from_str(&generated).unwrap();
+        assert_eq!(old.data, None);
+        let named = RunsConfig {
+            data: Some(DataIdentity {
+                name: "digits.bin".into(),
+                hash: "0123456789abcdef".into(),
+            }),
+            ..xor_bp_fa()
+        };
+        let json = serde_json::to_string(&named).unwrap();
+        assert!(
+            json.contains(r#""data":{"name":"digits.bin","hash":"0123456789abcdef"}"#),
+            "{json}"
+        );
+        assert_eq!(serde_json::from_str::<RunsConfig>(&json).unwrap(), named);
+    }
+
+    #[test]
+    fn the_field_lists_are_the_fields_written() {
+        let keys = |value: serde_json::Value| -> Vec<String> {
+            let mut keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        let sorted = |fields: &[&str]| {
+            let mut fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+            fields.sort();
+            fields
+        };
+        let mut full = xor_bp_fa();
+        full.learning_rates = vec![(RuleKind::Backprop.into(), 0.1)];
+        full.data = Some(DataIdentity {
+            name: "d".into(),
+            hash: "0".into(),
+        });
+        full.experiment.output_layer = Some(crate::OutputLayer::Softmax);
+        let value = serde_json::to_value(&full).unwrap();
+        assert_eq!(
+            keys(value["experiment"].clone()),
+            sorted(&EXPERIMENT_CONFIG_FIELDS)
+        );
+        assert_eq!(keys(value), sorted(&RUNS_CONFIG_FIELDS));
+    }
+
+    #[test]
+    fn a_saved_file_is_read_or_refused_naming_the_problem() {
+        let config = xor_bp_fa();
+        let json = serde_json::to_string_pretty(&config).unwrap();
+        assert_eq!(RunsConfig::from_json(&json), Ok(config));
+        // One experiment: one run of its rule.
+        let single = RunsConfig::from_json(r#"{"task": {"kind": "xor"}, "rule": "bp"}"#);
+        let single = single.unwrap();
+        assert_eq!(single.rules, vec![RuleKind::Backprop]);
+        assert_eq!(single.experiment.task.kind, TaskKind::Xor);
+        let refusals = [
+            ("{ rules: ", "not JSON"),
+            ("[1, 2]", "expected a JSON object"),
+            (
+                r#"{"rules": ["bp"], "colour": "red"}"#,
+                "unknown field `colour`",
+            ),
+            (r#"{"lr": 0.1, "speed": 3}"#, "unknown field `speed`"),
+            (
+                r#"{"rules": ["backprop!"], "experiment": {}}"#,
+                "unknown variant `backprop!`",
+            ),
+            (
+                r#"{"rules": ["bp"], "experiment": {"lr": "fast"}}"#,
+                "invalid type",
+            ),
+            (r#"{"rules": ["bp"]}"#, "missing field"),
+        ];
+        for (text, message) in refusals {
+            let error = RunsConfig::from_json(text).unwrap_err();
+            assert!(error.contains(message), "{text}: {error}");
+        }
     }
 
     #[test]

@@ -387,10 +387,7 @@ fn a_saved_comparison_runs_bit_for_bit_as_the_library_runs_it() {
 #[test]
 fn a_bad_configuration_file_is_refused_naming_it() {
     let not_json = temp_file("bad.json", "{ rules: ");
-    assert_refused(
-        &["run", "--config", not_json.to_str().unwrap()],
-        "is not JSON",
-    );
+    assert_refused(&["run", "--config", not_json.to_str().unwrap()], "not JSON");
     let wrong = temp_file(
         "wrong.json",
         r#"{"version": 99, "rules": ["fa"], "experiment": {}, "steps_per_frame": 1}"#,
@@ -443,4 +440,107 @@ fn the_page_s_saved_comparison_of_composed_runs_trains_as_the_library_trains_it(
     assert_ne!(hashes[0], hashes[1], "without f′ is another run");
     // The CSV names each run as the file does.
     assert!(stdout(&output).contains(",custom:wt.no-fprime,"));
+}
+
+/// A small digits file (`digits.bin`'s format): `train` and `test` made-up digits.
+fn digits_file(name: &str, train: u32, test: u32, shift: u8) -> std::path::PathBuf {
+    use bioprop::task::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
+    use bioprop::task::{mnist::Digits, pack};
+    let set = |n: u32| {
+        let pixels: Vec<u8> = (0..n as usize * 784)
+            .map(|k| ((k * 7 + usize::from(shift)) % 256) as u8)
+            .collect();
+        let labels: Vec<u8> = (0..n).map(|i| (i % 10) as u8).collect();
+        Digits::from_idx(
+            "images",
+            encode(IMAGES_MAGIC, &[n, 28, 28], &pixels),
+            "labels",
+            encode(LABELS_MAGIC, &[n], &labels),
+        )
+        .unwrap()
+    };
+    let path = std::env::temp_dir().join(format!("bioprop-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, pack::write_gzip(&set(train), &set(test))).unwrap();
+    path
+}
+
+#[test]
+fn a_saved_run_on_the_digits_names_them_and_refuses_others() {
+    use bioprop::session::{DataIdentity, RunsConfig};
+    use bioprop::task::pack;
+    use bioprop::{Experiment, ExperimentConfig, RuleKind, TaskKind};
+    use std::sync::Arc;
+    let file = digits_file("digits.bin", 40, 10, 0);
+    let (train, test) = pack::read("digits.bin", std::fs::read(&file).unwrap()).unwrap();
+    let mut experiment = ExperimentConfig::for_task(TaskKind::Digits);
+    experiment.batch = 8;
+    let mut config = RunsConfig::new(vec![RuleKind::FeedbackAlignment], experiment, 1);
+    config.data = Some(DataIdentity::of_digits("digits.bin", &train, &test));
+    let saved = temp_file("digits.json", &serde_json::to_string(&config).unwrap());
+    let saved = saved.to_str().unwrap();
+
+    let output = bioprop(&[
+        "run",
+        "--config",
+        saved,
+        "--data",
+        file.to_str().unwrap(),
+        "--steps",
+        "6",
+        "--every",
+        "3",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The reference: the library's run on the same digits, all of them, as the page.
+    let dataset = bioprop::task::mnist::dataset(&train, &test, 40, 10).unwrap();
+    let mut run_config = config.experiment_configs().unwrap().remove(0);
+    run_config.task.train_size = 40;
+    run_config.task.test_size = 10;
+    let mut run =
+        Experiment::with_shared_dataset(&run_config, Arc::new(dataset), (1000, 1000)).unwrap();
+    run.step(6).unwrap();
+    let line = format!(
+        "fa on digits: step 6, weights hash {:016x}",
+        run.weights_hash()
+    );
+    assert!(
+        stderr(&output).contains(&line),
+        "{line} in {}",
+        stderr(&output)
+    );
+
+    // Other digits (one pixel value shifted): refused, naming both hashes.
+    let other = digits_file("other.bin", 40, 10, 1);
+    assert_refused(
+        &["run", "--config", saved, "--data", other.to_str().unwrap()],
+        &format!(
+            "but the configuration was trained on digits.bin with hash {}",
+            config.data.as_ref().unwrap().hash
+        ),
+    );
+    // No digits given: says which are needed.
+    assert_refused(&["run", "--config", saved], "give them with --data");
+    // Digits for a generated task: refused.
+    let xor = temp_file(
+        "xor.json",
+        &serde_json::to_string(&RunsConfig::new(
+            vec![RuleKind::Backprop],
+            ExperimentConfig::for_task(TaskKind::Xor),
+            1,
+        ))
+        .unwrap(),
+    );
+    assert_refused(
+        &[
+            "run",
+            "--config",
+            xor.to_str().unwrap(),
+            "--data",
+            file.to_str().unwrap(),
+        ],
+        "is generated from its seed",
+    );
+    for path in [file, other, xor, saved.into()] {
+        let _ = std::fs::remove_file(path);
+    }
 }

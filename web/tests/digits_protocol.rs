@@ -96,14 +96,22 @@ fn loaded() -> Trainer {
         &mut trainer,
         Command::LoadDigits(DigitsSource::Pack(digits_file())),
     );
+    let [Update::DigitsLoaded {
+        train,
+        test,
+        source,
+        identity,
+    }] = <[Update; 1]>::try_from(updates).unwrap()
+    else {
+        panic!("loaded")
+    };
     assert_eq!(
-        updates,
-        [Update::DigitsLoaded {
-            train: TRAIN,
-            test: mnist::TEST_COUNT,
-            source: "digits.bin".to_owned()
-        }]
+        (train, test, source.as_str()),
+        (TRAIN, mnist::TEST_COUNT, "digits.bin")
     );
+    // The digits are named for an exported configuration: file and hash.
+    assert_eq!(identity.name, "digits.bin");
+    assert_eq!(identity.hash.len(), 16);
     trainer
 }
 
@@ -473,6 +481,7 @@ fn the_four_idx_files_load_all_sixty_thousand_in_any_order() {
         train,
         test,
         source,
+        ..
     }] = <[Update; 1]>::try_from(updates).unwrap()
     else {
         panic!("loaded")

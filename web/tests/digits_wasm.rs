@@ -40,13 +40,12 @@ fn a_gzipped_digits_file_loads_trains_and_answers_in_wasm() {
     let updates = trainer.handle(Command::LoadDigits(DigitsSource::Pack(pack::write_gzip(
         &train, &test,
     ))));
-    assert_eq!(
-        updates,
-        [Update::DigitsLoaded {
-            train: 64,
-            test: 40,
-            source: "digits.bin".to_owned()
-        }]
+    assert!(
+        matches!(
+            updates.as_slice(),
+            [Update::DigitsLoaded { train: 64, test: 40, source, .. }] if source == "digits.bin"
+        ),
+        "{updates:?}"
     );
     let config = RunsConfig::new(
         vec![RuleKind::Backprop],

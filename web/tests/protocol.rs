@@ -785,3 +785,130 @@ fn the_page_s_config_of_composed_runs_is_the_cli_s_and_trains_the_same_bits() {
         );
     }
 }
+
+#[test]
+fn every_frame_carries_each_runs_weights_hash_as_the_cli_prints_it() {
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, "?task=xor&compare=bp,fa&seed=3");
+    let frame = only_frame(trainer.handle(Command::Step(7)));
+    // The reference: the same config built and stepped by core directly, as
+    // `bioprop run --config` does.
+    let Command::Configure(config) = configure_command("?task=xor&compare=bp,fa&seed=3") else {
+        unreachable!()
+    };
+    for (run, experiment) in frame.runs.iter().zip(config.experiment_configs().unwrap()) {
+        let mut reference = Experiment::new(&experiment).unwrap();
+        reference.step(7).unwrap();
+        assert_eq!(run.snapshot.step, 7);
+        assert_eq!(
+            run.weights_hash,
+            reference.weights_hash(),
+            "{}",
+            run.snapshot.rule
+        );
+    }
+    assert_ne!(frame.runs[0].weights_hash, frame.runs[1].weights_hash);
+}
+
+#[test]
+fn export_matrices_answers_with_every_runs_whole_matrices_as_json() {
+    use bioprop_web::pages::rules::worker::matrices::RunMatrices;
+    let mut trainer = Trainer::new();
+    // No runs yet: refused with a message, not a panic.
+    let updates = trainer.handle(over_the_wire(&Command::ExportMatrices));
+    assert!(
+        matches!(updates.as_slice(), [Update::Rejected { message }] if message.contains("no runs")),
+        "{updates:?}"
+    );
+    // 2-40-40-2: W_2 has 1600 entries; the JSON has every one.
+    configure(&mut trainer, "?task=xor&compare=bp,dfa&layers=2-40-40-2");
+    let frame = only_frame(trainer.handle(Command::Step(5)));
+    let updates = trainer.handle(over_the_wire(&Command::ExportMatrices));
+    let [Update::Matrices { generation, json }] = <[Update; 1]>::try_from(updates).unwrap() else {
+        panic!("matrices")
+    };
+    assert_eq!(generation, frame.generation);
+    let runs: Vec<RunMatrices> = serde_json::from_str(&json).unwrap();
+    assert_eq!(runs.len(), 2);
+    for (exported, run) in runs.iter().zip(&frame.runs) {
+        assert_eq!(exported.rule, run.snapshot.rule.name());
+        assert_eq!(exported.step, 5);
+        assert_eq!(exported.layers, [2, 40, 40, 2]);
+        assert_eq!(exported.weights_hash, format!("{:016x}", run.weights_hash));
+        let shapes: Vec<(usize, usize)> =
+            exported.weights.iter().map(|w| (w.rows, w.cols)).collect();
+        assert_eq!(shapes, [(40, 2), (40, 40), (2, 40)]);
+        assert!(exported
+            .weights
+            .iter()
+            .all(|w| w.data.len() == w.rows * w.cols));
+        assert_eq!(
+            exported.biases.iter().map(Vec::len).collect::<Vec<_>>(),
+            [40, 40, 2]
+        );
+        // The snapshot's own copy of W_1 (small enough to travel) is the same numbers.
+        assert_eq!(Some(&exported.weights[0]), run.snapshot.weights[0].as_ref());
+    }
+    // Feedback: B_{k+1} (n_k, n_{k+1}) for bp's unused B; D_k (n_k, n_L) for DFA.
+    let feedback = |i: usize| -> Vec<(usize, usize)> {
+        runs[i].feedback.iter().map(|f| (f.rows, f.cols)).collect()
+    };
+    assert_eq!(feedback(0), [(40, 40), (40, 2)]);
+    assert_eq!(feedback(1), [(40, 2), (40, 2)]);
+    // The page saves the file as it comes: its record hands the JSON on.
+    let mut runs = Runs::default();
+    runs.apply(Update::Configured {
+        generation: 1,
+        data: TaskData::None,
+    });
+    assert_eq!(
+        runs.apply(Update::Matrices {
+            generation: 1,
+            json: "[]".into()
+        }),
+        Event::Matrices(std::rc::Rc::new("[]".into()))
+    );
+    // An answer about runs since replaced is dropped.
+    assert_eq!(
+        runs.apply(Update::Matrices {
+            generation: 0,
+            json: "[]".into()
+        }),
+        Event::Stale
+    );
+}
+
+#[test]
+fn read_config_reads_an_imported_file_in_the_worker_or_names_what_is_wrong() {
+    use bioprop_web::pages::rules::export::{apply_import, config_json};
+    let mut trainer = Trainer::new();
+    configure(&mut trainer, "?task=xor&rule=fa");
+    let (page, _) = Settings::from_query("?task=moons&compare=bp,kp&seed=4");
+    let text = config_json(&page, None).unwrap();
+    let updates = trainer.handle(over_the_wire(&Command::ReadConfig {
+        name: "moons.json".into(),
+        text,
+    }));
+    let [Update::ConfigRead { name, read }] = <[Update; 1]>::try_from(updates).unwrap() else {
+        panic!("read")
+    };
+    assert_eq!(name, "moons.json");
+    // The page applies what the worker read: the same runs as the settings exported.
+    let imported = apply_import(&read, &Settings::default()).unwrap();
+    assert_eq!(runs_config(&imported), runs_config(&page));
+    // A bad file: refused naming the file and the problem; the runs go on as they were.
+    let updates = trainer.handle(over_the_wire(&Command::ReadConfig {
+        name: "bad.json".into(),
+        text: "{ nope".into(),
+    }));
+    assert!(
+        matches!(updates.as_slice(), [Update::Rejected { message }]
+            if message.starts_with("import bad.json: not JSON")
+                && message.ends_with("the runs on screen are unchanged")),
+        "{updates:?}"
+    );
+    let frame = only_frame(trainer.handle(Command::Step(1)));
+    assert_eq!(frame.runs.len(), 1);
+    assert_eq!(frame.runs[0].snapshot.rule, RuleKind::FeedbackAlignment);
+    assert_eq!(frame.runs[0].snapshot.step, 1);
+}

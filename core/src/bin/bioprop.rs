@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::Instant;
 
-use bioprop::metrics::{Evaluation, LayerMetrics, Metrics};
+use bioprop::metrics::Metrics;
 use bioprop::{Activation, Experiment, ExperimentConfig, OutputLayer, RuleKind, TaskKind};
 use clap::{Args, Subcommand};
 
@@ -89,7 +89,8 @@ struct RunArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     epochs: Option<u64>,
     /// Folder of the four MNIST IDX files, plain or .gz (task mnist only)
-    /// [default: where `make mnist-data` puts them].
+    /// [default: where `make mnist-data` puts them]; with --config of the digits,
+    /// also a digits file such as the page's digits.bin.
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
     /// Output units and loss: linear (squared error), softmax (cross-entropy) or
@@ -140,9 +141,10 @@ struct RunArgs {
     sizes: DataArgs,
     /// Run the configuration saved in FILE (JSON: the page's "runs" configuration, with
     /// every compared rule, or one experiment), bit for bit as the page ran it; only
-    /// --steps/--epochs, --every and --out go with it.
+    /// --steps/--epochs, --every, --out and (for the digits: the same digits, checked
+    /// against the hash the file names) --data go with it.
     #[arg(long, value_name = "FILE", conflicts_with_all = [
-        "task", "rule", "data", "output", "seed", "lr", "batch", "layers", "act",
+        "task", "rule", "output", "seed", "lr", "batch", "layers", "act",
         "no_derivative", "momentum", "weight_decay", "kp_decay", "feedback_scale",
         "noise", "train_size", "test_size", "print_config",
     ])]
@@ -324,8 +326,8 @@ fn parse_layers(text: &str) -> Result<Layers, String> {
     }
 }
 
-const HEADER: &str = "step,rule,layer,loss,accuracy,update_angle_deg,weight_angle_deg,\
-norm_ratio,sign_concordance,test_loss,test_accuracy,nse,test_nse,batch_loss,apical_energy";
+// The CSV's columns, shared with the page's export (core's `metrics_csv`).
+use bioprop::metrics_csv::HEADER;
 
 fn cell(value: Option<f32>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
@@ -333,6 +335,20 @@ fn cell(value: Option<f32>) -> String {
 
 fn write_rows(out: &mut dyn Write, rule: &str, row: &Metrics, digits: bool) -> io::Result<()> {
     write_rows_with(out, rule, row, &[], digits)
+}
+
+/// Core's rows (text), written to `out`.
+fn write_rows_with(
+    out: &mut dyn Write,
+    rule: &str,
+    row: &Metrics,
+    apical_energy: &[f32],
+    test_error: bool,
+) -> io::Result<()> {
+    let mut rows = String::new();
+    // Writing to a String cannot fail.
+    let _ = bioprop::metrics_csv::write_rows(&mut rows, rule, row, apical_energy, test_error);
+    out.write_all(rows.as_bytes())
 }
 
 /// The rows of one logged step; `apical_energy[k - 1]` fills hidden layer `k`'s last
@@ -344,72 +360,6 @@ fn write_metrics_rows(
     apical_energy: &[f32],
 ) -> io::Result<()> {
     write_rows_with(out, rule, row, apical_energy, false)
-}
-
-/// As [`write_metrics_rows`]; with `test_error`, one more cell: the test error in
-/// percent (the digits' column).
-fn write_rows_with(
-    out: &mut dyn Write,
-    rule: &str,
-    row: &Metrics,
-    apical_energy: &[f32],
-    test_error: bool,
-) -> io::Result<()> {
-    let no_hidden = [LayerMetrics {
-        layer: 0,
-        update_angle_deg: None,
-        weight_angle_deg: None,
-        norm_ratio: None,
-        sign_concordance: None,
-    }];
-    // A network without hidden layers (the delta rule) still gets one row per step,
-    // with an empty layer cell.
-    let layers = if row.layers.is_empty() {
-        &no_hidden[..]
-    } else {
-        &row.layers[..]
-    };
-    let Evaluation {
-        loss,
-        accuracy,
-        nse,
-    } = row.train;
-    for layer in layers {
-        let layer_cell = if row.layers.is_empty() {
-            String::new()
-        } else {
-            layer.layer.to_string()
-        };
-        write!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            row.step,
-            rule,
-            layer_cell,
-            loss,
-            cell(accuracy),
-            cell(layer.update_angle_deg),
-            cell(layer.weight_angle_deg),
-            cell(layer.norm_ratio),
-            cell(layer.sign_concordance),
-            row.test.loss,
-            cell(row.test.accuracy),
-            cell(nse),
-            cell(row.test.nse),
-            row.batch_loss,
-            cell(
-                layer
-                    .layer
-                    .checked_sub(1)
-                    .and_then(|h| apical_energy.get(h).copied())
-            ),
-        )?;
-        if test_error {
-            write!(out, ",{}", cell(mnist::test_error_pct(row.test.accuracy)))?;
-        }
-        writeln!(out)?;
-    }
-    Ok(())
 }
 
 fn config_from(args: &RunArgs) -> ExperimentConfig {

@@ -356,6 +356,21 @@ pub fn dataset(
     })
 }
 
+/// A hash of the digits `train` and `test` ([`crate::hash`]'s FNV-1a over each set's
+/// count, labels and pixels, training set first): the same for the same digits
+/// however they were stored (`digits.bin`, the IDX files, plain or gzipped), and
+/// different when any image, label or count differs. A saved configuration names its
+/// digits by it (`session::DataIdentity`).
+pub fn digits_hash(train: &Digits, test: &Digits) -> u64 {
+    let mut hash = crate::hash::Fnv1a::new();
+    for set in [train, test] {
+        hash.u64(set.len() as u64);
+        hash.bytes(&set.labels);
+        hash.bytes(&set.images.pixels);
+    }
+    hash.finish()
+}
+
 /// Lillicrap et al. 2016's MNIST network (Fig. 2a): 784-1000-10, logistic hidden units,
 /// and (chosen separately, as `OutputLayer::Logistic`) logistic output units with
 /// squared error. The learning rate and batch are a *starting point*: the paper's
@@ -418,6 +433,28 @@ mod tests {
 
     fn labels(values: &[u8]) -> Vec<u8> {
         encode(LABELS_MAGIC, &[values.len() as u32], values)
+    }
+
+    #[test]
+    fn the_digits_hash_follows_the_digits_not_how_they_were_stored() {
+        let set = |labels_: &[u8]| {
+            Digits::from_idx("i", images(labels_.len() as u32), "l", labels(labels_)).unwrap()
+        };
+        let (train, test) = (set(&[7, 0, 9]), set(&[1]));
+        let hash = digits_hash(&train, &test);
+        // The same digits gzipped, and read again: the same hash.
+        let gzipped = |bytes: Vec<u8>| {
+            use std::io::Write;
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(&bytes).unwrap();
+            gz.finish().unwrap()
+        };
+        let again = Digits::from_idx("i", gzipped(images(3)), "l", gzipped(labels(&[7, 0, 9])));
+        assert_eq!(digits_hash(&again.unwrap(), &test), hash);
+        // A changed label, a set fewer, or the sets swapped: another hash.
+        assert_ne!(digits_hash(&set(&[7, 0, 8]), &test), hash);
+        assert_ne!(digits_hash(&set(&[7, 0]), &test), hash);
+        assert_ne!(digits_hash(&test, &train), hash);
     }
 
     #[test]

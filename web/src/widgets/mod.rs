@@ -1,6 +1,7 @@
 //! Drawing pieces any page can use: line charts, canvas heatmaps, colour scales, a
 //! text field that keeps the user's draft while the page redraws, a bounded history
-//! for long runs and compact number formats.
+//! for long runs, compact number formats, and saving text, charts and diagrams as
+//! files.
 //! They know nothing of pages or of the URL; a page hands them plain numbers.
 
 pub mod canvas_text;
@@ -9,8 +10,10 @@ pub mod chart_layout;
 pub mod chart_text;
 pub mod colour;
 pub mod confusion;
+pub mod download;
 pub mod draw_pad;
 pub mod field;
+pub mod figure_export;
 pub mod heatmap;
 pub mod history;
 pub mod image_grid;

@@ -6,40 +6,99 @@
 //! compare. Each run is named as the configuration lists it (`bp`,
 //! `custom:wt.no-fprime`), so a rule with and without `f′` stay apart. `--print-config` writes the configuration a set of flags gives, in the
 //! same format.
+//!
+//! A configuration of the digits names them (`data`: the file's name and a hash of
+//! the digits, `bioprop::session::DataIdentity`); `--data` gives the same digits — the
+//! `digits.bin` the page downloaded, or the folder of the four IDX files the user
+//! chose — and digits with another hash are refused before anything trains.
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use bioprop::session::RunsConfig;
-use bioprop::{Experiment, ExperimentConfig};
+use bioprop::session::{DataIdentity, RunsConfig};
+use bioprop::task::{mnist, pack};
+use bioprop::{Dataset, Experiment, ExperimentConfig, TaskKind};
 
 use super::{output, write_rows, RunArgs, HEADER};
 
-/// Reads `text` as a `RunsConfig` (it has `rules` and `experiment`) or, failing that,
-/// as one `ExperimentConfig`; the error names the file and what was wrong.
+/// Reads `text` as a saved configuration ([`RunsConfig::from_json`]); the error names
+/// the file and what was wrong.
 fn parse(path: &Path, text: &str) -> Result<RunsConfig, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
-    let named = |e: serde_json::Error| format!("{}: {e}", path.display());
-    if value.get("experiment").is_some() || value.get("rules").is_some() {
-        serde_json::from_value(value).map_err(named)
-    } else {
-        let experiment: ExperimentConfig = serde_json::from_value(value).map_err(named)?;
-        Ok(RunsConfig::new(vec![experiment.rule], experiment, 1))
-    }
+    RunsConfig::from_json(text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Training and held-out digits each logged row scores on the digits, as the page's
+/// rows do (its worker's `EVAL_TRAIN`, `EVAL_TEST`); the weights do not depend on it.
+const DIGITS_EVAL: (usize, usize) = (1_000, 1_000);
+
 /// Builds the runs of `config`: one experiment per rule, validated, with the
-/// configuration's feedback draw.
-pub fn build(config: &RunsConfig) -> Result<Vec<Experiment>, String> {
-    let configs = config.experiment_configs().map_err(|e| e.to_string())?;
-    let mut runs = configs
-        .iter()
-        .map(Experiment::new)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
+/// configuration's feedback draw; on the digits, on the digits `data` gives.
+pub fn build(config: &RunsConfig, data: Option<&Path>) -> Result<Vec<Experiment>, String> {
+    let mut configs = config.experiment_configs().map_err(|e| e.to_string())?;
+    let mut runs = if config.experiment.task.kind == TaskKind::Digits {
+        let dataset = Arc::new(load_digits(config, data)?);
+        configs
+            .iter_mut()
+            .map(|experiment| {
+                // As the page: every loaded digit, whatever the sizes say.
+                experiment.task.train_size = dataset.train_size();
+                experiment.task.test_size = dataset.test_size();
+                Experiment::with_shared_dataset(experiment, Arc::clone(&dataset), DIGITS_EVAL)
+            })
+            .collect::<Result<Vec<_>, _>>()
+    } else if let Some(data) = data {
+        return Err(format!(
+            "--data {}: this configuration's task, {}, is generated from its seed; \
+             --data goes with a configuration of the digits",
+            data.display(),
+            config.experiment.task.kind.name()
+        ));
+    } else {
+        configs.iter().map(Experiment::new).collect()
+    }
+    .map_err(|e| e.to_string())?;
     config.redraw_feedback(&mut runs);
     Ok(runs)
+}
+
+/// The digits at `data` (a digits file such as `digits.bin`, or a folder of the four
+/// MNIST IDX files), checked against the hash the configuration names.
+fn load_digits(config: &RunsConfig, data: Option<&Path>) -> Result<Dataset, String> {
+    let named = config
+        .data
+        .as_ref()
+        .map(|data| format!(" ({}, hash {})", data.name, data.hash))
+        .unwrap_or_default();
+    let Some(path) = data else {
+        return Err(format!(
+            "this configuration trains on the digits{named}: give them with --data \
+             (digits.bin, or the folder of the four MNIST IDX files)"
+        ));
+    };
+    let (train, test) = if path.is_dir() {
+        mnist::load_dir(path).map_err(|e| e.to_string())?
+    } else {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+        pack::read(&name, bytes).map_err(|e| e.to_string())?
+    };
+    let found = DataIdentity::of_digits(path.display().to_string(), &train, &test);
+    check_identity(config.data.as_ref(), &found)?;
+    mnist::dataset(&train, &test, train.len(), test.len()).map_err(|e| e.to_string())
+}
+
+/// Refuses digits whose hash is not the one the configuration names (a configuration
+/// that names none, written before it could, takes any).
+fn check_identity(expected: Option<&DataIdentity>, found: &DataIdentity) -> Result<(), String> {
+    match expected {
+        Some(expected) if !expected.hash.eq_ignore_ascii_case(&found.hash) => Err(format!(
+            "--data {}: these digits have hash {}, but the configuration was trained on {} \
+             with hash {}: give the same digits (the page's digits.bin, or the same IDX files)",
+            found.name, found.hash, expected.name, expected.hash
+        )),
+        _ => Ok(()),
+    }
 }
 
 pub fn run(path: &Path, args: &RunArgs) -> ExitCode {
@@ -56,7 +115,7 @@ pub fn run(path: &Path, args: &RunArgs) -> ExitCode {
         .flat_map(|c| &c.rules)
         .map(|r| r.to_string())
         .collect();
-    let runs = config.and_then(|config| build(&config));
+    let runs = config.and_then(|config| build(&config, args.data.as_deref()));
     let mut runs: Vec<(String, Experiment)> = match runs {
         Ok(runs) => names.into_iter().zip(runs).collect(),
         Err(error) => {

@@ -59,6 +59,4 @@ pub fn list_task() {
 }
 
 /// The rows' last cell: the test error in percent, `100 (1 - accuracy)`.
-pub fn test_error_pct(accuracy: Option<f32>) -> Option<f32> {
-    accuracy.map(|a| 100.0 * (1.0 - a))
-}
+pub use bioprop::metrics_csv::test_error_pct;

@@ -30,6 +30,7 @@ use crate::shell::route::PageKind;
 use crate::shell::sim_page::use_sim_worker;
 use crate::shell::sim_worker::Command;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
+use crate::widgets::figure_export::FigureExport;
 use settings::CerebellumSettings;
 use worker::CerebellumView;
 
@@ -176,6 +177,10 @@ fn Page() -> Html {
     };
     drop(frame);
     let embed = settings.embed;
+    let on_notice = {
+        let notices = notices.dispatcher();
+        Callback::from(move |message: String| notices.dispatch(NoticeAction::Push(message)))
+    };
     html! {
         <PageFrame page={PageKind::Cerebellum} {embed} notices={notices.0.clone()}
             on_dismiss={on_action.reform(|()| Action::DismissNotices)}
@@ -187,6 +192,7 @@ fn Page() -> Html {
             }}>
             {body}
             if !embed {
+                <FigureExport on_notice={on_notice} />
                 <Explanation task={settings.task} />
             }
         </PageFrame>

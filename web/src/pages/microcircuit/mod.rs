@@ -33,6 +33,7 @@ use crate::shell::route::PageKind;
 use crate::shell::sim_page::use_sim_worker;
 use crate::shell::sim_worker::Command;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
+use crate::widgets::figure_export::FigureExport;
 use settings::MicrocircuitSettings;
 use worker::{MicrocircuitView, Retune};
 
@@ -164,6 +165,10 @@ fn Page() -> Html {
     };
     drop(frame);
     let embed = settings.embed;
+    let on_notice = {
+        let notices = notices.dispatcher();
+        Callback::from(move |message: String| notices.dispatch(NoticeAction::Push(message)))
+    };
     html! {
         <PageFrame page={PageKind::Microcircuit} {embed} notices={notices.0.clone()}
             on_dismiss={on_action.reform(|()| Action::DismissNotices)}
@@ -175,6 +180,7 @@ fn Page() -> Html {
             }}>
             {body}
             if !embed {
+                <FigureExport on_notice={on_notice} />
                 <Explanation />
             }
         </PageFrame>

@@ -13,6 +13,9 @@ pub mod delta;
 pub mod delta_view;
 pub mod digits;
 pub mod embed;
+
+pub mod export;
+pub mod export_view;
 pub mod network_view;
 pub mod presentation;
 pub mod runs;
@@ -37,6 +40,7 @@ use controls::{Action, Controls};
 use delta_view::DeltaPresentation;
 use digits::load::{self, Download, DIGITS_FILE};
 use digits::{is_digits, Pending, PredictRequest, Status};
+use export_view::ExportPanel;
 use presentation::{PresentBar, Presentation};
 use runs::{Event, Runs, Watchdog};
 use settings::Settings;
@@ -131,6 +135,16 @@ fn Page(props: &RulesPageProps) -> Html {
                 }
                 Event::Diverged(message) | Event::Rejected(message) | Event::Stalled(message) => {
                     notices.dispatch(NoticeAction::Push(message))
+                }
+                Event::Matrices(json) => {
+                    let saved = crate::widgets::download::save_text(
+                        export::MATRICES_FILE,
+                        "application/json",
+                        &json,
+                    );
+                    if let Err(why) = saved {
+                        notices.dispatch(NoticeAction::Push(format!("export: {why}")));
+                    }
                 }
             }
             redraw.force_update();
@@ -427,6 +441,7 @@ fn Page(props: &RulesPageProps) -> Html {
                     draw: settings.draw + 1,
                     ..(*settings).clone()
                 });
+                runs.borrow_mut().note_live_change();
                 send(Command::ResampleFeedback);
             }
             Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
@@ -446,6 +461,7 @@ fn Page(props: &RulesPageProps) -> Html {
                 let rates = checked.run_learning_rates();
                 if rates != settings.run_learning_rates() && run_key(&checked) == run_key(&settings)
                 {
+                    runs.borrow_mut().note_live_change();
                     send(Command::SetLearningRates(rates));
                 }
                 if checked.speed != settings.speed {
@@ -476,6 +492,44 @@ fn Page(props: &RulesPageProps) -> Html {
         },
         &notices,
     );
+
+    // An imported file goes to the worker to be read; what it gives replaces these
+    // settings (the URL follows) and new runs start, even when they equal the runs on
+    // screen.
+    let on_import = {
+        let send = send.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            send(Command::ReadConfig { name, text })
+        })
+    };
+    {
+        let imports = runs.borrow().imports;
+        let runs = runs.clone();
+        let settings = settings.clone();
+        let configure = configure.clone();
+        let notices = notices.dispatcher();
+        use_effect_with(imports, move |_| {
+            let Some((name, read)) = runs.borrow_mut().imported.take() else {
+                return;
+            };
+            match export::apply_import(&read, &settings) {
+                Ok(imported) => {
+                    if run_key(&imported) == run_key(&settings) {
+                        configure(&imported);
+                    }
+                    settings.set(imported);
+                }
+                Err(why) => notices.dispatch(NoticeAction::Push(format!(
+                    "import {name}: {why}; the runs on screen are unchanged"
+                ))),
+            }
+        });
+    }
+    let on_matrices = {
+        let send = send.clone();
+        Callback::from(move |()| send(Command::ExportMatrices))
+    };
+    let on_notice = on_action.reform(Action::Notice);
 
     let shared = Shared {
         frame: runs.borrow().frames,
@@ -509,6 +563,10 @@ fn Page(props: &RulesPageProps) -> Html {
                     on_action={on_action.clone()} />
             }}>
             <Readouts shared={shared.clone()} />
+            if !embed {
+                <ExportPanel shared={shared.clone()} settings={(*settings).clone()}
+                    {on_notice} {on_import} {on_matrices} />
+            }
             <Views {shared} settings={(*settings).clone()} on_action={on_action.clone()}
                 {on_files} {on_predict} />
         </PageFrame>

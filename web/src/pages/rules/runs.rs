@@ -10,9 +10,11 @@ use std::rc::Rc;
 use bioprop::experiment::{Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
 use bioprop::rule::{RuleKind, RunRule};
+use bioprop::session::DataIdentity;
 use plotters::style::RGBColor;
 
 use super::digits::DigitsRecord;
+use super::export::ConfigRead;
 use super::worker::{DigitsView, Frame, Picture, TaskData, Update};
 use crate::widgets::chart::{Dash, Series};
 
@@ -45,6 +47,9 @@ pub struct Run {
     pub synapse: Option<Rc<SynapseUpdate>>,
     /// On the digits, what the digit views draw, as of the latest frame that had it.
     pub digits: Option<Rc<DigitsView>>,
+    /// Core's hash of its weights, biases and feedback now (what `bioprop run
+    /// --config` prints at the same step).
+    pub weights_hash: u64,
 }
 
 /// What applying an update means for the page beyond redrawing.
@@ -63,6 +68,8 @@ pub enum Event {
     /// New runs replaced old ones that had diverged or stalled: their notices, which
     /// no longer describe what is on screen.
     Replaced(Vec<String>),
+    /// The runs' matrices as JSON ([`Update::Matrices`]), to be saved.
+    Matrices(Rc<String>),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -73,6 +80,17 @@ pub struct Runs {
     pub playing: bool,
     /// Counts the updates applied, so views know when to redraw.
     pub frames: u64,
+    /// The digits the worker holds, by name and hash (for an exported configuration).
+    pub digits_identity: Option<DataIdentity>,
+    /// A live change (a learning rate, a new `B`) reached runs that had already
+    /// trained: the configuration, which sets them from the start, no longer
+    /// reproduces these runs. Cleared by new runs.
+    pub changed_mid_run: bool,
+    /// The latest imported file the worker read (its name and what it gives), for the
+    /// page to apply; taken when applied.
+    pub imported: Option<(String, ConfigRead)>,
+    /// Imported files read: each asks the page to apply [`Runs::imported`].
+    pub imports: u64,
     /// The digits: what the worker holds, the drawing and the runs' answers to it.
     pub digits: DigitsRecord,
 }
@@ -88,6 +106,7 @@ impl Runs {
                     .flat_map(|run| run.diverged.into_iter().chain(run.stalled))
                     .collect();
                 self.playing = false;
+                self.changed_mid_run = false;
                 // The answers were the old runs'.
                 self.digits.predictions = None;
                 self.digits.predicting = false;
@@ -106,8 +125,19 @@ impl Runs {
                 train,
                 test,
                 source,
+                identity,
             } => {
                 self.digits.loaded(train, test, source);
+                self.digits_identity = Some(identity);
+                Event::Redraw
+            }
+            Update::Matrices { generation, json } if generation == self.generation => {
+                Event::Matrices(Rc::new(json))
+            }
+            Update::Matrices { .. } => Event::Stale,
+            Update::ConfigRead { name, read } => {
+                self.imported = Some((name, read));
+                self.imports += 1;
                 Event::Redraw
             }
             Update::Predictions { runs } => {
@@ -138,6 +168,7 @@ impl Runs {
                     stalled: None,
                     synapse: None,
                     digits: None,
+                    weights_hash: f.weights_hash,
                 })
                 .collect();
         }
@@ -151,6 +182,7 @@ impl Runs {
             run.run = f.run;
             run.rule = f.snapshot.rule;
             run.lr = f.lr;
+            run.weights_hash = f.weights_hash;
             run.snapshot = Rc::new(f.snapshot);
             run.history.extend(f.new_metrics);
             // A frame without a picture (the worker sends fewer at the speed `max`)
@@ -177,6 +209,14 @@ impl Runs {
             }
         }
         event
+    }
+
+    /// A learning rate or the feedback draw changes in the running runs: if they have
+    /// trained, their configuration no longer reproduces them ([`Runs::changed_mid_run`]).
+    pub fn note_live_change(&mut self) {
+        if self.runs.iter().any(|run| run.snapshot.step > 0) {
+            self.changed_mid_run = true;
+        }
     }
 
     /// Hidden layers of the runs (the same for every run of a generation).

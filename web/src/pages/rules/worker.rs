@@ -14,17 +14,19 @@
 //! it cannot run.
 
 mod digits;
+pub mod matrices;
 
 use std::time::Duration;
 
 use bioprop::experiment::{ConfigError, Experiment, ExperimentConfig, Snapshot, SynapseUpdate};
 use bioprop::metrics::Metrics;
 use bioprop::rule::{RuleKind, RunRule};
-use bioprop::session::RunsConfig;
+use bioprop::session::{DataIdentity, RunsConfig};
 use bioprop::task::{Dataset, OutputKind, TaskKind};
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
+use super::export::{read_config, ConfigRead};
 use super::settings::{Settings, MAX_SPEED, SPEED_MAX};
 use crate::widgets::heatmap::{grid_inputs, Extent};
 
@@ -86,6 +88,16 @@ pub enum Command {
         pixels: Vec<f32>,
         label: Option<u8>,
     },
+    /// Every run's weights, biases and feedback matrices as they are now, whole (no
+    /// size limit), for "Export → Weights (JSON)". Answered with [`Update::Matrices`].
+    ExportMatrices,
+    /// Reads a configuration file the user imported, called `name`, and checks it
+    /// (`super::export::read_config`). Answered with [`Update::ConfigRead`], or
+    /// [`Update::Rejected`] naming the file and the problem; the runs are untouched.
+    ReadConfig {
+        name: String,
+        text: String,
+    },
 }
 
 /// Where the digits come from.
@@ -130,6 +142,19 @@ pub enum Update {
         train: usize,
         test: usize,
         source: String,
+        /// The digits' name and hash, which an exported configuration carries.
+        identity: DataIdentity,
+    },
+    /// The answer to [`Command::ReadConfig`]: the file `name`, read and valid.
+    ConfigRead {
+        name: String,
+        read: ConfigRead,
+    },
+    /// The answer to [`Command::ExportMatrices`]: the runs of `generation` as JSON
+    /// ([`matrices::RunMatrices`], one per run, in the order of the runs).
+    Matrices {
+        generation: u64,
+        json: String,
     },
     /// Every run's answer to a [`Command::Predict`], in the order of the runs.
     Predictions {
@@ -181,6 +206,9 @@ pub struct RunFrame {
     /// On the `digits` task, what the digit views draw (not in every frame: see
     /// [`DIGITS_VIEW_EVERY`]; the page keeps the last).
     pub digits: Option<DigitsView>,
+    /// [`Experiment::weights_hash`] now: what `bioprop run --config` prints at the
+    /// same step, for the page's reproduction readout.
+    pub weights_hash: u64,
 }
 
 /// What the digit views draw for one run.
@@ -497,6 +525,7 @@ impl Trainer {
                         .then(|| run.output_synapse(output, input))
                         .flatten(),
                     digits,
+                    weights_hash: run.weights_hash(),
                 }
             })
             .collect();
@@ -580,7 +609,8 @@ impl Trainer {
                     let update = Update::DigitsLoaded {
                         train: loaded.dataset.train_size(),
                         test: loaded.dataset.test_size(),
-                        source: loaded.source.clone(),
+                        source: loaded.identity.name.clone(),
+                        identity: loaded.identity.clone(),
                     };
                     trainer.digits = Some(loaded);
                     vec![update]
@@ -593,6 +623,19 @@ impl Trainer {
                     Err(message) => vec![Update::Rejected { message }],
                 }
             }
+            Command::ReadConfig { name, text } => match read_config(&text) {
+                Ok(read) => vec![Update::ConfigRead { name, read }],
+                Err(why) => vec![Update::Rejected {
+                    message: format!("import {name}: {why}; the runs on screen are unchanged"),
+                }],
+            },
+            Command::ExportMatrices => match matrices::json(&trainer.runs) {
+                Ok(json) => vec![Update::Matrices {
+                    generation: trainer.generation,
+                    json,
+                }],
+                Err(message) => vec![Update::Rejected { message }],
+            },
         }
     }
 }

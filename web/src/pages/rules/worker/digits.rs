@@ -19,6 +19,7 @@
 use std::sync::Arc;
 
 use bioprop::experiment::classify::{self, Confusion, ConfusionSweep};
+use bioprop::session::DataIdentity;
 use bioprop::task::{mnist, pack, Dataset};
 use bioprop::{Experiment, ExperimentConfig};
 use ndarray::Array1;
@@ -41,8 +42,9 @@ pub const SWEEP_ROWS: usize = 256;
 /// Digits loaded into the worker, shared by every run built on them.
 pub struct Loaded {
     pub dataset: Arc<Dataset>,
-    /// Where they came from, in words.
-    pub source: String,
+    /// Where they came from, in words (`identity.name`), and their hash, for an
+    /// exported configuration.
+    pub identity: DataIdentity,
 }
 
 /// The digits of `source`, or a message naming the file and the problem.
@@ -65,7 +67,7 @@ pub fn load(source: DigitsSource) -> Result<Loaded, String> {
         .map_err(|e| format!("{name}: {e}"))?;
     Ok(Loaded {
         dataset: Arc::new(dataset),
-        source: name,
+        identity: DataIdentity::of_digits(name, &train, &test),
     })
 }
 

@@ -1,0 +1,148 @@
+// Keep and reproduce a run (rules page, "Export · reproduce"): the exported
+// configuration, run by the native command line for the same number of steps, ends
+// with the weights hash the page shows; the other files are what they say; an
+// imported configuration replaces the settings, and a bad one is refused with a
+// notice while the runs on screen go on untouched.
+import { before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { appSession, repoRoot, screenshot, until, urlHolds } from "./harness.mjs";
+
+const app = appSession();
+const PROJECTOR = { width: 1280, height: 720 };
+const cli = join(repoRoot, "target", "debug", "bioprop");
+const downloads = mkdtempSync(join(tmpdir(), "bioprop-export-"));
+
+before(() => {
+  // The native command line (already built by `cargo test` under `make test`; a
+  // no-op then).
+  execFileSync("cargo", ["build", "-q", "-p", "bioprop", "--features", "cli"], {
+    cwd: repoRoot,
+    stdio: "inherit",
+  });
+});
+
+/** Each run's `{ step, hash }` as the panel shows them, by rule. */
+async function hashes(page) {
+  return page.locator('[data-testid="run-hash"]').evaluateAll((items) =>
+    Object.fromEntries(
+      items.map((li) => [li.dataset.rule, { step: Number(li.dataset.step), hash: li.dataset.hash }]),
+    ),
+  );
+}
+
+/** Clicks `testid` and saves the download it starts; returns its path. */
+async function download(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testid).click()]);
+  const path = join(downloads, file.suggestedFilename());
+  await file.saveAs(path);
+  return path;
+}
+
+test("bioprop run --config reproduces the page's runs bit for bit", async () => {
+  // Two rules, a run at its own rate, the second draw of B: everything the config holds.
+  const query = "?task=circles&compare=bp,fa&seed=7&lrs=fa:0.05&draw=1";
+  const { page, problems } = await app.open(query, PROJECTOR);
+  await page.locator('[data-testid="run-hash"][data-rule="fa"]').waitFor({ state: "attached" });
+  const STEPS = 12;
+  for (let i = 0; i < STEPS; i += 1) await page.keyboard.press("s");
+  const shown = await until(
+    () => hashes(page),
+    (h) => h.bp?.step === STEPS && h.fa?.step === STEPS,
+  );
+  assert.notEqual(shown.bp.hash, shown.fa.hash);
+
+  await page.getByText("Export · reproduce").click();
+  const command = await page.getByTestId("cli-command").innerText();
+  assert.equal(command, `bioprop run --config bioprop-config.json --steps ${STEPS}`);
+  await screenshot(page, "export-panel");
+  const config = await download(page, "export-config");
+  const saved = JSON.parse(readFileSync(config, "utf8"));
+  assert.deepEqual(saved.rules, ["bp", "fa"]);
+  assert.equal(saved.feedback_draw, 1);
+
+  const run = spawnSync(cli, ["run", "--config", config, "--steps", String(STEPS), "--every", "4"], {
+    encoding: "utf8",
+  });
+  assert.equal(run.status, 0, run.stderr);
+  for (const rule of ["bp", "fa"]) {
+    const line = `${rule} on circles: step ${STEPS}, weights hash ${shown[rule].hash}`;
+    assert.ok(run.stderr.includes(line), `${line} in:\n${run.stderr}`);
+  }
+
+  // The metrics file has the command line's columns (one writer, in core).
+  const csv = readFileSync(await download(page, "export-csv"), "utf8").split("\n");
+  assert.equal(csv[0], run.stdout.split("\n")[0]);
+  const last = csv.slice(1).filter((l) => l.startsWith(`${STEPS},fa,`));
+  assert.ok(last.length >= 1, "fa's rows at the last step");
+  assert.ok(last.every((l) => l.split(",").length === csv[0].split(",").length));
+
+  // The weights: whole matrices, with the hash the page shows.
+  const weights = JSON.parse(readFileSync(await download(page, "export-weights"), "utf8"));
+  assert.deepEqual(
+    weights.map((r) => [r.rule, r.step, r.weights_hash]),
+    [["bp", STEPS, shown.bp.hash], ["fa", STEPS, shown.fa.hash]],
+  );
+  const { layers } = weights[0];
+  assert.deepEqual(
+    weights[0].weights.map((w) => [w.rows, w.cols]),
+    layers.slice(1).map((n, k) => [n, layers[k]]),
+    "W_k is n_k × n_(k-1)",
+  );
+  for (const w of weights[0].weights) assert.equal(w.data.length, w.rows * w.cols);
+
+  // A chart as PNG, a diagram as SVG with its styles written in.
+  const png = readFileSync(await download(page, "export-png"));
+  assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], "a PNG file");
+  const svg = readFileSync(await download(page, "export-svg"), "utf8");
+  assert.match(svg, /^<\?xml[^>]*>\n<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.match(svg, /<text[^>]*style="[^"]*font-size:\s*\d/, "text keeps its size outside the page");
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("an imported configuration replaces the settings; a bad one changes nothing", async () => {
+  const { page, problems } = await app.open("?task=xor&compare=bp,fa", PROJECTOR);
+  await page.locator('[data-testid="run-hash"][data-rule="fa"]').waitFor({ state: "attached" });
+  for (let i = 0; i < 3; i += 1) await page.keyboard.press("s");
+  await until(() => hashes(page), (h) => h.fa?.step === 3);
+  await page.getByText("Export · reproduce").click();
+  const picker = page.getByTestId("import-config");
+
+  // Bad files: a notice naming the problem; the runs and the URL stay as they were.
+  const untouched = await hashes(page);
+  const url = page.url();
+  for (const [text, named] of [
+    ["not json at all", "not JSON"],
+    ['{"rules": ["bp"], "experiment": {}, "colour": 1}', "unknown field `colour`"],
+    ['{"version": 1, "rules": ["bp"], "experiment": {"lr": 5000}, "steps_per_frame": 5}', "lr"],
+  ]) {
+    await picker.setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(text) });
+    const notices = page.locator("[data-testid=notice] li");
+    await until(() => notices.allInnerTexts(), (all) => all.some((n) => n.includes(named)));
+    assert.equal(page.url(), url);
+    assert.deepEqual(await hashes(page), untouched, "the runs on screen are untouched");
+  }
+  await screenshot(page, "export-import-refused");
+
+  // A good file (as `bioprop run --print-config` writes it): new settings, new runs.
+  const printed = spawnSync(cli, ["run", "--task", "moons", "--rule", "kp", "--seed", "4", "--lr", "0.2", "--print-config"], {
+    encoding: "utf8",
+  });
+  assert.equal(printed.status, 0, printed.stderr);
+  await picker.setInputFiles({ name: "moons.json", mimeType: "application/json", buffer: Buffer.from(printed.stdout) });
+  const moved = await urlHolds(page, "task=moons");
+  for (const part of ["rule=kp", "seed=4", "lr=0.2"]) assert.ok(moved.includes(part), `${part} in ${moved}`);
+  const imported = await until(() => hashes(page), (h) => Object.keys(h).join() === "kp" && h.kp.step === 0);
+  // The new run is the one the file describes: the command line agrees at step 0.
+  const fromFile = spawnSync(cli, ["run", "--config", await download(page, "export-config"), "--steps", "0"], {
+    encoding: "utf8",
+  });
+  assert.equal(fromFile.status, 0, fromFile.stderr);
+  assert.ok(fromFile.stderr.includes(`kp on moons: step 0, weights hash ${imported.kp.hash}`), fromFile.stderr);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -1,0 +1,216 @@
+//! Saving what the page shows as files: text (CSV, JSON) through a `Blob` URL, a
+//! canvas as PNG (`toDataURL`), and an SVG diagram serialised with its styles written
+//! into each element, so the file looks the same opened on its own, away from the
+//! page's style sheet.
+
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, HtmlCanvasElement, Url};
+
+/// The CSS properties an SVG diagram's look depends on; each element's computed value
+/// goes into its `style` attribute.
+const SVG_STYLE_PROPERTIES: [&str; 16] = [
+    "fill",
+    "fill-opacity",
+    "stroke",
+    "stroke-width",
+    "stroke-opacity",
+    "stroke-dasharray",
+    "stroke-linecap",
+    "opacity",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "text-anchor",
+    "dominant-baseline",
+    "visibility",
+    "display",
+];
+
+/// Clicks a temporary link to `href` that saves as `name`.
+fn save_href(href: &str, name: &str) -> Result<(), String> {
+    let document = gloo::utils::document();
+    let link: HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "cannot create a link".to_owned())?
+        .unchecked_into();
+    link.set_href(href);
+    link.set_download(name);
+    link.set_hidden(true);
+    let body = document.body().ok_or("the page has no body")?;
+    let _ = body.append_child(&link);
+    link.click();
+    link.remove();
+    Ok(())
+}
+
+/// Saves `text` as the file `name` of type `mime`.
+///
+/// # Errors
+///
+/// When the browser cannot make the file (the message says so).
+pub fn save_text(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| format!("{name}: the browser could not make the file"))?;
+    let url = Url::create_object_url_with_blob(&blob)
+        .map_err(|_| format!("{name}: the browser could not make the file"))?;
+    let saved = save_href(&url, name);
+    // The click has started the download; the URL is no longer needed.
+    let _ = Url::revoke_object_url(&url);
+    saved
+}
+
+/// Saves `canvas` as the PNG file `name`.
+///
+/// # Errors
+///
+/// When the canvas cannot be read.
+pub fn save_canvas_png(canvas: &HtmlCanvasElement, name: &str) -> Result<(), String> {
+    let url = canvas
+        .to_data_url_with_type("image/png")
+        .map_err(|_| format!("{name}: the chart could not be read"))?;
+    save_href(&url, name)
+}
+
+/// `svg` as a standalone SVG document: a copy with every element's computed style
+/// (the properties of [`SVG_STYLE_PROPERTIES`]) written into its `style` attribute,
+/// its size in pixels, and the SVG namespace.
+///
+/// # Errors
+///
+/// When the browser cannot copy or serialise it.
+pub fn standalone_svg(svg: &Element) -> Result<String, String> {
+    let window = gloo::utils::window();
+    let copy: Element = svg
+        .clone_node_with_deep(true)
+        .map_err(|_| "the diagram could not be copied")?
+        .unchecked_into();
+    let originals = svg.query_selector_all("*").map_err(|_| "no elements")?;
+    let copies = copy.query_selector_all("*").map_err(|_| "no elements")?;
+    let pairs = std::iter::once((svg.clone(), copy.clone())).chain(
+        (0..originals.length().min(copies.length())).filter_map(|i| {
+            let original = originals.item(i)?.dyn_into::<Element>().ok()?;
+            let copy = copies.item(i)?.dyn_into::<Element>().ok()?;
+            Some((original, copy))
+        }),
+    );
+    for (original, copy) in pairs {
+        let Ok(Some(style)) = window.get_computed_style(&original) else {
+            continue;
+        };
+        let inline: String = SVG_STYLE_PROPERTIES
+            .iter()
+            .filter_map(|property| {
+                let value = style.get_property_value(property).ok()?;
+                (!value.is_empty()).then(|| format!("{property}:{value};"))
+            })
+            .collect();
+        let _ = copy.set_attribute("style", &inline);
+    }
+    let rect = svg.get_bounding_client_rect();
+    let _ = copy.set_attribute("width", &format!("{:.0}", rect.width()));
+    let _ = copy.set_attribute("height", &format!("{:.0}", rect.height()));
+    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
+    let serializer = web_sys::XmlSerializer::new().map_err(|_| "no XMLSerializer")?;
+    let text = serializer
+        .serialize_to_string(&copy)
+        .map_err(|_| "the diagram could not be serialised")?;
+    Ok(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"
+    ))
+}
+
+/// Saves every chart on the page (`canvas.chart`) as a PNG, named by its test id;
+/// returns how many.
+///
+/// # Errors
+///
+/// When a chart cannot be read or saved.
+pub fn save_charts() -> Result<usize, String> {
+    let document = gloo::utils::document();
+    let charts = document
+        .query_selector_all("canvas.chart")
+        .map_err(|_| "no charts")?;
+    let mut saved = 0;
+    for i in 0..charts.length() {
+        let Some(canvas) = charts
+            .item(i)
+            .and_then(|node| node.dyn_into::<HtmlCanvasElement>().ok())
+        else {
+            continue;
+        };
+        let name = canvas
+            .get_attribute("data-testid")
+            .unwrap_or_else(|| format!("chart-{i}"));
+        save_canvas_png(&canvas, &format!("{}.png", file_stem(&["bioprop", &name])))?;
+        saved += 1;
+    }
+    Ok(saved)
+}
+
+/// Saves every diagram on the page (an SVG with `role="img"` in `main`) as a
+/// standalone SVG, named by its label; returns how many.
+///
+/// # Errors
+///
+/// When a diagram cannot be serialised or saved.
+pub fn save_diagrams() -> Result<usize, String> {
+    let document = gloo::utils::document();
+    let diagrams = document
+        .query_selector_all("main svg[role='img']")
+        .map_err(|_| "no diagrams")?;
+    let mut saved = 0;
+    for i in 0..diagrams.length() {
+        let Some(svg) = diagrams
+            .item(i)
+            .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let label = svg
+            .get_attribute("aria-label")
+            .unwrap_or_else(|| format!("diagram {i}"));
+        let text = standalone_svg(&svg)?;
+        let name = format!("{}.svg", file_stem(&["bioprop", &label]));
+        save_text(&name, "image/svg+xml", &text)?;
+        saved += 1;
+    }
+    Ok(saved)
+}
+
+/// A file name made of `parts`: lower-case letters, digits and single dashes.
+pub fn file_stem(parts: &[&str]) -> String {
+    let joined: String = parts
+        .join("-")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    joined
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_stem;
+
+    #[test]
+    fn file_stems_are_plain() {
+        assert_eq!(
+            file_stem(&["bioprop", "Loss curve (log)", ""]),
+            "bioprop-loss-curve-log"
+        );
+        assert_eq!(file_stem(&["network diagram"]), "network-diagram");
+    }
+}
