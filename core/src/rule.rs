@@ -44,7 +44,7 @@ use crate::task::InitSpec;
 mod compose;
 mod facts;
 pub use compose::{Carrier, Composition, CompositionError, Resolved, PREFIX as COMPOSED_PREFIX};
-pub use facts::{FeedbackPath, Locality, Origin, Reads, RuleFacts};
+pub use facts::{FeedbackPath, Locality, Origin, Reads, RuleFacts, OUTPUT_READS};
 
 /// The learning rules bioprop simulates.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
