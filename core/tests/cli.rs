@@ -66,7 +66,15 @@ fn run_prints_one_row_per_logged_step_and_hidden_layer() {
 fn run_learns_the_autoencoder_under_bp_and_fa() {
     for rule in ["bp", "fa"] {
         let output = bioprop(&[
-            "run", "--task", "autoencoder", "--rule", rule, "--steps", "200", "--every", "200",
+            "run",
+            "--task",
+            "autoencoder",
+            "--rule",
+            rule,
+            "--steps",
+            "200",
+            "--every",
+            "200",
         ]);
         assert!(output.status.success(), "{}", stderr(&output));
         let (header, rows) = csv(&stdout(&output));

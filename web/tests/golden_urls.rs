@@ -49,6 +49,7 @@ fn rules_page() -> Settings {
         ],
         present: false,
         synapse: None,
+        inspect: None,
     }
 }
 
@@ -172,6 +173,8 @@ fn every_task_of_the_rules_page_opens_as_recorded() {
         (TaskKind::Gaussians, "2-8-8-2 tanh 0.1 10 0.05 500 200"),
         (TaskKind::Moons, "2-8-8-2 tanh 0.1 10 0.05 500 200"),
         (TaskKind::Sine, "1-16-1 tanh 0.05 10 0.05 500 200"),
+        // Recorded when the autoencoder came: the 8 patterns once each, exact targets.
+        (TaskKind::Autoencoder, "8-3-8 tanh 0.5 8 0 8 8"),
         // Recorded when the digits came to the page: the images are loaded, not
         // generated, so train and test are the compact file's counts.
         (TaskKind::Digits, "784-100-10 tanh 0.1 32 0 12000 10000"),
@@ -219,6 +222,7 @@ fn links_setting_every_key_open_as_recorded() {
             views: vec![View::Curves, View::Network],
             present: false,
             synapse: None,
+            inspect: None,
         },
         &[],
         &["dfa 2-32-32-2 relu 0.05 8 0.1 500 200 42 true 2"],
@@ -265,6 +269,7 @@ fn links_setting_every_key_open_as_recorded() {
                 seed: 9,
                 autoplay: true,
                 embed: true,
+                inspect: None,
             },
             vec![]
         )
@@ -471,6 +476,7 @@ fn microcircuit_page() -> MicrocircuitSettings {
         seed: 1,
         autoplay: false,
         embed: false,
+        inspect: None,
     }
 }
 

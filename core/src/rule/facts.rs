@@ -516,7 +516,10 @@ mod tests {
                     .all(|c| matches!(c, Locality::AtSynapse | Locality::Target)),
                 "{rule:?}: {classes:?}"
             );
-            assert!(output.iter().any(|r| r.origin == Origin::Target), "{rule:?}");
+            assert!(
+                output.iter().any(|r| r.origin == Origin::Target),
+                "{rule:?}"
+            );
             // A hidden synapse reads the rule's declared reads, or does not learn.
             assert_eq!(
                 f.synapse_reads(1, 3),

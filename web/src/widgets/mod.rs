@@ -14,4 +14,5 @@ pub mod field;
 pub mod heatmap;
 pub mod history;
 pub mod image_grid;
+pub mod locality;
 pub mod number;

@@ -15,6 +15,7 @@
 
 mod controls;
 mod diagram;
+pub mod inspector;
 pub mod settings;
 pub mod sim;
 mod views;
@@ -31,6 +32,7 @@ use crate::shell::route::PageKind;
 use crate::shell::sim_page::use_sim_worker;
 use crate::shell::sim_worker::Command;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
+use inspector::CircuitInspector;
 use settings::MicrocircuitSettings;
 use worker::{MicrocircuitView, Retune};
 
@@ -114,6 +116,15 @@ fn Page() -> Html {
         })
     };
     let on_bar = use_shortcuts(shortcut_action, on_action.clone());
+    let on_inspect = {
+        let settings = settings.clone();
+        on_action.reform(move |inspect: Option<usize>| {
+            Action::Change(MicrocircuitSettings {
+                inspect,
+                ..(*settings).clone()
+            })
+        })
+    };
 
     let frame = driver.frame();
     let body = match frame.as_ref().map(|f| &f.view) {
@@ -150,6 +161,7 @@ fn Page() -> Html {
             }}>
             {body}
             if !embed {
+                <CircuitInspector chosen={settings.inspect} on_choose={on_inspect} />
                 <Explanation />
             }
         </PageFrame>

@@ -11,6 +11,8 @@ pub mod defaults;
 pub mod delta;
 pub mod delta_view;
 pub mod digits;
+pub mod inspect;
+pub mod inspect_view;
 pub mod network_view;
 pub mod presentation;
 pub mod runs;
@@ -89,6 +91,7 @@ pub fn run_key(settings: &Settings) -> String {
     key.views = defaults.views;
     key.present = defaults.present;
     key.synapse = defaults.synapse;
+    key.inspect = defaults.inspect;
     key.to_query()
 }
 

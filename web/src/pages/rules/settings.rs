@@ -33,6 +33,7 @@
 //! | `views` | comma-separated from `network`, `feedback`, `alignment`, `curves`, `task` | all |
 //! | `present` | `1` or `0`: presentation mode, the network, angle charts and feedback matrices on one screen | 0 |
 //! | `synapse` | `i-j`: the synapse `w_ij` (output `i`, input `j`, from 1) whose update the delta rule's view writes out; only with `rule=delta` | `1-1` |
+//! | `inspect` | `L-i-j`: the synapse `W_L[i, j]` (weight layer `L`, postsynaptic unit `i`, presynaptic unit `j`, from 1) the locality inspector shows ([`super::inspect`]) | — (closed) |
 //!
 //! # Bad input
 //!
@@ -62,6 +63,8 @@ use bioprop::{Activation, RuleKind, TaskKind};
 use super::defaults;
 pub use super::delta::Synapse;
 use super::delta::{check_synapse, chosen, is_delta_view, parse_synapse, ONLY_IN_DELTA_VIEW};
+pub use super::inspect::Inspect;
+use super::inspect::{check_inspect, parse_inspect};
 pub use crate::shell::query::Notice;
 use crate::shell::query::{
     names, number, shown, whole, Problem, Reader, Repeats, FIRST_VERSION, SCHEMA_VERSION,
@@ -238,6 +241,9 @@ pub struct Settings {
     /// The synapse the delta rule's view writes out (`None`: `w_11`); see
     /// [`super::delta`].
     pub synapse: Option<Synapse>,
+    /// The synapse the locality inspector shows (`None`: closed); see
+    /// [`super::inspect`].
+    pub inspect: Option<Inspect>,
 }
 
 impl Default for Settings {
@@ -266,6 +272,7 @@ impl Default for Settings {
             views: View::ALL.to_vec(),
             present: false,
             synapse: None,
+            inspect: None,
         }
     }
 }
@@ -397,6 +404,9 @@ impl Settings {
             reader.notice(Key::Synapse.name(), ONLY_IN_DELTA_VIEW);
             s.synapse = None;
         }
+        s.inspect = reader.read(Key::Inspect.name(), parse_inspect, || {
+            "the inspector stays closed".to_owned()
+        });
         (s, reader.finish())
     }
 
@@ -438,6 +448,9 @@ impl Settings {
     ///
     /// The notices about what in `next` could not be used.
     pub fn edited(&self, next: &Settings) -> Result<Settings, Vec<Notice>> {
+        // A new network without the inspected synapse closes the inspector quietly.
+        let mut next = next.clone();
+        let _closed = check_inspect(&mut next);
         let (checked, notices) = Settings::from_query(&next.to_query());
         if notices.is_empty() {
             return Ok(checked);
@@ -489,6 +502,9 @@ impl Settings {
             | Key::Views
             | Key::Present => return None,
             Key::Synapse => chosen(self).to_string(),
+            Key::Inspect => self
+                .inspect
+                .map_or_else(|| "the inspector closed".to_owned(), |i| i.to_string()),
         })
     }
 
@@ -560,6 +576,7 @@ impl Settings {
             batch: None,
             noise: None,
             synapse: None,
+            inspect: None,
             ..self.clone()
         }
     }
@@ -719,6 +736,7 @@ impl UrlSettings for Settings {
             break;
         }
         notices.extend(check_synapse(&mut s));
+        notices.extend(check_inspect(&mut s));
         (s, notices)
     }
 
@@ -803,6 +821,9 @@ impl UrlSettings for Settings {
         if let Some(synapse) = self.synapse.filter(|_| is_delta_view(self)) {
             parts.push((Key::Synapse, synapse.to_string()));
         }
+        if let Some(inspect) = self.inspect {
+            parts.push((Key::Inspect, inspect.to_string()));
+        }
         if parts.is_empty() {
             return String::new();
         }
@@ -842,10 +863,11 @@ enum Key {
     Views,
     Present,
     Synapse,
+    Inspect,
 }
 
 impl Key {
-    const ALL: [Key; 21] = [
+    const ALL: [Key; 22] = [
         Key::Task,
         Key::Rule,
         Key::Compare,
@@ -867,6 +889,7 @@ impl Key {
         Key::Views,
         Key::Present,
         Key::Synapse,
+        Key::Inspect,
     ];
 
     const fn name(self) -> &'static str {
@@ -892,6 +915,7 @@ impl Key {
             Key::Views => "views",
             Key::Present => "present",
             Key::Synapse => "synapse",
+            Key::Inspect => "inspect",
         }
     }
 }

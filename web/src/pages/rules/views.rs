@@ -16,6 +16,8 @@ use super::delta_view::{DeltaExplanation, DeltaView};
 use super::digits::network::{DigitsNetwork, Picture as DigitsPicture};
 use super::digits::views::{evaluation_note, DigitsPanel};
 use super::digits::{is_digits, PredictRequest};
+use super::inspect::Inspect;
+use super::inspect_view::InspectorPanel;
 use super::network_view::NetworkView;
 use super::runs::{rule_colour, Run, Runs};
 use super::settings::{FeedbackView, Settings, View, SPEED_MAX};
@@ -144,6 +146,16 @@ pub fn Views(props: &ViewsProps) -> Html {
     let hidden = has_hidden_layer(settings);
     let delta = is_delta_view(settings);
     let digits = is_digits(settings);
+    // Choosing a synapse puts it in the URL (`inspect`), so a link opens it.
+    let on_inspect = {
+        let settings = settings.clone();
+        props.on_action.reform(move |inspect: Option<Inspect>| {
+            Action::Change(Settings {
+                inspect,
+                ..settings.clone()
+            })
+        })
+    };
     html! {
         <>
             if digits && settings.shows(View::Task) {
@@ -182,10 +194,19 @@ pub fn Views(props: &ViewsProps) -> Html {
                             <figure class="run-figure" data-rule={run.rule.name()}>
                                 <figcaption>{run.rule.name()}{" — "}{run.rule.description()}</figcaption>
                                 <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view}
-                                    compact={settings.embed} />
+                                    compact={settings.embed} inspect={settings.inspect}
+                                    on_inspect={on_inspect.clone()} />
                             </figure>
                         }) }
                     </div>
+                    if let Some(inspect) = settings.inspect.filter(|i| {
+                        runs.runs.first().is_some_and(|r| i.fits(&r.snapshot.layers))
+                    }) {
+                        <InspectorPanel {inspect}
+                            snapshots={runs.runs.iter().map(|r| r.snapshot.clone()).collect::<Vec<_>>()}
+                            activation={settings.experiment_configs().ok().and_then(|c| c.first().map(|c| c.activation)).unwrap_or_default()}
+                            on_close={on_inspect.reform(|()| None)} />
+                    }
                 </section>
             }
             if settings.shows(View::Alignment) && hidden {
@@ -255,6 +276,10 @@ pub struct ThrottledNetworkViewProps {
     /// Shorter still: bands of at most this height.
     #[prop_or_default]
     pub max_band: Option<f32>,
+    #[prop_or_default]
+    pub inspect: Option<Inspect>,
+    #[prop_or_default]
+    pub on_inspect: Option<Callback<Option<Inspect>>>,
 }
 
 /// The network view, following the frames at most every
@@ -265,7 +290,7 @@ pub fn ThrottledNetworkView(props: &ThrottledNetworkViewProps) -> Html {
     let snapshot = use_throttled_apart(props.snapshot.clone(), NETWORK_REDRAW_INTERVAL_MS);
     html! {
         <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact}
-            max_band={props.max_band} />
+            max_band={props.max_band} inspect={props.inspect} on_inspect={props.on_inspect.clone()} />
     }
 }
 
@@ -363,6 +388,18 @@ pub fn TaskView(props: &TaskViewProps) -> Html {
                 </section>
             }
         }
+        TaskData::None if props.task == TaskKind::Autoencoder => html! {
+            <section class="panel" data-view="task">
+                <p class="view-note" data-testid="autoencoder-note">
+                    {"No external teacher: the target is the input itself. Each of the 8 one-hot \
+                      patterns must come back out through 3 hidden units (the 8-3-8 encoder), so the \
+                      hidden layer has to find a compact code."}
+                </p>
+                <LineChart title="autoencoder: held-out patterns reconstructed (largest output at the input's unit)"
+                    x_label="step" y_label="accuracy" series={Rc::new(runs.series(|m| m.test.accuracy))}
+                    y_range={Some((0.0, 1.0))} testid="chart-reconstruction" />
+            </section>
+        },
         TaskData::None => html! {
             <section class="panel" data-view="task">
                 <LineChart title={format!("{}: held-out NSE (1 = predicting the mean)", props.task.name())}

@@ -379,6 +379,39 @@ pub const STEPS: &[Step] = &[
         ..NONE
     },
     Step {
+        id: "autoencoder",
+        title: "(6) The target: an autoencoder needs no teacher",
+        point: Some(Implausibility::Target),
+        text: &[
+            "Another answer needs no teacher at all: make the target the input itself. An \
+             autoencoder squeezes each pattern through a narrow hidden layer and learns to \
+             reconstruct it, so the error is the input against its own reconstruction.",
+            "The classic 8-3-8 encoder (Rumelhart, Hinton & Williams 1986): 8 one-hot \
+             patterns through 3 hidden units. Backprop and feedback alignment both learn it \
+             (on this demonstration's seed, every pattern within a few hundred steps).",
+        ],
+        equation: Some("target = u,   e = v − u,   ΔW_L = −η e h_{L−1}ᵀ"),
+        predict: Some(Question {
+            ask: "Eight patterns must pass through three hidden units. Can the network \
+                  reconstruct every one?",
+            choices: &[
+                "No: three units hold three patterns",
+                "Yes: three units can code eight patterns, like three bits",
+                "Only backprop can",
+            ],
+            answer: 1,
+            explanation: "Three units can take 2³ = 8 distinct sign patterns, so a code exists, \
+                          and both rules find one: test accuracy reaches 100% for bp and fa.",
+        }),
+        demo: Some(Demo {
+            page: DemoPage::Rules,
+            query: "task=autoencoder&views=curves,task",
+            look_at: "the reconstruction chart: the share of patterns that come back right, \
+                      for bp and fa",
+        }),
+        ..NONE
+    },
+    Step {
         id: "concept-check",
         title: "Concept check",
         text: &["Before the answers to the six problems: five questions."],
