@@ -411,14 +411,14 @@ fn bad_links_give_the_recorded_notices() {
         &[
             "lr: 'abc' is not a number (allowed: a number in (0, 1000]); using the task's default 0.005",
             "task: task arrays needs uploaded data, which a link cannot carry (allowed: \
-             linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine); \
-             using linear-teacher",
+             linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine, \
+             autoencoder); using linear-teacher",
             // The allowed keys include `draw`, the feedback draw, `lrs`, the runs' own
-            // learning rates, and `synapse`, the delta rule's chosen synapse, since they
-            // exist.
+            // learning rates, `synapse`, the delta rule's chosen synapse, and `inspect`, the
+            // locality inspector's synapse, since they exist.
             "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, lrs, \
              batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views, \
-             present, synapse); ignored",
+             present, synapse, inspect); ignored",
         ],
         &[
             "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",

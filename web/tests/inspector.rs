@@ -31,12 +31,15 @@ fn snapshot(rule: RuleKind) -> bioprop::Snapshot {
     run.snapshot()
 }
 
+/// The classes an update reads from, each once, from local to not.
 fn classes(rule: RuleKind, layer: usize, depth: usize) -> Vec<Locality> {
-    of_synapse(rule, layer, depth)
+    let mut classes: Vec<Locality> = of_synapse(rule, layer, depth)
         .sources
         .iter()
         .map(|s| s.locality())
-        .collect()
+        .collect();
+    classes.dedup();
+    classes
 }
 
 #[test]
@@ -154,9 +157,11 @@ fn a_click_on_a_synapses_line_picks_it_and_the_numbers_are_the_snapshots() {
             .find(|n| n.layer == layer && n.unit == unit)
             .unwrap()
     };
-    // A third of the way along the line from unit 2 of h₁ to unit 3 of h₂.
+    // Nine tenths of the way along the line from unit 2 of h₁ to unit 3 of h₂. (Lines
+    // cross: with units on one grid, two lines cross at nine tenths only if their
+    // presynaptic units are 9 or more apart, and h₁ has 5.)
     let (a, b) = (unit(1, 1), unit(2, 2));
-    let at = (a.x + (b.x - a.x) / 3.0, a.y + (b.y - a.y) / 3.0);
+    let at = (a.x + 0.9 * (b.x - a.x), a.y + 0.9 * (b.y - a.y));
     let picked = pick(&drawn, at.0, at.1, 6.0).expect("on a line");
     assert_eq!(
         picked,

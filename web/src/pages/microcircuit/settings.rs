@@ -216,7 +216,7 @@ impl UrlSettings for MicrocircuitSettings {
                     "1 to 4, one of the four plasticity rules",
                 )
             },
-            || "the inspector stays closed".to_owned(),
+            || "ignored, the inspector stays closed".to_owned(),
         );
         let mut notices = reader.finish();
         if let Some(notice) = s.checked_neuron() {

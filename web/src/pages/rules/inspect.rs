@@ -107,7 +107,7 @@ pub fn check_inspect(settings: &mut Settings) -> Option<Notice> {
         "inspect",
         format!(
             "the network {} has no synapse {inspect} (allowed: layer 1 to {depth}, then a \
-             unit of that layer and one of the layer below, from 1); the inspector stays closed",
+             unit of that layer and one of the layer below, from 1); ignored, the inspector stays closed",
             layers
                 .iter()
                 .map(ToString::to_string)

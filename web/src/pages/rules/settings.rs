@@ -405,7 +405,7 @@ impl Settings {
             s.synapse = None;
         }
         s.inspect = reader.read(Key::Inspect.name(), parse_inspect, || {
-            "the inspector stays closed".to_owned()
+            "ignored, the inspector stays closed".to_owned()
         });
         (s, reader.finish())
     }
