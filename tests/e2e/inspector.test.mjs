@@ -21,7 +21,10 @@ async function cell(page, locality, rule) {
   return (await row.locator(`td[data-rule="${rule}"]`).innerText()).trim();
 }
 
-/** Clicks the middle of the line from unit `j` of layer `layer − 1` to unit `i` of `layer` (0-based) in `rule`'s diagram. */
+/**
+ * Clicks nine tenths of the way along the line from unit `j` of layer `layer − 1` to unit
+ * `i` of `layer` (0-based) in `rule`'s diagram (lines cross elsewhere, e.g. halfway).
+ */
 async function clickSynapse(page, rule, layer, i, j) {
   const svg = page.locator(`figure[data-rule="${rule}"] .nv-svg`);
   await svg.locator(".nv-node").first().waitFor();
@@ -42,8 +45,8 @@ async function clickSynapse(page, rule, layer, i, j) {
       const ctm = el.getScreenCTM();
       const at = (c, t) => Number(c.getAttribute(t));
       const p = el.createSVGPoint();
-      p.x = (at(pre, "cx") + at(post, "cx")) / 2;
-      p.y = (at(pre, "cy") + at(post, "cy")) / 2;
+      p.x = at(pre, "cx") + 0.9 * (at(post, "cx") - at(pre, "cx"));
+      p.y = at(pre, "cy") + 0.9 * (at(post, "cy") - at(pre, "cy"));
       const s = p.matrixTransform(ctm);
       return { x: s.x, y: s.y };
     },

@@ -221,8 +221,7 @@ pub fn ReadsTable(props: &ReadsTableProps) -> Html {
             }
         });
         html! {
-            <tr class={if local { "local" } else if target { "target" } else { "non-local" }} data-locality={locality.name()}
-                data-origin={format!("{:?}", row.origin)}>
+            <tr class={if local { "local" } else if target { "target" } else { "non-local" }} data-locality={locality.name()}>
                 <th scope="row">
                     <span class="tour-mark" aria-hidden="true">{if local { "✓" } else if target { "→" } else { "✗" }}</span>
                     <span class="tour-origin">{row.origin.describe()}</span>

@@ -63,7 +63,7 @@ pub fn CircuitInspector(props: &CircuitInspectorProps) -> Html {
         });
     html! {
         <section class="panel wide" data-view="inspector">
-            <h2>{"Locality inspector: which quantities could a real synapse see?"}</h2>
+            <h2>{"Locality inspector: what a synapse sees"}</h2>
             <div class="mc-synapse-classes" role="group" aria-label="the circuit's four plasticity rules">
                 { for buttons }
             </div>

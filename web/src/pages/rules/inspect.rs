@@ -106,13 +106,8 @@ pub fn check_inspect(settings: &mut Settings) -> Option<Notice> {
     Some(Notice::new(
         "inspect",
         format!(
-            "the network {} has no synapse {inspect} (allowed: layer 1 to {depth}, then a \
-             unit of that layer and one of the layer below, from 1); ignored, the inspector stays closed",
-            layers
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("-")
+            "the network has no synapse {inspect} (allowed: layer 1 to {depth}, then a unit \
+             of it and one of the layer below); ignored"
         ),
     ))
 }

@@ -67,10 +67,10 @@ pub fn InspectorPanel(props: &InspectorPanelProps) -> Html {
                     inspect.name(), inspect.pre, inspect.layer - 1, inspect.post, inspect.layer)} />
             { for silent.into_iter().map(|title| html! { <p class="view-note">{title}</p> }) }
             <p class="view-note">
-                {format!("Numbers: the probe sample (the first held-out one) at step {step}. On the diagram: ")}
-                <span class="inspector-key inspector-key-local">{"green: the synapse and its own two cells"}</span>{", "}
-                <span class="inspector-key inspector-key-feedback">{"orange dashed: the feedback pathway's entries"}</span>{", "}
-                <span class="inspector-key inspector-key-weights">{"purple: other synapses' weights read"}</span>{"."}
+                {format!("Numbers: the probe sample at step {step}. Marks: ")}
+                <span class="inspector-key inspector-key-local">{"green, the synapse and its cells"}</span>{"; "}
+                <span class="inspector-key inspector-key-feedback">{"orange, the feedback pathway"}</span>{"; "}
+                <span class="inspector-key inspector-key-weights">{"purple, other synapses' weights"}</span>
             </p>
         </section>
     }

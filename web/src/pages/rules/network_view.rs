@@ -24,7 +24,6 @@ use std::rc::Rc;
 
 use bioprop::rule::FeedbackPath;
 use bioprop::{Matrix, Snapshot};
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -760,6 +759,7 @@ const PICK_TOLERANCE: f32 = 10.0;
 pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let readout = use_node_ref();
     let cursor = use_state(|| None::<Inspect>);
+    let svg_ref = use_node_ref();
     let pulse: Rc<RefCell<Pulse>> = use_mut_ref(|| Pulse {
         step: None,
         started_ms: f64::NEG_INFINITY,
@@ -854,12 +854,10 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let choosable = props.on_inspect.clone();
     let onclick = choosable.clone().map(|on_inspect| {
         let (nodes, size) = (scene.clone(), (scene.width, scene.height));
-        let cursor = cursor.clone();
+        let (cursor, svg_ref) = (cursor.clone(), svg_ref.clone());
+        // Yew delegates events to the root, so the event's current target is not the SVG.
         Callback::from(move |event: MouseEvent| {
-            let Some(svg) = event
-                .current_target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-            else {
+            let Some(svg) = svg_ref.cast::<Element>() else {
                 return;
             };
             let r = svg.get_bounding_client_rect();
@@ -917,7 +915,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         })
     });
     let cursor_text = match (props.inspect, *cursor) {
-        (Some(open), _) => format!("Inspecting {}: arrow keys move, Escape closes", open.name()),
+        (Some(open), _) => format!("Inspecting {}: arrows move, Escape closes", open.name()),
         (None, Some(at)) => format!("Synapse {}: Enter inspects it", at.name()),
         (None, None) => String::new(),
     };
@@ -957,11 +955,11 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 tabindex={choosable.is_some().then_some("0")}
                 role={choosable.is_some().then_some("group")}
                 aria-label={choosable.is_some().then_some(
-                    "network diagram: click a synapse, or use the arrow keys and Enter, to see what its update reads")}
+                    "synapses: click one, or arrow keys and Enter, to see what it reads")}
                 data-testid={choosable.is_some().then_some("network-synapses")}
                 {onkeydown} {onfocus}>
             <svg class="nv-svg" viewBox={format!("0 0 {:.0} {:.0}", scene.width, scene.height)}
-                role="img" aria-label="network diagram" {onmouseover} {onmouseleave} {onclick}>
+                role="img" aria-label="network diagram" ref={svg_ref} {onmouseover} {onmouseleave} {onclick}>
                 <g class="nv-labels">
                     { for scene.labels.iter().map(|l| html! {
                         <text class={l.class} x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)}

@@ -388,25 +388,38 @@ pub fn TaskView(props: &TaskViewProps) -> Html {
                 </section>
             }
         }
-        TaskData::None if props.task == TaskKind::Autoencoder => html! {
-            <section class="panel" data-view="task">
-                <p class="view-note" data-testid="autoencoder-note">
-                    {"No external teacher: the target is the input itself. Each of the 8 one-hot \
-                      patterns must come back out through 3 hidden units (the 8-3-8 encoder), so the \
-                      hidden layer has to find a compact code."}
-                </p>
-                <LineChart title="autoencoder: held-out patterns reconstructed (largest output at the input's unit)"
-                    x_label="step" y_label="accuracy" series={Rc::new(runs.series(|m| m.test.accuracy))}
-                    y_range={Some((0.0, 1.0))} testid="chart-reconstruction" />
-            </section>
-        },
-        TaskData::None => html! {
-            <section class="panel" data-view="task">
-                <LineChart title={format!("{}: held-out NSE (1 = predicting the mean)", props.task.name())}
-                    x_label="step" y_label="NSE" series={Rc::new(runs.series(|m| m.test.nse))}
-                    log_y=true testid="chart-nse" />
-            </section>
-        },
+        TaskData::None => {
+            // The autoencoder is scored by the patterns it reconstructs, not by an NSE.
+            let encoder = props.task == TaskKind::Autoencoder;
+            let (title, y_label, testid) = if encoder {
+                (
+                    "autoencoder: held-out patterns reconstructed".to_owned(),
+                    "accuracy",
+                    "chart-reconstruction",
+                )
+            } else {
+                (
+                    format!(
+                        "{}: held-out NSE (1 = predicting the mean)",
+                        props.task.name()
+                    ),
+                    "NSE",
+                    "chart-nse",
+                )
+            };
+            let series = runs.series(|m| if encoder { m.test.accuracy } else { m.test.nse });
+            html! {
+                <section class="panel" data-view="task">
+                    if encoder {
+                        <p class="view-note" data-testid="autoencoder-note">
+                            {"No external teacher: the target is the input itself (8 one-hot patterns through 3 hidden units)."}
+                        </p>
+                    }
+                    <LineChart {title} x_label="step" {y_label} series={Rc::new(series)}
+                        log_y={!encoder} {testid} />
+                </section>
+            }
+        }
     }
 }
 

@@ -383,31 +383,23 @@ pub const STEPS: &[Step] = &[
         title: "(6) The target: an autoencoder needs no teacher",
         point: Some(Implausibility::Target),
         text: &[
-            "Another answer needs no teacher at all: make the target the input itself. An \
-             autoencoder squeezes each pattern through a narrow hidden layer and learns to \
-             reconstruct it, so the error is the input against its own reconstruction.",
-            "The classic 8-3-8 encoder (Rumelhart, Hinton & Williams 1986): 8 one-hot \
-             patterns through 3 hidden units. Backprop and feedback alignment both learn it \
-             (on this demonstration's seed, every pattern within a few hundred steps).",
+            "Another answer needs no teacher: the target is the input itself. An autoencoder \
+             squeezes each pattern through a narrow hidden layer and learns to reconstruct it.",
+            "The 8-3-8 encoder (Rumelhart, Hinton & Williams 1986): 8 one-hot patterns through \
+             3 hidden units. Backprop and feedback alignment both learn it.",
         ],
         equation: Some("target = u,   e = v − u,   ΔW_L = −η e h_{L−1}ᵀ"),
         predict: Some(Question {
-            ask: "Eight patterns must pass through three hidden units. Can the network \
-                  reconstruct every one?",
-            choices: &[
-                "No: three units hold three patterns",
-                "Yes: three units can code eight patterns, like three bits",
-                "Only backprop can",
-            ],
+            ask: "Can eight patterns pass through three hidden units and all come back?",
+            choices: &["No", "Yes, like three bits", "Only with backprop"],
             answer: 1,
-            explanation: "Three units can take 2³ = 8 distinct sign patterns, so a code exists, \
-                          and both rules find one: test accuracy reaches 100% for bp and fa.",
+            explanation: "Three units have 2³ = 8 sign patterns: a code exists, and bp and fa \
+                          both find one.",
         }),
         demo: Some(Demo {
             page: DemoPage::Rules,
             query: "task=autoencoder&views=curves,task",
-            look_at: "the reconstruction chart: the share of patterns that come back right, \
-                      for bp and fa",
+            look_at: "the share of patterns reconstructed, bp and fa",
         }),
         ..NONE
     },
