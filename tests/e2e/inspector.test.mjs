@@ -22,8 +22,9 @@ async function cell(page, locality, rule) {
 }
 
 /**
- * Clicks nine tenths of the way along the line from unit `j` of layer `layer − 1` to unit
- * `i` of `layer` (0-based) in `rule`'s diagram (lines cross elsewhere, e.g. halfway).
+ * Clicks on the line from unit `j` of layer `layer − 1` to unit `i` of `layer` (0-based)
+ * in `rule`'s diagram, at the point along it farthest from every other synapse's line
+ * (lines cross and run close together; this is worked out here, apart from the app).
  */
 async function clickSynapse(page, rule, layer, i, j) {
   const svg = page.locator(`figure[data-rule="${rule}"] .nv-svg`);
@@ -31,23 +32,36 @@ async function clickSynapse(page, rule, layer, i, j) {
   await svg.scrollIntoViewIfNeeded();
   const point = await svg.evaluate(
     (el, [layer, i, j]) => {
-      const circles = [...el.querySelectorAll(".nv-node")];
       // The nodes are drawn column by column, the units of a layer top to bottom.
       const columns = new Map();
-      for (const c of circles) {
+      for (const c of el.querySelectorAll(".nv-node")) {
         const x = Number(c.getAttribute("cx"));
         if (!columns.has(x)) columns.set(x, []);
-        columns.get(x).push(c);
+        columns.get(x).push([x, Number(c.getAttribute("cy"))]);
       }
       const xs = [...columns.keys()].sort((a, b) => a - b);
-      const pre = columns.get(xs[layer - 1])[j];
-      const post = columns.get(xs[layer])[i];
-      const ctm = el.getScreenCTM();
-      const at = (c, t) => Number(c.getAttribute(t));
-      const p = el.createSVGPoint();
-      p.x = at(pre, "cx") + 0.9 * (at(post, "cx") - at(pre, "cx"));
-      p.y = at(pre, "cy") + 0.9 * (at(post, "cy") - at(pre, "cy"));
-      const s = p.matrixTransform(ctm);
+      const pres = columns.get(xs[layer - 1]);
+      const posts = columns.get(xs[layer]);
+      const along = (a, b, t) => [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+      const distance = (p, a, b) => {
+        const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+        const t = Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)));
+        return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy);
+      };
+      let best = null;
+      for (let t = 0.15; t <= 0.85; t += 0.01) {
+        const p = along(pres[j], posts[i], t);
+        let nearestOther = Infinity;
+        pres.forEach((a, jj) =>
+          posts.forEach((b, ii) => {
+            if (ii !== i || jj !== j) nearestOther = Math.min(nearestOther, distance(p, a, b));
+          }),
+        );
+        if (!best || nearestOther > best.margin) best = { p, margin: nearestOther };
+      }
+      const q = el.createSVGPoint();
+      [q.x, q.y] = best.p;
+      const s = q.matrixTransform(el.getScreenCTM());
       return { x: s.x, y: s.y };
     },
     [layer, i, j],
