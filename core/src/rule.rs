@@ -45,7 +45,7 @@ mod compose;
 mod facts;
 mod run_rule;
 pub use compose::{Carrier, Composition, CompositionError, Resolved, PREFIX as COMPOSED_PREFIX};
-pub use facts::{FeedbackPath, Locality, Origin, Reads, RuleFacts};
+pub use facts::{FeedbackPath, Locality, Origin, Reads, RuleFacts, OUTPUT_READS};
 pub use run_rule::RunRule;
 
 /// The learning rules bioprop simulates.

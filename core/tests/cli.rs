@@ -60,6 +60,40 @@ fn run_prints_one_row_per_logged_step_and_hidden_layer() {
     assert!(first > 60.0 && last < 60.0, "{first} → {last}");
 }
 
+/// `--task autoencoder`: the 8-3-8 encoder under its defaults; backprop and feedback
+/// alignment both reconstruct every pattern within 200 steps (docs/science.md §3).
+#[test]
+fn run_learns_the_autoencoder_under_bp_and_fa() {
+    for rule in ["bp", "fa"] {
+        let output = bioprop(&[
+            "run",
+            "--task",
+            "autoencoder",
+            "--rule",
+            rule,
+            "--steps",
+            "200",
+            "--every",
+            "200",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let (header, rows) = csv(&stdout(&output));
+        let column = |name: &str| {
+            header
+                .split(',')
+                .position(|c| c == name)
+                .unwrap_or_else(|| panic!("{name} in {header}"))
+        };
+        let (step, accuracy) = (column("step"), column("test_accuracy"));
+        let last = rows.last().expect("rows");
+        assert_eq!(last[step], "200");
+        let first: f32 = rows[0][accuracy].parse().unwrap();
+        let reached: f32 = last[accuracy].parse().unwrap();
+        assert!(first < 0.5, "{rule}: {first} before training");
+        assert_eq!(reached, 1.0, "{rule}: every pattern reconstructed");
+    }
+}
+
 #[test]
 fn cells_are_empty_where_a_metric_does_not_apply() {
     let shallow = bioprop(&["run", "--rule", "shallow", "--steps", "10", "--every", "10"]);

@@ -108,6 +108,25 @@ for (const [name, query, shot] of [
   });
 }
 
+// The locality inspector open on the rules page (compare mode, a hidden synapse) and on
+// the microcircuit page.
+for (const [name, query, shot] of [
+  ["rules page, locality inspector", "?task=xor&inspect=2-1-3", "a11y-inspector"],
+  ["microcircuit, locality inspector", "?page=microcircuit&inspect=1", "a11y-inspector-microcircuit"],
+]) {
+  test(`axe finds no serious or critical violation: ${name}`, async () => {
+    const { page, problems } = await app.open(query, { width: 1280, height: 720 });
+    await page.getByTestId("locality-inspector").waitFor();
+    await page.locator("tbody tr").first().waitFor();
+    const violations = await seriousViolations(page);
+    await screenshot(page, shot);
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+    assert.equal(await page.getByRole("button", { name: "Close the locality inspector (Escape)" }).count(), 1);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
+
 test("the delta rule's view after a step: axe passes its readout and its controls have names", async () => {
   for (const query of ["?rule=delta", "?task=xor&rule=delta"]) {
     const { page, problems } = await app.open(query, { width: 1280, height: 720 });

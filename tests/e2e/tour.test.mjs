@@ -151,7 +151,7 @@ test("clicker and arrow keys move the tour; a focused control keeps its keys; ke
   // Back in the tour page, the clicker works again.
   await page.getByTestId("tour-title").click();
   await page.keyboard.press("PageDown");
-  assert.equal(await until(() => stepId(page), (s) => s === "concept-check", 5_000), "concept-check");
+  assert.equal(await until(() => stepId(page), (s) => s === "autoencoder", 5_000), "autoencoder");
   // The buttons, and their ends.
   await page.getByTestId("tour-prev").click();
   assert.equal(await until(() => stepId(page), (s) => s === "target", 5_000), "target");

@@ -52,6 +52,7 @@ fn rules_page() -> Settings {
         ],
         present: false,
         synapse: None,
+        inspect: None,
     }
 }
 
@@ -175,6 +176,8 @@ fn every_task_of_the_rules_page_opens_as_recorded() {
         (TaskKind::Gaussians, "2-8-8-2 tanh 0.1 10 0.05 500 200"),
         (TaskKind::Moons, "2-8-8-2 tanh 0.1 10 0.05 500 200"),
         (TaskKind::Sine, "1-16-1 tanh 0.05 10 0.05 500 200"),
+        // Recorded when the autoencoder came: the 8 patterns once each, exact targets.
+        (TaskKind::Autoencoder, "8-3-8 tanh 0.5 8 0 8 8"),
         // Recorded when the digits came to the page: the images are loaded, not
         // generated, so train and test are the compact file's counts.
         (TaskKind::Digits, "784-100-10 tanh 0.1 32 0 12000 10000"),
@@ -222,6 +225,7 @@ fn links_setting_every_key_open_as_recorded() {
             views: vec![View::Curves, View::Network],
             present: false,
             synapse: None,
+            inspect: None,
         },
         &[],
         &["dfa 2-32-32-2 relu 0.05 8 0.1 500 200 42 true 2"],
@@ -268,6 +272,7 @@ fn links_setting_every_key_open_as_recorded() {
                 seed: 9,
                 autoplay: true,
                 embed: true,
+                inspect: None,
             },
             vec![]
         )
@@ -409,14 +414,14 @@ fn bad_links_give_the_recorded_notices() {
         &[
             "lr: 'abc' is not a number (allowed: a number in (0, 1000]); using the task's default 0.005",
             "task: task arrays needs uploaded data, which a link cannot carry (allowed: \
-             linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine); \
-             using linear-teacher",
+             linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine, \
+             autoencoder); using linear-teacher",
             // The allowed keys include `draw`, the feedback draw, `lrs`, the runs' own
-            // learning rates, and `synapse`, the delta rule's chosen synapse, since they
-            // exist.
+            // learning rates, `synapse`, the delta rule's chosen synapse, and `inspect`, the
+            // locality inspector's synapse, since they exist.
             "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, lrs, \
              batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views, \
-             present, synapse); ignored",
+             present, synapse, inspect); ignored",
         ],
         &[
             "bp 30-20-10 linear 0.005 1 0 1000 200 1 false 1",
@@ -474,6 +479,7 @@ fn microcircuit_page() -> MicrocircuitSettings {
         seed: 1,
         autoplay: false,
         embed: false,
+        inspect: None,
     }
 }
 

@@ -70,6 +70,13 @@ fn the_planar_tasks_are_learned_by_every_compared_rule() {
     }
 }
 
+/// The 8-3-8 encoder: both compared rules reconstruct every pattern (reached within
+/// 150 steps in the CLI, seeds 1-3: docs/science.md §3).
+#[test]
+fn the_autoencoder_is_learned_by_every_compared_rule() {
+    every_rule_learns(TaskKind::Autoencoder, 1_000, Reach::Accuracy(1.0));
+}
+
 /// About a minute in the test profile; `make test-defaults`.
 #[test]
 #[ignore = "80,000 steps per run; run with `make test-defaults`"]

@@ -347,6 +347,8 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
         testid: "network".into(),
         compact: false,
         max_band: None,
+        inspect: None,
+        on_inspect: None,
     };
     let mut app =
         yew::Renderer::<NetworkView>::with_root_and_props(root.clone(), props.clone()).render();
@@ -464,6 +466,8 @@ async fn network_view_of_a_real_experiment_has_a_node_per_unit() {
         testid: "network".into(),
         compact: false,
         max_band: None,
+        inspect: None,
+        on_inspect: None,
     };
     yew::Renderer::<NetworkView>::with_root_and_props(root.clone(), props).render();
     until("the network", || count(&root, "circle.nv-node") > 0).await;

@@ -226,6 +226,29 @@ impl RuleFacts {
     pub fn is_local(&self) -> bool {
         self.reads.iter().all(|r| r.origin.is_local())
     }
+
+    /// What the update of a synapse onto a cell of layer `layer` (1 to `depth`, the
+    /// output layer `depth`) reads, or `None` when that synapse does not learn under
+    /// this rule (a hidden synapse of `shallow`).
+    ///
+    /// A synapse onto an output cell reads the same under every rule: the output layer
+    /// learns by the delta rule, `ΔW_L = −η e h_{L−1}ᵀ` with `e = v − y`
+    /// (docs/science.md §1.2), for a linear output with squared error and a softmax
+    /// with cross-entropy alike, so no `f′` appears. The delta rule's own names (`u`
+    /// for its inputs) are kept.
+    pub fn synapse_reads(&self, layer: usize, depth: usize) -> Option<&'static [Reads]> {
+        if layer >= depth {
+            Some(if self.trains_hidden {
+                OUTPUT_READS
+            } else {
+                self.reads
+            })
+        } else if self.trains_hidden {
+            Some(self.reads)
+        } else {
+            None
+        }
+    }
 }
 
 /// The reads of a hidden synapse `W_k[i, j]` under a rule that sends `δ_{k+1}` back.
@@ -233,6 +256,10 @@ const HIDDEN_COMMON: [Reads; 2] = [
     reads("h_{k-1,j}", Origin::Presynaptic),
     reads("f′(z_{k,i})", Origin::CellDerivative),
 ];
+
+/// The reads of a synapse onto an output cell, under every rule that has hidden layers
+/// ([`RuleFacts::synapse_reads`]).
+pub const OUTPUT_READS: &[Reads] = OUTPUT_ONLY;
 
 const OUTPUT_ONLY: &[Reads] = &[
     reads("h_{L-1,j}", Origin::Presynaptic),
@@ -475,6 +502,38 @@ mod tests {
         assert!(classes(RuleKind::Backprop).contains(&Locality::OtherSynapses));
         assert!(!classes(RuleKind::FeedbackAlignment).contains(&Locality::OtherSynapses));
         assert!(classes(RuleKind::FeedbackAlignment).contains(&Locality::FeedbackPathway));
+    }
+
+    #[test]
+    fn an_output_synapse_reads_no_feedback_and_no_other_weights() {
+        for rule in RuleKind::ALL {
+            let f = rule.facts();
+            let output = f.synapse_reads(3, 3).expect("every output synapse learns");
+            let classes: Vec<Locality> = output.iter().map(|r| r.origin.locality()).collect();
+            assert!(
+                classes
+                    .iter()
+                    .all(|c| matches!(c, Locality::AtSynapse | Locality::Target)),
+                "{rule:?}: {classes:?}"
+            );
+            assert!(
+                output.iter().any(|r| r.origin == Origin::Target),
+                "{rule:?}"
+            );
+            // A hidden synapse reads the rule's declared reads, or does not learn.
+            assert_eq!(
+                f.synapse_reads(1, 3),
+                f.trains_hidden.then_some(f.reads),
+                "{rule:?}"
+            );
+        }
+        // The delta rule's one layer is its output layer, written in its own names.
+        let delta = RuleKind::Delta.facts();
+        assert_eq!(delta.synapse_reads(1, 1), Some(delta.reads));
+        assert_eq!(
+            RuleKind::Backprop.facts().synapse_reads(2, 2),
+            Some(OUTPUT_READS)
+        );
     }
 
     #[test]

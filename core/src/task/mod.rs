@@ -15,13 +15,14 @@
 //! | `nonlinear-teacher` | `x ~ U[-1, 1]³⁰` | `y = W₂ tanh(g W₁ x)`, a 30-20-10 teacher | after Sacramento et al. 2018 |
 //! | `xor`, `circles`, `spirals`, `gaussians`, `moons` | points in about `[-1, 1]²` | 2 classes, one-hot | TensorFlow Playground / scikit-learn style |
 //! | `sine` | `x ~ U[-1, 1]` | `y = sin(π x)` | 1-D regression |
+//! | `autoencoder` | the 8 one-hot patterns `e_p` (+ input noise) | `y = e_p`: the input itself | the 8-3-8 encoder, Rumelhart et al. 1986 |
 //! | `arrays` | user-supplied, see [`Dataset::from_arrays`] | | |
 //!
 //! The MNIST digits are read from their IDX files ([`idx`], [`mnist`]) into an
 //! `arrays` dataset; they are not a generated task.
 //!
 //! The formulas, and why the nonlinear teacher is built the way it is, are in
-//! [`teacher`], [`planar`] and [`sine`].
+//! [`teacher`], [`planar`], [`sine`] and [`encoder`].
 //!
 //! # Noise
 //!
@@ -48,6 +49,7 @@
 
 mod arrays;
 pub mod drawing;
+pub mod encoder;
 pub mod idx;
 pub mod mnist;
 pub mod pack;
@@ -96,6 +98,8 @@ pub enum TaskKind {
     Moons,
     /// 1-D regression of `sin(π x)`.
     Sine,
+    /// The 8-3-8 encoder: the target is the input itself ([`encoder`]).
+    Autoencoder,
     /// Data supplied by the user through [`Dataset::from_arrays`].
     Arrays,
     /// The MNIST handwritten digits, loaded (not generated): from the compact digits
@@ -114,6 +118,7 @@ impl TaskKind {
         TaskKind::Gaussians,
         TaskKind::Moons,
         TaskKind::Sine,
+        TaskKind::Autoencoder,
         TaskKind::Arrays,
         TaskKind::Digits,
     ];
@@ -143,6 +148,7 @@ impl TaskKind {
             TaskKind::Gaussians => "gaussians",
             TaskKind::Moons => "moons",
             TaskKind::Sine => "sine",
+            TaskKind::Autoencoder => "autoencoder",
             TaskKind::Arrays => "arrays",
             TaskKind::Digits => "digits",
         }
@@ -163,6 +169,9 @@ impl TaskKind {
             TaskKind::Gaussians => "Classify 2-D points drawn from two Gaussian blobs.",
             TaskKind::Moons => "Classify 2-D points on two interleaved half-moons.",
             TaskKind::Sine => "Regress y = sin(pi x) on x in [-1, 1].",
+            TaskKind::Autoencoder => {
+                "Reconstruct the input: 8 one-hot patterns through 3 hidden units (the 8-3-8 encoder); no external teacher, the target is the input."
+            }
             TaskKind::Arrays => "Learn from arrays you supply (for example, digits).",
             TaskKind::Digits => {
                 "Classify the MNIST handwritten digits (28x28 pixels, 10 classes; loaded, not generated)."
@@ -184,6 +193,9 @@ impl TaskKind {
             | TaskKind::Moons => Some(OutputKind::Classification { classes: 2 }),
             TaskKind::Digits => Some(OutputKind::Classification {
                 classes: mnist::CLASSES,
+            }),
+            TaskKind::Autoencoder => Some(OutputKind::Classification {
+                classes: encoder::PATTERNS,
             }),
             TaskKind::Arrays => None,
         }
@@ -231,6 +243,14 @@ impl TaskKind {
             // took longer.
             TaskKind::Spirals => planar(16, 0.3),
             TaskKind::Sine => tanh(vec![1, 16, 1], 0.05, 10),
+            // The 8-3-8 encoder: the whole code book per step. Backprop and FA both reach
+            // 100% test accuracy within 150 steps and stay there, seeds 1-3
+            // (docs/science.md §3).
+            TaskKind::Autoencoder => tanh(
+                vec![encoder::PATTERNS, encoder::CODE_UNITS, encoder::PATTERNS],
+                0.5,
+                8,
+            ),
             TaskKind::Arrays => tanh(vec![784, 100, 10], 0.05, 20),
             TaskKind::Digits => mnist::browser_defaults(),
         }
@@ -309,6 +329,14 @@ impl TaskConfig {
                 noise: 0.0,
                 train_size: 1000,
                 test_size: 200,
+            },
+            // The code book: each of the 8 patterns once, exact targets; a test set of
+            // the same 8 (an encoder is judged on reconstructing what it saw).
+            TaskKind::Autoencoder => TaskConfig {
+                kind,
+                noise: 0.0,
+                train_size: encoder::PATTERNS,
+                test_size: encoder::PATTERNS,
             },
             _ => TaskConfig {
                 kind,
@@ -555,6 +583,7 @@ pub fn generate_with_teacher(
         TaskKind::Gaussians => planar(planar::Shape::Gaussians, rng),
         TaskKind::Moons => planar(planar::Shape::Moons, rng),
         TaskKind::Sine => (sine::generate(noise, sizes, rng), None),
+        TaskKind::Autoencoder => (encoder::generate(noise, sizes, rng), None),
         TaskKind::Arrays => return Err(TaskError::NeedsArrays),
         TaskKind::Digits => return Err(TaskError::NeedsDigits),
     })
@@ -591,7 +620,7 @@ mod tests {
 
     #[test]
     fn names_round_trip_through_from_str_display_and_serde() {
-        assert_eq!(TaskKind::ALL.len(), 10);
+        assert_eq!(TaskKind::ALL.len(), 11);
         for &kind in TaskKind::ALL {
             assert_eq!(kind.name().parse::<TaskKind>(), Ok(kind));
             assert_eq!(kind.to_string(), kind.name());
@@ -608,7 +637,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "unknown task \"spiral\"; expected one of: linear-teacher, nonlinear-teacher, \
-             xor, circles, spirals, gaussians, moons, sine, arrays, digits"
+             xor, circles, spirals, gaussians, moons, sine, autoencoder, arrays, digits"
         );
     }
 
@@ -827,11 +856,17 @@ mod tests {
             (TaskKind::Gaussians, 0xa5fd_23c0_1d02_492a),
             (TaskKind::Moons, 0x343b_d118_bf36_e535),
             (TaskKind::Sine, 0x3d64_dd11_3d2e_acd5),
+            (TaskKind::Autoencoder, 0xcc35_c160_d838_ed57),
         ];
         assert_eq!(expected.len(), TaskKind::generated().count());
         for &(kind, fingerprint) in expected {
             let data = generate(&small(kind, 0.1), &mut rng(2024)).unwrap();
-            assert_eq!(data.fingerprint(), fingerprint, "{kind}");
+            assert_eq!(
+                data.fingerprint(),
+                fingerprint,
+                "{kind}: {:#018x}",
+                data.fingerprint()
+            );
         }
     }
 }

@@ -17,4 +17,5 @@ pub mod figure_export;
 pub mod heatmap;
 pub mod history;
 pub mod image_grid;
+pub mod locality;
 pub mod number;

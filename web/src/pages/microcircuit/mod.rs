@@ -16,6 +16,7 @@
 mod controls;
 mod diagram;
 pub mod embed;
+pub mod inspector;
 pub mod settings;
 pub mod sim;
 mod views;
@@ -34,6 +35,7 @@ use crate::shell::sim_page::use_sim_worker;
 use crate::shell::sim_worker::Command;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
 use crate::widgets::figure_export::FigureExport;
+use inspector::CircuitInspector;
 use settings::MicrocircuitSettings;
 use worker::{MicrocircuitView, Retune};
 
@@ -140,6 +142,15 @@ fn Page() -> Html {
         },
         &notices,
     );
+    let on_inspect = {
+        let settings = settings.clone();
+        on_action.reform(move |inspect: Option<usize>| {
+            Action::Change(MicrocircuitSettings {
+                inspect,
+                ..(*settings).clone()
+            })
+        })
+    };
 
     let frame = driver.frame();
     let body = match frame.as_ref().map(|f| &f.view) {
@@ -181,6 +192,7 @@ fn Page() -> Html {
             {body}
             if !embed {
                 <FigureExport on_notice={on_notice} />
+                <CircuitInspector chosen={settings.inspect} on_choose={on_inspect} />
                 <Explanation />
             }
         </PageFrame>

@@ -3,7 +3,7 @@
 //!
 //! | key | meaning, allowed values | default |
 //! |---|---|---|
-//! | `task` | any task but `arrays`: `nonlinear-teacher`, `linear-teacher`, `xor`, `circles`, `spirals`, `gaussians`, `moons`, `sine` | `nonlinear-teacher` |
+//! | `task` | any task but `arrays`, `digits` and `autoencoder`: `nonlinear-teacher`, `linear-teacher`, `xor`, `circles`, `spirals`, `gaussians`, `moons`, `sine` | `nonlinear-teacher` |
 //! | `mode` | `full` (Euler steps of 0.1 ms) or `steady` (the steady-state approximation) | `full` |
 //! | `init` | `self-predicting` (closed form) or `random` (interneuron weights random) | `self-predicting` |
 //! | `target` | `1` or `0`: the output is nudged towards the target; `0` is pre-training | 1 |
@@ -12,6 +12,7 @@
 //! | `seed` | any whole number from 0 to 2⁶⁴−1 | 1 |
 //! | `autoplay` | `1` or `0` | 0 |
 //! | `embed` | `1` or `0`: only the views, no header, controls or explanation | 0 |
+//! | `inspect` | `1` to `4`: the locality inspector on one of the four plasticity rules, in the order of `docs/science.md` §4.2 ([`super::inspector`]) | — (closed) |
 //!
 //! A bad value is ignored with a [`Notice`] naming the key, the allowed values and the
 //! default used; unknown keys likewise. Parsing never panics; the last value of a
@@ -34,7 +35,12 @@ pub const DEFAULT_SPEED: u32 = 50;
 /// nonlinear teacher) first.
 pub fn tasks() -> impl Iterator<Item = TaskKind> {
     std::iter::once(TaskKind::NonlinearTeacher)
-        .chain(TaskKind::generated().filter(|&t| t != TaskKind::NonlinearTeacher))
+        // The autoencoder is the networks' (the rules page): its point is the target,
+        // not the circuit's dynamics.
+        .chain(
+            TaskKind::generated()
+                .filter(|&t| !matches!(t, TaskKind::NonlinearTeacher | TaskKind::Autoencoder)),
+        )
 }
 
 /// Everything the microcircuit page's URL can set.
@@ -52,6 +58,8 @@ pub struct MicrocircuitSettings {
     pub seed: u64,
     pub autoplay: bool,
     pub embed: bool,
+    /// The plasticity rule the locality inspector shows, from 1 (`None`: closed).
+    pub inspect: Option<usize>,
 }
 
 impl Default for MicrocircuitSettings {
@@ -66,13 +74,14 @@ impl Default for MicrocircuitSettings {
             seed: 1,
             autoplay: false,
             embed: false,
+            inspect: None,
         }
     }
 }
 
 /// The page's own keys (the shell adds `page` and `v`).
 const KEYS: &[&str] = &[
-    "task", "mode", "init", "target", "speed", "neuron", "seed", "autoplay", "embed",
+    "task", "mode", "init", "target", "speed", "neuron", "seed", "autoplay", "embed", "inspect",
 ];
 
 impl MicrocircuitSettings {
@@ -197,6 +206,18 @@ impl UrlSettings for MicrocircuitSettings {
         }
         s.autoplay = reader.read_flag("autoplay", s.autoplay);
         s.embed = reader.read_flag("embed", s.embed);
+        s.inspect = reader.read(
+            "inspect",
+            |v| {
+                choice(
+                    v,
+                    "inspect",
+                    super::inspector::parse_rule_number(v),
+                    "1 to 4, one of the four plasticity rules",
+                )
+            },
+            || "ignored, the inspector stays closed".to_owned(),
+        );
         let mut notices = reader.finish();
         if let Some(notice) = s.checked_neuron() {
             s.neuron = 0;
@@ -219,6 +240,9 @@ impl UrlSettings for MicrocircuitSettings {
         query.differs("seed", self.seed, d.seed);
         query.flag("autoplay", self.autoplay, d.autoplay);
         query.flag("embed", self.embed, d.embed);
+        if let Some(n) = self.inspect {
+            query.differs("inspect", n, 0);
+        }
         query.finish()
     }
 }
@@ -252,6 +276,7 @@ mod tests {
             seed: u64::MAX,
             autoplay: true,
             embed: true,
+            inspect: Some(3),
         };
         let query = s.to_query();
         let (back, notices) = MicrocircuitSettings::from_query(&query);

@@ -16,6 +16,8 @@ pub mod embed;
 
 pub mod export;
 pub mod export_view;
+pub mod inspect;
+pub mod inspect_view;
 pub mod network_view;
 pub mod presentation;
 pub mod runs;
@@ -96,6 +98,7 @@ pub fn run_key(settings: &Settings) -> String {
     key.views = defaults.views;
     key.present = defaults.present;
     key.synapse = defaults.synapse;
+    key.inspect = defaults.inspect;
     key.to_query()
 }
 

@@ -27,6 +27,8 @@ use bioprop::{Matrix, Snapshot};
 use web_sys::Element;
 use yew::prelude::*;
 
+use super::inspect::{self, Highlight, Inspect, KeyAction};
+
 mod pathway;
 pub use pathway::{band_title, carries_error, edge_name, pathway_note, shown_view};
 
@@ -739,12 +741,25 @@ pub struct NetworkViewProps {
     /// Bands of at most this height instead (presentation mode with more runs).
     #[prop_or_default]
     pub max_band: Option<f32>,
+    /// The synapse the locality inspector shows, marked on the diagram with where its
+    /// update's quantities come from ([`inspect::marks`]).
+    #[prop_or_default]
+    pub inspect: Option<Inspect>,
+    /// Set to make the synapses choosable (click, tap, or the keyboard: see
+    /// [`inspect`]); `None` closes the inspector.
+    #[prop_or_default]
+    pub on_inspect: Option<Callback<Option<Inspect>>>,
 }
+
+/// How far from a synapse's line a click still picks it, in viewBox units.
+const PICK_TOLERANCE: f32 = 10.0;
 
 /// The network with its activities, weights, feedback pathway and error signals.
 #[component]
 pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let readout = use_node_ref();
+    let cursor = use_state(|| None::<Inspect>);
+    let svg_ref = use_node_ref();
     let pulse: Rc<RefCell<Pulse>> = use_mut_ref(|| Pulse {
         step: None,
         started_ms: f64::NEG_INFINITY,
@@ -804,6 +819,114 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             }
         }
     };
+    // The inspector's marks: where the inspected synapse's reads come from, or the
+    // keyboard's cursor.
+    let depth = props.snapshot.layers.len().saturating_sub(1);
+    let feedback_source = |layer: usize| {
+        if props.snapshot.rule.facts().feedback == FeedbackPath::Direct {
+            depth
+        } else {
+            layer + 1
+        }
+    };
+    let marks = match (props.inspect, *cursor) {
+        (Some(chosen), _) if chosen.fits(&props.snapshot.layers) => {
+            let highlight = Highlight::of(props.snapshot.rule, chosen, depth);
+            inspect::marks(&scene, &highlight, feedback_source(chosen.layer))
+        }
+        (_, Some(at)) if at.fits(&props.snapshot.layers) => {
+            let highlight = Highlight {
+                synapse: (at.layer, at.post - 1, at.pre - 1),
+                pre: (at.layer - 1, at.pre - 1),
+                post: (at.layer, at.post - 1),
+                ..Highlight::default()
+            };
+            inspect::marks(&scene, &highlight, at.layer + 1)
+                .into_iter()
+                .map(|m| inspect::Mark {
+                    class: "nv-mark-cursor",
+                    ..m
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let choosable = props.on_inspect.clone();
+    let onclick = choosable.clone().map(|on_inspect| {
+        let (nodes, size) = (scene.clone(), (scene.width, scene.height));
+        let (cursor, svg_ref) = (cursor.clone(), svg_ref.clone());
+        // Yew delegates events to the root, so the event's current target is not the SVG.
+        Callback::from(move |event: MouseEvent| {
+            let Some(svg) = svg_ref.cast::<Element>() else {
+                return;
+            };
+            let r = svg.get_bounding_client_rect();
+            let (x, y) = inspect::to_viewbox(
+                (event.client_x() as f32, event.client_y() as f32),
+                (
+                    r.left() as f32,
+                    r.top() as f32,
+                    r.width() as f32,
+                    r.height() as f32,
+                ),
+                size,
+            );
+            if let Some(picked) = inspect::pick(&nodes, x, y, PICK_TOLERANCE) {
+                cursor.set(Some(picked));
+                on_inspect.emit(Some(picked));
+            }
+        })
+    });
+    let onkeydown = choosable.clone().map(|on_inspect| {
+        let cursor = cursor.clone();
+        let (layers, open) = (props.snapshot.layers.clone(), props.inspect);
+        Callback::from(move |event: KeyboardEvent| {
+            if event.ctrl_key() || event.alt_key() || event.meta_key() {
+                return;
+            }
+            let at = open.or(*cursor).unwrap_or(Inspect::FIRST);
+            let Some(action) = inspect::key_action(&event.key(), event.shift_key(), at, &layers)
+            else {
+                return;
+            };
+            event.prevent_default();
+            match action {
+                KeyAction::Move(to) => {
+                    cursor.set(Some(to));
+                    if open.is_some() {
+                        on_inspect.emit(Some(to));
+                    }
+                }
+                KeyAction::Open => {
+                    cursor.set(Some(at));
+                    on_inspect.emit(Some(at));
+                }
+                KeyAction::Close => on_inspect.emit(None),
+            }
+        })
+    });
+    let onfocus = choosable.as_ref().map(|_| {
+        let cursor = cursor.clone();
+        let open = props.inspect;
+        Callback::from(move |_: FocusEvent| {
+            if cursor.is_none() {
+                cursor.set(Some(open.unwrap_or(Inspect::FIRST)));
+            }
+        })
+    });
+    let cursor_text = match (props.inspect, *cursor) {
+        (Some(open), _) => format!("Inspecting {}: arrows move, Escape closes", open.name()),
+        (None, Some(at)) => format!("Synapse {}: Enter inspects it", at.name()),
+        (None, None) => String::new(),
+    };
+    let mark = |m: &inspect::Mark| match (&m.d, m.ring) {
+        (Some(d), _) => html! { <path class={classes!("nv-mark", m.class)} d={d.clone()} /> },
+        (None, Some((cx, cy, r))) => html! {
+            <circle class={classes!("nv-mark", m.class)} cx={format!("{cx:.1}")} cy={format!("{cy:.1}")}
+                r={format!("{r:.1}")} />
+        },
+        (None, None) => html! {},
+    };
     // With reduced motion asked for, the error's path is still drawn (the feedback
     // edges) but nothing travels along it.
     let shown_dots = if prefers_reduced_motion() {
@@ -825,8 +948,18 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     html! {
         <div class="network-view" data-testid={props.testid.clone()}>
             <div class="nv-readout" ref={readout} aria-live="polite" />
+            if choosable.is_some() {
+                <div class="nv-cursor" aria-live="polite" data-testid="synapse-cursor">{cursor_text}</div>
+            }
+            <div class={classes!("nv-choose", choosable.is_some().then_some("nv-choosable"))}
+                tabindex={choosable.is_some().then_some("0")}
+                role={choosable.is_some().then_some("group")}
+                aria-label={choosable.is_some().then_some(
+                    "synapses: click one, or arrow keys and Enter, to see what it reads")}
+                data-testid={choosable.is_some().then_some("network-synapses")}
+                {onkeydown} {onfocus}>
             <svg class="nv-svg" viewBox={format!("0 0 {:.0} {:.0}", scene.width, scene.height)}
-                role="img" aria-label="network diagram" {onmouseover} {onmouseleave}>
+                role="img" aria-label="network diagram" ref={svg_ref} {onmouseover} {onmouseleave} {onclick}>
                 <g class="nv-labels">
                     { for scene.labels.iter().map(|l| html! {
                         <text class={l.class} x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)}
@@ -840,8 +973,11 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 <g class="nv-feedback">{ for scene.feedback_edges.iter().map(edge("nv-fb-edge")) }</g>
                 <g class="nv-nodes">{ for scene.nodes.iter().map(node("nv-node")) }</g>
                 <g class="nv-deltas">{ for scene.delta_nodes.iter().map(node("nv-delta")) }</g>
+                // Under the error dots, which stay on top of everything.
+                <g class="nv-marks">{ for marks.iter().map(mark) }</g>
                 <g class="nv-dots">{ for dots }</g>
             </svg>
+            </div>
             <div class="nv-legend">
                 <span class="nv-key">
                     <span class="nv-gradient" style={format!("background: {}", diverging_gradient_css())} />

@@ -33,6 +33,7 @@
 //! | `views` | comma-separated from `network`, `feedback`, `alignment`, `curves`, `task` | all |
 //! | `present` | `1` or `0`: presentation mode, the network, angle charts and feedback matrices on one screen | 0 |
 //! | `synapse` | `i-j`: the synapse `w_ij` (output `i`, input `j`, from 1) whose update the delta rule's view writes out; only with `rule=delta` | `1-1` |
+//! | `inspect` | `L-i-j`: the synapse `W_L[i, j]` (weight layer `L`, postsynaptic unit `i`, presynaptic unit `j`, from 1) the locality inspector shows ([`super::inspect`]) | — (closed) |
 //!
 //! # Composed rules
 //!
@@ -75,6 +76,8 @@ use bioprop::{Activation, RuleKind, TaskKind};
 use super::defaults;
 pub use super::delta::Synapse;
 use super::delta::{check_synapse, chosen, is_delta_view, parse_synapse, ONLY_IN_DELTA_VIEW};
+pub use super::inspect::Inspect;
+use super::inspect::{check_inspect, parse_inspect};
 pub use crate::shell::query::Notice;
 use crate::shell::query::{
     names, number, shown, whole, Problem, Reader, Repeats, FIRST_VERSION, SCHEMA_VERSION,
@@ -252,6 +255,9 @@ pub struct Settings {
     /// The synapse the delta rule's view writes out (`None`: `w_11`); see
     /// [`super::delta`].
     pub synapse: Option<Synapse>,
+    /// The synapse the locality inspector shows (`None`: closed); see
+    /// [`super::inspect`].
+    pub inspect: Option<Inspect>,
 }
 
 impl Default for Settings {
@@ -283,6 +289,7 @@ impl Default for Settings {
             views: View::ALL.to_vec(),
             present: false,
             synapse: None,
+            inspect: None,
         }
     }
 }
@@ -418,6 +425,9 @@ impl Settings {
             reader.notice(Key::Synapse.name(), ONLY_IN_DELTA_VIEW);
             s.synapse = None;
         }
+        s.inspect = reader.read(Key::Inspect.name(), parse_inspect, || {
+            "ignored, the inspector stays closed".to_owned()
+        });
         (s, reader.finish())
     }
 
@@ -460,6 +470,9 @@ impl Settings {
     ///
     /// The notices about what in `next` could not be used.
     pub fn edited(&self, next: &Settings) -> Result<Settings, Vec<Notice>> {
+        // A new network without the inspected synapse closes the inspector quietly.
+        let mut next = next.clone();
+        let _closed = check_inspect(&mut next);
         let (checked, notices) = Settings::from_query(&next.to_query());
         if notices.is_empty() {
             return Ok(checked);
@@ -511,6 +524,9 @@ impl Settings {
             | Key::Views
             | Key::Present => return None,
             Key::Synapse => chosen(self).to_string(),
+            Key::Inspect => self
+                .inspect
+                .map_or_else(|| "the inspector closed".to_owned(), |i| i.to_string()),
         })
     }
 
@@ -584,6 +600,7 @@ impl Settings {
             batch: None,
             noise: None,
             synapse: None,
+            inspect: None,
             ..self.clone()
         }
     }
@@ -811,6 +828,7 @@ impl UrlSettings for Settings {
             break;
         }
         notices.extend(check_synapse(&mut s));
+        notices.extend(check_inspect(&mut s));
         (s, notices)
     }
 
@@ -895,6 +913,9 @@ impl UrlSettings for Settings {
         if let Some(synapse) = self.synapse.filter(|_| is_delta_view(self)) {
             parts.push((Key::Synapse, synapse.to_string()));
         }
+        if let Some(inspect) = self.inspect {
+            parts.push((Key::Inspect, inspect.to_string()));
+        }
         if parts.is_empty() {
             return String::new();
         }
@@ -934,10 +955,11 @@ enum Key {
     Views,
     Present,
     Synapse,
+    Inspect,
 }
 
 impl Key {
-    const ALL: [Key; 21] = [
+    const ALL: [Key; 22] = [
         Key::Task,
         Key::Rule,
         Key::Compare,
@@ -959,6 +981,7 @@ impl Key {
         Key::Views,
         Key::Present,
         Key::Synapse,
+        Key::Inspect,
     ];
 
     const fn name(self) -> &'static str {
@@ -984,6 +1007,7 @@ impl Key {
             Key::Views => "views",
             Key::Present => "present",
             Key::Synapse => "synapse",
+            Key::Inspect => "inspect",
         }
     }
 }

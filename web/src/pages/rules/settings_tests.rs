@@ -140,6 +140,12 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
             output: 1 + rng.below(40),
             input: 1 + rng.below(40),
         }),
+        // In range or not: the network's sizes are checked by the `UrlSettings` reader.
+        inspect: rng.coin().then(|| super::super::inspect::Inspect {
+            layer: 1 + rng.below(6),
+            post: 1 + rng.below(40),
+            pre: 1 + rng.below(40),
+        }),
     }
 }
 
@@ -220,6 +226,7 @@ fn every_key_parses_and_is_written_back_in_order() {
         views: vec![View::Curves, View::Alignment],
         present: false,
         synapse: None,
+        inspect: None,
     };
     assert_eq!(
         Settings::from_query_unchecked(query),

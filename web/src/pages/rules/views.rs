@@ -16,6 +16,8 @@ use super::delta_view::{DeltaExplanation, DeltaView};
 use super::digits::network::{DigitsNetwork, Picture as DigitsPicture};
 use super::digits::views::{evaluation_note, DigitsPanel};
 use super::digits::{is_digits, PredictRequest};
+use super::inspect::Inspect;
+use super::inspect_view::InspectorPanel;
 use super::network_view::NetworkView;
 use super::runs::{rule_colour, run_colour, Run, Runs};
 use super::settings::{FeedbackView, Settings, View, SPEED_MAX};
@@ -144,6 +146,16 @@ pub fn Views(props: &ViewsProps) -> Html {
     let hidden = has_hidden_layer(settings);
     let delta = is_delta_view(settings);
     let digits = is_digits(settings);
+    // Choosing a synapse puts it in the URL (`inspect`), so a link opens it.
+    let on_inspect = {
+        let settings = settings.clone();
+        props.on_action.reform(move |inspect: Option<Inspect>| {
+            Action::Change(Settings {
+                inspect,
+                ..settings.clone()
+            })
+        })
+    };
     html! {
         <>
             if digits && settings.shows(View::Task) {
@@ -182,10 +194,19 @@ pub fn Views(props: &ViewsProps) -> Html {
                             <figure class="run-figure" data-rule={run.run.to_string()}>
                                 <figcaption>{run.run.label()}{" — "}{run.rule.description()}</figcaption>
                                 <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view}
-                                    compact={settings.embed} />
+                                    compact={settings.embed} inspect={settings.inspect}
+                                    on_inspect={on_inspect.clone()} />
                             </figure>
                         }) }
                     </div>
+                    if let Some(inspect) = settings.inspect.filter(|i| {
+                        runs.runs.first().is_some_and(|r| i.fits(&r.snapshot.layers))
+                    }) {
+                        <InspectorPanel {inspect}
+                            snapshots={runs.runs.iter().map(|r| r.snapshot.clone()).collect::<Vec<_>>()}
+                            activation={settings.experiment_configs().ok().and_then(|c| c.first().map(|c| c.activation)).unwrap_or_default()}
+                            on_close={on_inspect.reform(|()| None)} />
+                    }
                 </section>
             }
             if settings.shows(View::Alignment) && hidden {
@@ -255,6 +276,10 @@ pub struct ThrottledNetworkViewProps {
     /// Shorter still: bands of at most this height.
     #[prop_or_default]
     pub max_band: Option<f32>,
+    #[prop_or_default]
+    pub inspect: Option<Inspect>,
+    #[prop_or_default]
+    pub on_inspect: Option<Callback<Option<Inspect>>>,
 }
 
 /// The network view, following the frames at most every
@@ -265,7 +290,7 @@ pub fn ThrottledNetworkView(props: &ThrottledNetworkViewProps) -> Html {
     let snapshot = use_throttled_apart(props.snapshot.clone(), NETWORK_REDRAW_INTERVAL_MS);
     html! {
         <NetworkView {snapshot} feedback_view={props.feedback_view} compact={props.compact}
-            max_band={props.max_band} />
+            max_band={props.max_band} inspect={props.inspect} on_inspect={props.on_inspect.clone()} />
     }
 }
 
@@ -363,13 +388,38 @@ pub fn TaskView(props: &TaskViewProps) -> Html {
                 </section>
             }
         }
-        TaskData::None => html! {
-            <section class="panel" data-view="task">
-                <LineChart title={format!("{}: held-out NSE (1 = predicting the mean)", props.task.name())}
-                    x_label="step" y_label="NSE" series={Rc::new(runs.series(|m| m.test.nse))}
-                    log_y=true testid="chart-nse" />
-            </section>
-        },
+        TaskData::None => {
+            // The autoencoder is scored by the patterns it reconstructs, not by an NSE.
+            let encoder = props.task == TaskKind::Autoencoder;
+            let (title, y_label, testid) = if encoder {
+                (
+                    "autoencoder: held-out patterns reconstructed".to_owned(),
+                    "accuracy",
+                    "chart-reconstruction",
+                )
+            } else {
+                (
+                    format!(
+                        "{}: held-out NSE (1 = predicting the mean)",
+                        props.task.name()
+                    ),
+                    "NSE",
+                    "chart-nse",
+                )
+            };
+            let series = runs.series(|m| if encoder { m.test.accuracy } else { m.test.nse });
+            html! {
+                <section class="panel" data-view="task">
+                    if encoder {
+                        <p class="view-note" data-testid="autoencoder-note">
+                            {"No external teacher: the target is the input itself (8 one-hot patterns through 3 hidden units)."}
+                        </p>
+                    }
+                    <LineChart {title} x_label="step" {y_label} series={Rc::new(series)}
+                        log_y={!encoder} {testid} />
+                </section>
+            }
+        }
     }
 }
 

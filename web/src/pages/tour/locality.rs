@@ -1,136 +1,16 @@
-//! The locality inspector's lists, derived from core's declarations and never typed
-//! again here (`docs/science.md` §1.6): what a hidden synapse's update reads under each
-//! learning rule ([`bioprop::rule::RuleFacts::reads`]) and under each of the
-//! microcircuit's four plasticity rules ([`bioprop::microcircuit::facts::PLASTICITY`]),
-//! grouped by where each quantity comes from ([`Origin`]) and ordered from local to
-//! non-local ([`Locality`]). Pure: tested natively.
+//! The locality inspector's lists, from the shared widget
+//! ([`crate::widgets::locality`]); the tests check the tour's locality step against
+//! core's declarations.
 
-use bioprop::microcircuit::facts::{PlasticityFacts, PLASTICITY};
-use bioprop::rule::{Locality, Origin, Reads};
-use bioprop::RuleKind;
-
-/// The quantities an update reads that come from one origin.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Source {
-    pub origin: Origin,
-    pub quantities: Vec<&'static str>,
-}
-
-impl Source {
-    pub fn locality(&self) -> Locality {
-        self.origin.locality()
-    }
-
-    pub fn is_local(&self) -> bool {
-        self.origin.is_local()
-    }
-}
-
-/// `reads` grouped by origin, in the order of [`Locality::ALL`] (the origin's first
-/// appearance breaks ties), each origin once.
-pub fn sources(reads: &[Reads]) -> Vec<Source> {
-    let mut grouped: Vec<Source> = Vec::new();
-    for read in reads {
-        match grouped.iter_mut().find(|s| s.origin == read.origin) {
-            Some(source) => source.quantities.push(read.quantity),
-            None => grouped.push(Source {
-                origin: read.origin,
-                quantities: vec![read.quantity],
-            }),
-        }
-    }
-    // A stable sort keeps the declaration's order within a class.
-    grouped.sort_by_key(Source::locality);
-    grouped
-}
-
-/// One entry of the inspector: a learning rule of the networks, or a plasticity rule of
-/// the microcircuit.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Inspected {
-    /// A short name for its tab (`bp`, `W^IP_k`).
-    pub name: &'static str,
-    /// What it is, in a line.
-    pub title: String,
-    /// Its update, where core states one.
-    pub formula: Option<&'static str>,
-    pub sources: Vec<Source>,
-}
-
-impl Inspected {
-    /// Whether every quantity it reads is local.
-    pub fn is_local(&self) -> bool {
-        self.sources.iter().all(Source::is_local)
-    }
-}
-
-/// A network rule's hidden synapse (the output synapse for a rule whose hidden layers do
-/// not learn); `None` if `name` is no rule.
-pub fn of_rule(name: &str) -> Option<Inspected> {
-    let rule: RuleKind = name.parse().ok()?;
-    let facts = rule.facts();
-    Some(Inspected {
-        name: facts.name,
-        title: format!("{} ({})", facts.title, facts.citation),
-        formula: None,
-        sources: sources(facts.reads),
-    })
-}
-
-/// One of the microcircuit's plasticity rules.
-pub fn of_plasticity(rule: &PlasticityFacts) -> Inspected {
-    Inspected {
-        name: rule.weights,
-        title: rule.connects.to_string(),
-        formula: Some(rule.formula),
-        sources: sources(rule.reads),
-    }
-}
-
-/// The microcircuit's four rules, in core's order.
-pub fn microcircuit() -> Vec<Inspected> {
-    PLASTICITY.iter().map(of_plasticity).collect()
-}
-
-/// A row of the inspector's table: one origin, and for each inspected rule the
-/// quantities it reads from there (empty when it reads none).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row {
-    pub origin: Origin,
-    pub cells: Vec<Vec<&'static str>>,
-}
-
-/// The table of `entries` side by side: a row per origin any of them reads, from local
-/// to non-local (in [`Origin`]'s declaration order within a class).
-pub fn table(entries: &[Inspected]) -> Vec<Row> {
-    let mut origins: Vec<Origin> = entries
-        .iter()
-        .flat_map(|e| e.sources.iter().map(|s| s.origin))
-        .collect();
-    origins.sort_by_key(|o| (o.locality(), *o as u8));
-    origins.dedup();
-    origins
-        .into_iter()
-        .map(|origin| Row {
-            origin,
-            cells: entries
-                .iter()
-                .map(|e| {
-                    e.sources
-                        .iter()
-                        .find(|s| s.origin == origin)
-                        .map(|s| s.quantities.clone())
-                        .unwrap_or_default()
-                })
-                .collect(),
-        })
-        .collect()
-}
+pub use crate::widgets::locality::*;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::pages::tour::steps::STEPS;
+    use bioprop::microcircuit::facts::PLASTICITY;
+    use bioprop::rule::{Locality, Origin, Reads};
+    use bioprop::RuleKind;
 
     /// Every declared read appears once, under its own origin.
     fn same_reads(inspected: &Inspected, reads: &[Reads]) {

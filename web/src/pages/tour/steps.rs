@@ -379,6 +379,31 @@ pub const STEPS: &[Step] = &[
         ..NONE
     },
     Step {
+        id: "autoencoder",
+        title: "(6) The target: an autoencoder needs no teacher",
+        point: Some(Implausibility::Target),
+        text: &[
+            "Another answer needs no teacher: the target is the input itself. An autoencoder \
+             squeezes each pattern through a narrow hidden layer and learns to reconstruct it.",
+            "The 8-3-8 encoder (Rumelhart, Hinton & Williams 1986): 8 one-hot patterns through \
+             3 hidden units. Backprop and feedback alignment both learn it.",
+        ],
+        equation: Some("target = u,   e = v − u,   ΔW_L = −η e h_{L−1}ᵀ"),
+        predict: Some(Question {
+            ask: "Can eight patterns pass through three hidden units and all come back?",
+            choices: &["No", "Yes, like three bits", "Only with backprop"],
+            answer: 1,
+            explanation: "Three units have 2³ = 8 sign patterns: a code exists, and bp and fa \
+                          both find one.",
+        }),
+        demo: Some(Demo {
+            page: DemoPage::Rules,
+            query: "task=autoencoder&views=curves,task",
+            look_at: "the share of patterns reconstructed, bp and fa",
+        }),
+        ..NONE
+    },
+    Step {
         id: "concept-check",
         title: "Concept check",
         text: &["Before the answers to the six problems: five questions."],

@@ -5,7 +5,7 @@
 
 use yew::prelude::*;
 
-use super::locality::{self, Inspected};
+use super::locality::{self, Inspected, ReadsTable};
 use super::model::{demo_src, Answer, Prediction};
 use super::steps::{Question, Step, STEPS};
 
@@ -163,61 +163,6 @@ pub fn LocalityInspector(props: &InspectorProps) -> Html {
             <ReadsTable entries={circuit}
                 caption="The dendritic microcircuit's four plasticity rules (Sacramento et al. 2018)" />
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ReadsTableProps {
-    entries: Vec<Inspected>,
-    caption: &'static str,
-}
-
-/// One column per rule, one row per origin, local rows first.
-#[component]
-fn ReadsTable(props: &ReadsTableProps) -> Html {
-    let rows = locality::table(&props.entries);
-    let head = props.entries.iter().map(|entry| {
-        let local = if entry.is_local() {
-            "all local"
-        } else {
-            "not local"
-        };
-        html! {
-            <th scope="col" data-rule={entry.name} title={entry.title.clone()}>
-                <span class="tour-rule-name">{entry.name}</span>
-                <span class={classes!("tour-rule-local", entry.is_local().then_some("local"))}>{local}</span>
-            </th>
-        }
-    });
-    let body = rows.iter().map(|row| {
-        let locality = row.origin.locality();
-        let local = row.origin.is_local();
-        let cells = row.cells.iter().zip(&props.entries).map(|(cell, entry)| {
-            html! {
-                <td data-rule={entry.name}>
-                    { for cell.iter().map(|q| html! { <span class="tour-quantity">{*q}</span> }) }
-                </td>
-            }
-        });
-        html! {
-            <tr class={if local { "local" } else { "non-local" }} data-locality={locality.name()}>
-                <th scope="row">
-                    <span class="tour-mark" aria-hidden="true">{if local { "✓" } else { "✗" }}</span>
-                    <span class="tour-origin">{row.origin.describe()}</span>
-                    <span class="tour-class">{format!("{}: {}", locality.name(), locality.verdict())}</span>
-                </th>
-                { for cells }
-            </tr>
-        }
-    });
-    html! {
-        <div class="tour-table" tabindex="0" role="group" aria-label={props.caption}>
-        <table class="tour-reads">
-            <caption>{props.caption}</caption>
-            <thead><tr><th scope="col">{"where it comes from"}</th>{ for head }</tr></thead>
-            <tbody>{ for body }</tbody>
-        </table>
-        </div>
     }
 }
 
