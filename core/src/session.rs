@@ -429,7 +429,7 @@ mod tests {
             (r#"{"lr": 0.1, "speed": 3}"#, "unknown field `speed`"),
             (
                 r#"{"rules": ["backprop!"], "experiment": {}}"#,
-                "unknown variant `backprop!`",
+                "unknown rule `backprop!`",
             ),
             (
                 r#"{"rules": ["bp"], "experiment": {"lr": "fast"}}"#,

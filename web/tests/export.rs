@@ -181,7 +181,7 @@ fn a_bad_file_is_refused_naming_what_is_wrong() {
         (edit("/experiment/seed", json!("one")), "invalid type"),
         (
             edit("/rules/0", json!("backprop!")),
-            "unknown variant `backprop!`",
+            "unknown rule `backprop!`",
         ),
         // Out of range: core's check names the field and the range.
         (edit("/experiment/momentum", json!(1.5)), "momentum"),

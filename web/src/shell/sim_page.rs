@@ -20,6 +20,9 @@ use yew_agent::reactor::{
     use_reactor_bridge, Reactor, ReactorEvent, ReactorScoped, UseReactorBridgeHandle,
 };
 
+use super::embed::{Embedding, Player};
+use super::keys::Shortcut;
+use super::route::PageKind;
 use super::sim_worker::{Command, SimFrame, Update};
 use super::{NoticeAction, Notices};
 
@@ -163,6 +166,41 @@ where
     /// Builds a new model from `job` (reset, or settings that need one).
     pub fn configure(&self, job: J) {
         self.send(Command::Configure(Box::new(job)));
+    }
+
+    /// What the embedding API ([`super::embed`]) reads from a simulation page: its
+    /// play state and keys, the frames, the latest view's readouts (`metrics`) and
+    /// the divergence.
+    pub fn embedding<S>(
+        &self,
+        page: PageKind,
+        settings: S,
+        on_settings: Callback<S>,
+        on_bar: Callback<Shortcut>,
+        metrics: fn(&V, bool) -> serde_json::Value,
+    ) -> Embedding<S>
+    where
+        J: 'static,
+        X: 'static,
+        V: 'static,
+    {
+        let driver = self.clone();
+        Embedding {
+            page,
+            settings,
+            on_settings,
+            player: Some(Player {
+                playing: self.playing(),
+                on_bar,
+            }),
+            frames: self.frames(),
+            metrics: Rc::new(move || {
+                let frame = driver.frame();
+                frame.as_ref().map(|f| metrics(&f.view, f.playing))
+            }),
+            diverged: self.frame().as_ref().and_then(|f| f.diverged.clone()),
+            ready: None,
+        }
     }
 }
 

@@ -28,7 +28,7 @@ use yew::prelude::*;
 use yew_agent::reactor::ReactorProvider;
 
 use super::worker::{MicrocircuitWorker, MICROCIRCUIT_WORKER};
-use crate::shell::embed::{use_embed_api, Embedding, Player};
+use crate::shell::embed::use_embed_api;
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
 use crate::shell::sim_page::use_sim_worker;
@@ -121,25 +121,13 @@ fn Page() -> Html {
     };
     let on_bar = use_shortcuts(shortcut_action, on_action.clone());
     let _ = use_embed_api(
-        Embedding {
-            page: PageKind::Microcircuit,
-            settings: (*settings).clone(),
-            on_settings: on_action.reform(Action::Change),
-            player: Some(Player {
-                playing: driver.playing(),
-                on_bar: on_bar.clone(),
-            }),
-            frames: driver.frames(),
-            metrics: {
-                let driver = driver.clone();
-                Rc::new(move || {
-                    let frame = driver.frame();
-                    frame.as_ref().map(|f| embed::metrics(&f.view, f.playing))
-                })
-            },
-            diverged: driver.frame().as_ref().and_then(|f| f.diverged.clone()),
-            ready: None,
-        },
+        driver.embedding(
+            PageKind::Microcircuit,
+            (*settings).clone(),
+            on_action.reform(Action::Change),
+            on_bar.clone(),
+            embed::metrics,
+        ),
         &notices,
     );
     let on_inspect = {
