@@ -566,12 +566,14 @@ fn Page(props: &RulesPageProps) -> Html {
                     on_action={on_action.clone()} />
             }}>
             <Readouts shared={shared.clone()} />
+            <Views shared={shared.clone()} settings={(*settings).clone()} on_action={on_action.clone()}
+                {on_files} {on_predict} />
+            // Below the views, so that what a lecturer points at stays on the first
+            // screen.
             if !embed {
-                <ExportPanel shared={shared.clone()} settings={(*settings).clone()}
+                <ExportPanel {shared} settings={(*settings).clone()}
                     {on_notice} {on_import} {on_matrices} />
             }
-            <Views {shared} settings={(*settings).clone()} on_action={on_action.clone()}
-                {on_files} {on_predict} />
         </PageFrame>
     }
 }
