@@ -276,9 +276,10 @@ pub const STEPS: &[Step] = &[
              that switches its neurons between two such phases.",
             "In the dendritic microcircuit the error lives in the apical dendrites while the \
              somata carry the forward activity, at the same time. The output is nudged \
-             towards the target; nothing else changes when the target comes on. (In this \
-             version one interneuron rate is still set differently with and without a \
-             target: docs/science.md §4.4.)",
+             towards the target; nothing else changes when the target comes on: every \
+             plasticity rate is the same with and without it. (In this version the full \
+             model's error creeps up again over long runs with the target on; the cause \
+             is known and not yet mended: docs/science.md §4.4.)",
         ],
         equation: Some(
             "ΔW_hu ∝ (φ(u_h) − φ(v̂_B,h)) r_uᵀ   — the soma against its own basal prediction",
