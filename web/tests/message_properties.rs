@@ -19,6 +19,10 @@ use bioprop_web::shell::UrlSettings;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
+#[path = "support/url_keys.rs"]
+mod url_keys;
+use url_keys::KEYS;
+
 /// Any JSON value, nested a few levels.
 fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
@@ -69,47 +73,6 @@ fn message() -> impl Strategy<Value = Value> {
             Value::Object(object)
         })
 }
-
-/// Keys the pages read, the shell's, and junk.
-const KEYS: &[&str] = &[
-    "task",
-    "rule",
-    "compare",
-    "layers",
-    "act",
-    "lr",
-    "lrs",
-    "batch",
-    "noise",
-    "seed",
-    "speed",
-    "noderiv",
-    "fbscale",
-    "draw",
-    "fb",
-    "logloss",
-    "autoplay",
-    "embed",
-    "views",
-    "present",
-    "synapse",
-    "mode",
-    "init",
-    "target",
-    "neuron",
-    "spectacles",
-    "freq",
-    "edelay",
-    "eldelay",
-    "beta",
-    "basis",
-    "q",
-    "step",
-    "page",
-    "v",
-    "origins",
-    "bogus",
-];
 
 fn setting_value() -> impl Strategy<Value = Value> {
     prop_oneof![

@@ -11,45 +11,9 @@ use bioprop_web::shell::query::Notice;
 use bioprop_web::shell::UrlSettings;
 use proptest::prelude::*;
 
-/// The keys the pages read, and a few they do not.
-const KEYS: &[&str] = &[
-    "task",
-    "rule",
-    "compare",
-    "layers",
-    "act",
-    "lr",
-    "lrs",
-    "batch",
-    "noise",
-    "seed",
-    "speed",
-    "noderiv",
-    "fbscale",
-    "draw",
-    "fb",
-    "logloss",
-    "autoplay",
-    "embed",
-    "views",
-    "present",
-    "synapse",
-    "inspect",
-    "mode",
-    "init",
-    "target",
-    "neuron",
-    "spectacles",
-    "freq",
-    "edelay",
-    "eldelay",
-    "beta",
-    "basis",
-    "page",
-    "v",
-    "utm_source",
-    "bogus",
-];
+#[path = "support/url_keys.rs"]
+mod url_keys;
+use url_keys::KEYS;
 
 /// Values: plausible ones, edge cases and junk.
 fn value() -> impl Strategy<Value = String> {
