@@ -130,25 +130,16 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
 ///
 /// When a chart cannot be read or saved.
 pub fn save_charts() -> Result<usize, String> {
-    let document = gloo::utils::document();
-    let charts = document
-        .query_selector_all("canvas.chart")
-        .map_err(|_| "no charts")?;
-    let mut saved = 0;
-    for i in 0..charts.length() {
-        let Some(canvas) = charts
-            .item(i)
-            .and_then(|node| node.dyn_into::<HtmlCanvasElement>().ok())
-        else {
-            continue;
-        };
-        let name = canvas
-            .get_attribute("data-testid")
-            .unwrap_or_else(|| format!("chart-{i}"));
-        save_canvas_png(&canvas, &format!("{}.png", file_stem(&["bioprop", &name])))?;
-        saved += 1;
-    }
-    Ok(saved)
+    save_each(
+        "canvas.chart",
+        "no charts",
+        |i, canvas: &HtmlCanvasElement| {
+            let name = canvas
+                .get_attribute("data-testid")
+                .unwrap_or_else(|| format!("chart-{i}"));
+            save_canvas_png(canvas, &format!("{}.png", file_stem(&["bioprop", &name])))
+        },
+    )
 }
 
 /// Saves every diagram on the page (an SVG with `role="img"` in `main`) as a
@@ -158,25 +149,33 @@ pub fn save_charts() -> Result<usize, String> {
 ///
 /// When a diagram cannot be serialised or saved.
 pub fn save_diagrams() -> Result<usize, String> {
-    let document = gloo::utils::document();
-    let diagrams = document
-        .query_selector_all("main svg[role='img']")
-        .map_err(|_| "no diagrams")?;
-    let mut saved = 0;
-    for i in 0..diagrams.length() {
-        let Some(svg) = diagrams
-            .item(i)
-            .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
-        else {
-            continue;
-        };
+    save_each("main svg[role='img']", "no diagrams", |i, svg: &Element| {
         let label = svg
             .get_attribute("aria-label")
             .unwrap_or_else(|| format!("diagram {i}"));
-        let text = standalone_svg(&svg)?;
+        let text = standalone_svg(svg)?;
         let name = format!("{}.svg", file_stem(&["bioprop", &label]));
-        save_text(&name, "image/svg+xml", &text)?;
-        saved += 1;
+        save_text(&name, "image/svg+xml", &text)
+    })
+}
+
+/// Saves with `save(index, element)` each element of the page that `selector` finds
+/// and that is a `T`; returns how many. `none` is the error when the page cannot be
+/// searched.
+fn save_each<T: JsCast>(
+    selector: &str,
+    none: &str,
+    save: impl Fn(u32, &T) -> Result<(), String>,
+) -> Result<usize, String> {
+    let found = gloo::utils::document()
+        .query_selector_all(selector)
+        .map_err(|_| none.to_owned())?;
+    let mut saved = 0;
+    for i in 0..found.length() {
+        if let Some(element) = found.item(i).and_then(|node| node.dyn_into::<T>().ok()) {
+            save(i, &element)?;
+            saved += 1;
+        }
     }
     Ok(saved)
 }
