@@ -4,9 +4,23 @@
 //! while training runs. This field shows the user's draft from the first keystroke
 //! until it is committed (Enter, or leaving the field) and the page's value
 //! otherwise; a value the page refuses therefore springs back to the one it kept.
+//! Also: the files a file input chose ([`take_chosen_files`]).
 
-use web_sys::HtmlInputElement;
+use wasm_bindgen::JsCast;
+use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
+
+/// The files a file input's `change` event chose, in the order chosen (`None` when
+/// the event is not from a file input), taken out of the input: it is cleared, so that
+/// choosing the same files again is a new choice. The input's list is live, so the
+/// files are collected before the clearing empties it.
+pub fn take_chosen_files(event: &Event) -> Option<Vec<File>> {
+    let input = event.target()?.dyn_into::<HtmlInputElement>().ok()?;
+    let files =
+        (input.files()).map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect());
+    input.set_value("");
+    files
+}
 
 #[derive(Properties, PartialEq)]
 pub struct TextFieldProps {

@@ -8,14 +8,13 @@
 //! browser ([`crate::widgets::download`]).
 
 use bioprop::session::DataIdentity;
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::export::{self, CONFIG_FILE, METRICS_FILE};
 use super::settings::Settings;
 use super::views::Shared;
 use crate::widgets::download::{save_charts, save_diagrams, save_text};
+use crate::widgets::field::take_chosen_files;
 
 #[derive(Properties, PartialEq)]
 pub struct ExportPanelProps {
@@ -91,17 +90,10 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
     let on_file = {
         let (on_import, notice) = (props.on_import.clone(), props.on_notice.clone());
         Callback::from(move |event: Event| {
-            let Some(input) = event
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            let Some(file) = take_chosen_files(&event).and_then(|files| files.into_iter().next())
             else {
                 return;
             };
-            let Some(file) = input.files().and_then(|files| files.get(0)) else {
-                return;
-            };
-            // The same file chosen again is a new choice.
-            input.set_value("");
             let (on_import, notice) = (on_import.clone(), notice.clone());
             let name = file.name();
             yew::platform::spawn_local(async move {

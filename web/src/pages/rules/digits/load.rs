@@ -10,7 +10,7 @@ use js_sys::Uint8Array;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{File, FileList, ProgressEvent, XmlHttpRequest, XmlHttpRequestResponseType};
+use web_sys::{File, ProgressEvent, XmlHttpRequest, XmlHttpRequestResponseType};
 
 use crate::pages::rules::worker::IdxFile;
 
@@ -87,12 +87,6 @@ pub fn download(
         _progress: on_progress,
         _end: on_end,
     })
-}
-
-/// The files of a file input's list, taken out of it (the list is live: clearing the
-/// input empties it).
-pub fn files_of(list: &FileList) -> Vec<File> {
-    (0..list.length()).filter_map(|i| list.get(i)).collect()
 }
 
 /// Reads every chosen file whole, in the order chosen.

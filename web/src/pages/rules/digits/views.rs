@@ -6,11 +6,10 @@ use std::rc::Rc;
 
 use bioprop::task::drawing;
 use bioprop::task::mnist::{PIXELS, SIDE};
-use wasm_bindgen::JsCast;
-use web_sys::{File, HtmlInputElement};
+use web_sys::File;
 use yew::prelude::*;
 
-use super::load::{files_of, megabytes, DIGITS_FILE};
+use super::load::{megabytes, DIGITS_FILE};
 use super::{output_statement, square, thousands, PredictRequest, Status};
 use crate::pages::rules::runs::{rule_colour, Run, Runs};
 use crate::pages::rules::settings::Settings;
@@ -20,6 +19,7 @@ use crate::pages::rules::worker::{
 };
 use crate::widgets::confusion::ConfusionMatrix;
 use crate::widgets::draw_pad::{DrawPad, PAD_PX};
+use crate::widgets::field::take_chosen_files;
 use crate::widgets::heatmap::{max_abs, ColourLegend};
 use crate::widgets::image_grid::{ImageGrid, ImageScale};
 
@@ -164,17 +164,9 @@ fn DataStatus(props: &DataStatusProps) -> Html {
     let onchange = {
         let on_files = props.on_files.clone();
         Callback::from(move |event: Event| {
-            let Some(input) = event
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            if let Some(files) = input.files() {
-                on_files.emit(files_of(&files));
+            if let Some(files) = take_chosen_files(&event) {
+                on_files.emit(files);
             }
-            // The same files chosen again are a new choice.
-            input.set_value("");
         })
     };
     let status = match &props.status {
