@@ -203,6 +203,26 @@ impl RunsConfig {
             .collect()
     }
 
+    /// The runs of this configuration on a generated task, built as `bioprop run
+    /// --config` and the page's worker build them: one [`Experiment`] per config of
+    /// [`RunsConfig::experiment_configs`], with the feedback of draw `feedback_draw`.
+    /// (On the digits, the runs share one loaded data set instead; the callers that
+    /// load it build them, then call [`RunsConfig::redraw_feedback`].)
+    ///
+    /// # Errors
+    ///
+    /// As [`RunsConfig::experiment_configs`], or the first run core cannot build.
+    pub fn experiments(&self) -> Result<Vec<Experiment>, RunsConfigError> {
+        let mut runs = (self.rules.iter().zip(self.experiment_configs()?))
+            .map(|(&rule, config)| {
+                Experiment::new(&config)
+                    .map_err(|error| RunsConfigError::Experiment { rule, error })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        self.redraw_feedback(&mut runs);
+        Ok(runs)
+    }
+
     /// Gives `runs`, built from [`RunsConfig::experiment_configs`], the feedback
     /// matrices of draw `feedback_draw` by resampling that many times.
     pub fn redraw_feedback(&self, runs: &mut [Experiment]) {

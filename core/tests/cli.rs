@@ -375,7 +375,7 @@ fn print_config_then_config_reproduces_the_run() {
 #[test]
 fn a_saved_comparison_runs_bit_for_bit_as_the_library_runs_it() {
     use bioprop::session::RunsConfig;
-    use bioprop::{Experiment, ExperimentConfig, RuleKind, TaskKind};
+    use bioprop::{ExperimentConfig, RuleKind, TaskKind};
     // What the page would save: two rules, the third draw of B, FA at its own rate.
     let mut config = RunsConfig::new(
         vec![RuleKind::Backprop, RuleKind::FeedbackAlignment],
@@ -396,13 +396,7 @@ fn a_saved_comparison_runs_bit_for_bit_as_the_library_runs_it() {
     ]);
     assert!(output.status.success(), "{}", stderr(&output));
     // The reference: the same runs built and trained by the library in this process.
-    let mut runs: Vec<Experiment> = config
-        .experiment_configs()
-        .unwrap()
-        .iter()
-        .map(|c| Experiment::new(c).unwrap())
-        .collect();
-    config.redraw_feedback(&mut runs);
+    let mut runs = config.experiments().unwrap();
     let closing = stderr(&output);
     for run in &mut runs {
         run.step(120).unwrap();
@@ -445,7 +439,6 @@ fn a_bad_configuration_file_is_refused_naming_it() {
 #[test]
 fn the_page_s_saved_comparison_of_composed_runs_trains_as_the_library_trains_it() {
     use bioprop::session::RunsConfig;
-    use bioprop::Experiment;
     // What the rules page sends for backprop beside backprop without f′ and a
     // composed Kolen–Pollack (web/tests/protocol.rs checks the page sends this file
     // and that its worker trains the library's bits).
@@ -456,10 +449,7 @@ fn the_page_s_saved_comparison_of_composed_runs_trains_as_the_library_trains_it(
     let config: RunsConfig = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let output = bioprop(&["run", "--config", path, "--steps", "120", "--every", "40"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let mut runs: Vec<Experiment> = (config.experiment_configs().unwrap().iter())
-        .map(|c| Experiment::new(c).unwrap())
-        .collect();
-    config.redraw_feedback(&mut runs);
+    let mut runs = config.experiments().unwrap();
     let closing = stderr(&output);
     let mut hashes = Vec::new();
     for (name, run) in ["bp", "custom:wt.no-fprime", "kp"].iter().zip(&mut runs) {

@@ -5,7 +5,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use bioprop::session::{DataIdentity, RunsConfig};
-use bioprop::{Experiment, RuleKind, TaskKind};
+use bioprop::{RuleKind, TaskKind};
 use bioprop_web::pages::rules::export::{
     cli_command, config_json, exported_config, import, metrics_csv,
 };
@@ -34,13 +34,7 @@ fn the_exported_configuration_trains_as_the_worker_trains_it() {
     );
     // Built and trained as `bioprop run --config` does, the weights hash is the one the
     // worker's frames carry at the same step.
-    let mut runs: Vec<Experiment> = config
-        .experiment_configs()
-        .unwrap()
-        .iter()
-        .map(|c| Experiment::new(c).unwrap())
-        .collect();
-    config.redraw_feedback(&mut runs);
+    let mut runs = config.experiments().unwrap();
     let mut trainer = Trainer::new();
     trainer.handle(Command::Configure(Box::new(config.clone())));
     let updates = trainer.handle(Command::Step(25));

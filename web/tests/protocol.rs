@@ -768,10 +768,7 @@ fn the_page_s_config_of_composed_runs_is_the_cli_s_and_trains_the_same_bits() {
         serde_json::to_string_pretty(&sent).unwrap()
     );
     // The worker's runs are the library's runs of the saved file, bit for bit.
-    let mut library: Vec<Experiment> = (saved.experiment_configs().unwrap().iter())
-        .map(|c| Experiment::new(c).unwrap())
-        .collect();
-    saved.redraw_feedback(&mut library);
+    let mut library = saved.experiments().unwrap();
     let mut trainer = Trainer::new();
     configure(&mut trainer, PAGE_COMPARISON_QUERY);
     let frame = only_frame(trainer.handle(Command::Step(120)));

@@ -35,29 +35,28 @@ const DIGITS_EVAL: (usize, usize) = (1_000, 1_000);
 /// Builds the runs of `config`: one experiment per rule, validated, with the
 /// configuration's feedback draw; on the digits, on the digits `data` gives.
 pub fn build(config: &RunsConfig, data: Option<&Path>) -> Result<Vec<Experiment>, String> {
-    let mut configs = config.experiment_configs().map_err(|e| e.to_string())?;
-    let mut runs = if config.experiment.task.kind == TaskKind::Digits {
-        let dataset = Arc::new(load_digits(config, data)?);
-        configs
-            .iter_mut()
-            .map(|experiment| {
-                // As the page: every loaded digit, whatever the sizes say.
-                experiment.task.train_size = dataset.train_size();
-                experiment.task.test_size = dataset.test_size();
-                Experiment::with_shared_dataset(experiment, Arc::clone(&dataset), DIGITS_EVAL)
-            })
-            .collect::<Result<Vec<_>, _>>()
-    } else if let Some(data) = data {
-        return Err(format!(
-            "--data {}: this configuration's task, {}, is generated from its seed; \
-             --data goes with a configuration of the digits",
-            data.display(),
-            config.experiment.task.kind.name()
-        ));
-    } else {
-        configs.iter().map(Experiment::new).collect()
+    if config.experiment.task.kind != TaskKind::Digits {
+        if let Some(data) = data {
+            return Err(format!(
+                "--data {}: this configuration's task, {}, is generated from its seed; \
+                 --data goes with a configuration of the digits",
+                data.display(),
+                config.experiment.task.kind.name()
+            ));
+        }
+        return config.experiments().map_err(|e| e.to_string());
     }
-    .map_err(|e| e.to_string())?;
+    let dataset = Arc::new(load_digits(config, data)?);
+    let mut runs = (config.experiment_configs().map_err(|e| e.to_string())?)
+        .iter_mut()
+        .map(|experiment| {
+            // As the page: every loaded digit, whatever the sizes say.
+            experiment.task.train_size = dataset.train_size();
+            experiment.task.test_size = dataset.test_size();
+            Experiment::with_shared_dataset(experiment, Arc::clone(&dataset), DIGITS_EVAL)
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
     config.redraw_feedback(&mut runs);
     Ok(runs)
 }
