@@ -9,17 +9,12 @@ use bioprop::rule::RuleKind;
 use bioprop_web::pages::rules::delta::{chosen, Readout};
 use bioprop_web::pages::rules::runs::Runs;
 use bioprop_web::pages::rules::settings::Settings;
-use bioprop_web::pages::rules::worker::{
-    log_interval, runs_config, Command, Frame, Trainer, Update,
-};
+use bioprop_web::pages::rules::worker::{log_interval, runs_config, Command, Frame, Trainer};
 use bioprop_web::shell::UrlSettings;
 
-fn frame_of(updates: Vec<Update>) -> Frame {
-    match <[Update; 1]>::try_from(updates) {
-        Ok([Update::Frame(frame)]) => *frame,
-        other => panic!("expected one frame, got {other:?}"),
-    }
-}
+#[path = "support/wire.rs"]
+mod wire;
+use wire::only_frame;
 
 /// A trainer configured for `query`, watching its chosen synapse, as the page does.
 fn trainer_for(query: &str) -> (Trainer, Settings) {
@@ -27,7 +22,7 @@ fn trainer_for(query: &str) -> (Trainer, Settings) {
     assert!(notices.is_empty(), "{query}: {notices:?}");
     let mut trainer = Trainer::new();
     let (output, input) = chosen(&settings).index();
-    frame_of(trainer.handle(Command::Watch { output, input }));
+    only_frame(trainer.handle(Command::Watch { output, input }));
     let updates = trainer.handle(Command::Configure(Box::new(
         runs_config(&settings).unwrap(),
     )));
@@ -67,7 +62,7 @@ fn the_readout_agrees_with_the_core_step_by_step() {
     let (mut trainer, settings) = trainer_for("?rule=delta&synapse=3-7");
     let (i, j) = (2, 6);
     let mut core = reference(&settings);
-    let first = frame_of(trainer.handle(Command::Step(0)));
+    let first = only_frame(trainer.handle(Command::Step(0)));
     assert_eq!(
         first.runs[0].synapse, None,
         "no update before the first step"
@@ -76,7 +71,7 @@ fn the_readout_agrees_with_the_core_step_by_step() {
         let before = core.network().weights()[0][[i, j]];
         core.step(1).unwrap();
         let after = core.network().weights()[0][[i, j]];
-        let frame = frame_of(trainer.handle(Command::Step(1)));
+        let frame = only_frame(trainer.handle(Command::Step(1)));
         let update = synapse_of(&frame);
         assert_eq!((update.step, update.output, update.input), (step, i, j));
         // The worker's run is the reference's, bit for bit.
@@ -118,7 +113,7 @@ fn a_minibatch_readout_is_the_mean_of_its_rows() {
     let (mut trainer, settings) = trainer_for("?task=xor&rule=delta&synapse=2-1");
     let mut core = reference(&settings);
     core.step(3).unwrap();
-    let frame = frame_of(trainer.handle(Command::Step(3)));
+    let frame = only_frame(trainer.handle(Command::Step(3)));
     let update = synapse_of(&frame);
     assert_eq!(update.weight, core.network().weights()[0][[1, 0]]);
     let r = Readout::of(update);
@@ -151,8 +146,8 @@ fn a_minibatch_readout_is_the_mean_of_its_rows() {
 #[test]
 fn watching_another_synapse_answers_at_once_and_lasts_across_a_reset() {
     let (mut trainer, settings) = trainer_for("?rule=delta");
-    frame_of(trainer.handle(Command::Step(2)));
-    let frame = frame_of(trainer.handle(Command::Watch {
+    only_frame(trainer.handle(Command::Step(2)));
+    let frame = only_frame(trainer.handle(Command::Watch {
         output: 9,
         input: 29,
     }));
@@ -162,13 +157,13 @@ fn watching_another_synapse_answers_at_once_and_lasts_across_a_reset() {
     trainer.handle(Command::Configure(Box::new(
         runs_config(&settings).unwrap(),
     )));
-    let frame = frame_of(trainer.handle(Command::Step(1)));
+    let frame = only_frame(trainer.handle(Command::Step(1)));
     assert_eq!(
         (synapse_of(&frame).output, synapse_of(&frame).input),
         (9, 29)
     );
     // A synapse the layer lacks gives nothing rather than a wrong number.
-    let frame = frame_of(trainer.handle(Command::Watch {
+    let frame = only_frame(trainer.handle(Command::Watch {
         output: 10,
         input: 0,
     }));
@@ -178,7 +173,7 @@ fn watching_another_synapse_answers_at_once_and_lasts_across_a_reset() {
 #[test]
 fn only_delta_runs_carry_a_synapse_and_the_page_keeps_it() {
     let (mut trainer, _) = trainer_for("?task=xor");
-    let frame = frame_of(trainer.handle(Command::Step(3)));
+    let frame = only_frame(trainer.handle(Command::Step(3)));
     assert!(frame.runs.iter().all(|r| r.synapse.is_none()));
     assert_eq!(frame.runs[0].snapshot.rule, RuleKind::Backprop);
 

@@ -20,6 +20,10 @@ use bioprop_web::pages::rules::worker::{
     RECEPTIVE_FIELDS_SHOWN,
 };
 
+#[path = "support/wire.rs"]
+mod wire;
+use wire::{only_frame, over_the_wire};
+
 /// Training images in the tests' digits file: few, to keep the tests quick.
 const TRAIN: usize = 2_000;
 
@@ -41,11 +45,6 @@ fn digits_file() -> Vec<u8> {
     pack::write_gzip(&train.prefix(TRAIN), &test)
 }
 
-/// `command` after a trip through the worker's message encoding.
-fn over_the_wire(command: &Command) -> Command {
-    bincode::deserialize(&bincode::serialize(command).unwrap()).unwrap()
-}
-
 /// Carries out `command` as the worker receives it; the updates as the page receives them.
 fn send(trainer: &mut Trainer, command: Command) -> Vec<Update> {
     trainer
@@ -53,14 +52,6 @@ fn send(trainer: &mut Trainer, command: Command) -> Vec<Update> {
         .into_iter()
         .map(|update| bincode::deserialize(&bincode::serialize(&update).unwrap()).unwrap())
         .collect()
-}
-
-fn only_frame(updates: Vec<Update>) -> Frame {
-    match <[Update; 1]>::try_from(updates) {
-        Ok([Update::Frame(frame)]) => *frame,
-        Ok([other]) => panic!("expected a frame, got {other:?}"),
-        Err(updates) => panic!("expected one update, got {}", updates.len()),
-    }
 }
 
 fn rejected(updates: Vec<Update>) -> String {

@@ -15,16 +15,14 @@ use bioprop_web::pages::rules::worker::{
 };
 use bioprop_web::shell::UrlSettings;
 
+#[path = "support/wire.rs"]
+mod wire;
+use wire::{only_frame, over_the_wire};
+
 /// What the page sends for the URL query `query`: parsed once, on the page.
 fn configure_command(query: &str) -> Command {
     let (settings, _notices) = Settings::from_query(query);
     Command::Configure(Box::new(runs_config(&settings).unwrap()))
-}
-
-/// `command` after a trip through the worker's message encoding (gloo-worker's
-/// bincode), as the worker receives it.
-fn over_the_wire(command: &Command) -> Command {
-    bincode::deserialize(&bincode::serialize(command).unwrap()).unwrap()
 }
 
 fn configure(trainer: &mut Trainer, query: &str) -> (TaskData, Frame) {
@@ -37,14 +35,6 @@ fn configure(trainer: &mut Trainer, query: &str) -> (TaskData, Frame) {
         panic!("Configured first")
     };
     (data, *frame)
-}
-
-fn only_frame(updates: Vec<Update>) -> Frame {
-    match <[Update; 1]>::try_from(updates) {
-        Ok([Update::Frame(frame)]) => *frame,
-        Ok([other]) => panic!("expected a frame, got {other:?}"),
-        Err(updates) => panic!("expected one update, got {}", updates.len()),
-    }
 }
 
 #[test]

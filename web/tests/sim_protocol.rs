@@ -17,26 +17,24 @@ use bioprop_web::pages::rules::worker::{self as rules, Trainer};
 use bioprop_web::shell::sim_page::{Effect, SimRecord};
 use bioprop_web::shell::sim_worker::{Command, Engine, Host, Model, SimFrame, Update, TICK_FRAMES};
 use bioprop_web::shell::UrlSettings;
+
+#[path = "support/wire.rs"]
+mod wire;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wire::over_the_wire;
 
 /// A clock that never moves: no frame runs out of budget.
 const STILL: &dyn Fn() -> f64 = &|| 0.0;
-
-/// `message` after a trip through the worker's message encoding (gloo-worker's
-/// bincode), as the other side receives it.
-fn over_the_wire<T: Serialize + DeserializeOwned>(message: T) -> T {
-    bincode::deserialize(&bincode::serialize(&message).unwrap()).unwrap()
-}
 
 fn send<M: Model>(worker: &mut Host<M>, command: Command<M::Job, M::Change>) -> Vec<Update<M::View>>
 where
     Command<M::Job, M::Change>: Serialize + DeserializeOwned,
     Update<M::View>: Serialize + DeserializeOwned,
 {
-    let replies = worker.handle(over_the_wire(command), STILL);
+    let replies = worker.handle(over_the_wire(&command), STILL);
     // Replies go over the wire too.
-    replies.into_iter().map(over_the_wire).collect()
+    replies.iter().map(over_the_wire).collect()
 }
 
 fn one_frame<V: Debug>(updates: Vec<Update<V>>) -> SimFrame<V> {
@@ -231,8 +229,8 @@ fn each_pages_worker_runs_its_own_engine() {
     assert_eq!(Engine::pace(&trainer), None, "idle until its page speaks");
     let (settings, _) = Settings::from_query("");
     let configure = rules::Command::Configure(Box::new(rules::runs_config(&settings).unwrap()));
-    let replies: Vec<rules::Update> = Engine::handle(&mut trainer, over_the_wire(configure))
-        .into_iter()
+    let replies: Vec<rules::Update> = Engine::handle(&mut trainer, over_the_wire(&configure))
+        .iter()
         .map(over_the_wire)
         .collect();
     assert!(matches!(
