@@ -10,6 +10,7 @@ pub mod chart_layout;
 pub mod chart_text;
 pub mod colour;
 pub mod confusion;
+pub mod copy_link;
 pub mod download;
 pub mod draw_pad;
 pub mod field;

@@ -6,6 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::settings::{kind_from_name, kind_name, ExerciseSettings};
+use crate::widgets::copy_link::CopyLink;
 use crate::widgets::field::TextField;
 
 /// What the controls, the keys and the answer form ask of the page.
@@ -64,7 +65,7 @@ pub fn ExerciseControls(props: &ExerciseControlsProps) -> Html {
                 <TextField value={s.seed.to_string()} onchange={on_seed} testid="exercise-seed"
                     inputmode="numeric" aria_label="Problem number (seed)" />
             </label>
-            <CopyLink />
+            <CopyLink title="Copy a link to this problem" />
             <p class="ex-keys">
                 {"Keys: "}<kbd>{"n"}</kbd>{" new problem, "}<kbd>{"h"}</kbd>{" hint, "}
                 <kbd>{"s"}</kbd>{" next factor of the solution; a clicker's next key steps through the \
@@ -75,25 +76,5 @@ pub fn ExerciseControls(props: &ExerciseControlsProps) -> Html {
                   class one problem."}
             </p>
         </aside>
-    }
-}
-
-/// Copies the page's address (which names the problem) to the clipboard.
-#[component]
-fn CopyLink() -> Html {
-    let copied = use_state(|| false);
-    let onclick = {
-        let copied = copied.clone();
-        Callback::from(move |_| {
-            let window = gloo::utils::window();
-            let href = window.location().href().unwrap_or_default();
-            let _ = window.navigator().clipboard().write_text(&href);
-            copied.set(true);
-        })
-    };
-    html! {
-        <button data-testid="copy-link" {onclick} title="Copy a link to this problem">
-            { if *copied { "Link copied" } else { "Copy link" } }
-        </button>
     }
 }

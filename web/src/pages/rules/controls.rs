@@ -16,6 +16,7 @@ use super::delta::{choose_delta, has_hidden_layer};
 use super::delta_view::DeltaChoice;
 use super::settings::{parse_layers_text, speed_name, FeedbackView, Settings, SPEED_MAX};
 use crate::shell::play::PlayButton;
+use crate::widgets::copy_link::CopyLink;
 use crate::widgets::field::TextField;
 
 /// What the user asked for.
@@ -345,7 +346,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 {"log-scale loss"}
             </label>
             </details>
-            <CopyLink />
+            <CopyLink title="Copy a link to exactly this set-up" />
         </aside>
     }
 }
@@ -408,24 +409,4 @@ fn narrow_screen() -> bool {
         .ok()
         .and_then(|w| w.as_f64())
         .is_some_and(|w| w < 760.0)
-}
-
-/// Copies the page's address (which holds every setting) to the clipboard.
-#[component]
-fn CopyLink() -> Html {
-    let copied = use_state(|| false);
-    let onclick = {
-        let copied = copied.clone();
-        Callback::from(move |_| {
-            let window = gloo::utils::window();
-            let href = window.location().href().unwrap_or_default();
-            let _ = window.navigator().clipboard().write_text(&href);
-            copied.set(true);
-        })
-    };
-    html! {
-        <button data-testid="copy-link" {onclick} title="Copy a link to exactly this set-up">
-            { if *copied { "Link copied" } else { "Copy link" } }
-        </button>
-    }
 }
