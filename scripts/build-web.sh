@@ -66,6 +66,9 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
     git archive --format=tar.gz --prefix=bioprop/ -o "$stage/bioprop-source.tar.gz" HEAD
 fi
 
+# The service worker's version, a hash of the build (static/sw.js, scripts/stamp-sw.mjs).
+node scripts/stamp-sw.mjs "$stage"
+
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
 cp -r "$stage" "$out"

@@ -16,9 +16,9 @@ use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
 use yew::prelude::*;
-use yew_agent::reactor::{
-    use_reactor_bridge, Reactor, ReactorEvent, ReactorScoped, UseReactorBridgeHandle,
-};
+use yew_agent::reactor::{Reactor, ReactorScoped};
+
+use super::worker_bridge::{use_reactor_bridge, ReactorEvent, UseReactorBridgeHandle};
 
 use super::embed::{Embedding, Player};
 use super::keys::Shortcut;

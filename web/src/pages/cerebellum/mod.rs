@@ -20,8 +20,8 @@ pub mod worker;
 
 use std::rc::Rc;
 
+use crate::shell::worker_bridge::ReactorProvider;
 use yew::prelude::*;
-use yew_agent::reactor::ReactorProvider;
 
 use super::worker::{CerebellumWorker, CEREBELLUM_WORKER};
 use crate::shell::embed::use_embed_api;
