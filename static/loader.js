@@ -9,6 +9,8 @@
 // web/src/shell/route.rs names them (web/tests/loader.rs checks the two agree).
 (() => {
   const PAGES = ["rules", "cerebellum", "microcircuit", "exercise", "tour"];
+  // The pages with a worker (web/src/pages/worker.rs; web/tests/loader.rs checks).
+  const WORKERS = ["rules", "cerebellum", "microcircuit"];
   // The page `page` names as shell/route.rs reads it (the last `page`, any case, spaces
   // trimmed); the learning rules when it names none, or none known (that page then
   // says so).
@@ -58,8 +60,22 @@
   // reload or a page visited before works with the network cut. Its scope is this
   // folder, so on a course site it never sees the site's own pages.
   if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("sw.js").catch((error) => {
-      console.warn("bioprop: no offline copy (the service worker did not register):", error);
-    });
+    navigator.serviceWorker
+      .register("sw.js")
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => {
+        // What this page loaded before the service worker was there to keep it (on
+        // the first visit it starts after the page's files have been fetched).
+        const files = [location.href, `${page}.js`, `${page}_bg.wasm`];
+        if (WORKERS.includes(page)) files.push(`${page}-worker.js`, `${page}-worker_bg.wasm`);
+        for (const entry of performance.getEntriesByType("resource")) files.push(entry.name);
+        registration.active?.postMessage({
+          type: "bioprop:keep",
+          files: files.map((file) => new URL(file, location.href).href),
+        });
+      })
+      .catch((error) => {
+        console.warn("bioprop: no offline copy (the service worker did not register):", error);
+      });
   }
 })();

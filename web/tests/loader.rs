@@ -65,6 +65,21 @@ fn every_worker_starts_through_the_worker_loader() {
     for script in [RULES_WORKER, MICROCIRCUIT_WORKER, CEREBELLUM_WORKER] {
         assert_eq!(loader_url(script), format!("worker.js?{script}"));
     }
+    // The page loader names the pages with a worker, for the service worker to keep.
+    let page_loader = crate_file("../static/loader.js");
+    let start = page_loader
+        .find("const WORKERS = [")
+        .expect("loader.js has `const WORKERS = [`")
+        + "const WORKERS = [".len();
+    let end = start + page_loader[start..].find(']').expect("WORKERS closes");
+    let mut listed: Vec<String> = page_loader[start..end]
+        .split(',')
+        .map(|name| name.trim().trim_matches('"').to_owned() + "-worker.js")
+        .collect();
+    listed.sort();
+    let mut scripts = [RULES_WORKER, MICROCIRCUIT_WORKER, CEREBELLUM_WORKER].map(str::to_owned);
+    scripts.sort();
+    assert_eq!(listed, scripts, "loader.js's WORKERS");
 }
 
 #[test]
