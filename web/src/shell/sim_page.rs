@@ -342,7 +342,10 @@ mod tests {
             text: "{}".into(),
         };
         assert_eq!(record.apply(file), vec![Effect::Redraw]);
-        assert_eq!(record.exported.take(), Some((ExportKind::Config, "{}".into())));
+        assert_eq!(
+            record.exported.take(),
+            Some((ExportKind::Config, "{}".into()))
+        );
         assert_eq!(record.generation(), 1, "a file is not a frame");
     }
 }

@@ -408,7 +408,10 @@ mod tests {
         );
         assert_eq!(
             ExportKind::Config.file("cerebellum"),
-            ("bioprop-cerebellum-config.json".to_owned(), "application/json")
+            (
+                "bioprop-cerebellum-config.json".to_owned(),
+                "application/json"
+            )
         );
     }
 
