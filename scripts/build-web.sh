@@ -31,10 +31,10 @@ fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 # One module per page (web/src/bin/<page>.rs: <page>.js + <page>_bg.wasm), an ES
-# module that index.html's loader imports for the page its ?page= names, and one
+# module that index.html's loader (loader.js) imports for the page its ?page= names, and one
 # worker per page that trains or simulates (web/src/bin/<page>-worker.rs), a classic
-# script (every browser runs those in a Worker): yew-agent starts it with a small shim
-# that imports <page>-worker.js and loads <page>-worker_bg.wasm by their absolute URLs.
+# script (every browser runs those in a Worker): the page starts static/worker.js?<page>-worker.js,
+# which imports <page>-worker.js and loads <page>-worker_bg.wasm (shell/worker_bridge.rs).
 for entry in web/src/bin/*.rs; do
     name=$(basename "$entry" .rs)
     case $name in
