@@ -31,10 +31,10 @@ fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 # One module per page (web/src/bin/<page>.rs: <page>.js + <page>_bg.wasm), an ES
-# module that index.html's loader imports for the page its ?page= names, and one
+# module that index.html's loader (loader.js) imports for the page its ?page= names, and one
 # worker per page that trains or simulates (web/src/bin/<page>-worker.rs), a classic
-# script (every browser runs those in a Worker): yew-agent starts it with a small shim
-# that imports <page>-worker.js and loads <page>-worker_bg.wasm by their absolute URLs.
+# script (every browser runs those in a Worker): the page starts static/worker.js?<page>-worker.js,
+# which imports <page>-worker.js and loads <page>-worker_bg.wasm (shell/worker_bridge.rs).
 for entry in web/src/bin/*.rs; do
     name=$(basename "$entry" .rs)
     case $name in
@@ -65,6 +65,9 @@ cp "$digits" "$stage/digits.bin"
 if git rev-parse --git-dir >/dev/null 2>&1; then
     git archive --format=tar.gz --prefix=bioprop/ -o "$stage/bioprop-source.tar.gz" HEAD
 fi
+
+# The service worker's version, a hash of the build (static/sw.js, scripts/stamp-sw.mjs).
+node scripts/stamp-sw.mjs "$stage"
 
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"

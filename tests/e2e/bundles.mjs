@@ -1,5 +1,5 @@
 // What each page of a build downloads, read from the built files themselves: the pages
-// are the loader's list in index.html (`const PAGES = [...]`, each page's module
+// are the loader's list in loader.js (`const PAGES = [...]`, each page's module
 // <page>.js + <page>_bg.wasm); a worker is any other <name>.js with a <name>_bg.wasm
 // beside it, and a page starts it when the page's wasm holds the worker's script name
 // (the path it hands yew-agent); a page whose wasm holds "index.html?page=" shows other
@@ -12,9 +12,9 @@ import { gzipSync } from "node:zlib";
 
 /** The pages in the loader's list, in its order. */
 export function loaderPages(dist) {
-  const html = readFileSync(join(dist, "index.html"), "utf8");
-  const list = /const PAGES = \[([^\]]*)\]/.exec(html);
-  if (!list) throw new Error(`${dist}/index.html has no "const PAGES = [...]"`);
+  const loader = readFileSync(join(dist, "loader.js"), "utf8");
+  const list = /const PAGES = \[([^\]]*)\]/.exec(loader);
+  if (!list) throw new Error(`${dist}/loader.js has no "const PAGES = [...]"`);
   return [...list[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
 }
 

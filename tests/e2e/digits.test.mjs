@@ -160,7 +160,9 @@ test("the four MNIST files from the picker train on all 60,000", async () => {
 
 test("a digits file that cannot be had leaves the page on its task, with a notice", async () => {
   const { page } = await app.open("?task=xor", { width: 1280, height: 720 });
-  await page.route("**/digits.bin", (route) => route.fulfill({ status: 404, body: "gone" }));
+  // On the context, not the page: once the service worker (static/sw.js) controls the
+  // page, it fetches digits.bin, and only context routes see its requests.
+  await page.context().route("**/digits.bin", (route) => route.fulfill({ status: 404, body: "gone" }));
   await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
   await page.getByTestId("step").click();
   await until(() => number(page, "metric-step", "fa"), (s) => s === 1);

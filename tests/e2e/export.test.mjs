@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appSession, repoRoot, screenshot, until, urlHolds } from "./harness.mjs";
+import { appSession, metric, number, repoRoot, screenshot, until, urlHolds } from "./harness.mjs";
 
 const app = appSession();
 const PROJECTOR = { width: 1280, height: 720 };
@@ -143,6 +143,57 @@ test("an imported configuration replaces the settings; a bad one changes nothing
   });
   assert.equal(fromFile.status, 0, fromFile.stderr);
   assert.ok(fromFile.stderr.includes(`kp on moons: step 0, weights hash ${imported.kp.hash}`), fromFile.stderr);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the cerebellum exports its metrics in the command line's columns, and its configuration reproduces them", async () => {
+  const { page, problems } = await app.open("?page=cerebellum&task=forward-model&speed=500&beta=0.2", PROJECTOR);
+  await page.getByTestId("metric-time").waitFor();
+  // Four steps of 500 simulated ms each: 2000 steps of 1 ms.
+  for (let i = 1; i <= 4; i++) {
+    await page.getByTestId("step").click();
+    assert.equal(await until(() => metric(page, "metric-time"), (t) => t === (i / 2).toFixed(1)), (i / 2).toFixed(1));
+  }
+  await page.getByTestId("export-panel").locator("summary").click();
+  const csv = readFileSync(await download(page, "export-csv"), "utf8").trim().split("\n");
+  const config = await download(page, "export-config");
+  assert.equal(JSON.parse(readFileSync(config, "utf8")).model, "cerebellum");
+  const weights = JSON.parse(readFileSync(await download(page, "export-weights"), "utf8"));
+  assert.equal(weights.step, 2000);
+  // The command line, from the page's configuration, every 50 steps.
+  const run = spawnSync(cli, ["run", "--config", config, "--steps", "2000", "--every", "50"], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const rows = run.stdout.trim().split("\n");
+  assert.equal(csv[0], rows[0], "the same columns");
+  assert.match(csv[0], /^step,time,gain,error_rms,w0,/);
+  // Every page row is the command line's row at its step, digit for digit.
+  const byStep = new Map(rows.slice(1).map((row) => [row.split(",")[0], row]));
+  assert.ok(csv.length > 10, `${csv.length} rows`);
+  for (const row of csv.slice(1)) assert.equal(row, byStep.get(row.split(",")[0]), `step ${row.split(",")[0]}`);
+  assert.equal(csv.at(-1).split(",")[0], "2000");
+  // The weights file holds the weights of the last row.
+  assert.deepEqual(weights.weights.map(String), csv.at(-1).split(",").slice(4));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the microcircuit exports its metrics in the command line's columns, its weights and its configuration", async () => {
+  const { page, problems } = await app.open("?page=microcircuit&mode=steady&speed=1000", PROJECTOR);
+  await page.getByTestId("metric-step").waitFor();
+  await page.getByTestId("step").click();
+  await until(() => number(page, "metric-step"), (n) => n > 0, 10_000);
+  await page.getByTestId("export-panel").locator("summary").click();
+  const csv = readFileSync(await download(page, "export-csv"), "utf8").trim().split("\n");
+  const header = spawnSync(cli, ["run", "--task", "nonlinear-teacher", "--rule", "microcircuit", "--steady-state", "--steps", "0"], { encoding: "utf8" });
+  assert.equal(header.status, 0, header.stderr);
+  assert.equal(csv[0], header.stdout.split("\n")[0], "the command line's columns");
+  assert.ok(csv.slice(1).every((row) => row.split(",")[1] === "microcircuit"), csv.join("\n"));
+  const weights = JSON.parse(readFileSync(await download(page, "export-weights"), "utf8"));
+  assert.ok(weights.forward.length >= 2 && weights.forward[0].length > 0, "the forward weights, whole");
+  const config = JSON.parse(readFileSync(await download(page, "export-config"), "utf8"));
+  assert.equal(config.model, "microcircuit");
+  assert.ok(config.config.task, "the task it learns");
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -57,6 +57,7 @@
 
 mod basis;
 pub mod config;
+pub mod export;
 mod filter;
 mod forward_model;
 mod signal;

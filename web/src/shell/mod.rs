@@ -16,6 +16,7 @@ pub mod route;
 pub mod sim_page;
 pub mod sim_worker;
 pub mod throttle;
+pub mod worker_bridge;
 
 use std::rc::Rc;
 

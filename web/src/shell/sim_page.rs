@@ -16,14 +16,14 @@ use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
 use yew::prelude::*;
-use yew_agent::reactor::{
-    use_reactor_bridge, Reactor, ReactorEvent, ReactorScoped, UseReactorBridgeHandle,
-};
+use yew_agent::reactor::{Reactor, ReactorScoped};
+
+use super::worker_bridge::{use_reactor_bridge, ReactorEvent, UseReactorBridgeHandle};
 
 use super::embed::{Embedding, Player};
 use super::keys::Shortcut;
 use super::route::PageKind;
-use super::sim_worker::{Command, SimFrame, Update};
+use super::sim_worker::{Command, ExportKind, SimFrame, Update};
 use super::{NoticeAction, Notices};
 
 /// What the page says when its simulation worker has stopped.
@@ -53,6 +53,8 @@ pub struct SimRecord<V> {
     advice: &'static str,
     /// The divergence notice shown for the current generation.
     shown: Option<String>,
+    /// A file the worker exported that the page has not saved yet.
+    pub exported: Option<(ExportKind, String)>,
 }
 
 impl<V> SimRecord<V> {
@@ -62,6 +64,7 @@ impl<V> SimRecord<V> {
             frames: 0,
             advice,
             shown: None,
+            exported: None,
         }
     }
 
@@ -72,6 +75,10 @@ impl<V> SimRecord<V> {
     pub fn apply(&mut self, update: Update<V>) -> Vec<Effect> {
         let frame = match update {
             Update::Rejected { message } => return vec![Effect::Notice(message)],
+            Update::Exported { kind, text } => {
+                self.exported = Some((kind, text));
+                return vec![Effect::Redraw];
+            }
             Update::Frame(frame) => *frame,
         };
         if frame.generation < self.generation() {
@@ -129,6 +136,24 @@ where
     /// The latest frame, if one has arrived.
     pub fn frame(&self) -> Ref<'_, Option<SimFrame<V>>> {
         Ref::map(self.record.borrow(), |r| &r.frame)
+    }
+
+    /// Asks the worker for a file of `kind` (answered with [`Update::Exported`]).
+    pub fn export_callback(&self) -> Option<Callback<ExportKind>>
+    where
+        J: 'static,
+        X: 'static,
+        V: 'static,
+    {
+        let driver = self.clone();
+        Some(Callback::from(move |kind| {
+            driver.send(Command::Export(kind))
+        }))
+    }
+
+    /// The file the worker last exported, once: the page saves it.
+    pub fn take_export(&self) -> Option<(ExportKind, String)> {
+        self.record.borrow_mut().exported.take()
     }
 
     /// Frames received so far.
@@ -306,5 +331,21 @@ mod tests {
             }),
             vec![Effect::Notice("neuron: 0 to 49".into())]
         );
+    }
+
+    #[test]
+    fn an_exported_file_is_kept_until_the_page_takes_it() {
+        let mut record = SimRecord::<u32>::new("");
+        record.apply(frame(1, None));
+        let file = Update::Exported {
+            kind: ExportKind::Config,
+            text: "{}".into(),
+        };
+        assert_eq!(record.apply(file), vec![Effect::Redraw]);
+        assert_eq!(
+            record.exported.take(),
+            Some((ExportKind::Config, "{}".into()))
+        );
+        assert_eq!(record.generation(), 1, "a file is not a frame");
     }
 }

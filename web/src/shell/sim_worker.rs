@@ -7,6 +7,8 @@
 //!      ─▶ Play / Pause / Step(n) / SetSpeed(n) / Change(live change)
 //! worker: while playing, every FRAME_MS: Model::advance(speed · TICK_FRAMES, budget)
 //!      ─▶ Update::Frame { generation, playing, view, diverged } ─▶ page draws the view
+//! page ─▶ Command::Export(kind) ─▶ Model::export ─▶ Update::Exported { kind, text }
+//!      ─▶ the page saves the file (metrics CSV, weights JSON, configuration JSON)
 //! ```
 //!
 //! Frames carry their generation so the page drops frames of a model it has
@@ -51,6 +53,31 @@ pub trait Model: Sized {
     /// Applies a live change; `Err` says why it could not be.
     fn change(&mut self, change: Self::Change) -> Result<(), String>;
     fn view(&self) -> Self::View;
+    /// The file of `kind` (README, "Keep and reproduce a run"); `Err` says why there is
+    /// none.
+    fn export(&self, kind: ExportKind) -> Result<String, String>;
+}
+
+/// What a simulation page saves besides its charts and diagrams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExportKind {
+    /// The metrics history in the command line's columns.
+    Metrics,
+    /// The model's weights, whole.
+    Weights,
+    /// The configuration `bioprop run --config` reads.
+    Config,
+}
+
+impl ExportKind {
+    /// The saved file's name on `page` (`bioprop-cerebellum-metrics.csv`) and its type.
+    pub fn file(self, page: &str) -> (String, &'static str) {
+        match self {
+            ExportKind::Metrics => (format!("bioprop-{page}-metrics.csv"), "text/csv"),
+            ExportKind::Weights => (format!("bioprop-{page}-weights.json"), "application/json"),
+            ExportKind::Config => (format!("bioprop-{page}-config.json"), "application/json"),
+        }
+    }
 }
 
 /// What the page asks of the worker.
@@ -68,6 +95,9 @@ pub enum Command<J, X> {
     SetSpeed(u32),
     /// A live change; answered with a frame, or [`Update::Rejected`].
     Change(X),
+    /// A file of the model now; answered with [`Update::Exported`] or
+    /// [`Update::Rejected`].
+    Export(ExportKind),
 }
 
 impl<J, X> Command<J, X> {
@@ -81,6 +111,11 @@ impl<J, X> Command<J, X> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Update<V> {
     Frame(Box<SimFrame<V>>),
+    /// The file [`Command::Export`] asked for.
+    Exported {
+        kind: ExportKind,
+        text: String,
+    },
     /// A command could not be carried out; the model is unaffected.
     Rejected {
         message: String,
@@ -216,6 +251,17 @@ impl<M: Model> Host<M> {
                     message: "nothing to change: the simulation has not started".into(),
                 }],
             },
+            Command::Export(kind) => vec![match self.model() {
+                Some(model) => match model.export(kind) {
+                    Ok(text) => Update::Exported { kind, text },
+                    Err(message) => Update::Rejected {
+                        message: format!("export: {message}"),
+                    },
+                },
+                None => Update::Rejected {
+                    message: "export: the simulation has not started".into(),
+                },
+            }],
         }
     }
 }
@@ -326,6 +372,47 @@ mod tests {
         fn view(&self) -> u32 {
             self.count
         }
+
+        fn export(&self, kind: ExportKind) -> Result<String, String> {
+            match kind {
+                ExportKind::Metrics => Ok(format!("count\n{}\n", self.count)),
+                ExportKind::Weights | ExportKind::Config => Err(format!("no {kind:?} here")),
+            }
+        }
+    }
+
+    #[test]
+    fn an_export_answers_with_the_file_or_a_reason() {
+        let mut host = Host::<Counter>::default();
+        let before = host.handle(Command::Export(ExportKind::Metrics), NEVER);
+        assert_eq!(
+            before,
+            vec![Update::Rejected {
+                message: "export: the simulation has not started".into()
+            }]
+        );
+        host.handle(Command::Configure(Box::new(10)), NEVER);
+        host.handle(Command::Step(3), NEVER);
+        assert_eq!(
+            host.handle(Command::Export(ExportKind::Metrics), NEVER),
+            vec![Update::Exported {
+                kind: ExportKind::Metrics,
+                text: "count\n3\n".into()
+            }]
+        );
+        assert_eq!(
+            host.handle(Command::Export(ExportKind::Weights), NEVER),
+            vec![Update::Rejected {
+                message: "export: no Weights here".into()
+            }]
+        );
+        assert_eq!(
+            ExportKind::Config.file("cerebellum"),
+            (
+                "bioprop-cerebellum-config.json".to_owned(),
+                "application/json"
+            )
+        );
     }
 
     fn frame(updates: Vec<Update<u32>>) -> SimFrame<u32> {

@@ -1,15 +1,22 @@
-//! "Export": the page's charts as PNG and its diagrams as SVG, for the pages whose
-//! figures are all there is to keep (the cerebellum, the microcircuit). One line until
-//! opened; both buttons reachable with Tab.
+//! "Export" on the simulation pages (the cerebellum, the microcircuit): the page's
+//! charts as PNG and its diagrams as SVG, and, through `on_data`, the files the worker
+//! writes (the metrics in the command line's columns, the weights, the configuration;
+//! `shell::sim_worker::ExportKind`). One line until opened; every button reachable
+//! with Tab. The rules page has its own panel (`pages/rules/export_view.rs`) with the
+//! same buttons and test ids.
 
 use yew::prelude::*;
 
 use super::download::{save_charts, save_diagrams};
+use crate::shell::sim_worker::ExportKind;
 
 #[derive(Properties, PartialEq)]
 pub struct FigureExportProps {
     /// A problem to tell the user about.
     pub on_notice: Callback<String>,
+    /// Asks the worker for a file (it comes back to the page, which saves it).
+    #[prop_or_default]
+    pub on_data: Option<Callback<ExportKind>>,
 }
 
 #[component]
@@ -22,14 +29,25 @@ pub fn FigureExport(props: &FigureExportProps) -> Html {
             Err(why) => notice.emit(format!("export: {why}")),
         })
     };
+    let data = |kind: ExportKind, testid: &'static str, label: &'static str| {
+        props.on_data.as_ref().map(|on_data| {
+            html! {
+                <button type="button" onclick={on_data.reform(move |_: MouseEvent| kind)}
+                    data-testid={testid}>{label}</button>
+            }
+        })
+    };
     html! {
         <details class="export-panel" data-testid="export-panel">
             <summary>{"Export"}</summary>
             <div class="export-buttons" role="group" aria-label="Export">
+                { data(ExportKind::Metrics, "export-csv", "Metrics (CSV)") }
                 <button type="button" onclick={save("chart", save_charts)}
                     data-testid="export-png">{"Charts (PNG)"}</button>
                 <button type="button" onclick={save("diagram", save_diagrams)}
                     data-testid="export-svg">{"Diagrams (SVG)"}</button>
+                { data(ExportKind::Weights, "export-weights", "Weights (JSON)") }
+                { data(ExportKind::Config, "export-config", "Configuration (JSON)") }
             </div>
         </details>
     }

@@ -6,8 +6,11 @@
 //! step,time,gain,error_rms,w0,w1,…
 //! ```
 //!
+//! `bioprop run --config cerebellum-config.json` runs the configuration the page's
+//! "Configuration (JSON)" saves (`bioprop::cerebellum::export`), with the same rows.
+//!
 //! `main` hands the arguments over when `run` names a cerebellar task or the rule
-//! `lms`. Exit codes as for the networks: 2 bad arguments, 3 diverged (the rows so far
+//! `lms`, or its `--config` is a cerebellum's. Exit codes as for the networks: 2 bad arguments, 3 diverged (the rows so far
 //! are kept), 1 I/O error.
 
 use std::io::{self, Write};
@@ -15,7 +18,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bioprop::cerebellum::{
-    BasisKind, Cerebellum, CerebellumConfig, CerebellumTask, ConfigError, SignalKind, RULE_NAME,
+    export, BasisKind, Cerebellum, CerebellumConfig, CerebellumTask, ConfigError, SignalKind,
+    RULE_NAME,
 };
 use clap::{Args, Subcommand};
 
@@ -32,8 +36,16 @@ enum Command {
 #[command(allow_negative_numbers = true)]
 struct RunArgs {
     /// Task: vor or forward-model.
-    #[arg(long)]
-    task: CerebellumTask,
+    #[arg(long, required_unless_present = "config")]
+    task: Option<CerebellumTask>,
+    /// A cerebellum configuration saved by the page ("Configuration (JSON)"): the
+    /// whole model; no model option goes with it.
+    #[arg(long, value_name = "FILE.json", conflicts_with_all = [
+        "task", "dt", "seed", "beta", "error_delay", "eligibility_delay", "basis",
+        "basis_count", "tau_min", "tau_max", "signal", "freq", "amplitude", "spectacles",
+        "brainstem_gain", "plant_freq", "damping", "window",
+    ])]
+    config: Option<PathBuf>,
     /// Learning rule: lms (the only one for these tasks).
     #[arg(long, default_value = RULE_NAME)]
     rule: String,
@@ -106,21 +118,32 @@ pub fn requested(args: &[String]) -> bool {
     super::run_flag_values(args, &["--task", "--rule"])
         .into_iter()
         .any(|value| value == RULE_NAME || value.parse::<CerebellumTask>().is_ok())
+        || super::run_flag_values(args, &["--config"])
+            .into_iter()
+            .any(|path| {
+                std::fs::read_to_string(path).is_ok_and(|t| export::is_cerebellum_config(&t))
+            })
 }
 
 /// Builds the config, refusing options that belong to the other task.
 fn config_from(args: &RunArgs) -> Result<CerebellumConfig, String> {
+    if let Some(path) = &args.config {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--config {}: {e}", path.display()))?;
+        return export::read_config(&text).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let task = args.task.expect("clap requires --task without --config");
     if args.rule != RULE_NAME {
         return Err(format!(
-            "unknown rule `{}` for task {}; the cerebellar tasks learn by rule {RULE_NAME}",
-            args.rule, args.task
+            "unknown rule `{}` for task {task}; the cerebellar tasks learn by rule {RULE_NAME}",
+            args.rule
         ));
     }
-    let (ours, theirs) = match args.task {
+    let (ours, theirs) = match task {
         CerebellumTask::Vor => ("vor", "forward-model"),
         CerebellumTask::ForwardModel => ("forward-model", "vor"),
     };
-    let foreign: &[(&str, bool)] = match args.task {
+    let foreign: &[(&str, bool)] = match task {
         CerebellumTask::Vor => &[
             ("--plant-freq", args.plant_freq.is_some()),
             ("--damping", args.damping.is_some()),
@@ -135,7 +158,7 @@ fn config_from(args: &RunArgs) -> Result<CerebellumConfig, String> {
             "{flag} applies to --task {theirs}, not to --task {ours}"
         ));
     }
-    let mut config = CerebellumConfig::for_task(args.task);
+    let mut config = CerebellumConfig::for_task(task);
     config.dt = args.dt;
     config.seed = args.seed;
     let filter = &mut config.filter;
@@ -179,18 +202,7 @@ fn option_for(field: &str) -> Option<&'static str> {
 }
 
 fn write_row(out: &mut dyn Write, cerebellum: &Cerebellum) -> io::Result<()> {
-    // Rounded to 1e-9 s so that 0.001 · 300 prints as 0.3.
-    let time = (cerebellum.time() * 1e9).round() / 1e9;
-    let gain = cerebellum.gain().map(|g| g.to_string()).unwrap_or_default();
-    let rms = cerebellum
-        .error_rms()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    write!(out, "{},{time},{gain},{rms}", cerebellum.steps())?;
-    for w in cerebellum.weights() {
-        write!(out, ",{w}")?;
-    }
-    writeln!(out)
+    writeln!(out, "{}", export::csv_row(cerebellum))
 }
 
 fn run(args: &RunArgs) -> ExitCode {
@@ -219,11 +231,7 @@ fn run(args: &RunArgs) -> ExitCode {
         args.out.as_deref(),
         &mut cerebellum,
         |out, cerebellum| {
-            write!(out, "step,time,gain,error_rms")?;
-            for i in 0..cerebellum.weights().len() {
-                write!(out, ",w{i}")?;
-            }
-            writeln!(out)?;
+            writeln!(out, "{}", export::csv_header(cerebellum.weights().len()))?;
             write_row(out, cerebellum)?;
             let mut failure = None;
             while cerebellum.steps() < args.steps {

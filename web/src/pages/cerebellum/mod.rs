@@ -20,8 +20,8 @@ pub mod worker;
 
 use std::rc::Rc;
 
+use crate::shell::worker_bridge::ReactorProvider;
 use yew::prelude::*;
-use yew_agent::reactor::ReactorProvider;
 
 use super::worker::{CerebellumWorker, CEREBELLUM_WORKER};
 use crate::shell::embed::use_embed_api;
@@ -30,6 +30,7 @@ use crate::shell::route::PageKind;
 use crate::shell::sim_page::use_sim_worker;
 use crate::shell::sim_worker::Command;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
+use crate::widgets::download::save_text;
 use crate::widgets::figure_export::FigureExport;
 use settings::CerebellumSettings;
 use worker::CerebellumView;
@@ -123,6 +124,19 @@ fn Page() -> Html {
         })
     };
     let on_bar = use_shortcuts(shortcut_action, on_action.clone());
+    // A file the worker exported (Export → metrics, weights, configuration): saved once.
+    {
+        let driver = driver.clone();
+        let notices = notices.dispatcher();
+        use_effect(move || {
+            if let Some((kind, text)) = driver.take_export() {
+                let (name, mime) = kind.file(PageKind::Cerebellum.name());
+                if let Err(why) = save_text(&name, mime, &text) {
+                    notices.dispatch(NoticeAction::Push(format!("export: {why}")));
+                }
+            }
+        });
+    }
     let _ = use_embed_api(
         driver.embedding(
             PageKind::Cerebellum,
@@ -180,7 +194,7 @@ fn Page() -> Html {
             }}>
             {body}
             if !embed {
-                <FigureExport on_notice={on_notice} />
+                <FigureExport on_notice={on_notice} on_data={driver.export_callback()} />
                 <Explanation task={settings.task} />
             }
         </PageFrame>

@@ -1,8 +1,8 @@
 //! The running cerebellum and what the page remembers of it: the windowed gain over
-//! the whole run. Pure: no Yew or web-sys, so it is tested natively; it runs in the
+//! the whole run, and the metric rows (the CLI's columns) the page exports. Pure: no Yew or web-sys, so it is tested natively; it runs in the
 //! worker ([`super::worker`]).
 
-use bioprop::cerebellum::{Cerebellum, CerebellumConfig};
+use bioprop::cerebellum::{export, Cerebellum, CerebellumConfig};
 
 /// Most points kept in the gain history; when full, every other point goes and the
 /// sampling interval doubles, so the whole run stays on the chart.
@@ -13,6 +13,9 @@ pub struct Sim {
     pub cerebellum: Cerebellum,
     /// (simulated seconds, windowed gain) from the start of the run.
     pub gain_history: Vec<(f32, f32)>,
+    /// (step, CSV row in `bioprop run`'s columns) at step 0 and every gain-history
+    /// sample, thinned with it: the whole run in bounded memory.
+    pub rows: Vec<(u64, String)>,
     /// Steps between gain-history points.
     sample_every: u64,
 }
@@ -25,9 +28,11 @@ impl Sim {
             Cerebellum::new(&CerebellumConfig::for_task(config.task))
                 .expect("the task's defaults are valid")
         });
+        let rows = vec![(0, export::csv_row(&cerebellum))];
         Sim {
             cerebellum,
             gain_history: Vec::with_capacity(GAIN_HISTORY_LEN),
+            rows,
             sample_every: 50,
         }
     }
@@ -41,6 +46,8 @@ impl Sim {
             self.cerebellum.step(chunk).map_err(|e| e.to_string())?;
             left -= chunk;
             if self.cerebellum.steps() % self.sample_every == 0 {
+                let step = self.cerebellum.steps();
+                self.rows.push((step, export::csv_row(&self.cerebellum)));
                 if let Some(gain) = self.cerebellum.gain() {
                     self.gain_history
                         .push((self.cerebellum.time() as f32, gain as f32));
@@ -52,10 +59,25 @@ impl Sim {
                         keep
                     });
                     self.sample_every *= 2;
+                    let every = self.sample_every;
+                    self.rows.retain(|(step, _)| step % every == 0);
                 }
             }
         }
         Ok(())
+    }
+}
+
+impl Sim {
+    /// The metric rows as `bioprop run` prints them (header first): the CSV export.
+    pub fn metrics_csv(&self) -> String {
+        let mut csv = export::csv_header(self.cerebellum.weights().len());
+        for (_, row) in &self.rows {
+            csv.push('\n');
+            csv.push_str(row);
+        }
+        csv.push('\n');
+        csv
     }
 }
 
@@ -79,5 +101,28 @@ mod tests {
         assert!(sim.sample_every > 50);
         let last = sim.gain_history.last().unwrap().0;
         assert!((last - 400.5).abs() < 0.5, "{last}");
+    }
+
+    #[test]
+    fn the_exported_rows_are_the_command_lines_rows_at_the_same_steps() {
+        let config = CerebellumConfig::default();
+        let mut sim = Sim::new(&config);
+        for chunk in [7, 93, 400, 1500] {
+            sim.advance(chunk).unwrap();
+        }
+        // The command line's rows, every 50 steps (core/src/bin/bioprop/cerebellum.rs).
+        let mut cli = Cerebellum::new(&config).unwrap();
+        let mut expected = vec![export::csv_row(&cli)];
+        while cli.steps() < 2000 {
+            cli.step(50).unwrap();
+            expected.push(export::csv_row(&cli));
+        }
+        let csv = sim.metrics_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], export::csv_header(cli.weights().len()));
+        assert_eq!(
+            lines[1..],
+            expected.iter().map(String::as_str).collect::<Vec<_>>()[..]
+        );
     }
 }

@@ -8,12 +8,12 @@
 //! worker ─▶ Frame(CerebellumView): snapshot, recent signals, the gain history
 //! ```
 
-use bioprop::cerebellum::{Snapshot, Trace};
+use bioprop::cerebellum::{export, Snapshot, Trace};
 use serde::{Deserialize, Serialize};
 
 use super::settings::CerebellumSettings;
 use super::sim::Sim;
-use crate::shell::sim_worker::{self, Model};
+use crate::shell::sim_worker::{self, ExportKind, Model};
 
 /// What the page draws of the cerebellum after a frame.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -67,5 +67,23 @@ impl Model for Sim {
             gain_history: self.gain_history.clone(),
             brainstem_gain: cerebellum.config().vor.brainstem_gain,
         }
+    }
+
+    fn export(&self, kind: ExportKind) -> Result<String, String> {
+        let cerebellum = &self.cerebellum;
+        Ok(match kind {
+            ExportKind::Metrics => self.metrics_csv(),
+            ExportKind::Config => export::config_json(cerebellum.config()),
+            ExportKind::Weights => serde_json::to_string_pretty(&serde_json::json!({
+                "model": export::MODEL,
+                "task": cerebellum.config().task.name(),
+                "step": cerebellum.steps(),
+                "time": cerebellum.time(),
+                "weights": cerebellum.weights(),
+                "basis_time_constants": cerebellum.basis_time_constants(),
+                "weights_hash": format!("{:016x}", cerebellum.weights_hash()),
+            }))
+            .map_err(|e| e.to_string())?,
+        })
     }
 }

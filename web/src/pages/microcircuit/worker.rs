@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::settings::MicrocircuitSettings;
 use super::sim::Sim;
 use super::views;
-use crate::shell::sim_worker::{self, Model};
+use crate::shell::sim_worker::{self, ExportKind, Model};
 
 /// The settings that change the running circuit.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -96,6 +96,57 @@ impl Model for Sim {
         self.circuit.set_mode(retune.mode);
         self.set_target(retune.target);
         Ok(())
+    }
+
+    /// The circuit's metric rows as `bioprop run --rule microcircuit` prints them, its
+    /// weights, and its configuration (`{ "model": "microcircuit", "config" }`, which
+    /// the command line does not read yet: README, "Keep and reproduce a run").
+    fn export(&self, kind: ExportKind) -> Result<String, String> {
+        let circuit = &self.circuit;
+        match kind {
+            ExportKind::Metrics => {
+                let mut csv = format!("{}\n", bioprop::metrics_csv::HEADER);
+                for row in circuit.history() {
+                    bioprop::metrics_csv::write_rows(
+                        &mut csv,
+                        bioprop::microcircuit::NAME,
+                        &row.to_metrics(),
+                        &row.apical_energies(),
+                        false,
+                    )
+                    .map_err(|e| e.to_string())?;
+                }
+                Ok(csv)
+            }
+            ExportKind::Weights => {
+                let matrices = |list: &[ndarray::Array2<f32>]| -> Vec<Vec<Vec<f32>>> {
+                    list.iter()
+                        .map(|m| m.outer_iter().map(|row| row.to_vec()).collect())
+                        .collect()
+                };
+                let vectors = |list: &[ndarray::Array1<f32>]| -> Vec<Vec<f32>> {
+                    list.iter().map(|v| v.to_vec()).collect()
+                };
+                let w = circuit.weights();
+                serde_json::to_string_pretty(&serde_json::json!({
+                    "model": bioprop::microcircuit::NAME,
+                    "patterns": circuit.patterns(),
+                    "time_ms": circuit.time_ms(),
+                    "forward": matrices(&w.forward),
+                    "forward_bias": vectors(&w.forward_bias),
+                    "top_down": matrices(&w.top_down),
+                    "pyramidal_to_interneuron": matrices(&w.pyramidal_to_interneuron),
+                    "interneuron_bias": vectors(&w.interneuron_bias),
+                    "interneuron_to_apical": matrices(&w.interneuron_to_apical),
+                }))
+                .map_err(|e| e.to_string())
+            }
+            ExportKind::Config => serde_json::to_string_pretty(&serde_json::json!({
+                "model": bioprop::microcircuit::NAME,
+                "config": circuit.config(),
+            }))
+            .map_err(|e| e.to_string()),
+        }
     }
 
     fn view(&self) -> MicrocircuitView {

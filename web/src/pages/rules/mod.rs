@@ -28,10 +28,10 @@ pub mod worker;
 
 use std::rc::Rc;
 
+use crate::shell::worker_bridge::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 use bioprop::session::MAX_FEEDBACK_DRAW;
 use gloo::timers::callback::Interval;
 use yew::prelude::*;
-use yew_agent::reactor::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 
 use super::worker::{RulesWorker, RULES_WORKER};
 use crate::shell::embed::{use_embed_api, Embedding, Player};
