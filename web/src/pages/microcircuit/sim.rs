@@ -12,6 +12,13 @@
 //! "Reproducibility"). They learn only while the circuit's target is on, one sample per
 //! pattern the circuit is shown with its target, so the curves share an x axis: patterns
 //! presented to the circuit.
+//!
+//! What the curves cost is kept small, since at the top speed it was most of a frame:
+//! the comparisons log no history rows of their own (a row evaluates the whole
+//! training set and every layer's alignment, none of which the page draws) and are
+//! evaluated on the held-out set only, at the circuit's row cadence; and that cadence
+//! follows the patterns a frame simulates ([`Sim::log_interval`]), so a fast circuit
+//! logs about a row a frame rather than one every 100 patterns.
 
 use bioprop::microcircuit::Mode;
 use bioprop::{Experiment, ExperimentConfig, Microcircuit, MicrocircuitConfig, RuleKind};
@@ -45,6 +52,8 @@ pub struct Sim {
     /// Simulated seconds at which the target was switched on or off: (seconds, on).
     pub switches: Vec<(f32, bool)>,
     rows_seen: usize,
+    /// The circuit's row cadence as configured (patterns): the least it logs at.
+    base_log_every: u64,
 }
 
 /// `‖v‖² = Σ vᵢ²`, as core defines the apical energy.
@@ -80,7 +89,8 @@ impl Sim {
             exp.rule = rule;
             exp.batch = 1;
             exp.seed = config.seed;
-            exp.log_every = config.log_every;
+            // No rows: `catch_up` evaluates the held-out set itself.
+            exp.log_every = u64::MAX;
             let experiment = Experiment::new(&exp).ok()?;
             Some(Comparison {
                 label,
@@ -98,6 +108,7 @@ impl Sim {
             taught: 0,
             switches: Vec::new(),
             rows_seen: 0,
+            base_log_every: config.log_every,
         };
         sim.record();
         sim
@@ -135,6 +146,7 @@ impl Sim {
             Mode::SteadyState => f64::from(self.circuit.config().pattern_ms),
         };
         let mut left = sim_ms;
+        let start = self.circuit.patterns();
         while left > 0.0 {
             let ms = left.min(chunk);
             let before = self.circuit.patterns();
@@ -150,7 +162,34 @@ impl Sim {
             }
         }
         self.catch_up();
+        self.set_log_every(Self::log_interval(
+            self.base_log_every,
+            self.circuit.patterns() - start,
+        ));
         Ok(())
+    }
+
+    /// Patterns between logged rows after a frame that simulated `patterns`: the
+    /// configured `base`, or when a frame simulates more, `base` times the power of two
+    /// that brings it to at least a frame's patterns — about one row a frame at any
+    /// speed (a steady-state row evaluates the training and held-out sets, as many
+    /// settlings as 1,200 patterns on 30-50-10), and rows stay on a grid of `base` that
+    /// changes only when the speed does by a factor of two.
+    pub fn log_interval(base: u64, patterns: u64) -> u64 {
+        let base = base.max(1);
+        base * patterns.div_ceil(base).max(1).next_power_of_two()
+    }
+
+    /// Logs a circuit row every `every` patterns from now on.
+    fn set_log_every(&mut self, every: u64) {
+        if self.circuit.config().log_every != every {
+            let config = MicrocircuitConfig {
+                log_every: every,
+                ..self.circuit.config().clone()
+            };
+            // Cannot fail: only the cadence changes, and it is at least 1.
+            let _ = self.circuit.set_parameters(&config);
+        }
     }
 
     /// Samples the meter and takes any new metrics rows.
@@ -171,21 +210,28 @@ impl Sim {
         // Patterns shown without the target come before the comparisons' samples (exact
         // when the target was off only at the start, as in pre-training).
         let untaught = self.circuit.patterns().saturating_sub(self.taught) as f32;
+        let every = self.circuit.config().log_every.max(1);
         for c in &mut self.comparisons {
-            let due = self.taught.saturating_sub(c.experiment.steps());
-            if due == 0 || c.experiment.diverged().is_some() {
+            let run = &mut c.experiment;
+            if self.taught <= run.steps() || run.diverged().is_some() {
                 continue;
             }
-            // The untrained row goes where the comparison starts learning, not at 0, so
-            // pre-training shows as a gap rather than a slope.
-            let rows = if c.experiment.steps() == 0 {
-                0
-            } else {
-                c.experiment.history().len()
-            };
-            let _ = c.experiment.step(due);
-            for m in &c.experiment.history()[rows..] {
-                c.loss.push((m.step as f32 + untaught, m.test.loss));
+            // The untrained point goes where the comparison starts learning, not at 0,
+            // so pre-training shows as a gap rather than a slope.
+            if run.steps() == 0 {
+                c.loss.push((untaught, run.evaluate(true).loss));
+            }
+            // A point at every multiple of the cadence on the way, as a row would be.
+            while run.steps() < self.taught && run.diverged().is_none() {
+                let next = (run.steps() / every + 1) * every;
+                let target = next.min(self.taught);
+                if run.step(target - run.steps()).is_err() {
+                    break;
+                }
+                if target == next {
+                    c.loss
+                        .push((target as f32 + untaught, run.evaluate(true).loss));
+                }
             }
         }
     }
@@ -291,6 +337,57 @@ mod tests {
             assert!(c.loss.len() >= 3, "{}: {:?}", c.label, c.loss.points());
         }
         assert!(sim.loss.len() >= 3);
+    }
+
+    #[test]
+    fn the_comparisons_points_are_the_held_out_loss_a_logged_row_would_show() {
+        let config = steady(Start::SelfPredicting);
+        let mut sim = Sim::new(&config, true);
+        sim.advance(100.0 * 250.0, f64::INFINITY, || 0.0).unwrap();
+        // The reference: the same run logging its own rows every 100 steps.
+        let mut exp = ExperimentConfig::for_task(config.task.kind);
+        exp.task = config.task;
+        exp.rule = RuleKind::FeedbackAlignment;
+        exp.batch = 1;
+        exp.seed = config.seed;
+        exp.log_every = 100;
+        let mut reference = Experiment::new(&exp).unwrap();
+        reference.step(250).unwrap();
+        let rows: Vec<(f32, f32)> = (reference.history().iter())
+            .map(|m| (m.step as f32, m.test.loss))
+            .collect();
+        assert_eq!(rows.len(), 3);
+        let fa = sim.comparisons.iter().find(|c| c.label == "FA").unwrap();
+        assert_eq!(fa.loss.points(), rows);
+    }
+
+    #[test]
+    fn the_row_cadence_follows_the_patterns_a_frame_simulates() {
+        assert_eq!(Sim::log_interval(100, 0), 100);
+        assert_eq!(Sim::log_interval(100, 100), 100);
+        assert_eq!(Sim::log_interval(100, 101), 200);
+        assert_eq!(Sim::log_interval(100, 330), 400);
+        assert_eq!(Sim::log_interval(5, 3), 5);
+        assert_eq!(Sim::log_interval(5, 12), 20);
+        // A frame of 1,000 patterns: the next rows come every 1,600, for the circuit
+        // and the comparisons alike, on the grid of 100.
+        let mut sim = Sim::new(&steady(Start::SelfPredicting), true);
+        sim.advance(100.0 * 1000.0, f64::INFINITY, || 0.0).unwrap();
+        assert_eq!(sim.circuit.config().log_every, 1600);
+        let rows = sim.circuit.history().len();
+        sim.advance(100.0 * 2200.0, f64::INFINITY, || 0.0).unwrap();
+        let patterns: Vec<u64> = sim.circuit.history()[rows..]
+            .iter()
+            .map(|m| m.patterns)
+            .collect();
+        assert_eq!(patterns, [1600, 3200]);
+        for c in &sim.comparisons {
+            let last: Vec<f32> = c.loss.points().iter().rev().take(2).map(|p| p.0).collect();
+            assert_eq!(last, [3200.0, 1600.0], "{}", c.label);
+        }
+        // Slow again: back to a row every 100.
+        sim.advance(100.0 * 10.0, f64::INFINITY, || 0.0).unwrap();
+        assert_eq!(sim.circuit.config().log_every, 100);
     }
 
     #[test]

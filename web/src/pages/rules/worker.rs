@@ -38,9 +38,19 @@ pub const BOUNDARY_RESOLUTION: usize = 48;
 pub const CURVE_POINTS: usize = 101;
 /// Metric rows per frame the page aims for; see [`log_interval`].
 const ROWS_PER_FRAME: u64 = 2;
-/// Wall-clock milliseconds a frame trains at the speed `max` ([`SPEED_MAX`]): most of
-/// [`FRAME_INTERVAL`], the rest left for the frame itself.
-pub const MAX_SPEED_BUDGET_MS: f64 = 28.0;
+/// Wall-clock milliseconds a frame trains at the speed `max` ([`SPEED_MAX`]) at most:
+/// [`FRAME_INTERVAL`] less what building the previous frame took and
+/// [`MAX_SPEED_MARGIN_MS`] for sending it ([`Trainer::tick_with`]), within these bounds.
+pub const MAX_SPEED_BUDGET_MS: f64 = 31.0;
+/// The least a frame trains at the speed `max`, however long frames take to build.
+pub const MIN_SPEED_BUDGET_MS: f64 = 16.0;
+/// Milliseconds of a frame at the speed `max` left for sending it to the page (the
+/// worker's encoding and `postMessage`, which the trainer does not see).
+pub const MAX_SPEED_MARGIN_MS: f64 = 1.5;
+/// Frames per logged row at the speed `max` (on the digits, [`digits::FRAMES_PER_ROW`]):
+/// a row evaluates the whole training and test sets, which with four runs on xor cost
+/// a sixth of the worker's time at one row a frame.
+pub const MAX_SPEED_FRAMES_PER_ROW: u64 = 2;
 /// Most steps a frame trains at the speed `max`, whatever the clock says.
 pub const MAX_FRAME_STEPS: u64 = 100_000;
 /// Frames between pictures (decision boundary, fitted curve) at the speed `max`: each
@@ -295,11 +305,12 @@ pub fn log_interval(speed: u32) -> u64 {
     (u64::from(speed) / ROWS_PER_FRAME).max(1)
 }
 
-/// The log interval at the speed `max` after a frame of `steps` steps: one row per
-/// frame (a row evaluates the whole training and test sets, which at this speed would
-/// otherwise cost a large share of the frame: on the linear teacher a row costs about
-/// as much as 200 training steps), as a power of two so that it changes only when
-/// the speed does by a factor of two and the rows stay on a regular grid.
+/// The log interval at the speed `max` for `steps` steps between rows (a frame's
+/// steps times [`MAX_SPEED_FRAMES_PER_ROW`]): about one row per that many steps (a row
+/// evaluates the whole training and test sets, which at this speed would otherwise
+/// cost a large share of the frame: on the linear teacher a row costs about as much as
+/// 200 training steps), as a power of two so that it changes only when the speed does
+/// by a factor of two and the rows stay on a regular grid.
 pub fn max_speed_log_interval(steps: u64) -> u64 {
     let steps = steps.max(1);
     1 << (63 - steps.leading_zeros())
@@ -324,6 +335,9 @@ pub struct Trainer {
     digits: Option<digits::Loaded>,
     /// The digit views' state per run (on the `digits` task).
     digit_views: digits::Views,
+    /// Milliseconds the previous frame at the speed `max` took to build, by the clock
+    /// [`Trainer::tick_with`] was given: the next frame trains that much less.
+    frame_ms: f64,
 }
 
 impl Default for Trainer {
@@ -345,6 +359,7 @@ impl Trainer {
             ticks: 0,
             digits: None,
             digit_views: digits::Views::default(),
+            frame_ms: 0.0,
         }
     }
 
@@ -433,21 +448,30 @@ impl Trainer {
     }
 
     /// One frame's worth of training while playing: `speed` steps, or at `max` as many
-    /// as fit in [`MAX_SPEED_BUDGET_MS`] by `clock` (milliseconds).
+    /// as fit in the frame by `clock` (milliseconds): [`FRAME_INTERVAL`] less the time
+    /// the previous frame took to build and [`MAX_SPEED_MARGIN_MS`], between
+    /// [`MIN_SPEED_BUDGET_MS`] and [`MAX_SPEED_BUDGET_MS`]. The worker's loop counts
+    /// frames from their start, so the worker trains nearly all of the time.
     pub fn tick_with(&mut self, clock: &dyn Fn() -> f64) -> Update {
         self.ticks += 1;
         if self.speed == SPEED_MAX {
-            let steps = self.train_for(MAX_SPEED_BUDGET_MS, clock);
+            let budget =
+                (FRAME_INTERVAL.as_secs_f64() * 1000.0 - self.frame_ms - MAX_SPEED_MARGIN_MS)
+                    .clamp(MIN_SPEED_BUDGET_MS, MAX_SPEED_BUDGET_MS);
+            let steps = self.train_for(budget, clock);
             if steps > 0 {
                 let frames = if self.on_digits() {
                     digits::FRAMES_PER_ROW
                 } else {
-                    1
+                    MAX_SPEED_FRAMES_PER_ROW
                 };
                 self.set_log_interval(max_speed_log_interval(steps * frames));
             }
             let pictured = self.ticks % MAX_SPEED_PICTURE_EVERY == 0 || !self.playing;
-            return Update::Frame(Box::new(self.frame_with(pictured, !self.playing)));
+            let start = clock();
+            let frame = self.frame_with(pictured, !self.playing);
+            self.frame_ms = clock() - start;
+            return Update::Frame(Box::new(frame));
         }
         self.train(u64::from(self.speed));
         Update::Frame(Box::new(self.frame_with(true, !self.playing)))
