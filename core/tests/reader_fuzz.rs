@@ -172,7 +172,11 @@ fn check_images(bytes: Vec<u8>) -> Result<(), TestCaseError> {
     let plain = !bytes.starts_with(&[0x1f, 0x8b]);
     let (given, len) = (bytes.clone(), bytes.len());
     let (read, peak) = peak_in(|| idx::parse_images("images", bytes));
-    let bound = if plain { SLACK } else { len + SLACK + 2 * 1024 * 1024 };
+    let bound = if plain {
+        SLACK
+    } else {
+        len + SLACK + 2 * 1024 * 1024
+    };
     prop_assert!(peak <= bound, "{peak} bytes for a {len}-byte file");
     if let (Ok(images), true) = (read, plain) {
         let dims = [images.count, images.rows, images.cols].map(|d| d as u32);
@@ -185,7 +189,11 @@ fn check_labels(bytes: Vec<u8>) -> Result<(), TestCaseError> {
     let plain = !bytes.starts_with(&[0x1f, 0x8b]);
     let (given, len) = (bytes.clone(), bytes.len());
     let (read, peak) = peak_in(|| idx::parse_labels("labels", bytes, 9));
-    let bound = if plain { SLACK } else { len + SLACK + 2 * 1024 * 1024 };
+    let bound = if plain {
+        SLACK
+    } else {
+        len + SLACK + 2 * 1024 * 1024
+    };
     prop_assert!(peak <= bound, "{peak} bytes for a {len}-byte file");
     if let (Ok(labels), true) = (read, plain) {
         prop_assert!(labels.iter().all(|&l| l <= 9));
@@ -426,7 +434,9 @@ fn a_gzip_bomb_is_refused_within_the_decompression_bound() {
     let (read, peak) = peak_in(|| idx::parse_images("bomb.gz", bomb));
     assert_eq!(
         read.unwrap_err().to_string(),
-        format!("bomb.gz: decompresses to more than {MAX_DECOMPRESSED} bytes, more than any MNIST file")
+        format!(
+            "bomb.gz: decompresses to more than {MAX_DECOMPRESSED} bytes, more than any MNIST file"
+        )
     );
     assert!(
         peak <= MAX_DECOMPRESSED as usize + len + SLACK + (1 << 20),
@@ -436,7 +446,9 @@ fn a_gzip_bomb_is_refused_within_the_decompression_bound() {
     let at_bound = member.repeat(members - 1);
     let error = idx::parse_images("zeros.gz", at_bound).unwrap_err();
     assert!(
-        error.to_string().starts_with("zeros.gz: magic number 0x00000000"),
+        error
+            .to_string()
+            .starts_with("zeros.gz: magic number 0x00000000"),
         "{error}"
     );
 }
@@ -459,11 +471,18 @@ fn configurations_with_sizes_beyond_their_checks_are_refused_by_field() {
     let text = json.to_string();
     let (read, peak) = peak_in(|| RunsConfig::from_json(&text).unwrap().validate());
     let error = read.unwrap_err().to_string();
-    assert!(error.contains("task.train_size must be between 1 and"), "{error}");
+    assert!(
+        error.contains("task.train_size must be between 1 and"),
+        "{error}"
+    );
     assert!(peak <= SLACK + 16 * text.len(), "{peak} bytes");
 
     // Nesting far past any configuration's depth is refused, not a stack overflow.
-    let deep = format!("{{\"rules\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(
+        "{{\"rules\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     assert!(RunsConfig::from_json(&deep).is_err());
     let deep = format!("{}{}", "{\"a\":".repeat(100_000), "}".repeat(100_000));
     assert!(RunsConfig::from_json(&deep).is_err());

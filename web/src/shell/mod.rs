@@ -16,6 +16,8 @@ pub mod route;
 pub mod sim_page;
 pub mod sim_worker;
 pub mod throttle;
+pub mod watchdog;
+pub mod worker_guard;
 
 use std::rc::Rc;
 

@@ -22,6 +22,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 use yew_agent::reactor::ReactorProvider;
+use yew_agent::Reach;
 
 use super::worker::{CerebellumWorker, CEREBELLUM_WORKER};
 use crate::shell::embed::use_embed_api;
@@ -65,7 +66,7 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
 #[component]
 pub fn CerebellumPage() -> Html {
     html! {
-        <ReactorProvider<CerebellumWorker> path={CEREBELLUM_WORKER}>
+        <ReactorProvider<CerebellumWorker> path={CEREBELLUM_WORKER} reach={Reach::Private}>
             <Page />
         </ReactorProvider<CerebellumWorker>>
     }
@@ -79,19 +80,14 @@ fn Page() -> Html {
         notices,
     } = use_url_settings::<CerebellumSettings>(None);
     let autoplay = initial.autoplay;
-    let driver = use_sim_worker::<
-        CerebellumWorker,
-        CerebellumSettings,
-        CerebellumSettings,
-        CerebellumView,
-        _,
-    >(
-        move || (*initial).clone(),
-        autoplay,
-        settings.speed,
-        notices.dispatcher(),
-        DIVERGENCE_ADVICE,
-    );
+    let driver =
+        use_sim_worker::<CerebellumWorker, CerebellumSettings, CerebellumSettings, CerebellumView>(
+            (*settings).clone(),
+            autoplay,
+            settings.speed,
+            notices.dispatcher(),
+            DIVERGENCE_ADVICE,
+        );
 
     let on_action = {
         let settings = settings.clone();

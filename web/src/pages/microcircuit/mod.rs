@@ -26,6 +26,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 use yew_agent::reactor::ReactorProvider;
+use yew_agent::Reach;
 
 use super::worker::{MicrocircuitWorker, MICROCIRCUIT_WORKER};
 use crate::shell::embed::use_embed_api;
@@ -67,7 +68,7 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
 #[component]
 pub fn MicrocircuitPage() -> Html {
     html! {
-        <ReactorProvider<MicrocircuitWorker> path={MICROCIRCUIT_WORKER}>
+        <ReactorProvider<MicrocircuitWorker> path={MICROCIRCUIT_WORKER} reach={Reach::Private}>
             <Page />
         </ReactorProvider<MicrocircuitWorker>>
     }
@@ -81,14 +82,13 @@ fn Page() -> Html {
         notices,
     } = use_url_settings::<MicrocircuitSettings>(None);
     let autoplay = initial.autoplay;
-    let driver =
-        use_sim_worker::<MicrocircuitWorker, MicrocircuitSettings, Retune, MicrocircuitView, _>(
-            move || (*initial).clone(),
-            autoplay,
-            settings.speed,
-            notices.dispatcher(),
-            DIVERGENCE_ADVICE,
-        );
+    let driver = use_sim_worker::<MicrocircuitWorker, MicrocircuitSettings, Retune, MicrocircuitView>(
+        (*settings).clone(),
+        autoplay,
+        settings.speed,
+        notices.dispatcher(),
+        DIVERGENCE_ADVICE,
+    );
 
     let on_action = {
         let settings = settings.clone();
