@@ -148,9 +148,9 @@ function visibleSettings(page) {
     const named = new Map();
     for (const e of app.querySelectorAll("select, input, textarea")) {
       if (e.type === "file" || e.getClientRects().length === 0) continue;
-      // What a page keeps only until it is left: a typed answer, the tour's choices, a
-      // drawn digit's label.
-      if (e.closest('[data-testid="answer-form"], [data-testid="prediction"], [data-testid="quiz"], [data-testid="digit-label"]')) continue;
+      // What a page keeps only until it is left, not settings: a typed answer, the
+      // tour's choices, a drawn digit's label, a rule being composed in the builder.
+      if (e.closest('[data-testid="answer-form"], [data-testid="prediction"], [data-testid="quiz"], [data-testid="digit-label"], [data-testid="rule-builder"]')) continue;
       const base = e.getAttribute("data-testid") ?? e.getAttribute("aria-label") ?? e.name ?? e.id ?? e.tagName;
       const n = (named.get(base) ?? 0) + 1;
       named.set(base, n);
