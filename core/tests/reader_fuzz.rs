@@ -7,7 +7,9 @@
 //! while a reader runs (tests run in parallel threads), above what was live before.
 //! The bounds say where the memory may go: a plain file's reader works in the buffer
 //! it was given, copying its contents at most once; a gzip stream may grow to
-//! [`idx::MAX_DECOMPRESSED`] and no further.
+//! [`idx::MAX_DECOMPRESSED`] and no further. Native only (proptest is a native
+//! dev-dependency).
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -6,7 +6,7 @@
 // (a reload of the address shows the same controls).
 //
 // The seed is printed at the start and in every failure; replay one with
-// BIOPROP_SEED=<seed>. BIOPROP_STEPS sets the sequence's length (default 2400).
+// BIOPROP_SEED=<seed>. BIOPROP_STEPS sets the sequence's length (default 2000).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appSession, paintedFrames, until } from "./harness.mjs";
@@ -14,7 +14,7 @@ import { appSession, paintedFrames, until } from "./harness.mjs";
 const app = appSession();
 
 const SEED = Number(process.env.BIOPROP_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const STEPS = Number(process.env.BIOPROP_STEPS ?? 2400);
+const STEPS = Number(process.env.BIOPROP_STEPS ?? 2000);
 /** DOM actions done in the page between two checks from here. */
 const BATCH = 40;
 
