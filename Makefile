@@ -5,7 +5,7 @@
 
 PORT ?= 8080
 
-.PHONY: serve dist dev test test-defaults bench bench-web bench-compare bench-microcircuit mnist-data reproduce-mnist clean
+.PHONY: serve dist dev test test-defaults soak bench bench-web bench-compare bench-microcircuit mnist-data reproduce-mnist clean
 
 serve: dist
 	@if command -v node >/dev/null; then \
@@ -33,6 +33,17 @@ test:
 # the defaults of new links (spirals: 80,000 steps per run; docs/science.md §3).
 test-defaults:
 	cargo test -p bioprop-web --test task_defaults -- --include-ignored
+
+# The long run, not part of `make test`: the default page trains 10^6 steps, then the
+# microcircuit simulates 10 minutes, in headless Chromium, sampling the page's JS heap
+# and the renderer's resident memory; prints the growth after warm-up (README, "Long
+# runs"). Several minutes on a quiet machine.
+SOAK_STEPS ?= 1000000
+SOAK_SECONDS ?= 600
+soak:
+	scripts/ensure-tools.sh test
+	scripts/build-web.sh target/e2e-dist
+	BIOPROP_DIST=target/e2e-dist node tests/e2e/soak.mjs $(SOAK_STEPS) $(SOAK_SECONDS)
 
 bench:
 	cargo bench -p bioprop

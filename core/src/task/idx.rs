@@ -124,18 +124,25 @@ pub fn decompress_if_gzip(file: &str, bytes: Vec<u8>) -> Result<Vec<u8>, IdxErro
     if !bytes.starts_with(&GZIP_MAGIC) {
         return Ok(bytes);
     }
+    let mut decoder = flate2::read::MultiGzDecoder::new(bytes.as_slice());
     let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes.as_slice())
-        .take(MAX_DECOMPRESSED + 1)
-        .read_to_end(&mut out)
-        .map_err(|error| IdxError::Gzip {
+    // By chunks, refusing before the bound is passed: `read_to_end` would double the
+    // buffer to twice the bound for a stream just over it.
+    let mut chunk = vec![0; 64 << 10];
+    loop {
+        let n = decoder.read(&mut chunk).map_err(|error| IdxError::Gzip {
             file: file.to_owned(),
             message: error.to_string(),
         })?;
-    if out.len() as u64 > MAX_DECOMPRESSED {
-        return Err(IdxError::TooLarge {
-            file: file.to_owned(),
-        });
+        if n == 0 {
+            break;
+        }
+        if (out.len() + n) as u64 > MAX_DECOMPRESSED {
+            return Err(IdxError::TooLarge {
+                file: file.to_owned(),
+            });
+        }
+        out.extend_from_slice(&chunk[..n]);
     }
     Ok(out)
 }

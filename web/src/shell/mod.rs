@@ -16,7 +16,9 @@ pub mod route;
 pub mod sim_page;
 pub mod sim_worker;
 pub mod throttle;
+pub mod watchdog;
 pub mod worker_bridge;
+pub mod worker_guard;
 
 use std::rc::Rc;
 

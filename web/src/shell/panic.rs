@@ -17,10 +17,12 @@ pub fn install() {
     }));
 }
 
-/// Installs the console-only hook in the worker, which has no page to draw on;
-/// the page notices the silence and reports it.
+/// Installs the console-only hook in the worker, which has no page to draw on (the
+/// page notices the silence and starts a new worker: `super::watchdog`), and the
+/// listener for the faults that test it (`super::sim_worker::Fault`).
 pub fn install_in_worker() {
     std::panic::set_hook(Box::new(console_error_panic_hook::hook));
+    super::sim_worker::listen_for_faults();
 }
 
 /// Shows (or replaces) the error box with `detail`. Works without Yew, since

@@ -24,6 +24,8 @@ use super::embed::{Embedding, Player};
 use super::keys::Shortcut;
 use super::route::PageKind;
 use super::sim_worker::{Command, ExportKind, SimFrame, Update};
+use super::watchdog::{use_watchdog, Watchdog};
+use super::worker_guard;
 use super::{NoticeAction, Notices};
 
 /// What the page says when its simulation worker has stopped.
@@ -108,6 +110,7 @@ impl<V> SimRecord<V> {
 pub struct SimDriver<R: Reactor + 'static, J, X, V> {
     record: Rc<RefCell<SimRecord<V>>>,
     bridge: UseReactorBridgeHandle<R>,
+    watchdog: Rc<RefCell<Watchdog>>,
     /// Before the first frame: whether the page opened playing.
     autoplay: bool,
     _command: std::marker::PhantomData<fn(J, X)>,
@@ -118,6 +121,7 @@ impl<R: Reactor + 'static, J, X, V> Clone for SimDriver<R, J, X, V> {
         SimDriver {
             record: self.record.clone(),
             bridge: self.bridge.clone(),
+            watchdog: self.watchdog.clone(),
             autoplay: self.autoplay,
             _command: std::marker::PhantomData,
         }
@@ -130,6 +134,9 @@ where
     <R::Scope as ReactorScoped>::Input: From<Command<J, X>>,
 {
     pub fn send(&self, command: Command<J, X>) {
+        if command.expects_reply() {
+            self.watchdog.borrow_mut().sent(js_sys::Date::now());
+        }
         self.bridge.send(command.into());
     }
 
@@ -229,12 +236,14 @@ where
     }
 }
 
-/// The page's simulation worker: on the first render it configures `job()`, then
-/// keeps the worker's speed equal to `speed` and plays when `autoplay`. A divergence
-/// pushes the worker's message followed by `advice`.
+/// The page's simulation worker: on the first render it configures `job` (the
+/// settings on screen), then keeps the worker's speed equal to `speed` and plays when
+/// `autoplay`. A divergence pushes the worker's message followed by `advice`. A
+/// worker that stops answering is replaced ([`super::watchdog`]): the new one is
+/// configured with `job` as it is then, and plays if the old one was playing.
 #[hook]
-pub fn use_sim_worker<R, J, X, V, F>(
-    job: F,
+pub fn use_sim_worker<R, J, X, V>(
+    job: J,
     autoplay: bool,
     speed: u32,
     notices: UseReducerDispatcher<Notices>,
@@ -244,20 +253,24 @@ where
     R: Reactor + 'static,
     <R::Scope as ReactorScoped>::Input: From<Command<J, X>>,
     <R::Scope as ReactorScoped>::Output: TryInto<Update<V>>,
-    J: 'static,
+    J: Clone + 'static,
     X: 'static,
     V: 'static,
-    F: FnOnce() -> J + 'static,
 {
     let record = use_mut_ref(|| SimRecord::new(advice));
     let redraw = use_force_update();
+    let watchdog = use_mut_ref(Watchdog::default);
+    worker_guard::install();
     let bridge = {
         let record = record.clone();
+        let watchdog = watchdog.clone();
+        let notices = notices.clone();
         use_reactor_bridge::<R, _>(move |event| {
             let ReactorEvent::Output(output) = event else {
                 notices.dispatch(NoticeAction::Push(WORKER_STOPPED.into()));
                 return;
             };
+            watchdog.borrow_mut().heard(js_sys::Date::now());
             let Ok(update) = output.try_into() else {
                 return;
             };
@@ -273,17 +286,34 @@ where
             redraw.force_update();
         })
     };
+    let epoch = {
+        let record = record.clone();
+        let playing =
+            Rc::new(move || (record.borrow().frame.as_ref()).map_or(autoplay, |f| f.playing));
+        use_watchdog(watchdog.clone(), &bridge, playing, notices, "simulation")
+    };
     let driver = SimDriver {
         record,
         bridge,
+        watchdog,
         autoplay,
         _command: std::marker::PhantomData,
     };
+    // At the start, and in each new worker after a restart.
     {
         let driver = driver.clone();
-        use_effect_with((), move |()| {
-            driver.configure(job());
-            if autoplay {
+        use_effect_with(epoch, move |&epoch| {
+            let play = if epoch == 0 {
+                autoplay
+            } else {
+                let playing = driver.playing();
+                // The new worker counts its generations from the start again.
+                driver.record.borrow_mut().frame = None;
+                driver.send(Command::SetSpeed(speed));
+                playing
+            };
+            driver.configure(job);
+            if play {
                 driver.send(Command::Play);
             }
         });

@@ -19,11 +19,14 @@
 //! The shell imports no page: [`Model`] is what a page's simulation implements,
 //! and a page's worker module says which.
 
+use std::cell::Cell;
 use std::time::Duration;
 
 use futures::{FutureExt, SinkExt, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use yew::platform::time::sleep;
 use yew_agent::reactor::ReactorScope;
 
@@ -266,6 +269,62 @@ impl<M: Model> Host<M> {
     }
 }
 
+/// A failure a page's own scripts can ask of its worker, to test that the page replaces
+/// a worker that panics or stops answering ([`super::watchdog`],
+/// `tests/e2e/worker-restart.test.mjs`): the string [`FAULT_PANIC`] or [`FAULT_HANG`]
+/// posted to the `Worker`. It is no part of the protocol: the page never sends it, and
+/// a host page cannot reach the worker. The worker's loop meets it at its next command
+/// or frame, where a bug in a model would strike.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A panic in the loop (the worker's wasm traps; the loop never runs again).
+    Panic,
+    /// A loop that never ends (the worker answers nothing more).
+    Hang,
+}
+
+pub const FAULT_PANIC: &str = "bioprop:fault:panic";
+pub const FAULT_HANG: &str = "bioprop:fault:hang";
+
+thread_local! {
+    static FAULT: Cell<Option<Fault>> = const { Cell::new(None) };
+}
+
+impl Fault {
+    /// The fault a posted string asks for, if it is one.
+    pub fn of(text: &str) -> Option<Fault> {
+        match text {
+            FAULT_PANIC => Some(Fault::Panic),
+            FAULT_HANG => Some(Fault::Hang),
+            _ => None,
+        }
+    }
+
+    fn strike(self) -> ! {
+        match self {
+            Fault::Panic => panic!("a panic the page's scripts asked for ({FAULT_PANIC})"),
+            Fault::Hang => loop {
+                std::hint::spin_loop();
+            },
+        }
+    }
+}
+
+/// Listens for a [`Fault`] in the worker's messages, ahead of the worker library's
+/// own listener (which would fail to decode it): call it before the registrar.
+pub fn listen_for_faults() {
+    let listener = Closure::<dyn Fn(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
+        if let Some(fault) = event.data().as_string().as_deref().and_then(Fault::of) {
+            event.stop_immediate_propagation();
+            FAULT.with(|f| f.set(Some(fault)));
+        }
+    });
+    let scope: web_sys::EventTarget = js_sys::global().unchecked_into();
+    let _ = scope.add_event_listener_with_callback("message", listener.as_ref().unchecked_ref());
+    // It listens as long as the worker lives.
+    listener.forget();
+}
+
 /// What a worker does with its messages: a page's [`Host`], or the rules page's
 /// trainer, each behind its own page's registrar (`pages::worker`).
 pub trait Engine {
@@ -306,6 +365,9 @@ where
                 None => break,
             },
         };
+        if let Some(fault) = FAULT.with(Cell::take) {
+            fault.strike();
+        }
         let reply = match command {
             None => {
                 last_tick = js_sys::Date::now();
@@ -423,6 +485,21 @@ mod tests {
     }
 
     const NEVER: &dyn Fn() -> f64 = &|| 0.0;
+
+    #[test]
+    fn only_the_two_fault_strings_are_faults() {
+        assert_eq!(Fault::of("bioprop:fault:panic"), Some(Fault::Panic));
+        assert_eq!(Fault::of("bioprop:fault:hang"), Some(Fault::Hang));
+        for other in [
+            "",
+            "bioprop:fault",
+            "bioprop:fault:PANIC",
+            "bioprop:play",
+            " bioprop:fault:hang",
+        ] {
+            assert_eq!(Fault::of(other), None, "{other:?}");
+        }
+    }
 
     #[test]
     fn steps_ticks_and_a_divergence_that_play_repairs() {

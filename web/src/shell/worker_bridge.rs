@@ -18,6 +18,7 @@
 //! way. Each bridge has a worker of its own; dropping it (the page unmounting) ends the
 //! worker.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::sink::SinkExt;
@@ -95,35 +96,84 @@ where
     }
 }
 
-type Sender<R> =
-    Rc<RwLock<SplitSink<ReactorBridge<R>, <<R as Reactor>::Scope as ReactorScoped>::Input>>>;
+type Sink<R> = SplitSink<ReactorBridge<R>, <<R as Reactor>::Scope as ReactorScoped>::Input>;
 
-/// The handle [`use_reactor_bridge`] returns: sends the page's commands to its worker.
+/// The page's callback of the latest render.
+type OnOutput<R> = Rc<dyn Fn(ReactorEvent<R>)>;
+
+/// The handle [`use_reactor_bridge`] returns: sends the page's commands to its worker,
+/// and can replace that worker with a new one ([`UseReactorBridgeHandle::reset`]).
 pub struct UseReactorBridgeHandle<R: Reactor + 'static> {
-    sender: Sender<R>,
+    inner: Rc<Inner<R>>,
+}
+
+struct Inner<R: Reactor + 'static> {
+    spawn: Rc<dyn Fn() -> ReactorBridge<R>>,
+    on_output: Rc<RefCell<OnOutput<R>>>,
+    /// The current worker's sink, and which bridge it is (outputs of an older one are
+    /// dropped, its ending included).
+    sender: RefCell<Option<Rc<RwLock<Sink<R>>>>>,
+    bridge: Cell<u32>,
+}
+
+impl<R: Reactor + 'static> Inner<R> {
+    /// Starts a worker and listens to it as bridge number `bridge`.
+    fn open(self: &Rc<Self>, bridge: u32) -> Rc<RwLock<Sink<R>>> {
+        let (sender, mut outputs) = (self.spawn)().split();
+        let inner = Rc::downgrade(self);
+        spawn_local(async move {
+            let current = |inner: &std::rc::Weak<Inner<R>>| {
+                inner
+                    .upgrade()
+                    .filter(|inner| inner.bridge.get() == bridge)
+                    .map(|inner| inner.on_output.borrow().clone())
+            };
+            while let Some(output) = outputs.next().await {
+                match current(&inner) {
+                    Some(on_output) => on_output(ReactorEvent::Output(output)),
+                    None => return,
+                }
+            }
+            if let Some(on_output) = current(&inner) {
+                on_output(ReactorEvent::Finished);
+            }
+        });
+        Rc::new(RwLock::new(sender))
+    }
 }
 
 impl<R: Reactor + 'static> Clone for UseReactorBridgeHandle<R> {
     fn clone(&self) -> Self {
         Self {
-            sender: self.sender.clone(),
+            inner: self.inner.clone(),
         }
     }
 }
 
 impl<R: Reactor + 'static> PartialEq for UseReactorBridgeHandle<R> {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.sender, &other.sender)
+        Rc::ptr_eq(&self.inner, &other.inner)
     }
 }
 
 impl<R: Reactor + 'static> UseReactorBridgeHandle<R> {
     /// Sends `message` to the worker (queued until it has loaded).
     pub fn send(&self, message: <R::Scope as ReactorScoped>::Input) {
-        let sender = self.sender.clone();
+        let Some(sender) = self.inner.sender.borrow().clone() else {
+            return;
+        };
         spawn_local(async move {
             let _ = sender.write().await.send(message).await;
         });
+    }
+
+    /// Starts a new worker in place of the current one, which is dropped (the caller
+    /// ends it first if it is stuck); from now on only the new one is heard.
+    pub fn reset(&self) {
+        let bridge = self.inner.bridge.get() + 1;
+        self.inner.bridge.set(bridge);
+        let sender = self.inner.open(bridge);
+        *self.inner.sender.borrow_mut() = Some(sender);
     }
 }
 
@@ -137,21 +187,20 @@ where
     F: Fn(ReactorEvent<R>) + 'static,
 {
     let context = use_context::<Spawn<R>>().expect("use_reactor_bridge inside a ReactorProvider");
-    let on_output: Rc<dyn Fn(ReactorEvent<R>)> = Rc::new(on_output);
+    let on_output: OnOutput<R> = Rc::new(on_output);
     let latest = use_mut_ref(|| on_output.clone());
     *latest.borrow_mut() = on_output;
-    let sender = use_memo(context, move |context| {
-        let bridge = (context.spawn)();
-        let (sender, mut outputs) = bridge.split();
-        spawn_local(async move {
-            while let Some(output) = outputs.next().await {
-                let on_output = latest.borrow().clone();
-                on_output(ReactorEvent::Output(output));
-            }
-            let on_output = latest.borrow().clone();
-            on_output(ReactorEvent::Finished);
+    let inner = use_memo(context, move |context| {
+        let inner = Rc::new(Inner {
+            spawn: context.spawn.clone(),
+            on_output: latest,
+            sender: RefCell::new(None),
+            bridge: Cell::new(0),
         });
-        RwLock::new(sender)
+        *inner.sender.borrow_mut() = Some(inner.open(0));
+        inner
     });
-    UseReactorBridgeHandle { sender }
+    UseReactorBridgeHandle {
+        inner: (*inner).clone(),
+    }
 }

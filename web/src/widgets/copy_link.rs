@@ -9,22 +9,27 @@ pub struct CopyLinkProps {
     pub title: AttrValue,
 }
 
-/// Copies the page's address to the clipboard and says so.
+/// Copies the page's address to the clipboard and says whether the browser allowed it.
 #[component]
 pub fn CopyLink(props: &CopyLinkProps) -> Html {
-    let copied = use_state(|| false);
+    // None: not pressed; then whether the browser let the link be copied.
+    let copied = use_state(|| None::<bool>);
     let onclick = {
         let copied = copied.clone();
         Callback::from(move |_| {
-            let window = gloo::utils::window();
-            let href = window.location().href().unwrap_or_default();
-            let _ = window.navigator().clipboard().write_text(&href);
-            copied.set(true);
+            let href = gloo::utils::window().location().href().unwrap_or_default();
+            let copied = copied.clone();
+            super::download::copy_text(&href, move |done| copied.set(Some(done.is_ok())));
         })
     };
     html! {
         <button data-testid="copy-link" {onclick} title={props.title.clone()}>
-            { if *copied { "Link copied" } else { "Copy link" } }
+            { match *copied {
+                None => "Copy link",
+                Some(true) => "Link copied",
+                // The address bar holds the same link.
+                Some(false) => "Copy refused: copy the address bar",
+            } }
         </button>
     }
 }

@@ -1,7 +1,7 @@
 //! Saving what the page shows as files: text (CSV, JSON) through a `Blob` URL, a
 //! canvas as PNG (`toDataURL`), and an SVG diagram serialised with its styles written
 //! into each element, so the file looks the same opened on its own, away from the
-//! page's style sheet.
+//! page's style sheet; and text onto the clipboard ([`copy_text`]).
 
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, HtmlCanvasElement, Url};
@@ -26,6 +26,24 @@ const SVG_STYLE_PROPERTIES: [&str; 16] = [
     "visibility",
     "display",
 ];
+
+/// Copies `text` to the clipboard; `done` hears whether the browser allowed it (it may
+/// refuse: no permission, an insecure origin, a page without focus), and why not.
+pub fn copy_text(text: &str, done: impl FnOnce(Result<(), String>) + 'static) {
+    let promise = gloo::utils::window()
+        .navigator()
+        .clipboard()
+        .write_text(text);
+    yew::platform::spawn_local(async move {
+        let copied = wasm_bindgen_futures::JsFuture::from(promise).await;
+        done(copied.map(|_| ()).map_err(|why| {
+            why.dyn_ref::<js_sys::Error>().map_or_else(
+                || "the browser refused".to_owned(),
+                |e| String::from(e.message()),
+            )
+        }));
+    });
+}
 
 /// Clicks a temporary link to `href` that saves as `name`.
 fn save_href(href: &str, name: &str) -> Result<(), String> {

@@ -80,19 +80,14 @@ fn Page() -> Html {
         notices,
     } = use_url_settings::<CerebellumSettings>(None);
     let autoplay = initial.autoplay;
-    let driver = use_sim_worker::<
-        CerebellumWorker,
-        CerebellumSettings,
-        CerebellumSettings,
-        CerebellumView,
-        _,
-    >(
-        move || (*initial).clone(),
-        autoplay,
-        settings.speed,
-        notices.dispatcher(),
-        DIVERGENCE_ADVICE,
-    );
+    let driver =
+        use_sim_worker::<CerebellumWorker, CerebellumSettings, CerebellumSettings, CerebellumView>(
+            (*settings).clone(),
+            autoplay,
+            settings.speed,
+            notices.dispatcher(),
+            DIVERGENCE_ADVICE,
+        );
 
     let on_action = {
         let settings = settings.clone();

@@ -82,14 +82,13 @@ fn Page() -> Html {
         notices,
     } = use_url_settings::<MicrocircuitSettings>(None);
     let autoplay = initial.autoplay;
-    let driver =
-        use_sim_worker::<MicrocircuitWorker, MicrocircuitSettings, Retune, MicrocircuitView, _>(
-            move || (*initial).clone(),
-            autoplay,
-            settings.speed,
-            notices.dispatcher(),
-            DIVERGENCE_ADVICE,
-        );
+    let driver = use_sim_worker::<MicrocircuitWorker, MicrocircuitSettings, Retune, MicrocircuitView>(
+        (*settings).clone(),
+        autoplay,
+        settings.speed,
+        notices.dispatcher(),
+        DIVERGENCE_ADVICE,
+    );
 
     let on_action = {
         let settings = settings.clone();

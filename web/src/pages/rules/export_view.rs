@@ -79,12 +79,17 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
         })
     };
     let on_copy = {
-        let command = command.clone();
+        let (command, notice) = (command.clone(), props.on_notice.clone());
         Callback::from(move |_| {
-            let _ = gloo::utils::window()
-                .navigator()
-                .clipboard()
-                .write_text(&command);
+            let notice = notice.clone();
+            crate::widgets::download::copy_text(&command, move |done| {
+                if let Err(why) = done {
+                    notice.emit(format!(
+                        "copy: the browser refused the clipboard ({why}); select the command \
+                         and copy it"
+                    ));
+                }
+            });
         })
     };
     let on_file = {

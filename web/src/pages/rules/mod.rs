@@ -30,13 +30,14 @@ use std::rc::Rc;
 
 use crate::shell::worker_bridge::{use_reactor_bridge, ReactorEvent, ReactorProvider};
 use bioprop::session::MAX_FEEDBACK_DRAW;
-use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
 use super::worker::{RulesWorker, RULES_WORKER};
 use crate::shell::embed::{use_embed_api, Embedding, Player};
 use crate::shell::keys::{use_shortcuts, Shortcut};
 use crate::shell::route::PageKind;
+use crate::shell::watchdog::{use_watchdog, Watchdog};
+use crate::shell::worker_guard;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
 use controls::{Action, Controls};
 use delta_view::DeltaPresentation;
@@ -44,7 +45,7 @@ use digits::load::{self, Download, DIGITS_FILE};
 use digits::{is_digits, Pending, PredictRequest, Status};
 use export_view::ExportPanel;
 use presentation::{PresentBar, Presentation};
-use runs::{Event, Runs, Watchdog};
+use runs::{Event, Runs};
 use settings::Settings;
 use views::{Readouts, Shared, Views};
 use worker::{runs_config, Command, DigitsSource};
@@ -75,6 +76,7 @@ fn shortcut_action(shortcut: Shortcut) -> Option<Action> {
 #[component]
 pub fn RulesPage(props: &RulesPageProps) -> Html {
     html! {
+        // Each bridge has its own worker, so a restart (shell::watchdog) is a new one.
         <ReactorProvider<RulesWorker> path={RULES_WORKER}>
             <Page page_notice={props.page_notice.clone()} />
         </ReactorProvider<RulesWorker>>
@@ -116,6 +118,7 @@ fn Page(props: &RulesPageProps) -> Html {
     let watchdog = use_mut_ref(Watchdog::default);
     let runs = use_mut_ref(Runs::default);
     let redraw = use_force_update();
+    worker_guard::install();
 
     let bridge = {
         let runs = runs.clone();
@@ -164,20 +167,16 @@ fn Page(props: &RulesPageProps) -> Html {
             bridge.send(command);
         })
     };
-    {
-        let watchdog = watchdog.clone();
+    let epoch = {
         let runs = runs.clone();
-        let notices = notices.dispatcher();
-        use_effect_with((), move |_| {
-            let interval = Interval::new(1000, move || {
-                let playing = runs.borrow().playing;
-                if watchdog.borrow_mut().stalled(js_sys::Date::now(), playing) {
-                    notices.dispatch(NoticeAction::Push(WORKER_STOPPED.into()));
-                }
-            });
-            move || drop(interval)
-        });
-    }
+        use_watchdog(
+            watchdog.clone(),
+            &bridge,
+            Rc::new(move || runs.borrow().playing),
+            notices.dispatcher(),
+            "training",
+        )
+    };
 
     // The page parses its settings once into the runs' typed configuration; the
     // worker only validates it.
@@ -279,6 +278,52 @@ fn Page(props: &RulesPageProps) -> Html {
             *last_configured.borrow_mut() = Some(settings.clone());
             if first && settings.autoplay {
                 send(Command::Play);
+            }
+        });
+    }
+    // A new worker after a restart (shell::watchdog) holds nothing: the settings on
+    // screen go to it again (the digits first, when the task needs them), and it plays
+    // if the runs were playing.
+    {
+        let configure = configure.clone();
+        let send = send.clone();
+        let settings = (*settings).clone();
+        let runs = runs.clone();
+        let start_download = start_download.clone();
+        let last_configured = last_configured.clone();
+        let autoplay_owed = autoplay_owed.clone();
+        let notices = notices.dispatcher();
+        use_effect_with(epoch, move |&epoch| {
+            if epoch == 0 {
+                return;
+            }
+            let resume = runs.borrow().playing;
+            let had = {
+                let mut runs = runs.borrow_mut();
+                runs.digits.predicting = false;
+                runs.digits.pending = None;
+                runs.digits.status = Status::Idle;
+                runs.digits.loaded.take()
+            };
+            if is_digits(&settings) {
+                if had.is_some_and(|loaded| loaded.source != DIGITS_FILE) {
+                    notices.dispatch(NoticeAction::Push(format!(
+                        "digits: the new worker trains on {DIGITS_FILE}; choose your files \
+                         again to train on them"
+                    )));
+                }
+                *autoplay_owed.borrow_mut() = resume;
+                start_download();
+            } else {
+                configure(&settings);
+                *last_configured.borrow_mut() = Some(settings.clone());
+                if resume {
+                    send(Command::Play);
+                }
+            }
+            if delta::is_delta_view(&settings) {
+                let (output, input) = delta::chosen(&settings).index();
+                send(Command::Watch { output, input });
             }
         });
     }

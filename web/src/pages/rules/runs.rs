@@ -18,11 +18,6 @@ use super::export::ConfigRead;
 use super::worker::{DigitsView, Frame, Picture, TaskData, Update};
 use crate::widgets::chart::{Dash, Series};
 
-/// How long the worker may stay silent, in milliseconds, while a reply or a
-/// frame is due, before the page says it has stopped. Generous: a frame of
-/// the largest networks at full speed takes well under a second.
-pub const WORKER_SILENCE_MS: f64 = 8000.0;
-
 /// The most points a chart series gets; longer histories are thinned evenly.
 pub const MAX_SERIES_POINTS: usize = 1200;
 
@@ -228,48 +223,6 @@ impl Runs {
     }
 }
 
-/// Notices a worker that has stopped answering (a panic in the worker ends
-/// it silently). Times are in milliseconds from any fixed origin.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Watchdog {
-    /// When the oldest unanswered command was sent.
-    waiting_since: Option<f64>,
-    last_heard: f64,
-    reported: bool,
-}
-
-impl Watchdog {
-    /// A command that the worker answers with a frame was sent.
-    pub fn sent(&mut self, now: f64) {
-        self.waiting_since.get_or_insert(now);
-    }
-
-    /// Anything arrived from the worker.
-    pub fn heard(&mut self, now: f64) {
-        self.waiting_since = None;
-        self.last_heard = now;
-        self.reported = false;
-    }
-
-    /// Whether the worker should be reported as stopped now: it owes a reply,
-    /// or frames while playing, and has been silent too long. True once per
-    /// silence.
-    pub fn stalled(&mut self, now: f64, playing: bool) -> bool {
-        let owed_since = match (self.waiting_since, playing) {
-            (Some(since), _) => Some(since),
-            (None, true) => Some(self.last_heard),
-            (None, false) => None,
-        };
-        let stalled = owed_since.is_some_and(|since| now - since > WORKER_SILENCE_MS);
-        if stalled && !self.reported {
-            self.reported = true;
-            true
-        } else {
-            false
-        }
-    }
-}
-
 impl Runs {
     /// One series per run (and per hidden layer where `layer` is `None` and
     /// there is more than one), of the value `pick` reads from a history row.
@@ -381,30 +334,6 @@ fn lighten(c: RGBColor, amount: f32) -> RGBColor {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_watchdog_reports_a_silent_worker_once() {
-        let mut dog = Watchdog::default();
-        dog.heard(0.0);
-        assert!(
-            !dog.stalled(60_000.0, false),
-            "paused and owed nothing: fine"
-        );
-        dog.sent(1000.0);
-        dog.sent(5000.0);
-        assert!(!dog.stalled(1000.0 + WORKER_SILENCE_MS, false));
-        assert!(
-            dog.stalled(1001.0 + WORKER_SILENCE_MS, false),
-            "from the first send"
-        );
-        assert!(!dog.stalled(20_000.0, false), "said once");
-        dog.heard(20_000.0);
-        assert!(!dog.stalled(20_000.0 + WORKER_SILENCE_MS, true));
-        assert!(
-            dog.stalled(20_001.0 + WORKER_SILENCE_MS, true),
-            "frames are due while playing"
-        );
-    }
 
     #[test]
     fn thinning_keeps_short_histories_whole_and_caps_long_ones() {
