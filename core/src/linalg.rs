@@ -175,6 +175,33 @@ pub fn affine(
     }
 }
 
+/// The dot products of [`affine`]: full tiles of `R` samples by `C` weight rows, a row
+/// of `C` for the samples left over, single ones for the weight rows left over. Each
+/// gives the bits of [`dot_tile`]'s order.
+trait DotKernel<const R: usize, const C: usize> {
+    fn tile(x: [&[f32]; R], y: [&[f32]; C]) -> [[f32; C]; R];
+    fn row(x: [&[f32]; 1], y: [&[f32]; C]) -> [[f32; C]; 1];
+    fn one(x: [&[f32]; 1], y: [&[f32]; 1]) -> [[f32; 1]; 1];
+}
+
+/// [`dot_tile`] with the eight partial sums in registers `S`.
+struct Plain<S>(std::marker::PhantomData<S>);
+
+impl<S: Vector, const R: usize, const C: usize> DotKernel<R, C> for Plain<S> {
+    #[inline(always)]
+    fn tile(x: [&[f32]; R], y: [&[f32]; C]) -> [[f32; C]; R] {
+        dot_tile::<S, R, C>(x, y)
+    }
+    #[inline(always)]
+    fn row(x: [&[f32]; 1], y: [&[f32]; C]) -> [[f32; C]; 1] {
+        dot_tile::<S, 1, C>(x, y)
+    }
+    #[inline(always)]
+    fn one(x: [&[f32]; 1], y: [&[f32]; 1]) -> [[f32; 1]; 1] {
+        dot_tile::<S, 1, 1>(x, y)
+    }
+}
+
 /// [`affine`] on row-major slices, in tiles of `R` samples by `C` weight rows, with
 /// the eight partial sums of each dot product in registers `S`.
 #[inline(always)]
@@ -185,33 +212,19 @@ fn affine_tiled<S: Vector, const R: usize, const C: usize>(
     z: &mut [f32],
     dims: Dims,
 ) {
-    affine_blocks::<R, C>(
-        a,
-        w,
-        bias,
-        z,
-        dims,
-        dot_tile::<S, R, C>,
-        dot_tile::<S, 1, C>,
-        dot_tile::<S, 1, 1>,
-    );
+    affine_blocks::<Plain<S>, R, C>(a, w, bias, z, dims);
 }
 
 /// [`affine`] on row-major slices, in tiles of `R` samples by `C` weight rows computed
-/// by `tile`; `row` takes the samples left over, `one` the weight rows left over. The
-/// weight rows are the outer loop, so each is read from memory once per step while the
-/// minibatch stays in cache.
-#[allow(clippy::too_many_arguments)]
+/// by the kernel `K`. The weight rows are the outer loop, so each is read from memory
+/// once per step while the minibatch stays in cache.
 #[inline(always)]
-fn affine_blocks<const R: usize, const C: usize>(
+fn affine_blocks<K: DotKernel<R, C>, const R: usize, const C: usize>(
     a: &[f32],
     w: &[f32],
     bias: &[f32],
     z: &mut [f32],
     dims: Dims,
-    tile: impl Fn([&[f32]; R], [&[f32]; C]) -> [[f32; C]; R],
-    row: impl Fn([&[f32]; 1], [&[f32]; C]) -> [[f32; C]; 1],
-    one: impl Fn([&[f32]; 1], [&[f32]; 1]) -> [[f32; 1]; 1],
 ) {
     let Dims {
         rows,
@@ -225,7 +238,7 @@ fn affine_blocks<const R: usize, const C: usize>(
         let w_rows = array::from_fn(|c| w_row(j + c));
         let mut i = 0;
         while i + R <= rows {
-            let sums = tile(array::from_fn(|r| a_row(i + r)), w_rows);
+            let sums = K::tile(array::from_fn(|r| a_row(i + r)), w_rows);
             for (r, sums_r) in sums.iter().enumerate() {
                 let z_row = &mut z[(i + r) * cols + j..][..C];
                 for ((z, v), b) in z_row.iter_mut().zip(sums_r).zip(&bias[j..j + C]) {
@@ -235,7 +248,7 @@ fn affine_blocks<const R: usize, const C: usize>(
             i += R;
         }
         for i in i..rows {
-            let sums = row([a_row(i)], w_rows);
+            let sums = K::row([a_row(i)], w_rows);
             let z_row = &mut z[i * cols + j..][..C];
             for ((z, v), b) in z_row.iter_mut().zip(&sums[0]).zip(&bias[j..j + C]) {
                 *z = v + b;
@@ -245,7 +258,7 @@ fn affine_blocks<const R: usize, const C: usize>(
     }
     for j in j..cols {
         for i in 0..rows {
-            z[i * cols + j] = one([a_row(i)], [w_row(j)])[0][0] + bias[j];
+            z[i * cols + j] = K::one([a_row(i)], [w_row(j)])[0][0] + bias[j];
         }
     }
 }
@@ -469,7 +482,7 @@ fn combine_rows_strided<'a>(
 mod dispatch {
     use super::vector::{Narrow, Sums};
     #[cfg(target_arch = "x86_64")]
-    use super::{affine_blocks, dot_tile, finish, LANES};
+    use super::{affine_blocks, dot_tile, finish, DotKernel, LANES};
     use super::{affine_tiled, combine_tiled, Dims, Factors};
     #[cfg(target_arch = "x86_64")]
     use std::array;
@@ -569,17 +582,28 @@ mod dispatch {
         /// The CPU must support AVX-512F.
         #[target_feature(enable = "avx512f")]
         pub unsafe fn affine_avx512(a: &[f32], w: &[f32], bias: &[f32], z: &mut [f32], dims: Dims) {
-            affine_blocks::<PAIRED_ROWS, 8>(
-                a,
-                w,
-                bias,
-                z,
-                dims,
-                // SAFETY: this function runs only where the CPU has AVX-512F.
-                |x, y| unsafe { dot_tile_pairs(x, y) },
-                dot_tile::<Avx, 1, 8>,
-                dot_tile::<Avx, 1, 1>,
-            );
+            affine_blocks::<Pairs, PAIRED_ROWS, 8>(a, w, bias, z, dims);
+        }
+
+        /// [`dot_tile_pairs`] for full tiles, AVX for the rest. Only
+        /// [`affine_avx512`] uses it, after its caller checked for AVX-512F.
+        struct Pairs;
+
+        impl<const C: usize> DotKernel<PAIRED_ROWS, C> for Pairs {
+            #[inline(always)]
+            fn tile(x: [&[f32]; PAIRED_ROWS], y: [&[f32]; C]) -> [[f32; C]; PAIRED_ROWS] {
+                // SAFETY: reached only from `affine_avx512`, whose caller checked for
+                // AVX-512F.
+                unsafe { dot_tile_pairs(x, y) }
+            }
+            #[inline(always)]
+            fn row(x: [&[f32]; 1], y: [&[f32]; C]) -> [[f32; C]; 1] {
+                dot_tile::<Avx, 1, C>(x, y)
+            }
+            #[inline(always)]
+            fn one(x: [&[f32]; 1], y: [&[f32]; 1]) -> [[f32; 1]; 1] {
+                dot_tile::<Avx, 1, 1>(x, y)
+            }
         }
 
         /// # Safety
