@@ -1,7 +1,7 @@
 //! The matrix products of a training step, written out so that they allocate nothing,
 //! add in one fixed order on every platform, and vectorise: 128-bit SIMD in wasm
-//! (`simd128`) and natively (SSE2), 256-bit AVX natively where the CPU has it (checked
-//! at run time).
+//! (`simd128`) and natively (SSE2), 256-bit AVX or 512-bit AVX-512 natively where the
+//! CPU has them (checked at run time).
 //!
 //! Minibatches hold samples in rows, so with `A` of shape `(b, n_{k-1})`, `W_k` of shape
 //! `(n_k, n_{k-1})` and `Δ` of shape `(b, n_k)` a step needs three products:
@@ -27,7 +27,8 @@
 //!   `i` into sum `i mod 8`, adds the leftover `n mod 8` terms one by one into a tail,
 //!   and finishes with `((s0+s4) + (s1+s5)) + ((s2+s6) + (s3+s7)) + tail`. The eight
 //!   sums sit in two 4-lane registers in wasm and with SSE, in one 8-lane register with
-//!   AVX: the same additions either way.
+//!   AVX, and with AVX-512 two samples' eight sums share one 16-lane register (the
+//!   chunk of a weight row loaded into both halves): the same additions every way.
 //! - A scaled row sum (error sent down, weight gradient) adds the terms of each output
 //!   element one after the other, in order of the summation index; neighbouring
 //!   elements are independent, so a register of any width holds as many of them as fit.
