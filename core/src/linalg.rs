@@ -502,7 +502,7 @@ mod dispatch {
 
     #[cfg(target_arch = "x86_64")]
     mod x86 {
-        use super::super::vector::{Avx, Avx512};
+        use super::super::vector::Avx;
         use super::*;
 
         /// # Safety
@@ -513,100 +513,6 @@ mod dispatch {
             affine_tiled::<Avx, 4, 2>(a, w, bias, z, dims);
         }
 
-        /// Dot products with the eight partial sums of two samples side by side in one
-        /// 512-bit register: lanes `0..8` for sample `2p`, `8..16` for `2p + 1`, each
-        /// chunk of a weight row loaded into both halves. Every partial sum adds the
-        /// same terms in the same order as [`dot_tile`] with 8-lane registers.
-        #[inline(always)]
-        unsafe fn dot_tile_pairs<const C: usize>(
-            x: [&[f32]; PAIRED_ROWS],
-            y: [&[f32]; C],
-        ) -> [[f32; C]; PAIRED_ROWS] {
-            use std::arch::x86_64::{
-                _mm256_castps_pd, _mm256_loadu_ps, _mm512_add_ps, _mm512_broadcast_f64x4,
-                _mm512_castpd_ps, _mm512_castps256_ps512, _mm512_castps_pd, _mm512_insertf64x4,
-                _mm512_mul_ps, _mm512_setzero_ps, _mm512_storeu_ps,
-            };
-            const PAIRS: usize = PAIRED_ROWS / 2;
-            let n = x[0].len();
-            assert!(x.iter().chain(&y).all(|s| s.len() == n));
-            let full = n / LANES * LANES;
-            // SAFETY (every intrinsic): the caller checked for AVX-512F.
-            let mut sums = [[unsafe { _mm512_setzero_ps() }; C]; PAIRS];
-            let mut k = 0;
-            while k < full {
-                // SAFETY: every slice holds `n >= k + LANES` values.
-                let xk: [_; PAIRS] = array::from_fn(|p| unsafe {
-                    let low = _mm512_castps_pd(_mm512_castps256_ps512(_mm256_loadu_ps(
-                        x[2 * p].as_ptr().add(k),
-                    )));
-                    let high = _mm256_castps_pd(_mm256_loadu_ps(x[2 * p + 1].as_ptr().add(k)));
-                    _mm512_insertf64x4::<1>(low, high)
-                });
-                for (c, y_c) in y.iter().enumerate() {
-                    // SAFETY: as above.
-                    let yk = unsafe {
-                        _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(_mm256_loadu_ps(
-                            y_c.as_ptr().add(k),
-                        ))))
-                    };
-                    for (sums_p, x_p) in sums.iter_mut().zip(&xk) {
-                        sums_p[c] = unsafe {
-                            _mm512_add_ps(sums_p[c], _mm512_mul_ps(_mm512_castpd_ps(*x_p), yk))
-                        };
-                    }
-                }
-                k += LANES;
-            }
-            array::from_fn(|r| {
-                array::from_fn(|c| {
-                    let mut tail = 0.0_f32;
-                    for (a, b) in x[r][full..].iter().zip(&y[c][full..]) {
-                        tail += a * b;
-                    }
-                    let mut lanes = [0.0_f32; 2 * LANES];
-                    // SAFETY: `lanes` holds sixteen values.
-                    unsafe { _mm512_storeu_ps(lanes.as_mut_ptr(), sums[r / 2][c]) };
-                    let half: &[f32; LANES] = lanes[r % 2 * LANES..][..LANES]
-                        .try_into()
-                        .expect("eight lanes");
-                    finish(half, tail)
-                })
-            })
-        }
-
-        /// Samples per tile of [`dot_tile_pairs`]: two pairs.
-        const PAIRED_ROWS: usize = 4;
-
-        /// # Safety
-        ///
-        /// The CPU must support AVX-512F.
-        #[target_feature(enable = "avx512f")]
-        pub unsafe fn affine_avx512(a: &[f32], w: &[f32], bias: &[f32], z: &mut [f32], dims: Dims) {
-            affine_blocks::<Pairs, PAIRED_ROWS, 8>(a, w, bias, z, dims);
-        }
-
-        /// [`dot_tile_pairs`] for full tiles, AVX for the rest. Only
-        /// [`affine_avx512`] uses it, after its caller checked for AVX-512F.
-        struct Pairs;
-
-        impl<const C: usize> DotKernel<PAIRED_ROWS, C> for Pairs {
-            #[inline(always)]
-            fn tile(x: [&[f32]; PAIRED_ROWS], y: [&[f32]; C]) -> [[f32; C]; PAIRED_ROWS] {
-                // SAFETY: reached only from `affine_avx512`, whose caller checked for
-                // AVX-512F.
-                unsafe { dot_tile_pairs(x, y) }
-            }
-            #[inline(always)]
-            fn row(x: [&[f32]; 1], y: [&[f32]; C]) -> [[f32; C]; 1] {
-                dot_tile::<Avx, 1, C>(x, y)
-            }
-            #[inline(always)]
-            fn one(x: [&[f32]; 1], y: [&[f32]; 1]) -> [[f32; 1]; 1] {
-                dot_tile::<Avx, 1, 1>(x, y)
-            }
-        }
-
         /// # Safety
         ///
         /// The CPU must support AVX.
@@ -615,13 +521,129 @@ mod dispatch {
             combine_tiled::<Avx, Narrow, 4, 2>(f, m, c, dims);
         }
 
-        /// # Safety
-        ///
-        /// The CPU must support AVX-512F.
-        #[target_feature(enable = "avx512f")]
-        pub unsafe fn combine_rows_avx512(f: Factors<'_>, m: &[f32], c: &mut [f32], dims: Dims) {
-            combine_tiled::<Avx512, Avx, 4, 4>(f, m, c, dims);
+        /// The AVX-512 kernels, built only by compilers with its intrinsics (`build.rs`).
+        #[cfg(bioprop_avx512)]
+        #[allow(clippy::incompatible_msrv)]
+        mod wide {
+            use super::super::super::vector::{Avx, Avx512};
+            use super::*;
+
+            /// Dot products with the eight partial sums of two samples side by side in one
+            /// 512-bit register: lanes `0..8` for sample `2p`, `8..16` for `2p + 1`, each
+            /// chunk of a weight row loaded into both halves. Every partial sum adds the
+            /// same terms in the same order as [`dot_tile`] with 8-lane registers.
+            #[inline(always)]
+            unsafe fn dot_tile_pairs<const C: usize>(
+                x: [&[f32]; PAIRED_ROWS],
+                y: [&[f32]; C],
+            ) -> [[f32; C]; PAIRED_ROWS] {
+                use std::arch::x86_64::{
+                    _mm256_castps_pd, _mm256_loadu_ps, _mm512_add_ps, _mm512_broadcast_f64x4,
+                    _mm512_castpd_ps, _mm512_castps256_ps512, _mm512_castps_pd, _mm512_insertf64x4,
+                    _mm512_mul_ps, _mm512_setzero_ps, _mm512_storeu_ps,
+                };
+                const PAIRS: usize = PAIRED_ROWS / 2;
+                let n = x[0].len();
+                assert!(x.iter().chain(&y).all(|s| s.len() == n));
+                let full = n / LANES * LANES;
+                // SAFETY (every intrinsic): the caller checked for AVX-512F.
+                let mut sums = [[unsafe { _mm512_setzero_ps() }; C]; PAIRS];
+                let mut k = 0;
+                while k < full {
+                    // SAFETY: every slice holds `n >= k + LANES` values.
+                    let xk: [_; PAIRS] = array::from_fn(|p| unsafe {
+                        let low = _mm512_castps_pd(_mm512_castps256_ps512(_mm256_loadu_ps(
+                            x[2 * p].as_ptr().add(k),
+                        )));
+                        let high = _mm256_castps_pd(_mm256_loadu_ps(x[2 * p + 1].as_ptr().add(k)));
+                        _mm512_insertf64x4::<1>(low, high)
+                    });
+                    for (c, y_c) in y.iter().enumerate() {
+                        // SAFETY: as above.
+                        let yk = unsafe {
+                            _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(
+                                _mm256_loadu_ps(y_c.as_ptr().add(k)),
+                            )))
+                        };
+                        for (sums_p, x_p) in sums.iter_mut().zip(&xk) {
+                            sums_p[c] = unsafe {
+                                _mm512_add_ps(sums_p[c], _mm512_mul_ps(_mm512_castpd_ps(*x_p), yk))
+                            };
+                        }
+                    }
+                    k += LANES;
+                }
+                array::from_fn(|r| {
+                    array::from_fn(|c| {
+                        let mut tail = 0.0_f32;
+                        for (a, b) in x[r][full..].iter().zip(&y[c][full..]) {
+                            tail += a * b;
+                        }
+                        let mut lanes = [0.0_f32; 2 * LANES];
+                        // SAFETY: `lanes` holds sixteen values.
+                        unsafe { _mm512_storeu_ps(lanes.as_mut_ptr(), sums[r / 2][c]) };
+                        let half: &[f32; LANES] = lanes[r % 2 * LANES..][..LANES]
+                            .try_into()
+                            .expect("eight lanes");
+                        finish(half, tail)
+                    })
+                })
+            }
+
+            /// Samples per tile of [`dot_tile_pairs`]: two pairs.
+            const PAIRED_ROWS: usize = 4;
+
+            /// # Safety
+            ///
+            /// The CPU must support AVX-512F.
+            #[target_feature(enable = "avx512f")]
+            pub unsafe fn affine_avx512(
+                a: &[f32],
+                w: &[f32],
+                bias: &[f32],
+                z: &mut [f32],
+                dims: Dims,
+            ) {
+                affine_blocks::<Pairs, PAIRED_ROWS, 8>(a, w, bias, z, dims);
+            }
+
+            /// [`dot_tile_pairs`] for full tiles, AVX for the rest. Only
+            /// [`affine_avx512`] uses it, after its caller checked for AVX-512F.
+            struct Pairs;
+
+            impl<const C: usize> DotKernel<PAIRED_ROWS, C> for Pairs {
+                #[inline(always)]
+                fn tile(x: [&[f32]; PAIRED_ROWS], y: [&[f32]; C]) -> [[f32; C]; PAIRED_ROWS] {
+                    // SAFETY: reached only from `affine_avx512`, whose caller checked for
+                    // AVX-512F.
+                    unsafe { dot_tile_pairs(x, y) }
+                }
+                #[inline(always)]
+                fn row(x: [&[f32]; 1], y: [&[f32]; C]) -> [[f32; C]; 1] {
+                    dot_tile::<Avx, 1, C>(x, y)
+                }
+                #[inline(always)]
+                fn one(x: [&[f32]; 1], y: [&[f32]; 1]) -> [[f32; 1]; 1] {
+                    dot_tile::<Avx, 1, 1>(x, y)
+                }
+            }
+
+            /// # Safety
+            ///
+            /// The CPU must support AVX-512F.
+            #[target_feature(enable = "avx512f")]
+            pub unsafe fn combine_rows_avx512(
+                f: Factors<'_>,
+                m: &[f32],
+                c: &mut [f32],
+                dims: Dims,
+            ) {
+                combine_tiled::<Avx512, Avx, 4, 4>(f, m, c, dims);
+            }
         }
+
+        #[cfg(bioprop_avx512)]
+        pub use wide::{affine_avx512, combine_rows_avx512};
     }
 
     /// A kernel of [`affine`] on row-major slices.
@@ -649,6 +671,7 @@ mod dispatch {
                     |f, m, c, d| unsafe { x86::combine_rows_avx(f, m, c, d) },
                 ));
             }
+            #[cfg(bioprop_avx512)]
             if std::is_x86_feature_detected!("avx512f") {
                 all.push((
                     "avx512",
@@ -662,7 +685,7 @@ mod dispatch {
     }
 
     pub fn affine(a: &[f32], w: &[f32], bias: &[f32], z: &mut [f32], dims: Dims) {
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", bioprop_avx512))]
         if std::is_x86_feature_detected!("avx512f") {
             // SAFETY: the CPU has AVX-512F.
             return unsafe { x86::affine_avx512(a, w, bias, z, dims) };
@@ -676,7 +699,7 @@ mod dispatch {
     }
 
     pub fn combine_rows(f: Factors<'_>, m: &[f32], c: &mut [f32], dims: Dims) {
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", bioprop_avx512))]
         if std::is_x86_feature_detected!("avx512f") {
             // SAFETY: the CPU has AVX-512F.
             return unsafe { x86::combine_rows_avx512(f, m, c, dims) };
@@ -834,10 +857,9 @@ mod vector {
     #[cfg(target_arch = "x86_64")]
     mod x86 {
         use std::arch::x86_64::{
-            __m128, __m256, __m512, _mm256_add_ps, _mm256_broadcast_ss, _mm256_loadu_ps,
-            _mm256_mul_ps, _mm256_set1_ps, _mm256_setzero_ps, _mm256_storeu_ps, _mm512_add_ps,
-            _mm512_loadu_ps, _mm512_mul_ps, _mm512_set1_ps, _mm512_setzero_ps, _mm512_storeu_ps,
-            _mm_add_ps, _mm_loadu_ps, _mm_mul_ps, _mm_set1_ps, _mm_setzero_ps, _mm_storeu_ps,
+            __m128, __m256, _mm256_add_ps, _mm256_broadcast_ss, _mm256_loadu_ps, _mm256_mul_ps,
+            _mm256_set1_ps, _mm256_setzero_ps, _mm256_storeu_ps, _mm_add_ps, _mm_loadu_ps,
+            _mm_mul_ps, _mm_set1_ps, _mm_setzero_ps, _mm_storeu_ps,
         };
 
         use super::Vector;
@@ -926,6 +948,22 @@ mod vector {
                 Avx(unsafe { _mm256_mul_ps(self.0, other.0) })
             }
         }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    pub use x86::Avx;
+
+    /// Built only by compilers with the AVX-512 intrinsics (`build.rs`); the
+    /// workspace's older `rust-version` builds without them.
+    #[cfg(all(target_arch = "x86_64", bioprop_avx512))]
+    #[allow(clippy::incompatible_msrv)]
+    mod x86_512 {
+        use std::arch::x86_64::{
+            __m512, _mm512_add_ps, _mm512_loadu_ps, _mm512_mul_ps, _mm512_set1_ps,
+            _mm512_setzero_ps, _mm512_storeu_ps,
+        };
+
+        use super::Vector;
 
         /// AVX-512's 512-bit register. Only code compiled with AVX-512F enabled, chosen
         /// after a run-time check, may use it.
@@ -968,8 +1006,8 @@ mod vector {
         }
     }
 
-    #[cfg(target_arch = "x86_64")]
-    pub use x86::{Avx, Avx512};
+    #[cfg(all(target_arch = "x86_64", bioprop_avx512))]
+    pub use x86_512::Avx512;
 
     /// The widest register every build of the target has.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
