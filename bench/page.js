@@ -3,6 +3,7 @@
 // backends), on the network and data of core/examples/bench_compare/mod.rs.
 //
 //   window.bench.bioprop(config, seconds)        steps/s of bioprop's wasm
+//   window.bench.bioprop_epoch(config, steps)    seconds for `steps` steps of it, one call
 //   window.bench.tfjs(backend, config, seconds)  steps/s of TensorFlow.js
 
 const TRAIN = 256;
@@ -80,6 +81,24 @@ async function bioprop(config, seconds) {
   }, seconds);
 }
 
+/**
+ * Seconds that bioprop's wasm takes to train `steps` steps of `config`, timed as one
+ * call from a freshly built experiment (the module compiled before, by an earlier
+ * call, or not): with `steps` = 60,000 / batch, one epoch of digit-sized data.
+ */
+async function bioprop_epoch(config, steps) {
+  wasmModule ??= await WebAssembly.compileStreaming(fetch("bench_compare_wasm.wasm"));
+  const instance = await WebAssembly.instantiate(wasmModule, {});
+  const { memory, bench_alloc, bench_setup, bench_steps } = instance.exports;
+  const bytes = new TextEncoder().encode(config);
+  const at = bench_alloc(bytes.length);
+  new Uint8Array(memory.buffer, at, bytes.length).set(bytes);
+  if (bench_setup() !== 1) throw new Error(`bioprop could not build ${config}`);
+  const start = performance.now();
+  if (bench_steps(steps) !== 1) throw new Error(`bioprop diverged on ${config}`);
+  return (performance.now() - start) / 1000;
+}
+
 async function tfjs(backend, config, seconds) {
   const tf = window.tf;
   if (backend === "wasm") tf.wasm.setWasmPaths(new URL("./", location.href).href);
@@ -136,5 +155,5 @@ async function tfjs(backend, config, seconds) {
   }
 }
 
-window.bench = { bioprop, tfjs };
+window.bench = { bioprop, bioprop_epoch, tfjs };
 document.getElementById("status").textContent = "ready";

@@ -1,7 +1,7 @@
 //! The matrix products of a training step, written out so that they allocate nothing,
 //! add in one fixed order on every platform, and vectorise: 128-bit SIMD in wasm
-//! (`simd128`) and natively (SSE2), 256-bit AVX natively where the CPU has it (checked
-//! at run time).
+//! (`simd128`) and natively (SSE2), 256-bit AVX or 512-bit AVX-512 natively where the
+//! CPU has them (checked at run time).
 //!
 //! Minibatches hold samples in rows, so with `A` of shape `(b, n_{k-1})`, `W_k` of shape
 //! `(n_k, n_{k-1})` and `Δ` of shape `(b, n_k)` a step needs three products:
@@ -27,7 +27,8 @@
 //!   `i` into sum `i mod 8`, adds the leftover `n mod 8` terms one by one into a tail,
 //!   and finishes with `((s0+s4) + (s1+s5)) + ((s2+s6) + (s3+s7)) + tail`. The eight
 //!   sums sit in two 4-lane registers in wasm and with SSE, in one 8-lane register with
-//!   AVX: the same additions either way.
+//!   AVX, and with AVX-512 two samples' eight sums share one 16-lane register (the
+//!   chunk of a weight row loaded into both halves): the same additions every way.
 //! - A scaled row sum (error sent down, weight gradient) adds the terms of each output
 //!   element one after the other, in order of the summation index; neighbouring
 //!   elements are independent, so a register of any width holds as many of them as fit.
@@ -175,11 +176,51 @@ pub fn affine(
     }
 }
 
-/// [`affine`] on row-major slices, in tiles of `R` samples by `C` weight rows. The
-/// weight rows are the outer loop, so each is read from memory once per step while the
-/// minibatch stays in cache.
+/// The dot products of [`affine`]: full tiles of `R` samples by `C` weight rows, a row
+/// of `C` for the samples left over, single ones for the weight rows left over. Each
+/// gives the bits of [`dot_tile`]'s order.
+trait DotKernel<const R: usize, const C: usize> {
+    fn tile(x: [&[f32]; R], y: [&[f32]; C]) -> [[f32; C]; R];
+    fn row(x: [&[f32]; 1], y: [&[f32]; C]) -> [[f32; C]; 1];
+    fn one(x: [&[f32]; 1], y: [&[f32]; 1]) -> [[f32; 1]; 1];
+}
+
+/// [`dot_tile`] with the eight partial sums in registers `S`.
+struct Plain<S>(std::marker::PhantomData<S>);
+
+impl<S: Vector, const R: usize, const C: usize> DotKernel<R, C> for Plain<S> {
+    #[inline(always)]
+    fn tile(x: [&[f32]; R], y: [&[f32]; C]) -> [[f32; C]; R] {
+        dot_tile::<S, R, C>(x, y)
+    }
+    #[inline(always)]
+    fn row(x: [&[f32]; 1], y: [&[f32]; C]) -> [[f32; C]; 1] {
+        dot_tile::<S, 1, C>(x, y)
+    }
+    #[inline(always)]
+    fn one(x: [&[f32]; 1], y: [&[f32]; 1]) -> [[f32; 1]; 1] {
+        dot_tile::<S, 1, 1>(x, y)
+    }
+}
+
+/// [`affine`] on row-major slices, in tiles of `R` samples by `C` weight rows, with
+/// the eight partial sums of each dot product in registers `S`.
 #[inline(always)]
 fn affine_tiled<S: Vector, const R: usize, const C: usize>(
+    a: &[f32],
+    w: &[f32],
+    bias: &[f32],
+    z: &mut [f32],
+    dims: Dims,
+) {
+    affine_blocks::<Plain<S>, R, C>(a, w, bias, z, dims);
+}
+
+/// [`affine`] on row-major slices, in tiles of `R` samples by `C` weight rows computed
+/// by the kernel `K`. The weight rows are the outer loop, so each is read from memory
+/// once per step while the minibatch stays in cache.
+#[inline(always)]
+fn affine_blocks<K: DotKernel<R, C>, const R: usize, const C: usize>(
     a: &[f32],
     w: &[f32],
     bias: &[f32],
@@ -198,19 +239,19 @@ fn affine_tiled<S: Vector, const R: usize, const C: usize>(
         let w_rows = array::from_fn(|c| w_row(j + c));
         let mut i = 0;
         while i + R <= rows {
-            let tile = dot_tile::<S, R, C>(array::from_fn(|r| a_row(i + r)), w_rows);
-            for (r, tile_row) in tile.iter().enumerate() {
+            let sums = K::tile(array::from_fn(|r| a_row(i + r)), w_rows);
+            for (r, sums_r) in sums.iter().enumerate() {
                 let z_row = &mut z[(i + r) * cols + j..][..C];
-                for ((z, v), b) in z_row.iter_mut().zip(tile_row).zip(&bias[j..j + C]) {
+                for ((z, v), b) in z_row.iter_mut().zip(sums_r).zip(&bias[j..j + C]) {
                     *z = v + b;
                 }
             }
             i += R;
         }
         for i in i..rows {
-            let tile = dot_tile::<S, 1, C>([a_row(i)], w_rows);
+            let sums = K::row([a_row(i)], w_rows);
             let z_row = &mut z[i * cols + j..][..C];
-            for ((z, v), b) in z_row.iter_mut().zip(&tile[0]).zip(&bias[j..j + C]) {
+            for ((z, v), b) in z_row.iter_mut().zip(&sums[0]).zip(&bias[j..j + C]) {
                 *z = v + b;
             }
         }
@@ -218,7 +259,7 @@ fn affine_tiled<S: Vector, const R: usize, const C: usize>(
     }
     for j in j..cols {
         for i in 0..rows {
-            z[i * cols + j] = dot_tile::<S, 1, 1>([a_row(i)], [w_row(j)])[0][0] + bias[j];
+            z[i * cols + j] = K::one([a_row(i)], [w_row(j)])[0][0] + bias[j];
         }
     }
 }
@@ -308,10 +349,11 @@ struct Factors<'a> {
 }
 
 /// `c[r, :] = Σ_j f(r, j) m[j, :]` on row-major slices, in tiles of `R` output rows by
-/// `NV` registers of columns, held in registers through the whole sum. Column strips
+/// `NV` registers of columns, held in registers through the whole sum; the columns left
+/// over go through one register `V`, then one narrower register `H`, then one by one. Column strips
 /// are the outer loop, so the strip of `m` stays in cache for every tile of rows.
 #[inline(always)]
-fn combine_tiled<V: Vector, const R: usize, const NV: usize>(
+fn combine_tiled<V: Vector, H: Vector, const R: usize, const NV: usize>(
     f: Factors<'_>,
     m: &[f32],
     c: &mut [f32],
@@ -323,9 +365,11 @@ fn combine_tiled<V: Vector, const R: usize, const NV: usize>(
     assert!(
         rows == 0 || inner == 0 || (rows - 1) * f.row_step + (inner - 1) * f.inner_step < f.s.len()
     );
-    // Strips as wide as the tile, then one register wide, then one column wide.
+    // Strips as wide as the tile, then one register wide, then one register `H` wide,
+    // then one column wide.
     let x = combine_strips::<V, R, NV>(f, m, c, dims, 0);
     let x = combine_strips::<V, R, 1>(f, m, c, dims, x);
+    let x = combine_strips::<H, R, 1>(f, m, c, dims, x);
     combine_strips::<f32, R, 1>(f, m, c, dims, x);
 }
 
@@ -438,7 +482,11 @@ fn combine_rows_strided<'a>(
 /// Every variant runs the same generic code with a different register type.
 mod dispatch {
     use super::vector::{Narrow, Sums};
+    #[cfg(target_arch = "x86_64")]
+    use super::{affine_blocks, dot_tile, finish, DotKernel, LANES};
     use super::{affine_tiled, combine_tiled, Dims, Factors};
+    #[cfg(target_arch = "x86_64")]
+    use std::array;
 
     /// For 128-bit registers (wasm `simd128`, x86-64's SSE2 baseline): sixteen
     /// registers in all (what V8 has on x86-64), eight of them accumulators. Of the
@@ -449,7 +497,7 @@ mod dispatch {
     }
 
     pub(super) fn combine_rows_narrow(f: Factors<'_>, m: &[f32], c: &mut [f32], dims: Dims) {
-        combine_tiled::<Narrow, 2, 4>(f, m, c, dims);
+        combine_tiled::<Narrow, f32, 2, 4>(f, m, c, dims);
     }
 
     #[cfg(target_arch = "x86_64")]
@@ -470,11 +518,178 @@ mod dispatch {
         /// The CPU must support AVX.
         #[target_feature(enable = "avx")]
         pub unsafe fn combine_rows_avx(f: Factors<'_>, m: &[f32], c: &mut [f32], dims: Dims) {
-            combine_tiled::<Avx, 4, 2>(f, m, c, dims);
+            combine_tiled::<Avx, Narrow, 4, 2>(f, m, c, dims);
         }
+
+        /// The AVX-512 kernels, built only by compilers with its intrinsics (`build.rs`).
+        #[cfg(bioprop_avx512)]
+        #[allow(clippy::incompatible_msrv)]
+        mod wide {
+            use super::super::super::vector::{Avx, Avx512};
+            use super::*;
+
+            /// Dot products with the eight partial sums of two samples side by side in one
+            /// 512-bit register: lanes `0..8` for sample `2p`, `8..16` for `2p + 1`, each
+            /// chunk of a weight row loaded into both halves. Every partial sum adds the
+            /// same terms in the same order as [`dot_tile`] with 8-lane registers.
+            #[inline(always)]
+            unsafe fn dot_tile_pairs<const C: usize>(
+                x: [&[f32]; PAIRED_ROWS],
+                y: [&[f32]; C],
+            ) -> [[f32; C]; PAIRED_ROWS] {
+                use std::arch::x86_64::{
+                    _mm256_castps_pd, _mm256_loadu_ps, _mm512_add_ps, _mm512_broadcast_f64x4,
+                    _mm512_castpd_ps, _mm512_castps256_ps512, _mm512_castps_pd, _mm512_insertf64x4,
+                    _mm512_mul_ps, _mm512_setzero_ps, _mm512_storeu_ps,
+                };
+                const PAIRS: usize = PAIRED_ROWS / 2;
+                let n = x[0].len();
+                assert!(x.iter().chain(&y).all(|s| s.len() == n));
+                let full = n / LANES * LANES;
+                // SAFETY (every intrinsic): the caller checked for AVX-512F.
+                let mut sums = [[unsafe { _mm512_setzero_ps() }; C]; PAIRS];
+                let mut k = 0;
+                while k < full {
+                    // SAFETY: every slice holds `n >= k + LANES` values.
+                    let xk: [_; PAIRS] = array::from_fn(|p| unsafe {
+                        let low = _mm512_castps_pd(_mm512_castps256_ps512(_mm256_loadu_ps(
+                            x[2 * p].as_ptr().add(k),
+                        )));
+                        let high = _mm256_castps_pd(_mm256_loadu_ps(x[2 * p + 1].as_ptr().add(k)));
+                        _mm512_insertf64x4::<1>(low, high)
+                    });
+                    for (c, y_c) in y.iter().enumerate() {
+                        // SAFETY: as above.
+                        let yk = unsafe {
+                            _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_castps_pd(
+                                _mm256_loadu_ps(y_c.as_ptr().add(k)),
+                            )))
+                        };
+                        for (sums_p, x_p) in sums.iter_mut().zip(&xk) {
+                            sums_p[c] = unsafe {
+                                _mm512_add_ps(sums_p[c], _mm512_mul_ps(_mm512_castpd_ps(*x_p), yk))
+                            };
+                        }
+                    }
+                    k += LANES;
+                }
+                array::from_fn(|r| {
+                    array::from_fn(|c| {
+                        let mut tail = 0.0_f32;
+                        for (a, b) in x[r][full..].iter().zip(&y[c][full..]) {
+                            tail += a * b;
+                        }
+                        let mut lanes = [0.0_f32; 2 * LANES];
+                        // SAFETY: `lanes` holds sixteen values.
+                        unsafe { _mm512_storeu_ps(lanes.as_mut_ptr(), sums[r / 2][c]) };
+                        let half: &[f32; LANES] = lanes[r % 2 * LANES..][..LANES]
+                            .try_into()
+                            .expect("eight lanes");
+                        finish(half, tail)
+                    })
+                })
+            }
+
+            /// Samples per tile of [`dot_tile_pairs`]: two pairs.
+            const PAIRED_ROWS: usize = 4;
+
+            /// # Safety
+            ///
+            /// The CPU must support AVX-512F.
+            #[target_feature(enable = "avx512f")]
+            pub unsafe fn affine_avx512(
+                a: &[f32],
+                w: &[f32],
+                bias: &[f32],
+                z: &mut [f32],
+                dims: Dims,
+            ) {
+                affine_blocks::<Pairs, PAIRED_ROWS, 8>(a, w, bias, z, dims);
+            }
+
+            /// [`dot_tile_pairs`] for full tiles, AVX for the rest. Only
+            /// [`affine_avx512`] uses it, after its caller checked for AVX-512F.
+            struct Pairs;
+
+            impl<const C: usize> DotKernel<PAIRED_ROWS, C> for Pairs {
+                #[inline(always)]
+                fn tile(x: [&[f32]; PAIRED_ROWS], y: [&[f32]; C]) -> [[f32; C]; PAIRED_ROWS] {
+                    // SAFETY: reached only from `affine_avx512`, whose caller checked for
+                    // AVX-512F.
+                    unsafe { dot_tile_pairs(x, y) }
+                }
+                #[inline(always)]
+                fn row(x: [&[f32]; 1], y: [&[f32]; C]) -> [[f32; C]; 1] {
+                    dot_tile::<Avx, 1, C>(x, y)
+                }
+                #[inline(always)]
+                fn one(x: [&[f32]; 1], y: [&[f32]; 1]) -> [[f32; 1]; 1] {
+                    dot_tile::<Avx, 1, 1>(x, y)
+                }
+            }
+
+            /// # Safety
+            ///
+            /// The CPU must support AVX-512F.
+            #[target_feature(enable = "avx512f")]
+            pub unsafe fn combine_rows_avx512(
+                f: Factors<'_>,
+                m: &[f32],
+                c: &mut [f32],
+                dims: Dims,
+            ) {
+                combine_tiled::<Avx512, Avx, 4, 4>(f, m, c, dims);
+            }
+        }
+
+        #[cfg(bioprop_avx512)]
+        pub use wide::{affine_avx512, combine_rows_avx512};
+    }
+
+    /// A kernel of [`affine`] on row-major slices.
+    #[cfg(test)]
+    pub(super) type AffineFn = fn(&[f32], &[f32], &[f32], &mut [f32], Dims);
+
+    /// A kernel of the scaled row sums on row-major slices.
+    #[cfg(test)]
+    pub(super) type CombineFn = fn(Factors<'_>, &[f32], &mut [f32], Dims);
+
+    /// Every variant of the two kernels this CPU can run, by name, for the tests that
+    /// compare their bits.
+    #[cfg(test)]
+    pub(super) fn variants() -> Vec<(&'static str, AffineFn, CombineFn)> {
+        #[allow(unused_mut)]
+        let mut all: Vec<(&'static str, AffineFn, CombineFn)> =
+            vec![("narrow", affine_narrow, combine_rows_narrow)];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx") {
+                all.push((
+                    "avx",
+                    // SAFETY: the CPU has AVX.
+                    |a, w, b, z, d| unsafe { x86::affine_avx(a, w, b, z, d) },
+                    |f, m, c, d| unsafe { x86::combine_rows_avx(f, m, c, d) },
+                ));
+            }
+            #[cfg(bioprop_avx512)]
+            if std::is_x86_feature_detected!("avx512f") {
+                all.push((
+                    "avx512",
+                    // SAFETY: the CPU has AVX-512F.
+                    |a, w, b, z, d| unsafe { x86::affine_avx512(a, w, b, z, d) },
+                    |f, m, c, d| unsafe { x86::combine_rows_avx512(f, m, c, d) },
+                ));
+            }
+        }
+        all
     }
 
     pub fn affine(a: &[f32], w: &[f32], bias: &[f32], z: &mut [f32], dims: Dims) {
+        #[cfg(all(target_arch = "x86_64", bioprop_avx512))]
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F.
+            return unsafe { x86::affine_avx512(a, w, bias, z, dims) };
+        }
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx") {
             // SAFETY: the CPU has AVX.
@@ -484,6 +699,11 @@ mod dispatch {
     }
 
     pub fn combine_rows(f: Factors<'_>, m: &[f32], c: &mut [f32], dims: Dims) {
+        #[cfg(all(target_arch = "x86_64", bioprop_avx512))]
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F.
+            return unsafe { x86::combine_rows_avx512(f, m, c, dims) };
+        }
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx") {
             // SAFETY: the CPU has AVX.
@@ -733,6 +953,62 @@ mod vector {
     #[cfg(target_arch = "x86_64")]
     pub use x86::Avx;
 
+    /// Built only by compilers with the AVX-512 intrinsics (`build.rs`); the
+    /// workspace's older `rust-version` builds without them.
+    #[cfg(all(target_arch = "x86_64", bioprop_avx512))]
+    #[allow(clippy::incompatible_msrv)]
+    mod x86_512 {
+        use std::arch::x86_64::{
+            __m512, _mm512_add_ps, _mm512_loadu_ps, _mm512_mul_ps, _mm512_set1_ps,
+            _mm512_setzero_ps, _mm512_storeu_ps,
+        };
+
+        use super::Vector;
+
+        /// AVX-512's 512-bit register. Only code compiled with AVX-512F enabled, chosen
+        /// after a run-time check, may use it.
+        #[derive(Clone, Copy)]
+        pub struct Avx512(__m512);
+
+        impl Vector for Avx512 {
+            const WIDTH: usize = 16;
+            #[inline(always)]
+            fn zero() -> Self {
+                // SAFETY: only reached from code that checked for AVX-512F.
+                Avx512(unsafe { _mm512_setzero_ps() })
+            }
+            #[inline(always)]
+            fn splat(v: f32) -> Self {
+                // SAFETY: as above.
+                Avx512(unsafe { _mm512_set1_ps(v) })
+            }
+            #[inline(always)]
+            unsafe fn load(p: *const f32) -> Self {
+                // SAFETY: the caller's promise, and as above.
+                Avx512(unsafe { _mm512_loadu_ps(p) })
+            }
+            #[inline(always)]
+            fn store(self, out: &mut [f32]) {
+                let out = &mut out[..16];
+                // SAFETY: `out` holds sixteen values, and as above.
+                unsafe { _mm512_storeu_ps(out.as_mut_ptr(), self.0) }
+            }
+            #[inline(always)]
+            fn add(self, other: Self) -> Self {
+                // SAFETY: as above.
+                Avx512(unsafe { _mm512_add_ps(self.0, other.0) })
+            }
+            #[inline(always)]
+            fn mul(self, other: Self) -> Self {
+                // SAFETY: as above.
+                Avx512(unsafe { _mm512_mul_ps(self.0, other.0) })
+            }
+        }
+    }
+
+    #[cfg(all(target_arch = "x86_64", bioprop_avx512))]
+    pub use x86_512::Avx512;
+
     /// The widest register every build of the target has.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     pub type Narrow = wasm::Simd128;
@@ -793,8 +1069,9 @@ mod tests {
 
     /// Every register type and tile size the kernels can run with (scalar, 128-bit,
     /// and natively whatever the CPU offers) gives the same bits: the order of the
-    /// additions does not depend on them. Sizes leave tails everywhere; a third of the
-    /// factors are zero, so tiles of zeros get skipped.
+    /// additions does not depend on them. Sizes leave tails everywhere (93 columns:
+    /// one strip of 64, then 16, 8, 4 and 1 left over, so every strip width runs); a
+    /// third of the factors are zero, so tiles of zeros get skipped.
     #[test]
     fn every_register_width_gives_the_same_bits() {
         use super::vector::Pair;
@@ -816,19 +1093,21 @@ mod tests {
         );
         let mut scalar = Array2::zeros((11, 19));
         affine_tiled::<Scalar8, 1, 1>(a_s, w_s, b_s, scalar.as_slice_mut().unwrap(), dims);
-        let mut narrow = Array2::zeros((11, 19));
-        dispatch::affine_narrow(a_s, w_s, b_s, narrow.as_slice_mut().unwrap(), dims);
+        for (name, kernel, _) in dispatch::variants() {
+            let mut z = Array2::zeros((11, 19));
+            kernel(a_s, w_s, b_s, z.as_slice_mut().unwrap(), dims);
+            assert_eq!(bits(&scalar), bits(&z), "{name}");
+        }
         let mut best = Array2::zeros((11, 19));
         affine(a.view(), w.view(), bias.view(), best.view_mut());
         // Column-major output: not contiguous by rows, so the plain loop.
         let mut strided = Array2::zeros((11, 19).f());
         affine(a.view(), w.view(), bias.view(), strided.view_mut());
-        assert_eq!(bits(&scalar), bits(&narrow));
         assert_eq!(bits(&scalar), bits(&best));
         assert_eq!(bits(&scalar), bits(&strided));
 
         // c = aᵀ m (gradient) and c = a m (error sent down), both forms of one kernel.
-        let m = test_matrix(11, 37, 0.3);
+        let m = test_matrix(11, 93, 0.3);
         let factors = Factors {
             s: a_s,
             row_step: 1,
@@ -838,18 +1117,20 @@ mod tests {
         let dims = Dims {
             rows: 45,
             inner: 11,
-            cols: 37,
+            cols: 93,
         };
         let m_s = m.as_slice().unwrap();
-        let mut scalar = Array2::zeros((45, 37));
-        combine_tiled::<f32, 1, 1>(factors, m_s, scalar.as_slice_mut().unwrap(), dims);
-        let mut narrow = Array2::zeros((45, 37));
-        dispatch::combine_rows_narrow(factors, m_s, narrow.as_slice_mut().unwrap(), dims);
-        let mut best = Array2::zeros((45, 37));
+        let mut scalar = Array2::zeros((45, 93));
+        combine_tiled::<f32, f32, 1, 1>(factors, m_s, scalar.as_slice_mut().unwrap(), dims);
+        for (name, _, kernel) in dispatch::variants() {
+            let mut c = Array2::zeros((45, 93));
+            kernel(factors, m_s, c.as_slice_mut().unwrap(), dims);
+            assert_eq!(bits(&scalar), bits(&c), "{name}");
+        }
+        let mut best = Array2::zeros((45, 93));
         matmul_tn(a.view(), m.view(), best.view_mut());
-        let mut strided = Array2::zeros((45, 37).f());
+        let mut strided = Array2::zeros((45, 93).f());
         matmul_tn(a.view(), m.view(), strided.view_mut());
-        assert_eq!(bits(&scalar), bits(&narrow));
         assert_eq!(bits(&scalar), bits(&best));
         assert_eq!(bits(&scalar), bits(&strided));
         assert!(scalar.iter().any(|&v| v != 0.0));
@@ -887,8 +1168,8 @@ mod tests {
         use ndarray::ShapeBuilder;
         let bits = |m: &Array2<f32>| m.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         let a = test_matrix(11, 45, 0.1).mapv(|v| if v < -0.5 { 0.0 } else { v });
-        let m = test_matrix(11, 37, 0.3);
-        let start = test_matrix(45, 37, -0.4);
+        let m = test_matrix(11, 93, 0.3);
+        let start = test_matrix(45, 93, -0.4);
         let (a_s, m_s) = (a.as_slice().unwrap(), m.as_slice().unwrap());
         let factors = Factors {
             s: a_s,
@@ -899,18 +1180,20 @@ mod tests {
         let dims = Dims {
             rows: 45,
             inner: 11,
-            cols: 37,
+            cols: 93,
         };
         let mut scalar = start.clone();
-        combine_tiled::<f32, 1, 1>(factors, m_s, scalar.as_slice_mut().unwrap(), dims);
-        let mut narrow = start.clone();
-        dispatch::combine_rows_narrow(factors, m_s, narrow.as_slice_mut().unwrap(), dims);
+        combine_tiled::<f32, f32, 1, 1>(factors, m_s, scalar.as_slice_mut().unwrap(), dims);
+        for (name, _, kernel) in dispatch::variants() {
+            let mut c = start.clone();
+            kernel(factors, m_s, c.as_slice_mut().unwrap(), dims);
+            assert_eq!(bits(&scalar), bits(&c), "{name}");
+        }
         let mut best = start.clone();
         matmul_tn_add(a.view(), m.view(), best.view_mut());
-        let mut strided = Array2::zeros((45, 37).f());
+        let mut strided = Array2::zeros((45, 93).f());
         strided.assign(&start);
         matmul_tn_add(a.view(), m.view(), strided.view_mut());
-        assert_eq!(bits(&scalar), bits(&narrow));
         assert_eq!(bits(&scalar), bits(&best));
         assert_eq!(bits(&scalar), bits(&strided));
         let mut want = reference(&a.t().to_owned(), &m);
@@ -922,7 +1205,7 @@ mod tests {
         let mut one = start.clone();
         matmul_tn_add(a1, m1, one.view_mut());
         let by_hand =
-            Array2::from_shape_fn((45, 37), |(j, k)| start[[j, k]] + a[[0, j]] * m[[0, k]]);
+            Array2::from_shape_fn((45, 93), |(j, k)| start[[j, k]] + a[[0, j]] * m[[0, k]]);
         assert_eq!(bits(&one), bits(&by_hand));
     }
 }

@@ -119,7 +119,6 @@ pub struct Experiment {
     steps: u64,
     /// `η` of the latest step ([`Experiment::output_synapse`] reports it).
     step_learning_rate: f32,
-    batch_loss: f32,
     history: Vec<Metrics>,
     diverged: Option<StepError>,
     /// `Σ‖y - ȳ‖²` of the training and test targets (regression only).
@@ -228,7 +227,6 @@ impl Experiment {
             feedback_rng,
             steps: 0,
             step_learning_rate: config.lr,
-            batch_loss: f32::NAN,
             history: Vec::new(),
             diverged: None,
             nse_denominators,
@@ -246,7 +244,7 @@ impl Experiment {
             let idx = experiment.order[r];
             experiment.load_sample(r, idx);
         }
-        experiment.batch_loss = experiment.forward_backward(true);
+        experiment.forward_backward(true);
         experiment.record_metrics();
         Ok(experiment)
     }
@@ -285,7 +283,7 @@ impl Experiment {
 
     /// Mean loss of the last minibatch, before its update.
     pub fn batch_loss(&self) -> f32 {
-        self.batch_loss
+        self.minibatch_loss()
     }
 
     /// Every logged row, oldest first; row 0 is the untrained network.

@@ -144,12 +144,13 @@ impl Experiment {
     }
 
     pub(super) fn record_metrics(&mut self) {
+        let batch_loss = self.minibatch_loss();
         let train = self.evaluate(false);
         let test = self.evaluate(true);
         let layers = self.layer_metrics();
         self.history.push(Metrics {
             step: self.steps,
-            batch_loss: self.batch_loss,
+            batch_loss,
             train,
             test,
             layers,

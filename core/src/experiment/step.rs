@@ -80,18 +80,11 @@ impl Experiment {
         }
     }
 
-    /// Forward pass, output error and the rule's hidden deltas on the loaded minibatch;
-    /// with `shadow`, also backprop's deltas and the update angles. Returns the
-    /// minibatch's mean loss.
-    pub(super) fn forward_backward(&mut self, shadow: bool) -> f32 {
+    /// The mean loss of the minibatch of the latest forward pass, from its outputs
+    /// (which stay in the buffers until the next step's pass).
+    pub(super) fn minibatch_loss(&self) -> f32 {
         let rows = self.config.batch;
-        self.network.forward(&mut self.forward, rows);
-        let output_layer = self.network.output_layer();
-        Zip::from(&mut self.output_error)
-            .and(self.forward.output(rows))
-            .and(&self.targets)
-            .for_each(|e, &a, &y| *e = output_layer.delta(a, y));
-        let loss_sum = match output_layer {
+        let loss_sum = match self.network.output_layer() {
             OutputLayer::Linear | OutputLayer::Logistic => {
                 0.5 * metrics::squared_error_sum(self.forward.output(rows), self.targets.view())
             }
@@ -104,6 +97,34 @@ impl Experiment {
                 self.targets.view(),
             ),
         };
+        (loss_sum / rows as f64) as f32
+    }
+
+    /// Whether the latest minibatch's loss is finite, without its exponentials and
+    /// logarithm when it surely is: with every output logit `z_L` and every output
+    /// error finite, each term of the squared error (`a - y` is the linear unit's
+    /// error, and finite with the logistic unit's) and of the cross-entropy (from
+    /// finite logits, one-hot targets) is a finite `f64`. Otherwise the loss decides.
+    fn minibatch_loss_is_finite(&self) -> bool {
+        let rows = self.config.batch;
+        let logits = self.forward.pre_activation.last().expect("output layer");
+        let finite = |m: ArrayView2<'_, f32>| m.iter().all(|v| v.is_finite());
+        (finite(logits.slice(s![..rows, ..])) && finite(self.output_error.view()))
+            || self.minibatch_loss().is_finite()
+    }
+
+    /// Forward pass, output error and the rule's hidden deltas on the loaded minibatch;
+    /// with `shadow`, also backprop's deltas and the update angles. The minibatch's
+    /// loss is computed when asked for ([`Experiment::minibatch_loss`]), not here: at one
+    /// sample per step its exponentials and logarithm were a tenth of a step.
+    pub(super) fn forward_backward(&mut self, shadow: bool) {
+        let rows = self.config.batch;
+        self.network.forward(&mut self.forward, rows);
+        let output_layer = self.network.output_layer();
+        Zip::from(&mut self.output_error)
+            .and(self.forward.output(rows))
+            .and(&self.targets)
+            .for_each(|e, &a, &y| *e = output_layer.delta(a, y));
         if self.rule.trains_hidden() {
             hidden_deltas(
                 self.rule,
@@ -135,7 +156,6 @@ impl Experiment {
                 *angle = metrics::mean_row_angle_deg(rule.view(), bp.view());
             }
         }
-        (loss_sum / rows as f64) as f32
     }
 
     /// The first weight layer that learns: 1, or `L` when hidden layers do not.
@@ -229,8 +249,8 @@ impl Experiment {
         }
         let logging = (self.steps + 1) % self.config.log_every == 0;
         self.next_batch();
-        self.batch_loss = self.forward_backward(logging);
-        if !self.batch_loss.is_finite() {
+        self.forward_backward(logging);
+        if !self.minibatch_loss_is_finite() {
             return Err(self.diverge("loss", None));
         }
         self.compute_gradients();
