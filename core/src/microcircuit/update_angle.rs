@@ -319,3 +319,228 @@ fn matrix_angle_deg(
     (denominator > 0.0 && denominator.is_finite() && dot.is_finite())
         .then(|| (dot / denominator).clamp(-1.0, 1.0).acos().to_degrees())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::microcircuit::config::{Config, Mode, RateFunction};
+    use crate::microcircuit::minibatch::Minibatch;
+    use crate::microcircuit::steady_state::settle;
+    use crate::microcircuit::state::bottom_up;
+    use crate::microcircuit::Microcircuit;
+    use crate::streams::{self, stream};
+    use crate::task::{TaskConfig, TaskKind};
+    use crate::Activation;
+    use ndarray::Array1;
+    use rand::Rng;
+
+    fn draw(config: &Config) -> CircuitWeights {
+        let rng = |id: u64| stream(config.seed, id);
+        CircuitWeights::draw(
+            config,
+            &mut rng(streams::WEIGHTS),
+            &mut rng(streams::FEEDBACK),
+            &mut rng(streams::INTERNEURONS),
+        )
+    }
+
+    fn random(n: usize, seed: u64) -> Array1<f32> {
+        let mut rng = stream(seed, 77);
+        Array1::from_shape_fn(n, |_| rng.random_range(-1.0..1.0))
+    }
+
+    /// The steady-state angles of one pattern, per hidden layer.
+    fn settled_angles(config: &Config, weights: &CircuitWeights, seed: u64) -> Vec<f32> {
+        let shares = Shares::new(config);
+        let sizes = &config.layers;
+        let (x, y) = (random(sizes[0], seed), random(sizes[sizes.len() - 1], seed + 1));
+        let mut state = CircuitState::at_rest(sizes);
+        settle(weights, &shares, config, x.view(), y.view(), true, &mut state);
+        let mut angles = UpdateAngle::new(sizes, 1);
+        let mut sums = vec![AngleSum::default(); sizes.len() - 2];
+        angles.add_settled(weights, &shares, &state, y.view(), &mut sums);
+        sums.iter().map(|s| s.mean().unwrap()).collect()
+    }
+
+    #[test]
+    fn with_top_down_weights_as_the_forward_transpose_a_linear_circuit_is_backprop() {
+        // Linear rates, the self-predicting state and W^PP_{k,k+1} = W^PP_{k+1,k}ᵀ: the
+        // apical error of layer k is W_{k+1}ᵀ … W_Lᵀ (y - ŷ) times a positive constant
+        // (docs/science.md §4.1), which is backprop's δ_k. With one hidden layer both
+        // updates read the input, so they are parallel.
+        for layers in [vec![30, 8, 10], vec![30, 8, 6, 10]] {
+            let config = Config {
+                layers,
+                rate: RateFunction::plain(Activation::Linear),
+                ..Config::default()
+            };
+            let mut weights = draw(&config);
+            for h in 0..weights.hidden_layers() {
+                weights.top_down[h] = weights.forward[h + 1].t().to_owned();
+            }
+            weights.make_self_predicting(&config);
+            let angles = settled_angles(&config, &weights, 3);
+            assert!(angles[0] < 0.05, "{angles:?}");
+            // Layer 2's presynaptic rates are the nudged r_1 for the circuit and the
+            // bottom-up r̂_1 for backprop: a second-order difference only.
+            if let Some(&second) = angles.get(1) {
+                assert!(second < 3.0, "{angles:?}");
+            }
+
+            // Random top-down weights (feedback alignment's B) are far from backprop.
+            let random_top_down = draw(&config);
+            let angles = settled_angles(&config, &random_top_down, 3);
+            assert!(angles[0] > 30.0, "{angles:?}");
+        }
+    }
+
+    #[test]
+    fn the_logged_angle_is_that_of_the_weights_change_against_a_finite_difference_gradient() {
+        // Independently of the code above: backprop's update is minus the gradient of
+        // ½‖ŷ - y‖² of the circuit's bottom-up prediction, by central differences, and
+        // the circuit's is its weights after one pattern minus before.
+        let config = Config {
+            task: TaskConfig {
+                train_size: 8,
+                test_size: 4,
+                ..TaskConfig::recommended(TaskKind::NonlinearTeacher)
+            },
+            layers: vec![30, 12, 10],
+            mode: Mode::SteadyState,
+            log_every: 1,
+            ..Config::default()
+        };
+        let mut circuit = Microcircuit::new(&config).unwrap();
+        let before = circuit.weights().clone();
+        circuit.step(1).unwrap();
+        let logged = circuit.latest().unwrap().layers[0].update_angle_deg.unwrap();
+        let after = circuit.weights();
+        let (x, y) = (circuit.x.clone(), circuit.y.clone());
+
+        let shares = Shares::new(&config);
+        let loss = |weights: &CircuitWeights| -> f64 {
+            let mut state = CircuitState::at_rest(&config.layers);
+            bottom_up(
+                weights,
+                &shares,
+                x.view(),
+                &mut state.basal,
+                &mut state.soma,
+                &mut state.rate,
+            );
+            state
+                .output()
+                .iter()
+                .zip(&y)
+                .map(|(&u, &t)| 0.5 * f64::from(u - t).powi(2))
+                .sum()
+        };
+        let h = 1e-2_f32;
+        let (mut dot, mut circuit_squared, mut backprop_squared) = (0.0, 0.0, 0.0);
+        let (rows, cols) = before.forward[0].dim();
+        for i in 0..rows {
+            for j in 0..=cols {
+                // Column `cols` is the bias.
+                let value = |w: &CircuitWeights| match j == cols {
+                    true => w.forward_bias[0][i],
+                    false => w.forward[0][[i, j]],
+                };
+                let nudged = |by: f32| {
+                    let mut w = before.clone();
+                    match j == cols {
+                        true => w.forward_bias[0][i] += by,
+                        false => w.forward[0][[i, j]] += by,
+                    }
+                    loss(&w)
+                };
+                let downhill = -(nudged(h) - nudged(-h)) / (2.0 * f64::from(h));
+                let change = f64::from(value(after) - value(&before));
+                dot += change * downhill;
+                circuit_squared += change * change;
+                backprop_squared += downhill * downhill;
+            }
+        }
+        let reference = (dot / (circuit_squared * backprop_squared).sqrt())
+            .acos()
+            .to_degrees();
+        assert!(
+            (f64::from(logged) - reference).abs() < 0.5,
+            "logged {logged}°, reference {reference}°"
+        );
+        assert!((5.0..85.0).contains(&reference), "{reference}");
+    }
+
+    #[test]
+    fn a_minibatch_averages_the_angles_of_its_patterns() {
+        let config = Config {
+            layers: vec![30, 12, 9, 10],
+            ..Config::default()
+        };
+        let weights = draw(&config);
+        let shares = Shares::new(&config);
+        let m = 4;
+        let mut batch = Minibatch::new(&config.layers, m);
+        let mut alone = Vec::new();
+        for i in 0..m {
+            batch.input.row_mut(i).assign(&random(30, 10 + i as u64));
+            batch.target.row_mut(i).assign(&random(10, 20 + i as u64));
+            let mut state = CircuitState::at_rest(&config.layers);
+            let (x, y) = (batch.input.row(i), batch.target.row(i));
+            settle(&weights, &shares, &config, x, y, true, &mut state);
+            let mut angles = UpdateAngle::new(&config.layers, 1);
+            let mut sums = vec![AngleSum::default(); 2];
+            angles.add_settled(&weights, &shares, &state, y, &mut sums);
+            alone.push(sums);
+        }
+        batch.settle(&weights, &shares, &config, true);
+        let mut angles = UpdateAngle::new(&config.layers, m);
+        let mut sums = vec![AngleSum::default(); 2];
+        angles.add_minibatch(
+            &weights,
+            &shares,
+            &Rows {
+                input: batch.input.view(),
+                target: batch.target.view(),
+                basal: &batch.basal,
+                rate: &batch.rate,
+                bottom_up_basal: &batch.basal,
+            },
+            &mut sums,
+        );
+        for k in 0..2 {
+            let mean: f64 = alone.iter().map(|s| s[k].degrees).sum::<f64>() / m as f64;
+            assert_eq!(sums[k].patterns, m as u64);
+            let got = f64::from(sums[k].mean().unwrap());
+            assert!((got - mean).abs() < 1e-3, "layer {}: {got} vs {mean}", k + 1);
+        }
+    }
+
+    #[test]
+    fn the_full_model_logs_an_angle_only_while_nudged() {
+        let config = Config {
+            task: TaskConfig {
+                train_size: 16,
+                test_size: 4,
+                ..TaskConfig::recommended(TaskKind::NonlinearTeacher)
+            },
+            layers: vec![30, 12, 10],
+            pattern_ms: 20.0,
+            log_every: 5,
+            pretrain_patterns: 5,
+            ..Config::default()
+        };
+        let mut circuit = Microcircuit::new(&config).unwrap();
+        circuit.step(10).unwrap();
+        let angles: Vec<Option<f32>> = circuit
+            .history()
+            .iter()
+            .map(|row| row.layers[0].update_angle_deg)
+            .collect();
+        assert_eq!(angles[..2], [None, None], "no target, no angle: {angles:?}");
+        let angle = angles[2].expect("an angle with the target on");
+        assert!((1.0..120.0).contains(&angle), "{angle}");
+        // The CSV's row carries it.
+        let row = circuit.latest().unwrap().to_metrics();
+        assert_eq!(row.layers[0].update_angle_deg, Some(angle));
+    }
+}
