@@ -22,6 +22,7 @@
 //! | module | concept |
 //! |---|---|
 //! | [`config`] | the validated [`Config`] and its starting-point defaults |
+//! | [`digits`] | the paper's MNIST experiment: its circuit, rates and rate targets |
 //! | [`weights`] | the four weight groups, random and self-predicting initialisation |
 //! | [`state`] | the compartment potentials and the bottom-up prediction |
 //! | [`dynamics`] | the full model: Euler steps of every soma, noise, filters |
@@ -67,6 +68,7 @@
 //! grows the trace past its capacity allocates nothing.
 
 pub mod config;
+pub mod digits;
 pub mod dynamics;
 pub mod facts;
 pub mod minibatch;
