@@ -7,29 +7,35 @@
 //!
 //! ```text
 //! y_c = 0.1 + 0.7 · [c = label]          targets, nudging the output potentials
-//! η_PP,output = a,   η_PP,hidden = a · 2.375/1.375,   η_IP = 2.375 a,   η_PI = 0
+//! W^PP_{k,k-1} ~ U[-0.2, 0.2]            forward weights (top-down: Xavier, as FA's B)
+//! η_PP = η_IP = 3e-4 /ms (every layer),  η_PI = 0
 //! ```
 //!
-//! # The rates
+//! # Why the defaults stay at chance, and these rates
 //!
-//! The rates are bioprop's, not the paper's (its values are not in docs/science.md),
-//! chosen from two constraints worked out in docs/science.md §4.6:
+//! The rates and the initial weights are bioprop's, not the paper's (its values are
+//! not in docs/science.md); docs/science.md §4.6 gives the measurements. In short:
 //!
-//! - **the output's delta rule is stable**: logistic rates average ½, so the output's
-//!   input has `‖r_2‖² ≈ 125` along its mean, and the change `η T λ s_L ‖r_2‖²` of a
-//!   pattern's own prediction (`λ = g_som/(g_lk+g_B+g_som)`, `s_L = g_B/(g_lk+g_B)`)
-//!   must stay well below 2: `η T` far below 0.04. The nonlinear teacher's rates
-//!   scaled as [`super::Config::for_task`] scales them for the digits (×5, `η T` =
-//!   0.125 at the output and 1.0 in the hidden layers) break it, and the circuit
-//!   stays at chance;
-//! - **one interneuron rate keeps both layers' interneurons locked** to the closed
-//!   form of the self-predicting state: interneurons whose partners are the output
-//!   follow at `η_IP = η_out · (g_lk+g_D+g_som)/g_som` (2.375), those whose partners
-//!   are hidden cells at `η_IP = η_hidden · (g_lk+g_D+g_som)/g_som · c` with
-//!   `c = g_B/(g_lk+g_B+g_A) · (g_lk+g_D)/g_D` (1.375 η_hidden), so
-//!   `η_hidden = η_out · 2.375/1.375`. With the interneurons locked, the apical rule
-//!   has nothing to correct and is off (`η_PI = 0`), as the self-predicting start
-//!   allows.
+//! - **logistic rates carry a large common mode.** They average ½, so a layer of 500
+//!   sends `‖r‖² ≈ 125` along the mean rate, and a delta rule on it (the output's and
+//!   the interneurons') changes its own prediction by `η T λ s ‖r‖²` per update
+//!   (`λ = g_som/(g_lk+g_B+g_som)` or `/(g_lk+g_D+g_som)`, `s` the dendritic share),
+//!   which must stay below 2: `η T ≲ 0.04`. Minibatches average the change, so they
+//!   do not raise that limit, and each pattern teaches a tenth of what it would alone.
+//!   The nonlinear teacher's rates scaled as [`super::Config::for_task`] scales them
+//!   for the digits (`η T` 0.125 at the output, 1.0 in the hidden layers) break the
+//!   limit; the interneurons, locked to the output at 2.375 times its rate, break it
+//!   first (their weights diverge within a few thousand patterns at `η_out` 2e-4);
+//! - **Xavier weights leave the input-dependent part of the rates tiny**: the basal
+//!   share `g_B/(g_lk+g_B+g_A)` ≈ 0.53 and the logistic slope ¼ shrink it about eight
+//!   times per layer, so the output sees features that hardly vary with the digit
+//!   and learns only the class frequencies (test error 90 % after two epochs of
+//!   5,000 images). Forward weights of U[-0.2, 0.2] keep the rates varying.
+//!
+//! So every rate is `3e-4` per ms (`η T` = 0.03, inside both limits; the interneurons
+//! then follow the output at the same rate rather than locked to it, and their own
+//! rule keeps the self-prediction, with `‖v_A‖²` small), and the apical rule is off, as
+//! the self-predicting start allows.
 
 use super::config::{Config, Mode, RateFunction, Start};
 use crate::task::mnist::{self, Digits, MnistError};
@@ -48,8 +54,10 @@ pub const TARGET_OFF: f32 = 0.1;
 pub const TARGET_ON: f32 = 0.8;
 /// Patterns per minibatch.
 pub const BATCH: usize = 10;
-/// The output's forward rate `a` per ms (see the module docs).
-pub const LR_OUTPUT: f32 = 1.0e-4;
+/// Every forward and pyramidal→interneuron rate, per ms (see the module docs).
+pub const LR: f32 = 3.0e-4;
+/// The forward weights' initial scale, `U[-0.2, 0.2]`.
+pub const WEIGHT_SCALE: f32 = 0.2;
 
 /// The paper's digits circuit, with the data sizes of the paper's split.
 pub fn paper_config() -> Config {
@@ -67,12 +75,14 @@ pub fn paper_config() -> Config {
         mode: Mode::SteadyState,
         start: Start::SelfPredicting,
         batch: BATCH,
-        lr_output: LR_OUTPUT,
-        lr_forward: LR_OUTPUT * 2.375 / 1.375,
-        lr_interneuron: LR_OUTPUT * 2.375,
+        lr_output: LR,
+        lr_forward: LR,
+        lr_interneuron: LR,
         lr_apical: 0.0,
         lr_top_down: 0.0,
-        weight_init: InitSpec::Xavier,
+        weight_init: InitSpec::Uniform {
+            scale: WEIGHT_SCALE,
+        },
         top_down_init: InitSpec::Xavier,
         interneuron_init: InitSpec::Xavier,
         log_every: TRAIN as u64,
@@ -104,20 +114,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_preset_is_valid_and_locks_both_layers_interneurons() {
+    fn the_preset_is_valid_and_inside_the_delta_rules_stability_limit() {
         let config = paper_config();
         config.validate().unwrap();
         assert_eq!(config.layers, [784, 500, 500, 10]);
-        // ΔW^IP = η_IP λ_I post must equal c ΔW for the partner layer's ΔW = η post.
-        let lambda = config.g_som / (config.g_lk + config.g_d + config.g_som);
-        let hidden_gain = config.g_b / (config.g_lk + config.g_b + config.g_a)
-            * (config.g_lk + config.g_d)
-            / config.g_d;
-        let output_gain = config.g_b / (config.g_lk + config.g_b) * (config.g_lk + config.g_d)
-            / config.g_d;
-        let close = |a: f32, b: f32| (a - b).abs() <= 1e-6 * b;
-        assert!(close(config.lr_interneuron * lambda, hidden_gain * config.lr_forward));
-        assert!(close(config.lr_interneuron * lambda, output_gain * config.lr_output));
+        assert_eq!((config.mode, config.batch), (Mode::SteadyState, 10));
+        // A delta rule on 500 rates of mean ½ (‖r‖² ≈ 125) moves its own prediction by
+        // η T λ s ‖r‖² per update; the output and the interneurons must stay below 2.
+        let norm = 500.0 * 0.25;
+        let t = config.pattern_ms;
+        let output = config.lr_output
+            * t
+            * config.g_som
+            / (config.g_lk + config.g_b + config.g_som)
+            * config.g_b
+            / (config.g_lk + config.g_b)
+            * norm;
+        let interneuron = config.lr_interneuron
+            * t
+            * config.g_som
+            / (config.g_lk + config.g_d + config.g_som)
+            * config.g_d
+            / (config.g_lk + config.g_d)
+            * norm;
+        assert!(output < 2.0 && interneuron < 2.0, "{output} {interneuron}");
     }
 
     #[test]

@@ -218,6 +218,10 @@ fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
     if digits && args.data_sizes.noise.is_some() {
         return Err("--noise does not apply to the digits".to_owned());
     }
+    if digits && args.every.is_none() {
+        // A row per epoch: each evaluates every training and test image.
+        config.log_every = config.task.train_size as u64;
+    }
     Ok(config)
 }
 
