@@ -46,7 +46,10 @@ fn a_small_circuit_learns_a_digits_subset_well_above_chance() {
     assert_eq!(row.patterns, 2_000);
     let accuracy = row.test.accuracy.unwrap();
     // Chance is 10 %; measured: 50 % (the untrained circuit: {chance}).
-    assert!(accuracy > 0.35, "test accuracy {accuracy} (before: {chance})");
+    assert!(
+        accuracy > 0.35,
+        "test accuracy {accuracy} (before: {chance})"
+    );
     assert!(chance < 0.2, "{chance}");
     // Backprop's update is measured beside the circuit's.
     let angle = row.layers[0].update_angle_deg.unwrap();
@@ -73,7 +76,10 @@ fn the_digits_preset_runs_from_the_command_line() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let (header, rows) = csv(&text);
-    assert!(header.ends_with(",apical_energy,test_error_pct"), "{header}");
+    assert!(
+        header.ends_with(",apical_energy,test_error_pct"),
+        "{header}"
+    );
     // A row per epoch and hidden layer: patterns 0, 300, 600.
     let steps: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(steps, ["0", "0", "300", "300", "600", "600"]);

@@ -123,16 +123,12 @@ mod tests {
         // η T λ s ‖r‖² per update; the output and the interneurons must stay below 2.
         let norm = 500.0 * 0.25;
         let t = config.pattern_ms;
-        let output = config.lr_output
-            * t
-            * config.g_som
+        let output = config.lr_output * t * config.g_som
             / (config.g_lk + config.g_b + config.g_som)
             * config.g_b
             / (config.g_lk + config.g_b)
             * norm;
-        let interneuron = config.lr_interneuron
-            * t
-            * config.g_som
+        let interneuron = config.lr_interneuron * t * config.g_som
             / (config.g_lk + config.g_d + config.g_som)
             * config.g_d
             / (config.g_lk + config.g_d)

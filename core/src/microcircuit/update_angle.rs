@@ -195,12 +195,6 @@ impl UpdateAngle {
         backprop_deltas(&mut self.delta, weights, shares, rows);
         add_rank_one_angles(&self.delta, shares, rows, sums);
     }
-
-    /// Backprop's `δ_k` of the last comparison, row `row` (for the tests).
-    #[cfg(test)]
-    pub fn delta(&self, k: usize, row: usize) -> ndarray::ArrayView1<'_, f32> {
-        self.delta[k - 1].row(row)
-    }
 }
 
 /// Backprop's deltas (module docs) for every row of `rows`, into the first rows of
@@ -325,8 +319,8 @@ mod tests {
     use super::*;
     use crate::microcircuit::config::{Config, Mode, RateFunction};
     use crate::microcircuit::minibatch::Minibatch;
-    use crate::microcircuit::steady_state::settle;
     use crate::microcircuit::state::bottom_up;
+    use crate::microcircuit::steady_state::settle;
     use crate::microcircuit::Microcircuit;
     use crate::streams::{self, stream};
     use crate::task::{TaskConfig, TaskKind};
@@ -353,9 +347,20 @@ mod tests {
     fn settled_angles(config: &Config, weights: &CircuitWeights, seed: u64) -> Vec<f32> {
         let shares = Shares::new(config);
         let sizes = &config.layers;
-        let (x, y) = (random(sizes[0], seed), random(sizes[sizes.len() - 1], seed + 1));
+        let (x, y) = (
+            random(sizes[0], seed),
+            random(sizes[sizes.len() - 1], seed + 1),
+        );
         let mut state = CircuitState::at_rest(sizes);
-        settle(weights, &shares, config, x.view(), y.view(), true, &mut state);
+        settle(
+            weights,
+            &shares,
+            config,
+            x.view(),
+            y.view(),
+            true,
+            &mut state,
+        );
         let mut angles = UpdateAngle::new(sizes, 1);
         let mut sums = vec![AngleSum::default(); sizes.len() - 2];
         angles.add_settled(weights, &shares, &state, y.view(), &mut sums);
@@ -413,7 +418,9 @@ mod tests {
         let mut circuit = Microcircuit::new(&config).unwrap();
         let before = circuit.weights().clone();
         circuit.step(1).unwrap();
-        let logged = circuit.latest().unwrap().layers[0].update_angle_deg.unwrap();
+        let logged = circuit.latest().unwrap().layers[0]
+            .update_angle_deg
+            .unwrap();
         let after = circuit.weights();
         let (x, y) = (circuit.x.clone(), circuit.y.clone());
 
@@ -511,7 +518,11 @@ mod tests {
             let mean: f64 = alone.iter().map(|s| s[k].degrees).sum::<f64>() / m as f64;
             assert_eq!(sums[k].patterns, m as u64);
             let got = f64::from(sums[k].mean().unwrap());
-            assert!((got - mean).abs() < 1e-3, "layer {}: {got} vs {mean}", k + 1);
+            assert!(
+                (got - mean).abs() < 1e-3,
+                "layer {}: {got} vs {mean}",
+                k + 1
+            );
         }
     }
 

@@ -29,10 +29,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bioprop::microcircuit::{self, digits, Microcircuit, Mode, RateFunction, Start};
-use std::time::Instant;
 use bioprop::task::InitSpec;
 use bioprop::{Activation, TaskKind};
 use clap::{Args, Subcommand};
+use std::time::Instant;
 
 #[derive(Subcommand)]
 enum Command {
