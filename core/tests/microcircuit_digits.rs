@@ -45,7 +45,8 @@ fn a_small_circuit_learns_a_digits_subset_well_above_chance() {
     let row = circuit.latest().unwrap();
     assert_eq!(row.patterns, 2_000);
     let accuracy = row.test.accuracy.unwrap();
-    // Chance is 10 %; measured: 50 % (the untrained circuit: {chance}).
+    // Chance is 10 %; measured 50.2 % (CLI: --layers 784-100-10 --batch 1
+    // --train-size 2000 --test-size 1000 --epochs 1).
     assert!(
         accuracy > 0.35,
         "test accuracy {accuracy} (before: {chance})"
