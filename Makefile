@@ -5,7 +5,7 @@
 
 PORT ?= 8080
 
-.PHONY: serve dist dev test test-defaults soak bench bench-web bench-compare bench-microcircuit mnist-data reproduce-mnist clean
+.PHONY: serve dist dev test test-defaults soak bench bench-web bench-compare bench-microcircuit mnist-data reproduce-mnist reproduce-microcircuit-mnist clean
 
 serve: dist
 	@if command -v node >/dev/null; then \
@@ -69,6 +69,16 @@ TRAIN_SIZE ?= 60000
 SEEDS ?= 1 2
 reproduce-mnist: mnist-data
 	EPOCHS="$(EPOCHS)" TRAIN_SIZE="$(TRAIN_SIZE)" SEEDS="$(SEEDS)" scripts/reproduce-mnist.sh
+
+# Sacramento et al. 2018's digits experiment: the microcircuit's preset
+# sacramento-2018-mnist (784-500-500-10, steady state, minibatches of 10, 55,000 images)
+# beside BP and FA on the same network; a table of test errors, update angles and wall
+# times (about 1.5 min of CPU per epoch and model; see core/README.md).
+# Shorter: make reproduce-microcircuit-mnist MC_EPOCHS=1 MC_SEEDS=1
+MC_EPOCHS ?= 10
+MC_SEEDS ?= 1 2
+reproduce-microcircuit-mnist: mnist-data
+	EPOCHS="$(MC_EPOCHS)" SEEDS="$(MC_SEEDS)" scripts/reproduce-microcircuit-mnist.sh
 
 # The page's frame rate and the worker's training speed (against the core alone in
 # the same wasm) while compare mode trains at speed max, the microcircuit's simulated

@@ -1,7 +1,8 @@
 // The dendritic microcircuit page as a student uses it: open it from the nav and
 // press play — the full model runs and the meter and traces move; from a random start
 // without a target the apical energy ‖v_A‖² falls (the interneurons learn to predict
-// the top-down input), and switching the target on makes it jump; embed mode shows
+// the top-down input), and switching the target on makes it jump and brings an update
+// angle to backprop below 90°; embed mode shows
 // only the views.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -71,6 +72,8 @@ test("pre-training from a random start makes ‖v_A‖² fall; the target makes 
     60_000,
   );
   assert.ok(pretrained < 0.1 * start, `‖v_A‖² ${start} → ${pretrained}`);
+  // With no target there is no error to answer, so no update angle to backprop.
+  assert.equal(await page.getByTestId("metric-update-angle").textContent(), "—");
   await screenshot(page, "microcircuit-pretrained");
   await page.getByTestId("target-toggle").click();
   await until(() => page.url(), (u) => !u.includes("target=0"), 5_000);
@@ -86,6 +89,10 @@ test("pre-training from a random start makes ‖v_A‖² fall; the target makes 
   // every few taught patterns; 250 give each curve several points).
   const taught = await until(() => number(page, "metric-step"), (n) => n >= taughtFrom + 250, 30_000);
   assert.ok(taught >= taughtFrom + 250, `only ${taught - taughtFrom} patterns taught`);
+  // The circuit's hidden update against backprop's: its top-down weights are fixed
+  // and random, as FA's B, so well below 90° once taught but not 0.
+  const angle = await until(() => number(page, "metric-update-angle"), Number.isFinite, 10_000);
+  assert.ok(angle > 1 && angle < 90, `update angle ${angle}°`);
   await pause(page);
   assert.ok((await drawnPixels(page, '[data-testid="chart-loss"]')) > 100);
   await screenshot(page, "microcircuit-learning");

@@ -337,8 +337,10 @@ fn write_rows(out: &mut dyn Write, rule: &str, row: &Metrics, digits: bool) -> i
     write_rows_with(out, rule, row, &[], digits)
 }
 
-/// Core's rows (text), written to `out`.
-fn write_rows_with(
+/// Core's rows (text), written to `out`: `apical_energy[k - 1]` fills hidden layer
+/// `k`'s `apical_energy` cell (the microcircuit's `‖v_A‖²`; empty for the networks),
+/// and `test_error` adds the digits' `test_error_pct`.
+pub(crate) fn write_rows_with(
     out: &mut dyn Write,
     rule: &str,
     row: &Metrics,
@@ -349,17 +351,6 @@ fn write_rows_with(
     // Writing to a String cannot fail.
     let _ = bioprop::metrics_csv::write_rows(&mut rows, rule, row, apical_energy, test_error);
     out.write_all(rows.as_bytes())
-}
-
-/// The rows of one logged step; `apical_energy[k - 1]` fills hidden layer `k`'s last
-/// cell (the microcircuit's `‖v_A‖²`; empty for the networks).
-fn write_metrics_rows(
-    out: &mut dyn Write,
-    rule: &str,
-    row: &Metrics,
-    apical_energy: &[f32],
-) -> io::Result<()> {
-    write_rows_with(out, rule, row, apical_energy, false)
 }
 
 fn config_from(args: &RunArgs) -> ExperimentConfig {

@@ -22,6 +22,7 @@
 //! | module | concept |
 //! |---|---|
 //! | [`config`] | the validated [`Config`] and its starting-point defaults |
+//! | [`digits`] | the paper's MNIST experiment: its circuit, rates and rate targets |
 //! | [`weights`] | the four weight groups, random and self-predicting initialisation |
 //! | [`state`] | the compartment potentials and the bottom-up prediction |
 //! | [`dynamics`] | the full model: Euler steps of every soma, noise, filters |
@@ -30,6 +31,7 @@
 //! | [`plasticity`] | the four rules, filtered (full) or per pattern (steady state) |
 //! | `run` | the clock: presenting patterns, ticks, divergence checks |
 //! | [`observe`] | evaluation, metrics rows, traces, the state hash and snapshots |
+//! | [`update_angle`] | the angle between the circuit's hidden update and backprop's |
 //! | `tests` | the circuit's behaviour against the paper's fixed points and results |
 //!
 //! # Driving a circuit
@@ -66,6 +68,7 @@
 //! grows the trace past its capacity allocates nothing.
 
 pub mod config;
+pub mod digits;
 pub mod dynamics;
 pub mod facts;
 pub mod minibatch;
@@ -76,6 +79,7 @@ pub mod state;
 pub mod steady_state;
 #[cfg(test)]
 mod tests;
+pub mod update_angle;
 pub mod weights;
 
 use std::collections::VecDeque;
@@ -96,6 +100,7 @@ use minibatch::Minibatch;
 use observe::EvalBuffers;
 use plasticity::Plasticity;
 use state::Shares;
+use update_angle::{AngleSum, UpdateAngle};
 
 /// The rule's name on the command line.
 pub const NAME: &str = "microcircuit";
@@ -107,6 +112,8 @@ pub const DESCRIPTION: &str = "dendritic error microcircuit: apical error, inter
 #[derive(Debug, Clone)]
 struct SinceLog {
     apical_energy: Vec<f64>,
+    /// Per hidden layer, the angles between the circuit's update and backprop's.
+    update_angle: Vec<AngleSum>,
     loss: f64,
     patterns: u64,
 }
@@ -126,6 +133,8 @@ pub struct Microcircuit {
     /// Whether `run_for` stopped inside a minibatch's time: the next
     /// `tick_in_pattern` steps belong to it, and no single pattern is under way.
     minibatch_under_way: bool,
+    /// Backprop's update from the same state, for the update angle.
+    update_angle: UpdateAngle,
     eval: EvalBuffers,
     /// The current pattern's input and target (the last of a minibatch).
     x: Array1<f32>,
@@ -212,6 +221,7 @@ impl Microcircuit {
             plasticity: Plasticity::new(&weights),
             minibatch: Minibatch::new(sizes, config.batch),
             minibatch_under_way: false,
+            update_angle: UpdateAngle::new(sizes, config.batch),
             eval: EvalBuffers::new(
                 sizes,
                 EVAL_CHUNK.min(dataset.train_size().max(dataset.test_size())),
@@ -235,6 +245,7 @@ impl Microcircuit {
             plastic: true,
             since_log: SinceLog {
                 apical_energy: vec![0.0; hidden],
+                update_angle: vec![AngleSum::default(); hidden],
                 loss: 0.0,
                 patterns: 0,
             },
@@ -341,6 +352,7 @@ impl Microcircuit {
         let probe_changed = config.probe != old.probe;
         if config.batch != old.batch {
             self.minibatch = Minibatch::new(&config.layers, config.batch);
+            self.update_angle = UpdateAngle::new(&config.layers, config.batch);
         }
         let mode = config.mode;
         self.config = Config {

@@ -6,6 +6,7 @@
 //!
 //! ```text
 //! apical energy       ‖v_A,k‖² = Σ_i v_A,k,i²         the self-prediction error; 0 in the self-predicting state
+//! update angle        ∠(ΔW_k circuit, ΔW_k backprop)   same state and pattern, degrees (super::update_angle)
 //! weight angle        ∠(W^PP_{k,k+1}, W^PP_{k+1,k}ᵀ)    top-down against the forward transpose, degrees
 //! norm ratio          ‖W^PP_{k,k+1}‖ / ‖W^PP_{k+1,k}‖
 //! sign concordance    fraction of entries where sign(W^PP_{k,k+1}) = sign(W^PP_{k+1,k}ᵀ)
@@ -39,6 +40,11 @@ pub struct CircuitLayerMetrics {
     pub layer: usize,
     /// `‖v_A,k‖²`, averaged over the patterns since the previous row.
     pub apical_energy: f32,
+    /// The angle in degrees between the circuit's change of `W^PP_{k,k-1}` and the
+    /// change backprop would make from the same state and pattern, averaged over the
+    /// patterns since the previous row that had a target ([`super::update_angle`]).
+    #[serde(default)]
+    pub update_angle_deg: Option<f32>,
     /// `∠(W^PP_{k,k+1}, W^PP_{k+1,k}ᵀ)` in degrees.
     pub weight_angle_deg: Option<f32>,
     /// `‖W^PP_{k,k+1}‖_F / ‖W^PP_{k+1,k}‖_F`.
@@ -75,7 +81,7 @@ pub struct CircuitMetrics {
 
 impl CircuitMetrics {
     /// The row in the shape an [`crate::Experiment`] logs (`step` = patterns, the
-    /// top-down weights in the feedback's place, no update angle), so learning curves
+    /// top-down weights in the feedback's place), so learning curves
     /// and CSV columns are shared with BP/FA/shallow.
     pub fn to_metrics(&self) -> Metrics {
         Metrics {
@@ -88,7 +94,7 @@ impl CircuitMetrics {
                 .iter()
                 .map(|l| LayerMetrics {
                     layer: l.layer,
-                    update_angle_deg: None,
+                    update_angle_deg: l.update_angle_deg,
                     weight_angle_deg: l.weight_angle_deg,
                     norm_ratio: l.norm_ratio,
                     sign_concordance: l.sign_concordance,
@@ -305,6 +311,7 @@ impl Microcircuit {
                 CircuitLayerMetrics {
                     layer: k,
                     apical_energy: (self.since_log.apical_energy[k - 1] / count) as f32,
+                    update_angle_deg: self.since_log.update_angle[k - 1].mean(),
                     weight_angle_deg: self.weights.top_down_angle_deg(k),
                     norm_ratio: metrics::norm_ratio(top_down, forward),
                     sign_concordance: metrics::sign_concordance(top_down, forward),
@@ -324,6 +331,7 @@ impl Microcircuit {
             layers,
         });
         self.since_log.apical_energy.fill(0.0);
+        self.since_log.update_angle.fill(Default::default());
         self.since_log.loss = 0.0;
         self.since_log.patterns = 0;
     }

@@ -88,6 +88,11 @@ impl Plasticity {
         }
     }
 
+    /// The filtered changes the full model applies, `η dt` of them per step.
+    pub fn filtered(&self) -> &CircuitWeights {
+        &self.filtered
+    }
+
     /// Forgets the filtered changes (when the full model takes over from the
     /// steady-state one, whose changes are not filtered).
     pub fn reset_filters(&mut self) {

@@ -5,6 +5,7 @@
 
 use super::dynamics::{self, StepInputs};
 use super::plasticity::Steps;
+use super::update_angle::Rows;
 use super::{steady_state, Microcircuit, Mode, StepError};
 use crate::streams::shuffle;
 
@@ -94,9 +95,32 @@ impl Microcircuit {
         }
     }
 
+    /// Adds the full model's update angle at the end of a pattern (target on only).
+    fn compare_full_update(&mut self) {
+        if self.target_on && self.plastic {
+            self.update_angle.add_full(
+                &self.weights,
+                &self.shares,
+                &self.state,
+                self.y.view(),
+                self.plasticity.filtered(),
+                &mut self.since_log.update_angle,
+            );
+        }
+    }
+
     /// The steady-state model on the current pattern: settle, then learn.
     pub(super) fn present_steady(&mut self) {
         self.settle_current();
+        if self.target_on && self.plastic {
+            self.update_angle.add_settled(
+                &self.weights,
+                &self.shares,
+                &self.state,
+                self.y.view(),
+                &mut self.since_log.update_angle,
+            );
+        }
         if self.plastic {
             self.plasticity.compute_signals(
                 &self.state,
@@ -155,6 +179,21 @@ impl Microcircuit {
         }
         self.minibatch
             .settle(&self.weights, &self.shares, &self.config, self.target_on);
+        if self.target_on && self.plastic {
+            let batch = &self.minibatch;
+            self.update_angle.add_minibatch(
+                &self.weights,
+                &self.shares,
+                &Rows {
+                    input: batch.input.view(),
+                    target: batch.target.view(),
+                    basal: &batch.basal,
+                    rate: &batch.rate,
+                    bottom_up_basal: &batch.basal,
+                },
+                &mut self.since_log.update_angle,
+            );
+        }
         if self.plastic {
             let steps = Steps::new(&self.config, self.config.pattern_ms);
             self.minibatch.learn(&mut self.weights, &self.shares, steps);
@@ -264,6 +303,7 @@ impl Microcircuit {
                 while self.tick_in_pattern < self.steps_per_pattern {
                     self.tick();
                 }
+                self.compare_full_update();
             }
             Mode::SteadyState => {
                 self.ticks += self.steps_per_pattern.saturating_sub(self.tick_in_pattern);

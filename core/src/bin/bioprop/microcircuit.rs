@@ -4,7 +4,14 @@
 //! ```text
 //! bioprop run --task nonlinear-teacher --rule microcircuit --steady-state --steps 100000 --every 10000
 //! bioprop run --task nonlinear-teacher --rule microcircuit --steady-state --batch 10 --steps 100000
+//! bioprop run --rule microcircuit --preset sacramento-2018-mnist --epochs 1
 //! ```
+//!
+//! `--preset sacramento-2018-mnist` is the paper's digits experiment
+//! ([`bioprop::microcircuit::digits`]): 784-500-500-10, logistic rates, steady state in
+//! minibatches of 10, rate targets {0.1, 0.8}, the first 55,000 training images read
+//! from `--data` (default: where `make mnist-data` puts them) and the 10,000 test
+//! images; a row per epoch (`--every` patterns otherwise), with `test_error_pct` last.
 //!
 //! `--steps` counts patterns presented (each `pattern_ms` of simulated time in the full
 //! model, one settle-and-learn in the steady-state one, or one per `--batch M`
@@ -12,16 +19,20 @@
 //! row whenever the count passes a multiple of it. The rows are those of the networks' CSV: `loss` and `nse` score
 //! the circuit's bottom-up prediction, `weight_angle_deg`, `norm_ratio` and
 //! `sign_concordance` compare the top-down weights `W^PP_{k,k+1}` with `W^PP_{k+1,k}ᵀ`,
-//! `update_angle_deg` is empty, and `apical_energy` is `‖v_A‖²` of the layer, averaged
-//! over the patterns since the previous row. `main` hands the arguments over when
+//! `update_angle_deg` is the angle between the circuit's change of the layer's forward
+//! weights and backprop's from the same state and pattern (mean over the patterns
+//! since the previous row, while the target is on; docs/science.md §4.5), and
+//! `apical_energy` is `‖v_A‖²` of the layer, averaged over the same patterns. `main` hands the arguments over when
 //! `run` names this rule. Exit codes as for the networks.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use bioprop::microcircuit::{self, Microcircuit, Mode, RateFunction, Start};
+use bioprop::microcircuit::{self, digits, Microcircuit, Mode, RateFunction, Start};
+use bioprop::task::InitSpec;
 use bioprop::{Activation, TaskKind};
 use clap::{Args, Subcommand};
+use std::time::Instant;
 
 #[derive(Subcommand)]
 enum Command {
@@ -38,15 +49,25 @@ struct RunArgs {
     #[arg(long)]
     rule: String,
     /// Patterns presented.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 1000, conflicts_with = "epochs")]
     steps: u64,
+    /// Present N passes over the training set instead of `--steps`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    epochs: Option<u64>,
+    /// Start from a published experiment: sacramento-2018-mnist (the paper's digits;
+    /// the options given beside it override its settings).
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
+    /// With the digits preset: the folder of the four MNIST IDX files, plain or .gz
+    /// [default: where `make mnist-data` puts them].
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
     /// Seed for the data, weights, pattern order and noise.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Log a row every K patterns.
-    #[arg(long, default_value_t = 100, value_name = "K",
-          value_parser = clap::value_parser!(u64).range(1..))]
-    every: u64,
+    /// Log a row every K patterns [default: 100; one epoch for the digits].
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    every: Option<u64>,
     /// Write the CSV here instead of standard output.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -62,10 +83,11 @@ struct RunArgs {
     #[arg(long)]
     steady_state: bool,
     /// With --steady-state: settle this many patterns at once and apply the rules'
-    /// change averaged over them (a minibatch, in matrix form); 1 is one at a time.
-    #[arg(long, default_value_t = 1, value_name = "M",
+    /// change averaged over them (a minibatch, in matrix form); 1 is one at a time
+    /// [default: 1; 10 for the digits].
+    #[arg(long, value_name = "M",
           value_parser = clap::value_parser!(u64).range(1..=microcircuit::config::MAX_BATCH as u64))]
-    batch: u64,
+    batch: Option<u64>,
     /// Patterns shown with no target first (pre-training).
     #[arg(long, default_value_t = 0)]
     pretrain: u64,
@@ -76,6 +98,21 @@ struct RunArgs {
     /// [default: the task's].
     #[arg(long, value_name = "ETA")]
     lr_apical: Option<f32>,
+    /// `η_PP` per ms of the hidden layers' forward weights [default: the task's].
+    #[arg(long, value_name = "ETA")]
+    lr_forward: Option<f32>,
+    /// `η_PP` per ms of the output layer's forward weights [default: the task's].
+    #[arg(long, value_name = "ETA")]
+    lr_output: Option<f32>,
+    /// `η_IP` per ms, pyramidal→interneuron [default: the task's].
+    #[arg(long, value_name = "ETA")]
+    lr_interneuron: Option<f32>,
+    /// Forward weights drawn from U[-S, S] instead of the task's init.
+    #[arg(long, value_name = "S")]
+    weight_scale: Option<f32>,
+    /// Top-down weights drawn from U[-S, S] instead of the task's init.
+    #[arg(long, value_name = "S")]
+    top_down_scale: Option<f32>,
     /// `σ` of the full model's somatic noise [default: 0.1] (`--noise` is the task's).
     #[arg(long, value_name = "SIGMA")]
     soma_noise: Option<f32>,
@@ -83,7 +120,7 @@ struct RunArgs {
     #[arg(long, value_name = "MS")]
     pattern_ms: Option<f32>,
     #[command(flatten)]
-    data: super::DataArgs,
+    data_sizes: super::DataArgs,
 }
 
 /// Whether `args` (program name first) ask `run` for the microcircuit.
@@ -96,26 +133,67 @@ pub fn list_rules() {
     println!("  {:<18} {}", microcircuit::NAME, microcircuit::DESCRIPTION);
 }
 
+/// Whether `args` name the digits preset (and which other presets there are).
+fn digits_preset(args: &RunArgs) -> Result<bool, String> {
+    match args.preset.as_deref() {
+        None => Ok(false),
+        Some(name) if name.eq_ignore_ascii_case(digits::PRESET) => Ok(true),
+        Some(name) => Err(format!(
+            "--preset: unknown preset `{name}`; the presets are: {}",
+            digits::PRESET
+        )),
+    }
+}
+
 fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
-    let mut config = microcircuit::Config::for_task(args.task);
+    let digits = digits_preset(args)?;
+    let mut config = if digits {
+        digits::paper_config()
+    } else {
+        microcircuit::Config::for_task(args.task)
+    };
+    if !digits && args.data.is_some() {
+        return Err(format!(
+            "--data reads the digits' files: it goes with --preset {}",
+            digits::PRESET
+        ));
+    }
     config.seed = args.seed;
-    config.log_every = args.every;
+    if let Some(every) = args.every {
+        config.log_every = every;
+    }
     if args.steady_state {
         config.mode = Mode::SteadyState;
-    } else if args.batch > 1 {
-        return Err(
-            "--batch goes with --steady-state: the full model presents one pattern \
-                    at a time"
-                .to_owned(),
-        );
     }
-    config.batch = args.batch as usize;
+    if let Some(batch) = args.batch {
+        if config.mode != Mode::SteadyState && batch > 1 {
+            return Err(
+                "--batch goes with --steady-state: the full model presents one pattern \
+                        at a time"
+                    .to_owned(),
+            );
+        }
+        config.batch = batch as usize;
+    }
     config.pretrain_patterns = args.pretrain;
     if args.random_init {
         config.start = Start::Random;
     }
-    if let Some(rate) = args.lr_apical {
-        config.lr_apical = rate;
+    for (field, value) in [
+        (&mut config.lr_apical, args.lr_apical),
+        (&mut config.lr_forward, args.lr_forward),
+        (&mut config.lr_output, args.lr_output),
+        (&mut config.lr_interneuron, args.lr_interneuron),
+    ] {
+        if let Some(value) = value {
+            *field = value;
+        }
+    }
+    if let Some(scale) = args.weight_scale {
+        config.weight_init = InitSpec::Uniform { scale };
+    }
+    if let Some(scale) = args.top_down_scale {
+        config.top_down_init = InitSpec::Uniform { scale };
     }
     if let Some(noise) = args.soma_noise {
         config.noise = noise;
@@ -136,8 +214,29 @@ fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
             config.rate = RateFunction::plain(act);
         }
     }
-    args.data.apply(&mut config.task);
+    args.data_sizes.apply(&mut config.task);
+    if digits && args.data_sizes.noise.is_some() {
+        return Err("--noise does not apply to the digits".to_owned());
+    }
+    if digits && args.every.is_none() {
+        // A row per epoch: each evaluates every training and test image.
+        config.log_every = config.task.train_size as u64;
+    }
     Ok(config)
+}
+
+/// The circuit `args` ask for: on generated data, or on the digits read from `--data`.
+fn build(args: &RunArgs, config: &microcircuit::Config) -> Result<Microcircuit, String> {
+    if !digits_preset(args)? {
+        return Microcircuit::new(config).map_err(|e| e.to_string());
+    }
+    // Check the settings before reading 55 MB of digits.
+    config.validate().map_err(|e| e.to_string())?;
+    let dir = args.data.clone().unwrap_or_else(super::mnist::default_dir);
+    let (train, test) = bioprop::task::mnist::load_dir(&dir).map_err(|e| e.to_string())?;
+    let dataset = digits::dataset(&train, &test, config.task.train_size, config.task.test_size)
+        .map_err(|error| format!("--{}", error.to_string().replacen('_', "-", 1)))?;
+    Microcircuit::with_dataset(config, dataset).map_err(|e| e.to_string())
 }
 
 /// Parses the arguments (`run --rule microcircuit …`) and runs the circuit.
@@ -148,36 +247,45 @@ pub fn main() -> ExitCode {
         eprintln!("error: --rule must be {}", microcircuit::NAME);
         return ExitCode::from(2);
     }
-    let mut circuit = match config_from(&args)
-        .and_then(|config| Microcircuit::new(&config).map_err(|e| e.to_string()))
-    {
+    let started = Instant::now();
+    let built = config_from(&args).and_then(|config| build(&args, &config));
+    let mut circuit = match built {
         Ok(circuit) => circuit,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(2);
         }
     };
+    let digits = args.preset.is_some();
+    let train_size = circuit.dataset().train_size() as u64;
+    let steps = args.epochs.map_or(args.steps, |epochs| epochs * train_size);
+    let every = circuit.config().log_every;
     super::output::write_csv(
         args.out.as_deref(),
         &mut circuit,
         |out, circuit| {
-            writeln!(out, "{}", super::HEADER)?;
+            if digits {
+                writeln!(out, "{},test_error_pct", super::HEADER)?;
+            } else {
+                writeln!(out, "{}", super::HEADER)?;
+            }
             let mut printed = 0;
             let mut failure = None;
             loop {
                 for row in &circuit.history()[printed..] {
-                    super::write_metrics_rows(
+                    super::write_rows_with(
                         out,
                         microcircuit::NAME,
                         &row.to_metrics(),
                         &row.apical_energies(),
+                        digits,
                     )?;
                 }
                 printed = circuit.history().len();
-                if failure.is_some() || circuit.patterns() >= args.steps {
+                if failure.is_some() || circuit.patterns() >= steps {
                     break;
                 }
-                let chunk = args.every.min(args.steps - circuit.patterns());
+                let chunk = every.min(steps - circuit.patterns());
                 if let Err(error) = circuit.step(chunk) {
                     failure = Some(error.to_string());
                 }
@@ -191,31 +299,37 @@ pub fn main() -> ExitCode {
                     .iter()
                     .map(|l| {
                         format!(
-                            "layer {}: apical energy {}, top-down angle {}°",
+                            "layer {}: apical energy {}, update angle {}°, top-down angle {}°",
                             l.layer,
                             l.apical_energy,
+                            super::cell(l.update_angle_deg),
                             super::cell(l.weight_angle_deg)
                         )
                     })
                     .collect();
+                let score = match (latest.test.nse, latest.test.accuracy) {
+                    (Some(nse), _) => format!(", test NSE {nse}"),
+                    (None, Some(accuracy)) if digits => format!(
+                        ", test error {:.2}% on {} digits after {:.2} epochs of {}, {:.1} s",
+                        100.0 * (1.0 - f64::from(accuracy)),
+                        circuit.dataset().test_size(),
+                        latest.patterns as f64 / train_size as f64,
+                        train_size,
+                        started.elapsed().as_secs_f64()
+                    ),
+                    (None, Some(accuracy)) => format!(", test accuracy {accuracy}"),
+                    (None, None) => String::new(),
+                };
                 eprintln!(
                     "microcircuit ({}) on {}: {} patterns ({} ms simulated), train loss {}, \
                      test loss {}{}; {}",
                     circuit.mode().name(),
-                    args.task.name(),
+                    if digits { "mnist" } else { args.task.name() },
                     latest.patterns,
                     latest.time_ms,
                     latest.train.loss,
                     latest.test.loss,
-                    latest
-                        .test
-                        .nse
-                        .map(|nse| format!(", test NSE {nse}"))
-                        .or(latest
-                            .test
-                            .accuracy
-                            .map(|acc| format!(", test accuracy {acc}")))
-                        .unwrap_or_default(),
+                    score,
                     layers.join("; ")
                 );
             }

@@ -158,7 +158,8 @@ fn Page() -> Html {
         Some(view) => html! {
             <>
                 <Readouts patterns={view.snapshot.patterns} time_ms={view.snapshot.time_ms}
-                    loss={view.loss} apical_energy={view.apical_energy} target={view.snapshot.target_on} />
+                    loss={view.loss} apical_energy={view.apical_energy}
+                    update_angle={update_angle(&view.snapshot)} target={view.snapshot.target_on} />
                 <section class="panel wide">
                     <h2>{"One hidden layer of the circuit"}</h2>
                     <CircuitDiagram snapshot={Rc::new(view.snapshot.clone())} />
@@ -198,4 +199,13 @@ fn Page() -> Html {
             }
         </PageFrame>
     }
+}
+
+/// The latest row's update angle of the probed hidden layer.
+fn update_angle(snapshot: &bioprop::microcircuit::Snapshot) -> Option<f32> {
+    let row = snapshot.metrics.as_ref()?;
+    row.layers
+        .iter()
+        .find(|l| l.layer == snapshot.probe.layer)?
+        .update_angle_deg
 }

@@ -25,6 +25,9 @@ pub struct ReadoutsProps {
     pub time_ms: f64,
     pub loss: Option<f32>,
     pub apical_energy: f32,
+    /// The latest row's angle between the circuit's update of the probed hidden layer
+    /// and backprop's from the same state (none before the first taught pattern).
+    pub update_angle: Option<f32>,
     pub target: bool,
 }
 
@@ -39,6 +42,9 @@ pub fn Readouts(props: &ReadoutsProps) -> Html {
                 <span>{"t "}<b data-testid="metric-time">{format!("{:.2}", props.time_ms / 1000.0)}</b>{" s"}</span>
                 <span>{"test loss "}<b data-testid="metric-loss">{props.loss.map_or("—".to_owned(), format_number)}</b></span>
                 <span>{"‖v_A‖² "}<b data-testid="metric-apical-energy">{format!("{:.6}", props.apical_energy)}</b></span>
+                <span title="angle between the circuit's change of this layer's forward weights and the change backprop would make from the same state and pattern (0° is backprop)">
+                    {"update ∠ to BP "}<b data-testid="metric-update-angle">{props.update_angle.map_or("—".to_owned(), |a| format!("{a:.1}°"))}</b>
+                </span>
                 <span>{"target "}<b data-testid="metric-target">{ if props.target { "on" } else { "off (pre-training)" } }</b></span>
             </div>
         </div>
