@@ -296,7 +296,7 @@ fn each_pages_worker_runs_its_own_engine() {
     assert!(Engine::pace(&circuit).is_some());
 
     let (settings, _) = CerebellumSettings::from_query("?page=cerebellum");
-    let mut filter = Host::<CerebellumSim>::default();
+    let mut filter = Host::<CerebellumModel>::default();
     let frame = one_frame(Engine::handle(
         &mut filter,
         CbCommand::Configure(Box::new(settings)),
