@@ -316,8 +316,7 @@ fn the_cerebellum_tasks_open_with_their_recorded_defaults() {
         ),
         (20.0, 5.0, 2.0, 0.5)
     );
-    let (teacher, notices) =
-        CerebellumSettings::from_query("?page=cerebellum&task=distal-teacher");
+    let (teacher, notices) = CerebellumSettings::from_query("?page=cerebellum&task=distal-teacher");
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(
         teacher,

@@ -4,7 +4,7 @@
 //! goal and the outcome. Pure: no Yew or web-sys, so it is tested natively; it runs in
 //! the worker ([`super::worker`]).
 
-use bioprop::cerebellum::{DistalTeacher, TeacherConfig, TeacherSnapshot};
+use bioprop::cerebellum::{DistalTeacher, Stage, TeacherConfig, TeacherSnapshot};
 use serde::{Deserialize, Serialize};
 
 /// Most points kept in each error history; when full, every other point goes and the
@@ -17,7 +17,7 @@ const RECENT_LEN: usize = 400;
 /// The running two-stage simulation.
 pub struct TeacherSim {
     pub teacher: DistalTeacher,
-    /// (simulated s, prediction error / outcome RMS), stage 1 and on.
+    /// (simulated s, prediction error / outcome RMS), stage 1.
     pub prediction_history: Vec<(f32, f32)>,
     /// (simulated s, distal error / goal RMS), stage 2.
     pub tracking_history: Vec<(f32, f32)>,
@@ -71,8 +71,12 @@ impl TeacherSim {
                     .push((time, s.goal as f32, s.outcome as f32, s.prediction as f32));
             }
             if steps % self.sample_every == 0 {
-                if let Some(e) = self.teacher.relative_prediction_error() {
-                    self.prediction_history.push((time, e as f32));
+                // Stage 1's chart: the model learning the plant (afterwards it is frozen,
+                // and its error on the controller's commands is only a readout).
+                if self.teacher.stage() == Stage::Babbling {
+                    if let Some(e) = self.teacher.relative_prediction_error() {
+                        self.prediction_history.push((time, e as f32));
+                    }
                 }
                 if let Some(e) = self.teacher.relative_tracking_error() {
                     self.tracking_history.push((time, e as f32));
@@ -106,8 +110,6 @@ impl TeacherSim {
 
 #[cfg(test)]
 mod tests {
-    use bioprop::cerebellum::Stage;
-
     use super::*;
 
     #[test]
@@ -121,7 +123,10 @@ mod tests {
         assert_eq!(view.snapshot.stage, Stage::Reaching);
         let switch = view.snapshot.switch_time as f32;
         assert!(view.tracking_history.iter().all(|p| p.0 > switch));
-        assert!(view.prediction_history.iter().all(|p| p.0 > 0.0));
+        assert!(view
+            .prediction_history
+            .iter()
+            .all(|p| p.0 > 0.0 && p.0 <= switch));
         let first = |h: &[(f32, f32)]| h.first().unwrap().1;
         let last_before = |h: &[(f32, f32)], t: f32| h.iter().rev().find(|p| p.0 <= t).unwrap().1;
         // Stage 1: the model's error, relative to the outcome, from near 1 to a tenth.
@@ -140,7 +145,7 @@ mod tests {
         sim.advance(200_000).unwrap();
         assert!(sim.prediction_history.len() < HISTORY_LEN);
         assert!(sim.tracking_history.len() < HISTORY_LEN);
-        let last = sim.prediction_history.last().unwrap().0;
+        let last = sim.tracking_history.last().unwrap().0;
         assert!((last - 200.0).abs() < 1.0, "{last}");
     }
 }

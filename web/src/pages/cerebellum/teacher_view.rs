@@ -38,8 +38,8 @@ pub fn TeacherViews(props: &TeacherViewsProps) -> Html {
     let v = &*props.view;
     let s = &v.snapshot;
     let stage = match s.stage {
-        Stage::Babbling => "1 · babbling: the forward model learns the plant",
-        Stage::Reaching => "2 · reaching: the controller learns through the model",
+        Stage::Babbling => "babbling: the forward model learns the plant",
+        Stage::Reaching => "reaching: the controller learns through the model",
     };
     let percent = |x: Option<f64>| readout(x.map(|x| 100.0 * x), 2) + " %";
     let model = Rc::new(vec![series(
@@ -54,11 +54,6 @@ pub fn TeacherViews(props: &TeacherViewsProps) -> Html {
     )]);
     let recent = Rc::new(vec![
         series(
-            "goal r",
-            PURPLE,
-            v.recent.iter().map(|p| (p.0, p.1)).collect(),
-        ),
-        series(
             "outcome y",
             GREEN,
             v.recent.iter().map(|p| (p.0, p.2)).collect(),
@@ -68,6 +63,15 @@ pub fn TeacherViews(props: &TeacherViewsProps) -> Html {
             ORANGE,
             v.recent.iter().map(|p| (p.0, p.3)).collect(),
         ),
+        // Dashed and drawn last: once reached, the goal lies on the outcome.
+        Series {
+            dash: Dash::Dashed { on: 8, off: 6 },
+            ..series(
+                "goal r",
+                PURPLE,
+                v.recent.iter().map(|p| (p.0, p.1)).collect(),
+            )
+        },
     ]);
     let switch = format!("{:.0}", s.switch_time);
     html! {
@@ -124,7 +128,7 @@ pub fn TeacherExplanation() -> Html {
                       error reaches it only through the model (Jordan & Rumelhart 1992, the distal \
                       teacher)."}</li>
                 <li><b>{"The model need only point the right way. "}</b>
-                    {"On the 1 Hz goal the model's own error stays near a third of the outcome, yet the \
+                    {"On the 1 Hz goal the model's own error stays near 35 % of the outcome, yet the \
                       reach error falls below 0.1 %: learning stops only where e = 0, so an inexact \
                       model changes the path, not the end. A model of the wrong sign would teach the \
                       controller to climb (the core tests check both)."}</li>
