@@ -151,7 +151,7 @@ fn the_cerebellum_steps_retunes_and_resets_in_the_worker() {
     assert_eq!(stepped.view.snapshot.time, 0.5);
     // With beta = 0 the eye follows the brainstem alone: E = -B H, gain exactly B = 1.
     assert_eq!(stepped.view.snapshot.gain, Some(1.0));
-    let mut reference = CerebellumModel::Filter(CerebellumSim::new(&settings.config()));
+    let mut reference = CerebellumModel::Filter(Box::new(CerebellumSim::new(&settings.config())));
     reference.advance(500, f64::INFINITY, &|| 0.0).unwrap();
     assert_eq!(stepped.view, reference.view());
 

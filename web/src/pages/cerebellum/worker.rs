@@ -38,8 +38,8 @@ pub struct CerebellumView {
 
 /// The page's simulation: the adaptive filter on one task, or the distal teacher.
 pub enum CerebellumModel {
-    Filter(Sim),
-    Teacher(TeacherSim),
+    Filter(Box<Sim>),
+    Teacher(Box<TeacherSim>),
 }
 
 pub type Command = sim_worker::Command<CerebellumSettings, CerebellumSettings>;
@@ -52,9 +52,9 @@ impl Model for CerebellumModel {
 
     fn build(settings: &CerebellumSettings) -> Self {
         if settings.teacher {
-            CerebellumModel::Teacher(TeacherSim::new(&settings.teacher_config()))
+            CerebellumModel::Teacher(Box::new(TeacherSim::new(&settings.teacher_config())))
         } else {
-            CerebellumModel::Filter(Sim::new(&settings.config()))
+            CerebellumModel::Filter(Box::new(Sim::new(&settings.config())))
         }
     }
 
