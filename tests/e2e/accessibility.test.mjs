@@ -33,6 +33,7 @@ const PAGES = [
   ["rules page", "?task=xor", "a11y-rules"],
   ["presentation mode", "?task=xor&present=1", "a11y-present"],
   ["cerebellum", "?page=cerebellum", "a11y-cerebellum"],
+  ["cerebellum, distal teacher", "?page=cerebellum&task=distal-teacher", "a11y-cerebellum-teacher"],
   ["microcircuit", "?page=microcircuit", "a11y-microcircuit"],
   ["embed", "?task=xor&embed=1", "a11y-embed"],
   // The delta rule's own view (issue 10, item 12), on the page and presented.

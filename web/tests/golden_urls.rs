@@ -238,6 +238,7 @@ fn links_setting_every_key_open_as_recorded() {
         cerebellum,
         CerebellumSettings {
             task: CerebellumTask::Vor,
+            teacher: false,
             spectacles: -1.0,
             freq: 5.0,
             error_delay: 0.1,
@@ -314,6 +315,27 @@ fn the_cerebellum_tasks_open_with_their_recorded_defaults() {
             config.plant.damping
         ),
         (20.0, 5.0, 2.0, 0.5)
+    );
+    let (teacher, notices) = CerebellumSettings::from_query("?page=cerebellum&task=distal-teacher");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        teacher,
+        CerebellumSettings {
+            task: CerebellumTask::ForwardModel,
+            teacher: true,
+            ..cerebellum_page()
+        }
+    );
+    let config = teacher.teacher_config();
+    assert_eq!(
+        (
+            config.babble_seconds,
+            config.goal.freq_hz,
+            config.goal.amplitude,
+            config.controller_beta,
+            config.forward_model.filter.beta
+        ),
+        (20.0, 1.0, 1.0, 2.0, 20.0)
     );
 }
 
@@ -456,6 +478,7 @@ fn bad_links_give_the_recorded_notices() {
 fn cerebellum_page() -> CerebellumSettings {
     CerebellumSettings {
         task: CerebellumTask::Vor,
+        teacher: false,
         spectacles: 2.0,
         freq: 1.0,
         error_delay: 0.0,

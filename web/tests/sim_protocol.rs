@@ -7,6 +7,7 @@
 use std::fmt::Debug;
 
 use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
+use bioprop_web::pages::cerebellum::worker::CerebellumModel;
 use bioprop_web::pages::cerebellum::worker::CerebellumView;
 use bioprop_web::pages::cerebellum::Sim as CerebellumSim;
 use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
@@ -137,7 +138,7 @@ type CbCommand = Command<CerebellumSettings, CerebellumSettings>;
 #[test]
 fn the_cerebellum_steps_retunes_and_resets_in_the_worker() {
     let (settings, _) = CerebellumSettings::from_query("?page=cerebellum&speed=500&beta=0");
-    let mut worker = Host::<CerebellumSim>::default();
+    let mut worker = Host::<CerebellumModel>::default();
     let first = one_frame(send(
         &mut worker,
         CbCommand::Configure(Box::new(settings.clone())),
@@ -148,8 +149,8 @@ fn the_cerebellum_steps_retunes_and_resets_in_the_worker() {
     assert_eq!(stepped.view.snapshot.time, 0.5);
     // With beta = 0 the eye follows the brainstem alone: E = -B H, gain exactly B = 1.
     assert_eq!(stepped.view.snapshot.gain, Some(1.0));
-    let mut reference = CerebellumSim::new(&settings.config());
-    reference.advance(500).unwrap();
+    let mut reference = CerebellumModel::Filter(Box::new(CerebellumSim::new(&settings.config())));
+    reference.advance(500, f64::INFINITY, &|| 0.0).unwrap();
     assert_eq!(stepped.view, reference.view());
 
     // New spectacles retune the running filter: same clock, new target.
@@ -178,12 +179,53 @@ fn the_cerebellum_steps_retunes_and_resets_in_the_worker() {
 }
 
 #[test]
+fn the_distal_teacher_runs_in_the_worker_as_it_does_natively() {
+    let (settings, notices) =
+        CerebellumSettings::from_query("?page=cerebellum&task=distal-teacher&speed=2000");
+    assert!(notices.is_empty(), "{notices:?}");
+    let mut worker = Host::<CerebellumModel>::default();
+    let first = one_frame(send(
+        &mut worker,
+        CbCommand::Configure(Box::new(settings.clone())),
+    ));
+    let teacher = first.view.teacher.as_ref().expect("the teacher's view");
+    assert_eq!(teacher.snapshot.time, 0.0);
+    // 21 s: past the switch at 20 s, into stage 2.
+    let mut stepped = first;
+    for _ in 0..21 {
+        stepped = one_frame(send(&mut worker, CbCommand::Step(1000)));
+    }
+    let mut reference = CerebellumModel::build(&settings);
+    reference.advance(21_000, f64::INFINITY, &|| 0.0).unwrap();
+    let CerebellumModel::Teacher(sim) = &reference else {
+        panic!("the teacher's settings build the teacher")
+    };
+    let view = stepped.view.teacher.as_ref().unwrap();
+    assert_eq!(view.snapshot, sim.teacher.snapshot());
+    assert_eq!(view.snapshot.stage, bioprop::cerebellum::Stage::Reaching);
+    assert!(!view.tracking_history.is_empty());
+    // The filter's fields show the forward model, frozen since the switch.
+    assert_eq!(stepped.view.snapshot.time, 20.0);
+    assert_eq!(stepped.view.snapshot.weights, view.snapshot.model_weights);
+    // A live change is refused: the page rebuilds the teacher instead.
+    assert!(settings.needs_rebuild(&CerebellumSettings {
+        beta: Some(5.0),
+        ..settings.clone()
+    }));
+    let refused = send(&mut worker, CbCommand::Change(settings.clone()));
+    assert!(
+        matches!(refused.as_slice(), [Update::Rejected { .. }]),
+        "{refused:?}"
+    );
+}
+
+#[test]
 fn a_diverged_cerebellum_pauses_and_says_so_once() {
     // The filter diverges with a large error delay at a high frequency and a high rate.
     let (settings, notices) =
         CerebellumSettings::from_query("?page=cerebellum&freq=5&edelay=0.1&beta=50&speed=2000");
     assert!(notices.is_empty(), "{notices:?}");
-    let mut worker = Host::<CerebellumSim>::default();
+    let mut worker = Host::<CerebellumModel>::default();
     let mut record = SimRecord::<CerebellumView>::new(" Advice.");
     let mut apply = |updates: Vec<Update<CerebellumView>>| -> Vec<Effect> {
         updates
@@ -252,7 +294,7 @@ fn each_pages_worker_runs_its_own_engine() {
     assert!(Engine::pace(&circuit).is_some());
 
     let (settings, _) = CerebellumSettings::from_query("?page=cerebellum");
-    let mut filter = Host::<CerebellumSim>::default();
+    let mut filter = Host::<CerebellumModel>::default();
     let frame = one_frame(Engine::handle(
         &mut filter,
         CbCommand::Configure(Box::new(settings)),

@@ -99,6 +99,14 @@ fn a_demonstration_really_changes_its_page() {
         find("cerebellum-delay").unwrap().1.demo.unwrap().query
     ));
     assert_eq!(delay.error_delay, 0.3);
+    let (teacher, _) = CerebellumSettings::from_query(&format!(
+        "?{}",
+        find("target").unwrap().1.demo.unwrap().query
+    ));
+    assert!(
+        teacher.teacher,
+        "step 6 opens the cerebellum teaching a controller"
+    );
 }
 
 fn check_question(step: &str, question: &Question) {

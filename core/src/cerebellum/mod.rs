@@ -16,6 +16,7 @@
 //! | `signal` | head velocity or motor command: a sine or seeded band-limited noise |
 //! | `vor` | task 1: VOR gain adaptation to spectacles; sign conventions |
 //! | `forward_model` | task 2: predicting a damped second-order plant's outcome |
+//! | `teacher` | the forward model teaching a controller (distal teacher, two stages) |
 //! | `window`, `trace` | sliding-window metrics and the downsampled trace |
 //! | `config` | the validated settings |
 //!
@@ -61,6 +62,7 @@ pub mod export;
 mod filter;
 mod forward_model;
 mod signal;
+pub mod teacher;
 mod trace;
 mod vor;
 mod window;
@@ -72,6 +74,7 @@ pub use config::{
     BasisKind, CerebellumConfig, CerebellumTask, ConfigError, FilterConfig, PlantConfig,
     SignalConfig, SignalKind, VorConfig, MAX_WEIGHT,
 };
+pub use teacher::{DistalTeacher, Stage, TeacherConfig, TeacherError, TeacherSnapshot};
 pub use trace::Trace;
 
 use crate::hash::Fnv1a;
@@ -402,6 +405,13 @@ impl Cerebellum {
     pub fn error_rms(&self) -> Option<f64> {
         let count = self.window.count();
         (count > 0).then(|| libm::sqrt(self.window.sum(ERROR_POWER).max(0.0) / count as f64))
+    }
+
+    /// RMS of the desired output over the window: `(M - B) H` for the VOR, the outcome
+    /// `y` for the forward model.
+    pub fn desired_rms(&self) -> Option<f64> {
+        let count = self.window.count();
+        (count > 0).then(|| libm::sqrt(self.window.sum(DESIRED_POWER).max(0.0) / count as f64))
     }
 
     /// The error–basis correlation `c_i` over the window (module docs); 0 when the

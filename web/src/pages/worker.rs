@@ -14,7 +14,7 @@
 
 use yew_agent::prelude::*;
 
-use super::cerebellum::{self, worker as cb};
+use super::cerebellum::worker as cb;
 use super::microcircuit::{self, worker as mc};
 use super::rules::worker::{self as rules, Trainer};
 use crate::shell::sim_worker::{serve, Engine, Host, Model, FRAME_MS};
@@ -80,5 +80,5 @@ pub async fn MicrocircuitWorker(scope: ReactorScope<mc::Command, mc::Update>) {
 /// The cerebellum page's simulation worker.
 #[reactor]
 pub async fn CerebellumWorker(scope: ReactorScope<cb::Command, cb::Update>) {
-    serve(scope, Host::<cerebellum::Sim>::default()).await;
+    serve(scope, Host::<cb::CerebellumModel>::default()).await;
 }

@@ -2,6 +2,8 @@
 //! new simulation), and sliders that retune the running one.
 
 use bioprop::cerebellum::{BasisKind, CerebellumTask};
+
+use super::settings::TASKS;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -42,9 +44,11 @@ pub fn CerebellumControls(props: &CerebellumControlsProps) -> Html {
         let settings = s.clone();
         props.on_action.reform(move |event: Event| {
             let value = event.target_unchecked_into::<HtmlSelectElement>().value();
-            let mut next = settings.clone();
-            next.task = value.parse().unwrap_or_default();
-            Action::Change(next)
+            Action::Change(
+                settings
+                    .with_task(&value)
+                    .unwrap_or_else(|| settings.clone()),
+            )
         })
     };
     let on_basis = {
@@ -56,7 +60,8 @@ pub fn CerebellumControls(props: &CerebellumControlsProps) -> Html {
             Action::Change(next)
         })
     };
-    let vor = s.task == CerebellumTask::Vor;
+    let vor = s.task == CerebellumTask::Vor && !s.teacher;
+    let teacher = s.teacher;
     let play = props.on_action.reform(|_| Action::TogglePlay);
     let step = props.on_action.reform(|_| Action::Step);
     let reset = props.on_action.reform(|_| Action::Reset);
@@ -69,10 +74,8 @@ pub fn CerebellumControls(props: &CerebellumControlsProps) -> Html {
             </div>
             <label>{"Task"}
                 <select data-testid="task" onchange={on_task}>
-                    { for CerebellumTask::ALL.iter().map(|t| html! {
-                        <option value={t.name()} selected={*t == s.task}>
-                            { if *t == CerebellumTask::Vor { "VOR gain adaptation" } else { "Forward model" } }
-                        </option>
+                    { for TASKS.iter().map(|&(name, label)| html! {
+                        <option value={name} selected={name == s.task_name()}>{label}</option>
                     }) }
                 </select>
             </label>
@@ -81,16 +84,18 @@ pub fn CerebellumControls(props: &CerebellumControlsProps) -> Html {
                     min={-1.0} max={4.0} step={0.05} lo={-10.0} hi={10.0}
                     on_change={change(|s, v| s.spectacles = v)} />
             }
-            <Slider label={if vor { "Head-rotation frequency (Hz)" } else { "Command corner frequency (Hz)" }}
+            <Slider label={if vor { "Head-rotation frequency (Hz)" } else if teacher { "Goal frequency (Hz)" } else { "Command corner frequency (Hz)" }}
                 testid="freq" value={s.freq} min={0.1} max={10.0} step={0.1} lo={0.01} hi={50.0}
                 on_change={change(|s, v| s.freq = v)} />
-            <Slider label="Error delay D_e (s)" testid="edelay" value={s.error_delay}
-                min={0.0} max={0.3} step={0.01} lo={0.0} hi={1.0}
-                on_change={change(|s, v| s.error_delay = v)} />
-            <Slider label="Eligibility delay D_p (s)" testid="eldelay" value={s.eligibility_delay}
-                min={0.0} max={0.3} step={0.01} lo={0.0} hi={1.0}
-                on_change={change(|s, v| s.eligibility_delay = v)} />
-            <Slider label="Learning rate β" testid="beta" value={s.beta_or_default()}
+            if !teacher {
+                <Slider label="Error delay D_e (s)" testid="edelay" value={s.error_delay}
+                    min={0.0} max={0.3} step={0.01} lo={0.0} hi={1.0}
+                    on_change={change(|s, v| s.error_delay = v)} />
+                <Slider label="Eligibility delay D_p (s)" testid="eldelay" value={s.eligibility_delay}
+                    min={0.0} max={0.3} step={0.01} lo={0.0} hi={1.0}
+                    on_change={change(|s, v| s.eligibility_delay = v)} />
+            }
+            <Slider label={if teacher { "Forward model's learning rate β" } else { "Learning rate β" }} testid="beta" value={s.beta_or_default()}
                 min={0.0} max={50.0} step={0.5} lo={0.0} hi={1000.0}
                 on_change={change(|s, v| s.beta = Some(v))} />
             <Slider label="Speed (simulated ms per frame)" testid="speed" value={f64::from(s.speed)}

@@ -15,6 +15,8 @@ mod diagram;
 pub mod embed;
 pub mod settings;
 pub mod sim;
+pub mod teacher;
+mod teacher_view;
 mod views;
 pub mod worker;
 
@@ -38,6 +40,7 @@ use worker::CerebellumView;
 pub use controls::{Action, CerebellumControls};
 pub use diagram::CircuitDiagram;
 pub use sim::Sim;
+pub use teacher_view::{TeacherExplanation, TeacherViews};
 pub use views::{Bars, Explanation, GainChart, Readouts, Traces};
 
 /// What the page adds to a divergence's message: where the limit comes from and how
@@ -145,6 +148,10 @@ fn Page() -> Html {
 
     let frame = driver.frame();
     let body = match frame.as_ref().map(|f| &f.view) {
+        Some(CerebellumView {
+            teacher: Some(teacher),
+            ..
+        }) => html! { <TeacherViews view={Rc::new(teacher.clone())} /> },
         Some(view) => {
             let snapshot = Rc::new(view.snapshot.clone());
             let taus = Rc::new(view.taus.clone());
@@ -190,7 +197,11 @@ fn Page() -> Html {
             {body}
             if !embed {
                 <FigureExport on_notice={on_notice} on_data={driver.export_callback()} />
-                <Explanation task={settings.task} />
+                if settings.teacher {
+                    <TeacherExplanation />
+                } else {
+                    <Explanation task={settings.task} />
+                }
             }
         </PageFrame>
     }

@@ -3,12 +3,12 @@
 //!
 //! | key | meaning, allowed values | default |
 //! |---|---|---|
-//! | `task` | `vor` or `forward-model` | `vor` |
+//! | `task` | `vor`, `forward-model` or `distal-teacher` (the forward model teaching a controller, in two stages) | `vor` |
 //! | `spectacles` | `M`, the gain the VOR needs, in [-10, 10] | 2 |
-//! | `freq` | head-rotation frequency (forward model: the command's corner), Hz, in (0, 50] | 1 |
+//! | `freq` | head-rotation frequency (forward model: the command's corner; distal teacher: the goal's), Hz, in (0, 50] | 1 |
 //! | `edelay` | climbing-fibre error delay `D_e`, seconds, in [0, 1] | 0 |
 //! | `eldelay` | eligibility delay `D_p` of the basis signals, seconds, in [0, 1] | 0 |
-//! | `beta` | LMS learning rate `β`, in [0, 1000] | the task's (1 VOR, 20 forward model) |
+//! | `beta` | LMS learning rate `β` (distal teacher: the forward model's), in [0, 1000] | the task's (1 VOR, 20 forward model and distal teacher) |
 //! | `basis` | `leaky`, `alpha` or `delay` | `leaky` |
 //! | `speed` | simulated milliseconds (1 ms steps) per animation frame, 1 to [`MAX_SPEED`] | [`DEFAULT_SPEED`] |
 //! | `autoplay` | `1` or `0` | 0 |
@@ -20,7 +20,7 @@
 //! of a repeated key wins. The ranges are core's
 //! ([`bioprop::cerebellum::CerebellumConfig::validate`]).
 
-use bioprop::cerebellum::{BasisKind, CerebellumConfig, CerebellumTask};
+use bioprop::cerebellum::{BasisKind, CerebellumConfig, CerebellumTask, TeacherConfig};
 
 pub use crate::shell::query::Notice;
 use crate::shell::query::{choice, number_in, whole, QueryWriter, Reader, Repeats};
@@ -36,7 +36,11 @@ pub const DEFAULT_SPEED: u32 = 20;
 /// Sent to the worker as they are: it builds the simulation from them ([`Self::config`]).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CerebellumSettings {
+    /// With `teacher`, always [`CerebellumTask::ForwardModel`]: stage 1's task.
     pub task: CerebellumTask,
+    /// `task=distal-teacher`: the forward model teaches a controller (two stages;
+    /// [`Self::teacher_config`]). The delays and spectacles do not apply.
+    pub teacher: bool,
     pub spectacles: f64,
     pub freq: f64,
     pub error_delay: f64,
@@ -54,6 +58,7 @@ impl Default for CerebellumSettings {
         let config = CerebellumConfig::for_task(CerebellumTask::Vor);
         CerebellumSettings {
             task: CerebellumTask::Vor,
+            teacher: false,
             spectacles: config.vor.spectacles,
             freq: config.signal.freq_hz,
             error_delay: 0.0,
@@ -101,6 +106,34 @@ impl CerebellumSettings {
         config
     }
 
+    /// The two-stage run of `task=distal-teacher`: core's defaults, with the forward
+    /// model (stage 1) built as [`Self::config`] builds the forward-model task and the
+    /// goal at `freq`.
+    pub fn teacher_config(&self) -> TeacherConfig {
+        let mut config = TeacherConfig::default();
+        let mut model = CerebellumSettings {
+            task: CerebellumTask::ForwardModel,
+            freq: config.forward_model.signal.freq_hz,
+            error_delay: 0.0,
+            eligibility_delay: 0.0,
+            ..self.clone()
+        }
+        .config();
+        model.signal = config.forward_model.signal;
+        config.forward_model = model;
+        config.goal.freq_hz = self.freq;
+        config
+    }
+
+    /// The task's name in the URL and the controls.
+    pub fn task_name(&self) -> &'static str {
+        if self.teacher {
+            TEACHER_TASK
+        } else {
+            self.task.name()
+        }
+    }
+
     /// `β` in force: the URL's or the task's.
     pub fn beta_or_default(&self) -> f64 {
         self.beta
@@ -109,10 +142,42 @@ impl CerebellumSettings {
 
     /// Whether going from `self` to `next` needs a new simulation (task or basis);
     /// everything else is retuned live.
+    /// The distal teacher is rebuilt on any change but the speed.
     pub fn needs_rebuild(&self, next: &CerebellumSettings) -> bool {
-        self.task != next.task || self.basis != next.basis
+        self.task != next.task
+            || self.teacher != next.teacher
+            || self.basis != next.basis
+            || (next.teacher && self.teacher_config() != next.teacher_config())
+    }
+
+    /// Sets the task from its name in the URL or the controls (`distal-teacher` or one
+    /// of core's); `None` for an unknown name.
+    pub fn with_task(&self, name: &str) -> Option<CerebellumSettings> {
+        let (task, teacher) = if name == TEACHER_TASK {
+            (CerebellumTask::ForwardModel, true)
+        } else {
+            (name.parse().ok()?, false)
+        };
+        Some(CerebellumSettings {
+            task,
+            teacher,
+            ..self.clone()
+        })
     }
 }
+
+/// `task=distal-teacher`.
+pub const TEACHER_TASK: &str = "distal-teacher";
+
+/// The tasks as the URL and the controls name them, in order, with their labels.
+pub const TASKS: [(&str, &str); 3] = [
+    ("vor", "VOR gain adaptation"),
+    ("forward-model", "Forward model"),
+    (
+        TEACHER_TASK,
+        "Distal teacher: the model teaches a controller",
+    ),
+];
 
 fn default_text(key: &str) -> String {
     let d = CerebellumSettings::default();
@@ -137,12 +202,20 @@ impl UrlSettings for CerebellumSettings {
             let text = format!("using {}", default_text(key));
             move || text.clone()
         };
-        if let Some(task) = reader.read(
+        let defaults = s.clone();
+        if let Some(next) = reader.read(
             "task",
-            |v| choice(v, "task", v.parse().ok(), "vor or forward-model"),
+            |v| {
+                choice(
+                    v,
+                    "task",
+                    defaults.with_task(v),
+                    "vor, forward-model or distal-teacher",
+                )
+            },
             using("task"),
         ) {
-            s.task = task;
+            s = next;
         }
         if let Some(basis) = reader.read(
             "basis",
@@ -182,7 +255,7 @@ impl UrlSettings for CerebellumSettings {
     fn to_query(&self) -> String {
         let d = CerebellumSettings::default();
         let mut query = QueryWriter::new("cerebellum");
-        query.differs("task", self.task.name(), d.task.name());
+        query.differs("task", self.task_name(), d.task_name());
         query.differs("spectacles", self.spectacles, d.spectacles);
         query.differs("freq", self.freq, d.freq);
         query.differs("edelay", self.error_delay, d.error_delay);
@@ -218,6 +291,7 @@ mod tests {
     fn every_key_round_trips() {
         let s = CerebellumSettings {
             task: CerebellumTask::ForwardModel,
+            teacher: false,
             spectacles: -0.5,
             freq: 2.5,
             error_delay: 0.1,
@@ -243,7 +317,11 @@ mod tests {
     fn each_bad_value_is_ignored_with_a_notice_naming_it() {
         // (query, key, text the message must hold: the allowed range or the default)
         let cases = [
-            ("task=saccade", "task", "vor or forward-model"),
+            (
+                "task=saccade",
+                "task",
+                "vor, forward-model or distal-teacher",
+            ),
             ("basis=cubic", "basis", "leaky, alpha or delay"),
             ("spectacles=11", "spectacles", "[-10, 10]"),
             ("spectacles=abc", "spectacles", "using 2"),
@@ -316,5 +394,44 @@ mod tests {
         };
         assert!(s.needs_rebuild(&basis));
         assert!(Cerebellum::new(&basis.config()).is_ok());
+    }
+
+    #[test]
+    fn the_distal_teacher_round_trips_and_builds_its_two_stages() {
+        let (s, notices) =
+            CerebellumSettings::from_query("?page=cerebellum&task=distal-teacher&freq=0.5&beta=10");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert!(s.teacher);
+        assert_eq!(s.task, CerebellumTask::ForwardModel);
+        assert_eq!(
+            s.to_query(),
+            "?page=cerebellum&task=distal-teacher&freq=0.5&beta=10"
+        );
+        assert_eq!(CerebellumSettings::from_query(&s.to_query()).0, s);
+        let config = s.teacher_config();
+        config.validate().unwrap();
+        assert_eq!(config.goal.freq_hz, 0.5);
+        assert_eq!(config.forward_model.filter.beta, 10.0);
+        // The babbling command is the forward-model task's, whatever the goal.
+        assert_eq!(
+            config.forward_model.signal,
+            CerebellumConfig::for_task(CerebellumTask::ForwardModel).signal
+        );
+        // The defaults are core's.
+        let (plain, _) = CerebellumSettings::from_query("?page=cerebellum&task=distal-teacher");
+        assert_eq!(plain.teacher_config(), TeacherConfig::default());
+        // Leaving the teacher, or any change to it but the speed, builds a new run.
+        let vor = plain.with_task("vor").unwrap();
+        assert!(!vor.teacher && plain.needs_rebuild(&vor));
+        let faster = CerebellumSettings {
+            speed: 400,
+            ..plain.clone()
+        };
+        assert!(!plain.needs_rebuild(&faster));
+        assert!(plain.needs_rebuild(&CerebellumSettings {
+            freq: 2.0,
+            ..plain.clone()
+        }));
+        assert_eq!(plain.with_task("reach"), None);
     }
 }

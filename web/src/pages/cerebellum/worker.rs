@@ -1,11 +1,14 @@
 //! The cerebellum in the worker: the page's settings build the simulation, new ones
 //! retune it live, and each frame brings back a [`CerebellumView`]. The worker's
 //! loop and the play/step/speed commands are the shell's
-//! ([`crate::shell::sim_worker`]); the simulation is [`Sim`], pure and tested natively.
+//! ([`crate::shell::sim_worker`]); the simulations are [`Sim`] (the adaptive filter)
+//! and [`TeacherSim`] (`task=distal-teacher`), pure and tested natively.
 //!
 //! ```text
-//! page ─▶ Configure(settings) ─▶ Sim::new(config);  Change(settings) ─▶ retune(config)
-//! worker ─▶ Frame(CerebellumView): snapshot, recent signals, the gain history
+//! page ─▶ Configure(settings) ─▶ Sim::new(config) | TeacherSim::new(teacher_config)
+//!         Change(settings) ─▶ retune(config) (the filter; the teacher is rebuilt instead)
+//! worker ─▶ Frame(CerebellumView): snapshot, recent signals, the gain history, and for
+//!           the distal teacher its stages' errors
 //! ```
 
 use bioprop::cerebellum::{export, Snapshot, Trace};
@@ -13,9 +16,11 @@ use serde::{Deserialize, Serialize};
 
 use super::settings::CerebellumSettings;
 use super::sim::Sim;
+use super::teacher::{TeacherSim, TeacherView};
 use crate::shell::sim_worker::{self, ExportKind, Model};
 
-/// What the page draws of the cerebellum after a frame.
+/// What the page draws of the cerebellum after a frame. For the distal teacher the
+/// filter's fields describe its forward model (stage 1's task, frozen after it).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CerebellumView {
     pub snapshot: Snapshot,
@@ -27,52 +32,89 @@ pub struct CerebellumView {
     pub gain_history: Vec<(f32, f32)>,
     /// The brainstem's gain `B` (VOR).
     pub brainstem_gain: f64,
+    /// `task=distal-teacher`: both stages.
+    pub teacher: Option<TeacherView>,
+}
+
+/// The page's simulation: the adaptive filter on one task, or the distal teacher.
+pub enum CerebellumModel {
+    Filter(Box<Sim>),
+    Teacher(Box<TeacherSim>),
 }
 
 pub type Command = sim_worker::Command<CerebellumSettings, CerebellumSettings>;
 pub type Update = sim_worker::Update<CerebellumView>;
 
-impl Model for Sim {
+impl Model for CerebellumModel {
     type Job = CerebellumSettings;
     type Change = CerebellumSettings;
     type View = CerebellumView;
 
     fn build(settings: &CerebellumSettings) -> Self {
-        Sim::new(&settings.config())
+        if settings.teacher {
+            CerebellumModel::Teacher(Box::new(TeacherSim::new(&settings.teacher_config())))
+        } else {
+            CerebellumModel::Filter(Box::new(Sim::new(&settings.config())))
+        }
     }
 
-    /// `steps` 1 ms steps: about 150 ns each, far below any frame's budget, so the
-    /// deadline is not consulted.
+    /// `steps` 1 ms steps: about 150 ns each (the teacher's stage 2 a few times that),
+    /// far below any frame's budget, so the deadline is not consulted.
     fn advance(
         &mut self,
         steps: u32,
         _deadline: f64,
         _now: &dyn Fn() -> f64,
     ) -> Result<(), String> {
-        Sim::advance(self, u64::from(steps))
+        match self {
+            CerebellumModel::Filter(sim) => sim.advance(u64::from(steps)),
+            CerebellumModel::Teacher(sim) => sim.advance(u64::from(steps)),
+        }
     }
 
     fn change(&mut self, settings: CerebellumSettings) -> Result<(), String> {
-        self.cerebellum
-            .retune(&settings.config())
-            .map_err(|error| format!("settings: {error}; not changed"))
+        match self {
+            CerebellumModel::Filter(sim) => sim
+                .cerebellum
+                .retune(&settings.config())
+                .map_err(|error| format!("settings: {error}; not changed")),
+            CerebellumModel::Teacher(_) => Err(
+                "settings: the distal teacher starts again for a new setting; not changed".into(),
+            ),
+        }
     }
 
     fn view(&self) -> CerebellumView {
-        let cerebellum = &self.cerebellum;
+        let (cerebellum, gain_history, teacher) = match self {
+            CerebellumModel::Filter(sim) => (&sim.cerebellum, sim.gain_history.clone(), None),
+            CerebellumModel::Teacher(sim) => {
+                (sim.teacher.forward_model(), Vec::new(), Some(sim.view()))
+            }
+        };
         CerebellumView {
             snapshot: cerebellum.snapshot(),
             trace: cerebellum.trace(),
             taus: cerebellum.basis_time_constants().to_vec(),
-            gain_history: self.gain_history.clone(),
+            gain_history,
             brainstem_gain: cerebellum.config().vor.brainstem_gain,
+            teacher,
         }
     }
 
     fn export(&self, kind: ExportKind) -> Result<String, String> {
-        let cerebellum = &self.cerebellum;
+        let sim = match self {
+            CerebellumModel::Filter(sim) => sim,
+            CerebellumModel::Teacher(_) => {
+                return Err(
+                    "the distal teacher saves its charts and diagrams (PNG, SVG); \
+                            metrics, weights and configuration are saved on the other tasks"
+                        .into(),
+                )
+            }
+        };
+        let cerebellum = &sim.cerebellum;
         Ok(match kind {
-            ExportKind::Metrics => self.metrics_csv(),
+            ExportKind::Metrics => sim.metrics_csv(),
             ExportKind::Config => export::config_json(cerebellum.config()),
             ExportKind::Weights => serde_json::to_string_pretty(&serde_json::json!({
                 "model": export::MODEL,

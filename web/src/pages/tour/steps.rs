@@ -353,29 +353,36 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         id: "target",
-        title: "(6) The target",
+        title: "(6) The target: one area teaching another",
         point: Some(Implausibility::Target),
         text: &[
             "Supervised learning needs a target for every output, every time. Some brain \
              areas may compute teaching signals for others.",
-            "In the cerebellum, climbing fibres carry an error computed elsewhere — for the \
-             vestibulo-ocular reflex, the retinal slip — and teach the Purkinje cells, \
-             which learn by the delta rule.",
+            "Stage 1: random commands move a limb and the cerebellum learns to predict the \
+             outcome, by the delta rule on outcome − prediction. Stage 2: that model teaches a \
+             controller; the reach error travels back through the model, never through the \
+             limb (the distal teacher, Jordan & Rumelhart 1992).",
         ],
         equation: Some(
-            "Δw_i = −β ⟨e · p_i⟩   (e: the climbing-fibre error, p_i: a parallel-fibre signal)",
+            "Δv_j = −η (y − target) · s_j,   s_j = q_j passed through the learned model",
         ),
         predict: Some(Question {
-            ask: "The spectacles double the image's motion. Where will the reflex's gain go?",
-            choices: &["Stay at 1", "Go to 2", "Go to 0.5"],
+            ask: "The model still errs by about a third on the goal's movement. Where will the \
+                  controller's reach error go?",
+            choices: &[
+                "Stay near the model's error",
+                "Close to zero",
+                "Up: the model is wrong",
+            ],
             answer: 1,
-            explanation: "The slip is zero only when the eyes move twice as far: the gain \
-                          learns its way to 2.",
+            explanation: "Learning stops only where the reach error is zero; the model need only \
+                          point the right way. The reach error falls below 0.1 % while the \
+                          model's stays near 35 %.",
         }),
         demo: Some(Demo {
             page: DemoPage::Cerebellum,
-            query: "task=vor",
-            look_at: "the gain chart climbing to the spectacles' factor",
+            query: "task=distal-teacher&speed=50",
+            look_at: "the model's error in stage 1, then the reach error in stage 2",
         }),
         ..NONE
     },
