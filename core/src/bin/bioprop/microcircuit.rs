@@ -4,7 +4,13 @@
 //! ```text
 //! bioprop run --task nonlinear-teacher --rule microcircuit --steady-state --steps 100000 --every 10000
 //! bioprop run --task nonlinear-teacher --rule microcircuit --steady-state --batch 10 --steps 100000
+//! bioprop run --preset sacramento-2018 --rule microcircuit --steps 30000 --every 1000
 //! ```
+//!
+//! `--preset sacramento-2018` runs the paper's regression task under the paper's
+//! conditions (`bioprop::microcircuit::preset`): its own teacher data, student and
+//! rates, random start and pre-training; `--task` and the data options are then
+//! refused, the other options still apply on top of it.
 //!
 //! `--steps` counts patterns presented (each `pattern_ms` of simulated time in the full
 //! model, one settle-and-learn in the steady-state one, or one per `--batch M`
@@ -19,7 +25,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use bioprop::microcircuit::{self, Microcircuit, Mode, RateFunction, Start};
+use bioprop::microcircuit::{self, preset, Microcircuit, Mode, RateFunction, Start};
 use bioprop::{Activation, TaskKind};
 use clap::{Args, Subcommand};
 
@@ -34,6 +40,11 @@ struct RunArgs {
     /// Task name (see `bioprop list`).
     #[arg(long, default_value = "linear-teacher")]
     task: TaskKind,
+    /// A published configuration instead of a task: `sacramento-2018`, the paper's
+    /// regression task (soft-rectifier rates, its k = 10, 2 teacher, random start,
+    /// pre-training, full dynamics).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["task", "noise", "train_size", "test_size"])]
+    preset: Option<String>,
     /// Learning rule: microcircuit.
     #[arg(long)]
     rule: String,
@@ -66,9 +77,10 @@ struct RunArgs {
     #[arg(long, default_value_t = 1, value_name = "M",
           value_parser = clap::value_parser!(u64).range(1..=microcircuit::config::MAX_BATCH as u64))]
     batch: u64,
-    /// Patterns shown with no target first (pre-training).
-    #[arg(long, default_value_t = 0)]
-    pretrain: u64,
+    /// Patterns shown with no target first (pre-training) [default: 0, or the
+    /// preset's].
+    #[arg(long)]
+    pretrain: Option<u64>,
     /// Start from random interneuron weights instead of the self-predicting state.
     #[arg(long)]
     random_init: bool,
@@ -97,7 +109,16 @@ pub fn list_rules() {
 }
 
 fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
-    let mut config = microcircuit::Config::for_task(args.task);
+    let mut config = match args.preset.as_deref() {
+        None => microcircuit::Config::for_task(args.task),
+        Some(preset::NAME) => preset::config(args.seed),
+        Some(other) => {
+            return Err(format!(
+                "--preset: unknown preset `{other}`; the one preset is `{}`",
+                preset::NAME
+            ))
+        }
+    };
     config.seed = args.seed;
     config.log_every = args.every;
     if args.steady_state {
@@ -110,7 +131,9 @@ fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
         );
     }
     config.batch = args.batch as usize;
-    config.pretrain_patterns = args.pretrain;
+    if let Some(patterns) = args.pretrain {
+        config.pretrain_patterns = patterns;
+    }
     if args.random_init {
         config.start = Start::Random;
     }
@@ -136,7 +159,9 @@ fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
             config.rate = RateFunction::plain(act);
         }
     }
-    args.data.apply(&mut config.task);
+    if args.preset.is_none() {
+        args.data.apply(&mut config.task);
+    }
     Ok(config)
 }
 
@@ -148,9 +173,13 @@ pub fn main() -> ExitCode {
         eprintln!("error: --rule must be {}", microcircuit::NAME);
         return ExitCode::from(2);
     }
-    let mut circuit = match config_from(&args)
-        .and_then(|config| Microcircuit::new(&config).map_err(|e| e.to_string()))
-    {
+    let mut circuit = match config_from(&args).and_then(|config| {
+        let built = match args.preset {
+            Some(_) => Microcircuit::with_dataset(&config, preset::dataset(config.seed)),
+            None => Microcircuit::new(&config),
+        };
+        built.map_err(|e| e.to_string())
+    }) {
         Ok(circuit) => circuit,
         Err(error) => {
             eprintln!("error: {error}");
@@ -202,7 +231,7 @@ pub fn main() -> ExitCode {
                     "microcircuit ({}) on {}: {} patterns ({} ms simulated), train loss {}, \
                      test loss {}{}; {}",
                     circuit.mode().name(),
-                    args.task.name(),
+                    args.preset.as_deref().unwrap_or(args.task.name()),
                     latest.patterns,
                     latest.time_ms,
                     latest.train.loss,
