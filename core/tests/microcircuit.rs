@@ -129,16 +129,19 @@ fn reproduction_on_the_nonlinear_teacher() {
 }
 
 #[test]
-#[ignore = "open, fails today: the full model drifts with the target on (docs/science.md §4.4); about 20 s in release"]
+#[ignore = "about 2 minutes in release: make test-microcircuit-long"]
 fn the_full_model_does_not_drift_on_the_nonlinear_teacher() {
-    // The acceptance test for the fix: the full model at the default rates (one set
-    // for the whole run), target on, seed 3. Today its test NSE is 0.34 after 2000
-    // patterns and 0.36 after 4000, above the shallow learner's 0.196 (6000).
-    let patterns = 4000;
+    // The full model with the weak target of docs/science.md §4.4 (one set of rates
+    // for the whole run; not the default, see there), target on, seed 3. Measured: test NSE
+    // 0.194 after 10 000 patterns, 0.167 after 20 000 (and 0.149 after 94 000); the
+    // shallow learner on the same data 0.196 after 6000. With the old target
+    // conductance (0.8, as strong as the interneurons' nudge) it rose from 0.29 after
+    // 1000 patterns to 0.36 after 3000.
+    let patterns = 20_000;
     let config = MicrocircuitConfig {
         seed: 3,
         log_every: patterns / 2,
-        ..MicrocircuitConfig::for_task(TaskKind::NonlinearTeacher)
+        ..MicrocircuitConfig::weak_target(TaskKind::NonlinearTeacher)
     };
     let mut circuit = Microcircuit::new(&config).unwrap();
     circuit.step(patterns).unwrap();
@@ -157,8 +160,8 @@ fn the_full_model_does_not_drift_on_the_nonlinear_teacher() {
         experiment.latest().unwrap().test.nse.unwrap()
     };
     println!("full model: midway {midway}, end {end}; shallow {shallow}");
-    assert!(end <= midway + 0.01, "drifts: midway {midway}, end {end}");
-    assert!(end < shallow, "full model {end}, shallow {shallow}");
+    assert!(end < midway, "drifts: midway {midway}, end {end}");
+    assert!(end < 0.95 * shallow, "full model {end}, shallow {shallow}");
 }
 
 #[test]

@@ -199,3 +199,52 @@ fn list_shows_the_microcircuit() {
         .expect("a microcircuit line");
     assert!(line.contains("Sacramento"), "{line}");
 }
+
+#[test]
+fn the_papers_preset_runs_and_a_wrong_name_is_refused() {
+    // The preset brings its own data and pre-training: with the target off for the
+    // first 10 000 patterns, the rows here are pre-training rows of the paper's
+    // 30-50-10 student, and the apical energy of random interneurons is in every row.
+    let output = bioprop(&[
+        "run",
+        "--preset",
+        "sacramento-2018",
+        "--rule",
+        "microcircuit",
+        "--steady-state",
+        "--steps",
+        "20",
+        "--every",
+        "10",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows = rows(&output);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for row in &rows {
+        assert!(number(&row[14]) > 0.1, "apical energy {row:?}");
+        number(&row[12]);
+    }
+    assert!(
+        stderr(&output).contains("sacramento-2018"),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = bioprop(&["run", "--preset", "nope", "--rule", "microcircuit"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unknown preset `nope`"),
+        "{}",
+        stderr(&output)
+    );
+    let output = bioprop(&[
+        "run",
+        "--preset",
+        "sacramento-2018",
+        "--task",
+        "xor",
+        "--rule",
+        "microcircuit",
+    ]);
+    assert!(!output.status.success());
+}

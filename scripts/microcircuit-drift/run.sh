@@ -19,6 +19,8 @@ run() {
     echo "== $1"
     nice -n 10 "$bin" train "$1" "${2:-6000}" "${3:-1000}" "${4:-3}"
 }
+# MicrocircuitConfig::weak_target on the nonlinear teacher (docs/science.md §4.4).
+weak='{"g_target": 0.1, "noise": 0.02, "lr_forward": 0.0101, "lr_output": 0.000625, "lr_interneuron": 0.00148438}'
 
 if [[ "${1:-}" != cut ]]; then
     run '{}'                                   # drifts: 0.29 → 0.36
@@ -29,7 +31,11 @@ if [[ "${1:-}" != cut ]]; then
     run '{"plasticity_tau_ms": 300}'           # drifts
     run '{"dt": 0.05}'                         # drifts
     run '{"input_tau_ms": 0}'                  # drifts
-    run '{"g_som": 0.2}'                       # flat near 0.2, interneurons off their lock
+    run '{"g_som": 0.2, "g_target": 0.2}'      # flat near 0.2, interneurons off their lock
+    # A weak target (g_target 0.1, forward rates scaled), with the noise as it was and without:
+    run '{"g_target": 0.1, "lr_forward": 0.0101, "lr_output": 0.0012625, "lr_interneuron": 0.0029984}' 8000 2000   # 0.227 → 0.26, noise-driven
+    run '{"g_target": 0.1, "lr_forward": 0.0101, "lr_output": 0.0012625, "lr_interneuron": 0.0029984, "noise": 0}' 8000 2000   # 0.205 → 0.181
+    run "$weak" 100000 2000                    # no upward drift; plateau 0.12-0.17 (§4.4 table)
     # The per-pattern weight change of the full model, in 1 ms bins, against the
     # steady-state model's from the same weights and pattern.
     nice -n 10 "$bin" bins '{"noise": 0}' 1000 100 3

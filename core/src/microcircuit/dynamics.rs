@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! hidden soma    du_k/dt   = -g_lk u_k + g_B (v_B,k - u_k) + g_A (v_A,k - u_k) + σξ
-//! output soma    du_L/dt   = -g_lk u_L + g_B (v_B,L - u_L) + g_som (u_trgt - u_L) + σξ
+//! output soma    du_L/dt   = -g_lk u_L + g_B (v_B,L - u_L) + g_trgt (u_trgt - u_L) + σξ
 //!                            (the nudging term only while the target is on)
 //! interneuron    du^I_k/dt = -g_lk u^I_k + g_D (v^I_k - u^I_k) + g_som (u_{k+1} - u^I_k) + σξ
 //! input filter   dr_0/dt   = (x - r_0) / τ_in
@@ -128,7 +128,7 @@ pub(crate) fn euler_step(
     }
     let out = depth - 1;
     let g_som = if inputs.target.is_some() {
-        config.g_som
+        config.g_target
     } else {
         0.0
     };
@@ -191,6 +191,7 @@ mod tests {
             lr_apical: 0.0,
             lr_interneuron: 0.0,
             input_tau_ms: 0.0,
+            g_target: 0.8,
             ..Config::default()
         };
         let mut weights = CircuitWeights {

@@ -9,7 +9,7 @@
 //!
 //! ```text
 //! bottom-up     V_B,k = R_{k-1} W_kᵀ + 1 b_kᵀ          U_k = g_B/(g_lk+g_B+g_A) V_B,k      R_k = φ(U_k)
-//! nudge         U_L = (g_B V_B,L + g_som Y)/(g_lk+g_B+g_som)
+//! nudge         U_L = (g_B V_B,L + g_trgt Y)/(g_lk+g_B+g_trgt)
 //! top-down      V^I_k = R_k W^IP_kᵀ + 1 b^I_kᵀ           U^I_k = (g_D V^I_k + g_som U_{k+1})/(g_lk+g_D+g_som)
 //!               V_A,k = R_{k+1} W^PP_{k,k+1}ᵀ + R^I_k W^PI_kᵀ      U_k = (g_B V_B,k + g_A V_A,k)/(g_lk+g_B+g_A)
 //! plasticity    W ← W + (η T / m) Pᵀ Q               P the (m, n_post) postsynaptic factors, Q the (m, n_pre) rates
@@ -145,14 +145,14 @@ impl Minibatch {
         }
 
         if nudge {
-            let denominator = config.g_lk + config.g_b + config.g_som;
+            let denominator = config.g_lk + config.g_b + config.g_target;
             let phi = shares.output_rate;
             Zip::from(&mut self.soma[out])
                 .and(&mut self.rate[out])
                 .and(&self.basal[out])
                 .and(&self.target)
                 .for_each(|u, r, &v, &t| {
-                    *u = (config.g_b * v + config.g_som * t) / denominator;
+                    *u = (config.g_b * v + config.g_target * t) / denominator;
                     *r = phi.apply(*u);
                 });
         }

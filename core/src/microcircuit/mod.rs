@@ -15,7 +15,7 @@
 //! hidden soma   du_k/dt = -g_lk u_k + g_B (v_B - u_k) + g_A (v_A - u_k) + σξ
 //! basal         v_B = W^PP_{k,k-1} r_{k-1} + b_k        apical  v_A = W^PP_{k,k+1} r_{k+1} + W^PI_k r^I_k
 //! interneuron   du^I/dt = -g_lk u^I + g_D (v^I - u^I) + g_som (u_{k+1} - u^I) + σξ,   v^I = W^IP_k r_k + b^I_k
-//! output        du_L/dt = -g_lk u_L + g_B (v_B - u_L) + g_som (u_trgt - u_L) + σξ
+//! output        du_L/dt = -g_lk u_L + g_B (v_B - u_L) + g_trgt (u_trgt - u_L) + σξ
 //! plasticity    dW/dt = η (φ(soma) - φ(dendritic prediction)) preᵀ  for W^PP and W^IP;  dW^PI/dt = -η_PI v_A r^Iᵀ
 //! ```
 //!
@@ -29,6 +29,7 @@
 //! | [`steady_state`] | the steady-state approximation (paper §3.4) |
 //! | [`minibatch`] | the steady-state model over a minibatch, in matrix form |
 //! | [`plasticity`] | the four rules, filtered (full) or per pattern (steady state) |
+//! | [`preset`] | the paper's regression task and conditions (`sacramento-2018`) |
 //! | `run` | the clock: presenting patterns, ticks, divergence checks |
 //! | [`observe`] | evaluation, metrics rows, traces, the state hash and snapshots |
 //! | [`update_angle`] | the angle between the circuit's hidden update and backprop's |
@@ -74,6 +75,7 @@ pub mod facts;
 pub mod minibatch;
 pub mod observe;
 pub mod plasticity;
+pub mod preset;
 mod run;
 pub mod state;
 pub mod steady_state;

@@ -4,8 +4,8 @@
 //!
 //! 1. **bottom-up**: `v_B,k = W_k r_{k-1} + b_k`, `u_k = v̂_B,k`, `r_k = φ(u_k)` for
 //!    `k = 1 ..= L` (the prediction, `v_A` taken as 0);
-//! 2. **nudge the output**: `u_L = (g_B v_B + g_som u_trgt)/(g_lk+g_B+g_som)`, which is
-//!    `(1-λ) g_B/(g_lk+g_B) v_B + λ u_trgt` with `λ = g_som/(g_lk+g_B+g_som)`;
+//! 2. **nudge the output**: `u_L = (g_B v_B + g_trgt u_trgt)/(g_lk+g_B+g_trgt)`, which is
+//!    `(1-λ) g_B/(g_lk+g_B) v_B + λ u_trgt` with `λ = g_trgt/(g_lk+g_B+g_trgt)`;
 //! 3. **top-down**, `k = L-1 .. 1`: interneurons
 //!    `u^I_k = (g_D v^I + g_som u_{k+1})/(g_lk+g_D+g_som)`
 //!    (`= (1-λ_I) g_D/(g_lk+g_D) v^I + λ_I u_{k+1}`, `λ_I = g_som/(g_lk+g_D+g_som)`),
@@ -55,7 +55,7 @@ pub(crate) fn settle(
         .sum();
 
     if nudge {
-        let denominator = config.g_lk + config.g_b + config.g_som;
+        let denominator = config.g_lk + config.g_b + config.g_target;
         let phi = shares.output_rate;
         let out = depth - 1;
         for (((u, r), &v), &t) in state.soma[out]
@@ -64,7 +64,7 @@ pub(crate) fn settle(
             .zip(&state.basal[out])
             .zip(&y)
         {
-            *u = (config.g_b * v + config.g_som * t) / denominator;
+            *u = (config.g_b * v + config.g_target * t) / denominator;
             *r = phi.apply(*u);
         }
     }
@@ -116,6 +116,7 @@ mod tests {
         let config = Config {
             layers: vec![1, 1, 1],
             rate: RateFunction::plain(Activation::Linear),
+            g_target: 0.8,
             ..Config::default()
         };
         let weights = CircuitWeights {

@@ -120,7 +120,7 @@ fn pre_training_from_random_weights_learns_the_self_predicting_state() {
 
 #[test]
 fn the_rates_do_not_depend_on_the_target() {
-    // With no nudging conductance (g_som = 0) the target cannot move any potential, so
+    // With no target conductance (g_target = 0) the target cannot move any potential, so
     // a run with the target on and one with it off see the same states; if the rules
     // read nothing but those states (no "is the target on" switch of a rate), the two
     // runs learn the same weights, in both models — up to rounding, as the settle
@@ -130,7 +130,7 @@ fn the_rates_do_not_depend_on_the_target() {
     // part the runs by the size of its changes.
     for mode in [Mode::Full, Mode::SteadyState] {
         let config = Config {
-            g_som: 0.0,
+            g_target: 0.0,
             start: Start::Random,
             ..small(mode)
         };
@@ -175,12 +175,19 @@ fn with_the_target_on_the_hidden_layers_own_change_returns_to_its_apical_dendrit
     // and the interneurons alike while there is no target, so v_A does not see it;
     // with the target on, the target's conductance shunts the output soma and
     // v_A moves by -κ W^PP_{1,2} W_2 δr_1, κ = (g_lk+g_D)/(g_lk+g_D+g_som) ·
-    // (g_B/(g_lk+g_B) - g_B/(g_lk+g_B+g_som)) = 0.22 for the defaults. Settled full
+    // (g_B/(g_lk+g_B) - g_B/(g_lk+g_B+g_target)): 0.22 with the target as strong as
+    // the interneurons' nudge (g_target 0.8), 0.044 with the default weak target
+    // (0.1), which is why the default's full model does not drift. Settled full
     // model (no noise, no learning, linear output), hidden biases shifted by 0.3.
-    for target in [false, true] {
+    for (target, g_target, known_kappa) in [
+        (false, 0.8, 0.2222),
+        (true, 0.8, 0.2222),
+        (true, 0.1, 0.0439),
+    ] {
         let config = Config {
             noise: 0.0,
             pattern_ms: 200.0,
+            g_target,
             ..small(Mode::Full)
         };
         let config = if target {
@@ -199,8 +206,8 @@ fn with_the_target_on_the_hidden_layers_own_change_returns_to_its_apical_dendrit
         let delta_apical = &shifted.state().apical[0] - &base.state().apical[0];
         let c = &config;
         let kappa = (c.g_lk + c.g_d) / (c.g_lk + c.g_d + c.g_som)
-            * (c.g_b / (c.g_lk + c.g_b) - c.g_b / (c.g_lk + c.g_b + c.g_som));
-        assert!((kappa - 0.2222).abs() < 1e-3, "{kappa}");
+            * (c.g_b / (c.g_lk + c.g_b) - c.g_b / (c.g_lk + c.g_b + c.g_target));
+        assert!((kappa - known_kappa).abs() < 1e-3, "{kappa}");
         let w = &base.weights;
         let expected = w.top_down[0].dot(&w.forward[1].dot(&delta_r)) * -kappa;
         let scale = expected.iter().fold(0.0_f32, |m, v| m.max(v.abs()));
@@ -210,7 +217,7 @@ fn with_the_target_on_the_hidden_layers_own_change_returns_to_its_apical_dendrit
             .fold(0.0_f32, |m, (a, e)| {
                 m.max((a - if target { *e } else { 0.0 }).abs())
             });
-        assert!(scale > 0.05, "{expected}");
+        assert!(scale > 0.01, "{expected}");
         assert!(
             off < 1e-3 * scale,
             "target {target}: {delta_apical} vs {expected}"
@@ -219,6 +226,7 @@ fn with_the_target_on_the_hidden_layers_own_change_returns_to_its_apical_dendrit
 }
 
 /// One training sample, no noise, no learning: both models settle on one input.
+/// `g_som` nudges the interneurons and the output alike.
 fn settled_pair(g_som: f32, top_down_scale: f32) -> (Microcircuit, Microcircuit) {
     let config = Config {
         task: TaskConfig {
@@ -228,6 +236,7 @@ fn settled_pair(g_som: f32, top_down_scale: f32) -> (Microcircuit, Microcircuit)
         },
         noise: 0.0,
         g_som,
+        g_target: g_som,
         top_down_init: crate::InitSpec::Uniform {
             scale: top_down_scale,
         },
@@ -279,12 +288,13 @@ fn fixed_point(circuit: &Microcircuit, target: bool) -> Vec<Vec<f64>> {
             .map(|row| row.iter().zip(x).map(|(&a, &b)| f64::from(a) * b).sum())
             .collect()
     };
-    let (g_lk, g_b, g_a, g_d, g_som) = (
+    let (g_lk, g_b, g_a, g_d, g_som, g_target) = (
         f64::from(c.g_lk),
         f64::from(c.g_b),
         f64::from(c.g_a),
         f64::from(c.g_d),
         f64::from(c.g_som),
+        f64::from(c.g_target),
     );
     let x: Vec<f64> = circuit.x.iter().map(|&v| f64::from(v)).collect();
     let y: Vec<f64> = circuit.y.iter().map(|&v| f64::from(v)).collect();
@@ -307,7 +317,7 @@ fn fixed_point(circuit: &Microcircuit, target: bool) -> Vec<Vec<f64>> {
                 .map(|(v, &b)| v + f64::from(b))
                 .collect();
             next[k - 1] = if k == depth {
-                let nudge = if target { g_som } else { 0.0 };
+                let nudge = if target { g_target } else { 0.0 };
                 v_b.iter()
                     .zip(&y)
                     .map(|(v, t)| (g_b * v + nudge * t) / (g_lk + g_b + nudge))

@@ -4,8 +4,14 @@
 //! ```text
 //! bioprop run --task nonlinear-teacher --rule microcircuit --steady-state --steps 100000 --every 10000
 //! bioprop run --task nonlinear-teacher --rule microcircuit --steady-state --batch 10 --steps 100000
+//! bioprop run --rule microcircuit --preset sacramento-2018 --steps 30000 --every 1000
 //! bioprop run --rule microcircuit --preset sacramento-2018-mnist --epochs 1
 //! ```
+//!
+//! `--preset sacramento-2018` runs the paper's regression task under the paper's
+//! conditions ([`bioprop::microcircuit::preset`]): its own teacher data, student and
+//! rates, random start and pre-training; `--task` and the data options are then
+//! refused, the other options still apply on top of it.
 //!
 //! `--preset sacramento-2018-mnist` is the paper's digits experiment
 //! ([`bioprop::microcircuit::digits`]): 784-500-500-10, logistic rates, steady state in
@@ -28,7 +34,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use bioprop::microcircuit::{self, digits, Microcircuit, Mode, RateFunction, Start};
+use bioprop::microcircuit::{self, digits, preset, Microcircuit, Mode, RateFunction, Start};
 use bioprop::task::InitSpec;
 use bioprop::{Activation, TaskKind};
 use clap::{Args, Subcommand};
@@ -54,9 +60,11 @@ struct RunArgs {
     /// Present N passes over the training set instead of `--steps`.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     epochs: Option<u64>,
-    /// Start from a published experiment: sacramento-2018-mnist (the paper's digits;
-    /// the options given beside it override its settings).
-    #[arg(long, value_name = "NAME")]
+    /// Start from a published experiment: sacramento-2018 (the paper's regression
+    /// task: soft-rectifier rates, its k = 10, 2 teacher, random start, pre-training,
+    /// full dynamics; no --task or --noise beside it) or sacramento-2018-mnist (the
+    /// paper's digits). The options given beside it override its settings.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["task", "noise"])]
     preset: Option<String>,
     /// With the digits preset: the folder of the four MNIST IDX files, plain or .gz
     /// [default: where `make mnist-data` puts them].
@@ -88,9 +96,10 @@ struct RunArgs {
     #[arg(long, value_name = "M",
           value_parser = clap::value_parser!(u64).range(1..=microcircuit::config::MAX_BATCH as u64))]
     batch: Option<u64>,
-    /// Patterns shown with no target first (pre-training).
-    #[arg(long, default_value_t = 0)]
-    pretrain: u64,
+    /// Patterns shown with no target first (pre-training) [default: 0, or the
+    /// preset's].
+    #[arg(long)]
+    pretrain: Option<u64>,
     /// Start from random interneuron weights instead of the self-predicting state.
     #[arg(long)]
     random_init: bool,
@@ -133,24 +142,36 @@ pub fn list_rules() {
     println!("  {:<18} {}", microcircuit::NAME, microcircuit::DESCRIPTION);
 }
 
-/// Whether `args` name the digits preset (and which other presets there are).
-fn digits_preset(args: &RunArgs) -> Result<bool, String> {
+/// The published experiments `--preset` names.
+#[derive(Clone, Copy, PartialEq)]
+enum Preset {
+    /// The paper's regression task ([`preset`]).
+    Regression,
+    /// The paper's digits ([`digits`]).
+    Digits,
+}
+
+/// The preset `args` name, if any.
+fn preset_of(args: &RunArgs) -> Result<Option<Preset>, String> {
     match args.preset.as_deref() {
-        None => Ok(false),
-        Some(name) if name.eq_ignore_ascii_case(digits::PRESET) => Ok(true),
+        None => Ok(None),
+        Some(name) if name.eq_ignore_ascii_case(preset::NAME) => Ok(Some(Preset::Regression)),
+        Some(name) if name.eq_ignore_ascii_case(digits::PRESET) => Ok(Some(Preset::Digits)),
         Some(name) => Err(format!(
-            "--preset: unknown preset `{name}`; the presets are: {}",
-            digits::PRESET
+            "--preset: unknown preset `{name}`; the presets are: {}, {}",
+            digits::PRESET,
+            preset::NAME
         )),
     }
 }
 
 fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
-    let digits = digits_preset(args)?;
-    let mut config = if digits {
-        digits::paper_config()
-    } else {
-        microcircuit::Config::for_task(args.task)
+    let chosen = preset_of(args)?;
+    let digits = chosen == Some(Preset::Digits);
+    let mut config = match chosen {
+        None => microcircuit::Config::for_task(args.task),
+        Some(Preset::Regression) => preset::config(args.seed),
+        Some(Preset::Digits) => digits::paper_config(),
     };
     if !digits && args.data.is_some() {
         return Err(format!(
@@ -175,7 +196,9 @@ fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
         }
         config.batch = batch as usize;
     }
-    config.pretrain_patterns = args.pretrain;
+    if let Some(patterns) = args.pretrain {
+        config.pretrain_patterns = patterns;
+    }
     if args.random_init {
         config.start = Start::Random;
     }
@@ -214,7 +237,16 @@ fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
             config.rate = RateFunction::plain(act);
         }
     }
-    args.data_sizes.apply(&mut config.task);
+    if chosen == Some(Preset::Regression) {
+        if args.data_sizes.train_size.is_some() || args.data_sizes.test_size.is_some() {
+            return Err(format!(
+                "--train-size and --test-size do not apply to --preset {}: it brings its own data",
+                preset::NAME
+            ));
+        }
+    } else {
+        args.data_sizes.apply(&mut config.task);
+    }
     if digits && args.data_sizes.noise.is_some() {
         return Err("--noise does not apply to the digits".to_owned());
     }
@@ -227,8 +259,13 @@ fn config_from(args: &RunArgs) -> Result<microcircuit::Config, String> {
 
 /// The circuit `args` ask for: on generated data, or on the digits read from `--data`.
 fn build(args: &RunArgs, config: &microcircuit::Config) -> Result<Microcircuit, String> {
-    if !digits_preset(args)? {
-        return Microcircuit::new(config).map_err(|e| e.to_string());
+    match preset_of(args)? {
+        None => return Microcircuit::new(config).map_err(|e| e.to_string()),
+        Some(Preset::Regression) => {
+            return Microcircuit::with_dataset(config, preset::dataset(config.seed))
+                .map_err(|e| e.to_string())
+        }
+        Some(Preset::Digits) => {}
     }
     // Check the settings before reading 55 MB of digits.
     config.validate().map_err(|e| e.to_string())?;
@@ -256,7 +293,8 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let digits = args.preset.is_some();
+    let chosen = preset_of(&args).ok().flatten();
+    let digits = chosen == Some(Preset::Digits);
     let train_size = circuit.dataset().train_size() as u64;
     let steps = args.epochs.map_or(args.steps, |epochs| epochs * train_size);
     let every = circuit.config().log_every;
@@ -324,7 +362,11 @@ pub fn main() -> ExitCode {
                     "microcircuit ({}) on {}: {} patterns ({} ms simulated), train loss {}, \
                      test loss {}{}; {}",
                     circuit.mode().name(),
-                    if digits { "mnist" } else { args.task.name() },
+                    match chosen {
+                        Some(Preset::Digits) => "mnist",
+                        Some(Preset::Regression) => preset::NAME,
+                        None => args.task.name(),
+                    },
                     latest.patterns,
                     latest.time_ms,
                     latest.train.loss,
