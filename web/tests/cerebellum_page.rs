@@ -50,7 +50,7 @@ async fn a_bad_parameter_gives_a_notice_and_the_default() {
         "{notice}"
     );
     assert!(
-        notice.contains("task") && notice.contains("vor or forward-model"),
+        notice.contains("task") && notice.contains("vor, forward-model or distal-teacher"),
         "{notice}"
     );
     until_input(&root, "spectacles", "2").await;
