@@ -294,8 +294,62 @@ test("the build stamps its service worker with a hash of its files", () => {
 });
 
 /**
+ * What the strict-policy test opens beyond PAGES: the views whose colours, widths and
+ * shades are set as styles (README, "Offline, sub-folders and a strict CSP").
+ */
+const STYLED = [
+  ...PAGES.map((spec) =>
+    spec.name !== "digits"
+      ? spec
+      : {
+          ...spec,
+          // A drawn digit with its label: the probability bars and the error cells.
+          async runs(page) {
+            await spec.runs(page);
+            const pad = page.getByTestId("digit-pad");
+            await pad.scrollIntoViewIfNeeded();
+            const box = await pad.boundingBox();
+            await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
+            await page.mouse.down();
+            await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.85, { steps: 6 });
+            await page.mouse.up();
+            await page.getByTestId("digit-label-7").click();
+            await page.locator('[data-testid="digit-errors"][data-rule="fa"]').waitFor({ timeout: 30_000 });
+            await page.locator('ol[data-testid="digit-probabilities"][data-rule="fa"]').waitFor({ timeout: 30_000 });
+          },
+        },
+  ),
+  {
+    name: "distal teacher",
+    query: "?page=cerebellum&task=distal-teacher&speed=500",
+    async runs(page) {
+      await page.getByTestId("metric-time").first().waitFor({ timeout: 30_000 });
+      await page.getByTestId("step").click();
+      await moved(page, "metric-time", "0.0");
+    },
+  },
+];
+
+/**
+ * Every element's styles as the page wrote them (data-css, static/loader.js) and as
+ * they apply: `declared` minus those whose property the element's style lacks.
+ */
+function unapplied(frame) {
+  return frame.evaluate(() =>
+    [...document.querySelectorAll("[data-css]")].flatMap((element) =>
+      element.dataset.css
+        .split(";")
+        .map((declaration) => declaration.split(":")[0].trim())
+        .filter((property) => property && element.style.getPropertyValue(property) === "")
+        .map((property) => `${element.tagName.toLowerCase()}.${element.className?.baseVal ?? element.className} ${property}`),
+    ),
+  );
+}
+
+/**
  * Opens every page under `policy` and returns, per page, the policy's violations its
- * documents reported (frames included) and its other problems.
+ * documents reported (frames included), its other problems, the styles it wrote but
+ * the browser did not apply, and how many elements wrote any.
  */
 async function underPolicy(policy) {
   const server = await serve({ headers: { "Content-Security-Policy": policy } });
@@ -309,7 +363,7 @@ async function underPolicy(policy) {
   });
   const results = [];
   try {
-    for (const spec of PAGES) {
+    for (const spec of STYLED) {
       violations.length = 0;
       const page = await context.newPage();
       const problems = [];
@@ -323,8 +377,19 @@ async function underPolicy(policy) {
       // The response carried the policy.
       const header = await page.evaluate(() => fetch("index.html").then((r) => r.headers.get("content-security-policy")));
       assert.equal(header, policy);
-      results.push({ name: spec.name, violations: [...violations], problems });
-      if (spec.name === "rules") await screenshot(page, `csp-${policy.includes("style-src") ? "with-style-src" : "strict"}-1280x720`);
+      const frames = page.frames();
+      const missing = (await Promise.all(frames.map(unapplied))).flat();
+      const styled = (await Promise.all(frames.map((f) => f.locator("[data-css]").count()))).reduce((a, b) => a + b, 0);
+      const readouts =
+        spec.name === "rules"
+          ? await page.$$eval(".readout[data-rule]", (all) =>
+              Object.fromEntries(all.map((r) => [r.dataset.rule, [getComputedStyle(r).borderLeftColor, r.dataset.css]])),
+            )
+          : null;
+      results.push({ name: spec.name, violations: [...violations], problems, missing, styled, readouts });
+      if (policy === STRICT_CSP) {
+        await screenshot(page, `csp-strict-${spec.name.replace(/ /g, "-")}-1280x720`);
+      }
       await page.close();
     }
   } finally {
@@ -334,19 +399,20 @@ async function underPolicy(policy) {
   return results;
 }
 
-test("under the strict policy every page runs: no script, worker, wasm or fetch is refused", async () => {
-  for (const { name, violations, problems } of await underPolicy(STRICT_CSP)) {
-    // Only the inline style attributes (colour swatches, bar widths) are refused.
-    const others = violations.filter((v) => v.directive !== "style-src-attr");
-    assert.deepEqual(others, [], `${name}: violations other than inline style attributes`);
-    const otherErrors = problems.filter((p) => !/^Applying inline style violates/.test(p));
-    assert.deepEqual(otherErrors, [], `${name}: errors`);
+test("under exactly the strict policy every page runs, looks right and reports no violation", async () => {
+  const results = await underPolicy(STRICT_CSP);
+  for (const { name, violations, problems, missing, styled } of results) {
+    assert.deepEqual(violations, [], `${name}: violations`);
+    assert.deepEqual(problems, [], `${name}: errors`);
+    assert.deepEqual(missing, [], `${name}: styles written but not applied`);
+    if (name !== "exercise") assert.ok(styled > 0, `${name}: no element sets a style, so none was checked`);
   }
-});
-
-test("with style-src 'self' 'unsafe-inline' added no page reports any violation", async () => {
-  for (const { name, violations, problems } of await underPolicy(`${STRICT_CSP}; style-src 'self' 'unsafe-inline'`)) {
-    assert.deepEqual(violations, [], name);
-    assert.deepEqual(problems, [], name);
+  // A readout's rule colour is drawn under the policy: each run's border is the colour
+  // it wrote (rgb(r, g, b)), and the two runs' colours differ.
+  const { readouts } = results.find((r) => r.name === "rules");
+  for (const rule of ["bp", "fa"]) {
+    const [computed, written] = readouts[rule];
+    assert.equal(computed, written.match(/rgb\([^)]*\)/)[0], `${rule}: the readout's colour`);
   }
+  assert.notEqual(readouts.bp[0], readouts.fa[0], "bp and fa have their own colours");
 });

@@ -87,7 +87,7 @@ pub fn ConfusionMatrix(props: &ConfusionMatrixProps) -> Html {
                             let fill = sequential(shares[r * n + c], 1.0);
                             let style = format!("background: {}; color: {}", hex(fill), text_on(fill));
                             html! {
-                                <td {style} class={classes!((r == c).then_some("diagonal"))}
+                                <td data-css={style} class={classes!((r == c).then_some("diagonal"))}
                                     data-true={r.to_string()} data-predicted={c.to_string()}>
                                     {counts[r * n + c]}
                                 </td>

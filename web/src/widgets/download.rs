@@ -126,7 +126,13 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
                 (!value.is_empty()).then(|| format!("{property}:{value};"))
             })
             .collect();
-        let _ = copy.set_attribute("style", &inline);
+        // Through the CSSOM: a style attribute set as markup is refused under a strict
+        // Content-Security-Policy (README, "Offline, sub-folders and a strict CSP").
+        if let Ok(declaration) = js_sys::Reflect::get(&copy, &"style".into()) {
+            declaration
+                .unchecked_into::<web_sys::CssStyleDeclaration>()
+                .set_css_text(&inline);
+        }
     }
     let rect = svg.get_bounding_client_rect();
     let _ = copy.set_attribute("width", &format!("{:.0}", rect.width()));

@@ -320,7 +320,7 @@ pub fn MatrixHeatmap(props: &MatrixHeatmapProps) -> Html {
             <figcaption class="heatmap-title">{props.title.clone()}</figcaption>
             <canvas ref={canvas} class="heatmap-canvas"
                 width={cols.to_string()} height={rows.to_string()}
-                style={format!("width: {width:.1}px")}
+                data-css={format!("width: {width:.1}px")}
                 role="img" aria-label={format!("{}, {rows}×{cols}", props.title)}
                 {onmousemove} {onmouseleave} />
             <div class="heatmap-readout">{readout}</div>
@@ -348,7 +348,7 @@ pub fn ColourLegend(props: &ColourLegendProps) -> Html {
             }
             <span class="colour-legend-end">{format_number(-props.scale)}</span>
             <span class="colour-legend-bar"
-                style={format!("background: {}", diverging_gradient_css())} />
+                data-css={format!("background: {}", diverging_gradient_css())} />
             <span class="colour-legend-end">{format_number(props.scale)}</span>
         </div>
     }

@@ -114,7 +114,7 @@ pub fn ImageGrid(props: &ImageGridProps) -> Html {
     html! {
         <canvas ref={canvas} class={classes!("image-grid", props.class.clone())}
             width={width.to_string()} height={height.to_string()}
-            style={format!("width: {:.0}px", width as f64 * scale)}
+            data-css={format!("width: {:.0}px", width as f64 * scale)}
             role="img" aria-label={format!("{} ({} images of {}×{})", props.label, props.count, props.side, props.side)}
             data-count={props.count.to_string()} data-testid={props.testid.clone()} />
     }

@@ -77,7 +77,7 @@ pub fn TeacherViews(props: &TeacherViewsProps) -> Html {
     html! {
         <>
             <div class="readouts" data-testid="teacher-readouts">
-                <div class={classes!("readout", s.diverged.then_some("diverged"))} style="border-left-color: #0072b2">
+                <div class={classes!("readout", s.diverged.then_some("diverged"))} data-css="border-left-color: #0072b2">
                     <span class="rule-name">{"Stage "}<b data-testid="metric-stage">{s.stage.number()}</b></span>
                     <span>{stage}</span>
                     <span>{"model error "}<b data-testid="metric-prediction-error">{percent(s.relative_prediction_error)}</b></span>

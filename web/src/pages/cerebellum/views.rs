@@ -30,7 +30,7 @@ pub fn Readouts(props: &ReadoutsProps) -> Html {
     let rms = readout(s.error_rms, 4);
     html! {
         <div class="readouts">
-            <div class={classes!("readout", s.diverged.then_some("diverged"))} style="border-left-color: #1f77b4">
+            <div class={classes!("readout", s.diverged.then_some("diverged"))} data-css="border-left-color: #1f77b4">
                 <span class="rule-name">{ if vor { "VOR" } else { "Forward model" } }</span>
                 <span>{ if vor { "gain " } else { "prediction gain " } }<b data-testid="metric-gain">{gain}</b></span>
                 <span>{ if vor { "target M " } else { "target " } }<b data-testid="metric-target">{format!("{}", s.target_gain)}</b></span>

@@ -36,7 +36,7 @@ pub struct ReadoutsProps {
 pub fn Readouts(props: &ReadoutsProps) -> Html {
     html! {
         <div class="readouts">
-            <div class="readout" style="border-left-color: #7048e8">
+            <div class="readout" data-css="border-left-color: #7048e8">
                 <span class="rule-name">{"Microcircuit"}</span>
                 <span>{"patterns "}<b data-testid="metric-step">{props.patterns}</b></span>
                 <span>{"t "}<b data-testid="metric-time">{format!("{:.2}", props.time_ms / 1000.0)}</b>{" s"}</span>

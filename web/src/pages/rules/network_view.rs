@@ -942,7 +942,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         html! {
             <circle key={format!("{pulse_id}-{n}")} class="nv-dot"
                 cx={format!("{:.1}", d.x)} cy={format!("{:.1}", d.y)} r={DOT_RADIUS.to_string()}
-                fill={hex(DOT_FILL)} stroke={hex(DOT_OUTLINE)} {style} />
+                fill={hex(DOT_FILL)} stroke={hex(DOT_OUTLINE)} data-css={style} />
         }
     });
     html! {
@@ -980,13 +980,13 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             </div>
             <div class="nv-legend">
                 <span class="nv-key">
-                    <span class="nv-gradient" style={format!("background: {}", diverging_gradient_css())} />
+                    <span class="nv-gradient" data-css={format!("background: {}", diverging_gradient_css())} />
                     {"node: a or δ, − … +"}
                 </span>
                 <span class="nv-key"><span class="nv-swatch nv-swatch-forward" />{"weight (red +, blue −, width ∝ |w|)"}</span>
                 <span class="nv-key"><span class="nv-swatch nv-swatch-feedback" />{format!("feedback: {}", edge_name(props.snapshot.rule, view))}</span>
                 <span class="nv-key"><span class="nv-swatch nv-swatch-dot"
-                    style={format!("background: {}; border-color: {}", hex(DOT_FILL), hex(DOT_OUTLINE))} />
+                    data-css={format!("background: {}; border-color: {}", hex(DOT_FILL), hex(DOT_OUTLINE))} />
                     {"δ travelling back, once per update"}</span>
             </div>
             if !scene.notes.is_empty() {

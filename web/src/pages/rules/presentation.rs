@@ -122,7 +122,7 @@ pub fn Presentation(props: &PresentationProps) -> Html {
         }
     });
     html! {
-        <div class={classes!("presentation", dense.then_some("dense"))} data-testid="presentation" {style}>
+        <div class={classes!("presentation", dense.then_some("dense"))} data-testid="presentation" data-css={style}>
             { for runs.runs.iter().map(|run| html! {
                 <section class="panel present-run" data-rule={run.run.to_string()}>
                     <h2 title={run.rule.description()}>{run.run.label()}{" — "}{run.rule.description()}</h2>

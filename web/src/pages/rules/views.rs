@@ -92,7 +92,7 @@ fn readout(run: &Run) -> Html {
     );
     let loss = metrics.map(|m| m.train.loss);
     html! {
-        <div class={classes!("readout", run.diverged.is_some().then_some("diverged"))} data-rule={rule.clone()} {style}>
+        <div class={classes!("readout", run.diverged.is_some().then_some("diverged"))} data-rule={rule.clone()} data-css={style}>
             <strong class="rule-name" title={format!("{}: {}", run.run.title(), run.rule.description())}>{run.run.label()}</strong>
             <span title="The learning rate this run trains at">{"η "}<b data-testid="metric-lr" data-rule={rule.clone()}>{run.lr}</b></span>
             <span>{"step "}<b data-testid="metric-step" data-rule={rule.clone()}>{run.snapshot.step}</b></span>
@@ -518,7 +518,7 @@ fn rule_entry(entry: RuleEntry) -> Html {
     );
     let last = entry.reads.len().saturating_sub(1);
     html! {
-        <li data-rule={name} {style}>
+        <li data-rule={name} data-css={style}>
             <b>{name}</b>{" — "}{entry.title}{": "}{entry.summary}{". "}
             {"Feedback: "}{entry.feedback.clone()}{". The update of "}{entry.synapse}{" reads "}
             { for entry.reads.iter().enumerate().map(|(i, r)| html! {

@@ -133,7 +133,7 @@ pub fn DigitsNetwork(props: &DigitsNetworkProps) -> Html {
         html! {
             <ol class="digits-outputs" aria-label={format!("{what} of the 10 output units")}>
                 { for values.iter().enumerate().map(|(d, &v)| html! {
-                    <li style={cell_style(v, scale)} title={format!("{what} of output {d}: {v:+.3}")}>{d}</li>
+                    <li data-css={cell_style(v, scale)} title={format!("{what} of output {d}: {v:+.3}")}>{d}</li>
                 }) }
             </ol>
         }

@@ -233,7 +233,7 @@ fn TestAccuracy(props: &TestAccuracyProps) -> Html {
                 let accuracy = run.snapshot.metrics.as_ref().and_then(|m| m.test.accuracy);
                 let [r, g, b] = run.rule.facts().colour;
                 html! {
-                    <span class="digits-accuracy-run" style={format!("border-color: rgb({r}, {g}, {b})")}>
+                    <span class="digits-accuracy-run" data-css={format!("border-color: rgb({r}, {g}, {b})")}>
                         {runs.label(run)}{" test accuracy "}
                         <b data-testid="metric-test-accuracy" data-rule={run.rule.name()}>
                             {accuracy.map_or("–".to_owned(), |a| format!("{:.1} %", a * 100.0))}
@@ -293,7 +293,7 @@ fn Answer(props: &AnswerProps) -> Html {
     );
     let Some(prediction) = &props.prediction else {
         return html! {
-            <figure class="digit-answer" data-rule={props.rule.name()} {style}>
+            <figure class="digit-answer" data-rule={props.rule.name()} data-css={style}>
                 <figcaption>{props.name.clone()}</figcaption>
                 <p class="view-note" data-testid="digit-probabilities" data-rule={props.rule.name()}>
                     {if props.drawn { "Asking…" } else { "Draw a digit to see its answer." }}
@@ -306,7 +306,7 @@ fn Answer(props: &AnswerProps) -> Html {
         .max_by(|&a, &b| probabilities[a].total_cmp(&probabilities[b]))
         .unwrap_or(0);
     html! {
-        <figure class="digit-answer" data-rule={props.rule.name()} {style}>
+        <figure class="digit-answer" data-rule={props.rule.name()} data-css={style}>
             <figcaption>{props.name.clone()}{format!(": a {best}?")}</figcaption>
             <ol class="digit-probabilities" data-testid="digit-probabilities" data-rule={props.rule.name()}
                 data-best={best.to_string()} aria-label={format!("{}: class probabilities", props.name)}>
@@ -314,7 +314,7 @@ fn Answer(props: &AnswerProps) -> Html {
                     <li class={classes!((d == best).then_some("best"))} data-class={d.to_string()}
                         data-probability={format!("{p:.4}")}>
                         <span class="digit-probability-class">{d}</span>
-                        <span class="digit-probability-bar"><span style={format!(
+                        <span class="digit-probability-bar"><span data-css={format!(
                             "width: {:.1}%; background: rgb({}, {}, {})", p.clamp(0.0, 1.0) * 100.0, colour.0, colour.1, colour.2)} /></span>
                         <span class="digit-probability-value">{format!("{:.0} %", p * 100.0)}</span>
                     </li>
@@ -349,7 +349,7 @@ fn ErrorSignals(props: &ErrorSignalsProps) -> Html {
             <ol class="digit-output-error">
                 { for output.iter().enumerate().map(|(d, &e)| html! {
                     <li data-class={d.to_string()} data-delta={format!("{e:.4}")}
-                        title={format!("δ of output {d}: {e:+.3}")} style={cell_style(e, scale)}>
+                        title={format!("δ of output {d}: {e:+.3}")} data-css={cell_style(e, scale)}>
                         {d}
                     </li>
                 }) }
