@@ -603,7 +603,11 @@ fn kp_decay_is_printed_in_the_config_and_trains_another_run() {
     };
     let hash = hash_after_120(&saved);
     let line = format!("kp on xor: step 120, weights hash {hash:016x}");
-    assert!(stderr(&output).contains(&line), "{line} in {}", stderr(&output));
+    assert!(
+        stderr(&output).contains(&line),
+        "{line} in {}",
+        stderr(&output)
+    );
     // The default decay is another run.
     let mut default = saved.clone();
     default.experiment.kp_decay = bioprop::experiment::DEFAULT_KP_DECAY;

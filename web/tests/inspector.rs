@@ -225,14 +225,26 @@ fn the_delta_rule_s_view_inspects_its_synapses_by_click_and_keys() {
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(page.inspect, None);
     // A click on w₁₂'s edge writes it out and opens the inspector on W₁[1, 2].
-    let clicked = pick_synapse(&page, Synapse { output: 1, input: 2 });
+    let clicked = pick_synapse(
+        &page,
+        Synapse {
+            output: 1,
+            input: 2,
+        },
+    );
     let w12 = Inspect {
         layer: 1,
         post: 1,
         pre: 2,
     };
     assert_eq!(clicked.inspect, Some(w12));
-    assert_eq!(clicked.synapse, Some(Synapse { output: 1, input: 2 }));
+    assert_eq!(
+        clicked.synapse,
+        Some(Synapse {
+            output: 1,
+            input: 2
+        })
+    );
     // Its entry is the delta rule's, from core: local, plus the target.
     let entry = of_synapse(RuleKind::Delta, w12.layer, 1);
     assert_eq!(entry.verdict(), "local, plus the target");
@@ -252,12 +264,31 @@ fn the_delta_rule_s_view_inspects_its_synapses_by_click_and_keys() {
     // Keys: with the inspector closed the arrows move the chosen synapse only; Enter
     // opens it there; then the arrows move both; Escape closes; other keys pass.
     let moved = on_key(&page, "ArrowDown", false).unwrap();
-    assert_eq!(moved.synapse, Some(Synapse { output: 2, input: 2 }));
+    assert_eq!(
+        moved.synapse,
+        Some(Synapse {
+            output: 2,
+            input: 2
+        })
+    );
     assert_eq!(moved.inspect, None);
     let down = on_key(&page, "ArrowDown", true).unwrap();
-    assert_eq!(down.synapse, Some(Synapse { output: 2, input: 1 }), "clamped");
+    assert_eq!(
+        down.synapse,
+        Some(Synapse {
+            output: 2,
+            input: 1
+        }),
+        "clamped"
+    );
     let up = on_key(&page, "ArrowUp", true).unwrap();
-    assert_eq!(up.synapse, Some(Synapse { output: 1, input: 1 }));
+    assert_eq!(
+        up.synapse,
+        Some(Synapse {
+            output: 1,
+            input: 1
+        })
+    );
     let opened = on_key(&page, "Enter", false).unwrap();
     let w21 = Inspect {
         layer: 1,
@@ -266,7 +297,13 @@ fn the_delta_rule_s_view_inspects_its_synapses_by_click_and_keys() {
     };
     assert_eq!(opened.inspect, Some(w21));
     let followed = on_key(&opened, "ArrowDown", false).unwrap();
-    assert_eq!(followed.synapse, Some(Synapse { output: 2, input: 2 }));
+    assert_eq!(
+        followed.synapse,
+        Some(Synapse {
+            output: 2,
+            input: 2
+        })
+    );
     assert_eq!(followed.inspect, Some(Inspect { pre: 2, ..w21 }));
     assert_eq!(on_key(&followed, "Escape", false).unwrap().inspect, None);
     assert_eq!(on_key(&page, "a", false), None);

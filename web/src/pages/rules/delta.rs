@@ -174,24 +174,26 @@ pub fn pick_synapse(settings: &Settings, synapse: Synapse) -> Settings {
 pub fn on_key(settings: &Settings, key: &str, shift: bool) -> Option<Settings> {
     let at = chosen(settings);
     let open = settings.inspect.is_some();
-    Some(match key_action(key, shift, as_inspect(at), &layers(settings))? {
-        KeyAction::Move(to) => {
-            let synapse = Synapse {
-                output: to.post,
-                input: to.pre,
-            };
-            Settings {
-                synapse: Some(synapse),
-                inspect: open.then(|| as_inspect(synapse)),
-                ..settings.clone()
+    Some(
+        match key_action(key, shift, as_inspect(at), &layers(settings))? {
+            KeyAction::Move(to) => {
+                let synapse = Synapse {
+                    output: to.post,
+                    input: to.pre,
+                };
+                Settings {
+                    synapse: Some(synapse),
+                    inspect: open.then(|| as_inspect(synapse)),
+                    ..settings.clone()
+                }
             }
-        }
-        KeyAction::Open => pick_synapse(settings, at),
-        KeyAction::Close => Settings {
-            inspect: None,
-            ..settings.clone()
+            KeyAction::Open => pick_synapse(settings, at),
+            KeyAction::Close => Settings {
+                inspect: None,
+                ..settings.clone()
+            },
         },
-    })
+    )
 }
 
 /// The settings on `task`, as the Task control changes it: the new task's own sizes,

@@ -66,8 +66,8 @@
 use std::fmt;
 
 use bioprop::experiment::{
-    layers_string, ConfigError, ExperimentConfig, DEFAULT_KP_DECAY, MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE,
-    MAX_UNITS,
+    layers_string, ConfigError, ExperimentConfig, DEFAULT_KP_DECAY, MAX_BATCH, MAX_LAYERS,
+    MAX_LEARNING_RATE, MAX_UNITS,
 };
 use bioprop::rule::RunRule;
 use bioprop::session::MAX_FEEDBACK_DRAW;
