@@ -152,7 +152,7 @@ test("an output synapse under the delta rule and bp: everything at the synapse o
 test("the delta rule's own view: a click on an edge opens the inspector, the link reopens it, and the keys move it", async () => {
   const { page, problems } = await app.open("?task=xor&rule=delta", LECTURE);
   const diagram = page.getByTestId("delta-synapses");
-  await diagram.locator(".dv-hit").first().waitFor();
+  await diagram.locator(".dv-hit").first().waitFor({ state: "attached" });
   // A third of the way along w₂₁ (from u₁ down to v₂), clear of the other edges.
   const target = await page.locator('.dv-hit[data-synapse="2-1"]').evaluate((line) => {
     const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((a) => line[a].baseVal.value);
