@@ -568,3 +568,48 @@ fn a_saved_run_on_the_digits_names_them_and_refuses_others() {
         let _ = std::fs::remove_file(path);
     }
 }
+
+/// The CLI's `--print-config` for `run --task xor --rule kp --kp-decay 0.99`: the rules
+/// page's `?task=xor&rule=kp&kpdecay=0.99&speed=1` sends this very config
+/// (`web/tests/protocol.rs`).
+const KP_DECAY_CONFIG: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cli-kp-decay.json");
+
+#[test]
+fn kp_decay_is_printed_in_the_config_and_trains_another_run() {
+    use bioprop::session::RunsConfig;
+    let printed = bioprop(&[
+        "run",
+        "--task",
+        "xor",
+        "--rule",
+        "kp",
+        "--kp-decay",
+        "0.99",
+        "--print-config",
+    ]);
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    let printed: RunsConfig = serde_json::from_str(&stdout(&printed)).unwrap();
+    let saved: RunsConfig =
+        serde_json::from_str(&std::fs::read_to_string(KP_DECAY_CONFIG).unwrap()).unwrap();
+    assert_eq!(printed, saved);
+    assert_eq!(saved.experiment.kp_decay, 0.99);
+    // The CLI trains the file as the library does, bit for bit.
+    let output = bioprop(&["run", "--config", KP_DECAY_CONFIG, "--steps", "120"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let hash_after_120 = |config: &RunsConfig| {
+        let mut run = config.experiments().unwrap().remove(0);
+        run.step(120).unwrap();
+        run.weights_hash()
+    };
+    let hash = hash_after_120(&saved);
+    let line = format!("kp on xor: step 120, weights hash {hash:016x}");
+    assert!(
+        stderr(&output).contains(&line),
+        "{line} in {}",
+        stderr(&output)
+    );
+    // The default decay is another run.
+    let mut default = saved.clone();
+    default.experiment.kp_decay = bioprop::experiment::DEFAULT_KP_DECAY;
+    assert_ne!(hash_after_120(&default), hash);
+}

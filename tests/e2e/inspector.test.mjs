@@ -149,6 +149,55 @@ test("an output synapse under the delta rule and bp: everything at the synapse o
   await page.close();
 });
 
+test("the delta rule's own view: a click on an edge opens the inspector, the link reopens it, and the keys move it", async () => {
+  const { page, problems } = await app.open("?task=xor&rule=delta", LECTURE);
+  const diagram = page.getByTestId("delta-synapses");
+  await diagram.locator(".dv-hit").first().waitFor({ state: "attached" });
+  // A third of the way along w₂₁ (from u₁ down to v₂), clear of the other edges.
+  const target = await page.locator('.dv-hit[data-synapse="2-1"]').evaluate((line) => {
+    const [x1, y1, x2, y2] = ["x1", "y1", "x2", "y2"].map((a) => line[a].baseVal.value);
+    const point = line.ownerSVGElement.createSVGPoint();
+    [point.x, point.y] = [x1 + 0.3 * (x2 - x1), y1 + 0.3 * (y2 - y1)];
+    const screen = point.matrixTransform(line.getScreenCTM());
+    return { x: screen.x, y: screen.y, synapse: document.elementFromPoint(screen.x, screen.y)?.getAttribute("data-synapse") };
+  });
+  assert.equal(target.synapse, "2-1", JSON.stringify(target));
+  await page.mouse.click(target.x, target.y);
+  const url = await urlHolds(page, "inspect=1-2-1");
+  assert.match(url, /synapse=2-1/);
+  const panel = page.getByTestId("locality-inspector");
+  await panel.waitFor();
+  assert.match(await panel.locator("h3").innerText(), /W₁\[2, 1\]/);
+  assert.equal(await panel.locator('th[data-rule="delta"] [data-testid="locality-verdict"]').innerText(), "local, plus the target");
+  assert.match(await cell(page, "from the target", "delta"), /y_i[\s\S]*y\[2\] = /);
+  await screenshot(page, "delta-inspector");
+
+  // The link opens the view with the panel on the same synapse.
+  const linked = await app.open(url.slice(url.indexOf("?")), LECTURE);
+  const again = linked.page.getByTestId("locality-inspector");
+  await again.waitFor();
+  assert.match(await again.locator("h3").innerText(), /W₁\[2, 1\]/);
+  assert.deepEqual(linked.problems, []);
+  await linked.page.close();
+
+  // Keys, as on the network diagram: the arrows move the inspected synapse (Shift: the
+  // output unit), Escape closes, Enter opens it again.
+  await diagram.focus();
+  await page.keyboard.press("ArrowDown");
+  assert.match(await urlHolds(page, "inspect=1-2-2"), /synapse=2-2/);
+  await page.keyboard.press("Shift+ArrowUp");
+  assert.match(await urlHolds(page, "inspect=1-1-2"), /synapse=1-2/);
+  await page.keyboard.press("Escape");
+  assert.equal(await until(() => panel.count(), (n) => n === 0, 5_000), 0);
+  assert.doesNotMatch(await until(() => page.url(), (u) => !u.includes("inspect="), 5_000), /inspect=/);
+  await diagram.focus();
+  await page.keyboard.press("Enter");
+  assert.match(await urlHolds(page, "inspect=1-1-2"), /inspect=1-1-2/);
+  await panel.waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("a synapse the network lacks: a notice, the inspector closed, the page working", async () => {
   const { page, problems } = await app.open("?task=xor&inspect=9-1-1", LECTURE);
   await page.getByTestId("network-synapses").first().waitFor();

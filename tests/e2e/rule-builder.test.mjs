@@ -90,3 +90,38 @@ test("a rule without f′ beside itself: its own name, colour and link, reproduc
   await page.close();
   await linked.page.close();
 });
+
+test("Kolen–Pollack's decay: set in the builder, carried by the link, kept on reload; a bad value is refused", async () => {
+  const { page, problems } = await app.open("?task=xor&rule=bp", { width: 1280, height: 720 });
+  const openWithLearning = async () => {
+    await page.getByTestId("rule-builder").locator("summary").click();
+    await compose(page, "b", { fprime: true, learn: true });
+    assert.match(await verdict(page), /^This is Kolen/i);
+    return page.getByTestId("builder-kpdecay");
+  };
+  let field = await openWithLearning();
+  assert.equal(await field.inputValue(), "0.9995", "Kolen–Pollack's default");
+  await field.fill("0.99");
+  await field.press("Enter");
+  assert.match(await urlHolds(page, "kpdecay=0.99"), /kpdecay=0.99/);
+  await screenshot(page, "rule-builder-decay");
+  // The run added beside backprop trains at that decay (its config is the CLI's
+  // --kp-decay 0.99: web/tests/protocol.rs).
+  await page.getByTestId("builder-add").click();
+  assert.match(await urlHolds(page, "compare=bp,kp"), /kpdecay=0\.99/);
+
+  await page.reload();
+  field = await openWithLearning();
+  assert.equal(await field.inputValue(), "0.99", "the reload keeps the decay");
+  assert.match(page.url(), /kpdecay=0\.99/);
+
+  // Out of (0, 1]: one notice naming it, the decay in use kept.
+  await field.fill("1.5");
+  await field.press("Enter");
+  const notice = await until(() => page.getByTestId("notice").innerText(), (t) => /kpdecay/.test(t), 5_000);
+  assert.match(notice, /kpdecay.*keeping 0\.99/s);
+  assert.equal(await field.inputValue(), "0.99");
+  assert.match(page.url(), /kpdecay=0\.99/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -37,6 +37,7 @@ fn rules_page() -> Settings {
         speed: 5,
         no_derivative: false,
         feedback_scale: 1.0,
+        kp_decay: bioprop::experiment::DEFAULT_KP_DECAY,
         // No `draw` in these links: the seed's own B, as before the key existed.
         draw: 0,
         feedback_view: FeedbackView::B,
@@ -217,6 +218,7 @@ fn links_setting_every_key_open_as_recorded() {
             speed: 100,
             no_derivative: true,
             feedback_scale: 2.0,
+            kp_decay: bioprop::experiment::DEFAULT_KP_DECAY,
             draw: 0,
             feedback_view: FeedbackView::Difference,
             log_loss: false,
@@ -439,10 +441,11 @@ fn bad_links_give_the_recorded_notices() {
              linear-teacher, nonlinear-teacher, xor, circles, spirals, gaussians, moons, sine, \
              autoencoder); using linear-teacher",
             // The allowed keys include `draw`, the feedback draw, `lrs`, the runs' own
-            // learning rates, `synapse`, the delta rule's chosen synapse, and `inspect`, the
-            // locality inspector's synapse, since they exist.
+            // learning rates, `synapse`, the delta rule's chosen synapse, `inspect`, the
+            // locality inspector's synapse, and `kpdecay`, Kolen–Pollack's decay, since they
+            // exist.
             "bogus: unknown parameter 'bogus' (allowed: task, rule, compare, layers, act, lr, lrs, \
-             batch, noise, seed, speed, noderiv, fbscale, draw, fb, logloss, autoplay, embed, views, \
+             batch, noise, seed, speed, noderiv, fbscale, kpdecay, draw, fb, logloss, autoplay, embed, views, \
              present, synapse, inspect); ignored",
         ],
         &[

@@ -217,3 +217,97 @@ fn the_inspected_synapse_round_trips_through_the_url() {
     assert_eq!(edited.inspect, None);
     assert_eq!(edited.layers, Some(vec![2, 2, 2]));
 }
+
+#[test]
+fn the_delta_rule_s_view_inspects_its_synapses_by_click_and_keys() {
+    use bioprop_web::pages::rules::delta::{on_key, pick_synapse, Synapse};
+    let (page, notices) = Settings::from_query("?task=xor&rule=delta&synapse=2-1");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(page.inspect, None);
+    // A click on w₁₂'s edge writes it out and opens the inspector on W₁[1, 2].
+    let clicked = pick_synapse(
+        &page,
+        Synapse {
+            output: 1,
+            input: 2,
+        },
+    );
+    let w12 = Inspect {
+        layer: 1,
+        post: 1,
+        pre: 2,
+    };
+    assert_eq!(clicked.inspect, Some(w12));
+    assert_eq!(
+        clicked.synapse,
+        Some(Synapse {
+            output: 1,
+            input: 2
+        })
+    );
+    // Its entry is the delta rule's, from core: local, plus the target.
+    let entry = of_synapse(RuleKind::Delta, w12.layer, 1);
+    assert_eq!(entry.verdict(), "local, plus the target");
+    assert_eq!(
+        entry.sources,
+        sources(RuleKind::Delta.facts().synapse_reads(1, 1).unwrap())
+    );
+    let shown = numbers(&snapshot(RuleKind::Delta), w12, bioprop::Activation::Tanh);
+    assert!(!shown.is_empty());
+    // `inspect=` round-trips through the URL beside `synapse=`.
+    let query = clicked.to_query();
+    assert!(
+        query.contains("inspect=1-1-2") && query.contains("synapse=1-2"),
+        "{query}"
+    );
+    assert_eq!(Settings::from_query(&query).0, clicked);
+    // Keys: with the inspector closed the arrows move the chosen synapse only; Enter
+    // opens it there; then the arrows move both; Escape closes; other keys pass.
+    let moved = on_key(&page, "ArrowDown", false).unwrap();
+    assert_eq!(
+        moved.synapse,
+        Some(Synapse {
+            output: 2,
+            input: 2
+        })
+    );
+    assert_eq!(moved.inspect, None);
+    let down = on_key(&page, "ArrowDown", true).unwrap();
+    assert_eq!(
+        down.synapse,
+        Some(Synapse {
+            output: 2,
+            input: 1
+        }),
+        "clamped"
+    );
+    let up = on_key(&page, "ArrowUp", true).unwrap();
+    assert_eq!(
+        up.synapse,
+        Some(Synapse {
+            output: 1,
+            input: 1
+        })
+    );
+    let opened = on_key(&page, "Enter", false).unwrap();
+    let w21 = Inspect {
+        layer: 1,
+        post: 2,
+        pre: 1,
+    };
+    assert_eq!(opened.inspect, Some(w21));
+    let followed = on_key(&opened, "ArrowDown", false).unwrap();
+    assert_eq!(
+        followed.synapse,
+        Some(Synapse {
+            output: 2,
+            input: 2
+        })
+    );
+    assert_eq!(followed.inspect, Some(Inspect { pre: 2, ..w21 }));
+    assert_eq!(on_key(&followed, "Escape", false).unwrap().inspect, None);
+    assert_eq!(on_key(&page, "a", false), None);
+    // Leaving the delta view closes the inspector rather than keep a synapse of one layer.
+    let hidden = bioprop_web::pages::rules::delta::add_hidden_layer(&clicked);
+    assert_eq!(hidden.inspect, None);
+}

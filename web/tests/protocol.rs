@@ -902,3 +902,30 @@ fn read_config_reads_an_imported_file_in_the_worker_or_names_what_is_wrong() {
     assert_eq!(frame.runs[0].snapshot.rule, RuleKind::FeedbackAlignment);
     assert_eq!(frame.runs[0].snapshot.step, 1);
 }
+
+/// The CLI's `--print-config` for `run --task xor --rule kp --kp-decay 0.99`; core's CLI
+/// test (`core/tests/cli.rs`) checks the CLI still prints it and trains it as the
+/// library does.
+const CLI_KP_DECAY: &str = include_str!("../../core/tests/data/cli-kp-decay.json");
+
+#[test]
+fn the_page_s_kp_decay_is_the_cli_s_and_trains_the_same_bits() {
+    let query = "?task=xor&rule=kp&kpdecay=0.99&speed=1";
+    let (settings, notices) = Settings::from_query(query);
+    assert!(notices.is_empty(), "{notices:?}");
+    let saved: RunsConfig = serde_json::from_str(CLI_KP_DECAY).unwrap();
+    assert_eq!(runs_config(&settings).unwrap(), saved);
+    let worker_hash = |query: &str| {
+        let mut trainer = Trainer::new();
+        configure(&mut trainer, query);
+        only_frame(trainer.handle(Command::Step(120))).runs[0].weights_hash
+    };
+    let mut library = saved.experiments().unwrap().remove(0);
+    library.step(120).unwrap();
+    assert_eq!(worker_hash(query), library.weights_hash());
+    assert_ne!(
+        worker_hash("?task=xor&rule=kp&speed=1"),
+        library.weights_hash(),
+        "the decay changes the run"
+    );
+}

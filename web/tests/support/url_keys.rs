@@ -15,6 +15,7 @@ pub const KEYS: &[&str] = &[
     "speed",
     "noderiv",
     "fbscale",
+    "kpdecay",
     "draw",
     "fb",
     "logloss",

@@ -1,6 +1,6 @@
 //! The rule builder (issue 15; `docs/science.md` §1.5): a student composes a hidden
 //! layer's error signal from parts — what carries it back, whether `f′` multiplies
-//! it, whether the feedback learns — sees it named when it equals a known rule or
+//! it, whether the feedback learns and with what decay (`kpdecay`) — sees it named when it equals a known rule or
 //! explained when it cannot train a layer, and adds it to the comparison.
 //!
 //! ```text
@@ -20,6 +20,7 @@ use yew::prelude::*;
 
 use super::controls::Action;
 use super::settings::Settings;
+use crate::widgets::field::TextField;
 
 /// What the panel says about a composition.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,6 +78,22 @@ pub fn RuleBuilder(props: &RuleBuilderProps) -> Html {
             composition.set(next);
         })
     };
+    // The decay is the page's (`kpdecay`), shared by every run that learns its
+    // feedback; the page checks its range like any setting.
+    let decay = {
+        let settings = props.settings.clone();
+        let emit = props.on_action.clone();
+        Callback::from(move |event: Event| {
+            let text = event.target_unchecked_into::<HtmlInputElement>().value();
+            match text.trim().parse() {
+                Ok(kp_decay) => emit.emit(Action::Change(Settings {
+                    kp_decay,
+                    ..settings.clone()
+                })),
+                Err(_) => emit.emit(Action::Notice(format!("kpdecay: '{text}' is not a number"))),
+            }
+        })
+    };
     let verdict = verdict(current);
     let add = match &verdict {
         Verdict::Known { run, .. } => {
@@ -126,10 +143,12 @@ pub fn RuleBuilder(props: &RuleBuilderProps) -> Html {
                     {"the feedback learns (Kolen–Pollack: B ← λB + ΔWᵀ)"}
                 </label>
                 if current.learns {
-                    <p class="builder-note" data-testid="builder-decay">
-                        { format!("B and W decay by λ = {DEFAULT_KP_DECAY} each step, as in Kolen–Pollack \
-                                   (the CLI's --kp-decay sets another).") }
-                    </p>
+                    <label class="builder-note" data-testid="builder-decay"
+                        title={format!("λ in (0, 1]; Kolen–Pollack's default is {DEFAULT_KP_DECAY}, as the CLI's --kp-decay")}>
+                        {"W and B decay each step by λ ="}
+                        <TextField testid="builder-kpdecay" value={props.settings.kp_decay.to_string()}
+                            inputmode="decimal" onchange={decay} />
+                    </label>
                 }
             </fieldset>
             { match &verdict {

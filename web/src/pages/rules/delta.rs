@@ -23,6 +23,7 @@ use bioprop::experiment::SynapseUpdate;
 use bioprop::rule::RuleKind;
 use bioprop::task::TaskKind;
 
+use super::inspect::{key_action, Inspect, KeyAction};
 use super::settings::{Notice, Settings};
 use crate::shell::query::{shown, Problem};
 
@@ -127,6 +128,7 @@ pub fn choose_delta(settings: &Settings) -> Settings {
         activation: None,
         no_derivative: false,
         synapse: None,
+        inspect: None,
         ..settings.clone()
     }
 }
@@ -141,8 +143,57 @@ pub fn add_hidden_layer(settings: &Settings) -> Settings {
         layers: None,
         activation: None,
         synapse: None,
+        inspect: None,
         ..settings.clone()
     }
+}
+
+/// The one layer's synapse as the locality inspector names it: `W₁[i, j]`.
+pub fn as_inspect(synapse: Synapse) -> Inspect {
+    Inspect {
+        layer: 1,
+        post: synapse.output,
+        pre: synapse.input,
+    }
+}
+
+/// The settings after a click on `synapse`'s edge: it is the one written out, and the
+/// locality inspector opens on it, as a click on the network diagram opens it.
+pub fn pick_synapse(settings: &Settings, synapse: Synapse) -> Settings {
+    Settings {
+        synapse: Some(synapse),
+        inspect: Some(as_inspect(synapse)),
+        ..settings.clone()
+    }
+}
+
+/// The settings after `key` on the focused diagram, with the network diagram's map
+/// ([`key_action`]): the arrows move the chosen synapse (Shift: the output unit), the
+/// inspector following it when open; Enter inspects it; Escape closes. `None` for a
+/// key the diagram leaves to the page.
+pub fn on_key(settings: &Settings, key: &str, shift: bool) -> Option<Settings> {
+    let at = chosen(settings);
+    let open = settings.inspect.is_some();
+    Some(
+        match key_action(key, shift, as_inspect(at), &layers(settings))? {
+            KeyAction::Move(to) => {
+                let synapse = Synapse {
+                    output: to.post,
+                    input: to.pre,
+                };
+                Settings {
+                    synapse: Some(synapse),
+                    inspect: open.then(|| as_inspect(synapse)),
+                    ..settings.clone()
+                }
+            }
+            KeyAction::Open => pick_synapse(settings, at),
+            KeyAction::Close => Settings {
+                inspect: None,
+                ..settings.clone()
+            },
+        },
+    )
 }
 
 /// The settings on `task`, as the Task control changes it: the new task's own sizes,

@@ -24,9 +24,10 @@ use yew::prelude::*;
 
 use super::controls::Action;
 use super::delta::{
-    add_hidden_layer, choose_delta, chosen, factor, is_delta_view, switch_task, Readout, Synapse,
-    LESSON_TASKS,
+    add_hidden_layer, choose_delta, chosen, factor, is_delta_view, on_key, pick_synapse,
+    switch_task, Readout, Synapse, LESSON_TASKS,
 };
+use super::inspect_view::InspectorPanel;
 use super::runs::Run;
 use super::settings::Settings;
 use super::views::{loss_series, Shared, TaskView, NETWORK_REDRAW_INTERVAL_MS};
@@ -99,7 +100,7 @@ pub fn DeltaView(props: &DeltaViewProps) -> Html {
         .runs
         .first()
         .filter(|r| r.rule == RuleKind::Delta && r.snapshot.layers.len() == 2);
-    let pick = {
+    let choose = {
         let settings = settings.clone();
         props.on_action.reform(move |synapse: Synapse| {
             Action::Change(Settings {
@@ -108,6 +109,38 @@ pub fn DeltaView(props: &DeltaViewProps) -> Html {
             })
         })
     };
+    // A click on an edge, or Enter on the focused diagram, also opens the locality
+    // inspector on the synapse (issue 14), with the network diagram's keys.
+    let pick = {
+        let settings = settings.clone();
+        props
+            .on_action
+            .reform(move |synapse: Synapse| Action::Change(pick_synapse(&settings, synapse)))
+    };
+    let onkeydown = {
+        let (settings, emit) = (settings.clone(), props.on_action.clone());
+        Callback::from(move |event: KeyboardEvent| {
+            if event.ctrl_key() || event.alt_key() || event.meta_key() {
+                return;
+            }
+            if let Some(next) = on_key(&settings, &event.key(), event.shift_key()) {
+                event.prevent_default();
+                emit.emit(Action::Change(next));
+            }
+        })
+    };
+    let close = {
+        let settings = settings.clone();
+        props.on_action.reform(move |()| {
+            Action::Change(Settings {
+                inspect: None,
+                ..settings.clone()
+            })
+        })
+    };
+    let inspected = settings
+        .inspect
+        .filter(|i| run.is_some_and(|r| i.fits(&r.snapshot.layers)));
     let synapse = chosen(settings);
     let layers = run.map(|r| r.snapshot.layers.clone()).unwrap_or_default();
     // The note goes in whichever column has room at 1280×720.
@@ -119,17 +152,26 @@ pub fn DeltaView(props: &DeltaViewProps) -> Html {
             <div class="dv-grid">
                 <div class="dv-main">
                     if let Some(run) = run {
-                        <DeltaDiagram snapshot={run.snapshot.clone()} {synapse} on_pick={pick.clone()} />
+                        <div class="nv-choosable" tabindex="0" role="group" {onkeydown}
+                            aria-label="synapses: click one, or arrow keys and Enter, to see what it reads"
+                            data-testid="delta-synapses">
+                            <DeltaDiagram snapshot={run.snapshot.clone()} {synapse} on_pick={pick} />
+                        </div>
                     }
                     if short { { note.clone() } }
                 </div>
                 <div class="dv-side">
-                    <SynapseChooser {layers} {synapse} on_pick={pick} />
+                    <SynapseChooser {layers} {synapse} on_pick={choose} />
                     { update_readout(run, synapse) }
                     { task_choice(settings, &props.on_action) }
                     if !short { { note } }
                 </div>
             </div>
+            if let (Some(inspect), Some(run)) = (inspected, run) {
+                <InspectorPanel {inspect} snapshots={vec![run.snapshot.clone()]}
+                    activation={settings.experiment_configs().ok().and_then(|c| c.first().map(|c| c.activation)).unwrap_or_default()}
+                    on_close={close} />
+            }
         </section>
     }
 }
@@ -245,7 +287,7 @@ fn DeltaDiagram(props: &DeltaDiagramProps) -> Html {
                 <g>{ for hits }</g>
                 { chosen.unwrap_or_default() }
             </svg>
-            <figcaption class="view-note">{"Edges: red +, blue −, width ∝ |w|. Click an edge to choose its synapse."}</figcaption>
+            <figcaption class="view-note">{"Edges: red +, blue −, width ∝ |w|. Click an edge (or Tab to the diagram, arrows, Enter) to see what its update reads."}</figcaption>
         </figure>
     }
 }

@@ -25,6 +25,7 @@
 //! | `speed` | training steps per frame, 1 to [`MAX_SPEED`], or `max` (as many as a frame's time allows) | [`DEFAULT_SPEED`] |
 //! | `noderiv` | `1` or `0`: drop `f′` from the hidden error of every run | 0 |
 //! | `fbscale` | multiplies `B`'s init scale, in (0, [`MAX_FEEDBACK_SCALE`]] | 1 |
+//! | `kpdecay` | Kolen–Pollack's decay `λ` of `W` and `B` per step (the CLI's `--kp-decay`), in (0, 1]; other rules ignore it | [`DEFAULT_KP_DECAY`] |
 //! | `draw` | which draw of the feedback matrices: the number of times "Resample B" was pressed, 0 to [`MAX_FEEDBACK_DRAW`] | 0 (the seed's own `B`) |
 //! | `fb` | feedback edges drawn as `b`, `wt` (Wᵀ) or `diff` (B − Wᵀ) | `b` |
 //! | `logloss` | `1` or `0`: log-scale loss axis | 1 |
@@ -65,8 +66,8 @@
 use std::fmt;
 
 use bioprop::experiment::{
-    layers_string, ConfigError, ExperimentConfig, MAX_BATCH, MAX_LAYERS, MAX_LEARNING_RATE,
-    MAX_UNITS,
+    layers_string, ConfigError, ExperimentConfig, DEFAULT_KP_DECAY, MAX_BATCH, MAX_LAYERS,
+    MAX_LEARNING_RATE, MAX_UNITS,
 };
 use bioprop::rule::RunRule;
 use bioprop::session::MAX_FEEDBACK_DRAW;
@@ -239,6 +240,9 @@ pub struct Settings {
     pub no_derivative: bool,
     /// Multiplies the feedback init's scale, in (0, [`MAX_FEEDBACK_SCALE`]].
     pub feedback_scale: f32,
+    /// Kolen–Pollack's decay `λ` of `W` and `B` per step, in (0, 1]; other rules
+    /// ignore it (`docs/science.md` §1.5).
+    pub kp_decay: f32,
     /// Which draw of `B`: how many times it was resampled since the seed's own.
     pub draw: u32,
     pub feedback_view: FeedbackView,
@@ -281,6 +285,7 @@ impl Default for Settings {
             speed: DEFAULT_SPEED,
             no_derivative: false,
             feedback_scale: 1.0,
+            kp_decay: DEFAULT_KP_DECAY,
             draw: 0,
             feedback_view: FeedbackView::B,
             log_loss: true,
@@ -403,6 +408,9 @@ impl Settings {
                 using(&s.feedback_scale),
             )
             .unwrap_or(s.feedback_scale);
+        s.kp_decay = reader
+            .read(Key::KpDecay.name(), parse_kp_decay, using(&s.kp_decay))
+            .unwrap_or(s.kp_decay);
         s.draw = reader
             .read(Key::Draw.name(), parse_draw, using(&s.draw))
             .unwrap_or(s.draw);
@@ -515,6 +523,7 @@ impl Settings {
             Key::Seed => self.seed.to_string(),
             Key::Speed => speed_name(self.speed),
             Key::FbScale => self.feedback_scale.to_string(),
+            Key::KpDecay => self.kp_decay.to_string(),
             Key::Draw => self.draw.to_string(),
             Key::Fb => self.feedback_view.name().to_owned(),
             Key::NoDeriv
@@ -720,6 +729,7 @@ impl Settings {
         config.seed = self.seed;
         config.no_derivative = self.no_derivative;
         config.feedback_scale = self.feedback_scale;
+        config.kp_decay = self.kp_decay;
         config
     }
 
@@ -767,6 +777,19 @@ impl Settings {
                 self.feedback_scale = default;
                 return Some(Notice::new(
                     Key::FbScale.name(),
+                    format!("{error}; using {default}"),
+                ));
+            }
+            ConfigError::OutOfRange {
+                field: "kp_decay", ..
+            } => {
+                let default = Settings::default().kp_decay;
+                if self.kp_decay == default {
+                    return None;
+                }
+                self.kp_decay = default;
+                return Some(Notice::new(
+                    Key::KpDecay.name(),
                     format!("{error}; using {default}"),
                 ));
             }
@@ -887,6 +910,9 @@ impl UrlSettings for Settings {
         if self.feedback_scale != default.feedback_scale {
             parts.push((Key::FbScale, self.feedback_scale.to_string()));
         }
+        if self.kp_decay != default.kp_decay {
+            parts.push((Key::KpDecay, self.kp_decay.to_string()));
+        }
         if self.draw != default.draw {
             parts.push((Key::Draw, self.draw.to_string()));
         }
@@ -947,6 +973,7 @@ enum Key {
     Speed,
     NoDeriv,
     FbScale,
+    KpDecay,
     Draw,
     Fb,
     LogLoss,
@@ -959,7 +986,7 @@ enum Key {
 }
 
 impl Key {
-    const ALL: [Key; 22] = [
+    const ALL: [Key; 23] = [
         Key::Task,
         Key::Rule,
         Key::Compare,
@@ -973,6 +1000,7 @@ impl Key {
         Key::Speed,
         Key::NoDeriv,
         Key::FbScale,
+        Key::KpDecay,
         Key::Draw,
         Key::Fb,
         Key::LogLoss,
@@ -999,6 +1027,7 @@ impl Key {
             Key::Speed => "speed",
             Key::NoDeriv => "noderiv",
             Key::FbScale => "fbscale",
+            Key::KpDecay => "kpdecay",
             Key::Draw => "draw",
             Key::Fb => "fb",
             Key::LogLoss => "logloss",

@@ -128,6 +128,11 @@ fn random_settings(rng: &mut SplitMix) -> Settings {
         } else {
             rng.f32_up_to(MAX_FEEDBACK_SCALE, false)
         },
+        kp_decay: match rng.below(3) {
+            0 => DEFAULT_KP_DECAY,
+            1 => 1.0,
+            _ => rng.f32_up_to(1.0, false),
+        },
         feedback_view: rng.pick(&FeedbackView::ALL),
         log_loss: rng.coin(),
         autoplay: rng.coin(),
@@ -195,8 +200,8 @@ fn default_page_compares_bp_and_fa_on_the_linear_teacher_with_a_clean_url() {
 fn every_key_parses_and_is_written_back_in_order() {
     let query =
         "?task=xor&compare=kp,fa,dfa&layers=2-16-8-2&act=relu&lr=0.25&lrs=kp:0.5,dfa:0.05&batch=32\
-                 &noise=0.2&seed=42&speed=100&noderiv=1&fbscale=2.5&draw=3&fb=diff&logloss=0\
-                 &autoplay=1&embed=1&views=curves,alignment";
+                 &noise=0.2&seed=42&speed=100&noderiv=1&fbscale=2.5&kpdecay=0.99&draw=3&fb=diff\
+                 &logloss=0&autoplay=1&embed=1&views=curves,alignment";
     let expected = Settings {
         task: TaskKind::Xor,
         rule: RuleKind::KolenPollack,
@@ -218,6 +223,7 @@ fn every_key_parses_and_is_written_back_in_order() {
         speed: 100,
         no_derivative: true,
         feedback_scale: 2.5,
+        kp_decay: 0.99,
         draw: 3,
         feedback_view: FeedbackView::Difference,
         log_loss: false,
@@ -323,6 +329,9 @@ fn each_bad_value_names_its_key_the_allowed_values_and_the_default() {
         ("embed=x", "embed", &["1 or 0", "using 0"]),
         ("fbscale=0", "fbscale", &["out of range", "(0, 100]", "using 1"]),
         ("fbscale=101", "fbscale", &["out of range"]),
+        ("kpdecay=0", "kpdecay", &["out of range", "(0, 1]", "using 0.9995"]),
+        ("kpdecay=1.5", "kpdecay", &["out of range", "using 0.9995"]),
+        ("kpdecay=slow", "kpdecay", &["'slow'", "(0, 1]"]),
         ("fb=bt", "fb", &["'bt'", "b, wt, diff", "using b"]),
         ("views=", "views", &["no value", "network, feedback"]),
         ("views=graph", "views", &["'graph'", "alignment", "using all views"]),

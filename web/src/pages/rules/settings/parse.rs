@@ -207,6 +207,12 @@ pub(super) fn parse_feedback_scale(value: &str) -> Result<f32, Problem> {
     )
 }
 
+pub(super) fn parse_kp_decay(value: &str) -> Result<f32, Problem> {
+    number(value, "a number in (0, 1]".to_owned(), |decay| {
+        decay > 0.0 && decay <= 1.0
+    })
+}
+
 pub(super) fn parse_batch(value: &str) -> Result<usize, Problem> {
     whole(value, 1, MAX_BATCH)
 }
