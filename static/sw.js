@@ -14,7 +14,7 @@
 // a new build is a new sw.js, which the browser installs at the next load, and its
 // activation deletes the cache of the build before.
 const VERSION = "unbuilt";
-const SHELL = ["./", "index.html", "loader.js", "style.css", "favicon.svg"];
+const SHELL = ["./", "index.html", "data-css.js", "loader.js", "style.css", "favicon.svg"];
 
 const scope = self.registration.scope;
 const PREFIX = `bioprop ${scope} `;

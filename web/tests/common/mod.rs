@@ -55,6 +55,7 @@ pub fn search() -> String {
 
 /// A fresh container attached to the page, `width` pixels wide when given.
 pub fn container(width: Option<u32>) -> Element {
+    apply_data_css();
     let document = gloo::utils::document();
     let div = document.create_element("div").unwrap();
     if let Some(width) = width {
@@ -63,6 +64,19 @@ pub fn container(width: Option<u32>) -> Element {
     }
     document.body().unwrap().append_child(&div).unwrap();
     div
+}
+
+/// Runs the page's `static/data-css.js` once, as `index.html` does, so that the
+/// styles the components write as `data-css` are applied here as on the page.
+pub fn apply_data_css() {
+    thread_local!(static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+    if DONE.with(|done| done.replace(true)) {
+        return;
+    }
+    let document = gloo::utils::document();
+    let script = document.create_element("script").unwrap();
+    script.set_text_content(Some(include_str!("../../../static/data-css.js")));
+    document.head().unwrap().append_child(&script).unwrap();
 }
 
 /// Whether `selector` matches an element under `root`.
