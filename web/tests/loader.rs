@@ -44,12 +44,22 @@ fn the_loader_knows_every_page_and_each_has_its_module() {
     // index.html runs the loader from its file: no inline script, which a strict
     // Content-Security-Policy (script-src 'self') would refuse.
     let html = crate_file("../static/index.html");
-    assert!(html.contains(r#"<script defer src="loader.js"></script>"#));
-    assert_eq!(
-        html.matches("<script").count(),
-        1,
-        "index.html's only script is the loader"
-    );
+    // Its scripts are files: the style applier (static/data-css.js), then the loader.
+    let scripts: Vec<&str> = html
+        .match_indices("<script")
+        .map(|(i, _)| &html[i..])
+        .collect();
+    let files = [
+        r#"<script defer src="data-css.js"></script>"#,
+        r#"<script defer src="loader.js"></script>"#,
+    ];
+    assert_eq!(scripts.len(), files.len(), "index.html's scripts");
+    for (script, file) in scripts.iter().zip(files) {
+        assert!(
+            script.starts_with(file),
+            "{file} in index.html, in that order"
+        );
+    }
 }
 
 /// Every worker starts through `static/worker.js` (`shell::worker_bridge`), which
