@@ -76,13 +76,17 @@ mnist-data:
 
 # Lillicrap et al. 2016, Fig. 2a on the full digits, in release mode: BP, FA, shallow,
 # sign symmetry and Kolen-Pollack on 784-1000-10, DFA on 784-1000-1000-10; a table of
-# test errors, epochs, seeds and wall time (hours on 2 cores; see core/README.md).
+# test errors, epochs, seeds, wall time and load (8 epochs of minibatches of 5 at rate
+# 0.3; 4-14 min per rule and seed on 2 shared cores under load, DFA more; see
+# core/README.md). Fewer rows: make reproduce-mnist MNIST_RULES="bp fa" SEEDS=1
 # Shorter: make reproduce-mnist EPOCHS=1 TRAIN_SIZE=10000 SEEDS=1
-EPOCHS ?= 20
+EPOCHS ?= 8
 TRAIN_SIZE ?= 60000
 SEEDS ?= 1 2
+MNIST_RULES ?= bp fa shallow usf kp dfa
 reproduce-mnist: mnist-data
-	EPOCHS="$(EPOCHS)" TRAIN_SIZE="$(TRAIN_SIZE)" SEEDS="$(SEEDS)" scripts/reproduce-mnist.sh
+	EPOCHS="$(EPOCHS)" TRAIN_SIZE="$(TRAIN_SIZE)" SEEDS="$(SEEDS)" RULES="$(MNIST_RULES)" \
+		scripts/reproduce-mnist.sh
 
 # Sacramento et al. 2018's digits experiment: the microcircuit's preset
 # sacramento-2018-mnist (784-500-500-10, steady state, minibatches of 10, 55,000 images)
