@@ -170,6 +170,17 @@ test("the delta rule's own view: a click on an edge opens the inspector, the lin
   assert.match(await panel.locator("h3").innerText(), /W₁\[2, 1\]/);
   assert.equal(await panel.locator('th[data-rule="delta"] [data-testid="locality-verdict"]').innerText(), "local, plus the target");
   assert.match(await cell(page, "from the target", "delta"), /y_i[\s\S]*y\[2\] = /);
+  // On the first screen beside the diagram, after a step too (the minibatch's table).
+  const inView = async (where) => {
+    const box = await panel.boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= LECTURE.height && box.x + box.width <= LECTURE.width,
+      `${where}: the inspector is outside 1280×720: ${JSON.stringify(box)}`);
+  };
+  await inView("paused");
+  await page.getByTestId("step").click();
+  await page.getByTestId("delta-sample").first().waitFor();
+  await inView("after a step");
+  assert.deepEqual(await page.evaluate(() => [scrollX, scrollY]), [0, 0]);
   await screenshot(page, "delta-inspector");
 
   // The link opens the view with the panel on the same synapse.
@@ -196,6 +207,43 @@ test("the delta rule's own view: a click on an edge opens the inspector, the lin
   await panel.waitFor();
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test("the delta view's inspector: on the first 1280×720 screen beside the linear teacher's tall diagram; on a phone right under the diagram", async () => {
+  const { page, problems } = await app.open("?rule=delta&synapse=2-1&inspect=1-2-1", LECTURE);
+  const panel = page.getByTestId("locality-inspector");
+  await panel.waitFor();
+  await page.getByTestId("step").click();
+  await page.getByTestId("delta-dw").waitFor();
+  const box = await panel.boundingBox();
+  assert.ok(box.y >= 0 && box.y + box.height <= LECTURE.height && box.x + box.width <= LECTURE.width, JSON.stringify(box));
+  // The update's numbers stay beside it; the task buttons give way while it is open.
+  assert.ok((await page.getByTestId("delta-dw").boundingBox()).y < box.y);
+  assert.equal(await page.getByTestId("delta-task-xor").isVisible(), false);
+  await page.getByTestId("inspector-close").click();
+  await page.getByTestId("delta-task-xor").waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  const phone = await app.open("?task=xor&rule=delta&synapse=2-1&inspect=1-2-1", { width: 390, height: 844 });
+  const small = phone.page.getByTestId("locality-inspector");
+  await small.waitFor();
+  await phone.page.getByTestId("step").click();
+  await phone.page.getByTestId("delta-sample").first().waitFor();
+  const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page is ${width} px wide at 390`);
+  const [diagram, inspector, readout] = await Promise.all(
+    [phone.page.getByTestId("delta-diagram"), small, phone.page.getByTestId("delta-readout")].map((l) => l.boundingBox()),
+  );
+  assert.ok(diagram.y + diagram.height <= inspector.y && inspector.y + inspector.height <= readout.y,
+    `diagram, inspector, readout in that order: ${JSON.stringify({ diagram, inspector, readout })}`);
+  assert.ok(inspector.x >= 0 && inspector.x + inspector.width <= 390, JSON.stringify(inspector));
+  await small.scrollIntoViewIfNeeded();
+  await screenshot(phone.page, "delta-inspector-390x844");
+  await phone.page.getByTestId("inspector-close").click();
+  assert.equal(await until(() => small.count(), (n) => n === 0, 5_000), 0);
+  assert.deepEqual(phone.problems, []);
+  await phone.page.close();
 });
 
 test("a synapse the network lacks: a notice, the inspector closed, the page working", async () => {

@@ -1,8 +1,10 @@
 // The lecture tour (`?page=tour`, web/src/pages/tour/): every step is reachable with
 // PageDown from the first, and each demonstration loads in its frame and runs — after
-// the prediction, where the step asks one; each step's URL opens that step again; the
-// concept check's answers reach a page that embeds the tour; the phone has no sideways
-// scroll; the embed has no header. One browser session, the steps visited in one page.
+// the prediction, where the step asks one, whose explanation unfolds under "Why?"; the
+// digits step draws both runs' receptive fields inside its frame; each step's URL opens
+// that step again; the concept check's answers reach a page that embeds the tour; the
+// phone has no sideways scroll; the embed has no header. One browser session, the steps
+// visited in one page.
 import { createServer } from "node:http";
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -58,13 +60,22 @@ test("every step is reachable with PageDown from the first, its demonstration ru
         await page.getByTestId("predict-choice").first().click();
         const verdict = page.getByTestId("predict-verdict");
         await verdict.waitFor();
-        assert.ok((await verdict.innerText()).length > 40, `${id}: the explanation is revealed`);
+        assert.match(await verdict.innerText(), /^(You predicted “.+”|What happens: “.+”)/, id);
+        // Observe, then ask why: the explanation a click away, folded to keep the frame's room.
+        const why = page.getByTestId("predict-why");
+        assert.equal(await why.getAttribute("open"), null, `${id}: folded`);
+        await why.locator("summary").click();
+        await page.locator('[data-testid="predict-why"][open] .tour-explanation').waitFor();
+        assert.ok((await why.innerText()).length > 40, `${id}: the explanation is revealed`);
+        await why.locator("summary").click();
+        await until(() => why.getAttribute("open"), (o) => o === null, 5_000);
       }
       assert.match(await page.getByTestId("tour-frame").getAttribute("src"), /embed=1&autoplay=1$/, id);
       const start = await until(() => demoClock(page), (c) => !Number.isNaN(c), 30_000);
       const later = await until(() => demoClock(page), (c) => c > start, 30_000);
       assert.ok(later > start, `${id}: the demonstration did not run (${start} → ${later})`);
       if (id === "weight-transport") await screenshot(page, "tour-weight-transport-1280x720");
+      if (id === "digits") await checkDigits(page);
     } else if (id === "locality") {
       await checkInspector(page);
       await screenshot(page, "tour-locality-1280x720");
@@ -94,6 +105,28 @@ test("every step is reachable with PageDown from the first, its demonstration ru
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/**
+ * The digits step: both runs' receptive fields are drawn and start inside the frame at
+ * 1280×720; the digits file is the
+ * built one (scripts/build-web.sh packs it into the dist).
+ */
+async function checkDigits(page) {
+  const frame = page.frameLocator('[data-testid="tour-frame"]');
+  // Loaded; the data panel then gives its room to the fields (the readouts keep the accuracy).
+  const loaded = frame.getByTestId("digits-loaded");
+  await loaded.waitFor({ state: "attached", timeout: 60_000 });
+  assert.equal(await loaded.getAttribute("data-test"), "10000");
+  const box = await page.getByTestId("tour-frame").boundingBox();
+  for (const rule of ["bp", "fa"]) {
+    const fields = frame.locator(`[data-testid="receptive-fields"][data-rule="${rule}"]`);
+    await until(() => fields.getAttribute("data-count"), (c) => Number(c) >= 16, 30_000);
+    const grid = await fields.boundingBox();
+    assert.ok(grid.y + 60 < box.y + box.height && grid.x + grid.width <= box.x + box.width + 1,
+      `${rule}'s receptive fields are outside the frame: ${JSON.stringify({ grid, box })}`);
+  }
+  await screenshot(page, "tour-digits-1280x720");
+}
 
 /** The locality inspector lists core's declared reads (core/src/rule/facts.rs, core/src/microcircuit/facts.rs). */
 async function checkInspector(page) {

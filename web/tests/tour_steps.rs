@@ -5,10 +5,10 @@
 
 use std::collections::HashSet;
 
-use bioprop::RuleKind;
+use bioprop::{RuleKind, TaskKind};
 use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
 use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
-use bioprop_web::pages::rules::settings::Settings;
+use bioprop_web::pages::rules::settings::{Settings, View};
 use bioprop_web::pages::tour::model::demo_src;
 use bioprop_web::pages::tour::steps::{find, DemoPage, Implausibility, Question, STEPS};
 use bioprop_web::shell::UrlSettings;
@@ -107,6 +107,38 @@ fn a_demonstration_really_changes_its_page() {
         teacher.teacher,
         "step 6 opens the cerebellum teaching a controller"
     );
+    // The digits step: backprop beside FA on MNIST, the digit views (accuracy and
+    // receptive fields) shown.
+    let (digits, _) = Settings::from_query(&format!(
+        "?{}",
+        find("digits").unwrap().1.demo.unwrap().query
+    ));
+    assert_eq!(digits.task, TaskKind::Digits);
+    assert_eq!(
+        digits.compare,
+        vec![RuleKind::Backprop, RuleKind::FeedbackAlignment]
+    );
+    assert!(digits.shows(View::Task));
+}
+
+#[test]
+fn the_arc_ends_with_the_answers_in_the_lectures_order() {
+    // "→ sign symmetry and Kolen–Pollack → the microcircuit and digits → the
+    // cerebellum → summary", after the concept check.
+    let at = |id: &str| find(id).unwrap_or_else(|| panic!("no step {id}")).0;
+    let order = [
+        "concept-check",
+        "sign-symmetry",
+        "kolen-pollack",
+        "microcircuit",
+        "digits",
+        "cerebellum-delay",
+        "summary",
+    ];
+    for pair in order.windows(2) {
+        assert!(at(pair[0]) < at(pair[1]), "{} before {}", pair[0], pair[1]);
+    }
+    assert_eq!(at("summary"), STEPS.len() - 1);
 }
 
 fn check_question(step: &str, question: &Question) {

@@ -199,7 +199,7 @@ pub fn TourPage() -> Html {
             <div class="tour" data-testid="tour" data-step={step.id}>
                 <StepList current={settings.step} on_go={on_action.reform(Action::Go)} />
                 <div class={classes!("tour-stage", layout)}>
-                    <StepText {step} prediction={tour.progress.prediction(step)} />
+                    <StepText {step} />
                     {side}
                 </div>
                 <TourBar position={settings.position()}

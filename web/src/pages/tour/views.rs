@@ -12,11 +12,11 @@ use super::steps::{Question, Step, STEPS};
 #[derive(Properties, PartialEq)]
 pub struct StepTextProps {
     pub step: &'static Step,
-    pub prediction: Option<Prediction>,
 }
 
-/// The step's title, text and equation, and once the prediction is made, what happens
-/// and why (the question itself stands beside the demonstration until then).
+/// The step's title, text and equation. The prediction, and then what happens and why,
+/// stand beside the demonstration ([`DemoFrame`]): the text keeps to its column at
+/// 1280×720 whatever the explanation's length.
 #[component]
 pub fn StepText(props: &StepTextProps) -> Html {
     let step = props.step;
@@ -36,10 +36,6 @@ pub fn StepText(props: &StepTextProps) -> Html {
             if let Some(equation) = step.equation {
                 <p class="tour-equation" data-testid="tour-equation">{equation}</p>
             }
-            if let (Some(question), Some(_)) = (&step.predict, props.prediction) {
-                <Predict question={*question} prediction={props.prediction}
-                    on_predict={Callback::noop()} />
-            }
         </article>
     }
 }
@@ -51,7 +47,9 @@ struct PredictProps {
     on_predict: Callback<Prediction>,
 }
 
-/// The question and its choices; once chosen (or skipped), which was right and why.
+/// The question and its choices; once chosen (or skipped), in their place which was
+/// right (the verdict names both answers, so the question gives way to it) and, a
+/// click away, why.
 #[component]
 fn Predict(props: &PredictProps) -> Html {
     let question = &props.question;
@@ -89,14 +87,20 @@ fn Predict(props: &PredictProps) -> Html {
                 <div class={classes!("tour-outcome", class)} data-testid="predict-verdict"
                     data-right={class}>
                     <p class="tour-verdict">{verdict}</p>
-                    <p class="tour-explanation">{question.explanation}</p>
+                    // Observe first, then ask why: folded, so the frame keeps its room.
+                    <details class="tour-why" data-testid="predict-why">
+                        <summary>{"Why?"}</summary>
+                        <p class="tour-explanation">{question.explanation}</p>
+                    </details>
                 </div>
             }
         }
     };
     html! {
         <section class="tour-predict" data-testid="tour-predict" aria-label="Predict, then observe">
-            <p class="tour-ask"><b>{"Predict: "}</b>{question.ask}</p>
+            if props.prediction.is_none() {
+                <p class="tour-ask"><b>{"Predict: "}</b>{question.ask}</p>
+            }
             {body}
         </section>
     }
@@ -111,8 +115,9 @@ pub struct DemoFrameProps {
     pub on_predict: Callback<Prediction>,
 }
 
-/// The live demonstration: the step's "predict, then observe" question above it, what
-/// to look at, and the app itself in a frame, embedded, with the step's settings.
+/// The live demonstration: the step's "predict, then observe" question above it (then
+/// its outcome), what to look at, and the app itself in a frame, embedded, with the
+/// step's settings.
 #[component]
 pub fn DemoFrame(props: &DemoFrameProps) -> Html {
     let Some(demo) = &props.step.demo else {
@@ -122,7 +127,7 @@ pub fn DemoFrame(props: &DemoFrameProps) -> Html {
     let title = format!("Live demonstration: {}", props.step.title);
     html! {
         <figure class="tour-demo" data-testid="tour-demo">
-            if let (Some(question), None) = (&props.step.predict, props.prediction) {
+            if let Some(question) = &props.step.predict {
                 <Predict question={*question} prediction={props.prediction}
                     on_predict={props.on_predict.clone()} />
             }
