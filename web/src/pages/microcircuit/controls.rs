@@ -120,7 +120,9 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
                 <p class="view-note" data-testid="task-note">{format!(
                     "{} It pre-trains for {} patterns, then the target comes on (switching the target \
                      off keeps it off). BP, FA and shallow: 30-50-10 networks with softplus hidden units, \
-                     rate {}, on the same data, as `make reproduce-microcircuit` runs them.",
+                     rate {}, on the same data, as make reproduce-microcircuit runs them. Fig. 2 is not \
+                     reproduced yet: with the preset's untuned rates the circuit barely learns (README, \
+                     \"The paper's regression task\").",
                     preset::DESCRIPTION, preset::PRETRAIN_PATTERNS, preset::NETWORK_LR
                 )}</p>
             }

@@ -56,7 +56,7 @@ impl CircuitTask {
     pub fn label(self) -> String {
         match self {
             CircuitTask::Generated(task) => task.name().to_owned(),
-            CircuitTask::Paper => format!("{} (the paper's Fig. 2)", preset::NAME),
+            CircuitTask::Paper => format!("{} (paper)", preset::NAME),
         }
     }
 
