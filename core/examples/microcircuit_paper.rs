@@ -12,9 +12,7 @@
 //! each rule's learning rate) for the same number of samples; and a table.
 
 use bioprop::microcircuit::preset;
-use bioprop::{
-    Activation, Experiment, ExperimentConfig, Microcircuit, MicrocircuitConfig, RuleKind, TaskKind,
-};
+use bioprop::{Experiment, ExperimentConfig, Microcircuit, MicrocircuitConfig, RuleKind};
 
 fn config_from(json: &str, seed: u64) -> MicrocircuitConfig {
     let mut value = serde_json::to_value(preset::config(seed)).unwrap();
@@ -29,14 +27,9 @@ fn config_from(json: &str, seed: u64) -> MicrocircuitConfig {
 /// Test NSE of a 30-50-10 network after `samples` samples of the preset's data.
 fn network_nse(rule: RuleKind, lr: f32, seed: u64, samples: u64) -> f32 {
     let config = ExperimentConfig {
-        rule,
-        layers: preset::STUDENT.to_vec(),
-        activation: Activation::Softplus,
         lr,
-        batch: 1,
-        seed,
         log_every: samples,
-        ..ExperimentConfig::for_task(TaskKind::NonlinearTeacher)
+        ..preset::network_config(rule, seed)
     };
     let mut experiment = Experiment::with_dataset(&config, preset::dataset(seed)).unwrap();
     match experiment.step(samples) {
@@ -57,7 +50,7 @@ fn main() {
         .map(|s| s.parse().unwrap())
         .collect();
     let json = args.get(4).map_or("{}", String::as_str);
-    let lr: f32 = std::env::var("NETWORK_LR").map_or(0.02, |s| s.parse().unwrap());
+    let lr: f32 = std::env::var("NETWORK_LR").map_or(preset::NETWORK_LR, |s| s.parse().unwrap());
     let mut table = Vec::new();
     for &seed in &seeds {
         let started = std::time::Instant::now();

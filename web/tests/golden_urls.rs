@@ -13,7 +13,7 @@ use bioprop::experiment::layers_string;
 use bioprop::microcircuit::{Mode, Start};
 use bioprop::{Activation, RuleKind, TaskKind};
 use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
-use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
+use bioprop_web::pages::microcircuit::settings::{CircuitTask, MicrocircuitSettings};
 use bioprop_web::pages::rules::settings::{FeedbackView, Settings, Synapse, View};
 use bioprop_web::shell::UrlSettings;
 
@@ -266,7 +266,7 @@ fn links_setting_every_key_open_as_recorded() {
         ),
         (
             MicrocircuitSettings {
-                task: TaskKind::Xor,
+                task: CircuitTask::Generated(TaskKind::Xor),
                 mode: Mode::Full,
                 start: Start::SelfPredicting,
                 target: true,
@@ -496,7 +496,7 @@ fn cerebellum_page() -> CerebellumSettings {
 
 fn microcircuit_page() -> MicrocircuitSettings {
     MicrocircuitSettings {
-        task: TaskKind::NonlinearTeacher,
+        task: CircuitTask::Generated(TaskKind::NonlinearTeacher),
         mode: Mode::Full,
         start: Start::SelfPredicting,
         target: true,

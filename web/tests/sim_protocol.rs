@@ -80,6 +80,59 @@ fn the_microcircuit_in_the_worker_is_the_simulation_itself() {
 }
 
 #[test]
+fn the_papers_task_in_the_worker_is_the_clis_preset_bit_for_bit() {
+    use bioprop::microcircuit::preset;
+    use bioprop_web::pages::microcircuit::sim::Phase;
+
+    let (settings, job) = microcircuit("?page=microcircuit&task=sacramento-2018&seed=2");
+    let mut worker = Host::<MicrocircuitSim>::default();
+    let first = one_frame(send(
+        &mut worker,
+        McCommand::Configure(Box::new(job.clone())),
+    ));
+    assert_eq!(
+        first.view.phase,
+        Phase::PreTraining {
+            until: Some(preset::PRETRAIN_PATTERNS)
+        }
+    );
+    // Three patterns of the full model, in the page's frames of 50 simulated ms and
+    // its chunks of 5 ms; a live change of the traced cell on the way, which carries
+    // the page's target setting (on) and must not end the pre-training.
+    for _ in 0..3 {
+        send(&mut worker, McCommand::Step(50));
+    }
+    let mut next = settings.clone();
+    next.neuron = 9;
+    one_frame(send(&mut worker, McCommand::Change(Retune::of(&next))));
+    let mut last = None;
+    for _ in 0..3 {
+        last = Some(one_frame(send(&mut worker, McCommand::Step(50))));
+    }
+    let last = last.unwrap();
+    assert_eq!(last.view.snapshot.patterns, 3);
+    assert!(!last.view.snapshot.target_on);
+    assert!(last.view.switches.is_empty());
+
+    // The reference: `bioprop run --rule microcircuit --preset sacramento-2018 --seed 2`.
+    let mut cli =
+        bioprop::Microcircuit::with_dataset(&preset::config(2), preset::dataset(2)).unwrap();
+    cli.step(3).unwrap();
+    let page = &worker.model().unwrap().circuit;
+    assert_eq!(page.dataset(), cli.dataset());
+    assert_eq!(page.weights(), cli.weights(), "the weights, bit for bit");
+    assert_eq!(page.state(), cli.state(), "every potential and rate");
+    assert_eq!(page.time_ms(), cli.time_ms());
+    // The comparisons are the preset's reference networks on the same data.
+    let bp = &worker.model().unwrap().comparisons[0];
+    assert_eq!(bp.label, "BP");
+    assert_eq!(
+        bp.experiment.config().layers,
+        preset::network_config(bioprop::RuleKind::Backprop, 2).layers
+    );
+}
+
+#[test]
 fn live_changes_keep_the_running_circuit_and_reset_starts_again() {
     let (settings, job) = microcircuit("?page=microcircuit&speed=200");
     let mut worker = Host::<MicrocircuitSim>::default();

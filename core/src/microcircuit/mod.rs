@@ -306,6 +306,13 @@ impl Microcircuit {
         self.target_on
     }
 
+    /// The pattern count at which scheduled pre-training ends and the target comes
+    /// on ([`Config::pretrain_patterns`]); `None` once it has, or when
+    /// [`Self::set_target`] took over.
+    pub fn target_on_at(&self) -> Option<u64> {
+        self.target_on_at
+    }
+
     /// Freezes (`false`) or resumes (`true`) every weight.
     pub fn set_plasticity(&mut self, on: bool) {
         self.plastic = on;

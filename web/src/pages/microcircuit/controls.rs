@@ -1,11 +1,11 @@
 //! The microcircuit page's sidebar: play/step/reset, the target switch, the model
 //! (full or steady state), the start, the task, the speed and the traced neuron.
 
-use bioprop::microcircuit::{Mode, Start};
+use bioprop::microcircuit::{preset, Mode, Start};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::settings::{tasks, MicrocircuitSettings};
+use super::settings::{tasks, CircuitTask, MicrocircuitSettings};
 use crate::shell::play::PlayButton;
 use crate::widgets::field::TextField;
 
@@ -64,6 +64,9 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
     let step = props.on_action.reform(|_| Action::Step);
     let reset = props.on_action.reform(|_| Action::Reset);
     let target = props.on_action.reform(|_| Action::ToggleTarget);
+    let preset = s.task.is_preset();
+    // The paper's task brings its own start.
+    let start = if preset { s.config().start } else { s.start };
     html! {
         <aside class="controls" aria-label="Microcircuit controls">
             <div class="buttons">
@@ -74,7 +77,11 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
             <button class={classes!("target-toggle", s.target.then_some("on"))} data-testid="target-toggle"
                 aria-pressed={if s.target { "true" } else { "false" }} onclick={target}
                 title="Nudge the output towards the target (key t)">
-                { if s.target { "Target on: learning" } else { "Target off: pre-training" } }
+                { match (s.target, preset) {
+                    (true, false) => "Target on: learning",
+                    (true, true) => "Target on after pre-training",
+                    (false, _) => "Target off: pre-training",
+                } }
             </button>
             <label>{"Model"}
                 <select data-testid="mode" onchange={select(|n, v| n.mode = if v == "steady" { Mode::SteadyState } else { Mode::Full })}>
@@ -83,16 +90,18 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
                 </select>
             </label>
             <label>{"Start (restarts)"}
-                <select data-testid="init" onchange={select(|n, v| n.start = if v == "random" { Start::Random } else { Start::SelfPredicting })}>
+                <select data-testid="init" disabled={preset}
+                    title={if preset { "The paper's task starts from random weights" } else { "" }}
+                    onchange={select(|n, v| n.start = if v == "random" { Start::Random } else { Start::SelfPredicting })}>
                     { for [Start::SelfPredicting, Start::Random].into_iter().map(|st| html! {
-                        <option value={st.name()} selected={st == s.start}>{st.name()}</option>
+                        <option value={st.name()} selected={st == start}>{st.name()}</option>
                     }) }
                 </select>
             </label>
             <label>{"Task (restarts)"}
-                <select data-testid="task" onchange={select(|n, v| n.task = v.parse().unwrap_or(n.task))}>
+                <select data-testid="task" onchange={select(|n, v| n.task = CircuitTask::from_name(v).unwrap_or(n.task))}>
                     { for tasks().map(|t| html! {
-                        <option value={t.name()} selected={t == s.task}>{t.name()}</option>
+                        <option value={t.name()} selected={t == s.task}>{t.label()}</option>
                     }) }
                 </select>
             </label>
@@ -107,6 +116,16 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
                 <TextField input_type="number" testid="neuron" min="0" max={(s.hidden_size() - 1).to_string()}
                     value={s.neuron.to_string()} onchange={on_neuron} />
             </label>
+            if s.task == CircuitTask::Paper {
+                <p class="view-note" data-testid="task-note">{format!(
+                    "{} It pre-trains for {} patterns, then the target comes on (switching the target \
+                     off keeps it off). BP, FA and shallow: 30-50-10 networks with softplus hidden units, \
+                     rate {}, on the same data, as make reproduce-microcircuit runs them. Fig. 2 is not \
+                     reproduced yet: with the preset's untuned rates the circuit barely learns (README, \
+                     \"The paper's regression task\").",
+                    preset::DESCRIPTION, preset::PRETRAIN_PATTERNS, preset::NETWORK_LR
+                )}</p>
+            }
             <p class="view-note">{format!(
                 "Model: {}. The model and the target change the running circuit; the start and the task build a new one. Keys: space play/pause, s step, r reset, t target.",
                 s.mode.name()

@@ -158,8 +158,9 @@ fn Page() -> Html {
         Some(view) => html! {
             <>
                 <Readouts patterns={view.snapshot.patterns} time_ms={view.snapshot.time_ms}
-                    loss={view.loss} apical_energy={view.apical_energy}
-                    update_angle={update_angle(&view.snapshot)} target={view.snapshot.target_on} />
+                    loss={view.loss} apical_energy={view.apical_energy} row_energy={view.row_energy}
+                    update_angle={update_angle(&view.snapshot)} target={view.snapshot.target_on}
+                    phase={view.phase} />
                 <section class="panel wide">
                     <h2>{"One hidden layer of the circuit"}</h2>
                     <CircuitDiagram snapshot={Rc::new(view.snapshot.clone())} />

@@ -3,10 +3,10 @@
 //!
 //! | key | meaning, allowed values | default |
 //! |---|---|---|
-//! | `task` | any task but `arrays`, `digits` and `autoencoder`: `nonlinear-teacher`, `linear-teacher`, `xor`, `circles`, `spirals`, `gaussians`, `moons`, `sine` | `nonlinear-teacher` |
+//! | `task` | any task but `arrays`, `digits` and `autoencoder`: `nonlinear-teacher`, `linear-teacher`, `xor`, `circles`, `spirals`, `gaussians`, `moons`, `sine`; or `sacramento-2018`, the paper's regression task under its conditions ([`CircuitTask::Paper`]) | `nonlinear-teacher` |
 //! | `mode` | `full` (Euler steps of 0.1 ms) or `steady` (the steady-state approximation) | `full` |
-//! | `init` | `self-predicting` (closed form) or `random` (interneuron weights random) | `self-predicting` |
-//! | `target` | `1` or `0`: the output is nudged towards the target; `0` is pre-training | 1 |
+//! | `init` | `self-predicting` (closed form) or `random` (interneuron weights random); the paper's task always starts random | `self-predicting` |
+//! | `target` | `1` or `0`: the output is nudged towards the target; `0` is pre-training. The paper's task pre-trains first whatever it says; `0` keeps the target off after | 1 |
 //! | `speed` | simulated milliseconds per animation frame, 1 to [`MAX_SPEED`] (a frame also stops at its time budget) | [`DEFAULT_SPEED`] |
 //! | `neuron` | the traced pyramidal cell of hidden layer 1 (0-based; its interneuron partner is the same index, clamped to the layer above) | 0 |
 //! | `seed` | any whole number from 0 to 2⁶⁴−1 | 1 |
@@ -19,7 +19,7 @@
 //! repeated key wins. `neuron` is range-checked against the task's layer sizes by
 //! [`MicrocircuitSettings::checked_neuron`], since the range depends on the task.
 
-use bioprop::microcircuit::{Mode, Start};
+use bioprop::microcircuit::{preset, Mode, Start};
 use bioprop::{MicrocircuitConfig, TaskKind};
 
 pub use crate::shell::query::Notice;
@@ -31,9 +31,49 @@ pub const MAX_SPEED: u32 = 100_000;
 /// Simulated milliseconds per frame on a fresh page: half a 100 ms pattern.
 pub const DEFAULT_SPEED: u32 = 50;
 
+/// What the circuit learns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CircuitTask {
+    /// A task whose data core generates, with core's circuit defaults for it
+    /// (docs/science.md §4.4).
+    Generated(TaskKind),
+    /// The paper's regression task under the paper's conditions: core's
+    /// `sacramento-2018` preset (soft-rectifier rates, the k = 10, 2 teacher, random
+    /// start, pre-training, then learning), the CLI's `--preset sacramento-2018`.
+    Paper,
+}
+
+impl CircuitTask {
+    /// The name in the URL and the task list.
+    pub fn name(self) -> &'static str {
+        match self {
+            CircuitTask::Generated(task) => task.name(),
+            CircuitTask::Paper => preset::NAME,
+        }
+    }
+
+    /// The task list's words for it.
+    pub fn label(self) -> String {
+        match self {
+            CircuitTask::Generated(task) => task.name().to_owned(),
+            CircuitTask::Paper => format!("{} (paper)", preset::NAME),
+        }
+    }
+
+    /// The offered task of this name (any case), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        tasks().find(|t| t.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Whether the task brings its own start and pre-training schedule.
+    pub fn is_preset(self) -> bool {
+        !matches!(self, CircuitTask::Generated(_))
+    }
+}
+
 /// Tasks the page offers: every task whose data core generates, its default (the
-/// nonlinear teacher) first.
-pub fn tasks() -> impl Iterator<Item = TaskKind> {
+/// nonlinear teacher) first, then the paper's.
+pub fn tasks() -> impl Iterator<Item = CircuitTask> {
     std::iter::once(TaskKind::NonlinearTeacher)
         // The autoencoder is the networks' (the rules page): its point is the target,
         // not the circuit's dynamics.
@@ -41,13 +81,15 @@ pub fn tasks() -> impl Iterator<Item = TaskKind> {
             TaskKind::generated()
                 .filter(|&t| !matches!(t, TaskKind::NonlinearTeacher | TaskKind::Autoencoder)),
         )
+        .map(CircuitTask::Generated)
+        .chain([CircuitTask::Paper])
 }
 
 /// Everything the microcircuit page's URL can set.
 /// Sent to the worker as they are: it builds the circuit from them ([`Self::config`]).
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MicrocircuitSettings {
-    pub task: TaskKind,
+    pub task: CircuitTask,
     pub mode: Mode,
     pub start: Start,
     /// Output nudged towards the target (off = pre-training without target).
@@ -65,7 +107,7 @@ pub struct MicrocircuitSettings {
 impl Default for MicrocircuitSettings {
     fn default() -> Self {
         MicrocircuitSettings {
-            task: TaskKind::NonlinearTeacher,
+            task: CircuitTask::Generated(TaskKind::NonlinearTeacher),
             mode: Mode::Full,
             start: Start::SelfPredicting,
             target: true,
@@ -103,23 +145,26 @@ impl MicrocircuitSettings {
 
     /// Cells in hidden layer 1 of the task's network.
     pub fn hidden_size(&self) -> usize {
-        self.task
-            .defaults()
-            .layers
-            .get(1)
-            .copied()
-            .unwrap_or(1)
-            .max(1)
+        let layers = match self.task {
+            CircuitTask::Generated(task) => task.defaults().layers,
+            CircuitTask::Paper => preset::STUDENT.to_vec(),
+        };
+        layers.get(1).copied().unwrap_or(1).max(1)
     }
 
-    /// The circuit these settings describe: core's defaults for the task, with the
-    /// URL's mode, start, seed and probe. Metrics rows come more often than core's
-    /// default so the loss curve moves while watching (a full-model pattern is a few
-    /// frames).
+    /// The circuit these settings describe: core's defaults for the task with the
+    /// URL's start, or the paper's preset as the CLI builds it; then the URL's mode,
+    /// seed and probe. Metrics rows come more often than core's default so the loss
+    /// curve moves while watching (a full-model pattern is a few frames).
     pub fn config(&self) -> MicrocircuitConfig {
-        let mut config = MicrocircuitConfig::for_task(self.task);
+        let mut config = match self.task {
+            CircuitTask::Generated(task) => MicrocircuitConfig {
+                start: self.start,
+                ..MicrocircuitConfig::for_task(task)
+            },
+            CircuitTask::Paper => preset::config(self.seed),
+        };
         config.mode = self.mode;
-        config.start = self.start;
         config.seed = self.seed;
         config.log_every = match self.mode {
             Mode::Full => 5,
@@ -177,13 +222,7 @@ impl UrlSettings for MicrocircuitSettings {
         let task_names: Vec<&str> = tasks().map(|t| t.name()).collect();
         if let Some(task) = reader.read(
             "task",
-            |v| {
-                let found = v
-                    .parse::<TaskKind>()
-                    .ok()
-                    .filter(|t| tasks().any(|offered| offered == *t));
-                choice(v, "task", found, task_names.join(", "))
-            },
+            |v| choice(v, "task", CircuitTask::from_name(v), task_names.join(", ")),
             using("task"),
         ) {
             s.task = task;
@@ -267,7 +306,7 @@ mod tests {
     #[test]
     fn every_key_round_trips() {
         let s = MicrocircuitSettings {
-            task: TaskKind::Xor,
+            task: CircuitTask::Generated(TaskKind::Xor),
             mode: Mode::SteadyState,
             start: Start::Random,
             target: false,
@@ -296,9 +335,47 @@ mod tests {
                     ..Default::default()
                 };
                 let config = s.config();
-                assert!(Microcircuit::new(&config).is_ok(), "{task:?} {mode:?}");
+                let built = match task {
+                    CircuitTask::Generated(_) => Microcircuit::new(&config),
+                    CircuitTask::Paper => {
+                        Microcircuit::with_dataset(&config, preset::dataset(s.seed))
+                    }
+                };
+                assert!(built.is_ok(), "{task:?} {mode:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_papers_task_is_the_clis_preset_with_the_pages_mode_seed_and_probe() {
+        let (s, notices) =
+            MicrocircuitSettings::from_query("?page=microcircuit&task=Sacramento-2018&seed=4");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.task, CircuitTask::Paper);
+        assert_eq!(
+            s.to_query(),
+            "?page=microcircuit&task=sacramento-2018&seed=4"
+        );
+        assert!(tasks().any(|t| t == CircuitTask::Paper));
+        let config = s.config();
+        let cli = preset::config(4);
+        // What defines the run is the preset's; the page changes only how often it
+        // logs, what it traces and keeps.
+        assert_eq!(
+            MicrocircuitConfig {
+                log_every: cli.log_every,
+                probe: cli.probe,
+                trace_capacity: cli.trace_capacity,
+                ..config.clone()
+            },
+            cli
+        );
+        assert_eq!((config.start, config.mode), (Start::Random, Mode::Full));
+        assert_eq!(config.pretrain_patterns, preset::PRETRAIN_PATTERNS);
+        // The URL's start does not apply: the paper lets the state emerge.
+        let (s, _) = MicrocircuitSettings::from_query("?task=sacramento-2018&init=self-predicting");
+        assert_eq!(s.config().start, Start::Random);
+        assert_eq!(s.hidden_size(), 50);
     }
 
     #[test]
@@ -376,7 +453,7 @@ mod tests {
         assert!(!a.needs_rebuild(&live));
         for next in [
             MicrocircuitSettings {
-                task: TaskKind::Xor,
+                task: CircuitTask::Generated(TaskKind::Xor),
                 ..a.clone()
             },
             MicrocircuitSettings {

@@ -9,7 +9,10 @@
 //!
 //! The comparison runs are [`Experiment`]s with batch 1 and the circuit's seed, so they
 //! see the same data in the same order (core's `microcircuit` module docs,
-//! "Reproducibility"). They learn only while the circuit's target is on, one sample per
+//! "Reproducibility"). On the paper's task ([`Sim::paper`]) the circuit and the
+//! comparisons are those of the CLI's `--preset sacramento-2018` and
+//! `make reproduce-microcircuit`: core's preset, its teacher data and its reference
+//! networks. They learn only while the circuit's target is on, one sample per
 //! pattern the circuit is shown with its target, so the curves share an x axis: patterns
 //! presented to the circuit.
 //!
@@ -20,8 +23,11 @@
 //! follows the patterns a frame simulates ([`Sim::log_interval`]), so a fast circuit
 //! logs about a row a frame rather than one every 100 patterns.
 
-use bioprop::microcircuit::Mode;
-use bioprop::{Experiment, ExperimentConfig, Microcircuit, MicrocircuitConfig, RuleKind};
+use bioprop::microcircuit::{preset, Mode};
+use bioprop::{Dataset, Experiment, ExperimentConfig, Microcircuit, MicrocircuitConfig, RuleKind};
+use serde::{Deserialize, Serialize};
+
+use super::settings::{CircuitTask, MicrocircuitSettings};
 
 use crate::widgets::history::History;
 
@@ -49,12 +55,31 @@ pub struct Sim {
     pub comparisons: Vec<Comparison>,
     /// Patterns shown with the target on: the comparison runs' step count.
     pub taught: u64,
-    /// Simulated seconds at which the target was switched on or off: (seconds, on).
+    /// Simulated seconds at which the target was switched on or off: (seconds, on),
+    /// by the page or by the end of scheduled pre-training.
     pub switches: Vec<(f32, bool)>,
+    /// The target the page last asked for: a change of anything else leaves the
+    /// circuit's own schedule alone.
+    requested_target: bool,
     rows_seen: usize,
     /// The circuit's row cadence as configured (patterns): the least it logs at.
     base_log_every: u64,
 }
+
+/// Where the run stands: learning with the target, or without it (pre-training,
+/// scheduled to end after `until` patterns or not).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Phase {
+    PreTraining { until: Option<u64> },
+    Learning,
+}
+
+/// The three reference rules, as the curves name them.
+const COMPARISONS: [(&str, RuleKind); 3] = [
+    ("BP", RuleKind::Backprop),
+    ("FA", RuleKind::FeedbackAlignment),
+    ("shallow", RuleKind::Shallow),
+];
 
 /// `‖v‖² = Σ vᵢ²`, as core defines the apical energy.
 pub fn energy(values: impl IntoIterator<Item = f32>) -> f32 {
@@ -62,6 +87,44 @@ pub fn energy(values: impl IntoIterator<Item = f32>) -> f32 {
 }
 
 impl Sim {
+    /// The circuit and comparison runs `settings` describe.
+    pub fn build(settings: &MicrocircuitSettings) -> Self {
+        match settings.task {
+            CircuitTask::Generated(_) => Sim::new(&settings.config(), settings.target),
+            CircuitTask::Paper => Sim::paper(&settings.config(), settings.target),
+        }
+    }
+
+    /// The paper's regression task: the preset's circuit on its teacher data, with its
+    /// own pre-training schedule (`target` off keeps the target off after it), beside
+    /// the preset's reference networks on the same data. `config` is the preset's
+    /// ([`MicrocircuitSettings::config`]); a failure falls back to the preset as is.
+    pub fn paper(config: &MicrocircuitConfig, target: bool) -> Self {
+        let data = preset::dataset(config.seed);
+        let mut circuit = Microcircuit::with_dataset(config, data.clone()).unwrap_or_else(|_| {
+            Microcircuit::with_dataset(&preset::config(config.seed), data.clone())
+                .expect("the preset is valid")
+        });
+        if !target {
+            circuit.set_target(false);
+        }
+        let comparisons = COMPARISONS
+            .into_iter()
+            .filter_map(|(label, rule)| {
+                let exp = ExperimentConfig {
+                    log_every: u64::MAX,
+                    ..preset::network_config(rule, config.seed)
+                };
+                Some(Comparison {
+                    label,
+                    experiment: Experiment::with_dataset(&exp, data.clone()).ok()?,
+                    loss: History::new(HISTORY_LEN),
+                })
+            })
+            .collect();
+        Sim::from_parts(circuit, comparisons, target, config.log_every)
+    }
+
     /// A new circuit and comparison runs; `config` comes from validated settings, so a
     /// failure falls back to the task's defaults.
     pub fn new(config: &MicrocircuitConfig, target: bool) -> Self {
@@ -77,28 +140,33 @@ impl Sim {
                 .expect("the task's defaults are valid")
         });
         circuit.set_target(target);
-        let comparisons = [
-            ("BP", RuleKind::Backprop),
-            ("FA", RuleKind::FeedbackAlignment),
-            ("shallow", RuleKind::Shallow),
-        ]
-        .into_iter()
-        .filter_map(|(label, rule)| {
-            let mut exp = ExperimentConfig::for_task(config.task.kind);
-            exp.task = config.task;
-            exp.rule = rule;
-            exp.batch = 1;
-            exp.seed = config.seed;
-            // No rows: `catch_up` evaluates the held-out set itself.
-            exp.log_every = u64::MAX;
-            let experiment = Experiment::new(&exp).ok()?;
-            Some(Comparison {
-                label,
-                experiment,
-                loss: History::new(HISTORY_LEN),
+        let comparisons = COMPARISONS
+            .into_iter()
+            .filter_map(|(label, rule)| {
+                let mut exp = ExperimentConfig::for_task(config.task.kind);
+                exp.task = config.task;
+                exp.rule = rule;
+                exp.batch = 1;
+                exp.seed = config.seed;
+                // No rows: `catch_up` evaluates the held-out set itself.
+                exp.log_every = u64::MAX;
+                let experiment = Experiment::new(&exp).ok()?;
+                Some(Comparison {
+                    label,
+                    experiment,
+                    loss: History::new(HISTORY_LEN),
+                })
             })
-        })
-        .collect();
+            .collect();
+        Sim::from_parts(circuit, comparisons, target, config.log_every)
+    }
+
+    fn from_parts(
+        circuit: Microcircuit,
+        comparisons: Vec<Comparison>,
+        requested_target: bool,
+        log_every: u64,
+    ) -> Self {
         let mut sim = Sim {
             circuit,
             energy: History::new(HISTORY_LEN),
@@ -107,11 +175,28 @@ impl Sim {
             comparisons,
             taught: 0,
             switches: Vec::new(),
+            requested_target,
             rows_seen: 0,
-            base_log_every: config.log_every,
+            base_log_every: log_every,
         };
         sim.record();
         sim
+    }
+
+    /// The data the circuit learns.
+    pub fn dataset(&self) -> &Dataset {
+        self.circuit.dataset()
+    }
+
+    /// Learning, or pre-training (and until when).
+    pub fn phase(&self) -> Phase {
+        if self.circuit.target_on() {
+            Phase::Learning
+        } else {
+            Phase::PreTraining {
+                until: self.circuit.target_on_at(),
+            }
+        }
     }
 
     /// ‖v_A‖² of hidden layer 1 now.
@@ -123,13 +208,27 @@ impl Sim {
             .map_or(0.0, |a| energy(a.iter().copied()))
     }
 
-    /// Turns the target on or off, marking the switch on the meter.
+    /// Turns the target on or off, marking the switch on the meter; this ends any
+    /// pre-training still scheduled.
     pub fn set_target(&mut self, on: bool) {
+        self.requested_target = on;
         if self.circuit.target_on() != on {
             self.circuit.set_target(on);
-            self.switches
-                .push(((self.circuit.time_ms() / 1000.0) as f32, on));
+            self.mark_switch();
         }
+    }
+
+    /// The page's target setting, applied only when it changed: a change of another
+    /// setting carries the same request and leaves scheduled pre-training alone.
+    pub fn request_target(&mut self, on: bool) {
+        if on != self.requested_target {
+            self.set_target(on);
+        }
+    }
+
+    fn mark_switch(&mut self) {
+        let t = (self.circuit.time_ms() / 1000.0) as f32;
+        self.switches.push((t, self.circuit.target_on()));
     }
 
     /// Advances the clock by up to `sim_ms`, in chunks, stopping early once `now()`
@@ -150,9 +249,14 @@ impl Sim {
         while left > 0.0 {
             let ms = left.min(chunk);
             let before = self.circuit.patterns();
+            let was_on = self.circuit.target_on();
             let result = self.circuit.run_for(ms);
             if self.circuit.target_on() {
                 self.taught += self.circuit.patterns() - before;
+            }
+            if self.circuit.target_on() != was_on {
+                // Scheduled pre-training ended within this chunk.
+                self.mark_switch();
             }
             self.record();
             result.map_err(|e| e.to_string())?;
@@ -325,6 +429,47 @@ mod tests {
             (switch..switch + 20.0).contains(&peak.0),
             "{peak:?}, switch at {switch}"
         );
+    }
+
+    #[test]
+    fn the_papers_task_pretrains_then_learns_and_marks_the_switch() {
+        // The preset with a short schedule, steady state so that it is quick.
+        let config = MicrocircuitConfig {
+            mode: Mode::SteadyState,
+            pretrain_patterns: 30,
+            log_every: 10,
+            ..preset::config(1)
+        };
+        let mut sim = Sim::paper(&config, true);
+        assert_eq!(sim.phase(), Phase::PreTraining { until: Some(30) });
+        sim.advance(100.0 * 20.0, f64::INFINITY, || 0.0).unwrap();
+        // A live change carrying the page's unchanged target leaves the schedule alone.
+        sim.request_target(true);
+        assert_eq!(sim.phase(), Phase::PreTraining { until: Some(30) });
+        assert_eq!(sim.taught, 0);
+        sim.advance(100.0 * 20.0, f64::INFINITY, || 0.0).unwrap();
+        assert_eq!(sim.phase(), Phase::Learning);
+        assert_eq!(sim.taught, 10);
+        // The meter marks the end, at the end of the chunk (a pattern here) in which
+        // the target came on.
+        let [(at, true)] = sim.switches[..] else {
+            panic!("{:?}", sim.switches)
+        };
+        assert!((3.0..=3.1).contains(&at), "{at}");
+        for c in &sim.comparisons {
+            assert_eq!(c.experiment.steps(), 10, "{}", c.label);
+            assert_eq!(c.loss.points()[0].0, 30.0, "{}", c.label);
+        }
+        // The page switching the target off ends learning; on again, it resumes.
+        sim.request_target(false);
+        assert_eq!(sim.phase(), Phase::PreTraining { until: None });
+        sim.request_target(true);
+        assert_eq!(sim.phase(), Phase::Learning);
+        // With the target off from the start it stays off after the schedule.
+        let mut off = Sim::paper(&config, false);
+        off.advance(100.0 * 40.0, f64::INFINITY, || 0.0).unwrap();
+        assert_eq!(off.phase(), Phase::PreTraining { until: None });
+        assert_eq!(off.taught, 0);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use bioprop::microcircuit::TracePoint;
 use plotters::style::RGBColor;
 use yew::prelude::*;
 
+use super::sim::Phase;
 use super::worker::Curve;
 use crate::widgets::chart::{format_number, Dash, LineChart, Series};
 
@@ -25,15 +26,35 @@ pub struct ReadoutsProps {
     pub time_ms: f64,
     pub loss: Option<f32>,
     pub apical_energy: f32,
+    /// ‖v_A‖² averaged over the latest row's patterns.
+    pub row_energy: Option<f32>,
     /// The latest row's angle between the circuit's update of the probed hidden layer
     /// and backprop's from the same state (none before the first taught pattern).
     pub update_angle: Option<f32>,
     pub target: bool,
+    pub phase: Phase,
+}
+
+/// The phase in words, and its name for tests (`data-phase`).
+pub fn phase_text(phase: Phase, patterns: u64) -> (&'static str, String) {
+    match phase {
+        Phase::Learning => ("learning", "learning (target on)".to_owned()),
+        Phase::PreTraining { until: Some(until) } => (
+            "pre-training",
+            format!(
+                "pre-training (no target): {} of {} patterns",
+                patterns.min(until),
+                until
+            ),
+        ),
+        Phase::PreTraining { until: None } => ("pre-training", "pre-training (no target)".into()),
+    }
 }
 
 /// The numbers the tests and a lecturer read.
 #[component]
 pub fn Readouts(props: &ReadoutsProps) -> Html {
+    let (phase, phase_words) = phase_text(props.phase, props.patterns);
     html! {
         <div class="readouts">
             <div class="readout" data-css="border-left-color: #7048e8">
@@ -42,10 +63,14 @@ pub fn Readouts(props: &ReadoutsProps) -> Html {
                 <span>{"t "}<b data-testid="metric-time">{format!("{:.2}", props.time_ms / 1000.0)}</b>{" s"}</span>
                 <span>{"test loss "}<b data-testid="metric-loss">{props.loss.map_or("—".to_owned(), format_number)}</b></span>
                 <span>{"‖v_A‖² "}<b data-testid="metric-apical-energy">{format!("{:.6}", props.apical_energy)}</b></span>
+                <span title="‖v_A‖² of hidden layer 1 averaged over the patterns since the previous metrics row">
+                    {"mean ‖v_A‖² "}<b data-testid="metric-apical-energy-mean">{props.row_energy.map_or("—".to_owned(), |e| format!("{e:.6}"))}</b>
+                </span>
                 <span title="angle between the circuit's change of this layer's forward weights and the change backprop would make from the same state and pattern (0° is backprop)">
                     {"update ∠ to BP "}<b data-testid="metric-update-angle">{props.update_angle.map_or("—".to_owned(), |a| format!("{a:.1}°"))}</b>
                 </span>
                 <span>{"target "}<b data-testid="metric-target">{ if props.target { "on" } else { "off (pre-training)" } }</b></span>
+                <span>{"phase "}<b data-testid="metric-phase" data-phase={phase}>{phase_words}</b></span>
             </div>
         </div>
     }

@@ -14,7 +14,7 @@ use bioprop::microcircuit::{Mode, Probe, Snapshot, TracePoint};
 use serde::{Deserialize, Serialize};
 
 use super::settings::MicrocircuitSettings;
-use super::sim::Sim;
+use super::sim::{Phase, Sim};
 use super::views;
 use crate::shell::sim_worker::{self, ExportKind, Model};
 
@@ -56,6 +56,11 @@ pub struct MicrocircuitView {
     /// The highest ‖v_A‖² of the run.
     pub peak: f32,
     pub apical_energy: f32,
+    /// ‖v_A‖² of hidden layer 1 averaged over the patterns of the latest metrics row
+    /// (core's `apical_energy` column): steadier than the value now.
+    pub row_energy: Option<f32>,
+    /// Learning, or pre-training and until when.
+    pub phase: Phase,
     /// The latest test loss.
     pub loss: Option<f32>,
     /// The circuit's curve first, then BP, FA and shallow's.
@@ -80,7 +85,7 @@ impl Model for Sim {
     type View = MicrocircuitView;
 
     fn build(settings: &MicrocircuitSettings) -> Self {
-        Sim::new(&settings.config(), settings.target)
+        Sim::build(settings)
     }
 
     fn advance(&mut self, amount: u32, deadline: f64, now: &dyn Fn() -> f64) -> Result<(), String> {
@@ -94,7 +99,7 @@ impl Model for Sim {
                 .map_err(|error| format!("neuron: {error}"))?;
         }
         self.circuit.set_mode(retune.mode);
-        self.set_target(retune.target);
+        self.request_target(retune.target);
         Ok(())
     }
 
@@ -169,6 +174,11 @@ impl Model for Sim {
             switches: self.switches.clone(),
             peak: self.energy_peak,
             apical_energy: self.apical_energy(),
+            row_energy: circuit
+                .latest()
+                .and_then(|row| row.layers.first())
+                .map(|layer| layer.apical_energy),
+            phase: self.phase(),
             loss: circuit.latest().map(|m| m.test.loss),
             curves,
         }
