@@ -19,7 +19,16 @@
 //! evaluated on the held-out set only, at the circuit's row cadence; and that cadence
 //! follows the patterns a frame simulates ([`Sim::log_interval`]), so a fast circuit
 //! logs about a row a frame rather than one every 100 patterns.
+//!
+//! The run is kept for `bioprop run --config` ([`SavedRun`]): the configuration the
+//! circuit was built with and every switch of the target or the model, at its
+//! simulated time; and [`Checkpoint`], the weights hash at the end of the latest
+//! pattern, which the command prints after replaying as many patterns. A frame's
+//! clock stops at the end of each pattern on its way, so the full model's hash is
+//! taken there; the steady state's weights change only at a pattern's end, so its
+//! hash is taken once a frame.
 
+use bioprop::microcircuit::export::SavedRun;
 use bioprop::microcircuit::Mode;
 use bioprop::{Experiment, ExperimentConfig, Microcircuit, MicrocircuitConfig, RuleKind};
 
@@ -37,8 +46,19 @@ pub struct Comparison {
     pub loss: History,
 }
 
+/// The weights hash at the end of pattern `patterns`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub patterns: u64,
+    pub weights_hash: u64,
+}
+
 pub struct Sim {
     pub circuit: Microcircuit,
+    /// The run as `bioprop run --config` replays it.
+    pub saved: SavedRun,
+    /// The weights hash at the end of the latest pattern.
+    pub checkpoint: Checkpoint,
     /// (simulated seconds, ‖v_A‖² of hidden layer 1 now).
     pub energy: History,
     /// The highest ‖v_A‖² of any sample, kept apart from the history: what the meter
@@ -77,6 +97,12 @@ impl Sim {
                 .expect("the task's defaults are valid")
         });
         circuit.set_target(target);
+        let mut saved = SavedRun::new(circuit.config().clone());
+        saved.record_target(0.0, target);
+        let checkpoint = Checkpoint {
+            patterns: 0,
+            weights_hash: circuit.weights_hash(),
+        };
         let comparisons = [
             ("BP", RuleKind::Backprop),
             ("FA", RuleKind::FeedbackAlignment),
@@ -101,6 +127,8 @@ impl Sim {
         .collect();
         let mut sim = Sim {
             circuit,
+            saved,
+            checkpoint,
             energy: History::new(HISTORY_LEN),
             energy_peak: 0.0,
             loss: History::new(HISTORY_LEN),
@@ -127,9 +155,26 @@ impl Sim {
     pub fn set_target(&mut self, on: bool) {
         if self.circuit.target_on() != on {
             self.circuit.set_target(on);
-            self.switches
-                .push(((self.circuit.time_ms() / 1000.0) as f32, on));
+            let ms = self.circuit.time_ms();
+            self.switches.push(((ms / 1000.0) as f32, on));
+            self.saved.record_target(ms, on);
         }
+    }
+
+    /// Switches between the full model and the steady state.
+    pub fn set_mode(&mut self, mode: Mode) {
+        if self.circuit.mode() != mode {
+            self.circuit.set_mode(mode);
+            self.saved.record_mode(self.circuit.time_ms(), mode);
+        }
+    }
+
+    /// Takes the weights hash, at the end of a pattern.
+    fn take_checkpoint(&mut self) {
+        self.checkpoint = Checkpoint {
+            patterns: self.circuit.patterns(),
+            weights_hash: self.circuit.weights_hash(),
+        };
     }
 
     /// Advances the clock by up to `sim_ms`, in chunks, stopping early once `now()`
@@ -147,19 +192,36 @@ impl Sim {
         };
         let mut left = sim_ms;
         let start = self.circuit.patterns();
+        // The steady state's hash, owed since the end of a pattern (its weights do
+        // not change until the next one ends).
+        let mut owed = false;
         while left > 0.0 {
             let ms = left.min(chunk);
-            let before = self.circuit.patterns();
-            let result = self.circuit.run_for(ms);
+            let (before, clock) = (self.circuit.patterns(), self.circuit.time_ms());
+            // Up to the end of the pattern under way, at most.
+            let result = self.circuit.run_until(clock + ms, before + 1);
+            let ended = self.circuit.patterns() > before;
             if self.circuit.target_on() {
                 self.taught += self.circuit.patterns() - before;
             }
+            if ended && self.circuit.mode() == Mode::Full {
+                self.take_checkpoint();
+            }
+            owed |= ended && self.circuit.mode() == Mode::SteadyState;
             self.record();
             result.map_err(|e| e.to_string())?;
-            left -= ms;
+            let advanced = self.circuit.time_ms() - clock;
+            // Less than a step of `dt` left: nothing more to simulate.
+            if advanced <= 0.0 {
+                break;
+            }
+            left -= advanced;
             if now() > deadline {
                 break;
             }
+        }
+        if owed {
+            self.take_checkpoint();
         }
         self.catch_up();
         self.set_log_every(Self::log_interval(
