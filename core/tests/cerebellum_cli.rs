@@ -157,3 +157,48 @@ fn network_runs_are_unaffected() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).starts_with("step,rule,layer,"));
 }
+
+#[test]
+fn a_saved_run_makes_its_live_changes_at_their_steps() {
+    use bioprop::cerebellum::export::{run_json, Retune};
+    use bioprop::cerebellum::{Cerebellum, CerebellumConfig, CerebellumTask};
+    let config = CerebellumConfig::for_task(CerebellumTask::Vor);
+    let mut later = config.clone();
+    later.vor.spectacles = 0.5;
+    let changes = [Retune {
+        at_step: 1234,
+        config: later.clone(),
+    }];
+    // The reference: the change made by hand at its step.
+    let mut by_hand = Cerebellum::new(&config).unwrap();
+    by_hand.step(1234).unwrap();
+    by_hand.retune(&later).unwrap();
+    by_hand.step(3000 - 1234).unwrap();
+    let path = std::env::temp_dir().join(format!("bioprop-cb-cli-{}.json", std::process::id()));
+    std::fs::write(&path, run_json(&config, &changes)).unwrap();
+    let path = path.display().to_string();
+    let output = bioprop(&[
+        "run", "--config", &path, "--steps", "3000", "--every", "500",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line = format!(
+        "vor by lms: step 3000, weights hash {:016x}",
+        by_hand.weights_hash()
+    );
+    assert!(
+        stderr(&output).contains(&line),
+        "{line} in:\n{}",
+        stderr(&output)
+    );
+    // The rows stay on the grid of --every; the change falls between two.
+    let (_, rows) = csv(&output);
+    let steps: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(steps, ["0", "500", "1000", "1500", "2000", "2500", "3000"]);
+    assert_eq!(
+        rows.last().unwrap()[4..]
+            .iter()
+            .map(|w| number(w))
+            .collect::<Vec<_>>(),
+        by_hand.weights()
+    );
+}

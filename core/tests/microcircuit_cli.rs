@@ -248,3 +248,106 @@ fn the_papers_preset_runs_and_a_wrong_name_is_refused() {
     ]);
     assert!(!output.status.success());
 }
+
+/// Writes `text` to a file of its own in the temporary folder; returns its path.
+fn saved_file(name: &str, text: &str) -> String {
+    let path =
+        std::env::temp_dir().join(format!("bioprop-mc-cli-{}-{name}.json", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_saved_run_is_replayed_with_its_changes_to_the_same_weights() {
+    use bioprop::microcircuit::export::SavedRun;
+    use bioprop::microcircuit::{Config, Microcircuit, Mode};
+    use bioprop::TaskKind;
+    // Short patterns keep the full model quick: 20 ms of 0.1 ms steps.
+    let config = Config {
+        pattern_ms: 20.0,
+        ..Config::for_task(TaskKind::NonlinearTeacher)
+    };
+    // The reference: the changes made by hand, as the page makes them.
+    let mut by_hand = Microcircuit::new(&config).unwrap();
+    by_hand.set_target(false);
+    by_hand.run_for(50.0).unwrap();
+    by_hand.set_target(true);
+    by_hand.run_for(30.0).unwrap();
+    by_hand.set_mode(Mode::SteadyState);
+    by_hand.run_for(160.0).unwrap();
+    assert_eq!(by_hand.patterns(), 12);
+    let hash = format!("{:016x}", by_hand.weights_hash());
+
+    let mut saved = SavedRun::new(config);
+    saved.record_target(0.0, false);
+    saved.record_target(50.0, true);
+    saved.record_mode(80.0, Mode::SteadyState);
+    let path = saved_file("replay", &saved.to_json());
+    let output = bioprop(&["run", "--config", &path, "--steps", "12", "--every", "4"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line = format!("microcircuit on nonlinear-teacher: 12 patterns, weights hash {hash}");
+    assert!(
+        stderr(&output).contains(&line),
+        "{line} in:\n{}",
+        stderr(&output)
+    );
+    let patterns: Vec<String> = rows(&output).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(patterns, ["0", "4", "8", "12"]);
+
+    // Without the changes the circuit learns something else.
+    let plain = saved_file("plain", &SavedRun::new(saved.config.clone()).to_json());
+    let output = bioprop(&["run", "--config", &plain, "--steps", "12"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains(&hash));
+}
+
+#[test]
+fn a_bad_saved_run_exits_2_naming_the_field() {
+    for (name, text, named) in [
+        ("notjson", "{ nope", "not JSON"),
+        (
+            "unknown",
+            r#"{"model": "microcircuit", "config": {}, "extra": 1}"#,
+            "unknown field `extra`",
+        ),
+        (
+            "kind",
+            r#"{"model": "microcircuit", "config": {"g_b": "strong"}}"#,
+            "config.g_b: invalid type",
+        ),
+        (
+            "range",
+            r#"{"model": "microcircuit", "config": {"g_b": -1}}"#,
+            "config: `g_b`",
+        ),
+        (
+            "order",
+            r#"{"model": "microcircuit", "config": {}, "changes": [{"at_ms": 9, "target": true}, {"at_ms": 1, "target": false}]}"#,
+            "changes[1].at_ms: 1 comes before",
+        ),
+    ] {
+        let path = saved_file(name, text);
+        let output = bioprop(&["run", "--config", &path, "--steps", "1"]);
+        let said = stderr(&output);
+        assert!(
+            output.status.code() == Some(2) && said.contains(named),
+            "{name}: {said}"
+        );
+        assert!(!said.contains("panicked"), "{name}: {said}");
+    }
+    // A model option beside the file is refused by the parser.
+    let path = saved_file("ok", r#"{"model": "microcircuit", "config": {}}"#);
+    assert_refused_with(&["run", "--config", &path, "--seed", "3"], "--seed");
+}
+
+/// Asserts `args` exit 2 with `message` on standard error.
+fn assert_refused_with(args: &[&str], message: &str) {
+    let output = bioprop(args);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{args:?}: {}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains(message), "{}", stderr(&output));
+}

@@ -1,5 +1,6 @@
 //! The readers of files a user hands the app — MNIST's IDX files (plain or `.gz`), the
-//! packed `digits.bin` and a saved configuration — fed arbitrary and damaged bytes:
+//! packed `digits.bin`, a saved configuration and the simulation pages' saved runs —
+//! fed arbitrary and damaged bytes:
 //! each refuses what it cannot read with an error, never panics, and never allocates
 //! in proportion to a size field it has not checked against the bytes it was given.
 //!
@@ -15,6 +16,9 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io::Write;
 
+use bioprop::cerebellum::export::{self as cerebellum_export, Retune};
+use bioprop::cerebellum::CerebellumConfig;
+use bioprop::microcircuit::{self, export::SavedRun};
 use bioprop::session::RunsConfig;
 use bioprop::task::idx::{self, IMAGES_MAGIC, LABELS_MAGIC, MAX_DECOMPRESSED};
 use bioprop::task::mnist::{self, Digits, PIXELS};
@@ -321,6 +325,52 @@ proptest! {
         prop_assert!(peak <= 16 * len + SLACK, "{} bytes for {} bytes of text", peak, len);
         if let Err(why) = read {
             prop_assert!(!why.is_empty());
+        }
+    }
+
+    #[test]
+    fn damaged_simulation_runs_are_refused_naming_the_problem_or_read(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), value()), 1..4),
+        cerebellum in any::<bool>(),
+    ) {
+        // A saved run of each simulation page, with a change made while it ran.
+        let mut json = if cerebellum {
+            let config = CerebellumConfig::default();
+            let changes = [Retune { at_step: 10, config: config.clone() }];
+            serde_json::from_str(&cerebellum_export::run_json(&config, &changes)).expect("JSON")
+        } else {
+            let mut saved = SavedRun::new(microcircuit::Config::default());
+            saved.record_target(0.0, false);
+            saved.record_mode(150.0, microcircuit::Mode::SteadyState);
+            serde_json::to_value(saved).expect("a saved run is JSON")
+        };
+        for (at, value) in &edits {
+            replace_leaf(&mut json, at, value.clone());
+        }
+        let text = json.to_string();
+        let len = text.len();
+        let (read, peak) = peak_in(|| {
+            if cerebellum {
+                cerebellum_export::read_run(&text).map(|_| ())
+            } else {
+                microcircuit::export::read(&text).map(|_| ())
+            }
+        });
+        // The cerebellum's reader builds the model its (checked) settings describe, as
+        // large as they allow; the microcircuit's only reads.
+        if !cerebellum {
+            prop_assert!(peak <= 16 * len + SLACK, "{} bytes for {} bytes of text", peak, len);
+        }
+        if let Err(why) = read {
+            prop_assert!(!why.is_empty());
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_is_refused_as_a_simulation_run(text in ".{0,300}") {
+        if !text.trim_start().starts_with('{') {
+            prop_assert!(microcircuit::export::read(&text).is_err());
+            prop_assert!(cerebellum_export::read_run(&text).is_err());
         }
     }
 }

@@ -6,10 +6,10 @@
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { appSession, metric, number, repoRoot, screenshot, until, urlHolds } from "./harness.mjs";
+import { appSession, metric, number, repoRoot, screenshot, setValue, until, urlHolds } from "./harness.mjs";
 
 const app = appSession();
 const PROJECTOR = { width: 1280, height: 720 };
@@ -147,23 +147,44 @@ test("an imported configuration replaces the settings; a bad one changes nothing
   await page.close();
 });
 
-test("the cerebellum exports its metrics in the command line's columns, and its configuration reproduces them", async () => {
+/** The one run's `{ step, hash }` the panel shows, once the frame at `step` is in. */
+async function onlyHash(page, step) {
+  return until(
+    () => hashes(page).then((h) => Object.values(h)[0]),
+    (h) => h?.step === step,
+  );
+}
+
+test("the cerebellum exports its metrics in the command line's columns, and its configuration reproduces them, live changes and all", async () => {
   const { page, problems } = await app.open("?page=cerebellum&task=forward-model&speed=500&beta=0.2", PROJECTOR);
   await page.getByTestId("metric-time").waitFor();
-  // Four steps of 500 simulated ms each: 2000 steps of 1 ms.
+  // Four steps of 500 simulated ms each: 2000 steps of 1 ms; beta moved after two.
   for (let i = 1; i <= 4; i++) {
+    if (i === 3) {
+      await setValue(page, "beta", "0.05");
+      await urlHolds(page, "beta=0.05");
+    }
     await page.getByTestId("step").click();
     assert.equal(await until(() => metric(page, "metric-time"), (t) => t === (i / 2).toFixed(1)), (i / 2).toFixed(1));
   }
   await page.getByTestId("export-panel").locator("summary").click();
+  const shown = await onlyHash(page, 2000);
+  const command = await page.getByTestId("cli-command").innerText();
+  assert.equal(command, "bioprop run --config bioprop-cerebellum-config.json --steps 2000");
+  await screenshot(page, "export-cerebellum");
   const csv = readFileSync(await download(page, "export-csv"), "utf8").trim().split("\n");
   const config = await download(page, "export-config");
-  assert.equal(JSON.parse(readFileSync(config, "utf8")).model, "cerebellum");
+  const saved = JSON.parse(readFileSync(config, "utf8"));
+  assert.equal(saved.model, "cerebellum");
+  assert.equal(saved.config.filter.beta, 0.2, "the settings it was built with");
+  assert.deepEqual(saved.changes.map((c) => [c.at_step, c.config.filter.beta]), [[1000, 0.05]]);
   const weights = JSON.parse(readFileSync(await download(page, "export-weights"), "utf8"));
   assert.equal(weights.step, 2000);
+  assert.equal(weights.weights_hash, shown.hash);
   // The command line, from the page's configuration, every 50 steps.
   const run = spawnSync(cli, ["run", "--config", config, "--steps", "2000", "--every", "50"], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
+  assert.ok(run.stderr.includes(`forward-model by lms: step 2000, weights hash ${shown.hash}`), run.stderr);
   const rows = run.stdout.trim().split("\n");
   assert.equal(csv[0], rows[0], "the same columns");
   assert.match(csv[0], /^step,time,gain,error_rms,w0,/);
@@ -178,22 +199,61 @@ test("the cerebellum exports its metrics in the command line's columns, and its 
   await page.close();
 });
 
-test("the microcircuit exports its metrics in the command line's columns, its weights and its configuration", async () => {
-  const { page, problems } = await app.open("?page=microcircuit&mode=steady&speed=1000", PROJECTOR);
-  await page.getByTestId("metric-step").waitFor();
-  await page.getByTestId("step").click();
-  await until(() => number(page, "metric-step"), (n) => n > 0, 10_000);
+test("the microcircuit's saved run, target and model switched while it ran, reproduces on the command line bit for bit", async () => {
+  // Pre-training (no target) in the full model, 70 ms a step: frames end inside patterns.
+  const { page, problems } = await app.open("?page=microcircuit&target=0&speed=70&seed=3", PROJECTOR);
+  await page.getByTestId("metric-time").waitFor();
+  // A step of the full model stops at the frame's time budget, so each step waits
+  // for the clock to move on rather than for a given time.
+  const step = async () => {
+    const before = await metric(page, "metric-time");
+    await page.getByTestId("step").click();
+    await until(() => metric(page, "metric-time"), (v) => v !== before);
+  };
+  for (let i = 0; i < 4; i++) await step();
+  await page.keyboard.press("t");
+  assert.equal(await until(() => metric(page, "metric-target"), (v) => v === "on"), "on");
+  for (let i = 0; i < 3; i++) await step();
+  await page.getByTestId("mode").selectOption("steady");
+  await urlHolds(page, "mode=steady");
+  for (let i = 0; i < 12; i++) await step();
   await page.getByTestId("export-panel").locator("summary").click();
+  const patterns = await number(page, "metric-step");
+  const shown = await onlyHash(page, patterns);
+  assert.ok(patterns >= 8, `${patterns} patterns`);
+  const command = await page.getByTestId("cli-command").innerText();
+  assert.equal(command, `bioprop run --config bioprop-microcircuit-config.json --steps ${patterns}`);
+  await screenshot(page, "export-microcircuit");
+
+  const config = await download(page, "export-config");
+  const saved = JSON.parse(readFileSync(config, "utf8"));
+  assert.equal(saved.model, "microcircuit");
+  assert.equal(saved.config.seed, 3);
+  const [first, on, steady] = saved.changes;
+  assert.equal(saved.changes.length, 3, JSON.stringify(saved.changes));
+  assert.deepEqual([first.at_ms, first.target], [0, false]);
+  assert.ok(on.target === true && on.at_ms > 0, JSON.stringify(on));
+  assert.ok(steady.mode === "steady" && steady.at_ms > on.at_ms, JSON.stringify(steady));
+  const run = spawnSync(cli, ["run", "--config", config, "--steps", String(patterns), "--every", "5"], {
+    encoding: "utf8",
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const line = `microcircuit on nonlinear-teacher: ${patterns} patterns, weights hash ${shown.hash}`;
+  assert.ok(run.stderr.includes(line), `${line} in:\n${run.stderr}`);
+
+  // The metrics in the command line's columns; the weights, whole.
   const csv = readFileSync(await download(page, "export-csv"), "utf8").trim().split("\n");
-  const header = spawnSync(cli, ["run", "--task", "nonlinear-teacher", "--rule", "microcircuit", "--steady-state", "--steps", "0"], { encoding: "utf8" });
-  assert.equal(header.status, 0, header.stderr);
-  assert.equal(csv[0], header.stdout.split("\n")[0], "the command line's columns");
+  assert.equal(csv[0], run.stdout.split("\n")[0], "the command line's columns");
   assert.ok(csv.slice(1).every((row) => row.split(",")[1] === "microcircuit"), csv.join("\n"));
   const weights = JSON.parse(readFileSync(await download(page, "export-weights"), "utf8"));
   assert.ok(weights.forward.length >= 2 && weights.forward[0].length > 0, "the forward weights, whole");
-  const config = JSON.parse(readFileSync(await download(page, "export-config"), "utf8"));
-  assert.equal(config.model, "microcircuit");
-  assert.ok(config.config.task, "the task it learns");
+
+  // A bad file on the command line: exit 2, the field named, no panic.
+  const bad = join(downloads, "bad-microcircuit.json");
+  writeFileSync(bad, JSON.stringify({ ...saved, config: { ...saved.config, g_b: "strong" } }));
+  const refused = spawnSync(cli, ["run", "--config", bad, "--steps", "1"], { encoding: "utf8" });
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.match(refused.stderr, /config\.g_b: invalid type/);
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -8,7 +8,7 @@
 // where a bug in a model would.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSession, number, until } from "./harness.mjs";
+import { appSession, metric, number, setValue, until, urlHolds } from "./harness.mjs";
 
 const app = appSession();
 
@@ -111,10 +111,32 @@ test("rules page: a panicked, then a hung training worker is restarted with the 
 test("microcircuit: a hung, then a panicked simulation worker is restarted with the same settings", async () => {
   const { page, problems } = await open("?page=microcircuit&mode=steady&speed=200&neuron=7&autoplay=1");
   await page.getByTestId("metric-step").waitFor({ timeout: 30_000 });
+  // A setting changed on the page, not in the link it was opened with: the target off.
+  await page.keyboard.press("t");
+  await urlHolds(page, "target=0");
   await restarts(page, hangWorker, 1, "metric-step");
   await restarts(page, panicWorker, 2, "metric-step");
-  // The traced cell is still the link's (the new worker's snapshot follows it).
+  // The traced cell is still the link's (the new worker's snapshot follows it), and
+  // the new worker's circuit has its target off, as the page had it.
   await page.locator('[data-testid="cell-7"].traced').waitFor({ timeout: 10_000 });
+  assert.equal(await metric(page, "metric-target"), "off (pre-training)");
+  assert.ok(page.url().includes("target=0"), page.url());
+  assert.deepEqual(unexpected(problems), []);
+  await page.close();
+});
+
+test("cerebellum: a panicked, then a hung simulation worker is restarted with the settings on screen", async () => {
+  const { page, problems } = await open("?page=cerebellum&speed=200&autoplay=1");
+  await page.getByTestId("metric-time").waitFor({ timeout: 30_000 });
+  // New spectacles, moved on the page after it opened.
+  await setValue(page, "spectacles", "0.5");
+  await urlHolds(page, "spectacles=0.5");
+  assert.equal(await until(() => metric(page, "metric-target"), (m) => m === "0.5"), "0.5");
+  await restarts(page, panicWorker, 1, "metric-time");
+  await restarts(page, hangWorker, 2, "metric-time");
+  // The new worker simulates the spectacles on screen, not the link's default of 2.
+  assert.equal(await metric(page, "metric-target"), "0.5");
+  assert.equal(await page.getByTestId("spectacles").inputValue(), "0.5");
   assert.deepEqual(unexpected(problems), []);
   await page.close();
 });

@@ -10,6 +10,11 @@
 //! The configuration file names its model, because a [`CerebellumConfig`] reads from
 //! any JSON object (every field has a default): `read_config` refuses a file that is
 //! not the cerebellum's, or has a field that does not belong, naming it.
+//!
+//! A run whose live settings changed while it ran (new spectacles, another `β`)
+//! lists each change ([`Retune`]: the settings from a step on) under `changes`, and
+//! [`read_run`] gives them to replay: the command line then makes each change at its
+//! step and prints the rows the page did.
 
 use serde::{Deserialize, Serialize};
 
@@ -44,20 +49,75 @@ pub fn csv_row(cerebellum: &Cerebellum) -> String {
     row
 }
 
+/// A live change: the settings in force from step `at_step` on
+/// ([`Cerebellum::retune`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retune {
+    pub at_step: u64,
+    pub config: CerebellumConfig,
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Saved<C> {
+struct Saved<C, R> {
     model: String,
     config: C,
+    #[serde(default)]
+    changes: R,
 }
 
 /// `config` as the file the page saves and `bioprop run --config` reads.
 pub fn config_json(config: &CerebellumConfig) -> String {
+    run_json(config, &[])
+}
+
+/// A run of `config` with its live `changes`, in step order, as the file the page
+/// saves.
+pub fn run_json(config: &CerebellumConfig, changes: &[Retune]) -> String {
     let saved = Saved {
         model: MODEL.to_owned(),
         config,
+        changes,
     };
-    serde_json::to_string_pretty(&saved).expect("a config is plain data")
+    let mut value = serde_json::to_value(&saved).expect("a config is plain data");
+    if changes.is_empty() {
+        // A run with no changes is its configuration, as files before `changes` were.
+        if let Some(object) = value.as_object_mut() {
+            object.remove("changes");
+        }
+    }
+    serde_json::to_string_pretty(&value).expect("a config is plain data")
+}
+
+/// Reads a file [`run_json`] wrote: the configuration and its live changes, each
+/// checked as [`Cerebellum::retune`] checks it, in step order; the error names what was
+/// wrong.
+pub fn read_run(text: &str) -> Result<(CerebellumConfig, Vec<Retune>), String> {
+    let saved: Saved<CerebellumConfig, Vec<Retune>> =
+        serde_json::from_str(text).map_err(|e| format!("not a cerebellum configuration: {e}"))?;
+    if saved.model != MODEL {
+        return Err(format!(
+            "model: '{}' (a cerebellum configuration names \"{MODEL}\")",
+            saved.model
+        ));
+    }
+    let mut cerebellum = Cerebellum::new(&saved.config).map_err(|e| e.to_string())?;
+    let mut previous = 0;
+    for (i, change) in saved.changes.iter().enumerate() {
+        if change.at_step < previous {
+            return Err(format!(
+                "changes[{i}].at_step: {} comes before the previous change's {previous}; the \
+                 changes go in step order",
+                change.at_step
+            ));
+        }
+        previous = change.at_step;
+        cerebellum
+            .retune(&change.config)
+            .map_err(|e| format!("changes[{i}].config: {e}"))?;
+    }
+    Ok((saved.config, saved.changes))
 }
 
 /// Whether `text` is a configuration file of the cerebellum (names `"model":
@@ -69,17 +129,9 @@ pub fn is_cerebellum_config(text: &str) -> bool {
 
 /// Reads a configuration file [`config_json`] wrote; the error names what was wrong.
 /// The configuration is checked as [`Cerebellum::new`] checks it.
+/// Its live changes, if any, are checked and left out ([`read_run`] gives them).
 pub fn read_config(text: &str) -> Result<CerebellumConfig, String> {
-    let saved: Saved<CerebellumConfig> =
-        serde_json::from_str(text).map_err(|e| format!("not a cerebellum configuration: {e}"))?;
-    if saved.model != MODEL {
-        return Err(format!(
-            "model: '{}' (a cerebellum configuration names \"{MODEL}\")",
-            saved.model
-        ));
-    }
-    Cerebellum::new(&saved.config).map_err(|e| e.to_string())?;
-    Ok(saved.config)
+    read_run(text).map(|(config, _)| config)
 }
 
 #[cfg(test)]
@@ -110,6 +162,32 @@ mod tests {
             "a range check"
         );
         assert!(read_config("not json").is_err());
+    }
+
+    #[test]
+    fn a_run_with_changes_reads_back_and_bad_changes_are_named() {
+        let config = CerebellumConfig::for_task(CerebellumTask::Vor);
+        let mut later = config.clone();
+        later.vor.spectacles = 0.5;
+        let changes = vec![Retune {
+            at_step: 1500,
+            config: later.clone(),
+        }];
+        let text = run_json(&config, &changes);
+        assert_eq!(read_run(&text).unwrap(), (config.clone(), changes.clone()));
+        assert!(!config_json(&config).contains("changes"));
+        let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        value["changes"][0]["config"]["seed"] = 9.into();
+        let not_live = read_run(&value.to_string()).unwrap_err();
+        assert!(not_live.starts_with("changes[0].config:"), "{not_live}");
+        let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let second = serde_json::json!({"at_step": 10, "config": later});
+        value["changes"].as_array_mut().unwrap().push(second);
+        let order = read_run(&value.to_string()).unwrap_err();
+        assert!(
+            order.starts_with("changes[1].at_step: 10 comes before"),
+            "{order}"
+        );
     }
 
     #[test]

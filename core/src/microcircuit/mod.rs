@@ -30,6 +30,7 @@
 //! | [`minibatch`] | the steady-state model over a minibatch, in matrix form |
 //! | [`plasticity`] | the four rules, filtered (full) or per pattern (steady state) |
 //! | [`preset`] | the paper's regression task and conditions (`sacramento-2018`) |
+//! | [`export`] | the saved run `bioprop run --config` replays: its configuration and changes |
 //! | `run` | the clock: presenting patterns, ticks, divergence checks |
 //! | [`observe`] | evaluation, metrics rows, traces, the state hash and snapshots |
 //! | [`update_angle`] | the angle between the circuit's hidden update and backprop's |
@@ -71,6 +72,7 @@
 pub mod config;
 pub mod digits;
 pub mod dynamics;
+pub mod export;
 pub mod facts;
 pub mod minibatch;
 pub mod observe;
@@ -423,6 +425,22 @@ impl Microcircuit {
     /// Simulated time, ms.
     pub fn time_ms(&self) -> f64 {
         self.ticks as f64 * self.dt_ms
+    }
+
+    /// Steps of `dt` simulated so far (the clock [`Microcircuit::time_ms`] reads).
+    pub fn clock_steps(&self) -> u64 {
+        self.ticks
+    }
+
+    /// The step count at `ms` of simulated time (the nearest whole step of `dt`; 0
+    /// for a time that is not a positive number).
+    pub fn steps_at(&self, ms: f64) -> u64 {
+        let steps = ms / self.dt_ms;
+        if steps.is_finite() && steps > 0.0 {
+            steps.round() as u64
+        } else {
+            0
+        }
     }
 
     /// Every logged row, oldest first; row 0 is the settled first pattern before any

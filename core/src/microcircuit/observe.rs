@@ -370,6 +370,15 @@ impl Microcircuit {
         hash.finish()
     }
 
+    /// A 64-bit FNV-1a hash of the bits of every weight and bias (forward, top-down
+    /// and interneuron): what the page shows and `bioprop run --config` prints, to
+    /// check that a replayed run learned the same weights.
+    pub fn weights_hash(&self) -> u64 {
+        let mut hash = Fnv1a::new();
+        self.weights.for_each_value(&mut |v: f32| hash.f32(v));
+        hash.finish()
+    }
+
     /// [`Microcircuit::snapshot_with`] at [`SNAPSHOT_MAX_ENTRIES`].
     pub fn snapshot(&self) -> Snapshot {
         self.snapshot_with(SNAPSHOT_MAX_ENTRIES)

@@ -334,11 +334,38 @@ impl Microcircuit {
     pub fn run_for(&mut self, ms: f64) -> Result<(), StepError> {
         self.check_finite()?;
         let wanted = ms / f64::from(self.config.dt);
-        let mut remaining = if wanted.is_finite() && wanted > 0.0 {
+        let steps = if wanted.is_finite() && wanted > 0.0 {
             wanted.round() as u64
         } else {
             0
         };
+        self.advance_steps(steps)?;
+        self.check_finite()
+    }
+
+    /// Advances the clock to `ms` of simulated time ([`Microcircuit::steps_at`]) or
+    /// until `patterns` patterns have been presented, whichever comes first: a
+    /// replayed run stops at a recorded change, or at the end of the pattern whose
+    /// weights were hashed. Does nothing when the clock is already there.
+    pub fn run_until(&mut self, ms: f64, patterns: u64) -> Result<(), StepError> {
+        self.check_finite()?;
+        let end = self.steps_at(ms);
+        while self.ticks < end && self.patterns < patterns {
+            let left = self
+                .presentation_steps()
+                .saturating_sub(self.tick_in_pattern);
+            let remaining = end - self.ticks;
+            if remaining >= left {
+                self.finish_pattern()?;
+            } else {
+                self.advance_steps(remaining)?;
+            }
+        }
+        self.check_finite()
+    }
+
+    /// Advances the clock by `remaining` Euler steps of `dt` (see `run_for`).
+    fn advance_steps(&mut self, mut remaining: u64) -> Result<(), StepError> {
         while remaining > 0 {
             let left = self
                 .presentation_steps()
@@ -366,6 +393,6 @@ impl Microcircuit {
             }
             remaining = 0;
         }
-        self.check_finite()
+        Ok(())
     }
 }

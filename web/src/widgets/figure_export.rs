@@ -1,8 +1,9 @@
 //! "Export" on the simulation pages (the cerebellum, the microcircuit): the page's
 //! charts as PNG and its diagrams as SVG, and, through `on_data`, the files the worker
 //! writes (the metrics in the command line's columns, the weights, the configuration;
-//! `shell::sim_worker::ExportKind`). One line until opened; every button reachable
-//! with Tab. The rules page has its own panel (`pages/rules/export_view.rs`) with the
+//! `shell::sim_worker::ExportKind`), and below them what the page puts in (the command
+//! that reproduces the run, [`super::reproduce`]). One line until opened; every button
+//! reachable with Tab. The rules page has its own panel (`pages/rules/export_view.rs`) with the
 //! same buttons and test ids.
 
 use yew::prelude::*;
@@ -17,6 +18,9 @@ pub struct FigureExportProps {
     /// Asks the worker for a file (it comes back to the page, which saves it).
     #[prop_or_default]
     pub on_data: Option<Callback<ExportKind>>,
+    /// Shown under the buttons: how to reproduce the run.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[component]
@@ -49,6 +53,7 @@ pub fn FigureExport(props: &FigureExportProps) -> Html {
                 { data(ExportKind::Weights, "export-weights", "Weights (JSON)") }
                 { data(ExportKind::Config, "export-config", "Configuration (JSON)") }
             </div>
+            { props.children.clone() }
         </details>
     }
 }

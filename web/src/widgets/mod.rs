@@ -20,3 +20,4 @@ pub mod history;
 pub mod image_grid;
 pub mod locality;
 pub mod number;
+pub mod reproduce;

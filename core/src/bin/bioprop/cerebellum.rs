@@ -6,8 +6,10 @@
 //! step,time,gain,error_rms,w0,w1,…
 //! ```
 //!
-//! `bioprop run --config cerebellum-config.json` runs the configuration the page's
-//! "Configuration (JSON)" saves (`bioprop::cerebellum::export`), with the same rows.
+//! `bioprop run --config bioprop-cerebellum-config.json --steps N` runs the
+//! configuration the page's "Configuration (JSON)" saves (`bioprop::cerebellum::export`),
+//! making each live change the page's user made at the step it was made, with the same
+//! rows; its last line gives the weights hash the page shows at step `N`.
 //!
 //! `main` hands the arguments over when `run` names a cerebellar task or the rule
 //! `lms`, or its `--config` is a cerebellum's. Exit codes as for the networks: 2 bad arguments, 3 diverged (the rows so far
@@ -17,6 +19,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use bioprop::cerebellum::export::Retune;
 use bioprop::cerebellum::{
     export, BasisKind, Cerebellum, CerebellumConfig, CerebellumTask, ConfigError, SignalKind,
     RULE_NAME,
@@ -125,12 +128,13 @@ pub fn requested(args: &[String]) -> bool {
             })
 }
 
-/// Builds the config, refusing options that belong to the other task.
-fn config_from(args: &RunArgs) -> Result<CerebellumConfig, String> {
+/// Builds the config and its live changes (a saved run's), refusing options that
+/// belong to the other task.
+fn config_from(args: &RunArgs) -> Result<(CerebellumConfig, Vec<Retune>), String> {
     if let Some(path) = &args.config {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("--config {}: {e}", path.display()))?;
-        return export::read_config(&text).map_err(|e| format!("{}: {e}", path.display()));
+        return export::read_run(&text).map_err(|e| format!("{}: {e}", path.display()));
     }
     let task = args.task.expect("clap requires --task without --config");
     if args.rule != RULE_NAME {
@@ -177,7 +181,7 @@ fn config_from(args: &RunArgs) -> Result<CerebellumConfig, String> {
     set(&mut config.plant.natural_freq_hz, args.plant_freq);
     set(&mut config.plant.damping, args.damping);
     set(&mut config.window, args.window);
-    Ok(config)
+    Ok((config, Vec::new()))
 }
 
 /// The command-line option that sets a config field.
@@ -206,8 +210,8 @@ fn write_row(out: &mut dyn Write, cerebellum: &Cerebellum) -> io::Result<()> {
 }
 
 fn run(args: &RunArgs) -> ExitCode {
-    let config = match config_from(args) {
-        Ok(config) => config,
+    let (config, changes) = match config_from(args) {
+        Ok(read) => read,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(2);
@@ -234,12 +238,25 @@ fn run(args: &RunArgs) -> ExitCode {
             writeln!(out, "{}", export::csv_header(cerebellum.weights().len()))?;
             write_row(out, cerebellum)?;
             let mut failure = None;
+            let mut changes = changes.iter().peekable();
             while cerebellum.steps() < args.steps {
-                let chunk = args.every.min(args.steps - cerebellum.steps());
-                if let Err(error) = cerebellum.step(chunk) {
+                while let Some(change) = changes.next_if(|c| c.at_step <= cerebellum.steps()) {
+                    // Checked when the file was read.
+                    let _ = cerebellum.retune(&change.config);
+                }
+                // A row every `every` steps; a change falls between them.
+                let steps = cerebellum.steps();
+                let row_at = (steps / args.every + 1) * args.every;
+                let mut end = row_at.min(args.steps);
+                if let Some(change) = changes.peek() {
+                    end = end.min(change.at_step);
+                }
+                if let Err(error) = cerebellum.step(end - steps) {
                     failure = Some(error.to_string());
                 }
-                write_row(out, cerebellum)?;
+                if failure.is_some() || end == row_at || end == args.steps {
+                    write_row(out, cerebellum)?;
+                }
                 if failure.is_some() {
                     break;
                 }
@@ -255,6 +272,13 @@ fn run(args: &RunArgs) -> ExitCode {
                 show(cerebellum.gain(), |g| format!("{g:.4}")),
                 cerebellum.target_gain(),
                 show(cerebellum.error_rms(), |e| format!("{e:.3e}")),
+            );
+            // What the page shows beside its command, at the same step.
+            eprintln!(
+                "{} by {RULE_NAME}: step {}, weights hash {:016x}",
+                config.task,
+                cerebellum.steps(),
+                cerebellum.weights_hash()
             );
         },
     )

@@ -29,11 +29,19 @@
 //! weights and backprop's from the same state and pattern (mean over the patterns
 //! since the previous row, while the target is on; docs/science.md §4.5), and
 //! `apical_energy` is `‖v_A‖²` of the layer, averaged over the same patterns. `main` hands the arguments over when
-//! `run` names this rule. Exit codes as for the networks.
+//! `run` names this rule, or its `--config` is a microcircuit's. Exit codes as for the
+//! networks.
+//!
+//! `bioprop run --config bioprop-microcircuit-config.json --steps N` replays the run
+//! the microcircuit page saved ([`bioprop::microcircuit::export`]): the circuit it
+//! built, with the target and model switched when the page's user switched them, to
+//! the end of pattern `N`; the last line gives the weights hash the page shows at `N`
+//! patterns. Only `--steps`/`--epochs`, `--every` and `--out` go with it.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use bioprop::microcircuit::export::{self, Replay};
 use bioprop::microcircuit::{self, digits, preset, Microcircuit, Mode, RateFunction, Start};
 use bioprop::task::InitSpec;
 use bioprop::{Activation, TaskKind};
@@ -52,8 +60,17 @@ struct RunArgs {
     #[arg(long, default_value = "linear-teacher")]
     task: TaskKind,
     /// Learning rule: microcircuit.
-    #[arg(long)]
-    rule: String,
+    #[arg(long, required_unless_present = "config")]
+    rule: Option<String>,
+    /// A run the microcircuit page saved ("Configuration (JSON)"): its circuit and the
+    /// changes made while it ran, replayed bit for bit; no model option goes with it.
+    #[arg(long, value_name = "FILE.json", conflicts_with_all = [
+        "task", "rule", "preset", "data", "seed", "layers", "act", "steady_state", "batch",
+        "pretrain", "random_init", "lr_apical", "lr_forward", "lr_output", "lr_interneuron",
+        "weight_scale", "top_down_scale", "soma_noise", "pattern_ms", "train_size",
+        "test_size", "noise",
+    ])]
+    config: Option<PathBuf>,
     /// Patterns presented.
     #[arg(long, default_value_t = 1000, conflicts_with = "epochs")]
     steps: u64,
@@ -132,9 +149,26 @@ struct RunArgs {
     data_sizes: super::DataArgs,
 }
 
-/// Whether `args` (program name first) ask `run` for the microcircuit.
+/// Whether `args` (program name first) ask `run` for the microcircuit: by its rule,
+/// or by a configuration file of it.
 pub fn requested(args: &[String]) -> bool {
     super::run_flag_values(args, &["--rule"]).contains(&microcircuit::NAME)
+        || super::run_flag_values(args, &["--config"])
+            .into_iter()
+            .any(|path| {
+                std::fs::read_to_string(path).is_ok_and(|t| export::is_microcircuit_config(&t))
+            })
+}
+
+/// The saved run at `path` (`--config`), with `--every` on top.
+fn saved_run(path: &std::path::Path, args: &RunArgs) -> Result<export::SavedRun, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("--config {}: {e}", path.display()))?;
+    let mut saved = export::read(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(every) = args.every {
+        saved.config.log_every = every;
+    }
+    Ok(saved)
 }
 
 /// One line for `bioprop list`.
@@ -280,18 +314,28 @@ fn build(args: &RunArgs, config: &microcircuit::Config) -> Result<Microcircuit, 
 pub fn main() -> ExitCode {
     let Command::Run(args) =
         super::parse_command("A dendritic error microcircuit learning a task, as CSV");
-    if args.rule != microcircuit::NAME {
+    if args.config.is_none() && args.rule.as_deref() != Some(microcircuit::NAME) {
         eprintln!("error: --rule must be {}", microcircuit::NAME);
         return ExitCode::from(2);
     }
     let started = Instant::now();
-    let built = config_from(&args).and_then(|config| build(&args, &config));
-    let mut circuit = match built {
-        Ok(circuit) => circuit,
+    let built = match &args.config {
+        Some(path) => saved_run(path, &args).and_then(|saved| Replay::build(&saved)),
+        None => config_from(&args)
+            .and_then(|config| build(&args, &config))
+            .map(|circuit| (circuit, Replay::default())),
+    };
+    let (mut circuit, mut replay) = match built {
+        Ok(built) => built,
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(2);
         }
+    };
+    let task = match preset_of(&args).ok().flatten() {
+        Some(Preset::Digits) => "mnist",
+        Some(Preset::Regression) => preset::NAME,
+        None => circuit.config().task.kind.name(),
     };
     let chosen = preset_of(&args).ok().flatten();
     let digits = chosen == Some(Preset::Digits);
@@ -324,7 +368,8 @@ pub fn main() -> ExitCode {
                     break;
                 }
                 let chunk = every.min(steps - circuit.patterns());
-                if let Err(error) = circuit.step(chunk) {
+                let end = circuit.patterns() + chunk;
+                if let Err(error) = replay.advance_to(circuit, end) {
                     failure = Some(error.to_string());
                 }
             }
@@ -362,11 +407,7 @@ pub fn main() -> ExitCode {
                     "microcircuit ({}) on {}: {} patterns ({} ms simulated), train loss {}, \
                      test loss {}{}; {}",
                     circuit.mode().name(),
-                    match chosen {
-                        Some(Preset::Digits) => "mnist",
-                        Some(Preset::Regression) => preset::NAME,
-                        None => args.task.name(),
-                    },
+                    task,
                     latest.patterns,
                     latest.time_ms,
                     latest.train.loss,
@@ -375,6 +416,12 @@ pub fn main() -> ExitCode {
                     layers.join("; ")
                 );
             }
+            // What the page shows beside its command, at the same pattern count.
+            eprintln!(
+                "microcircuit on {task}: {} patterns, weights hash {:016x}",
+                circuit.patterns(),
+                circuit.weights_hash()
+            );
         },
     )
 }

@@ -34,6 +34,7 @@ use crate::shell::sim_worker::Command;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
 use crate::widgets::download::save_text;
 use crate::widgets::figure_export::FigureExport;
+use crate::widgets::reproduce::{Reproduce, RunHash};
 use settings::CerebellumSettings;
 use worker::CerebellumView;
 
@@ -147,6 +148,12 @@ fn Page() -> Html {
     );
 
     let frame = driver.frame();
+    // The adaptive filter's step and weights hash (the distal teacher saves no
+    // configuration).
+    let reproduce = frame
+        .as_ref()
+        .filter(|f| f.view.teacher.is_none())
+        .map(|f| (f.view.snapshot.step, f.view.weights_hash));
     let body = match frame.as_ref().map(|f| &f.view) {
         Some(CerebellumView {
             teacher: Some(teacher),
@@ -196,7 +203,17 @@ fn Page() -> Html {
             }}>
             {body}
             if !embed {
-                <FigureExport on_notice={on_notice} on_data={driver.export_callback()} />
+                <FigureExport on_notice={on_notice.clone()} on_data={driver.export_callback()}>
+                    if let Some((step, hash)) = reproduce {
+                        <Reproduce command={worker::cli_command(step)} {on_notice}
+                            hashes={vec![RunHash {
+                                name: bioprop::cerebellum::RULE_NAME.to_owned(),
+                                label: format!("step {step}"),
+                                step,
+                                hash,
+                            }]} />
+                    }
+                </FigureExport>
                 if settings.teacher {
                     <TeacherExplanation />
                 } else {

@@ -1,7 +1,10 @@
 //! The running cerebellum and what the page remembers of it: the windowed gain over
-//! the whole run, and the metric rows (the CLI's columns) the page exports. Pure: no Yew or web-sys, so it is tested natively; it runs in the
+//! the whole run, the metric rows (the CLI's columns) the page exports, and the
+//! configuration it was built with and each live change since, at its step, for
+//! `bioprop run --config` to replay. Pure: no Yew or web-sys, so it is tested natively; it runs in the
 //! worker ([`super::worker`]).
 
+use bioprop::cerebellum::export::Retune;
 use bioprop::cerebellum::{export, Cerebellum, CerebellumConfig};
 
 /// Most points kept in the gain history; when full, every other point goes and the
@@ -16,6 +19,10 @@ pub struct Sim {
     /// (step, CSV row in `bioprop run`'s columns) at step 0 and every gain-history
     /// sample, thinned with it: the whole run in bounded memory.
     pub rows: Vec<(u64, String)>,
+    /// The configuration the simulation was built with, and each live change since,
+    /// in step order: the run as the command line replays it.
+    pub built: CerebellumConfig,
+    pub changes: Vec<Retune>,
     /// Steps between gain-history points.
     sample_every: u64,
 }
@@ -30,6 +37,8 @@ impl Sim {
         });
         let rows = vec![(0, export::csv_row(&cerebellum))];
         Sim {
+            built: cerebellum.config().clone(),
+            changes: Vec::new(),
             cerebellum,
             gain_history: Vec::with_capacity(GAIN_HISTORY_LEN),
             rows,
@@ -69,6 +78,35 @@ impl Sim {
 }
 
 impl Sim {
+    /// Changes the live settings to `config`'s from the next step on, noting the
+    /// change for the saved run (a change at the same step replaces the last).
+    pub fn retune(&mut self, config: &CerebellumConfig) -> Result<(), String> {
+        if config == self.cerebellum.config() {
+            return Ok(());
+        }
+        self.cerebellum
+            .retune(config)
+            .map_err(|error| format!("settings: {error}; not changed"))?;
+        let at_step = self.cerebellum.steps();
+        if self
+            .changes
+            .last()
+            .is_some_and(|last| last.at_step == at_step)
+        {
+            self.changes.pop();
+        }
+        self.changes.push(Retune {
+            at_step,
+            config: config.clone(),
+        });
+        Ok(())
+    }
+
+    /// The run as `bioprop run --config` replays it.
+    pub fn config_json(&self) -> String {
+        export::run_json(&self.built, &self.changes)
+    }
+
     /// The metric rows as `bioprop run` prints them (header first): the CSV export.
     pub fn metrics_csv(&self) -> String {
         let mut csv = export::csv_header(self.cerebellum.weights().len());

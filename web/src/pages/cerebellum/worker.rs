@@ -34,6 +34,16 @@ pub struct CerebellumView {
     pub brainstem_gain: f64,
     /// `task=distal-teacher`: both stages.
     pub teacher: Option<TeacherView>,
+    /// The weights hash now, which `bioprop run --config` prints after as many steps
+    /// (the adaptive filter; 0 for the distal teacher, which saves no configuration).
+    pub weights_hash: u64,
+}
+
+/// The command that replays the saved run (the page's "Configuration (JSON)") to
+/// `step`, where it prints the same weights hash.
+pub fn cli_command(step: u64) -> String {
+    let (file, _) = ExportKind::Config.file(crate::shell::route::PageKind::Cerebellum.name());
+    format!("bioprop run --config {file} --steps {step}")
 }
 
 /// The page's simulation: the adaptive filter on one task, or the distal teacher.
@@ -74,10 +84,7 @@ impl Model for CerebellumModel {
 
     fn change(&mut self, settings: CerebellumSettings) -> Result<(), String> {
         match self {
-            CerebellumModel::Filter(sim) => sim
-                .cerebellum
-                .retune(&settings.config())
-                .map_err(|error| format!("settings: {error}; not changed")),
+            CerebellumModel::Filter(sim) => sim.retune(&settings.config()),
             CerebellumModel::Teacher(_) => Err(
                 "settings: the distal teacher starts again for a new setting; not changed".into(),
             ),
@@ -85,10 +92,15 @@ impl Model for CerebellumModel {
     }
 
     fn view(&self) -> CerebellumView {
-        let (cerebellum, gain_history, teacher) = match self {
-            CerebellumModel::Filter(sim) => (&sim.cerebellum, sim.gain_history.clone(), None),
+        let (cerebellum, gain_history, teacher, weights_hash) = match self {
+            CerebellumModel::Filter(sim) => (
+                &sim.cerebellum,
+                sim.gain_history.clone(),
+                None,
+                sim.cerebellum.weights_hash(),
+            ),
             CerebellumModel::Teacher(sim) => {
-                (sim.teacher.forward_model(), Vec::new(), Some(sim.view()))
+                (sim.teacher.forward_model(), Vec::new(), Some(sim.view()), 0)
             }
         };
         CerebellumView {
@@ -98,6 +110,7 @@ impl Model for CerebellumModel {
             gain_history,
             brainstem_gain: cerebellum.config().vor.brainstem_gain,
             teacher,
+            weights_hash,
         }
     }
 
@@ -115,7 +128,7 @@ impl Model for CerebellumModel {
         let cerebellum = &sim.cerebellum;
         Ok(match kind {
             ExportKind::Metrics => sim.metrics_csv(),
-            ExportKind::Config => export::config_json(cerebellum.config()),
+            ExportKind::Config => sim.config_json(),
             ExportKind::Weights => serde_json::to_string_pretty(&serde_json::json!({
                 "model": export::MODEL,
                 "task": cerebellum.config().task.name(),

@@ -36,6 +36,7 @@ use crate::shell::sim_worker::Command;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
 use crate::widgets::download::save_text;
 use crate::widgets::figure_export::FigureExport;
+use crate::widgets::reproduce::{Reproduce, RunHash};
 use inspector::CircuitInspector;
 use settings::MicrocircuitSettings;
 use worker::{MicrocircuitView, Retune};
@@ -154,6 +155,7 @@ fn Page() -> Html {
     };
 
     let frame = driver.frame();
+    let checkpoint = frame.as_ref().map(|f| f.view.checkpoint);
     let body = match frame.as_ref().map(|f| &f.view) {
         Some(view) => html! {
             <>
@@ -194,7 +196,17 @@ fn Page() -> Html {
             }}>
             {body}
             if !embed {
-                <FigureExport on_notice={on_notice} on_data={driver.export_callback()} />
+                <FigureExport on_notice={on_notice.clone()} on_data={driver.export_callback()}>
+                    if let Some(checkpoint) = checkpoint {
+                        <Reproduce command={worker::cli_command(&checkpoint)} {on_notice}
+                            hashes={vec![RunHash {
+                                name: bioprop::microcircuit::NAME.to_owned(),
+                                label: format!("{} patterns", checkpoint.patterns),
+                                step: checkpoint.patterns,
+                                hash: checkpoint.weights_hash,
+                            }]} />
+                    }
+                </FigureExport>
                 <CircuitInspector chosen={settings.inspect} on_choose={on_inspect} />
                 <Explanation />
             }

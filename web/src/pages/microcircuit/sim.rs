@@ -22,7 +22,16 @@
 //! evaluated on the held-out set only, at the circuit's row cadence; and that cadence
 //! follows the patterns a frame simulates ([`Sim::log_interval`]), so a fast circuit
 //! logs about a row a frame rather than one every 100 patterns.
+//!
+//! The run is kept for `bioprop run --config` ([`SavedRun`]): the configuration the
+//! circuit was built with and every switch of the target or the model, at its
+//! simulated time; and [`Checkpoint`], the weights hash at the end of the latest
+//! pattern, which the command prints after replaying as many patterns. A frame's
+//! clock stops at the end of each pattern on its way, so the full model's hash is
+//! taken there; the steady state's weights change only at a pattern's end, so its
+//! hash is taken once a frame.
 
+use bioprop::microcircuit::export::SavedRun;
 use bioprop::microcircuit::{preset, Mode};
 use bioprop::{Dataset, Experiment, ExperimentConfig, Microcircuit, MicrocircuitConfig, RuleKind};
 use serde::{Deserialize, Serialize};
@@ -43,8 +52,19 @@ pub struct Comparison {
     pub loss: History,
 }
 
+/// The weights hash at the end of pattern `patterns`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub patterns: u64,
+    pub weights_hash: u64,
+}
+
 pub struct Sim {
     pub circuit: Microcircuit,
+    /// The run as `bioprop run --config` replays it.
+    pub saved: SavedRun,
+    /// The weights hash at the end of the latest pattern.
+    pub checkpoint: Checkpoint,
     /// (simulated seconds, ‖v_A‖² of hidden layer 1 now).
     pub energy: History,
     /// The highest ‖v_A‖² of any sample, kept apart from the history: what the meter
@@ -105,8 +125,11 @@ impl Sim {
             Microcircuit::with_dataset(&preset::config(config.seed), data.clone())
                 .expect("the preset is valid")
         });
+        let mut saved = SavedRun::new(circuit.config().clone());
+        saved.data = Some(preset::NAME.to_owned());
         if !target {
             circuit.set_target(false);
+            saved.record_target(0.0, false);
         }
         let comparisons = COMPARISONS
             .into_iter()
@@ -122,7 +145,7 @@ impl Sim {
                 })
             })
             .collect();
-        Sim::from_parts(circuit, comparisons, target, config.log_every)
+        Sim::from_parts(circuit, saved, comparisons, target, config.log_every)
     }
 
     /// A new circuit and comparison runs; `config` comes from validated settings, so a
@@ -140,6 +163,8 @@ impl Sim {
                 .expect("the task's defaults are valid")
         });
         circuit.set_target(target);
+        let mut saved = SavedRun::new(circuit.config().clone());
+        saved.record_target(0.0, target);
         let comparisons = COMPARISONS
             .into_iter()
             .filter_map(|(label, rule)| {
@@ -158,17 +183,24 @@ impl Sim {
                 })
             })
             .collect();
-        Sim::from_parts(circuit, comparisons, target, config.log_every)
+        Sim::from_parts(circuit, saved, comparisons, target, config.log_every)
     }
 
     fn from_parts(
         circuit: Microcircuit,
+        saved: SavedRun,
         comparisons: Vec<Comparison>,
         requested_target: bool,
         log_every: u64,
     ) -> Self {
+        let checkpoint = Checkpoint {
+            patterns: 0,
+            weights_hash: circuit.weights_hash(),
+        };
         let mut sim = Sim {
             circuit,
+            saved,
+            checkpoint,
             energy: History::new(HISTORY_LEN),
             energy_peak: 0.0,
             loss: History::new(HISTORY_LEN),
@@ -215,6 +247,7 @@ impl Sim {
         if self.circuit.target_on() != on {
             self.circuit.set_target(on);
             self.mark_switch();
+            self.saved.record_target(self.circuit.time_ms(), on);
         }
     }
 
@@ -226,9 +259,27 @@ impl Sim {
         }
     }
 
+    /// Marks a switch of the target on the meter (by the page or by the end of
+    /// scheduled pre-training, which a replay makes by itself).
     fn mark_switch(&mut self) {
         let t = (self.circuit.time_ms() / 1000.0) as f32;
         self.switches.push((t, self.circuit.target_on()));
+    }
+
+    /// Switches between the full model and the steady state.
+    pub fn set_mode(&mut self, mode: Mode) {
+        if self.circuit.mode() != mode {
+            self.circuit.set_mode(mode);
+            self.saved.record_mode(self.circuit.time_ms(), mode);
+        }
+    }
+
+    /// Takes the weights hash, at the end of a pattern.
+    fn take_checkpoint(&mut self) {
+        self.checkpoint = Checkpoint {
+            patterns: self.circuit.patterns(),
+            weights_hash: self.circuit.weights_hash(),
+        };
     }
 
     /// Advances the clock by up to `sim_ms`, in chunks, stopping early once `now()`
@@ -246,11 +297,16 @@ impl Sim {
         };
         let mut left = sim_ms;
         let start = self.circuit.patterns();
+        // The steady state's hash, owed since the end of a pattern (its weights do
+        // not change until the next one ends).
+        let mut owed = false;
         while left > 0.0 {
             let ms = left.min(chunk);
-            let before = self.circuit.patterns();
+            let (before, clock) = (self.circuit.patterns(), self.circuit.time_ms());
             let was_on = self.circuit.target_on();
-            let result = self.circuit.run_for(ms);
+            // Up to the end of the pattern under way, at most.
+            let result = self.circuit.run_until(clock + ms, before + 1);
+            let ended = self.circuit.patterns() > before;
             if self.circuit.target_on() {
                 self.taught += self.circuit.patterns() - before;
             }
@@ -258,12 +314,24 @@ impl Sim {
                 // Scheduled pre-training ended within this chunk.
                 self.mark_switch();
             }
+            if ended && self.circuit.mode() == Mode::Full {
+                self.take_checkpoint();
+            }
+            owed |= ended && self.circuit.mode() == Mode::SteadyState;
             self.record();
             result.map_err(|e| e.to_string())?;
-            left -= ms;
+            let advanced = self.circuit.time_ms() - clock;
+            // Less than a step of `dt` left: nothing more to simulate.
+            if advanced <= 0.0 {
+                break;
+            }
+            left -= advanced;
             if now() > deadline {
                 break;
             }
+        }
+        if owed {
+            self.take_checkpoint();
         }
         self.catch_up();
         self.set_log_every(Self::log_interval(

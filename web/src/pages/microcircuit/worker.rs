@@ -14,7 +14,7 @@ use bioprop::microcircuit::{Mode, Probe, Snapshot, TracePoint};
 use serde::{Deserialize, Serialize};
 
 use super::settings::MicrocircuitSettings;
-use super::sim::{Phase, Sim};
+use super::sim::{Checkpoint, Phase, Sim};
 use super::views;
 use crate::shell::sim_worker::{self, ExportKind, Model};
 
@@ -65,10 +65,23 @@ pub struct MicrocircuitView {
     pub loss: Option<f32>,
     /// The circuit's curve first, then BP, FA and shallow's.
     pub curves: Vec<Curve>,
+    /// The weights hash at the end of the latest pattern: what `bioprop run --config`
+    /// prints after as many patterns.
+    pub checkpoint: Checkpoint,
 }
 
 pub type Command = sim_worker::Command<MicrocircuitSettings, Retune>;
 pub type Update = sim_worker::Update<MicrocircuitView>;
+
+/// The command that replays the saved run (the page's "Configuration (JSON)") to
+/// `checkpoint`, where it prints the same weights hash.
+pub fn cli_command(checkpoint: &Checkpoint) -> String {
+    let (file, _) = ExportKind::Config.file(crate::shell::route::PageKind::Microcircuit.name());
+    format!(
+        "bioprop run --config {file} --steps {}",
+        checkpoint.patterns
+    )
+}
 
 /// Simulated milliseconds of trace the page draws: the full model's last 2 s (20
 /// patterns); the steady state has one point per pattern, so its last 60 patterns.
@@ -98,14 +111,15 @@ impl Model for Sim {
                 .set_probe(retune.probe)
                 .map_err(|error| format!("neuron: {error}"))?;
         }
-        self.circuit.set_mode(retune.mode);
+        self.set_mode(retune.mode);
         self.request_target(retune.target);
         Ok(())
     }
 
     /// The circuit's metric rows as `bioprop run --rule microcircuit` prints them, its
-    /// weights, and its configuration (`{ "model": "microcircuit", "config" }`, which
-    /// the command line does not read yet: README, "Keep and reproduce a run").
+    /// weights, and the run as `bioprop run --config` replays it (core's
+    /// `microcircuit::export`: the configuration it was built with and every switch of
+    /// the target or the model).
     fn export(&self, kind: ExportKind) -> Result<String, String> {
         let circuit = &self.circuit;
         match kind {
@@ -146,11 +160,7 @@ impl Model for Sim {
                 }))
                 .map_err(|e| e.to_string())
             }
-            ExportKind::Config => serde_json::to_string_pretty(&serde_json::json!({
-                "model": bioprop::microcircuit::NAME,
-                "config": circuit.config(),
-            }))
-            .map_err(|e| e.to_string()),
+            ExportKind::Config => Ok(self.saved.to_json()),
         }
     }
 
@@ -181,6 +191,7 @@ impl Model for Sim {
             phase: self.phase(),
             loss: circuit.latest().map(|m| m.test.loss),
             curves,
+            checkpoint: self.checkpoint,
         }
     }
 }

@@ -15,6 +15,7 @@ use super::settings::Settings;
 use super::views::Shared;
 use crate::widgets::download::{save_charts, save_diagrams, save_text};
 use crate::widgets::field::take_chosen_files;
+use crate::widgets::reproduce::{Reproduce, RunHash};
 
 #[derive(Properties, PartialEq)]
 pub struct ExportPanelProps {
@@ -78,20 +79,6 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
             )
         })
     };
-    let on_copy = {
-        let (command, notice) = (command.clone(), props.on_notice.clone());
-        Callback::from(move |_| {
-            let notice = notice.clone();
-            crate::widgets::download::copy_text(&command, move |done| {
-                if let Err(why) = done {
-                    notice.emit(format!(
-                        "copy: the browser refused the clipboard ({why}); select the command \
-                         and copy it"
-                    ));
-                }
-            });
-        })
-    };
     let on_file = {
         let (on_import, notice) = (props.on_import.clone(), props.on_notice.clone());
         Callback::from(move |event: Event| {
@@ -132,23 +119,13 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
                         data-testid="import-config" onchange={on_file} />
                 </label>
             </div>
-            <p class="reproduce">
-                {"Reproduce bit for bit: save the configuration, then run "}
-                <code data-testid="cli-command">{command}</code>
-                {" "}
-                <button type="button" onclick={on_copy} data-testid="copy-command"
-                    aria-label="Copy the command">{"Copy"}</button>
-            </p>
-            <ul class="run-hashes" aria-label="Each run's step and weights hash">
-                { for runs.runs.iter().map(|run| html! {
-                    <li data-testid="run-hash" data-rule={run.rule.name()}
-                        data-step={run.snapshot.step.to_string()}
-                        data-hash={format!("{:016x}", run.weights_hash)}>
-                        {format!("{}: step {}, weights hash ", run.rule.name(), run.snapshot.step)}
-                        <code>{format!("{:016x}", run.weights_hash)}</code>
-                    </li>
-                }) }
-            </ul>
+            <Reproduce command={command} on_notice={props.on_notice.clone()}
+                hashes={runs.runs.iter().map(|run| RunHash {
+                    name: run.rule.name().to_owned(),
+                    label: format!("step {}", run.snapshot.step),
+                    step: run.snapshot.step,
+                    hash: run.weights_hash,
+                }).collect::<Vec<_>>()} />
             if runs.changed_mid_run {
                 <p class="reproduce-note" data-testid="changed-mid-run">
                     {"A learning rate or B changed while these runs trained; the \
