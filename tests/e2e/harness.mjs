@@ -78,11 +78,10 @@ export function appSession() {
 }
 
 /**
- * Opens `query` (e.g. "?rule=fa") in a fresh page and collects everything the
- * page reports as an error: console errors, uncaught exceptions, failed loads.
+ * Collects, from now on, everything `page` reports as an error: console errors,
+ * uncaught exceptions, failed loads, HTTP errors. Returns the list it fills.
  */
-export async function openPage(session, query = "", viewport = { width: 1280, height: 800 }) {
-  const page = await session.browser.newPage({ viewport });
+export function watchProblems(page) {
   const problems = [];
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
@@ -96,6 +95,33 @@ export async function openPage(session, query = "", viewport = { width: 1280, he
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
+  return problems;
+}
+
+/**
+ * Keeps every worker `page` starts in `window.__workers` (newest last), so a test can
+ * speak to a worker's bridge; call before the page loads.
+ */
+export async function keepWorkers(page) {
+  await page.addInitScript(() => {
+    const Native = window.Worker;
+    window.__workers = [];
+    window.Worker = class extends Native {
+      constructor(...args) {
+        super(...args);
+        window.__workers.push(this);
+      }
+    };
+  });
+}
+
+/**
+ * Opens `query` (e.g. "?rule=fa") in a fresh page and collects everything the
+ * page reports as an error ([`watchProblems`]).
+ */
+export async function openPage(session, query = "", viewport = { width: 1280, height: 800 }) {
+  const page = await session.browser.newPage({ viewport });
+  const problems = watchProblems(page);
   await page.goto(session.base + query);
   await page.waitForSelector('[data-testid="app"]', { timeout: 30_000 });
   return { page, problems };

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { launchBrowser, number, repoRoot, screenshot, until } from "./harness.mjs";
+import { launchBrowser, number, repoRoot, screenshot, until, watchProblems } from "./harness.mjs";
 import { serveDirectory, STRICT_CSP } from "../../scripts/serve.mjs";
 
 const dist = process.env.BIOPROP_DIST ?? join(repoRoot, "dist");
@@ -126,27 +126,10 @@ const PAGES = [
   },
 ];
 
-/** Listens on `page` for what a test must not see: console errors, uncaught errors, failed loads. */
-function watch(page) {
-  const problems = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) => {
-    if (request.failure()?.errorText === "net::ERR_ABORTED") return;
-    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  return problems;
-}
-
 /** Opens `spec`'s page at `url` in `context`, checks that it runs and shows no problem. */
 async function openAndRun(context, url, spec, problems = null) {
   const page = await context.newPage();
-  const seen = problems ?? watch(page);
+  const seen = problems ?? watchProblems(page);
   if (problems) page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   await page.goto(url + spec.query);
   await page.waitForSelector('[data-testid="app"]', { timeout: 30_000 });
@@ -211,7 +194,7 @@ test("from a sub-folder every page loads and runs; the folder without its slash 
 
 test("opened as a file, the page says why it cannot run and how to serve it", async () => {
   const page = await browser.newPage({ viewport: VIEWPORT });
-  const problems = watch(page);
+  const problems = watchProblems(page);
   await page.goto("file://" + join(dist, "index.html") + "?page=cerebellum");
   const alert = page.getByRole("alert");
   await alert.waitFor();

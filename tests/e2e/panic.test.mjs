@@ -7,7 +7,7 @@
 // (gloo-worker's codec expects its own bytes).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSession, screenshot, until } from "./harness.mjs";
+import { appSession, keepWorkers, screenshot, until } from "./harness.mjs";
 
 const app = appSession();
 
@@ -18,16 +18,7 @@ test("a panic in the page's wasm shows the crash box with its message and place"
     if (message.type() === "error") consoleErrors.push(message.text());
   });
   // Keep every worker the page starts, to speak to its bridge.
-  await page.addInitScript(() => {
-    const Native = window.Worker;
-    window.__workers = [];
-    window.Worker = class extends Native {
-      constructor(...args) {
-        super(...args);
-        window.__workers.push(this);
-      }
-    };
-  });
+  await keepWorkers(page);
   await page.goto(app.base);
   // The worker has answered: its first frame is on the page.
   await page.locator('[data-testid="metric-step"]').first().waitFor({ timeout: 30_000 });

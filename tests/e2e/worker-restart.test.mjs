@@ -8,7 +8,7 @@
 // where a bug in a model would.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appSession, metric, number, setValue, until, urlHolds } from "./harness.mjs";
+import { appSession, keepWorkers, metric, number, setValue, until, urlHolds } from "./harness.mjs";
 
 const app = appSession();
 
@@ -20,16 +20,7 @@ async function open(query) {
     if (message.type() === "error") problems.push(message.text());
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  await page.addInitScript(() => {
-    const Native = window.Worker;
-    window.__workers = [];
-    window.Worker = class extends Native {
-      constructor(...args) {
-        super(...args);
-        window.__workers.push(this);
-      }
-    };
-  });
+  await keepWorkers(page);
   await page.goto(app.base + query);
   return { page, problems };
 }
