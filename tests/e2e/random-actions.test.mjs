@@ -146,17 +146,20 @@ function visibleSettings(page) {
     if (!app) return null;
     const out = {};
     const named = new Map();
+    // What a page keeps only until it is left, not settings: a typed answer, the
+    // tour's choices, a drawn digit's label, a rule being composed in the builder.
+    const transient = (e) =>
+      e.closest('[data-testid="answer-form"], [data-testid="prediction"], [data-testid="quiz"], [data-testid="digit-labels"], [data-testid="rule-builder"]');
     for (const e of app.querySelectorAll("select, input, textarea")) {
       if (e.type === "file" || e.getClientRects().length === 0) continue;
-      // What a page keeps only until it is left, not settings: a typed answer, the
-      // tour's choices, a drawn digit's label, a rule being composed in the builder.
-      if (e.closest('[data-testid="answer-form"], [data-testid="prediction"], [data-testid="quiz"], [data-testid="digit-label"], [data-testid="rule-builder"]')) continue;
+      if (transient(e)) continue;
       const base = e.getAttribute("data-testid") ?? e.getAttribute("aria-label") ?? e.name ?? e.id ?? e.tagName;
       const n = (named.get(base) ?? 0) + 1;
       named.set(base, n);
       out[n > 1 ? `${base}#${n}` : base] = e.type === "checkbox" || e.type === "radio" ? e.checked : e.value;
     }
     for (const e of app.querySelectorAll("button[aria-pressed]")) {
+      if (transient(e)) continue;
       out[`pressed:${e.getAttribute("data-testid") ?? e.textContent.trim()}`] = e.getAttribute("aria-pressed");
     }
     return out;

@@ -17,6 +17,18 @@ use super::chart_layout::{
 use super::chart_text::summary;
 use crate::shell::throttle::use_throttled_apart;
 
+/// Okabe & Ito's colour-blind-safe hues (as the rule colours, core/src/rule/facts.rs),
+/// for the series of the simulation pages' charts.
+pub mod okabe_ito {
+    use plotters::style::RGBColor;
+
+    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+    pub const RED: RGBColor = RGBColor(213, 94, 0);
+    pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
+}
+
 /// How a curve's line is drawn: the colour tells the runs apart, the dash the
 /// hidden layers of one run (shades alone are lost on a projector).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

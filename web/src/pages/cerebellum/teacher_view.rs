@@ -10,13 +10,8 @@ use yew::prelude::*;
 
 use super::teacher::TeacherView;
 use super::views::readout;
+use crate::widgets::chart::okabe_ito::{BLUE, GREEN, ORANGE, PURPLE};
 use crate::widgets::chart::{Dash, LineChart, Series};
-
-// Okabe & Ito's hues, as the page's other views.
-const BLUE: RGBColor = RGBColor(0, 114, 178);
-const ORANGE: RGBColor = RGBColor(230, 159, 0);
-const GREEN: RGBColor = RGBColor(0, 158, 115);
-const PURPLE: RGBColor = RGBColor(204, 121, 167);
 
 #[derive(Properties, PartialEq)]
 pub struct TeacherViewsProps {

@@ -7,14 +7,9 @@ use bioprop::cerebellum::{CerebellumTask, Snapshot, Trace};
 use plotters::style::RGBColor;
 use yew::prelude::*;
 
+use crate::widgets::chart::okabe_ito::{BLUE, GREEN, ORANGE, RED};
 use crate::widgets::chart::{format_number, Dash, LineChart, Series};
 use crate::widgets::number::{compact, nice_ceiling, scientific, signed};
-
-// Okabe & Ito's colour-blind-safe hues (as the rule colours, core/src/rule/facts.rs).
-const BLUE: RGBColor = RGBColor(0, 114, 178);
-const ORANGE: RGBColor = RGBColor(230, 159, 0);
-const GREEN: RGBColor = RGBColor(0, 158, 115);
-const RED: RGBColor = RGBColor(213, 94, 0);
 
 #[derive(Properties, PartialEq)]
 pub struct ReadoutsProps {

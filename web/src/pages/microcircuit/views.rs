@@ -10,14 +10,10 @@ use yew::prelude::*;
 
 use super::sim::Phase;
 use super::worker::Curve;
+use crate::widgets::chart::okabe_ito::{BLUE, GREEN, ORANGE, PURPLE, RED};
 use crate::widgets::chart::{format_number, Dash, LineChart, Series};
 
-// Okabe & Ito's colour-blind-safe hues (as the rule colours, core/src/rule/facts.rs).
-const BLUE: RGBColor = RGBColor(0, 114, 178);
-const ORANGE: RGBColor = RGBColor(230, 159, 0);
-const GREEN: RGBColor = RGBColor(0, 158, 115);
-const RED: RGBColor = RGBColor(213, 94, 0);
-const PURPLE: RGBColor = RGBColor(204, 121, 167);
+/// The shallow learner's neutral grey.
 const GREY: RGBColor = RGBColor(127, 127, 127);
 
 #[derive(Properties, PartialEq)]

@@ -265,7 +265,7 @@ fn LabelChooser(props: &LabelChooserProps) -> Html {
         }
     };
     html! {
-        <div class="digit-labels" role="group" aria-label="The drawing's true label">
+        <div class="digit-labels" data-testid="digit-labels" role="group" aria-label="The drawing's true label">
             <span class="digit-labels-title">{"True label:"}</span>
             { for (0..10u8).map(|d| button(Some(d), d.to_string(), format!("The drawing is a {d}"))) }
             { button(None, "none".into(), "No label: show only the answers".into()) }
