@@ -7,7 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-logs=$(mktemp -d)
+# The parts' logs stay in target/test-logs for a look after the run (the e2e TAP
+# output holds each test's duration; the slowest are printed with the summary).
+logs=$root/target/test-logs
+rm -rf "$logs"
+mkdir -p "$logs"
 
 say() { printf '\n\033[1m[bioprop] %s\033[0m\n' "$*"; }
 # Wall-clock seconds of each part, printed with the summary: `part NAME` starts
@@ -33,7 +37,7 @@ timings() {
     printf '  %-8s %4ds\n' all "$total"
 }
 # A part that fails ends the script: say how long the parts took up to there.
-trap 'timings; rm -rf "$logs"' EXIT
+trap timings EXIT
 # `cargo test` and wasm-bindgen-test-runner both close each binary with
 # "test result: ok. N passed; M failed; ..."; add those up.
 cargo_passed() { sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed.*/\1/p' "$1" | awk '{s+=$1} END {print s+0}'; }
@@ -72,6 +76,14 @@ e2e=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$logs/e2e" | tail -1)
 e2e_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$logs/e2e" | tail -1)
 
 failed=$(($(cargo_failed "$logs/native") + $(cargo_failed "$logs/wasm") + ${e2e_failed:-0}))
+# The ten slowest end-to-end tests (a top-level TAP result line, then its duration).
+slowest() {
+    awk '/^(not )?ok [0-9]+ - /{sub(/^(not )?ok [0-9]+ - /, ""); name=$0}
+         /^  duration_ms: /{if (name != "") printf "%8.1f s  %s\n", $2 / 1000, substr(name, 1, 90); name=""}' "$1" |
+        sort -rn | head -10
+}
+say "the slowest end-to-end tests"
+slowest "$logs/e2e"
 say "summary: native ${native}, wasm-browser ${wasm}, end-to-end ${e2e:-0} tests passed; seconds per part:"
 timings
 for kind in "native:$native" "wasm-browser:$wasm" "end-to-end:${e2e:-0}"; do
