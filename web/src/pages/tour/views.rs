@@ -196,9 +196,10 @@ const LOOK_FOR_MS: u32 = 60_000;
 /// Checks in a row with the parts in view after which the frame is left alone.
 const LOOK_SETTLED: u32 = 5;
 
-/// Brings the parts of the demonstration's page that `look` selects into the frame's
-/// view as they are drawn (the page is the app's, same origin), under its sticky bar;
-/// once they have stayed in view for a moment, the frame is the audience's to scroll.
+/// Brings the parts of the demonstration's page that `look` selects (from the top of
+/// their panels) into the frame's view as they are drawn (the page is the app's, same
+/// origin), under its sticky bar; once they have stayed in view for a moment, the frame
+/// is the audience's to scroll.
 #[hook]
 fn use_look(frame: NodeRef, src: String, look: &'static [&'static str]) {
     use_effect_with(src, move |_| {
@@ -234,8 +235,14 @@ fn use_look(frame: NodeRef, src: String, look: &'static [&'static str]) {
                             continue;
                         };
                         let rect = element.get_bounding_client_rect();
+                        // From the top of its panel, so the panel's title comes too.
+                        let top = element
+                            .closest(".panel")
+                            .ok()
+                            .flatten()
+                            .map_or(rect.top(), |panel| panel.get_bounding_client_rect().top());
                         if rect.height() > 0.0 {
-                            regions.push((rect.top(), rect.bottom()));
+                            regions.push((top.min(rect.top()), rect.bottom()));
                         }
                     }
                 }
