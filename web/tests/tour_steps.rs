@@ -36,6 +36,15 @@ fn every_demonstration_opens_its_page_without_a_notice() {
             let found = notices(demo.page, demo.query);
             assert!(found.is_empty(), "step {}: {:?}", step.id, found);
             assert!(!demo.look_at.is_empty(), "step {}", step.id);
+            // Where to look is named in the page too, for the tour to bring it into view.
+            assert!(!demo.look.is_empty(), "step {}", step.id);
+            for selector in demo.look {
+                assert!(
+                    !selector.is_empty() && !selector.contains(';'),
+                    "step {}",
+                    step.id
+                );
+            }
             // The tour adds these itself.
             for key in ["page=", "embed", "autoplay"] {
                 assert!(!demo.query.contains(key), "step {}: {key}", step.id);

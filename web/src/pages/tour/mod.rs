@@ -8,6 +8,12 @@
 //! predictions and answers given; [`locality`] the locality inspector's lists, derived
 //! from core; [`views`] the components.
 //!
+//! One screen per step at a projector's 1280×720, nothing scrolling: the text column
+//! holds the text, the prediction's outcome and what to look at; the frame the other
+//! column's whole height, with the parts to look at brought into its view; the steps'
+//! numbers share the bar with previous and next. Larger screens draw the frame's page
+//! larger (`static/style.css`; `tests/e2e/tour-fit.test.mjs`).
+//!
 //! Keys: → / PageDown / space next, ← / PageUp previous (a presentation clicker sends
 //! PageDown and PageUp), through the shell's keyboard map, so a focused form control
 //! keeps its keys; keys pressed inside the demonstration's frame are the demonstration's.
@@ -32,7 +38,7 @@ use crate::shell::route::PageKind;
 use crate::shell::{use_url_settings, write_query, NoticeAction, PageFrame, UrlSettings, UrlState};
 use model::{Prediction, Progress};
 use settings::TourSettings;
-use views::{ConceptCheck, DemoFrame, LocalityInspector, StepList, StepText, TourBar};
+use views::{ConceptCheck, DemoFrame, DemoPrompt, LocalityInspector, StepList, StepText, TourBar};
 
 /// What the audience and the lecturer can do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,10 +171,10 @@ pub fn TourPage() -> Html {
 
     let settings = &tour.settings;
     let step = settings.current();
+    let run = tour.progress.demo_runs(step);
     let side = if step.demo.is_some() {
         html! {
-            <DemoFrame {step} run={tour.progress.demo_runs(step)}
-                prediction={tour.progress.prediction(step)}
+            <DemoFrame {step} {run} prediction={tour.progress.prediction(step)}
                 on_predict={on_action.reform(Action::Predict)} />
         }
     } else if !step.reads_of.is_empty() {
@@ -186,7 +192,9 @@ pub fn TourPage() -> Html {
     };
     let layout = if step.demo.is_some() {
         "with-demo"
-    } else if step.reads_of.is_empty() && step.quiz.is_empty() {
+    } else if !step.quiz.is_empty() {
+        "wide-side quiz"
+    } else if step.reads_of.is_empty() {
         "single"
     } else {
         "wide-side"
@@ -197,15 +205,19 @@ pub fn TourPage() -> Html {
             on_dismiss={on_action.reform(|()| Action::DismissNotices)}
             controls={Html::default()}>
             <div class="tour" data-testid="tour" data-step={step.id}>
-                <StepList current={settings.step} on_go={on_action.reform(Action::Go)} />
                 <div class={classes!("tour-stage", layout)}>
-                    <StepText {step} />
+                    <StepText {step}>
+                        <DemoPrompt {step} {run} prediction={tour.progress.prediction(step)}
+                            on_predict={on_action.reform(Action::Predict)} />
+                    </StepText>
                     {side}
                 </div>
                 <TourBar position={settings.position()}
                     first={settings.step == 0} last={settings.step + 1 == steps::STEPS.len()}
                     on_previous={on_action.reform(|()| Action::Previous)}
-                    on_next={on_action.reform(|()| Action::Next)} />
+                    on_next={on_action.reform(|()| Action::Next)}>
+                    <StepList current={settings.step} on_go={on_action.reform(Action::Go)} />
+                </TourBar>
             </div>
         </PageFrame>
     }

@@ -127,6 +127,26 @@ pub fn demo_src(demo: &Demo, run: bool) -> String {
     src
 }
 
+/// How far (in CSS pixels, down positive) to scroll the demonstration's page so that
+/// the parts "Look at" names come into its view: `regions` are their (top, bottom)
+/// relative to the view, which is `view` tall with a bar of height `bar` stuck to its
+/// top. `None` when they are all in view already (the lecturer's own scrolling is left
+/// alone), else the distance that brings the first region's top just under the bar —
+/// all of them, if they fit.
+pub fn look_scroll(regions: &[(f64, f64)], view: f64, bar: f64) -> Option<f64> {
+    let top = regions.iter().map(|r| r.0).fold(f64::INFINITY, f64::min);
+    let bottom = regions
+        .iter()
+        .map(|r| r.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if regions.is_empty() || (top >= bar - 0.5 && bottom <= view + 0.5) {
+        return None;
+    }
+    let by = top - bar - 4.0;
+    // Already as far as it goes (a part taller than the view).
+    (by.abs() >= 1.0).then_some(by)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +234,29 @@ mod tests {
                 assert_eq!(src.matches("embed=1").count(), 1, "{src}");
             }
         }
+    }
+
+    #[test]
+    fn the_look_regions_are_scrolled_into_view_only_when_out_of_it() {
+        // In view under a 40 px bar of a 600 px view: left alone.
+        assert_eq!(
+            look_scroll(&[(50.0, 300.0), (305.0, 590.0)], 600.0, 40.0),
+            None
+        );
+        // The second below the fold: the first comes to just under the bar.
+        assert_eq!(
+            look_scroll(&[(500.0, 700.0), (705.0, 900.0)], 600.0, 40.0),
+            Some(456.0)
+        );
+        // Scrolled past (behind the bar): back up.
+        assert_eq!(look_scroll(&[(10.0, 200.0)], 600.0, 40.0), Some(-34.0));
+        // Taller than the view: its top under the bar.
+        assert_eq!(look_scroll(&[(100.0, 900.0)], 600.0, 40.0), Some(56.0));
+        assert_eq!(
+            look_scroll(&[(44.0, 900.0)], 600.0, 40.0),
+            None,
+            "as far as it goes"
+        );
+        assert_eq!(look_scroll(&[], 600.0, 40.0), None);
     }
 }

@@ -59,6 +59,9 @@ pub struct Demo {
     pub query: &'static str,
     /// The part of the screen to look at.
     pub look_at: &'static str,
+    /// Where that is in the demonstration's page: CSS selectors of its parts, which the
+    /// tour brings into the frame's view and which must fit there at 1280×720.
+    pub look: &'static [&'static str],
 }
 
 /// A multiple-choice question: "predict, then observe" before a demonstration runs,
@@ -133,6 +136,10 @@ pub const STEPS: &[Step] = &[
             query: "rule=delta",
             look_at: "the error curve, and the update of the chosen synapse written out \
                       with its numbers",
+            look: &[
+                "[data-testid=\"delta-readout\"]",
+                "[data-testid=\"chart-loss\"]",
+            ],
         }),
         ..NONE
     },
@@ -148,9 +155,10 @@ pub const STEPS: &[Step] = &[
         equation: Some("v = g(W u)   →   v = g(W_vh f(W_hu u))"),
         demo: Some(Demo {
             page: DemoPage::Rules,
-            query: "rule=delta&task=xor",
+            query: "rule=delta&task=xor&views=task",
             look_at: "the accuracy, which stays near 50 %, and the decision boundary: one \
                       straight line",
+            look: &[".readouts", "[data-testid=\"boundary-delta\"]"],
         }),
         ..NONE
     },
@@ -184,6 +192,7 @@ pub const STEPS: &[Step] = &[
             query: "rule=bp&task=xor",
             look_at: "the network: forward activity in the nodes, the error signals \
                       travelling back along the edges",
+            look: &["[data-view=\"network\"]"],
         }),
         ..NONE
     },
@@ -229,6 +238,7 @@ pub const STEPS: &[Step] = &[
             page: DemoPage::Rules,
             query: "compare=bp,fa&views=alignment",
             look_at: "the weight-angle chart: FA's ∠(B, Wᵀ) falling, backprop's staying at 90°",
+            look: &["[data-view=\"alignment\"]"],
         }),
         ..NONE
     },
@@ -263,6 +273,7 @@ pub const STEPS: &[Step] = &[
             page: DemoPage::Rules,
             query: "task=nonlinear-teacher&compare=bp,fa,shallow&noderiv=1&views=curves",
             look_at: "the error curves: all three rules end together",
+            look: &["[data-view=\"curves\"]"],
         }),
         ..NONE
     },
@@ -275,11 +286,10 @@ pub const STEPS: &[Step] = &[
              disturb the forward activity while it travels back. The brain has no clock \
              that switches its neurons between two such phases.",
             "In the dendritic microcircuit the error lives in the apical dendrites while the \
-             somata carry the forward activity, at the same time. The output is nudged \
-             towards the target; nothing else changes when the target comes on: every \
-             plasticity rate is the same with and without it. (In this version the full \
-             model's error creeps up again over long runs with the target on; the cause \
-             is known and not yet mended: docs/science.md §4.4.)",
+             somata carry the forward activity, at the same time. Only the output is nudged \
+             towards the target; every plasticity rate stays the same. (Over long runs with \
+             the target on, this version's full model drifts up again, a known fault: \
+             docs/science.md §4.4.)",
         ],
         equation: Some(
             "ΔW_hu ∝ (φ(u_h) − φ(v̂_B,h)) r_uᵀ   — the soma against its own basal prediction",
@@ -301,6 +311,10 @@ pub const STEPS: &[Step] = &[
             page: DemoPage::Microcircuit,
             query: "mode=steady",
             look_at: "the ‖v_A‖² chart and the error curve",
+            look: &[
+                "[data-testid=\"chart-apical-energy\"]",
+                "[data-testid=\"chart-loss\"]",
+            ],
         }),
         ..NONE
     },
@@ -321,6 +335,7 @@ pub const STEPS: &[Step] = &[
             query: "init=random&target=0",
             look_at: "the ‖v_A‖² chart: with no target the interneurons learn to cancel the \
                       top-down input, and the apical potentials fall towards zero",
+            look: &["[data-testid=\"chart-apical-energy\"]"],
         }),
         predict: Some(Question {
             ask: "Starting from random interneuron weights with no target, what will ‖v_A‖² \
@@ -383,6 +398,10 @@ pub const STEPS: &[Step] = &[
             page: DemoPage::Cerebellum,
             query: "task=distal-teacher&speed=50",
             look_at: "the model's error in stage 1, then the reach error in stage 2",
+            look: &[
+                "[data-testid=\"chart-stage-1\"]",
+                "[data-testid=\"chart-stage-2\"]",
+            ],
         }),
         ..NONE
     },
@@ -408,6 +427,7 @@ pub const STEPS: &[Step] = &[
             page: DemoPage::Rules,
             query: "task=autoencoder&views=curves,task",
             look_at: "the share of patterns reconstructed, bp and fa",
+            look: &["[data-testid=\"chart-accuracy\"]"],
         }),
         ..NONE
     },
@@ -489,6 +509,7 @@ pub const STEPS: &[Step] = &[
             query: "compare=fa,usf,frsf&views=alignment,curves",
             look_at: "the weight-angle chart: the sign rules start aligned, FA has to get \
                       there",
+            look: &["[data-view=\"alignment\"]"],
         }),
         ..NONE
     },
@@ -517,6 +538,7 @@ pub const STEPS: &[Step] = &[
             page: DemoPage::Rules,
             query: "compare=fa,kp&views=alignment,curves",
             look_at: "the weight angle falling to zero, and the error curve levelling off",
+            look: &["[data-view=\"alignment\"]", "[data-view=\"curves\"]"],
         }),
         ..NONE
     },
@@ -536,6 +558,7 @@ pub const STEPS: &[Step] = &[
             query:
                 "task=nonlinear-teacher&compare=fa,dfa&layers=30-20-20-20-10&views=alignment,curves",
             look_at: "the update angles per layer",
+            look: &["[data-view=\"alignment\"]"],
         }),
         ..NONE
     },
@@ -554,6 +577,10 @@ pub const STEPS: &[Step] = &[
             page: DemoPage::Microcircuit,
             query: "",
             look_at: "the circuit diagram and the traced neuron's potentials",
+            look: &[
+                "[data-testid=\"circuit-diagram\"]",
+                "[data-testid=\"chart-traces\"]",
+            ],
         }),
         ..NONE
     },
@@ -563,11 +590,11 @@ pub const STEPS: &[Step] = &[
         point: Some(Implausibility::WeightTransport),
         text: &[
             "The same rules on MNIST's handwritten digits (LeCun et al. 1998): 784 pixels u, \
-             100 tanh hidden units h, 10 softmax outputs v, trained on 12,000 images and \
-             tested on 10,000 it never saw. FA learns them too (Lillicrap et al. 2016).",
+             100 tanh hidden units h, 10 softmax outputs v; 12,000 images to learn from, \
+             10,000 held out. FA learns them too (Lillicrap et al. 2016).",
             "Each hidden unit's incoming weights, drawn as a 28×28 image, are its receptive \
-             field: strokes and blobs appear under both rules. The microcircuit on digits is \
-             not yet at its paper's error in this version (docs/science.md §4.6).",
+             field: strokes and blobs appear under both rules. (The microcircuit on digits is \
+             not yet at its paper's error: docs/science.md §4.6.)",
         ],
         equation: Some("v = softmax(W_vh tanh(W_hu u)),   e = v − target"),
         predict: Some(Question {
@@ -589,8 +616,9 @@ pub const STEPS: &[Step] = &[
         demo: Some(Demo {
             page: DemoPage::Rules,
             query: "task=digits&views=task",
-            look_at: "each run's test accuracy, then its receptive fields: the first 36 \
-                      hidden units' incoming weights as images",
+            look_at: "each run's test accuracy, then its receptive fields (36 hidden \
+                      units' weights as images)",
+            look: &[".readouts", "[data-testid=\"receptive-fields\"]"],
         }),
         ..NONE
     },
@@ -617,6 +645,7 @@ pub const STEPS: &[Step] = &[
             page: DemoPage::Cerebellum,
             query: "edelay=0.3",
             look_at: "the gain and the weights, then the divergence notice",
+            look: &["[data-testid=\"chart-gain\"]", "[data-testid=\"weights\"]"],
         }),
         ..NONE
     },

@@ -3,20 +3,24 @@
 //! previous/next bar. Each draws what the page hands it and reports choices through
 //! its callbacks; the page keeps the state.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::locality::{self, Inspected, ReadsTable};
-use super::model::{demo_src, Answer, Prediction};
+use super::model::{demo_src, look_scroll, Answer, Prediction};
 use super::steps::{Question, Step, STEPS};
 
 #[derive(Properties, PartialEq)]
 pub struct StepTextProps {
     pub step: &'static Step,
+    /// What follows the text in its column: the prediction and what to look at
+    /// ([`DemoPrompt`]), so that the demonstration's frame has the other column's
+    /// whole height.
+    #[prop_or_default]
+    pub children: Html,
 }
 
-/// The step's title, text and equation. The prediction, and then what happens and why,
-/// stand beside the demonstration ([`DemoFrame`]): the text keeps to its column at
-/// 1280×720 whatever the explanation's length.
+/// The step's title, text and equation, then its children.
 #[component]
 pub fn StepText(props: &StepTextProps) -> Html {
     let step = props.step;
@@ -36,6 +40,7 @@ pub fn StepText(props: &StepTextProps) -> Html {
             if let Some(equation) = step.equation {
                 <p class="tour-equation" data-testid="tour-equation">{equation}</p>
             }
+            {props.children.clone()}
         </article>
     }
 }
@@ -107,7 +112,7 @@ fn Predict(props: &PredictProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-pub struct DemoFrameProps {
+pub struct DemoPromptProps {
     pub step: &'static Step,
     /// Whether the demonstration runs (autoplay); paused until a prediction is made.
     pub run: bool,
@@ -115,32 +120,156 @@ pub struct DemoFrameProps {
     pub on_predict: Callback<Prediction>,
 }
 
-/// The live demonstration: the step's "predict, then observe" question above it (then
-/// its outcome), what to look at, and the app itself in a frame, embedded, with the
-/// step's settings.
+/// Under the step's text: the outcome of its "predict, then observe" question (asked on
+/// the paused demonstration, [`DemoFrame`]) and what to look at in the demonstration.
 #[component]
-pub fn DemoFrame(props: &DemoFrameProps) -> Html {
+pub fn DemoPrompt(props: &DemoPromptProps) -> Html {
     let Some(demo) = &props.step.demo else {
         return Html::default();
     };
-    let src = demo_src(demo, props.run);
-    let title = format!("Live demonstration: {}", props.step.title);
     html! {
-        <figure class="tour-demo" data-testid="tour-demo">
-            if let Some(question) = &props.step.predict {
+        <>
+            if let (Some(question), Some(_)) = (&props.step.predict, props.prediction) {
                 <Predict question={*question} prediction={props.prediction}
                     on_predict={props.on_predict.clone()} />
             }
-            <figcaption class="tour-look" data-testid="tour-look">
+            <p class="tour-look" id="tour-look" data-testid="tour-look">
                 <b>{"Look at: "}</b>{demo.look_at}
                 if !props.run {
                     <span class="tour-waiting">{" — it starts once you have predicted."}</span>
                 }
-            </figcaption>
-            <iframe key={src.clone()} {src} {title} data-testid="tour-frame"
+            </p>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DemoFrameProps {
+    pub step: &'static Step,
+    /// Whether the demonstration runs (autoplay).
+    pub run: bool,
+    pub prediction: Option<Prediction>,
+    pub on_predict: Callback<Prediction>,
+}
+
+/// The live demonstration: the app itself in a frame, embedded, with the step's
+/// settings, under its "predict, then observe" question until that is answered (the
+/// outcome then stands under the step's text, [`DemoPrompt`]). The parts "Look at"
+/// names (`Demo::look`, also in `data-look`, `;`-separated) are scrolled into the
+/// frame's view once drawn ([`use_look`]); at 1280×720 they fit there
+/// (`tests/e2e/tour-fit.test.mjs`).
+#[component]
+pub fn DemoFrame(props: &DemoFrameProps) -> Html {
+    let frame = use_node_ref();
+    let src = props
+        .step
+        .demo
+        .as_ref()
+        .map(|demo| demo_src(demo, props.run))
+        .unwrap_or_default();
+    use_look(
+        frame.clone(),
+        src.clone(),
+        props.step.demo.map_or(&[], |d| d.look),
+    );
+    let Some(demo) = &props.step.demo else {
+        return Html::default();
+    };
+    let title = format!("Live demonstration: {}", props.step.title);
+    html! {
+        <figure class="tour-demo" data-testid="tour-demo" aria-describedby="tour-look">
+            if let (Some(question), None) = (&props.step.predict, props.prediction) {
+                <Predict question={*question} prediction={None::<Prediction>}
+                    on_predict={props.on_predict.clone()} />
+            }
+            <iframe key={src.clone()} ref={frame} {src} {title} data-testid="tour-frame"
+                data-look={demo.look.join(";")}
                 data-running={props.run.to_string()}></iframe>
         </figure>
     }
+}
+
+/// How often the frame is checked for the parts to look at, and for how long: the
+/// digits step draws its receptive fields only once the digits are in.
+const LOOK_EVERY_MS: u32 = 200;
+const LOOK_FOR_MS: u32 = 60_000;
+/// Checks in a row with the parts in view after which the frame is left alone.
+const LOOK_SETTLED: u32 = 5;
+
+/// Brings the parts of the demonstration's page that `look` selects (from the top of
+/// their panels) into the frame's view as they are drawn (the page is the app's, same
+/// origin), under its sticky bar; once they have stayed in view for a moment, the frame
+/// is the audience's to scroll.
+#[hook]
+fn use_look(frame: NodeRef, src: String, look: &'static [&'static str]) {
+    use_effect_with(src, move |_| {
+        let mut ticks = 0;
+        let mut settled = 0;
+        let interval = (!look.is_empty()).then(|| {
+            gloo::timers::callback::Interval::new(LOOK_EVERY_MS, move || {
+                ticks += 1;
+                if ticks * LOOK_EVERY_MS > LOOK_FOR_MS || settled >= LOOK_SETTLED {
+                    return;
+                }
+                let Some(iframe) = frame.cast::<web_sys::HtmlIFrameElement>() else {
+                    return;
+                };
+                let (Some(window), Some(document)) =
+                    (iframe.content_window(), iframe.content_document())
+                else {
+                    return;
+                };
+                let mut regions = Vec::new();
+                for selector in look {
+                    let Ok(found) = document.query_selector_all(selector) else {
+                        return;
+                    };
+                    for index in 0..found.length() {
+                        // Unchecked: the frame's elements are of its own realm, not
+                        // `instanceof` this page's `Element`; what the selector finds
+                        // is one.
+                        let Some(element) = found
+                            .item(index)
+                            .map(|n| n.unchecked_into::<web_sys::Element>())
+                        else {
+                            continue;
+                        };
+                        let rect = element.get_bounding_client_rect();
+                        // From the top of its panel, so the panel's title comes too.
+                        let top = element
+                            .closest(".panel")
+                            .ok()
+                            .flatten()
+                            .map_or(rect.top(), |panel| panel.get_bounding_client_rect().top());
+                        if rect.height() > 0.0 {
+                            regions.push((top.min(rect.top()), rect.bottom()));
+                        }
+                    }
+                }
+                if regions.is_empty() {
+                    return;
+                }
+                let view = window
+                    .inner_height()
+                    .ok()
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(0.0);
+                let bar = document
+                    .query_selector(".embed-bar")
+                    .ok()
+                    .flatten()
+                    .map_or(0.0, |b| b.get_bounding_client_rect().bottom().max(0.0));
+                match look_scroll(&regions, view, bar) {
+                    None => settled += 1,
+                    Some(by) => {
+                        settled = 0;
+                        window.scroll_by_with_x_and_y(0.0, by);
+                    }
+                }
+            })
+        });
+        move || drop(interval)
+    });
 }
 
 #[derive(Properties, PartialEq)]
@@ -289,9 +418,12 @@ pub struct TourBarProps {
     pub last: bool,
     pub on_previous: Callback<()>,
     pub on_next: Callback<()>,
+    /// Between previous and the position: the list of steps.
+    #[prop_or_default]
+    pub children: Html,
 }
 
-/// Previous, the step's number and next.
+/// Previous, the steps, the step's number and next: one row under the stage.
 #[component]
 pub fn TourBar(props: &TourBarProps) -> Html {
     html! {
@@ -299,6 +431,7 @@ pub fn TourBar(props: &TourBarProps) -> Html {
             <button data-testid="tour-prev" disabled={props.first}
                 title="Previous step (← or PageUp)"
                 onclick={props.on_previous.reform(|_| ())}>{"← Previous"}</button>
+            {props.children.clone()}
             <span class="tour-position" data-testid="tour-step" aria-live="polite"
                 aria-label={format!("Step {}", props.position)}>{props.position.clone()}</span>
             <button class="primary" data-testid="tour-next" disabled={props.last}
