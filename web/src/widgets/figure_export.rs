@@ -2,12 +2,14 @@
 //! charts as PNG and its diagrams as SVG, and, through `on_data`, the files the worker
 //! writes (the metrics in the command line's columns, the weights, the configuration;
 //! `shell::sim_worker::ExportKind`), and below them what the page puts in (the command
-//! that reproduces the run, [`super::reproduce`]). One line until opened; every button
+//! that reproduces the run, [`super::reproduce`]), and the import of a configuration
+//! ([`super::config_import`]). One line until opened; every button
 //! reachable with Tab. The rules page has its own panel (`pages/rules/export_view.rs`) with the
 //! same buttons and test ids.
 
 use yew::prelude::*;
 
+use super::config_import::ImportConfig;
 use super::download::{save_charts, save_diagrams};
 use crate::shell::sim_worker::ExportKind;
 
@@ -18,6 +20,10 @@ pub struct FigureExportProps {
     /// Asks the worker for a file (it comes back to the page, which saves it).
     #[prop_or_default]
     pub on_data: Option<Callback<ExportKind>>,
+    /// Reads an imported configuration file (its name and text); the picker is shown
+    /// when given.
+    #[prop_or_default]
+    pub on_import: Option<Callback<(String, String)>>,
     /// Shown under the buttons: how to reproduce the run.
     #[prop_or_default]
     pub children: Html,
@@ -52,6 +58,9 @@ pub fn FigureExport(props: &FigureExportProps) -> Html {
                     data-testid="export-svg">{"Diagrams (SVG)"}</button>
                 { data(ExportKind::Weights, "export-weights", "Weights (JSON)") }
                 { data(ExportKind::Config, "export-config", "Configuration (JSON)") }
+                if let Some(on_import) = props.on_import.clone() {
+                    <ImportConfig {on_import} on_notice={props.on_notice.clone()} />
+                }
             </div>
             { props.children.clone() }
         </details>
