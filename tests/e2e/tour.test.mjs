@@ -5,6 +5,7 @@
 // that step again; the concept check's answers reach a page that embeds the tour; the
 // phone has no sideways scroll; the embed has no header. One browser session, the steps
 // visited in one page.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -308,4 +309,38 @@ test("projector and phone: no sideways scroll on the phone, screenshots of sever
   assert.deepEqual(sizes.scroll, [1280, 720]);
   await screenshot(projector.page, "tour-backprop-1280x720");
   await projector.page.close();
+});
+
+test("a demonstration opens on its own page, with the frame's settings and the page's Export panel", async () => {
+  const { page, problems } = await app.open("?page=tour&step=weight-transport", PROJECTOR);
+  const open = page.getByTestId("tour-open-demo");
+  await open.waitFor();
+  const frameSrc = () => page.getByTestId("tour-frame").getAttribute("src");
+  // The frame's settings without the embedding; paused until the prediction, as the frame is.
+  const paused = await open.getAttribute("href");
+  assert.equal(paused, (await frameSrc()).replace("&embed=1", ""));
+  assert.equal(await open.getAttribute("target"), "_blank", "the lecture stays where it is");
+  await page.getByTestId("predict-choice").first().click();
+  const running = await until(() => open.getAttribute("href"), (h) => h.endsWith("&autoplay=1"));
+  assert.equal(running, (await frameSrc()).replace("&embed=1", ""));
+  await screenshot(page, "tour-open-demo-1280x720");
+  const [demo] = await Promise.all([page.context().waitForEvent("page"), open.click()]);
+  const demoProblems = [];
+  demo.on("pageerror", (error) => demoProblems.push(error.message));
+  await demo.getByTestId("export-panel").waitFor({ timeout: 30_000 });
+  const url = demo.url();
+  assert.ok(url.includes("compare=bp,fa") && url.includes("views=alignment") && !url.includes("embed"), url);
+  await demo.getByTestId("export-panel").locator("summary").click();
+  const [file] = await Promise.all([demo.waitForEvent("download"), demo.getByTestId("export-config").click()]);
+  const saved = JSON.parse(readFileSync(await file.path(), "utf8"));
+  assert.deepEqual(saved.rules, ["bp", "fa"], "the demonstration's runs, ready for `bioprop run --config`");
+  assert.match(await demo.getByTestId("cli-command").innerText(), /^bioprop run --config bioprop-config.json --steps \d+$/);
+  assert.deepEqual([...problems, ...demoProblems], []);
+  await demo.close();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId("tour-open-demo").scrollIntoViewIfNeeded();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page is ${width} px wide at 390`);
+  await screenshot(page, "tour-open-demo-390x844");
+  await page.close();
 });

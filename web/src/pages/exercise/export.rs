@@ -15,7 +15,8 @@
 //! The link opens the same problem: core draws every number from the seed
 //! (`bioprop::exercise::Problem::new`).
 
-use bioprop::exercise::tolerance;
+use bioprop::exercise::{tolerance, Problem};
+use serde::Serialize;
 
 use super::model::{AnswerRow, Session};
 use super::settings::kind_name;
@@ -38,22 +39,43 @@ pub const ANSWERS_FILE: &str = "bioprop-exercise-answers.csv";
 /// handed out with a problem does not give its answer away.
 pub fn problem_json(session: &Session, link: &str) -> String {
     let problem = &session.problem;
-    let mut file = serde_json::json!({
-        "page": "exercise",
-        "link": link,
-        "seed": problem.seed,
-        "question": kind_name(problem.kind),
-        "asked": super::model::asked(problem),
-        "network": problem,
-    });
-    if session.attempt.solved || session.attempt.step > 0 {
-        let exact = session.exact();
-        file["answer"] = serde_json::json!({
-            "exact": exact,
-            "tolerance": tolerance(exact),
-        });
-    }
+    let shown = session.attempt.solved || session.attempt.step > 0;
+    let file = ProblemFile {
+        page: "exercise",
+        link,
+        seed: problem.seed,
+        question: kind_name(problem.kind),
+        asked: super::model::asked(problem),
+        network: problem,
+        answer: shown.then(|| {
+            let exact = session.exact();
+            Answer {
+                exact,
+                tolerance: tolerance(exact),
+            }
+        }),
+    };
     serde_json::to_string_pretty(&file).unwrap_or_default() + "\n"
+}
+
+/// The problem file, written straight from its types, so each `f32` is written as the
+/// diagram shows it (`0.4`, not the `f64` it widens to).
+#[derive(Serialize)]
+struct ProblemFile<'a> {
+    page: &'static str,
+    link: &'a str,
+    seed: u64,
+    question: &'static str,
+    asked: String,
+    network: &'a Problem,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer: Option<Answer>,
+}
+
+#[derive(Serialize)]
+struct Answer {
+    exact: f32,
+    tolerance: f32,
 }
 
 /// The CSV header of [`answers_csv`].
