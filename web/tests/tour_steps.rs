@@ -9,7 +9,7 @@ use bioprop::{RuleKind, TaskKind};
 use bioprop_web::pages::cerebellum::settings::CerebellumSettings;
 use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
 use bioprop_web::pages::rules::settings::{Settings, View};
-use bioprop_web::pages::tour::model::{demo_page_link, demo_src};
+use bioprop_web::pages::tour::model::demo_src;
 use bioprop_web::pages::tour::steps::{find, DemoPage, Implausibility, Question, STEPS};
 use bioprop_web::shell::UrlSettings;
 
@@ -73,54 +73,6 @@ fn every_frame_opens_its_page_embedded_and_running_without_a_notice() {
             let (page, notice) = bioprop_web::shell::route::page_from_query(query);
             assert!(notice.is_none(), "{src}");
             assert_eq!(page.name(), src.split(['=', '&']).nth(1).unwrap(), "{src}");
-        }
-    }
-}
-
-#[test]
-fn every_demonstration_opens_on_its_own_page_with_the_frames_settings() {
-    // "Open on its page": the page in full (its controls and Export panel), with the
-    // settings the frame runs, so it trains the frame's run.
-    for step in STEPS {
-        let Some(demo) = step.demo else { continue };
-        for run in [false, true] {
-            let link = demo_page_link(&demo, run);
-            let query = link.strip_prefix("index.html").unwrap();
-            let frame = demo_src(&demo, run);
-            let framed = frame.strip_prefix("index.html").unwrap();
-            let (same, embed, autoplay, notices) = match demo.page {
-                DemoPage::Rules => {
-                    let (s, n) = Settings::from_query(query);
-                    let f = Settings::from_query(framed).0;
-                    let same = Settings {
-                        embed: true,
-                        ..s.clone()
-                    } == f;
-                    (same, s.embed, s.autoplay, n)
-                }
-                DemoPage::Microcircuit => {
-                    let (s, n) = MicrocircuitSettings::from_query(query);
-                    let f = MicrocircuitSettings::from_query(framed).0;
-                    let same = MicrocircuitSettings {
-                        embed: true,
-                        ..s.clone()
-                    } == f;
-                    (same, s.embed, s.autoplay, n)
-                }
-                DemoPage::Cerebellum => {
-                    let (s, n) = CerebellumSettings::from_query(query);
-                    let f = CerebellumSettings::from_query(framed).0;
-                    let same = CerebellumSettings {
-                        embed: true,
-                        ..s.clone()
-                    } == f;
-                    (same, s.embed, s.autoplay, n)
-                }
-            };
-            assert!(notices.is_empty(), "{link}: {notices:?}");
-            assert!(!embed, "{link}: the full page");
-            assert_eq!(autoplay, run, "{link}: playing as the frame does");
-            assert!(same, "{link}: the frame's settings ({frame})");
         }
     }
 }

@@ -127,23 +127,6 @@ pub fn demo_src(demo: &Demo, run: bool) -> String {
     src
 }
 
-/// The demonstration on its own page, in full: the same settings as the frame (and
-/// playing if the frame is), with the page's controls and its "Export" panel (the
-/// metrics, charts, diagrams, weights and the configuration that `bioprop run
-/// --config` replays). The run there is the frame's: the same settings train the same
-/// weights (core is deterministic).
-pub fn demo_page_link(demo: &Demo, run: bool) -> String {
-    let mut link = format!("index.html?page={}", page_name(demo.page));
-    if !demo.query.is_empty() {
-        link.push('&');
-        link.push_str(demo.query);
-    }
-    if run {
-        link.push_str("&autoplay=1");
-    }
-    link
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 use yew::prelude::*;
 
 use super::locality::{self, Inspected, ReadsTable};
-use super::model::{demo_page_link, demo_src, Answer, Prediction};
+use super::model::{demo_src, Answer, Prediction};
 use super::steps::{Question, Step, STEPS};
 
 #[derive(Properties, PartialEq)]
@@ -136,12 +136,6 @@ pub fn DemoFrame(props: &DemoFrameProps) -> Html {
                 if !props.run {
                     <span class="tour-waiting">{" — it starts once you have predicted."}</span>
                 }
-                {" "}
-                <a class="tour-open" href={demo_page_link(demo, props.run)} target="_blank"
-                    rel="noopener" data-testid="tour-open-demo"
-                    title="The same demonstration on its own page, with its controls and its \
-                           Export panel (files, and the command that reproduces the run)">
-                    {"Open on its page (controls, export) ↗"}</a>
             </figcaption>
             <iframe key={src.clone()} {src} {title} data-testid="tour-frame"
                 data-running={props.run.to_string()}></iframe>
