@@ -354,6 +354,13 @@ test("the microcircuit imports its exported configuration: a changed setting com
   assert.ok(url.includes("seed=9") && url.includes("mode=steady") && url.includes("speed=1000"), url);
   assert.equal(await page.getByTestId("task").inputValue(), "xor");
   await until(() => number(page, "metric-step"), (v) => v === 0);
+  // The picker on a phone: inside the screen, no sideways scroll.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const picker = await page.getByTestId("import-config").boundingBox();
+  assert.ok(picker.x >= 0 && picker.x + picker.width <= 390, JSON.stringify(picker));
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
+  await page.getByTestId("export-panel").scrollIntoViewIfNeeded();
+  await screenshot(page, "import-microcircuit-390x844");
   assert.deepEqual(problems, []);
   await page.close();
 });
