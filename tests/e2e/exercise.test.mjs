@@ -5,6 +5,7 @@
 // solution walks the chain rule factor by factor with each factor ringed on the
 // diagram; the seed and question round-trip through the URL; keys act only when
 // the answer field does not have the focus; the phone and the embed fit.
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appSession, measureText, screenshot, setValue, until, urlHolds } from "./harness.mjs";
@@ -381,4 +382,60 @@ test("embedded: only the exercise, a New problem button and a link to the full a
   await screenshot(page, "exercise-embed-960x600");
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+/** Clicks `testid` and reads the file its download saves. */
+async function downloaded(page, testid) {
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testid).click()]);
+  return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8") };
+}
+
+test("the export panel saves the problem with every number on the diagram, the diagram as SVG, and the session's answers", async () => {
+  for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 }]) {
+    const { page, problems } = await app.open("?page=exercise&seed=7&q=fa", viewport);
+    await page.getByTestId("exercise-diagram").waitFor();
+    const net = await readNetwork(page);
+    const panel = page.getByTestId("export-panel");
+    await panel.locator("summary").click();
+    assert.equal(await page.getByTestId("export-png").count(), 0, "no charts on this page");
+    assert.ok(await page.getByTestId("export-answers").isDisabled(), "no answers yet");
+    const before = await downloaded(page, "export-problem");
+    assert.equal(before.name, "bioprop-exercise-7-fa.json");
+    const file = JSON.parse(before.text);
+    assert.equal(file.seed, 7);
+    assert.equal(file.question, "fa");
+    assert.match(file.link, /^\?page=exercise&seed=7&q=fa/);
+    // The numbers the diagram shows, exactly.
+    assert.deepEqual(
+      [file.network.u, file.network.target, file.network.w1, file.network.w2, file.network.b, file.network.lr],
+      [net.u, net.target, net.w1, net.w2, net.b, net.rate],
+    );
+    assert.equal(file.answer, undefined, "the answer is not given away");
+    const svg = await downloaded(page, "export-svg");
+    assert.match(svg.text, /^<\?xml[^>]*>\n<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    assert.ok(svg.text.includes("W¹"), "the diagram's labels");
+
+    // A wrong number, then the right one: two rows.
+    const expected = faUpdate(net);
+    await answer(page, typed(expected + Math.sign(expected || 1) * 3 * tolerance(expected)));
+    await until(() => verdict(page).getAttribute("data-verdict"), (v) => v === "wrong");
+    await answer(page, typed(expected));
+    await until(() => verdict(page).getAttribute("data-verdict"), (v) => v === "correct");
+    const csv = (await downloaded(page, "export-answers")).text.trim().split("\n");
+    assert.equal(csv[0], "seed,question,asked,typed,value,exact,correct,hints,solution_shown");
+    assert.equal(csv.length, 3, csv.join("\n"));
+    assert.deepEqual(csv.map((row) => row.split(",").slice(0, 2).join()).slice(1), ["7,fa", "7,fa"]);
+    assert.deepEqual(csv.slice(1).map((row) => row.split(",")[6]), ["0", "1"]);
+    const exact = Number(csv[2].split(",")[5]);
+    assert.ok(Math.abs(exact - expected) <= tolerance(expected), `${exact} vs ${expected}`);
+    // Solved: now the problem file has the answer the page shows.
+    const after = JSON.parse((await downloaded(page, "export-problem")).text);
+    assert.equal(after.answer.exact, exact);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= viewport.width, `${width} px wide at ${viewport.width}`);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, `exercise-export-${viewport.width}x${viewport.height}`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
 });

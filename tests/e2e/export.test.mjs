@@ -257,3 +257,110 @@ test("the microcircuit's saved run, target and model switched while it ran, repr
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+/** Chooses a file of `text` named `name` in the panel's import picker. */
+async function choose(page, name, text) {
+  await page.getByTestId("import-config").setInputFiles({ name, mimeType: "application/json", buffer: Buffer.from(text) });
+}
+
+/** Each bad file gives a notice naming its problem; the URL and the run stay. */
+async function refusesBadFiles(page, cases, run) {
+  const url = page.url();
+  const before = await run();
+  const notices = page.locator("[data-testid=notice] li");
+  for (const [name, text, named] of cases) {
+    await choose(page, name, text);
+    const all = await until(() => notices.allInnerTexts(), (all) => all.some((n) => n.includes(named)));
+    const notice = all.find((n) => n.includes(named));
+    assert.ok(notice.startsWith(`import ${name}: `) && notice.includes("unchanged"), notice);
+    assert.equal(page.url(), url, `${name}: the URL is untouched`);
+    assert.deepEqual(await run(), before, `${name}: the run on screen is untouched`);
+  }
+}
+
+/** Text of about `bytes` bytes: a JSON object too large to be a configuration. */
+const huge = (bytes) => JSON.stringify({ model: "cerebellum", padding: "x".repeat(bytes) });
+
+test("the cerebellum imports its exported configuration: a changed setting comes back, the run restarts; bad files change nothing", async () => {
+  const { page, problems } = await app.open("?page=cerebellum&task=forward-model&beta=0.2&speed=500&spectacles=1.5", PROJECTOR);
+  await page.getByTestId("metric-time").waitFor();
+  await page.getByTestId("step").click();
+  await until(() => metric(page, "metric-time"), (t) => t === "0.5");
+  await page.getByTestId("export-panel").locator("summary").click();
+  const exported = readFileSync(await download(page, "export-config"), "utf8");
+  // Two settings changed after the export: one that rebuilds (the basis), then, half a
+  // second into the new run, one live (β).
+  await page.getByTestId("basis").selectOption("alpha");
+  await urlHolds(page, "basis=alpha");
+  await page.getByTestId("step").click();
+  await until(() => metric(page, "metric-time"), (t) => t === "0.5");
+  await setValue(page, "beta", "0.05");
+  await urlHolds(page, "beta=0.05");
+  const withChanges = readFileSync(await download(page, "export-config"), "utf8");
+  const run = () => onlyHash(page, 500);
+  await refusesBadFiles(page, [
+    ["notes.txt", "not a configuration", "not a cerebellum configuration"],
+    ["circuit.json", JSON.stringify({ model: "microcircuit", config: {} }), "a configuration of the microcircuit page"],
+    ["far.json", exported.replace('"spectacles": 1.5', '"spectacles": 40'), "`vor.spectacles` must be in [-10, 10], got 40"],
+    ["huge.json", huge(2 * 1024 * 1024), "2.0 MB is too large for a configuration"],
+  ], run);
+  assert.ok(exported.includes('"spectacles": 1.5'), "the edit above changed the file");
+  // A run with live changes: the page cannot start it; the command line replays it.
+  await refusesBadFiles(page, [["changed.json", withChanges, "changes: the run changes its settings while it runs"]], run);
+  await screenshot(page, "import-cerebellum-refused");
+
+  await choose(page, "bioprop-cerebellum-config.json", exported);
+  const url = await urlHolds(page, "beta=0.2");
+  assert.ok(!url.includes("basis=alpha") && url.includes("spectacles=1.5") && url.includes("speed=500"), url);
+  assert.equal(await page.getByTestId("beta").inputValue(), "0.2");
+  assert.equal(await page.getByTestId("basis").inputValue(), "leaky");
+  // A new run of the imported settings, from step 0.
+  await until(() => metric(page, "metric-time"), (t) => Number(t) === 0);
+  await page.getByTestId("step").click();
+  const again = await onlyHash(page, 500);
+  // The same settings from the same start: the run exported at step 500.
+  const fromFile = spawnSync(cli, ["run", "--config", await download(page, "export-config"), "--steps", "500"], { encoding: "utf8" });
+  assert.equal(fromFile.status, 0, fromFile.stderr);
+  assert.ok(fromFile.stderr.includes(`weights hash ${again.hash}`), fromFile.stderr);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test("the microcircuit imports its exported configuration: a changed setting comes back; bad files change nothing", async () => {
+  const { page, problems } = await app.open("?page=microcircuit&task=xor&seed=9&mode=steady&speed=1000", PROJECTOR);
+  await page.getByTestId("metric-time").waitFor();
+  await page.getByTestId("export-panel").locator("summary").click();
+  const exported = readFileSync(await download(page, "export-config"), "utf8");
+  // Another task (a new circuit), then a step so the run has something to lose.
+  await page.getByTestId("task").selectOption("circles");
+  await urlHolds(page, "task=circles");
+  const before = await metric(page, "metric-time");
+  await page.getByTestId("step").click();
+  await until(() => metric(page, "metric-time"), (v) => v !== before);
+  const run = () => page.locator('[data-testid="run-hash"]').evaluate((li) => [li.dataset.step, li.dataset.hash]);
+  const saved = JSON.parse(exported);
+  await refusesBadFiles(page, [
+    ["notes.txt", "{ not json", "not JSON"],
+    ["cerebellum.json", JSON.stringify({ model: "cerebellum", config: {} }), "a configuration of the cerebellum page"],
+    ["rules.json", JSON.stringify({ version: 1, rules: ["bp"], experiment: {} }), "a configuration of the rules page"],
+    ["slow.json", JSON.stringify({ ...saved, config: { ...saved.config, dt: -1 } }), "dt"],
+    ["lr.json", JSON.stringify({ ...saved, config: { ...saved.config, lr_forward: 0.5 } }), "`lr_forward` is 0.5 in the file"],
+    ["huge.json", huge(3 * 1024 * 1024), "3.0 MB is too large for a configuration"],
+  ], run);
+  await screenshot(page, "import-microcircuit-refused");
+
+  await choose(page, "bioprop-microcircuit-config.json", exported);
+  const url = await urlHolds(page, "task=xor");
+  assert.ok(url.includes("seed=9") && url.includes("mode=steady") && url.includes("speed=1000"), url);
+  assert.equal(await page.getByTestId("task").inputValue(), "xor");
+  await until(() => number(page, "metric-step"), (v) => v === 0);
+  // The picker on a phone: inside the screen, no sideways scroll.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const picker = await page.getByTestId("import-config").boundingBox();
+  assert.ok(picker.x >= 0 && picker.x + picker.width <= 390, JSON.stringify(picker));
+  assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
+  await page.getByTestId("export-panel").scrollIntoViewIfNeeded();
+  await screenshot(page, "import-microcircuit-390x844");
+  assert.deepEqual(problems, []);
+  await page.close();
+});

@@ -5,6 +5,7 @@
 // that step again; the concept check's answers reach a page that embeds the tour; the
 // phone has no sideways scroll; the embed has no header. One browser session, the steps
 // visited in one page.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -308,4 +309,32 @@ test("projector and phone: no sideways scroll on the phone, screenshots of sever
   assert.deepEqual(sizes.scroll, [1280, 720]);
   await screenshot(projector.page, "tour-backprop-1280x720");
   await projector.page.close();
+});
+
+test("a demonstration opens in full from its frame, with the frame's settings and the page's Export panel", async () => {
+  // The frame's own "Open in full" (the embed bar's): the tour adds no second link.
+  const { page, problems } = await app.open("?page=tour&step=weight-transport", PROJECTOR);
+  await page.getByTestId("predict-choice").first().click();
+  const frame = page.frameLocator('[data-testid="tour-frame"]');
+  const open = frame.getByTestId("open-full");
+  await open.waitFor({ timeout: 30_000 });
+  assert.match(await open.getAttribute("title"), /Export panel/);
+  assert.equal(await open.getAttribute("target"), "_blank", "the lecture stays where it is");
+  const [demo] = await Promise.all([page.context().waitForEvent("page"), open.click()]);
+  const demoProblems = [];
+  demo.on("pageerror", (error) => demoProblems.push(error.message));
+  await demo.getByTestId("export-panel").waitFor({ timeout: 30_000 });
+  // The frame's settings, in full: no embedding; playing, as the frame was.
+  // (bp beside fa is the page's default, which its address leaves out.)
+  const url = demo.url();
+  assert.ok(url.includes("views=alignment") && url.includes("autoplay=1") && !url.includes("embed"), url);
+  await demo.getByTestId("export-panel").locator("summary").click();
+  const [file] = await Promise.all([demo.waitForEvent("download"), demo.getByTestId("export-config").click()]);
+  const saved = JSON.parse(readFileSync(await file.path(), "utf8"));
+  assert.deepEqual(saved.rules, ["bp", "fa"], "the demonstration's runs, ready for `bioprop run --config`");
+  assert.match(await demo.getByTestId("cli-command").innerText(), /^bioprop run --config bioprop-config.json --steps \d+$/);
+  await screenshot(demo, "tour-demo-opened-in-full-1280x720");
+  assert.deepEqual([...problems, ...demoProblems], []);
+  await demo.close();
+  await page.close();
 });

@@ -894,7 +894,7 @@ fn read_config_reads_an_imported_file_in_the_worker_or_names_what_is_wrong() {
     assert!(
         matches!(updates.as_slice(), [Update::Rejected { message }]
             if message.starts_with("import bad.json: not JSON")
-                && message.ends_with("the runs on screen are unchanged")),
+                && message.ends_with("the run on screen and its settings are unchanged")),
         "{updates:?}"
     );
     let frame = only_frame(trainer.handle(Command::Step(1)));

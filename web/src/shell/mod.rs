@@ -261,7 +261,9 @@ pub fn EmbedBar(props: &EmbedBarProps) -> Html {
                 <button data-testid="reset" title="Start again (r)"
                     onclick={emit.reform(|_| Shortcut::Reset)}>{"Reset"}</button>
             }
-            <a class="open-full" data-testid="open-full" {href} target="_blank" rel="noopener">
+            <a class="open-full" data-testid="open-full" {href} target="_blank" rel="noopener"
+                title="This page in full, in a new tab, with these settings: its controls, and its \
+                       Export panel (the files, and the command that reproduces the run)">
                 {"Open in full ↗"}
             </a>
         </div>

@@ -57,6 +57,9 @@ pub struct SimRecord<V> {
     shown: Option<String>,
     /// A file the worker exported that the page has not saved yet.
     pub exported: Option<(ExportKind, String)>,
+    /// An imported file's name and the link that gives its settings, which the page
+    /// has not applied yet.
+    pub imported: Option<(String, String)>,
 }
 
 impl<V> SimRecord<V> {
@@ -67,6 +70,7 @@ impl<V> SimRecord<V> {
             advice,
             shown: None,
             exported: None,
+            imported: None,
         }
     }
 
@@ -79,6 +83,10 @@ impl<V> SimRecord<V> {
             Update::Rejected { message } => return vec![Effect::Notice(message)],
             Update::Exported { kind, text } => {
                 self.exported = Some((kind, text));
+                return vec![Effect::Redraw];
+            }
+            Update::Imported { name, query } => {
+                self.imported = Some((name, query));
                 return vec![Effect::Redraw];
             }
             Update::Frame(frame) => *frame,
@@ -156,6 +164,23 @@ where
         Some(Callback::from(move |kind| {
             driver.send(Command::Export(kind))
         }))
+    }
+
+    /// Sends an imported file (its name and text) to the worker to read.
+    pub fn import_callback(&self) -> Callback<(String, String)>
+    where
+        J: 'static,
+        X: 'static,
+        V: 'static,
+    {
+        let driver = self.clone();
+        Callback::from(move |(name, text)| driver.send(Command::Import { name, text }))
+    }
+
+    /// The settings the worker last read from an imported file (its name and the link
+    /// that gives them), once: the page applies them.
+    pub fn take_import(&self) -> Option<(String, String)> {
+        self.record.borrow_mut().imported.take()
     }
 
     /// The file the worker last exported, once: the page saves it.

@@ -9,6 +9,9 @@
 //!      ─▶ Update::Frame { generation, playing, view, diverged } ─▶ page draws the view
 //! page ─▶ Command::Export(kind) ─▶ Model::export ─▶ Update::Exported { kind, text }
 //!      ─▶ the page saves the file (metrics CSV, weights JSON, configuration JSON)
+//! page ─▶ Command::Import { name, text } ─▶ Model::import ─▶ Update::Imported { name,
+//!      query } (the link that gives the file's settings) ─▶ the page applies it and
+//!      configures a new model; or Update::Rejected, and nothing changes
 //! ```
 //!
 //! Frames carry their generation so the page drops frames of a model it has
@@ -59,6 +62,14 @@ pub trait Model: Sized {
     /// The file of `kind` (README, "Keep and reproduce a run"); `Err` says why there is
     /// none.
     fn export(&self, kind: ExportKind) -> Result<String, String>;
+    /// Reads an imported configuration file (one [`Self::export`] of
+    /// [`ExportKind::Config`] wrote, or the command line): the link (query) that gives
+    /// its settings on the page. Needs no model: the file is checked on its own.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong with the file, or what in it the page cannot set.
+    fn import(text: &str) -> Result<String, String>;
 }
 
 /// What a simulation page saves besides its charts and diagrams.
@@ -101,6 +112,12 @@ pub enum Command<J, X> {
     /// A file of the model now; answered with [`Update::Exported`] or
     /// [`Update::Rejected`].
     Export(ExportKind),
+    /// An imported configuration file (its name and text) to read; answered with
+    /// [`Update::Imported`] or [`Update::Rejected`]. The model is not touched.
+    Import {
+        name: String,
+        text: String,
+    },
 }
 
 impl<J, X> Command<J, X> {
@@ -118,6 +135,11 @@ pub enum Update<V> {
     Exported {
         kind: ExportKind,
         text: String,
+    },
+    /// The settings an imported file gives, as the link (query) that gives them.
+    Imported {
+        name: String,
+        query: String,
     },
     /// A command could not be carried out; the model is unaffected.
     Rejected {
@@ -263,6 +285,12 @@ impl<M: Model> Host<M> {
                 },
                 None => Update::Rejected {
                     message: "export: the simulation has not started".into(),
+                },
+            }],
+            Command::Import { name, text } => vec![match M::import(&text) {
+                Ok(query) => Update::Imported { name, query },
+                Err(why) => Update::Rejected {
+                    message: crate::widgets::config_import::refusal(&name, &why),
                 },
             }],
         }
@@ -441,6 +469,45 @@ mod tests {
                 ExportKind::Weights | ExportKind::Config => Err(format!("no {kind:?} here")),
             }
         }
+
+        fn import(text: &str) -> Result<String, String> {
+            let limit: u32 = text
+                .parse()
+                .map_err(|_| format!("'{text}' is not a limit"))?;
+            Ok(format!("?limit={limit}"))
+        }
+    }
+
+    #[test]
+    fn an_import_answers_with_the_settings_or_a_reason_and_leaves_the_model_alone() {
+        let mut host = Host::<Counter>::default();
+        host.handle(Command::Configure(Box::new(10)), NEVER);
+        host.handle(Command::Step(3), NEVER);
+        let read = Command::Import {
+            name: "a.json".into(),
+            text: "20".into(),
+        };
+        assert_eq!(
+            host.handle(read, NEVER),
+            vec![Update::Imported {
+                name: "a.json".into(),
+                query: "?limit=20".into()
+            }]
+        );
+        let bad = Command::Import {
+            name: "b.json".into(),
+            text: "x".into(),
+        };
+        assert_eq!(
+            host.handle(bad, NEVER),
+            vec![Update::Rejected {
+                message: "import b.json: 'x' is not a limit; the run on screen and its \
+                          settings are unchanged"
+                    .into()
+            }]
+        );
+        assert_eq!(frame(host.handle(Command::Step(0), NEVER)).view, 3);
+        assert_eq!(frame(host.handle(Command::Step(0), NEVER)).generation, 1);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Drawing pieces any page can use: line charts, canvas heatmaps, colour scales, a
 //! text field that keeps the user's draft while the page redraws, a bounded history
-//! for long runs, compact number formats, and saving text, charts and diagrams as
-//! files.
+//! for long runs, compact number formats, saving text, charts and diagrams as
+//! files, and importing a configuration file.
 //! They know nothing of pages or of the URL; a page hands them plain numbers.
 
 pub mod canvas_text;
@@ -9,6 +9,7 @@ pub mod chart;
 pub mod chart_layout;
 pub mod chart_text;
 pub mod colour;
+pub mod config_import;
 pub mod confusion;
 pub mod copy_link;
 pub mod download;

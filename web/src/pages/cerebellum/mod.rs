@@ -32,6 +32,7 @@ use crate::shell::route::PageKind;
 use crate::shell::sim_page::use_sim_worker;
 use crate::shell::sim_worker::Command;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
+use crate::widgets::config_import::refusal;
 use crate::widgets::download::save_text;
 use crate::widgets::figure_export::FigureExport;
 use crate::widgets::reproduce::{Reproduce, RunHash};
@@ -136,6 +137,24 @@ fn Page() -> Html {
             }
         });
     }
+    // An imported configuration the worker read: its settings replace these (the URL
+    // follows) and a new run starts from them; a refusal is the worker's notice.
+    {
+        let driver = driver.clone();
+        let settings = settings.clone();
+        let notices = notices.dispatcher();
+        use_effect(move || {
+            if let Some((name, query)) = driver.take_import() {
+                match settings.with_imported(&query) {
+                    Ok(next) => {
+                        driver.configure(next.clone());
+                        settings.set(next);
+                    }
+                    Err(why) => notices.dispatch(NoticeAction::Push(refusal(&name, &why))),
+                }
+            }
+        });
+    }
     let _ = use_embed_api(
         driver.embedding(
             PageKind::Cerebellum,
@@ -203,7 +222,8 @@ fn Page() -> Html {
             }}>
             {body}
             if !embed {
-                <FigureExport on_notice={on_notice.clone()} on_data={driver.export_callback()}>
+                <FigureExport on_notice={on_notice.clone()} on_data={driver.export_callback()}
+                    on_import={driver.import_callback()}>
                     if let Some((step, hash)) = reproduce {
                         <Reproduce command={worker::cli_command(step)} {on_notice}
                             hashes={vec![RunHash {

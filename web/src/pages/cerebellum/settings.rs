@@ -150,6 +150,22 @@ impl CerebellumSettings {
             || (next.teacher && self.teacher_config() != next.teacher_config())
     }
 
+    /// The settings an imported file gives (`query`, the worker's reading of it), shown
+    /// as these are: the speed, autoplay and embedding stay.
+    ///
+    /// # Errors
+    ///
+    /// A value the link reader refuses (the worker has checked it already).
+    pub fn with_imported(&self, query: &str) -> Result<CerebellumSettings, String> {
+        let read: CerebellumSettings = crate::widgets::config_import::settings_of(query)?;
+        Ok(CerebellumSettings {
+            speed: self.speed,
+            autoplay: self.autoplay,
+            embed: self.embed,
+            ..read
+        })
+    }
+
     /// Sets the task from its name in the URL or the controls (`distal-teacher` or one
     /// of core's); `None` for an unknown name.
     pub fn with_task(&self, name: &str) -> Option<CerebellumSettings> {

@@ -7,6 +7,9 @@
 use bioprop::cerebellum::export::Retune;
 use bioprop::cerebellum::{export, Cerebellum, CerebellumConfig};
 
+use super::settings::CerebellumSettings;
+use crate::widgets::config_import::{check_page, held_to, settings_of};
+
 /// Most points kept in the gain history; when full, every other point goes and the
 /// sampling interval doubles, so the whole run stays on the chart.
 const GAIN_HISTORY_LEN: usize = 2000;
@@ -117,6 +120,47 @@ impl Sim {
         csv.push('\n');
         csv
     }
+}
+
+/// Reads an imported configuration file (the page's "Configuration (JSON)", or the
+/// command line's): the link that gives its settings on the page. Its task's defaults
+/// are left out of the link, so the address bar stays as short as the controls make
+/// it.
+///
+/// # Errors
+///
+/// Another page's file; what core's reader refuses (not JSON, a field that does not
+/// belong, a value out of range); live changes, which only the command line replays;
+/// a value the page has no control for (the first field where the page's
+/// configuration of these settings differs from the file's).
+pub fn import_query(text: &str) -> Result<String, String> {
+    check_page(text, "cerebellum")?;
+    let (config, changes) = export::read_run(text)?;
+    if let Some(change) = changes.first() {
+        return Err(format!(
+            "changes: the run changes its settings while it runs (from step {}); the page \
+             starts a run from one configuration, so replay it with `bioprop run --config`",
+            change.at_step
+        ));
+    }
+    let defaults = CerebellumConfig::for_task(config.task);
+    let mut keys = vec![
+        ("task", config.task.name().to_owned()),
+        ("spectacles", config.vor.spectacles.to_string()),
+        ("freq", config.signal.freq_hz.to_string()),
+        ("edelay", config.filter.error_delay.to_string()),
+        ("eldelay", config.filter.eligibility_delay.to_string()),
+        ("basis", config.filter.basis.name().to_owned()),
+    ];
+    if config.filter.beta != defaults.filter.beta {
+        keys.push(("beta", config.filter.beta.to_string()));
+    }
+    let pairs: Vec<String> = keys.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let query = format!("?{}", pairs.join("&"));
+    let settings: CerebellumSettings = settings_of(&query)?;
+    let compact = |config: &CerebellumConfig| serde_json::to_string(config).unwrap_or_default();
+    held_to(&compact(&config), &compact(&settings.config()))?;
+    Ok(query)
 }
 
 #[cfg(test)]

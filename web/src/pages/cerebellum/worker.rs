@@ -114,6 +114,10 @@ impl Model for CerebellumModel {
         }
     }
 
+    fn import(text: &str) -> Result<String, String> {
+        super::sim::import_query(text)
+    }
+
     fn export(&self, kind: ExportKind) -> Result<String, String> {
         let sim = match self {
             CerebellumModel::Filter(sim) => sim,

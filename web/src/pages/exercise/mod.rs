@@ -12,6 +12,7 @@
 
 mod controls;
 pub mod diagram;
+pub mod export;
 pub mod model;
 pub mod settings;
 mod views;
@@ -27,6 +28,8 @@ use crate::shell::messages::{self, ExerciseAnswer};
 use crate::shell::query::{whole, with_version};
 use crate::shell::route::PageKind;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
+use crate::widgets::download::save_text;
+use crate::widgets::figure_export::FigureExport;
 pub use controls::{Action, ExerciseControls};
 use diagram::NetworkDiagram;
 use model::{asked, significant, step_factor, Next, Session, SessionAction, Shown};
@@ -158,6 +161,53 @@ pub fn ExercisePage() -> Html {
         });
     }
 
+    let on_notice = {
+        let notices = notices.dispatcher();
+        Callback::from(move |message: String| notices.dispatch(NoticeAction::Push(message)))
+    };
+    let export_buttons = {
+        let report = {
+            let notice = on_notice.clone();
+            move |result: Result<(), String>| {
+                if let Err(why) = result {
+                    notice.emit(format!("export: {why}"));
+                }
+            }
+        };
+        let on_problem = {
+            let (session, report) = (session.clone(), report.clone());
+            let link = with_version(&settings.to_query());
+            Callback::from(move |_: MouseEvent| {
+                let json = export::problem_json(&session.0, &link);
+                report(save_text(
+                    &export::problem_file(&session.0),
+                    "application/json",
+                    &json,
+                ));
+            })
+        };
+        let on_answers = {
+            let session = session.clone();
+            Callback::from(move |_: MouseEvent| {
+                let csv = export::answers_csv(&session.0.answers);
+                report(save_text(export::ANSWERS_FILE, "text/csv", &csv));
+            })
+        };
+        let none = session.0.answers.is_empty();
+        html! {
+            <>
+                <button type="button" onclick={on_problem} data-testid="export-problem"
+                    title="The seed, the question, the link and every number of the network">
+                    {"Problem and weights (JSON)"}</button>
+                <button type="button" onclick={on_answers} data-testid="export-answers"
+                    disabled={none}
+                    title={if none { "Check an answer first: each number checked is a row" }
+                        else { "Every number checked in this session, one row each" }}>
+                    {"Answers (CSV)"}</button>
+            </>
+        }
+    };
+
     let current = Rc::new(session.0.clone());
     let problem = Rc::new(current.problem.clone());
     let highlight = step_factor(&current.terms, current.attempt.step).map(|(_, factor)| {
@@ -190,6 +240,9 @@ pub fn ExercisePage() -> Html {
                     <HelpPanel session={current} on_action={on_action.clone()} />
                 </div>
             </div>
+            if !embed {
+                <FigureExport {on_notice} charts={false} extra={export_buttons} />
+            }
         </PageFrame>
     }
 }

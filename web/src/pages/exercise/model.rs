@@ -201,14 +201,38 @@ pub enum Next {
     NewProblem,
 }
 
+/// One number checked in the session, as the answers file lists it
+/// ([`super::export::answers_csv`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnswerRow {
+    pub seed: u64,
+    pub kind: QuestionKind,
+    /// What was asked: `∂E/∂W¹₁₁` or `ΔW¹₁₁`.
+    pub asked: String,
+    /// The text the student typed, and the number read from it.
+    pub typed: String,
+    pub value: f32,
+    pub exact: f32,
+    pub correct: bool,
+    /// Hints shown before this check (0 to 2), and whether the solution was.
+    pub hints: u8,
+    pub solution_shown: bool,
+}
+
+/// Most numbers checked kept for the answers file: far more than a class checks, so
+/// that an embedding page driving the exercise cannot grow the session without bound.
+pub const MAX_ANSWERS: usize = 10_000;
+
 /// The exercise session: the problem on screen, its chain-rule terms, the
-/// student's attempt at it and the score so far.
+/// student's attempt at it, the score so far and every number checked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Session {
     pub problem: Problem,
     pub terms: Vec<Term>,
     pub attempt: Attempt,
     pub score: Score,
+    /// Every number checked, oldest first (at most [`MAX_ANSWERS`]).
+    pub answers: Vec<AnswerRow>,
     /// Problems (seed, question) already counted as attempted in this session, so
     /// coming back to one does not count it twice.
     counted: HashSet<(u64, bool)>,
@@ -221,6 +245,7 @@ impl Session {
             problem,
             attempt: Attempt::default(),
             score: Score::default(),
+            answers: Vec::new(),
             counted: HashSet::new(),
         }
     }
@@ -317,6 +342,19 @@ impl Session {
             }
             bioprop::exercise::Verdict::Wrong { hint } => Shown::Wrong { answer, hint },
         });
+        if self.answers.len() < MAX_ANSWERS {
+            self.answers.push(AnswerRow {
+                seed: self.problem.seed,
+                kind: self.problem.kind,
+                asked: asked(&self.problem),
+                typed: text.trim().to_owned(),
+                value: answer,
+                exact,
+                correct: matches!(self.attempt.verdict, Some(Shown::Correct { .. })),
+                hints: self.attempt.hint_level,
+                solution_shown: self.attempt.step > 0,
+            });
+        }
     }
 }
 

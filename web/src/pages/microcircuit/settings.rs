@@ -177,6 +177,23 @@ impl MicrocircuitSettings {
         config
     }
 
+    /// The settings an imported file gives (`query`, the worker's reading of it), shown
+    /// as these are: the speed, autoplay, embedding and the inspector stay.
+    ///
+    /// # Errors
+    ///
+    /// A value the link reader refuses (the worker has checked it already).
+    pub fn with_imported(&self, query: &str) -> Result<MicrocircuitSettings, String> {
+        let read: MicrocircuitSettings = crate::widgets::config_import::settings_of(query)?;
+        Ok(MicrocircuitSettings {
+            speed: self.speed,
+            autoplay: self.autoplay,
+            embed: self.embed,
+            inspect: self.inspect,
+            ..read
+        })
+    }
+
     /// Whether going from `self` to `next` needs a new circuit (task, start, seed);
     /// mode, target, speed and the traced neuron change the running one.
     pub fn needs_rebuild(&self, next: &MicrocircuitSettings) -> bool {

@@ -37,6 +37,7 @@ use bioprop::{Dataset, Experiment, ExperimentConfig, Microcircuit, MicrocircuitC
 use serde::{Deserialize, Serialize};
 
 use super::settings::{CircuitTask, MicrocircuitSettings};
+use crate::widgets::config_import::{check_page, held_to, settings_of};
 
 use crate::widgets::history::History;
 
@@ -407,6 +408,71 @@ impl Sim {
             }
         }
     }
+}
+
+/// Reads an imported configuration file (the page's "Configuration (JSON)", or the
+/// command line's): the link that gives its settings on the page. The run those
+/// settings start ([`Sim::build`]) must save the file's configuration and its changes
+/// at the start (the target, off or on), exactly.
+///
+/// # Errors
+///
+/// Another page's file; what core's reader refuses (not JSON, a field that does not
+/// belong, a value out of range); switches made while the circuit ran, which only the
+/// command line replays; a value the page has no control for (the first field where
+/// the page's configuration of these settings differs from the file's).
+pub fn import_query(text: &str) -> Result<String, String> {
+    check_page(text, "microcircuit")?;
+    let saved = bioprop::microcircuit::export::read(text)?;
+    if let Some(change) = saved.changes.iter().find(|change| change.at_ms > 0.0) {
+        return Err(format!(
+            "changes: the run switches the target or the model while it runs (at {} ms); the \
+             page starts a run from its configuration, so replay it with `bioprop run --config`",
+            change.at_ms
+        ));
+    }
+    let config = &saved.config;
+    let paper = saved.data.is_some();
+    let task = if paper {
+        preset::NAME
+    } else {
+        config.task.kind.name()
+    };
+    let target = saved
+        .changes
+        .iter()
+        .rev()
+        .find_map(|change| change.target)
+        .unwrap_or(true);
+    let mut keys = vec![
+        ("task", task.to_owned()),
+        ("mode", config.mode.name().to_owned()),
+        ("target", u8::from(target).to_string()),
+        ("neuron", config.probe.neuron.to_string()),
+        ("seed", config.seed.to_string()),
+    ];
+    if !paper {
+        keys.push(("init", config.start.name().to_owned()));
+    }
+    let pairs: Vec<String> = keys.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let query = format!("?{}", pairs.join("&"));
+    let settings: MicrocircuitSettings = settings_of(&query)?;
+    let expected = Sim::build(&settings).saved;
+    held_to(&compact(&saved.config), &compact(&expected.config))?;
+    if saved.changes != expected.changes {
+        return Err(format!(
+            "changes: {} in the file, where the page's run starts with {}; run it with \
+             `bioprop run --config`",
+            compact(&saved.changes),
+            compact(&expected.changes)
+        ));
+    }
+    Ok(query)
+}
+
+/// `value` as compact JSON, the form [`held_to`] compares.
+fn compact<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
 }
 
 #[cfg(test)]

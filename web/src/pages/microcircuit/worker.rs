@@ -164,6 +164,10 @@ impl Model for Sim {
         }
     }
 
+    fn import(text: &str) -> Result<String, String> {
+        super::sim::import_query(text)
+    }
+
     fn view(&self) -> MicrocircuitView {
         let circuit = &self.circuit;
         let all: Vec<TracePoint> = circuit.trace().iter().copied().collect();

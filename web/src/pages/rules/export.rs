@@ -8,7 +8,8 @@
 //! file ──worker: read_config (RunsConfig::from_json, validate)──▶ ConfigRead { query,
 //!      config } ──page: apply_import: Settings::from_query(query) ──runs_config again──▶
 //!      must equal `config`, or the first field that differs is named (a value the page
-//!      cannot set, e.g. momentum)
+//!      cannot set, e.g. momentum); the checks are shared with the simulation pages
+//!      (`crate::widgets::config_import`)
 //! ```
 //!
 //! The file is read in the worker, which has the code to read a configuration already
@@ -24,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::runs::Runs;
 use super::settings::{Settings, MAX_SPEED};
 use super::worker::runs_config;
-use crate::shell::UrlSettings;
+use crate::widgets::config_import::{check_page, held_to, settings_of};
 
 /// The name the configuration is saved under, and the one the command names.
 pub const CONFIG_FILE: &str = "bioprop-config.json";
@@ -124,23 +125,6 @@ fn query_of(config: &RunsConfig) -> String {
     format!("?{}", pairs.join("&"))
 }
 
-/// Where two compact JSON texts of the same type first differ: the field (the key
-/// written last before that place) and each text's value there. Both are written by
-/// one serializer from one type, so their keys come in the same order and the first
-/// difference lies in a value.
-fn first_difference(a: &str, b: &str) -> Option<(String, String, String)> {
-    let at = a.bytes().zip(b.bytes()).position(|(x, y)| x != y)?;
-    let start = a[..at].rfind([',', '{', '[', ':']).map_or(0, |i| i + 1);
-    let key_end = a[..start].rfind("\":")?;
-    let key_start = a[..key_end].rfind('"')? + 1;
-    let value = |text: &str| -> String {
-        let rest = &text[start..];
-        let end = rest.find([',', '}', ']']).unwrap_or(rest.len());
-        rest[..end].to_owned()
-    };
-    Some((a[key_start..key_end].to_owned(), value(a), value(b)))
-}
-
 /// What the worker makes of an imported file: the link that gives its settings, and
 /// the configuration itself (compact JSON, `data` left out) to hold the page's to.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -156,6 +140,7 @@ pub struct ConfigRead {
 /// One message naming what is wrong: not JSON, a field that does not belong or has the
 /// wrong kind of value, a value out of range (core's check), or the `arrays` task.
 pub fn read_config(text: &str) -> Result<ConfigRead, String> {
+    check_page(text, "rules")?;
     let config = RunsConfig::from_json(text)?;
     config.validate().map_err(|e| e.to_string())?;
     if config.experiment.task.kind == TaskKind::Arrays {
@@ -183,15 +168,7 @@ pub fn read_config(text: &str) -> Result<ConfigRead, String> {
 /// A value out of the page's range (its link reader's message), or one the page
 /// cannot set, which would train something else than the file says.
 pub fn apply_import(read: &ConfigRead, current: &Settings) -> Result<Settings, String> {
-    let (parsed, notices) = Settings::from_query(&read.query);
-    if let Some(notice) = notices.first() {
-        // The link reader says what it would use instead; an import uses nothing else.
-        let message = notice.to_string();
-        let message = message
-            .rfind("; using ")
-            .map_or(message.as_str(), |end| &message[..end]);
-        return Err(message.to_owned());
-    }
+    let parsed: Settings = settings_of(&read.query)?;
     let settings = Settings {
         feedback_view: current.feedback_view,
         log_loss: current.log_loss,
@@ -202,18 +179,8 @@ pub fn apply_import(read: &ConfigRead, current: &Settings) -> Result<Settings, S
     let again = runs_config(&settings)
         .map(|config| serde_json::to_string(&config).unwrap_or_default())
         .map_err(|e| e.to_string())?;
-    if again == read.config {
-        return Ok(settings);
-    }
-    Err(match first_difference(&read.config, &again) {
-        Some((field, wanted, got)) => format!(
-            "`{field}` is {wanted} in the file, which this page cannot set (it would train \
-             with {got}); run it with `bioprop run --config`"
-        ),
-        None => "the file asks for runs this page cannot set up; run it with `bioprop run \
-                 --config`"
-            .to_owned(),
-    })
+    held_to(&read.config, &again)?;
+    Ok(settings)
 }
 
 /// An imported file's `text` read and applied as the worker and the page do, in one.

@@ -13,8 +13,8 @@ use yew::prelude::*;
 use super::export::{self, CONFIG_FILE, METRICS_FILE};
 use super::settings::Settings;
 use super::views::Shared;
+use crate::widgets::config_import::ImportConfig;
 use crate::widgets::download::{save_charts, save_diagrams, save_text};
-use crate::widgets::field::take_chosen_files;
 use crate::widgets::reproduce::{Reproduce, RunHash};
 
 #[derive(Properties, PartialEq)]
@@ -79,25 +79,6 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
             )
         })
     };
-    let on_file = {
-        let (on_import, notice) = (props.on_import.clone(), props.on_notice.clone());
-        Callback::from(move |event: Event| {
-            let Some(file) = take_chosen_files(&event).and_then(|files| files.into_iter().next())
-            else {
-                return;
-            };
-            let (on_import, notice) = (on_import.clone(), notice.clone());
-            let name = file.name();
-            yew::platform::spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-                match text.ok().and_then(|t| t.as_string()) {
-                    Some(text) => on_import.emit((name, text)),
-                    None => notice.emit(format!("import {name}: the file could not be read")),
-                }
-            });
-        })
-    };
-
     html! {
         <details class="export-panel" data-testid="export-panel">
             <summary>{"Export · reproduce"}</summary>
@@ -113,11 +94,8 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
                     {"Weights (JSON)"}</button>
                 <button type="button" onclick={on_config} data-testid="export-config">
                     {"Configuration (JSON)"}</button>
-                <label class="import-config">
-                    {"Import configuration "}
-                    <input type="file" accept=".json,application/json"
-                        data-testid="import-config" onchange={on_file} />
-                </label>
+                <ImportConfig on_import={props.on_import.clone()}
+                    on_notice={props.on_notice.clone()} />
             </div>
             <Reproduce command={command} on_notice={props.on_notice.clone()}
                 hashes={runs.runs.iter().map(|run| RunHash {

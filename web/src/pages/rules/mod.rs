@@ -567,9 +567,9 @@ fn Page(props: &RulesPageProps) -> Html {
                     }
                     settings.set(imported);
                 }
-                Err(why) => notices.dispatch(NoticeAction::Push(format!(
-                    "import {name}: {why}; the runs on screen are unchanged"
-                ))),
+                Err(why) => notices.dispatch(NoticeAction::Push(
+                    crate::widgets::config_import::refusal(&name, &why),
+                )),
             }
         });
     }

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use super::export::{read_config, ConfigRead};
 use super::settings::{Settings, MAX_SPEED, SPEED_MAX};
+use crate::widgets::config_import::refusal;
 use crate::widgets::heatmap::{grid_inputs, Extent};
 
 /// Time between frames while playing (about 30 frames per second).
@@ -650,7 +651,7 @@ impl Trainer {
             Command::ReadConfig { name, text } => match read_config(&text) {
                 Ok(read) => vec![Update::ConfigRead { name, read }],
                 Err(why) => vec![Update::Rejected {
-                    message: format!("import {name}: {why}; the runs on screen are unchanged"),
+                    message: refusal(&name, &why),
                 }],
             },
             Command::ExportMatrices => match matrices::json(&trainer.runs) {
