@@ -59,6 +59,14 @@ pub trait Model: Sized {
     /// The file of `kind` (README, "Keep and reproduce a run"); `Err` says why there is
     /// none.
     fn export(&self, kind: ExportKind) -> Result<String, String>;
+    /// Takes in what came from outside the commands since the last call (data a model
+    /// downloads for itself); called before every frame.
+    fn poll(&mut self) {}
+    /// Whether the model waits for something from outside ([`Model::poll`]): frames
+    /// keep coming while paused, so the page sees it arrive.
+    fn waiting(&self) -> bool {
+        false
+    }
 }
 
 /// What a simulation page saves besides its charts and diagrams.
@@ -163,6 +171,11 @@ impl<M: Model> Host<M> {
         self.playing && self.model.is_some()
     }
 
+    /// Whether the model waits for something from outside ([`Model::waiting`]).
+    pub fn waiting(&self) -> bool {
+        self.model().is_some_and(Model::waiting)
+    }
+
     pub fn speed(&self) -> u32 {
         self.speed
     }
@@ -207,9 +220,15 @@ impl<M: Model> Host<M> {
             .collect()
     }
 
-    /// One frame's worth of simulation while playing.
+    /// One frame: what came from outside, then a frame's worth of simulation while
+    /// playing.
     pub fn tick(&mut self, now: &dyn Fn() -> f64) -> Vec<Update<M::View>> {
-        self.advance(self.speed.saturating_mul(TICK_FRAMES), now);
+        if let Some((model, _)) = &mut self.model {
+            model.poll();
+        }
+        if self.playing {
+            self.advance(self.speed.saturating_mul(TICK_FRAMES), now);
+        }
         self.frame()
     }
 

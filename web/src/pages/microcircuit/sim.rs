@@ -107,11 +107,16 @@ pub fn energy(values: impl IntoIterator<Item = f32>) -> f32 {
 }
 
 impl Sim {
-    /// The circuit and comparison runs `settings` describe.
+    /// The circuit and comparison runs `settings` describe. The digits are not a
+    /// `Sim`'s (the worker runs them as [`super::digits::DigitsSim`]): asked for them, it
+    /// runs the default task.
     pub fn build(settings: &MicrocircuitSettings) -> Self {
         match settings.task {
             CircuitTask::Generated(_) => Sim::new(&settings.config(), settings.target),
             CircuitTask::Paper => Sim::paper(&settings.config(), settings.target),
+            CircuitTask::Digits => {
+                Sim::new(&MicrocircuitSettings::default().config(), settings.target)
+            }
         }
     }
 

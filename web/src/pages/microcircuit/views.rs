@@ -16,7 +16,7 @@ use crate::widgets::chart::{format_number, Dash, LineChart, Series};
 const BLUE: RGBColor = RGBColor(0, 114, 178);
 const ORANGE: RGBColor = RGBColor(230, 159, 0);
 const GREEN: RGBColor = RGBColor(0, 158, 115);
-const RED: RGBColor = RGBColor(213, 94, 0);
+pub(super) const RED: RGBColor = RGBColor(213, 94, 0);
 const PURPLE: RGBColor = RGBColor(204, 121, 167);
 const GREY: RGBColor = RGBColor(127, 127, 127);
 
