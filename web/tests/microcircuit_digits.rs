@@ -204,9 +204,9 @@ fn the_worker_sends_the_downloads_frames_while_paused() {
     };
     assert!(matches!(view.data, DataStatus::Loading { .. }));
     assert!(frame.view.checkpoint().is_none(), "no run to reproduce yet");
-    // Natively nothing downloads: the worker keeps waiting, and ticks while paused.
+    // Natively nothing downloads: the worker keeps waiting, with frames while paused.
     assert!(!worker.playing() && worker.waiting());
-    assert_eq!(worker.tick(&|| 0.0).len(), 1);
+    assert_eq!(worker.waiting_frame().len(), 1);
     let exported = worker.handle(Command::Export(ExportKind::Config), &|| 0.0);
     let [Update::Rejected { message }] = &exported[..] else {
         panic!("{exported:?}")

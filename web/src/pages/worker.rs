@@ -61,7 +61,11 @@ impl<M: Model> Engine for Host<M> {
     }
 
     fn tick(&mut self) -> Vec<Self::Output> {
-        Host::tick(self, &wall_clock)
+        if self.playing() {
+            Host::tick(self, &wall_clock)
+        } else {
+            self.waiting_frame()
+        }
     }
 }
 

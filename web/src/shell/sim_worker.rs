@@ -220,16 +220,24 @@ impl<M: Model> Host<M> {
             .collect()
     }
 
-    /// One frame: what came from outside, then a frame's worth of simulation while
-    /// playing.
+    /// One frame's worth of simulation while playing (what came from outside first).
     pub fn tick(&mut self, now: &dyn Fn() -> f64) -> Vec<Update<M::View>> {
+        self.poll();
+        self.advance(self.speed.saturating_mul(TICK_FRAMES), now);
+        self.frame()
+    }
+
+    /// A frame while paused and the model waits ([`Model::waiting`]): what came from
+    /// outside, and no simulation.
+    pub fn waiting_frame(&mut self) -> Vec<Update<M::View>> {
+        self.poll();
+        self.frame()
+    }
+
+    fn poll(&mut self) {
         if let Some((model, _)) = &mut self.model {
             model.poll();
         }
-        if self.playing {
-            self.advance(self.speed.saturating_mul(TICK_FRAMES), now);
-        }
-        self.frame()
     }
 
     /// Carries out a command; returns what to tell the page.

@@ -80,7 +80,7 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
                 disabled={digits}
                 aria-pressed={if s.target { "true" } else { "false" }} onclick={target}
                 title="Nudge the output towards the target (key t)">
-                { match (s.target, preset) {
+                { match (s.target, s.task == CircuitTask::Paper) {
                     (true, false) => "Target on: learning",
                     (true, true) => "Target on after pre-training",
                     (false, _) => "Target off: pre-training",

@@ -90,7 +90,7 @@ pub fn DigitsPanel(props: &DigitsPanelProps) -> Html {
             <section class="panel">
                 <h2>{"Confusion matrix"}</h2>
                 if let Some(counts) = &view.confusion {
-                    <figure class="confusion-figure">
+                    <figure class="run-figure confusion-figure">
                         <ConfusionMatrix counts={Rc::new(counts.clone())} classes={10} rule="microcircuit"
                             testid="confusion-matrix"
                             caption={format!("Microcircuit: {} held-out digits at the latest test pass, rows the \
@@ -125,9 +125,12 @@ fn Fields(props: &FieldsProps) -> Html {
     html! {
         <section class="panel">
             <h2>{"Receptive fields"}</h2>
-            <figure class="receptive-fields" data-testid="receptive-fields" data-count={count.to_string()}>
+            <figure class="run-figure receptive-fields" data-testid="receptive-fields" data-count={count.to_string()}>
                 <figcaption>{format!(
-                    "Input weights W^PP of hidden cells 1–{count} of {HIDDEN}: red excites, blue inhibits"
+                    "Input weights W^PP of hidden cells 1–{count} of {HIDDEN}: red excites, blue inhibits. \
+                     They stay close to their random start, as in the command line's preset, whose \
+                     hidden updates are nearly orthogonal to backprop's (README): the output learns on \
+                     features that hardly change."
                 )}</figcaption>
                 <ImageGrid images={props.fields.clone()} {count} side={SIDE} columns={FIELD_COLUMNS}
                     scale={ImageScale::Diverging(scale)} tile_px={48.0}
