@@ -11,7 +11,7 @@ mod cli;
 
 use std::path::PathBuf;
 
-use bioprop::microcircuit::digits;
+use bioprop::microcircuit::{digits, export};
 use bioprop::task::mnist::{self, Digits};
 use bioprop::Microcircuit;
 use cli::{assert_refused, bioprop, csv, stderr, stdout};
@@ -94,6 +94,46 @@ fn the_digits_preset_runs_from_the_command_line() {
     let summary = stderr(&output);
     assert!(summary.contains("test error"), "{summary}");
     assert!(summary.contains("after 2.00 epochs of 300"), "{summary}");
+}
+
+/// A run the microcircuit page saved on the digits (`"data": "digits"`) replays on the
+/// MNIST files at its sizes, to the weights of the same circuit built here.
+#[test]
+fn a_saved_run_on_the_digits_replays_from_the_command_line() {
+    let (train, test) = digits_files();
+    let mut config = digits::paper_config();
+    config.layers = vec![784, 20, 10];
+    config.task.train_size = 300;
+    config.task.test_size = 100;
+    config.log_every = 100;
+    let dataset = digits::dataset(&train, &test, 300, 100).unwrap();
+    let mut by_hand = Microcircuit::with_dataset(&config, dataset).unwrap();
+    by_hand.step(200).unwrap();
+    let mut saved = export::SavedRun::new(config);
+    saved.data = Some(export::DIGITS.to_owned());
+    let dir = std::env::temp_dir().join(format!("bioprop-mc-digits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("run.json");
+    std::fs::write(&file, saved.to_json()).unwrap();
+    let path = file.to_str().unwrap();
+    let output = bioprop(&["run", "--config", path, "--steps", "200"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let line = format!(
+        "microcircuit on mnist: 200 patterns, weights hash {:016x}",
+        by_hand.weights_hash()
+    );
+    assert!(
+        stderr(&output).contains(&line),
+        "{line} in {}",
+        stderr(&output)
+    );
+    let (header, _) = csv(&stdout(&output));
+    assert!(header.ends_with(",test_error_pct"), "{header}");
+    assert_refused(
+        &["run", "--config", path, "--data", "/nowhere"],
+        "/nowhere: no train-images-idx3-ubyte",
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

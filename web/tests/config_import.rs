@@ -193,6 +193,32 @@ fn a_microcircuit_configuration_imports_to_the_settings_it_was_saved_with() {
     }
 }
 
+/// A digits run (`"data": "digits"`) imports to the digits task with its seed, at the
+/// sizes of the file the page loaded; a rate the page does not set is refused.
+#[test]
+fn a_microcircuit_digits_run_imports_to_the_digits_task() {
+    use bioprop::microcircuit::export::{SavedRun, DIGITS};
+    use bioprop_web::pages::microcircuit::{digits, sim::import_query};
+    let mut saved = SavedRun::new(digits::config(7, 12_000, 10_000));
+    saved.data = Some(DIGITS.to_owned());
+    let file = saved.to_json();
+    let link = import_query(&file).unwrap();
+    let imported = settings::<MicrocircuitSettings>("?page=microcircuit&seed=2")
+        .with_imported(&link)
+        .unwrap();
+    let digits: MicrocircuitSettings = settings("?page=microcircuit&task=digits&seed=7");
+    assert_eq!(
+        MicrocircuitSettings {
+            speed: digits.speed,
+            ..imported
+        },
+        digits,
+        "{link}: the same settings but the page's speed"
+    );
+    let error = import_query(&edit(&file, "/config/lr_forward", 0.5.into())).unwrap_err();
+    assert!(error.contains("`lr_forward` is 0.5 in the file"), "{error}");
+}
+
 #[test]
 fn a_bad_microcircuit_file_is_refused_naming_what_is_wrong() {
     let page: MicrocircuitSettings = settings("?page=microcircuit&speed=70");

@@ -9,7 +9,8 @@
 //!
 //! ```text
 //! { "model": "microcircuit",
-//!   "data": "sacramento-2018",                                only on the paper's task
+//!   "data": "sacramento-2018",                                on the paper's tasks only
+//!           or "digits",
 //!   "config": { …Config… },
 //!   "changes": [ { "at_ms": 0, "target": false },            right after building
 //!                { "at_ms": 1500.3, "target": true },
@@ -21,12 +22,17 @@
 //! a change out of order.
 //!
 //! `data` names data the circuit does not generate from its task: `"sacramento-2018"`,
-//! the paper's teacher data at the configuration's seed ([`super::preset::dataset`]).
+//! the paper's teacher data at the configuration's seed ([`super::preset::dataset`]);
+//! or [`DIGITS`], the MNIST digits as the paper's digits experiment reads them
+//! ([`super::digits::dataset`]: the first `config.task.train_size` training and
+//! `test_size` test images, rate targets), which the replay is given
+//! ([`Replay::build_on`]) since core reads no files of its own here.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::{preset, Config, Microcircuit, Mode, StepError};
+use crate::task::Dataset;
 
 /// The `model` a microcircuit configuration file names.
 pub const MODEL: &str = "microcircuit";
@@ -50,13 +56,17 @@ pub struct Change {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SavedRun {
     pub model: String,
-    /// The data, when not the configuration's generated task: [`preset::NAME`].
+    /// The data, when not the configuration's generated task: [`preset::NAME`] or
+    /// [`DIGITS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
     pub config: Config,
     #[serde(default)]
     pub changes: Vec<Change>,
 }
+
+/// The `data` of a run on the MNIST digits.
+pub const DIGITS: &str = "digits";
 
 /// The top-level keys of a saved run.
 const FIELDS: [&str; 4] = ["model", "data", "config", "changes"];
@@ -146,10 +156,11 @@ pub fn read(text: &str) -> Result<SavedRun, String> {
     }
     let data = match file.get("data") {
         None => None,
-        Some(Value::String(name)) if name == preset::NAME => Some(name.clone()),
+        Some(Value::String(name)) if name == preset::NAME || name == DIGITS => Some(name.clone()),
         Some(other) => {
             return Err(format!(
-                "data: {other} (the one data set a microcircuit configuration may name is \"{}\")",
+                "data: {other} (the data sets a microcircuit configuration may name are \"{}\" \
+                 and \"{DIGITS}\")",
                 preset::NAME
             ))
         }
@@ -243,16 +254,34 @@ impl Replay {
     ///
     /// # Errors
     ///
-    /// Core's message when the configuration cannot run.
+    /// Core's message when the configuration cannot run, or when it names the digits
+    /// (they come from files: [`Replay::build_on`]).
     pub fn build(saved: &SavedRun) -> Result<(Microcircuit, Replay), String> {
-        let mut circuit = match saved.data {
-            Some(_) => {
-                let data = preset::dataset(saved.config.seed);
-                Microcircuit::with_dataset(&saved.config, data)
-            }
-            None => Microcircuit::new(&saved.config),
+        match saved.data.as_deref() {
+            Some(DIGITS) => Err(format!(
+                "data \"{DIGITS}\": the run learned the MNIST digits, which are read from \
+                 their files"
+            )),
+            Some(_) => Self::build_on(saved, preset::dataset(saved.config.seed)),
+            None => Self::start(saved, Microcircuit::new(&saved.config)),
         }
-        .map_err(|e| format!("config: {e}"))?;
+    }
+
+    /// [`Replay::build`] on `dataset`, the data `saved.data` names (for the digits,
+    /// [`super::digits::dataset`] at the configuration's sizes).
+    ///
+    /// # Errors
+    ///
+    /// Core's message when the configuration cannot run on `dataset`.
+    pub fn build_on(saved: &SavedRun, dataset: Dataset) -> Result<(Microcircuit, Replay), String> {
+        Self::start(saved, Microcircuit::with_dataset(&saved.config, dataset))
+    }
+
+    fn start(
+        saved: &SavedRun,
+        built: Result<Microcircuit, super::ConfigError>,
+    ) -> Result<(Microcircuit, Replay), String> {
+        let mut circuit = built.map_err(|e| format!("config: {e}"))?;
         let mut replay = Replay::new(saved.changes.clone());
         replay.make_due_changes(&mut circuit);
         Ok((circuit, replay))
@@ -349,6 +378,46 @@ mod tests {
         let bad = text.replace("sacramento-2018", "mnist");
         let error = read(&bad).unwrap_err();
         assert!(error.starts_with("data: \"mnist\""), "{error}");
+    }
+
+    /// A run on the digits names them; the replay is handed them and learns as the
+    /// circuit built on them by hand.
+    #[test]
+    fn a_saved_run_on_the_digits_names_them_and_replays_on_the_data_given() {
+        use crate::task::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
+        use crate::task::mnist::{Digits, PIXELS};
+        let images: Vec<u8> = (0..40 * PIXELS).map(|i| (i * 37 % 256) as u8).collect();
+        let labels: Vec<u8> = (0..40).map(|i| (i % 10) as u8).collect();
+        let digits = Digits::from_idx(
+            "images",
+            encode(IMAGES_MAGIC, &[40, 28, 28], &images),
+            "labels",
+            encode(LABELS_MAGIC, &[40], &labels),
+        )
+        .unwrap();
+        let config = Config {
+            layers: vec![PIXELS, 8, 10],
+            task: crate::TaskConfig {
+                train_size: 30,
+                test_size: 10,
+                ..super::super::digits::paper_config().task
+            },
+            ..super::super::digits::paper_config()
+        };
+        let data = || super::super::digits::dataset(&digits, &digits, 30, 10).unwrap();
+        let mut by_hand = Microcircuit::with_dataset(&config, data()).unwrap();
+        by_hand.step(20).unwrap();
+
+        let mut saved = SavedRun::new(config);
+        saved.data = Some(DIGITS.to_owned());
+        let text = saved.to_json();
+        assert!(text.contains("\"data\": \"digits\""), "{text}");
+        let read_back = read(&text).unwrap();
+        let error = Replay::build(&read_back).unwrap_err();
+        assert!(error.contains("read from their files"), "{error}");
+        let (mut circuit, mut replay) = Replay::build_on(&read_back, data()).unwrap();
+        replay.advance_to(&mut circuit, 20).unwrap();
+        assert_eq!(circuit.weights_hash(), by_hand.weights_hash());
     }
 
     /// The reference: the same changes made by hand, in chunks of `dt` steps.

@@ -15,7 +15,7 @@
 use yew_agent::prelude::*;
 
 use super::cerebellum::worker as cb;
-use super::microcircuit::{self, worker as mc};
+use super::microcircuit::worker as mc;
 use super::rules::worker::{self as rules, Trainer};
 use crate::shell::sim_worker::{serve, Engine, Host, Model, FRAME_MS};
 
@@ -57,11 +57,15 @@ impl<M: Model> Engine for Host<M> {
     }
 
     fn pace(&self) -> Option<f64> {
-        self.playing().then_some(FRAME_MS)
+        (self.playing() || self.waiting()).then_some(FRAME_MS)
     }
 
     fn tick(&mut self) -> Vec<Self::Output> {
-        Host::tick(self, &wall_clock)
+        if self.playing() {
+            Host::tick(self, &wall_clock)
+        } else {
+            self.waiting_frame()
+        }
     }
 }
 
@@ -74,7 +78,7 @@ pub async fn RulesWorker(scope: ReactorScope<rules::Command, rules::Update>) {
 /// The microcircuit page's simulation worker.
 #[reactor]
 pub async fn MicrocircuitWorker(scope: ReactorScope<mc::Command, mc::Update>) {
-    serve(scope, Host::<microcircuit::Sim>::default()).await;
+    serve(scope, Host::<mc::Circuit>::default()).await;
 }
 
 /// The cerebellum page's simulation worker.

@@ -70,6 +70,14 @@ pub trait Model: Sized {
     ///
     /// What is wrong with the file, or what in it the page cannot set.
     fn import(text: &str) -> Result<String, String>;
+    /// Takes in what came from outside the commands since the last call (data a model
+    /// downloads for itself); called before every frame.
+    fn poll(&mut self) {}
+    /// Whether the model waits for something from outside ([`Model::poll`]): frames
+    /// keep coming while paused, so the page sees it arrive.
+    fn waiting(&self) -> bool {
+        false
+    }
 }
 
 /// What a simulation page saves besides its charts and diagrams.
@@ -185,6 +193,11 @@ impl<M: Model> Host<M> {
         self.playing && self.model.is_some()
     }
 
+    /// Whether the model waits for something from outside ([`Model::waiting`]).
+    pub fn waiting(&self) -> bool {
+        self.model().is_some_and(Model::waiting)
+    }
+
     pub fn speed(&self) -> u32 {
         self.speed
     }
@@ -229,10 +242,24 @@ impl<M: Model> Host<M> {
             .collect()
     }
 
-    /// One frame's worth of simulation while playing.
+    /// One frame's worth of simulation while playing (what came from outside first).
     pub fn tick(&mut self, now: &dyn Fn() -> f64) -> Vec<Update<M::View>> {
+        self.poll();
         self.advance(self.speed.saturating_mul(TICK_FRAMES), now);
         self.frame()
+    }
+
+    /// A frame while paused and the model waits ([`Model::waiting`]): what came from
+    /// outside, and no simulation.
+    pub fn waiting_frame(&mut self) -> Vec<Update<M::View>> {
+        self.poll();
+        self.frame()
+    }
+
+    fn poll(&mut self) {
+        if let Some((model, _)) = &mut self.model {
+            model.poll();
+        }
     }
 
     /// Carries out a command; returns what to tell the page.

@@ -1,7 +1,7 @@
 //! Drawing pieces any page can use: line charts, canvas heatmaps, colour scales, a
 //! text field that keeps the user's draft while the page redraws, a bounded history
 //! for long runs, compact number formats, saving text, charts and diagrams as
-//! files, and importing a configuration file.
+//! files, importing a configuration file, and fetching a file with progress.
 //! They know nothing of pages or of the URL; a page hands them plain numbers.
 
 pub mod canvas_text;
@@ -14,6 +14,7 @@ pub mod confusion;
 pub mod copy_link;
 pub mod download;
 pub mod draw_pad;
+pub mod fetch;
 pub mod field;
 pub mod figure_export;
 pub mod heatmap;

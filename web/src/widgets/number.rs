@@ -72,9 +72,29 @@ pub fn nice_ceiling(a: f64) -> f64 {
         .unwrap_or(10.0 * base)
 }
 
+/// `n` with thousands separated, as the status line writes counts (`12,000`).
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_with_thousands_separated() {
+        assert_eq!(thousands(60_000), "60,000");
+        assert_eq!(thousands(784), "784");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn small_numbers_keep_their_places_and_large_ones_turn_compact() {

@@ -65,7 +65,7 @@ struct RunArgs {
     /// A run the microcircuit page saved ("Configuration (JSON)"): its circuit and the
     /// changes made while it ran, replayed bit for bit; no model option goes with it.
     #[arg(long, value_name = "FILE.json", conflicts_with_all = [
-        "task", "rule", "preset", "data", "seed", "layers", "act", "steady_state", "batch",
+        "task", "rule", "preset", "seed", "layers", "act", "steady_state", "batch",
         "pretrain", "random_init", "lr_apical", "lr_forward", "lr_output", "lr_interneuron",
         "weight_scale", "top_down_scale", "soma_noise", "pattern_ms", "train_size",
         "test_size", "noise",
@@ -83,8 +83,8 @@ struct RunArgs {
     /// paper's digits). The options given beside it override its settings.
     #[arg(long, value_name = "NAME", conflicts_with_all = ["task", "noise"])]
     preset: Option<String>,
-    /// With the digits preset: the folder of the four MNIST IDX files, plain or .gz
-    /// [default: where `make mnist-data` puts them].
+    /// With the digits preset, or a --config of a run on the digits: the folder of the
+    /// four MNIST IDX files, plain or .gz [default: where `make mnist-data` puts them].
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
     /// Seed for the data, weights, pattern order and noise.
@@ -169,6 +169,29 @@ fn saved_run(path: &std::path::Path, args: &RunArgs) -> Result<export::SavedRun,
         saved.config.log_every = every;
     }
     Ok(saved)
+}
+
+/// The circuit of a saved run, built to be replayed: on the digits, read from
+/// `--data`, when the run names them; `--data` goes with no other.
+fn replay(saved: &export::SavedRun, args: &RunArgs) -> Result<(Microcircuit, Replay), String> {
+    if saved.data.as_deref() != Some(export::DIGITS) {
+        if args.data.is_some() {
+            return Err(format!(
+                "--data reads the digits' files: this run does not learn them (its data: {})",
+                saved
+                    .data
+                    .as_deref()
+                    .unwrap_or(saved.config.task.kind.name())
+            ));
+        }
+        return Replay::build(saved);
+    }
+    let dir = args.data.clone().unwrap_or_else(super::mnist::default_dir);
+    let (train, test) = bioprop::task::mnist::load_dir(&dir).map_err(|e| e.to_string())?;
+    let task = &saved.config.task;
+    let dataset = digits::dataset(&train, &test, task.train_size, task.test_size)
+        .map_err(|error| format!("config.task.{error}"))?;
+    Replay::build_on(saved, dataset)
 }
 
 /// One line for `bioprop list`.
@@ -320,7 +343,7 @@ pub fn main() -> ExitCode {
     }
     let started = Instant::now();
     let built = match &args.config {
-        Some(path) => saved_run(path, &args).and_then(|saved| Replay::build(&saved)),
+        Some(path) => saved_run(path, &args).and_then(|saved| replay(&saved, &args)),
         None => config_from(&args)
             .and_then(|config| build(&args, &config))
             .map(|circuit| (circuit, Replay::default())),
@@ -332,13 +355,13 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The digits preset, or a saved run on the digits.
+    let digits = circuit.config().task.kind == TaskKind::Digits;
     let task = match preset_of(&args).ok().flatten() {
-        Some(Preset::Digits) => "mnist",
+        _ if digits => "mnist",
         Some(Preset::Regression) => preset::NAME,
-        None => circuit.config().task.kind.name(),
+        _ => circuit.config().task.kind.name(),
     };
-    let chosen = preset_of(&args).ok().flatten();
-    let digits = chosen == Some(Preset::Digits);
     let train_size = circuit.dataset().train_size() as u64;
     let steps = args.epochs.map_or(args.steps, |epochs| epochs * train_size);
     let every = circuit.config().log_every;

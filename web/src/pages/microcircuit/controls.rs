@@ -65,6 +65,8 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
     let reset = props.on_action.reform(|_| Action::Reset);
     let target = props.on_action.reform(|_| Action::ToggleTarget);
     let preset = s.task.is_preset();
+    // The digits run the steady state from the self-predicting start, target on.
+    let digits = s.task == CircuitTask::Digits;
     // The paper's task brings its own start.
     let start = if preset { s.config().start } else { s.start };
     html! {
@@ -75,23 +77,28 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
                 <button data-testid="reset" onclick={reset} title="The initial weights again">{"Reset"}</button>
             </div>
             <button class={classes!("target-toggle", s.target.then_some("on"))} data-testid="target-toggle"
+                disabled={digits}
                 aria-pressed={if s.target { "true" } else { "false" }} onclick={target}
                 title="Nudge the output towards the target (key t)">
-                { match (s.target, preset) {
+                { match (s.target, s.task == CircuitTask::Paper) {
                     (true, false) => "Target on: learning",
                     (true, true) => "Target on after pre-training",
                     (false, _) => "Target off: pre-training",
                 } }
             </button>
             <label>{"Model"}
-                <select data-testid="mode" onchange={select(|n, v| n.mode = if v == "steady" { Mode::SteadyState } else { Mode::Full })}>
+                <select data-testid="mode" disabled={digits} onchange={select(|n, v| n.mode = if v == "steady" { Mode::SteadyState } else { Mode::Full })}>
                     <option value="full" selected={s.mode == Mode::Full}>{"full (Euler, dt 0.1 ms)"}</option>
                     <option value="steady" selected={s.mode == Mode::SteadyState}>{"steady state (fast)"}</option>
                 </select>
             </label>
             <label>{"Start (restarts)"}
                 <select data-testid="init" disabled={preset}
-                    title={if preset { "The paper's task starts from random weights" } else { "" }}
+                    title={match (digits, preset) {
+                        (true, _) => "The digits start from the self-predicting state",
+                        (false, true) => "The paper's task starts from random weights",
+                        (false, false) => "",
+                    }}
                     onchange={select(|n, v| n.start = if v == "random" { Start::Random } else { Start::SelfPredicting })}>
                     { for [Start::SelfPredicting, Start::Random].into_iter().map(|st| html! {
                         <option value={st.name()} selected={st == start}>{st.name()}</option>
@@ -112,10 +119,12 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
                     }) }
                 </select>
             </label>
-            <label>{format!("Traced neuron (0–{})", s.hidden_size() - 1)}
-                <TextField input_type="number" testid="neuron" min="0" max={(s.hidden_size() - 1).to_string()}
-                    value={s.neuron.to_string()} onchange={on_neuron} />
-            </label>
+            if !digits {
+                <label>{format!("Traced neuron (0–{})", s.hidden_size() - 1)}
+                    <TextField input_type="number" testid="neuron" min="0" max={(s.hidden_size() - 1).to_string()}
+                        value={s.neuron.to_string()} onchange={on_neuron} />
+                </label>
+            }
             if s.task == CircuitTask::Paper {
                 <p class="view-note" data-testid="task-note">{format!(
                     "{} It pre-trains for {} patterns, then the target comes on (switching the target \
@@ -124,6 +133,14 @@ pub fn MicrocircuitControls(props: &MicrocircuitControlsProps) -> Html {
                      reproduced yet: with the preset's untuned rates the circuit barely learns (README, \
                      \"The paper's regression task\").",
                     preset::DESCRIPTION, preset::PRETRAIN_PATTERNS, preset::NETWORK_LR
+                )}</p>
+            }
+            if digits {
+                <p class="view-note" data-testid="task-note">{format!(
+                    "The handwritten digits: a 784-{}-10 circuit in the steady state, minibatches of 10, \
+                     from the self-predicting state with the target on; the worker downloads the digits \
+                     first. The model, start, target and traced neuron are fixed on this task.",
+                    super::digits::HIDDEN
                 )}</p>
             }
             <p class="view-note">{format!(

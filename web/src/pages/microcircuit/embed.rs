@@ -3,13 +3,27 @@
 
 use serde_json::{json, Value};
 
-use super::worker::MicrocircuitView;
+use super::worker::{CircuitView, MicrocircuitView};
+
+/// The latest frame's readouts; on the digits `{ step, epochs, accuracy, playing }`
+/// (`accuracy` the latest test pass's, a fraction), else [`circuit_metrics`].
+pub fn metrics(view: &CircuitView, playing: bool) -> Value {
+    match view {
+        CircuitView::Circuit(view) => circuit_metrics(view, playing),
+        CircuitView::Digits(view) => json!({
+            "step": view.patterns,
+            "epochs": view.epochs,
+            "accuracy": view.curve.last().map(|p| p.1 / 100.0),
+            "playing": playing,
+        }),
+    }
+}
 
 /// `{ step, time_ms, target_on, loss, apical_energy, curves, playing }`: `step` counts
 /// the patterns shown, `loss` is the circuit's latest test loss, `apical_energy`
 /// ‖v_A‖² of hidden layer 1, and `curves` each learning curve's latest
 /// `{label, time_s, loss}` (the circuit first, then BP, FA and shallow).
-pub fn metrics(view: &MicrocircuitView, playing: bool) -> Value {
+pub fn circuit_metrics(view: &MicrocircuitView, playing: bool) -> Value {
     let s = &view.snapshot;
     let curves: Vec<Value> = view
         .curves

@@ -9,12 +9,21 @@
 //! stays smooth.
 //!
 //! ```text
-//! settings ─▶ Command::Configure(settings) / Change(Retune) ─▶ worker: Sim
-//! worker ─▶ Frame(MicrocircuitView) ─▶ views; controls ─▶ live changes or a new Sim
+//! settings ─▶ Command::Configure(settings) / Change(Retune) ─▶ worker: Sim, or DigitsSim
+//! worker ─▶ Frame(CircuitView) ─▶ views; controls ─▶ live changes or a new Sim
+//! ```
+//!
+//! On the digits (`task=digits`, [`digits`]) the worker downloads the digits itself and
+//! the page draws [`digits_view`]: the download, the accuracy curve, the receptive
+//! fields and the confusion matrix.
+//!
+//! ```text
 //! ```
 
 mod controls;
 mod diagram;
+pub mod digits;
+mod digits_view;
 pub mod embed;
 pub mod inspector;
 pub mod settings;
@@ -38,9 +47,10 @@ use crate::widgets::config_import::refusal;
 use crate::widgets::download::save_text;
 use crate::widgets::figure_export::FigureExport;
 use crate::widgets::reproduce::{Reproduce, RunHash};
+use digits_view::DigitsPanel;
 use inspector::CircuitInspector;
-use settings::MicrocircuitSettings;
-use worker::{MicrocircuitView, Retune};
+use settings::{CircuitTask, MicrocircuitSettings};
+use worker::{CircuitView, Retune};
 
 pub use controls::{Action, MicrocircuitControls};
 pub use diagram::CircuitDiagram;
@@ -84,7 +94,7 @@ fn Page() -> Html {
         notices,
     } = use_url_settings::<MicrocircuitSettings>(None);
     let autoplay = initial.autoplay;
-    let driver = use_sim_worker::<MicrocircuitWorker, MicrocircuitSettings, Retune, MicrocircuitView>(
+    let driver = use_sim_worker::<MicrocircuitWorker, MicrocircuitSettings, Retune, CircuitView>(
         (*settings).clone(),
         autoplay,
         settings.speed,
@@ -107,7 +117,17 @@ fn Page() -> Html {
                 settings.set(next);
             }
             Action::DismissNotices => notices.dispatch(NoticeAction::Clear),
-            Action::Change(next) => {
+            Action::Change(mut next) => {
+                if next.task != settings.task
+                    && [next.task, settings.task].contains(&CircuitTask::Digits)
+                {
+                    // Into or out of the digits: that task's model and speed.
+                    next.mode = next.task.default_mode();
+                    next.speed = next.task.default_speed();
+                    if next.task == CircuitTask::Digits {
+                        next.digits_only();
+                    }
+                }
                 if let Some(notice) = next.checked_neuron() {
                     notices.dispatch(NoticeAction::Push(notice.to_string()));
                     return;
@@ -174,9 +194,12 @@ fn Page() -> Html {
     };
 
     let frame = driver.frame();
-    let checkpoint = frame.as_ref().map(|f| f.view.checkpoint);
+    let checkpoint = frame.as_ref().and_then(|f| f.view.checkpoint());
     let body = match frame.as_ref().map(|f| &f.view) {
-        Some(view) => html! {
+        Some(CircuitView::Digits(view)) => html! {
+            <DigitsPanel view={Rc::new((**view).clone())} />
+        },
+        Some(CircuitView::Circuit(view)) => html! {
             <>
                 <Readouts patterns={view.snapshot.patterns} time_ms={view.snapshot.time_ms}
                     loss={view.loss} apical_energy={view.apical_energy} row_energy={view.row_energy}

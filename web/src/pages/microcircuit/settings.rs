@@ -3,11 +3,11 @@
 //!
 //! | key | meaning, allowed values | default |
 //! |---|---|---|
-//! | `task` | any task but `arrays`, `digits` and `autoencoder`: `nonlinear-teacher`, `linear-teacher`, `xor`, `circles`, `spirals`, `gaussians`, `moons`, `sine`; or `sacramento-2018`, the paper's regression task under its conditions ([`CircuitTask::Paper`]) | `nonlinear-teacher` |
-//! | `mode` | `full` (Euler steps of 0.1 ms) or `steady` (the steady-state approximation) | `full` |
-//! | `init` | `self-predicting` (closed form) or `random` (interneuron weights random); the paper's task always starts random | `self-predicting` |
-//! | `target` | `1` or `0`: the output is nudged towards the target; `0` is pre-training. The paper's task pre-trains first whatever it says; `0` keeps the target off after | 1 |
-//! | `speed` | simulated milliseconds per animation frame, 1 to [`MAX_SPEED`] (a frame also stops at its time budget) | [`DEFAULT_SPEED`] |
+//! | `task` | any task but `arrays` and `autoencoder`: `nonlinear-teacher`, `linear-teacher`, `xor`, `circles`, `spirals`, `gaussians`, `moons`, `sine`; `sacramento-2018`, the paper's regression task under its conditions ([`CircuitTask::Paper`]); or `digits`, the handwritten digits ([`CircuitTask::Digits`], [`super::digits`]) | `nonlinear-teacher` |
+//! | `mode` | `full` (Euler steps of 0.1 ms) or `steady` (the steady-state approximation); the digits run the steady state only | `full` (`steady` on the digits) |
+//! | `init` | `self-predicting` (closed form) or `random` (interneuron weights random); the paper's task always starts random, the digits self-predicting | `self-predicting` |
+//! | `target` | `1` or `0`: the output is nudged towards the target; `0` is pre-training. The paper's task pre-trains first whatever it says; `0` keeps the target off after. The digits learn with the target on | 1 |
+//! | `speed` | simulated milliseconds per animation frame, 1 to [`MAX_SPEED`] (a frame also stops at its time budget) | [`DEFAULT_SPEED`] ([`MAX_SPEED`] on the digits) |
 //! | `neuron` | the traced pyramidal cell of hidden layer 1 (0-based; its interneuron partner is the same index, clamped to the layer above) | 0 |
 //! | `seed` | any whole number from 0 to 2⁶⁴−1 | 1 |
 //! | `autoplay` | `1` or `0` | 0 |
@@ -15,12 +15,16 @@
 //! | `inspect` | `1` to `4`: the locality inspector on one of the four plasticity rules, in the order of `docs/science.md` §4.2 ([`super::inspector`]) | — (closed) |
 //!
 //! A bad value is ignored with a [`Notice`] naming the key, the allowed values and the
-//! default used; unknown keys likewise. Parsing never panics; the last value of a
+//! default used; unknown keys likewise, and a value the digits task cannot take
+//! (`mode=full`, `init=random`, `target=0`). Parsing never panics; the last value of a
 //! repeated key wins. `neuron` is range-checked against the task's layer sizes by
 //! [`MicrocircuitSettings::checked_neuron`], since the range depends on the task.
 
 use bioprop::microcircuit::{preset, Mode, Start};
+use bioprop::task::mnist;
 use bioprop::{MicrocircuitConfig, TaskKind};
+
+use super::digits;
 
 pub use crate::shell::query::Notice;
 use crate::shell::query::{choice, whole, Problem, QueryWriter, Reader, Repeats};
@@ -41,6 +45,9 @@ pub enum CircuitTask {
     /// `sacramento-2018` preset (soft-rectifier rates, the k = 10, 2 teacher, random
     /// start, pre-training, then learning), the CLI's `--preset sacramento-2018`.
     Paper,
+    /// The handwritten digits: core's digits experiment made small
+    /// ([`super::digits::config`]), on the digits the worker downloads.
+    Digits,
 }
 
 impl CircuitTask {
@@ -49,6 +56,7 @@ impl CircuitTask {
         match self {
             CircuitTask::Generated(task) => task.name(),
             CircuitTask::Paper => preset::NAME,
+            CircuitTask::Digits => TaskKind::Digits.name(),
         }
     }
 
@@ -57,6 +65,7 @@ impl CircuitTask {
         match self {
             CircuitTask::Generated(task) => task.name().to_owned(),
             CircuitTask::Paper => format!("{} (paper)", preset::NAME),
+            CircuitTask::Digits => format!("digits (MNIST, 784-{}-10)", digits::HIDDEN),
         }
     }
 
@@ -69,10 +78,27 @@ impl CircuitTask {
     pub fn is_preset(self) -> bool {
         !matches!(self, CircuitTask::Generated(_))
     }
+
+    /// The speed a fresh page runs the task at: the digits as fast as the frame's
+    /// budget allows.
+    pub fn default_speed(self) -> u32 {
+        match self {
+            CircuitTask::Digits => MAX_SPEED,
+            _ => DEFAULT_SPEED,
+        }
+    }
+
+    /// The model a fresh page runs the task with: the digits' is the steady state.
+    pub fn default_mode(self) -> Mode {
+        match self {
+            CircuitTask::Digits => Mode::SteadyState,
+            _ => Mode::Full,
+        }
+    }
 }
 
 /// Tasks the page offers: every task whose data core generates, its default (the
-/// nonlinear teacher) first, then the paper's.
+/// nonlinear teacher) first, then the paper's, then the digits.
 pub fn tasks() -> impl Iterator<Item = CircuitTask> {
     std::iter::once(TaskKind::NonlinearTeacher)
         // The autoencoder is the networks' (the rules page): its point is the target,
@@ -82,7 +108,7 @@ pub fn tasks() -> impl Iterator<Item = CircuitTask> {
                 .filter(|&t| !matches!(t, TaskKind::NonlinearTeacher | TaskKind::Autoencoder)),
         )
         .map(CircuitTask::Generated)
-        .chain([CircuitTask::Paper])
+        .chain([CircuitTask::Paper, CircuitTask::Digits])
 }
 
 /// Everything the microcircuit page's URL can set.
@@ -148,6 +174,7 @@ impl MicrocircuitSettings {
         let layers = match self.task {
             CircuitTask::Generated(task) => task.defaults().layers,
             CircuitTask::Paper => preset::STUDENT.to_vec(),
+            CircuitTask::Digits => return digits::HIDDEN,
         };
         layers.get(1).copied().unwrap_or(1).max(1)
     }
@@ -158,6 +185,10 @@ impl MicrocircuitSettings {
     /// curve moves while watching (a full-model pattern is a few frames).
     pub fn config(&self) -> MicrocircuitConfig {
         let mut config = match self.task {
+            // The worker sizes it to the digits it reads.
+            CircuitTask::Digits => {
+                return digits::config(self.seed, mnist::TRAIN_COUNT, mnist::TEST_COUNT)
+            }
             CircuitTask::Generated(task) => MicrocircuitConfig {
                 start: self.start,
                 ..MicrocircuitConfig::for_task(task)
@@ -192,6 +223,37 @@ impl MicrocircuitSettings {
             inspect: self.inspect,
             ..read
         })
+    }
+
+    /// What the digits task cannot take, set back to what it runs, with a notice each:
+    /// the full model, the random start, the target off.
+    pub fn digits_only(&mut self) -> Vec<Notice> {
+        let mut notices = Vec::new();
+        if self.mode == Mode::Full {
+            self.mode = Mode::SteadyState;
+            notices.push(Notice::new(
+                "mode",
+                "full is not offered on the digits (the full model would take hours per epoch \
+                 of 784-100-10 here); using steady",
+            ));
+        }
+        if self.start == Start::Random {
+            self.start = Start::SelfPredicting;
+            notices.push(Notice::new(
+                "init",
+                "the digits start from the self-predicting state, as in the paper; using \
+                 self-predicting",
+            ));
+        }
+        if !self.target {
+            self.target = true;
+            notices.push(Notice::new(
+                "target",
+                "the digits learn with the target on (no pre-training from the \
+                 self-predicting state); using 1",
+            ));
+        }
+        notices
     }
 
     /// Whether going from `self` to `next` needs a new circuit (task, start, seed);
@@ -244,6 +306,9 @@ impl UrlSettings for MicrocircuitSettings {
         ) {
             s.task = task;
         }
+        s.mode = s.task.default_mode();
+        s.speed = s.task.default_speed();
+        let speed_default = format!("using {}", s.speed);
         if let Some(mode) = reader.read("mode", parse_mode, using("mode")) {
             s.mode = mode;
         }
@@ -251,7 +316,11 @@ impl UrlSettings for MicrocircuitSettings {
             s.start = start;
         }
         s.target = reader.read_flag("target", s.target);
-        if let Some(v) = reader.read("speed", |v| whole(v, 1, MAX_SPEED), using("speed")) {
+        if let Some(v) = reader.read(
+            "speed",
+            |v| whole(v, 1, MAX_SPEED),
+            || speed_default.clone(),
+        ) {
             s.speed = v;
         }
         if let Some(v) = reader.read("neuron", |v| whole(v, 0, 9999), using("neuron")) {
@@ -275,6 +344,9 @@ impl UrlSettings for MicrocircuitSettings {
             || "ignored, the inspector stays closed".to_owned(),
         );
         let mut notices = reader.finish();
+        if s.task == CircuitTask::Digits {
+            notices.extend(s.digits_only());
+        }
         if let Some(notice) = s.checked_neuron() {
             s.neuron = 0;
             notices.push(notice);
@@ -288,10 +360,10 @@ impl UrlSettings for MicrocircuitSettings {
         let d = MicrocircuitSettings::default();
         let mut query = QueryWriter::new("microcircuit");
         query.differs("task", self.task.name(), d.task.name());
-        query.differs("mode", self.mode.name(), d.mode.name());
+        query.differs("mode", self.mode.name(), self.task.default_mode().name());
         query.differs("init", self.start.name(), d.start.name());
         query.flag("target", self.target, d.target);
-        query.differs("speed", self.speed, d.speed);
+        query.differs("speed", self.speed, self.task.default_speed());
         query.differs("neuron", self.neuron, d.neuron);
         query.differs("seed", self.seed, d.seed);
         query.flag("autoplay", self.autoplay, d.autoplay);
@@ -353,12 +425,17 @@ mod tests {
                 };
                 let config = s.config();
                 let built = match task {
-                    CircuitTask::Generated(_) => Microcircuit::new(&config),
+                    CircuitTask::Generated(_) => Microcircuit::new(&config).is_ok(),
                     CircuitTask::Paper => {
-                        Microcircuit::with_dataset(&config, preset::dataset(s.seed))
+                        Microcircuit::with_dataset(&config, preset::dataset(s.seed)).is_ok()
+                    }
+                    // Its data comes from a file (built in web/tests/microcircuit_digits.rs);
+                    // it runs the steady state whatever the mode says.
+                    CircuitTask::Digits => {
+                        config.validate().is_ok() && config.mode == Mode::SteadyState
                     }
                 };
-                assert!(built.is_ok(), "{task:?} {mode:?}");
+                assert!(built, "{task:?} {mode:?}");
             }
         }
     }
@@ -393,6 +470,44 @@ mod tests {
         let (s, _) = MicrocircuitSettings::from_query("?task=sacramento-2018&init=self-predicting");
         assert_eq!(s.config().start, Start::Random);
         assert_eq!(s.hidden_size(), 50);
+    }
+
+    #[test]
+    fn the_digits_run_the_steady_state_at_full_speed_and_refuse_what_they_cannot_take() {
+        let (s, notices) = MicrocircuitSettings::from_query("?page=microcircuit&task=digits");
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(s.task, CircuitTask::Digits);
+        assert_eq!((s.mode, s.speed), (Mode::SteadyState, MAX_SPEED));
+        assert_eq!(s.to_query(), "?page=microcircuit&task=digits");
+        assert_eq!(s.hidden_size(), digits::HIDDEN);
+        let config = s.config();
+        assert_eq!(config.layers, [784, digits::HIDDEN, 10]);
+        assert_eq!((config.mode, config.batch), (Mode::SteadyState, 10));
+        config.validate().unwrap();
+        // A slower speed round-trips; the other tasks keep their own default.
+        let slow = MicrocircuitSettings {
+            speed: 200,
+            ..s.clone()
+        };
+        assert_eq!(MicrocircuitSettings::from_query(&slow.to_query()).0, slow);
+        assert_eq!(
+            MicrocircuitSettings::from_query("?task=xor").0.speed,
+            DEFAULT_SPEED
+        );
+        let (s, notices) = MicrocircuitSettings::from_query(
+            "?page=microcircuit&task=digits&mode=full&init=random&target=0",
+        );
+        let params: Vec<&str> = notices.iter().map(|n| n.param.as_str()).collect();
+        assert_eq!(params, ["mode", "init", "target"]);
+        assert!(
+            notices[0].message.ends_with("using steady"),
+            "{}",
+            notices[0]
+        );
+        assert_eq!(
+            (s.mode, s.start, s.target),
+            (Mode::SteadyState, Start::SelfPredicting, true)
+        );
     }
 
     #[test]

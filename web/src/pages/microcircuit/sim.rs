@@ -108,11 +108,16 @@ pub fn energy(values: impl IntoIterator<Item = f32>) -> f32 {
 }
 
 impl Sim {
-    /// The circuit and comparison runs `settings` describe.
+    /// The circuit and comparison runs `settings` describe. The digits are not a
+    /// `Sim`'s (the worker runs them as [`super::digits::DigitsSim`]): asked for them, it
+    /// runs the default task.
     pub fn build(settings: &MicrocircuitSettings) -> Self {
         match settings.task {
             CircuitTask::Generated(_) => Sim::new(&settings.config(), settings.target),
             CircuitTask::Paper => Sim::paper(&settings.config(), settings.target),
+            CircuitTask::Digits => {
+                Sim::new(&MicrocircuitSettings::default().config(), settings.target)
+            }
         }
     }
 
@@ -432,6 +437,15 @@ pub fn import_query(text: &str) -> Result<String, String> {
         ));
     }
     let config = &saved.config;
+    if saved.data.as_deref() == Some(bioprop::microcircuit::export::DIGITS) {
+        // The digits run: its sizes are those of the file the page loaded.
+        let query = format!("?task=digits&seed={}", config.seed);
+        settings_of::<MicrocircuitSettings>(&query)?;
+        let task = &config.task;
+        let expected = super::digits::config(config.seed, task.train_size, task.test_size);
+        held_to(&compact(config), &compact(&expected))?;
+        return Ok(query);
+    }
     let paper = saved.data.is_some();
     let task = if paper {
         preset::NAME

@@ -39,9 +39,10 @@ use crate::shell::route::PageKind;
 use crate::shell::watchdog::{use_watchdog, Watchdog};
 use crate::shell::worker_guard;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlSettings, UrlState};
+use crate::widgets::fetch::{self, Download, DIGITS_FILE};
 use controls::{Action, Controls};
 use delta_view::DeltaPresentation;
-use digits::load::{self, Download, DIGITS_FILE};
+use digits::load;
 use digits::{is_digits, Pending, PredictRequest, Status};
 use export_view::ExportPanel;
 use presentation::{PresentBar, Presentation};
@@ -243,7 +244,7 @@ fn Page(props: &RulesPageProps) -> Html {
                     Err(why) => fail(why),
                 }
             };
-            match load::download(DIGITS_FILE, progress, done) {
+            match fetch::download(DIGITS_FILE, progress, done) {
                 Ok(handle) => *download.borrow_mut() = Some(handle),
                 Err(why) => fail(why),
             }

@@ -187,18 +187,7 @@ pub fn output_statement(settings: &Settings) -> String {
     )
 }
 
-/// `n` with thousands separated, as the status line writes counts (`12,000`).
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::widgets::number::thousands;
 
 /// The side of the smallest square holding `values`, and the values padded with 0
 /// to fill it (a sample of hidden units drawn as a square).
@@ -281,9 +270,6 @@ mod tests {
 
     #[test]
     fn counts_and_squares_read_as_shown() {
-        assert_eq!(thousands(60_000), "60,000");
-        assert_eq!(thousands(784), "784");
-        assert_eq!(thousands(1_234_567), "1,234,567");
         let (side, padded) = square(&[1.0; 30]);
         assert_eq!((side, padded.len()), (6, 36));
         assert_eq!(padded[30..], [0.0; 6]);

@@ -9,7 +9,6 @@ use bioprop::task::mnist::{PIXELS, SIDE};
 use web_sys::File;
 use yew::prelude::*;
 
-use super::load::{megabytes, DIGITS_FILE};
 use super::{output_statement, square, thousands, PredictRequest, Status};
 use crate::pages::rules::runs::{rule_colour, Run, Runs};
 use crate::pages::rules::settings::Settings;
@@ -19,6 +18,7 @@ use crate::pages::rules::worker::{
 };
 use crate::widgets::confusion::ConfusionMatrix;
 use crate::widgets::draw_pad::{DrawPad, PAD_PX};
+use crate::widgets::fetch::{megabytes, DIGITS_FILE};
 use crate::widgets::field::take_chosen_files;
 use crate::widgets::heatmap::{max_abs, ColourLegend};
 use crate::widgets::image_grid::{ImageGrid, ImageScale};
