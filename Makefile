@@ -77,8 +77,8 @@ mnist-data:
 # Lillicrap et al. 2016, Fig. 2a on the full digits, in release mode: BP, FA, shallow,
 # sign symmetry and Kolen-Pollack on 784-1000-10, DFA on 784-1000-1000-10; a table of
 # test errors, epochs, seeds, wall time and load (8 epochs of minibatches of 5 at rate
-# 0.3; 4-14 min per rule and seed on 2 shared cores under load, DFA more; see
-# core/README.md). Fewer rows: make reproduce-mnist MNIST_RULES="bp fa" SEEDS=1
+# 0.3, shallow 0.1; 3-27 min per rule and seed on 2 shared cores under load, DFA more;
+# see core/README.md). Fewer rows: make reproduce-mnist MNIST_RULES="bp fa" SEEDS=1
 # Shorter: make reproduce-mnist EPOCHS=1 TRAIN_SIZE=10000 SEEDS=1
 EPOCHS ?= 8
 TRAIN_SIZE ?= 60000

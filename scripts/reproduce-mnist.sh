@@ -19,9 +19,16 @@
 #               CLI's 0.9995 suits the small tasks' few thousand steps; over
 #               ~100,000 steps it shrinks the weights like a strong weight decay
 #               and the error with them, docs/science.md §1.3)
-#   FA_FEEDBACK_SCALE  multiplies FA's and DFA's random B (default 10): B stays
-#               fixed while the output weights grow about sevenfold, so with B at
-#               the init's scale the hidden layer learns ever more slowly
+#   FA_FEEDBACK_SCALE  multiplies FA's random B (default 20): B stays fixed while
+#               the output weights grow about sevenfold, so with B at the init's
+#               scale the hidden layer learns ever more slowly
+#   DFA_FEEDBACK_SCALE, DFA_LR  B's scale and the rate for DFA's two hidden layers
+#               (default 1 and 0.1: at rate 0.3 its outputs saturated in the first
+#               epoch with B x1 and x10 alike)
+#   SHALLOW_LR, SHALLOW_INIT  the shallow learner's rate and forward init (default 0.1
+#               and uniform:0.2): with Xavier's U[-0.058, 0.058] the fixed hidden
+#               units sit at 0.5 +- 0.08, nearly a linear map of the pixels, and
+#               rate 0.3 overshoots along their common 0.5
 #   RULES       which rows                               (default "bp fa shallow usf kp dfa")
 #
 # Run through `make reproduce-mnist`, which fetches the digits first.
@@ -35,7 +42,11 @@ SEEDS=${SEEDS:-1 2}
 LR=${LR:-0.3}
 BATCH=${BATCH:-5}
 KP_DECAY=${KP_DECAY:-0.99999}
-FA_FEEDBACK_SCALE=${FA_FEEDBACK_SCALE:-10}
+FA_FEEDBACK_SCALE=${FA_FEEDBACK_SCALE:-20}
+DFA_FEEDBACK_SCALE=${DFA_FEEDBACK_SCALE:-1}
+DFA_LR=${DFA_LR:-0.1}
+SHALLOW_LR=${SHALLOW_LR:-0.1}
+SHALLOW_INIT=${SHALLOW_INIT:-uniform:0.2}
 RULES=${RULES:-bp fa shallow usf kp dfa}
 
 cargo build -q --release -p bioprop --features cli
@@ -48,11 +59,12 @@ every=$(((TRAIN_SIZE + BATCH - 1) / BATCH))
 
 echo "MNIST, $TRAIN_SIZE training and $TEST_SIZE test images, $EPOCHS epochs, batch $BATCH, lr $LR,"
 echo "logistic hidden and output units, squared error, Kolen-Pollack decay $KP_DECAY,"
-echo "FA's and DFA's feedback B scaled by $FA_FEEDBACK_SCALE;"
+echo "FA's feedback B scaled by $FA_FEEDBACK_SCALE, DFA's by $DFA_FEEDBACK_SCALE (rate $DFA_LR),"
+echo "shallow learner at rate $SHALLOW_LR from $SHALLOW_INIT, the others from xavier;"
 echo "$(nproc) cores ($(uname -m)), $(date -u +%Y-%m-%d)"
 echo
-echo "| rule | layers | seed | epochs | batch | lr | B scale | test error % | update angle, layer 1, first → last | weight angle, layer 1 | wall time | load average, start → end |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| rule | layers | seed | epochs | batch | lr | W init | B scale | test error % | update angle, layer 1, first → last | weight angle, layer 1 | wall time | load average, start → end |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for rule in $RULES; do
     layers=784-1000-10
     [ "$rule" = dfa ] && layers=784-1000-1000-10
@@ -60,13 +72,17 @@ for rule in $RULES; do
         csv=$out/$rule-$seed.csv
         start=$(date +%s.%N)
         load_start=$(cut -d' ' -f1 /proc/loadavg)
-        scale=1
-        case $rule in fa | dfa) scale=$FA_FEEDBACK_SCALE ;; esac
+        scale=1 lr=$LR init=xavier
+        case $rule in
+            fa) scale=$FA_FEEDBACK_SCALE ;;
+            dfa) scale=$DFA_FEEDBACK_SCALE lr=$DFA_LR ;;
+            shallow) lr=$SHALLOW_LR init=$SHALLOW_INIT ;;
+        esac
         "$bin" run --task mnist --rule "$rule" --layers "$layers" --act sigmoid --output logistic \
-            --lr "$LR" --batch "$BATCH" --epochs "$EPOCHS" --every "$every" --seed "$seed" \
-            --kp-decay "$KP_DECAY" --feedback-scale "$scale" \
+            --lr "$lr" --batch "$BATCH" --epochs "$EPOCHS" --every "$every" --seed "$seed" \
+            --kp-decay "$KP_DECAY" --feedback-scale "$scale" --weight-init "$init" \
             --train-size "$TRAIN_SIZE" --test-size "$TEST_SIZE" --out "$csv" 2>"$csv.log" || {
-            echo "| $rule | $layers | $seed | | $BATCH | $LR | $scale | failed: $(tail -1 "$csv.log") | | | | |"
+            echo "| $rule | $layers | $seed | | $BATCH | $lr | $init | $scale | failed: $(tail -1 "$csv.log") | | | | |"
             continue
         }
         end=$(date +%s.%N)
@@ -74,13 +90,13 @@ for rule in $RULES; do
         # Layer 1's rows: step 0 and the last step. Columns (header of the CSV): 1 step,
         # 3 layer, 6 update_angle_deg, 7 weight_angle_deg, 16 test_error_pct.
         awk -F, -v rule="$rule" -v layers="$layers" -v seed="$seed" -v epochs="$EPOCHS" \
-            -v batch="$BATCH" -v lr="$LR" -v scale="$scale" -v load="$load_start → $load_end" \
+            -v batch="$BATCH" -v lr="$lr" -v init="$init" -v scale="$scale" -v load="$load_start → $load_end" \
             -v wall="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f s", e - s }')" '
             NR > 1 && $3 == 1 { if (!seen++) first = $6; last = $6; weight = $7; error = $16 }
             function angle(a) { return a == "" ? "–" : sprintf("%.1f°", a) }
             END {
-                printf "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s → %s | %s | %s | %s |\n",
-                    rule, layers, seed, epochs, batch, lr, scale, error, angle(first), angle(last),
+                printf "| %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %s → %s | %s | %s | %s |\n",
+                    rule, layers, seed, epochs, batch, lr, init, scale, error, angle(first), angle(last),
                     angle(weight), wall, load
             }' "$csv"
     done

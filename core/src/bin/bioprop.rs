@@ -137,6 +137,10 @@ struct RunArgs {
     /// Multiplies the scale of the feedback matrices' init.
     #[arg(long, default_value_t = 1.0)]
     feedback_scale: f32,
+    /// Forward weights' init for every layer: xavier, zero or uniform:SCALE (entries
+    /// U[-SCALE, SCALE]) [default: the task's].
+    #[arg(long, value_name = "INIT")]
+    weight_init: Option<bioprop::InitSpec>,
     #[command(flatten)]
     sizes: DataArgs,
     /// Run the configuration saved in FILE (JSON: the page's "runs" configuration, with
@@ -145,7 +149,7 @@ struct RunArgs {
     /// against the hash the file names) --data go with it.
     #[arg(long, value_name = "FILE", conflicts_with_all = [
         "task", "rule", "output", "seed", "lr", "batch", "layers", "act",
-        "no_derivative", "momentum", "weight_decay", "kp_decay", "feedback_scale",
+        "no_derivative", "momentum", "weight_decay", "kp_decay", "feedback_scale", "weight_init",
         "noise", "train_size", "test_size", "print_config",
     ])]
     config: Option<PathBuf>,
@@ -367,6 +371,9 @@ fn config_from(args: &RunArgs) -> ExperimentConfig {
     config.weight_decay = args.weight_decay;
     config.kp_decay = args.kp_decay;
     config.feedback_scale = args.feedback_scale;
+    if args.weight_init.is_some() {
+        config.weight_init = args.weight_init;
+    }
     set(&mut config.lr, args.lr);
     set(&mut config.batch, args.batch);
     set(&mut config.activation, args.act);

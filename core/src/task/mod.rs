@@ -458,6 +458,40 @@ pub enum InitSpec {
     Zero,
 }
 
+/// `xavier`, `zero` or `uniform:SCALE` (entries U[-SCALE, SCALE], SCALE in [0, 1000]):
+/// the command line's spelling of an [`InitSpec`].
+impl FromStr for InitSpec {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim().to_ascii_lowercase();
+        let expected = || {
+            format!("expected xavier, zero or uniform:SCALE with SCALE in [0, 1000], got `{text}`")
+        };
+        match text.split_once(':') {
+            None if text == "xavier" => Ok(InitSpec::Xavier),
+            None if text == "zero" => Ok(InitSpec::Zero),
+            Some(("uniform", scale)) => match scale.trim().parse::<f32>() {
+                Ok(scale) if (0.0..=crate::experiment::MAX_SCALE).contains(&scale) => {
+                    Ok(InitSpec::Uniform { scale })
+                }
+                _ => Err(expected()),
+            },
+            _ => Err(expected()),
+        }
+    }
+}
+
+impl std::fmt::Display for InitSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InitSpec::Uniform { scale } => write!(f, "uniform:{scale}"),
+            InitSpec::Xavier => f.write_str("xavier"),
+            InitSpec::Zero => f.write_str("zero"),
+        }
+    }
+}
+
 /// What a task recommends for a student network (see [`TaskKind::defaults`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskDefaults {
@@ -667,6 +701,35 @@ mod tests {
             serde_json::from_str::<OutputKind>(r#"{"kind":"regression"}"#).unwrap(),
             OutputKind::Regression
         );
+    }
+
+    #[test]
+    fn init_spec_parses_the_command_line_spelling_and_prints_it_back() {
+        assert_eq!("xavier".parse::<InitSpec>(), Ok(InitSpec::Xavier));
+        assert_eq!(" Zero ".parse::<InitSpec>(), Ok(InitSpec::Zero));
+        assert_eq!(
+            "uniform:0.25".parse::<InitSpec>(),
+            Ok(InitSpec::Uniform { scale: 0.25 })
+        );
+        for spec in [
+            InitSpec::Xavier,
+            InitSpec::Zero,
+            InitSpec::Uniform { scale: 0.1 },
+        ] {
+            assert_eq!(spec.to_string().parse::<InitSpec>(), Ok(spec));
+        }
+        for bad in [
+            "",
+            "uniform",
+            "uniform:",
+            "uniform:-1",
+            "uniform:1e9",
+            "uniform:x",
+            "he",
+        ] {
+            let error = bad.parse::<InitSpec>().unwrap_err();
+            assert!(error.contains("uniform:SCALE"), "{bad}: {error}");
+        }
     }
 
     #[test]
