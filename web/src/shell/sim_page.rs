@@ -183,6 +183,30 @@ where
         self.record.borrow_mut().imported.take()
     }
 
+    /// Applies the settings the worker last read from an imported file, once: they
+    /// replace `settings` (the URL follows) and a new run starts from them; what
+    /// `imported` refuses (`settings`' reading of the file's link) is a notice.
+    pub fn apply_import(
+        &self,
+        settings: &UseStateHandle<J>,
+        notices: &UseReducerDispatcher<Notices>,
+        imported: impl Fn(&J, &str) -> Result<J, String>,
+    ) where
+        J: Clone,
+    {
+        if let Some((name, query)) = self.take_import() {
+            match imported(settings, &query) {
+                Ok(next) => {
+                    self.configure(next.clone());
+                    settings.set(next);
+                }
+                Err(why) => notices.dispatch(NoticeAction::Push(
+                    crate::widgets::config_import::refusal(&name, &why),
+                )),
+            }
+        }
+    }
+
     /// The file the worker last exported, once: the page saves it.
     pub fn take_export(&self) -> Option<(ExportKind, String)> {
         self.record.borrow_mut().exported.take()

@@ -32,7 +32,6 @@ use crate::shell::route::PageKind;
 use crate::shell::sim_page::use_sim_worker;
 use crate::shell::sim_worker::Command;
 use crate::shell::{use_url_settings, NoticeAction, PageFrame, UrlState};
-use crate::widgets::config_import::refusal;
 use crate::widgets::download::save_text;
 use crate::widgets::figure_export::FigureExport;
 use crate::widgets::reproduce::{Reproduce, RunHash};
@@ -144,15 +143,7 @@ fn Page() -> Html {
         let settings = settings.clone();
         let notices = notices.dispatcher();
         use_effect(move || {
-            if let Some((name, query)) = driver.take_import() {
-                match settings.with_imported(&query) {
-                    Ok(next) => {
-                        driver.configure(next.clone());
-                        settings.set(next);
-                    }
-                    Err(why) => notices.dispatch(NoticeAction::Push(refusal(&name, &why))),
-                }
-            }
+            driver.apply_import(&settings, &notices, CerebellumSettings::with_imported)
         });
     }
     let _ = use_embed_api(
