@@ -13,14 +13,15 @@ use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
 use bioprop_web::pages::microcircuit::worker::Retune;
 use bioprop_web::pages::microcircuit::Sim as MicrocircuitSim;
 use bioprop_web::pages::rules::settings::Settings as RulesSettings;
-use bioprop_web::shell::sim_worker::{Command, ExportKind, Host, Model, SimFrame, Update};
+use bioprop_web::shell::sim_worker::{Command, ExportKind, Host, Model, Update};
 use bioprop_web::shell::UrlSettings;
 use bioprop_web::widgets::config_import::{
     check_page, check_size, first_difference, held_to, page_of, settings_of, MAX_CONFIG_BYTES,
 };
 
-/// A clock that never moves.
-const STILL: &dyn Fn() -> f64 = &|| 0.0;
+#[path = "support/sim.rs"]
+mod sim_support;
+use sim_support::{exported, frame, STILL};
 
 fn settings<S: UrlSettings + std::fmt::Debug>(query: &str) -> S {
     let (settings, notices) = S::from_query(query);
@@ -48,25 +49,6 @@ where
             Err(message)
         }
         other => panic!("expected an import's answer, got {other:?}"),
-    }
-}
-
-fn exported<V: std::fmt::Debug>(updates: Vec<Update<V>>) -> String {
-    match <[Update<V>; 1]>::try_from(updates) {
-        Ok(
-            [Update::Exported {
-                kind: ExportKind::Config,
-                text,
-            }],
-        ) => text,
-        other => panic!("expected the configuration, got {other:?}"),
-    }
-}
-
-fn frame<V: std::fmt::Debug>(updates: Vec<Update<V>>) -> SimFrame<V> {
-    match <[Update<V>; 1]>::try_from(updates) {
-        Ok([Update::Frame(frame)]) => *frame,
-        other => panic!("expected one frame, got {other:?}"),
     }
 }
 

@@ -15,30 +15,12 @@ use bioprop_web::pages::cerebellum::worker::{self as cerebellum_worker, Cerebell
 use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
 use bioprop_web::pages::microcircuit::worker::{self as microcircuit_worker, Retune};
 use bioprop_web::pages::microcircuit::Sim as MicrocircuitSim;
-use bioprop_web::shell::sim_worker::{Command, ExportKind, Host, Model, SimFrame, Update};
+use bioprop_web::shell::sim_worker::{Command, ExportKind, Host, Model};
 use bioprop_web::shell::UrlSettings;
 
-/// A clock that never moves: no frame runs out of budget.
-const STILL: &dyn Fn() -> f64 = &|| 0.0;
-
-fn frame<V: std::fmt::Debug>(updates: Vec<Update<V>>) -> SimFrame<V> {
-    match <[Update<V>; 1]>::try_from(updates) {
-        Ok([Update::Frame(frame)]) => *frame,
-        other => panic!("expected one frame, got {other:?}"),
-    }
-}
-
-fn exported<V: std::fmt::Debug>(updates: Vec<Update<V>>) -> String {
-    match <[Update<V>; 1]>::try_from(updates) {
-        Ok(
-            [Update::Exported {
-                kind: ExportKind::Config,
-                text,
-            }],
-        ) => text,
-        other => panic!("expected the configuration, got {other:?}"),
-    }
-}
+#[path = "support/sim.rs"]
+mod sim_support;
+use sim_support::{exported, frame, STILL};
 
 type McCommand = Command<MicrocircuitSettings, Retune>;
 

@@ -25,8 +25,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wire::over_the_wire;
 
-/// A clock that never moves: no frame runs out of budget.
-const STILL: &dyn Fn() -> f64 = &|| 0.0;
+#[path = "support/sim.rs"]
+mod sim_support;
+use sim_support::STILL;
 
 fn send<M: Model>(worker: &mut Host<M>, command: Command<M::Job, M::Change>) -> Vec<Update<M::View>>
 where
