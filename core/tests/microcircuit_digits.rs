@@ -111,6 +111,9 @@ fn a_saved_run_on_the_digits_replays_from_the_command_line() {
     by_hand.step(200).unwrap();
     let mut saved = export::SavedRun::new(config);
     saved.data = Some(export::DIGITS.to_owned());
+    // The page names the digits by their hash: these are the first 300 and 100.
+    let hash = bioprop::task::mnist::digits_hash(&train.prefix(300), &test.prefix(100));
+    saved.data_hash = Some(format!("{hash:016x}"));
     let dir = std::env::temp_dir().join(format!("bioprop-mc-digits-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("run.json");
@@ -132,6 +135,26 @@ fn a_saved_run_on_the_digits_replays_from_the_command_line() {
     assert_refused(
         &["run", "--config", path, "--data", "/nowhere"],
         "/nowhere: no train-images-idx3-ubyte",
+    );
+    // Other digits than the run's (as if the file named the next 300).
+    let other = bioprop::task::mnist::digits_hash(&train.prefix(301), &test.prefix(100));
+    let other_file = dir.join("other.json");
+    std::fs::write(
+        &other_file,
+        saved
+            .to_json()
+            .replace(&format!("{hash:016x}"), &format!("{other:016x}")),
+    )
+    .unwrap();
+    assert_refused(
+        &[
+            "run",
+            "--config",
+            other_file.to_str().unwrap(),
+            "--steps",
+            "10",
+        ],
+        &format!("data_hash: {other:016x} in the file, but the digits given hash to {hash:016x}"),
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

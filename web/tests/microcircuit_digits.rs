@@ -155,12 +155,18 @@ fn a_saved_run_names_the_digits_and_replays_to_the_same_weights() {
     let run = sim.run.as_ref().unwrap();
     let text = run.saved.to_json();
     assert!(text.contains("\"data\": \"digits\""), "{text}");
+    // Named exactly: the hash of the digits in the file the page downloaded.
+    let hash = mnist::digits_hash(&train.prefix(TRAIN), &test.prefix(TEST));
+    assert!(
+        text.contains(&format!("\"data_hash\": \"{hash:016x}\"")),
+        "{text}"
+    );
     // What `bioprop run --config` does with it: the digits from the MNIST files at the
-    // configuration's sizes.
+    // configuration's sizes, held to that hash.
     let saved = export::read(&text).unwrap();
     let task = &saved.config.task;
     assert_eq!((task.train_size, task.test_size), (TRAIN, TEST));
-    let data = preset::dataset(&train, &test, task.train_size, task.test_size).unwrap();
+    let data = preset::replay_dataset(&saved, &train, &test).unwrap();
     let (mut circuit, mut replay) = Replay::build_on(&saved, data).unwrap();
     replay.advance_to(&mut circuit, 300).unwrap();
     assert_eq!(circuit.weights_hash(), sim.view().checkpoint.weights_hash);

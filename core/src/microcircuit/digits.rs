@@ -109,6 +109,35 @@ pub fn dataset(
     Ok(dataset)
 }
 
+/// The digits a saved run (`"data": "digits"`) learnt from, out of the sets `train`
+/// and `test` (the MNIST files): the first `train_size` and `test_size` of each, held
+/// to the run's `data_hash` when it has one.
+///
+/// # Errors
+///
+/// Fewer digits than the run needs (naming the size), or digits whose hash is not the
+/// run's.
+pub fn replay_dataset(
+    saved: &super::export::SavedRun,
+    train: &Digits,
+    test: &Digits,
+) -> Result<Dataset, String> {
+    let task = &saved.config.task;
+    let dataset = dataset(train, test, task.train_size, task.test_size)
+        .map_err(|error| format!("config.task.{error}"))?;
+    if let Some(expected) = &saved.data_hash {
+        let hash = mnist::digits_hash(&train.prefix(task.train_size), &test.prefix(task.test_size));
+        let found = format!("{hash:016x}");
+        if &found != expected {
+            return Err(format!(
+                "data_hash: {expected} in the file, but the digits given hash to {found}: \
+                 they are not the digits the run learnt from"
+            ));
+        }
+    }
+    Ok(dataset)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,6 +60,11 @@ pub struct SavedRun {
     /// [`DIGITS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
+    /// With [`DIGITS`]: the digits the run learnt from, named exactly, as 16 hex digits
+    /// of [`crate::task::mnist::digits_hash`] of its training and test digits (the first
+    /// `train_size` and `test_size` of each set); a replay on other digits is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_hash: Option<String>,
     pub config: Config,
     #[serde(default)]
     pub changes: Vec<Change>,
@@ -69,7 +74,7 @@ pub struct SavedRun {
 pub const DIGITS: &str = "digits";
 
 /// The top-level keys of a saved run.
-const FIELDS: [&str; 4] = ["model", "data", "config", "changes"];
+const FIELDS: [&str; 5] = ["model", "data", "data_hash", "config", "changes"];
 
 /// `ms` to a millionth of a ms: `0.1 · 15003` reads 1500.3 in the file.
 fn rounded(ms: f64) -> f64 {
@@ -82,6 +87,7 @@ impl SavedRun {
         SavedRun {
             model: MODEL.to_owned(),
             data: None,
+            data_hash: None,
             config,
             changes: Vec::new(),
         }
@@ -165,12 +171,28 @@ pub fn read(text: &str) -> Result<SavedRun, String> {
             ))
         }
     };
+    let data_hash = match file.get("data_hash") {
+        None => None,
+        Some(Value::String(hash))
+            if data.as_deref() == Some(DIGITS)
+                && hash.len() == 16
+                && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            Some(hash.to_ascii_lowercase())
+        }
+        Some(other) => {
+            return Err(format!(
+                "data_hash: {other} (16 hex digits naming the digits of a run with \"data\": \"{DIGITS}\")"
+            ))
+        }
+    };
     let config = read_config(file.get("config"))?;
     let changes = read_changes(file.get("changes"))?;
     config.validate().map_err(|e| format!("config: {e}"))?;
     Ok(SavedRun {
         model: MODEL.to_owned(),
         data,
+        data_hash,
         config,
         changes,
     })
@@ -387,14 +409,18 @@ mod tests {
         use crate::task::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
         use crate::task::mnist::{Digits, PIXELS};
         let images: Vec<u8> = (0..40 * PIXELS).map(|i| (i * 37 % 256) as u8).collect();
-        let labels: Vec<u8> = (0..40).map(|i| (i % 10) as u8).collect();
-        let digits = Digits::from_idx(
-            "images",
-            encode(IMAGES_MAGIC, &[40, 28, 28], &images),
-            "labels",
-            encode(LABELS_MAGIC, &[40], &labels),
-        )
-        .unwrap();
+        // 40 digits, their labels shifted by `shift`.
+        let make = |shift: usize| {
+            let labels: Vec<u8> = (0..40).map(|i| ((i + shift) % 10) as u8).collect();
+            Digits::from_idx(
+                "images",
+                encode(IMAGES_MAGIC, &[40, 28, 28], &images),
+                "labels",
+                encode(LABELS_MAGIC, &[40], &labels),
+            )
+            .unwrap()
+        };
+        let digits = make(0);
         let config = Config {
             layers: vec![PIXELS, 8, 10],
             task: crate::TaskConfig {
@@ -418,6 +444,39 @@ mod tests {
         let (mut circuit, mut replay) = Replay::build_on(&read_back, data()).unwrap();
         replay.advance_to(&mut circuit, 20).unwrap();
         assert_eq!(circuit.weights_hash(), by_hand.weights_hash());
+
+        // Named by their hash, the same digits are taken and others refused.
+        let digits_data = super::super::digits::replay_dataset;
+        let hash = crate::task::mnist::digits_hash(&digits.prefix(30), &digits.prefix(10));
+        saved.data_hash = Some(format!("{hash:016x}"));
+        let read_back = read(&saved.to_json()).unwrap();
+        assert_eq!(read_back, saved);
+        assert!(digits_data(&read_back, &digits, &digits).is_ok());
+        let other = make(1);
+        let error = digits_data(&read_back, &digits, &other).unwrap_err();
+        assert!(
+            error.starts_with(&format!("data_hash: {hash:016x} in the file")),
+            "{error}"
+        );
+        for (bad, why) in [
+            (
+                text.replace(
+                    "\"data\": \"digits\"",
+                    "\"data_hash\": \"0123456789abcdef\"",
+                ),
+                "of a run with",
+            ),
+            (
+                saved.to_json().replace(&format!("{hash:016x}"), "0123"),
+                "16 hex digits",
+            ),
+        ] {
+            let error = read(&bad).unwrap_err();
+            assert!(
+                error.starts_with("data_hash: ") && error.contains(why),
+                "{error}"
+            );
+        }
     }
 
     /// The reference: the same changes made by hand, in chunks of `dt` steps.

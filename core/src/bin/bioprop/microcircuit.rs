@@ -188,10 +188,7 @@ fn replay(saved: &export::SavedRun, args: &RunArgs) -> Result<(Microcircuit, Rep
     }
     let dir = args.data.clone().unwrap_or_else(super::mnist::default_dir);
     let (train, test) = bioprop::task::mnist::load_dir(&dir).map_err(|e| e.to_string())?;
-    let task = &saved.config.task;
-    let dataset = digits::dataset(&train, &test, task.train_size, task.test_size)
-        .map_err(|error| format!("config.task.{error}"))?;
-    Replay::build_on(saved, dataset)
+    Replay::build_on(saved, digits::replay_dataset(saved, &train, &test)?)
 }
 
 /// One line for `bioprop list`.

@@ -28,7 +28,7 @@ use bioprop::experiment::classify::Confusion;
 use bioprop::metrics::argmax;
 use bioprop::microcircuit::export::{self, SavedRun};
 use bioprop::microcircuit::{digits, Mode};
-use bioprop::task::mnist::{CLASSES, PIXELS};
+use bioprop::task::mnist::{self, CLASSES, PIXELS};
 use bioprop::task::{pack, Dataset};
 use bioprop::{Microcircuit, MicrocircuitConfig, TaskConfig};
 use ndarray::s;
@@ -73,11 +73,13 @@ pub fn config(seed: u64, train: usize, test: usize) -> MicrocircuitConfig {
 }
 
 /// The digits of a [`DIGITS_FILE`](crate::widgets::fetch::DIGITS_FILE), every image,
-/// with the circuit's rate targets; or a message naming the file and the problem.
-pub fn read_file(bytes: Vec<u8>) -> Result<Dataset, String> {
+/// with the circuit's rate targets, and their hash (`mnist::digits_hash`, which a saved
+/// run names them by); or a message naming the file and the problem.
+pub fn read_file(bytes: Vec<u8>) -> Result<(Dataset, u64), String> {
     let (train, test) = pack::read(pack::FILE_NAME, bytes).map_err(|e| e.to_string())?;
-    digits::dataset(&train, &test, train.len(), test.len())
-        .map_err(|e| format!("{}: {e}", pack::FILE_NAME))
+    let dataset = digits::dataset(&train, &test, train.len(), test.len())
+        .map_err(|e| format!("{}: {e}", pack::FILE_NAME))?;
+    Ok((dataset, mnist::digits_hash(&train, &test)))
 }
 
 /// Where getting the digits stands.
@@ -138,10 +140,10 @@ impl DigitsSim {
         }
     }
 
-    /// Training on `dataset` at once.
+    /// Training on `dataset` at once (a saved run names it without a hash).
     pub fn with_dataset(seed: u64, dataset: Dataset) -> Self {
         let mut sim = DigitsSim::loading(seed);
-        sim.start(Ok(dataset));
+        sim.start(Ok((dataset, None)));
         sim
     }
 
@@ -154,14 +156,20 @@ impl DigitsSim {
 
     /// The file's bytes have come (or why not): the circuit starts on them.
     pub fn deliver(&mut self, bytes: Result<Vec<u8>, String>) {
-        self.start(bytes.and_then(read_file));
+        self.start(
+            bytes
+                .and_then(read_file)
+                .map(|(dataset, hash)| (dataset, Some(hash))),
+        );
     }
 
-    /// The circuit on `dataset`, or the failure, in words.
-    pub fn start(&mut self, dataset: Result<Dataset, String>) {
-        let built = dataset.and_then(|dataset| {
+    /// The circuit on `dataset` (with its digits' hash, when known), or the failure,
+    /// in words.
+    pub fn start(&mut self, dataset: Result<(Dataset, Option<u64>), String>) {
+        let built = dataset.and_then(|(dataset, hash)| {
             let (train, test) = (dataset.train_size(), dataset.test_size());
-            DigitsRun::new(config(self.seed, train, test), dataset).map(|run| (run, train, test))
+            DigitsRun::new(config(self.seed, train, test), dataset, hash)
+                .map(|run| (run, train, test))
         });
         match built {
             Ok((run, train, test)) => {
@@ -242,10 +250,17 @@ const PACE_FRAMES: usize = 60;
 const PACE_GAP_MS: f64 = 250.0;
 
 impl DigitsRun {
-    pub fn new(config: MicrocircuitConfig, dataset: Dataset) -> Result<Self, String> {
+    /// The circuit of `config` on `dataset`, whose digits hash to `hash` (named so in
+    /// the saved run).
+    pub fn new(
+        config: MicrocircuitConfig,
+        dataset: Dataset,
+        hash: Option<u64>,
+    ) -> Result<Self, String> {
         let circuit = Microcircuit::with_dataset(&config, dataset).map_err(|e| e.to_string())?;
         let mut saved = SavedRun::new(circuit.config().clone());
         saved.data = Some(export::DIGITS.to_owned());
+        saved.data_hash = hash.map(|hash| format!("{hash:016x}"));
         Ok(DigitsRun {
             checkpoint: Checkpoint {
                 patterns: 0,
