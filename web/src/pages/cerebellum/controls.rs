@@ -135,11 +135,15 @@ pub fn Slider(props: &SliderProps) -> Html {
         let on_change = props.on_change.clone();
         let current = props.value;
         Callback::from(move |event: Event| {
-            let value = event
-                .target_unchecked_into::<HtmlInputElement>()
-                .value_as_number();
-            if value.is_finite() && (lo..=hi).contains(&value) && value != current {
-                on_change.emit(value);
+            let input = event.target_unchecked_into::<HtmlInputElement>();
+            let value = input.value_as_number();
+            if value.is_finite() && (lo..=hi).contains(&value) {
+                if value != current {
+                    on_change.emit(value);
+                }
+            } else {
+                // A value out of range or not a number springs back to the setting.
+                input.set_value(&current.to_string());
             }
         })
     };
