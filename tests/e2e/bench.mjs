@@ -9,6 +9,11 @@
 //   95th-percentile and longest frame, and the worker's training steps per second per
 //   run against the core's own speed in wasm on the same runs (no metric rows, no
 //   frames; measured in a worker of its own that loads the same bundle), as a ratio;
+// - on the handwritten digits (784-256-10, batch 32, the page's 12,000 training
+//   digits; backprop alone, then backprop beside feedback alignment) at the speed
+//   `max`: the page's frames per second and 95th-percentile frame, and the worker's
+//   training steps per second per run as the time one run takes for an epoch of
+//   60,000 images (1,875 steps), held-out evaluation and the digits views included;
 // - for the microcircuit, full and steady-state models at the top speed: simulated
 //   patterns per second (and simulated seconds per second for the full model).
 import { number, openPage, startSession } from "./harness.mjs";
@@ -18,6 +23,11 @@ const compare = [
   ["default page (bp vs fa, linear teacher 30-20-10)", "?speed=max", "linear-teacher", "bp,fa"],
   ["xor, bp vs fa vs dfa vs kp", "?task=xor&compare=bp,fa,dfa,kp&speed=max", "xor", "bp,fa,dfa,kp"],
 ];
+const digits = [
+  ["digits, bp (784-256-10, batch 32)", "?task=digits&rule=bp&layers=784-256-10&batch=32&speed=max", "bp"],
+  ["digits, bp vs fa (784-256-10, batch 32)", "?task=digits&compare=bp,fa&layers=784-256-10&batch=32&speed=max", "fa"],
+];
+const EPOCH_STEPS = 60000 / 32;
 const circuits = [
   ["microcircuit, full model (30-50-10, 0.1 ms Euler steps)", "?page=microcircuit&mode=full&speed=100000"],
   ["microcircuit, steady-state model (30-50-10)", "?page=microcircuit&mode=steady&speed=100000"],
@@ -104,6 +114,26 @@ try {
     console.log(`  page: ${fps.toFixed(1)} frames/s, 95th percentile ${p95.toFixed(1)} ms, longest frame ${longest.toFixed(1)} ms`);
     console.log(
       `  worker: ${worker.toFixed(0)} training steps/s per run; core alone in wasm: ${core.toFixed(0)}; ratio ${(worker / core).toFixed(2)}`,
+    );
+    await page.close();
+  }
+  for (const [name, query, last] of digits) {
+    const { page } = await openPage(session, query, VIEWPORT);
+    await page.getByTestId("digits-loaded").waitFor({ timeout: 120_000 });
+    await page.locator(`[data-testid="metric-step"][data-rule="${last}"]`).waitFor({ timeout: 60_000 });
+    const stepsOf = () => number(page, "metric-step");
+    await page.getByTestId("play").click();
+    await page.waitForTimeout(2000); // warm up
+    const startSteps = await stepsOf();
+    const frames = await frameTimes(page, seconds * 1000);
+    const endSteps = await stepsOf();
+    await page.getByTestId("play").click();
+    const { elapsed, fps, p95, longest } = summary(frames);
+    const worker = (endSteps - startSteps) / elapsed;
+    console.log(`${name}, speed max:`);
+    console.log(`  page: ${fps.toFixed(1)} frames/s, 95th percentile ${p95.toFixed(1)} ms, longest frame ${longest.toFixed(1)} ms`);
+    console.log(
+      `  worker: ${worker.toFixed(0)} training steps/s per run: an epoch of 60,000 images (${EPOCH_STEPS} steps) in ${(EPOCH_STEPS / worker).toFixed(2)} s`,
     );
     await page.close();
   }

@@ -28,13 +28,13 @@ async function cell(page, locality, rule) {
  */
 async function clickSynapse(page, rule, layer, i, j) {
   const svg = page.locator(`figure[data-rule="${rule}"] .nv-svg`);
-  await svg.locator(".nv-node").first().waitFor();
+  await svg.locator(".nv-nodes > circle").first().waitFor();
   await svg.scrollIntoViewIfNeeded();
   const point = await svg.evaluate(
     (el, [layer, i, j]) => {
       // The nodes are drawn column by column, the units of a layer top to bottom.
       const columns = new Map();
-      for (const c of el.querySelectorAll(".nv-node")) {
+      for (const c of el.querySelectorAll(".nv-nodes > circle")) {
         const x = Number(c.getAttribute("cx"));
         if (!columns.has(x)) columns.set(x, []);
         columns.get(x).push([x, Number(c.getAttribute("cy"))]);

@@ -95,6 +95,29 @@ test("compare mode takes a third rule; the feedback view and B can be changed", 
   await page.close();
 });
 
+test("pointing at a synapse or a unit of the diagram reads out its value", async () => {
+  const { page, problems } = await app.open("?task=xor&rule=fa&layers=2-6-6-2");
+  await page.locator('[data-testid="metric-step"][data-rule="fa"]').waitFor();
+  await page.getByTestId("step").click();
+  await until(() => number(page, "metric-step", "fa"), (s) => s === 1, 10_000);
+  const figure = page.locator('.run-figure[data-rule="fa"] .network-view');
+  const readout = figure.locator(".nv-readout");
+  const pointAt = async (selector) => {
+    // The middle of a straight edge is on it; an edge drawn over it answers as well.
+    await figure.locator(selector).first().hover({ force: true });
+    return until(() => readout.innerText(), (text) => text.length > 0, 5_000);
+  };
+  const value = String.raw`-?\d+\.\d{4}|-?\d\.\d{3}e-?\d+`;
+  assert.match(await pointAt(".nv-forward > path"), new RegExp(String.raw`^W[₁₂₃]\[\d, \d\] = (${value})$`));
+  assert.match(await pointAt(".nv-feedback > path"), new RegExp(String.raw`^B[₂₃]\[\d, \d\] = (${value})$`));
+  assert.match(await pointAt(".nv-nodes > circle"), /unit \d+: a = /);
+  // Leaving the diagram clears it.
+  await page.mouse.move(1, 1);
+  await until(() => readout.innerText(), (text) => text === "", 5_000);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test("the URL holds the settings and round-trips", async () => {
   const query = "?task=xor&rule=kp&lr=0.05&seed=7&layers=2-6-2&act=relu&batch=4";
   const { page, problems } = await app.open(query);

@@ -7,18 +7,24 @@
 //!
 //!   cargo run --release -p bioprop-web --example worker_speed -- [seconds] [filter]
 //!
-//! `filter` keeps the cases whose name contains it (e.g. `xor`, `Steady`).
+//! `filter` keeps the cases whose name contains it (e.g. `xor`, `Steady`, `digits`).
+//! The digits cases read `target/digits/digits.bin` (`make dist` builds it) and are
+//! skipped without it.
 // Native only: the worker's encoding (bincode) is a native dev-dependency.
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use std::sync::Arc;
     use std::time::{Duration, Instant};
+
+    use bioprop::task::{mnist, pack};
+    use bioprop::Experiment;
 
     use bioprop::microcircuit::Mode;
     use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
     use bioprop_web::pages::microcircuit::Sim;
     use bioprop_web::pages::rules::settings::{Settings, SPEED_MAX};
     use bioprop_web::pages::rules::worker::{
-        core_steps_per_second, runs_config, Command, Trainer, Update, FRAME_INTERVAL,
+        core_steps_per_second, runs_config, Command, DigitsSource, Trainer, Update, FRAME_INTERVAL,
     };
     use bioprop_web::shell::sim_worker::FRAME_BUDGET_MS;
     use bioprop_web::shell::UrlSettings;
@@ -36,6 +42,7 @@ mod native {
             }
             (clock() - t0) / 1000.0
         };
+        let digits = std::fs::read("target/digits/digits.bin").ok();
         for (query, task, rules) in [
             ("?speed=max", "linear-teacher", "bp,fa"),
             (
@@ -43,12 +50,29 @@ mod native {
                 "xor",
                 "bp,fa,dfa,kp",
             ),
+            (
+                "?task=digits&rule=bp&layers=784-256-10&batch=32&speed=max",
+                "digits",
+                "bp",
+            ),
+            (
+                "?task=digits&compare=bp,fa&layers=784-256-10&batch=32&speed=max",
+                "digits",
+                "bp,fa",
+            ),
         ] {
             if !query.contains(filter.as_str()) {
                 continue;
             }
             let (settings, _) = Settings::from_query(query);
             let mut trainer = Trainer::new();
+            if task == "digits" {
+                let Some(bytes) = &digits else {
+                    println!("{query}: skipped, no target/digits/digits.bin");
+                    continue;
+                };
+                trainer.handle(Command::LoadDigits(DigitsSource::Pack(bytes.clone())));
+            }
             trainer.handle(Command::Configure(Box::new(
                 runs_config(&settings).unwrap(),
             )));
@@ -70,7 +94,36 @@ mod native {
                 }
             }));
             let worker = steps as f64 / elapsed;
-            let core = core_steps_per_second(task, rules, 20_000, &clock).unwrap();
+            let core = if task == "digits" {
+                // The same runs alone, no rows and no frames.
+                let bytes = digits.clone().unwrap();
+                let (train, test) = pack::read(pack::FILE_NAME, bytes).unwrap();
+                let dataset =
+                    Arc::new(mnist::dataset(&train, &test, train.len(), test.len()).unwrap());
+                let mut runs: Vec<Experiment> = runs_config(&settings)
+                    .unwrap()
+                    .experiment_configs()
+                    .unwrap()
+                    .into_iter()
+                    .map(|mut config| {
+                        config.log_every = u64::MAX;
+                        config.task.train_size = dataset.train_size();
+                        config.task.test_size = dataset.test_size();
+                        Experiment::with_shared_dataset(&config, Arc::clone(&dataset), (1, 1))
+                            .unwrap()
+                    })
+                    .collect();
+                let mut done = 0u64;
+                let elapsed = for_seconds(Box::new(|| {
+                    for run in &mut runs {
+                        run.step(10).unwrap();
+                    }
+                    done += 10;
+                }));
+                done as f64 / elapsed
+            } else {
+                core_steps_per_second(task, rules, 20_000, &clock).unwrap()
+            };
             println!(
                 "{query}: worker {worker:.0} steps/s per run ({frames} frames), core alone {core:.0}, ratio {:.2}",
                 worker / core

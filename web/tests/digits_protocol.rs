@@ -15,6 +15,7 @@ use bioprop::session::RunsConfig;
 use bioprop::task::mnist::{self, Digits};
 use bioprop::task::{pack, TaskKind};
 use bioprop::{Experiment, ExperimentConfig};
+use bioprop_web::pages::rules::settings::SPEED_MAX;
 use bioprop_web::pages::rules::worker::{
     Command, DigitsSource, Frame, IdxFile, Trainer, Update, DIGITS_VIEW_EVERY, MISCLASSIFIED_SHOWN,
     RECEPTIVE_FIELDS_SHOWN,
@@ -252,6 +253,35 @@ fn while_playing_the_views_and_rows_come_at_their_cadence() {
     // 256 completes a pass, at the 40th frame.
     assert_eq!(whole_pass_at, Some(40));
     assert_eq!(views, 9);
+}
+
+#[test]
+fn at_the_speed_max_a_row_costs_at_most_a_tenth_of_the_training() {
+    let mut trainer = loaded();
+    configure(&mut trainer, &digits_config(&[RuleKind::Backprop]));
+    send(&mut trainer, Command::SetSpeed(SPEED_MAX));
+    only_frame(send(&mut trainer, Command::Play));
+    // Each reading of the clock 5 ms after the last: a handful of steps a frame,
+    // where a row every four frames would evaluate 2,000 digits every 20 steps.
+    let now = std::cell::Cell::new(0.0);
+    let clock = || {
+        now.set(now.get() + 5.0);
+        now.get()
+    };
+    let (mut rows, mut step, mut frames) = (Vec::new(), 0, 0);
+    while step < 1_100 {
+        let Update::Frame(frame) = trainer.tick_with(&clock) else {
+            panic!("a frame")
+        };
+        let trained = frame.runs[0].snapshot.step - step;
+        assert!((1..=12).contains(&trained), "{trained} steps in a frame");
+        step = frame.runs[0].snapshot.step;
+        rows.extend(frame.runs[0].new_metrics.iter().map(|m| m.step));
+        frames += 1;
+    }
+    // A row evaluates 2,000 digits, 32 steps' worth at batch 32: one every 512 steps
+    // (10 × 32 as a power of two), not every four frames.
+    assert_eq!(rows, [512, 1_024], "after {frames} frames");
 }
 
 #[test]

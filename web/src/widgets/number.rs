@@ -7,6 +7,7 @@
 //! signed(-0.0001, 3)   "+0.000"     compact(2131338.74, 3) "2.1e6"
 //! compact(1.0, 3)      "1.000"      compact(-0.0001, 3)    "0.000"
 //! nice_ceiling(657.5)  1000         nice_ceiling(0.013)    0.02
+//! Fixed(12.345, 1)     "12.3"       Fixed(-0.04, 2)        "-0.04"
 //! ```
 
 /// At or above this magnitude a number is written as `m.me±n`.
@@ -85,9 +86,95 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// `value` with `places` decimals (at most 9), for the SVG attributes a diagram
+/// rewrites a thousand at a time: scaled, rounded and written as integers, several
+/// times cheaper than the float formatter's exact path (which a page's diagram spent
+/// about a tenth of its time in). It writes what `{:.places$}` writes but for ties,
+/// which it rounds away from zero (0.25 to 1 place: "0.3", where `{:.1}` writes
+/// "0.2"), and writes -0.04 to 1 place as "0.0". Values too large to scale are
+/// written by the float formatter.
+#[derive(Clone, Copy, Debug)]
+pub struct Fixed(pub f32, pub u32);
+
+impl std::fmt::Display for Fixed {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Fixed(value, places) = *self;
+        let places = places.min(9) as usize;
+        let scaled = (f64::from(value) * 10_f64.powi(places as i32)).round();
+        if scaled.is_nan() || scaled.abs() >= 1e15 {
+            return write!(out, "{value:.places$}");
+        }
+        // Digits from the last: at most 15 and a point, then the sign.
+        let mut text = [0_u8; 18];
+        let mut at = text.len();
+        let mut magnitude = scaled.abs() as u64;
+        let mut written = 0;
+        while written <= places || magnitude > 0 {
+            if written == places && places > 0 {
+                at -= 1;
+                text[at] = b'.';
+            }
+            at -= 1;
+            text[at] = b'0' + (magnitude % 10) as u8;
+            magnitude /= 10;
+            written += 1;
+        }
+        if scaled < 0.0 {
+            at -= 1;
+            text[at] = b'-';
+        }
+        // Only ASCII digits, a point and a minus were written.
+        out.write_str(std::str::from_utf8(&text[at..]).map_err(|_| std::fmt::Error)?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_places_write_what_the_float_formatter_writes_but_for_ties() {
+        for (value, places, text) in [
+            (12.345, 1, "12.3"),
+            (-0.04, 2, "-0.04"),
+            (-0.04, 1, "0.0"),
+            (0.0, 2, "0.00"),
+            (99.96, 1, "100.0"),
+            (7.0, 0, "7"),
+            (-2.5, 0, "-3"),
+            (1e20, 1, "100000002004087734272.0"),
+            (f32::NAN, 1, "NaN"),
+            (f32::NEG_INFINITY, 2, "-inf"),
+        ] {
+            assert_eq!(
+                Fixed(value, places).to_string(),
+                text,
+                "{value} to {places}"
+            );
+        }
+        // Against the float formatter on a sweep of coordinates and widths, away from
+        // ties.
+        for i in -20_000..20_000 {
+            let value = i as f32 * 0.0731 + 0.0001;
+            for places in [1, 2] {
+                let scaled = f64::from(value) * 10_f64.powi(places as i32);
+                if scaled.fract().abs() == 0.5 {
+                    continue; // a tie
+                }
+                let expected = format!("{value:.*}", places as usize);
+                let expected = if expected
+                    .trim_start_matches('-')
+                    .trim_matches(['0', '.'])
+                    .is_empty()
+                {
+                    expected.trim_start_matches('-').to_owned()
+                } else {
+                    expected
+                };
+                assert_eq!(Fixed(value, places).to_string(), expected, "{value}");
+            }
+        }
+    }
 
     #[test]
     fn counts_read_with_thousands_separated() {

@@ -100,8 +100,8 @@ pub fn ExportPanel(props: &ExportPanelProps) -> Html {
             <Reproduce command={command} on_notice={props.on_notice.clone()}
                 hashes={runs.runs.iter().map(|run| RunHash {
                     name: run.rule.name().to_owned(),
-                    label: format!("step {}", run.snapshot.step),
-                    step: run.snapshot.step,
+                    label: format!("step {}", run.hashed_step),
+                    step: run.hashed_step,
                     hash: run.weights_hash,
                 }).collect::<Vec<_>>()} />
             if runs.changed_mid_run {

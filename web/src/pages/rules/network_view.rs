@@ -37,6 +37,7 @@ use crate::widgets::colour::{diverging, diverging_gradient_css, hex};
 use crate::widgets::heatmap::{
     difference, feedback_name, format_value, max_abs, subscript, transpose, transpose_name,
 };
+use crate::widgets::number::Fixed;
 
 /// Most units drawn per layer; wider layers show their first and last halves.
 pub const MAX_SHOWN_UNITS: usize = 24;
@@ -204,8 +205,25 @@ pub struct EdgeShape {
     pub value: f32,
     pub stroke: [u8; 3],
     pub width: f32,
-    /// The hover readout.
-    pub info: String,
+    /// The matrix (`W₂`, `B₂`, `(B₂ − W₂ᵀ)`) and the entry `[i, j]` it draws, for the
+    /// hover readout ([`EdgeShape::info`]), written only when asked: a diagram has
+    /// a thousand edges and redraws several times a second.
+    pub matrix: Rc<str>,
+    pub i: usize,
+    pub j: usize,
+}
+
+impl EdgeShape {
+    /// The hover readout: `W₂[3, 1] = 0.1234`.
+    pub fn info(&self) -> String {
+        format!(
+            "{}[{}, {}] = {}",
+            self.matrix,
+            self.i,
+            self.j,
+            format_value(self.value)
+        )
+    }
 }
 
 /// An error dot: starts at `(x, y)` and moves by `mid` then `end` (offsets from the
@@ -573,16 +591,25 @@ pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene
                     }
                 },
             );
+        let matrix: Rc<str> = format!("W{}", subscript(l)).into();
         for e in edges {
             let (i, j) = (shown[l].units[e.row], shown[l - 1].units[e.col]);
             let (x0, y0) = (x(l - 1) + radius, forward_top + offsets[l - 1][e.col]);
             let (x1, y1) = (x(l) - radius, forward_top + offsets[l][e.row]);
             scene.forward_edges.push(EdgeShape {
-                d: format!("M{x0:.1} {y0:.1}L{x1:.1} {y1:.1}"),
+                d: format!(
+                    "M{} {}L{} {}",
+                    Fixed(x0, 1),
+                    Fixed(y0, 1),
+                    Fixed(x1, 1),
+                    Fixed(y1, 1)
+                ),
                 value: e.value,
                 stroke: diverging(e.value, norm),
                 width: edge_width(e.value, norm),
-                info: format!("W{}[{i}, {j}] = {}", subscript(l), format_value(e.value)),
+                matrix: Rc::clone(&matrix),
+                i,
+                j,
             });
         }
     }
@@ -639,6 +666,7 @@ pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         let mut flows: Vec<(f32, Dot)> = Vec::new();
+        let matrix: Rc<str> = name.as_str().into();
         for e in &edges {
             let (i, j) = (shown[k].units[e.row], shown[source].units[e.col]);
             let (x0, y0) = (x(source) - radius, feedback_top + offsets[source][e.col]);
@@ -648,13 +676,27 @@ pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene
             // half time is ¼ start + ½ control + ¼ end.
             let (d, mid) = if span == 0 {
                 (
-                    format!("M{x0:.1} {y0:.1}L{x1:.1} {y1:.1}"),
+                    format!(
+                        "M{} {}L{} {}",
+                        Fixed(x0, 1),
+                        Fixed(y0, 1),
+                        Fixed(x1, 1),
+                        Fixed(y1, 1)
+                    ),
                     ((x1 - x0) / 2.0, (y1 - y0) / 2.0),
                 )
             } else {
                 let (cx, cy) = ((x0 + x1) / 2.0, feedback_top + band + bow(span));
                 (
-                    format!("M{x0:.1} {y0:.1}Q{cx:.1} {cy:.1} {x1:.1} {y1:.1}"),
+                    format!(
+                        "M{} {}Q{} {} {} {}",
+                        Fixed(x0, 1),
+                        Fixed(y0, 1),
+                        Fixed(cx, 1),
+                        Fixed(cy, 1),
+                        Fixed(x1, 1),
+                        Fixed(y1, 1)
+                    ),
                     (
                         0.25 * x0 + 0.5 * cx + 0.25 * x1 - x0,
                         0.25 * y0 + 0.5 * cy + 0.25 * y1 - y0,
@@ -666,7 +708,9 @@ pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene
                 value: e.value,
                 stroke: diverging(e.value, norm),
                 width: edge_width(e.value, norm),
-                info: format!("{name}[{i}, {j}] = {}", format_value(e.value)),
+                matrix: Rc::clone(&matrix),
+                i,
+                j,
             });
             let carried = delta.get(j).copied().unwrap_or(0.0);
             let flow = (e.value * carried).abs();
@@ -771,7 +815,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         MAX_BAND
     });
     let view = shown_view(props.snapshot.rule, props.feedback_view);
-    let scene = scene_in(&props.snapshot, view, max_band);
+    let scene = Rc::new(scene_in(&props.snapshot, view, max_band));
     let pulse_id = {
         let mut pulse = pulse.borrow_mut();
         if pulse.step != Some(props.snapshot.step) {
@@ -784,12 +828,24 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         }
         pulse.id
     };
+    // The scene drawn last, for the readout of the edge under the pointer.
+    let drawn: Rc<RefCell<Rc<Scene>>> = use_mut_ref(|| Rc::clone(&scene));
+    *drawn.borrow_mut() = Rc::clone(&scene);
     let onmouseover = {
         let readout = readout.clone();
         Callback::from(move |event: MouseEvent| {
-            let info = event
-                .target_dyn_into::<Element>()
-                .and_then(|target| target.get_attribute("data-info"));
+            let info = event.target_dyn_into::<Element>().and_then(|target| {
+                target.get_attribute("data-info").or_else(|| {
+                    let edge = target.get_attribute("data-edge")?;
+                    let scene = drawn.borrow();
+                    let (edges, index) = match edge.split_at_checked(1)? {
+                        ("f", index) => (&scene.forward_edges, index),
+                        ("b", index) => (&scene.feedback_edges, index),
+                        _ => return None,
+                    };
+                    Some(edges.get(index.parse::<usize>().ok()?)?.info())
+                })
+            });
             if let (Some(info), Some(out)) = (info, readout.cast::<Element>()) {
                 out.set_text_content(Some(&info));
             }
@@ -803,19 +859,22 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             }
         })
     };
-    let edge = |class: &'static str| {
-        move |e: &EdgeShape| {
+    // The elements take their class from their group (`.nv-forward > path`): a class
+    // of their own would cost a set of classes per element per redraw.
+    let edge = |band: char| {
+        move |(n, e): (usize, &EdgeShape)| {
             html! {
-                <path class={class} d={e.d.clone()} stroke={hex(e.stroke)}
-                    stroke-width={format!("{:.2}", e.width)} data-info={e.info.clone()} />
+                <path d={e.d.clone()} stroke={hex(e.stroke)}
+                    stroke-width={Fixed(e.width, 2).to_string()}
+                    data-edge={format!("{band}{n}")} />
             }
         }
     };
-    let node = |class: &'static str| {
+    let node = || {
         move |n: &NodeShape| {
             html! {
-                <circle class={class} cx={format!("{:.1}", n.x)} cy={format!("{:.1}", n.y)}
-                    r={format!("{:.1}", n.r)} fill={hex(n.fill)} data-info={n.info.clone()} />
+                <circle cx={Fixed(n.x, 1).to_string()} cy={Fixed(n.y, 1).to_string()}
+                    r={Fixed(n.r, 1).to_string()} fill={hex(n.fill)} data-info={n.info.clone()} />
             }
         }
     };
@@ -936,12 +995,17 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     };
     let dots = shown_dots.iter().enumerate().map(|(n, d)| {
         let style = format!(
-            "--mx:{:.1}px;--my:{:.1}px;--dx:{:.1}px;--dy:{:.1}px;animation-delay:{:.2}s;animation-duration:{:.2}s",
-            d.mid.0, d.mid.1, d.end.0, d.end.1, d.delay, d.duration
+            "--mx:{}px;--my:{}px;--dx:{}px;--dy:{}px;animation-delay:{}s;animation-duration:{}s",
+            Fixed(d.mid.0, 1),
+            Fixed(d.mid.1, 1),
+            Fixed(d.end.0, 1),
+            Fixed(d.end.1, 1),
+            Fixed(d.delay, 2),
+            Fixed(d.duration, 2)
         );
         html! {
             <circle key={format!("{pulse_id}-{n}")} class="nv-dot"
-                cx={format!("{:.1}", d.x)} cy={format!("{:.1}", d.y)} r={DOT_RADIUS.to_string()}
+                cx={Fixed(d.x, 1).to_string()} cy={Fixed(d.y, 1).to_string()} r={DOT_RADIUS.to_string()}
                 fill={hex(DOT_FILL)} stroke={hex(DOT_OUTLINE)} data-css={style} />
         }
     });
@@ -969,10 +1033,10 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                             {l.text.clone()}</text>
                     }) }
                 </g>
-                <g class="nv-forward">{ for scene.forward_edges.iter().map(edge("nv-edge")) }</g>
-                <g class="nv-feedback">{ for scene.feedback_edges.iter().map(edge("nv-fb-edge")) }</g>
-                <g class="nv-nodes">{ for scene.nodes.iter().map(node("nv-node")) }</g>
-                <g class="nv-deltas">{ for scene.delta_nodes.iter().map(node("nv-delta")) }</g>
+                <g class="nv-forward">{ for scene.forward_edges.iter().enumerate().map(edge('f')) }</g>
+                <g class="nv-feedback">{ for scene.feedback_edges.iter().enumerate().map(edge('b')) }</g>
+                <g class="nv-nodes">{ for scene.nodes.iter().map(node()) }</g>
+                <g class="nv-deltas">{ for scene.delta_nodes.iter().map(node()) }</g>
                 // Under the error dots, which stay on top of everything.
                 <g class="nv-marks">{ for marks.iter().map(mark) }</g>
                 <g class="nv-dots">{ for dots }</g>

@@ -42,9 +42,11 @@ pub struct Run {
     pub synapse: Option<Rc<SynapseUpdate>>,
     /// On the digits, what the digit views draw, as of the latest frame that had it.
     pub digits: Option<Rc<DigitsView>>,
-    /// Core's hash of its weights, biases and feedback now (what `bioprop run
-    /// --config` prints at the same step).
+    /// Core's hash of its weights, biases and feedback at step `hashed_step` (what
+    /// `bioprop run --config` prints at the same step): the latest frame's, or at the
+    /// speed `max` the latest frame that carried one.
     pub weights_hash: u64,
+    pub hashed_step: u64,
 }
 
 /// What applying an update means for the page beyond redrawing.
@@ -163,7 +165,8 @@ impl Runs {
                     stalled: None,
                     synapse: None,
                     digits: None,
-                    weights_hash: f.weights_hash,
+                    weights_hash: f.weights_hash.unwrap_or_default(),
+                    hashed_step: f.snapshot.step,
                 })
                 .collect();
         }
@@ -177,7 +180,10 @@ impl Runs {
             run.run = f.run;
             run.rule = f.snapshot.rule;
             run.lr = f.lr;
-            run.weights_hash = f.weights_hash;
+            if let Some(hash) = f.weights_hash {
+                run.weights_hash = hash;
+                run.hashed_step = f.snapshot.step;
+            }
             run.snapshot = Rc::new(f.snapshot);
             run.history.extend(f.new_metrics);
             // A frame without a picture (the worker sends fewer at the speed `max`)

@@ -218,8 +218,10 @@ pub struct RunFrame {
     /// [`DIGITS_VIEW_EVERY`]; the page keeps the last).
     pub digits: Option<DigitsView>,
     /// [`Experiment::weights_hash`] now: what `bioprop run --config` prints at the
-    /// same step, for the page's reproduction readout.
-    pub weights_hash: u64,
+    /// same step, for the page's reproduction readout. In every frame but those at the
+    /// speed `max` without pictures, where hashing every weight would cost the worker
+    /// a few percent of its training (the page keeps the last hash with its step).
+    pub weights_hash: Option<u64>,
 }
 
 /// What the digit views draw for one run.
@@ -460,22 +462,26 @@ impl Trainer {
                 (FRAME_INTERVAL.as_secs_f64() * 1000.0 - self.frame_ms - MAX_SPEED_MARGIN_MS)
                     .clamp(MIN_SPEED_BUDGET_MS, MAX_SPEED_BUDGET_MS);
             let steps = self.train_for(budget, clock);
+            let batch = self.runs.first().map_or(1, |run| run.config().batch);
             if steps > 0 {
-                let frames = if self.on_digits() {
-                    digits::FRAMES_PER_ROW
+                self.set_log_interval(if self.on_digits() {
+                    digits::max_speed_row_interval(steps, batch)
                 } else {
-                    MAX_SPEED_FRAMES_PER_ROW
-                };
-                self.set_log_interval(max_speed_log_interval(steps * frames));
+                    max_speed_log_interval(steps * MAX_SPEED_FRAMES_PER_ROW)
+                });
             }
             let pictured = self.ticks % MAX_SPEED_PICTURE_EVERY == 0 || !self.playing;
             let start = clock();
-            let frame = self.frame_with(pictured, !self.playing);
+            let frame = self.frame_with(pictured, !self.playing, digits::sweep_rows(steps, batch));
             self.frame_ms = clock() - start;
             return Update::Frame(Box::new(frame));
         }
         self.train(u64::from(self.speed));
-        Update::Frame(Box::new(self.frame_with(true, !self.playing)))
+        Update::Frame(Box::new(self.frame_with(
+            true,
+            !self.playing,
+            digits::SWEEP_ROWS,
+        )))
     }
 
     /// Trains every run until `clock` passes `budget_ms` from now, in chunks sized
@@ -515,15 +521,17 @@ impl Trainer {
     /// The frame that answers a command: with pictures, and on the digits a view
     /// from a confusion pass over the whole held-out set.
     fn frame(&mut self) -> Frame {
-        self.frame_with(true, true)
+        self.frame_with(true, true, digits::SWEEP_ROWS)
     }
 
     /// The frame; `pictured` false leaves out the pictures (the page keeps the last);
-    /// `whole` makes the digit views' confusion pass now rather than a slice of it.
-    fn frame_with(&mut self, pictured: bool, whole: bool) -> Frame {
+    /// `whole` makes the digit views' confusion pass now rather than a slice of it,
+    /// which is otherwise `sweep` held-out images.
+    fn frame_with(&mut self, pictured: bool, whole: bool, sweep: usize) -> Frame {
         let (output, input) = self.watched;
         let digit_views = if self.on_digits() {
-            self.digit_views.frame(&mut self.runs, whole, self.ticks)
+            self.digit_views
+                .frame(&mut self.runs, whole, sweep, self.ticks)
         } else {
             vec![None; self.runs.len()]
         };
@@ -550,7 +558,7 @@ impl Trainer {
                         .then(|| run.output_synapse(output, input))
                         .flatten(),
                     digits,
-                    weights_hash: run.weights_hash(),
+                    weights_hash: pictured.then(|| run.weights_hash()),
                 }
             })
             .collect();

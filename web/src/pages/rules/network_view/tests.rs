@@ -156,7 +156,7 @@ fn feedback_views_carry_b_transpose_and_difference_in_one_orientation() {
         let prefix = format!("{name}[{i}, {j}] = ");
         sc.feedback_edges
             .iter()
-            .find(|e| e.info.starts_with(&prefix))
+            .find(|e| e.info().starts_with(&prefix))
             .unwrap_or_else(|| panic!("no edge {prefix}"))
             .value
     };
@@ -170,7 +170,7 @@ fn feedback_views_carry_b_transpose_and_difference_in_one_orientation() {
     let w = sc
         .forward_edges
         .iter()
-        .find(|e| e.info.starts_with("W₂[2, 3] = "))
+        .find(|e| e.info().starts_with("W₂[2, 3] = "))
         .unwrap();
     assert!((w.value - 22.03).abs() < 1e-4);
     // The colours follow the view.

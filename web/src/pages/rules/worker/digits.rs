@@ -7,11 +7,14 @@
 //!
 //! - a logged metric row evaluates the first [`EVAL_TRAIN`] training and [`EVAL_TEST`]
 //!   held-out images (a fixed subset, the same at every row), about 20 training steps'
-//!   worth, and comes every [`FRAMES_PER_ROW`] frames, not every frame;
+//!   worth at batch 32 ([`row_cost_in_steps`]), and comes every [`FRAMES_PER_ROW`]
+//!   frames, not every frame; at the speed `max`, also no oftener than every
+//!   [`COST_SHARE`] times its cost in steps ([`max_speed_row_interval`]);
 //! - the confusion matrix and the misclassified strip cover the whole held-out set,
-//!   swept [`SWEEP_ROWS`] images per frame while playing (10,000 images in about 40
-//!   frames, so the weights move a little during a pass) and all at once after a
-//!   command (step, pause, reset);
+//!   swept up to [`SWEEP_ROWS`] images per frame while playing (10,000 images in about
+//!   40 frames, so the weights move a little during a pass; at the speed `max`, as
+//!   many as cost a [`SWEEP_SHARE`]th of the frame's training, [`sweep_rows`]) and all
+//!   at once after a command (step, pause, reset);
 //! - the receptive fields ([`RECEPTIVE_FIELDS_SHOWN`] units × 784 weights) go out every
 //!   [`DIGITS_VIEW_EVERY`] frames while playing; no frame carries the whole first
 //!   layer (the snapshot leaves out matrices above `SNAPSHOT_MAX_ENTRIES`).
@@ -36,8 +39,50 @@ pub const EVAL_TRAIN: usize = 1_000;
 pub const EVAL_TEST: usize = 1_000;
 /// Frames per logged row on the digits (other tasks log about two rows a frame).
 pub const FRAMES_PER_ROW: u64 = 4;
-/// Held-out images the confusion sweep classifies per run per frame while playing.
+/// Held-out images the confusion sweep classifies per run per frame while playing, at
+/// most.
 pub const SWEEP_ROWS: usize = 256;
+/// At the speed `max`, the metric rows take about a `COST_SHARE`th of the worker's
+/// training time at most (a sixteenth at batch 32, as a power of two), and the
+/// confusion sweep a [`SWEEP_SHARE`]th, so that an epoch of the digits trains at close
+/// to the core's own speed.
+pub const COST_SHARE: u64 = 10;
+/// See [`COST_SHARE`]: a whole pass of the 10,000 held-out digits every 5 s or so at
+/// 784-256-10.
+pub const SWEEP_SHARE: u64 = 20;
+/// Images the confusion sweep classifies per frame at the least, however few steps
+/// the frame trained.
+pub const MIN_SWEEP_ROWS: usize = 32;
+
+/// What a logged row costs in training steps of `batch` images, about: it runs
+/// [`EVAL_TRAIN`] + [`EVAL_TEST`] images forward, and a step runs `batch` images
+/// forward and back: measured at 784-256-10, an image forward costs about half what
+/// an image trained does (the activation function's share is in the forward pass).
+pub fn row_cost_in_steps(batch: usize) -> u64 {
+    ((EVAL_TRAIN + EVAL_TEST) as u64).div_ceil(FORWARDS_PER_TRAINED * batch.max(1) as u64)
+}
+
+/// About how many images go forward for the cost of one trained (see
+/// [`row_cost_in_steps`]).
+const FORWARDS_PER_TRAINED: u64 = 2;
+
+/// Steps between logged rows at the speed `max` when a frame trains `steps`: one row
+/// every [`FRAMES_PER_ROW`] frames (see `max_speed_log_interval`), but no oftener
+/// than every [`COST_SHARE`] × [`row_cost_in_steps`], both powers of two.
+pub fn max_speed_row_interval(steps: u64, batch: usize) -> u64 {
+    let by_frames = super::max_speed_log_interval(steps.saturating_mul(FRAMES_PER_ROW));
+    let by_cost = (COST_SHARE * row_cost_in_steps(batch)).next_power_of_two();
+    by_frames.max(by_cost)
+}
+
+/// Held-out images the sweep classifies in a frame that trained `steps` steps of
+/// `batch` images at the speed `max`: a [`SWEEP_SHARE`]th of that training's work
+/// (see [`row_cost_in_steps`]), between [`MIN_SWEEP_ROWS`] and [`SWEEP_ROWS`].
+pub fn sweep_rows(steps: u64, batch: usize) -> usize {
+    let rows =
+        steps.saturating_mul(FORWARDS_PER_TRAINED.saturating_mul(batch as u64)) / SWEEP_SHARE;
+    (rows.min(SWEEP_ROWS as u64) as usize).max(MIN_SWEEP_ROWS)
+}
 
 /// Digits loaded into the worker, shared by every run built on them.
 pub struct Loaded {
@@ -123,13 +168,14 @@ impl Views {
     }
 
     /// Every run's view: with `whole`, a confusion pass over the whole held-out set
-    /// now; else the sweep advanced by [`SWEEP_ROWS`], and a view only every
+    /// now; else the sweep advanced by `rows` images, and a view only every
     /// [`DIGITS_VIEW_EVERY`] `tick` (or when a pass completes). `None` per run when no
     /// view is due.
     pub fn frame(
         &mut self,
         runs: &mut [Experiment],
         whole: bool,
+        rows: usize,
         tick: u64,
     ) -> Vec<Option<DigitsView>> {
         if self.sweeps.len() != runs.len() {
@@ -142,7 +188,7 @@ impl Views {
                 let completed = if whole {
                     Some(sweep.complete(run))
                 } else {
-                    sweep.advance(run, SWEEP_ROWS)
+                    sweep.advance(run, rows)
                 };
                 let fresh = completed.is_some();
                 if let Some(done) = completed {
@@ -245,4 +291,27 @@ pub fn predict(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn at_the_speed_max_rows_and_the_sweep_cost_a_share_of_the_training() {
+        // 2,000 images forward, at two per trained image, is 32 steps of 32.
+        assert_eq!(row_cost_in_steps(32), 32);
+        assert_eq!(row_cost_in_steps(1), 1_000);
+        assert_eq!(row_cost_in_steps(0), 1_000, "no batch reads as one");
+        // Few steps a frame (digit sizes): the cost decides, 10 × 32 → 512 steps.
+        assert_eq!(max_speed_row_interval(20, 32), 512);
+        // Many (a small network): a row every four frames, 4 × 300 → 1,024.
+        assert_eq!(max_speed_row_interval(300, 32), 1_024);
+        assert_eq!(max_speed_row_interval(u64::MAX, 32), 1 << 63);
+        // 20 steps of 32 images: 1,280 forwards' worth of training, a twentieth swept.
+        assert_eq!(sweep_rows(20, 32), 64);
+        assert_eq!(sweep_rows(0, 32), MIN_SWEEP_ROWS);
+        assert_eq!(sweep_rows(10_000, 32), SWEEP_ROWS);
+        assert_eq!(sweep_rows(u64::MAX, usize::MAX), SWEEP_ROWS);
+    }
 }
