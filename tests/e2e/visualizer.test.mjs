@@ -102,15 +102,31 @@ test("pointing at a synapse or a unit of the diagram reads out its value", async
   await until(() => number(page, "metric-step", "fa"), (s) => s === 1, 10_000);
   const figure = page.locator('.run-figure[data-rule="fa"] .network-view');
   const readout = figure.locator(".nv-readout");
-  const pointAt = async (selector) => {
-    // The middle of a straight edge is on it; an edge drawn over it answers as well.
-    await figure.locator(selector).first().hover({ force: true });
-    return until(() => readout.innerText(), (text) => text.length > 0, 5_000);
+  const read = () => until(() => readout.innerText(), (text) => text.length > 0, 5_000);
+  // Edges of one shade are one path: the pointer goes halfway between two units, on
+  // the edge that joins them.
+  const pointBetween = async (units, a, b) => {
+    const { x, y } = await figure.locator("svg.nv-svg").evaluate(
+      (svg, [units, a, b]) => {
+        const circles = svg.querySelectorAll(units);
+        const at = (c) => new DOMPoint(+c.getAttribute("cx"), +c.getAttribute("cy")).matrixTransform(svg.getScreenCTM());
+        const [p, q] = [at(circles[a]), at(circles[b])];
+        return { x: (p.x + q.x) / 2, y: (p.y + q.y) / 2 };
+      },
+      [units, a, b],
+    );
+    await page.mouse.move(x, y);
+    return read();
   };
   const value = String.raw`-?\d+\.\d{4}|-?\d\.\d{3}e-?\d+`;
-  assert.match(await pointAt(".nv-forward > path"), new RegExp(String.raw`^W[₁₂₃]\[\d, \d\] = (${value})$`));
-  assert.match(await pointAt(".nv-feedback > path"), new RegExp(String.raw`^B[₂₃]\[\d, \d\] = (${value})$`));
-  assert.match(await pointAt(".nv-nodes > circle"), /unit \d+: a = /);
+  // x unit 0 (the first of 2) to h₁ unit 0 (the third unit drawn): W₁[0, 0].
+  assert.match(await pointBetween(".nv-nodes > circle", 0, 2), new RegExp(String.raw`^W₁\[0, 0\] = (${value})$`));
+  // δ₂ unit 0 (the seventh error unit drawn) back to δ₁ unit 0: B₂[0, 0].
+  assert.match(await pointBetween(".nv-deltas > circle", 0, 6), new RegExp(String.raw`^B₂\[0, 0\] = (${value})$`));
+  await page.mouse.move(1, 1);
+  await until(() => readout.innerText(), (text) => text === "", 5_000);
+  await figure.locator(".nv-nodes > circle").first().hover();
+  assert.match(await read(), /unit \d+: a = /);
   // Leaving the diagram clears it.
   await page.mouse.move(1, 1);
   await until(() => readout.innerText(), (text) => text === "", 5_000);

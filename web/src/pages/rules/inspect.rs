@@ -257,7 +257,8 @@ pub fn pick(scene: &Scene, x: f32, y: f32, tolerance: f32) -> Option<Inspect> {
     best.map(|(_, inspect)| inspect)
 }
 
-fn distance_to_segment(p: (f32, f32), a: (f32, f32), b: (f32, f32)) -> f32 {
+/// The distance from `p` to the segment from `a` to `b`.
+pub fn distance_to_segment(p: (f32, f32), a: (f32, f32), b: (f32, f32)) -> f32 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let length2 = dx * dx + dy * dy;
     let t = if length2 > 0.0 {

@@ -211,6 +211,93 @@ pub struct EdgeShape {
     pub matrix: Rc<str>,
     pub i: usize,
     pub j: usize,
+    /// Where it starts and ends, and a long DFA edge's control point, in viewBox
+    /// units: what the pointer is matched against ([`edge_at`]).
+    pub from: (f32, f32),
+    pub to: (f32, f32),
+    pub control: Option<(f32, f32)>,
+}
+
+/// Edges that look the same drawn as one SVG path: the page would otherwise keep a
+/// thousand elements, whose redraw several times a second was most of a frame's
+/// work at the speed `max`. Their colour and width come from the value's step on
+/// the scale ([`EDGE_SHADES`] a side), so edges of one step share a path.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeGroup {
+    /// The edges' path data, one after another.
+    pub d: String,
+    pub stroke: [u8; 3],
+    pub width: f32,
+}
+
+/// Steps of an edge's shade on each side of zero.
+pub const EDGE_SHADES: f32 = 16.0;
+
+/// `value` moved to the nearest of [`EDGE_SHADES`] steps between 0 and `±norm`, so
+/// that edges of one step share a colour and a width (NaN stays NaN).
+fn shade(value: f32, norm: f32) -> f32 {
+    if norm > 0.0 && value.is_finite() {
+        (value / norm * EDGE_SHADES)
+            .round()
+            .clamp(-EDGE_SHADES, EDGE_SHADES)
+            / EDGE_SHADES
+            * norm
+    } else {
+        value
+    }
+}
+
+/// `edges` gathered by look, thinnest first so the strongest are drawn on top.
+pub fn edge_groups(edges: &[EdgeShape]) -> Vec<EdgeGroup> {
+    let mut groups: Vec<EdgeGroup> = Vec::new();
+    for e in edges {
+        match groups
+            .iter_mut()
+            .find(|g| g.stroke == e.stroke && g.width == e.width)
+        {
+            Some(group) => group.d.push_str(&e.d),
+            None => groups.push(EdgeGroup {
+                d: e.d.clone(),
+                stroke: e.stroke,
+                width: e.width,
+            }),
+        }
+    }
+    groups.sort_by(|a, b| a.width.total_cmp(&b.width));
+    groups
+}
+
+/// The edge of `scene` nearest `(x, y)` (viewBox units) within `tolerance`, feedback
+/// edges and forward alike; a curved edge is followed in eight straight pieces.
+pub fn edge_at(scene: &Scene, x: f32, y: f32, tolerance: f32) -> Option<&EdgeShape> {
+    let mut best: Option<(f32, &EdgeShape)> = None;
+    for e in scene.forward_edges.iter().chain(&scene.feedback_edges) {
+        let d = match e.control {
+            None => inspect::distance_to_segment((x, y), e.from, e.to),
+            Some(c) => {
+                let at = |t: f32| {
+                    let u = 1.0 - t;
+                    (
+                        u * u * e.from.0 + 2.0 * u * t * c.0 + t * t * e.to.0,
+                        u * u * e.from.1 + 2.0 * u * t * c.1 + t * t * e.to.1,
+                    )
+                };
+                (0..8)
+                    .map(|k| {
+                        inspect::distance_to_segment(
+                            (x, y),
+                            at(k as f32 / 8.0),
+                            at((k + 1) as f32 / 8.0),
+                        )
+                    })
+                    .fold(f32::INFINITY, f32::min)
+            }
+        };
+        if d <= tolerance && best.is_none_or(|(b, _)| d < b) {
+            best = Some((d, e));
+        }
+    }
+    best.map(|(_, e)| e)
 }
 
 impl EdgeShape {
@@ -605,11 +692,14 @@ pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene
                     Fixed(y1, 1)
                 ),
                 value: e.value,
-                stroke: diverging(e.value, norm),
-                width: edge_width(e.value, norm),
+                stroke: diverging(shade(e.value, norm), norm),
+                width: edge_width(shade(e.value, norm), norm),
                 matrix: Rc::clone(&matrix),
                 i,
                 j,
+                from: (x0, y0),
+                to: (x1, y1),
+                control: None,
             });
         }
     }
@@ -674,6 +764,7 @@ pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene
             let span = source - k - 1;
             // A long DFA edge is a quadratic curve bowing below the band; its point at
             // half time is ¼ start + ½ control + ¼ end.
+            let mut control = None;
             let (d, mid) = if span == 0 {
                 (
                     format!(
@@ -687,6 +778,7 @@ pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene
                 )
             } else {
                 let (cx, cy) = ((x0 + x1) / 2.0, feedback_top + band + bow(span));
+                control = Some((cx, cy));
                 (
                     format!(
                         "M{} {}Q{} {} {} {}",
@@ -706,11 +798,14 @@ pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene
             scene.feedback_edges.push(EdgeShape {
                 d,
                 value: e.value,
-                stroke: diverging(e.value, norm),
-                width: edge_width(e.value, norm),
+                stroke: diverging(shade(e.value, norm), norm),
+                width: edge_width(shade(e.value, norm), norm),
                 matrix: Rc::clone(&matrix),
                 i,
                 j,
+                from: (x0, y0),
+                to: (x1, y1),
+                control,
             });
             let carried = delta.get(j).copied().unwrap_or(0.0);
             let flow = (e.value * carried).abs();
@@ -797,6 +892,8 @@ pub struct NetworkViewProps {
 
 /// How far from a synapse's line a click still picks it, in viewBox units.
 const PICK_TOLERANCE: f32 = 10.0;
+/// How far from an edge the pointer still reads it out, in viewBox units.
+const HOVER_TOLERANCE: f32 = 4.0;
 
 /// The network with its activities, weights, feedback pathway and error signals.
 #[component]
@@ -828,27 +925,33 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         }
         pulse.id
     };
-    // The scene drawn last, for the readout of the edge under the pointer.
-    let drawn: Rc<RefCell<Rc<Scene>>> = use_mut_ref(|| Rc::clone(&scene));
-    *drawn.borrow_mut() = Rc::clone(&scene);
-    let onmouseover = {
+    // The readout of the unit or edge under the pointer (edges are drawn in groups,
+    // so an edge is found by where the pointer is).
+    let onmousemove = {
         let readout = readout.clone();
+        let (scene, svg_ref) = (Rc::clone(&scene), svg_ref.clone());
         Callback::from(move |event: MouseEvent| {
-            let info = event.target_dyn_into::<Element>().and_then(|target| {
-                target.get_attribute("data-info").or_else(|| {
-                    let edge = target.get_attribute("data-edge")?;
-                    let scene = drawn.borrow();
-                    let (edges, index) = match edge.split_at_checked(1)? {
-                        ("f", index) => (&scene.forward_edges, index),
-                        ("b", index) => (&scene.feedback_edges, index),
-                        _ => return None,
-                    };
-                    Some(edges.get(index.parse::<usize>().ok()?)?.info())
-                })
+            let Some(out) = readout.cast::<Element>() else {
+                return;
+            };
+            let node = event
+                .target_dyn_into::<Element>()
+                .and_then(|target| target.get_attribute("data-info"));
+            let info = node.or_else(|| {
+                let r = svg_ref.cast::<Element>()?.get_bounding_client_rect();
+                let (x, y) = inspect::to_viewbox(
+                    (event.client_x() as f32, event.client_y() as f32),
+                    (
+                        r.left() as f32,
+                        r.top() as f32,
+                        r.width() as f32,
+                        r.height() as f32,
+                    ),
+                    (scene.width, scene.height),
+                );
+                edge_at(&scene, x, y, HOVER_TOLERANCE).map(EdgeShape::info)
             });
-            if let (Some(info), Some(out)) = (info, readout.cast::<Element>()) {
-                out.set_text_content(Some(&info));
-            }
+            out.set_text_content(info.as_deref());
         })
     };
     let onmouseleave = {
@@ -861,14 +964,12 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     };
     // The elements take their class from their group (`.nv-forward > path`): a class
     // of their own would cost a set of classes per element per redraw.
-    let edge = |band: char| {
-        move |(n, e): (usize, &EdgeShape)| {
+    let edges = |groups: Vec<EdgeGroup>| {
+        groups.into_iter().map(|g| {
             html! {
-                <path d={e.d.clone()} stroke={hex(e.stroke)}
-                    stroke-width={Fixed(e.width, 2).to_string()}
-                    data-edge={format!("{band}{n}")} />
+                <path d={g.d} stroke={hex(g.stroke)} stroke-width={Fixed(g.width, 2).to_string()} />
             }
-        }
+        })
     };
     let node = || {
         move |n: &NodeShape| {
@@ -1023,7 +1124,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 data-testid={choosable.is_some().then_some("network-synapses")}
                 {onkeydown} {onfocus}>
             <svg class="nv-svg" viewBox={format!("0 0 {:.0} {:.0}", scene.width, scene.height)}
-                role="img" aria-label="network diagram" ref={svg_ref} {onmouseover} {onmouseleave} {onclick}>
+                role="img" aria-label="network diagram" ref={svg_ref} {onmousemove} {onmouseleave} {onclick}>
                 <g class="nv-labels">
                     { for scene.labels.iter().map(|l| html! {
                         <text class={l.class} x={format!("{:.1}", l.x)} y={format!("{:.1}", l.y)}
@@ -1033,8 +1134,8 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                             {l.text.clone()}</text>
                     }) }
                 </g>
-                <g class="nv-forward">{ for scene.forward_edges.iter().enumerate().map(edge('f')) }</g>
-                <g class="nv-feedback">{ for scene.feedback_edges.iter().enumerate().map(edge('b')) }</g>
+                <g class="nv-forward">{ for edges(edge_groups(&scene.forward_edges)) }</g>
+                <g class="nv-feedback">{ for edges(edge_groups(&scene.feedback_edges)) }</g>
                 <g class="nv-nodes">{ for scene.nodes.iter().map(node()) }</g>
                 <g class="nv-deltas">{ for scene.delta_nodes.iter().map(node()) }</g>
                 // Under the error dots, which stay on top of everything.

@@ -290,3 +290,64 @@ fn dots_follow_only_the_path_the_rule_uses() {
     let s = snapshot(RuleKind::FeedbackAlignment, &[2, 4, 3]);
     assert!(scene(&s, FeedbackView::Difference).dots.is_empty());
 }
+
+#[test]
+fn edges_of_one_shade_are_drawn_as_one_path_thinnest_first() {
+    let s = snapshot(RuleKind::FeedbackAlignment, &[6, 8, 5]);
+    let sc = scene(&s, FeedbackView::B);
+    for edges in [&sc.forward_edges, &sc.feedback_edges] {
+        let groups = edge_groups(edges);
+        // At most one path per step of the scale, each holding its edges' data.
+        assert!(
+            groups.len() <= 2 * EDGE_SHADES as usize + 1,
+            "{}",
+            groups.len()
+        );
+        assert!(groups.len() < edges.len());
+        for e in edges.iter() {
+            let holding: Vec<&EdgeGroup> = groups.iter().filter(|g| g.d.contains(&e.d)).collect();
+            assert_eq!(holding.len(), 1, "{}", e.d);
+            assert_eq!((holding[0].stroke, holding[0].width), (e.stroke, e.width));
+        }
+        let total: usize = groups.iter().map(|g| g.d.matches('M').count()).sum();
+        assert_eq!(total, edges.len());
+        assert!(groups.windows(2).all(|w| w[0].width <= w[1].width));
+    }
+    // The shade is the value's nearest of 16 steps: W₂'s largest entry (24.07) is
+    // the darkest, and an entry 1/40 of it (below half a step) as neutral as zero.
+    assert_eq!(shade(24.07, 24.07), 24.07);
+    assert_eq!(shade(24.07 / 40.0, 24.07), 0.0);
+    assert_eq!(shade(-12.0, 24.0), -12.0);
+    assert!(shade(f32::NAN, 1.0).is_nan());
+}
+
+#[test]
+fn the_pointer_finds_the_edge_under_it_straight_or_curved() {
+    let s = snapshot(RuleKind::DirectFeedbackAlignment, &[2, 4, 4, 3]);
+    let sc = scene(&s, FeedbackView::B);
+    let middle = |e: &EdgeShape| ((e.from.0 + e.to.0) / 2.0, (e.from.1 + e.to.1) / 2.0);
+    let w = &sc.forward_edges[0];
+    let (x, y) = middle(w);
+    let found = edge_at(&sc, x, y + 1.0, 4.0).expect("an edge");
+    assert!(found.info().starts_with("W"), "{}", found.info());
+    assert_eq!(edge_at(&sc, x, y, 4.0), Some(w));
+    // A DFA edge bows below the band: its curve's middle, not the chord's.
+    let d = sc
+        .feedback_edges
+        .iter()
+        .find(|e| e.control.is_some())
+        .unwrap();
+    let c = d.control.unwrap();
+    let curve_middle = (
+        0.25 * d.from.0 + 0.5 * c.0 + 0.25 * d.to.0,
+        0.25 * d.from.1 + 0.5 * c.1 + 0.25 * d.to.1,
+    );
+    let found = edge_at(&sc, curve_middle.0, curve_middle.1, 4.0).expect("a curved edge");
+    assert!(
+        found.control.is_some() && found.info().starts_with('D'),
+        "{}",
+        found.info()
+    );
+    // Far from every edge: nothing.
+    assert_eq!(edge_at(&sc, -50.0, -50.0, 4.0), None);
+}
