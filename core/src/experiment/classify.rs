@@ -16,7 +16,9 @@
 //! On a large held-out set (the digits' 10,000 images cost as much as a few hundred
 //! training steps at 784-100-10) a [`ConfusionSweep`] classifies it a slice at a
 //! time, so the app spreads one pass over several frames; the network may change
-//! between slices, so a swept matrix mixes the weights of those frames.
+//! between slices, so a swept matrix mixes the weights of those frames. Any
+//! [`Classifier`] can be swept: an [`Experiment`]'s network, or the dendritic
+//! microcircuit (`microcircuit::Microcircuit`).
 
 use std::ops::Range;
 
@@ -25,6 +27,29 @@ use ndarray::s;
 use super::Experiment;
 use crate::metrics::argmax;
 use crate::network::OutputLayer;
+
+/// A model that answers held-out samples with a class, as [`ConfusionSweep`] asks.
+pub trait Classifier {
+    /// Held-out samples there are.
+    fn test_size(&self) -> usize;
+    /// Appends the predicted class of each held-out sample in `range` (clipped to the
+    /// held-out set) to `out`.
+    fn classify_test(&mut self, range: Range<usize>, out: &mut Vec<u8>);
+    /// The true class of held-out sample `index`.
+    fn test_class(&self, index: usize) -> u8;
+}
+
+impl Classifier for Experiment {
+    fn test_size(&self) -> usize {
+        self.dataset.test_size()
+    }
+    fn classify_test(&mut self, range: Range<usize>, out: &mut Vec<u8>) {
+        Experiment::classify_test(self, range, out);
+    }
+    fn test_class(&self, index: usize) -> u8 {
+        Experiment::test_class(self, index)
+    }
+}
 
 impl Experiment {
     /// The predicted class (index of the largest output) of each held-out sample in
@@ -126,8 +151,8 @@ impl ConfusionSweep {
 
     /// Classifies up to `rows` more samples with `run`'s current network; when that
     /// completes the pass, returns its matrix and starts the next pass.
-    pub fn advance(&mut self, run: &mut Experiment, rows: usize) -> Option<Confusion> {
-        let end = self.limit.min(run.dataset().test_size());
+    pub fn advance(&mut self, run: &mut impl Classifier, rows: usize) -> Option<Confusion> {
+        let end = self.limit.min(run.test_size());
         let stop = (self.next + rows.max(1)).min(end);
         self.predicted.clear();
         run.classify_test(self.next..stop, &mut self.predicted);
@@ -152,7 +177,7 @@ impl ConfusionSweep {
     }
 
     /// The whole pass at once (as many slices as it takes).
-    pub fn complete(&mut self, run: &mut Experiment) -> Confusion {
+    pub fn complete(&mut self, run: &mut impl Classifier) -> Confusion {
         self.next = 0;
         self.partial = Confusion::empty(self.partial.classes);
         loop {

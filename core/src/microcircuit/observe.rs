@@ -29,6 +29,7 @@ use super::config::{Mode, Probe};
 use super::minibatch;
 use super::state::{self, Shares};
 use super::{CircuitWeights, Microcircuit};
+use crate::experiment::classify::Classifier;
 use crate::experiment::{Matrix, EVAL_CHUNK, SNAPSHOT_MAX_ENTRIES};
 use crate::hash::Fnv1a;
 use crate::metrics::{self, Evaluation, LayerMetrics, Metrics};
@@ -360,6 +361,24 @@ impl Microcircuit {
         result
     }
 
+    /// The predicted class (the largest bottom-up prediction) of each held-out sample
+    /// in `range`, appended to `out`: what [`Classifier`] asks, so that a
+    /// [`crate::experiment::classify::ConfusionSweep`] sweeps the circuit as it sweeps
+    /// a network.
+    fn classify_range(&self, range: std::ops::Range<usize>, out: &mut Vec<u8>) {
+        let data = self.dataset();
+        let n = data.test_size();
+        let mut buffers = EvalBuffers::new(&self.config.layers, 0);
+        for x in data
+            .test_inputs
+            .slice(ndarray::s![range.start.min(n)..range.end.min(n), ..])
+            .rows()
+        {
+            buffers.predict(&self.weights, &self.shares, x);
+            out.push(metrics::argmax(buffers.output().view()) as u8);
+        }
+    }
+
     /// A 64-bit FNV-1a hash of the bits of every weight and potential, to check that
     /// two runs (native and wasm) are bit-identical.
     pub fn state_hash(&self) -> u64 {
@@ -417,5 +436,17 @@ impl Microcircuit {
             interneuron_to_apical: matrix(w.interneuron_to_apical[h].view()),
             metrics: self.latest().cloned(),
         }
+    }
+}
+
+impl Classifier for Microcircuit {
+    fn test_size(&self) -> usize {
+        self.dataset().test_size()
+    }
+    fn classify_test(&mut self, range: std::ops::Range<usize>, out: &mut Vec<u8>) {
+        self.classify_range(range, out);
+    }
+    fn test_class(&self, index: usize) -> u8 {
+        metrics::argmax(self.dataset().test_targets.row(index)) as u8
     }
 }

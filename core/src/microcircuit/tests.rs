@@ -728,3 +728,36 @@ fn minibatch_runs_are_deterministic_and_clones_continue_identically() {
     d.step(80).unwrap();
     assert_ne!(a.state_hash(), d.state_hash());
 }
+
+#[test]
+fn a_confusion_sweep_of_the_circuit_counts_its_predictions() {
+    use crate::experiment::classify::{Classifier, ConfusionSweep};
+    let mut circuit = Microcircuit::new(&small(Mode::SteadyState)).unwrap();
+    circuit.run_for(200.0).unwrap();
+    // The reference: every held-out sample's largest prediction against its target's.
+    let data = circuit.dataset().clone();
+    let predictions = circuit.predict(data.test_inputs.view());
+    let mut counts = vec![0_u32; 100];
+    for (output, target) in predictions.rows().into_iter().zip(data.test_targets.rows()) {
+        counts[metrics::argmax(target) * 10 + metrics::argmax(output)] += 1;
+    }
+    // Swept 5 at a time: three slices give nothing, the fourth the whole pass.
+    let mut sweep = ConfusionSweep::new(10, usize::MAX, 0);
+    for _ in 0..3 {
+        assert_eq!(sweep.advance(&mut circuit, 5), None);
+    }
+    let confusion = sweep
+        .advance(&mut circuit, 5)
+        .expect("16 samples in four slices");
+    assert_eq!(confusion.evaluated, 16);
+    assert_eq!(confusion.counts, counts);
+    assert_eq!(circuit.test_size(), 16);
+    assert_eq!(
+        (0..16).map(|i| circuit.test_class(i)).collect::<Vec<_>>(),
+        data.test_targets
+            .rows()
+            .into_iter()
+            .map(|t| metrics::argmax(t) as u8)
+            .collect::<Vec<_>>()
+    );
+}

@@ -24,8 +24,7 @@
 //! [`EVAL_CHUNK`] digits at a time until the frame's budget is spent, so each point of
 //! the curve is one set of weights, and no frame stalls.
 
-use bioprop::experiment::classify::Confusion;
-use bioprop::metrics::argmax;
+use bioprop::experiment::classify::{Confusion, ConfusionSweep};
 use bioprop::microcircuit::export::{self, SavedRun};
 use bioprop::microcircuit::{digits, Mode};
 use bioprop::task::mnist::{self, CLASSES, PIXELS};
@@ -221,12 +220,6 @@ impl DigitsSim {
     }
 }
 
-/// A test pass under way: the held-out digits classified so far.
-struct Pass {
-    next: usize,
-    counts: Vec<u32>,
-}
-
 /// The circuit training on the digits, and what the page remembers of it.
 pub struct DigitsRun {
     pub circuit: Microcircuit,
@@ -237,7 +230,9 @@ pub struct DigitsRun {
     pub curve: Vec<(f32, f32)>,
     /// The latest complete pass.
     pub confusion: Option<Confusion>,
-    pass: Option<Pass>,
+    /// The test pass, [`EVAL_CHUNK`] digits at a time, and whether one is under way.
+    sweep: ConfusionSweep,
+    sweeping: bool,
     /// Patterns at which the next pass starts.
     next_pass: u64,
     /// (wall ms, patterns) at the end of recent frames, for the training speed.
@@ -270,7 +265,8 @@ impl DigitsRun {
             saved,
             curve: Vec::new(),
             confusion: None,
-            pass: None,
+            sweep: ConfusionSweep::new(CLASSES, EVAL_TEST, 0),
+            sweeping: false,
             next_pass: 0,
             pace: Vec::new(),
         })
@@ -283,40 +279,17 @@ impl DigitsRun {
 
     /// Whether a test pass is under way or due before more training.
     fn pass_due(&self) -> bool {
-        self.pass.is_some() || self.circuit.patterns() >= self.next_pass
+        self.sweeping || self.circuit.patterns() >= self.next_pass
     }
 
     /// Classifies up to [`EVAL_CHUNK`] more held-out digits; at the end of the pass,
     /// adds its point to the curve and keeps its matrix.
     fn sweep(&mut self) {
-        let pass = self.pass.get_or_insert_with(|| Pass {
-            next: 0,
-            counts: vec![0; CLASSES * CLASSES],
-        });
-        let end = EVAL_TEST.min(self.circuit.dataset().test_size());
-        let stop = (pass.next + EVAL_CHUNK).min(end);
-        let data = self.circuit.dataset();
-        let outputs = self
-            .circuit
-            .predict(data.test_inputs.slice(s![pass.next..stop, ..]));
-        for (output, target) in outputs
-            .rows()
-            .into_iter()
-            .zip(data.test_targets.slice(s![pass.next..stop, ..]).rows())
-        {
-            pass.counts[argmax(target) * CLASSES + argmax(output)] += 1;
-        }
-        pass.next = stop;
-        if stop < end {
+        self.sweeping = true;
+        let Some(confusion) = self.sweep.advance(&mut self.circuit, EVAL_CHUNK) else {
             return;
-        }
-        let counts = self.pass.take().expect("a pass under way").counts;
-        let confusion = Confusion {
-            classes: CLASSES,
-            counts,
-            evaluated: end,
-            wrong: Vec::new(),
         };
+        self.sweeping = false;
         let patterns = self.circuit.patterns();
         let accuracy = confusion.accuracy().unwrap_or(0.0);
         self.curve.push((patterns as f32, 100.0 * accuracy));
