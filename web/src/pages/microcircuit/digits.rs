@@ -33,7 +33,7 @@ use bioprop::{Microcircuit, MicrocircuitConfig, TaskConfig};
 use ndarray::s;
 use serde::{Deserialize, Serialize};
 
-use super::sim::Checkpoint;
+use super::sim::{clocked, Checkpoint, Chunk};
 
 /// Hidden cells: one layer, small enough for a smooth page.
 pub const HIDDEN: usize = 100;
@@ -308,34 +308,20 @@ impl DigitsRun {
     ) -> Result<(), String> {
         let config = self.circuit.config();
         let minibatch_ms = config.batch as f64 * f64::from(config.pattern_ms);
-        let mut left = sim_ms;
-        let mut result = Ok(());
-        loop {
+        let result = clocked(sim_ms, deadline, now, |left| {
             if self.pass_due() {
                 self.sweep();
-            } else {
-                if left <= 0.0 {
-                    break;
-                }
-                let clock = self.circuit.time_ms();
-                if let Err(error) = self
-                    .circuit
-                    .run_until(clock + left.min(minibatch_ms), self.next_pass)
-                {
-                    result = Err(error.to_string());
-                    break;
-                }
-                let advanced = self.circuit.time_ms() - clock;
-                // Less than a step of `dt` left: nothing more to simulate.
-                if advanced <= 0.0 {
-                    break;
-                }
-                left -= advanced;
+                return Ok(Some(Chunk::Evaluated));
             }
-            if now() > deadline {
-                break;
+            if left <= 0.0 {
+                return Ok(None);
             }
-        }
+            let clock = self.circuit.time_ms();
+            self.circuit
+                .run_until(clock + left.min(minibatch_ms), self.next_pass)
+                .map_err(|error| error.to_string())?;
+            Ok(Some(Chunk::Ran(self.circuit.time_ms() - clock)))
+        });
         // The steady state's weights change only at a minibatch's end.
         self.checkpoint = Checkpoint {
             patterns: self.circuit.patterns(),

@@ -301,12 +301,14 @@ impl Sim {
             Mode::Full => 5.0,
             Mode::SteadyState => f64::from(self.circuit.config().pattern_ms),
         };
-        let mut left = sim_ms;
         let start = self.circuit.patterns();
         // The steady state's hash, owed since the end of a pattern (its weights do
         // not change until the next one ends).
         let mut owed = false;
-        while left > 0.0 {
+        clocked(sim_ms, deadline, &now, |left| {
+            if left <= 0.0 {
+                return Ok(None);
+            }
             let ms = left.min(chunk);
             let (before, clock) = (self.circuit.patterns(), self.circuit.time_ms());
             let was_on = self.circuit.target_on();
@@ -326,16 +328,8 @@ impl Sim {
             owed |= ended && self.circuit.mode() == Mode::SteadyState;
             self.record();
             result.map_err(|e| e.to_string())?;
-            let advanced = self.circuit.time_ms() - clock;
-            // Less than a step of `dt` left: nothing more to simulate.
-            if advanced <= 0.0 {
-                break;
-            }
-            left -= advanced;
-            if now() > deadline {
-                break;
-            }
-        }
+            Ok(Some(Chunk::Ran(self.circuit.time_ms() - clock)))
+        })?;
         if owed {
             self.take_checkpoint();
         }
@@ -487,6 +481,40 @@ pub fn import_query(text: &str) -> Result<String, String> {
 /// `value` as compact JSON, the form [`held_to`] compares.
 fn compact<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+/// What one piece of a frame's work did ([`clocked`]).
+pub(super) enum Chunk {
+    /// Simulated this many milliseconds (none: less than a step of `dt` was left).
+    Ran(f64),
+    /// Work that takes no simulated time (a slice of a test pass).
+    Evaluated,
+}
+
+/// A frame's simulation: `work(left)` one piece at a time, with `left` the simulated
+/// milliseconds of `sim_ms` not yet run, until it says there is nothing more to do
+/// (`None`), it could not advance the clock, or `now()` passes `deadline`. The first
+/// error stops it.
+pub(super) fn clocked(
+    sim_ms: f64,
+    deadline: f64,
+    now: &dyn Fn() -> f64,
+    mut work: impl FnMut(f64) -> Result<Option<Chunk>, String>,
+) -> Result<(), String> {
+    let mut left = sim_ms;
+    loop {
+        match work(left)? {
+            None => break,
+            // Less than a step of `dt` left: nothing more to simulate.
+            Some(Chunk::Ran(ms)) if ms <= 0.0 => break,
+            Some(Chunk::Ran(ms)) => left -= ms,
+            Some(Chunk::Evaluated) => {}
+        }
+        if now() > deadline {
+            break;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
