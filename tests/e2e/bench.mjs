@@ -97,21 +97,25 @@ function summary(frames) {
 
 const session = await startSession();
 try {
-  for (const [name, query, task, rules] of compare) {
-    const { page } = await openPage(session, query, VIEWPORT);
-    await page.locator('[data-testid="metric-step"]').first().waitFor();
+  // Plays `page` at the speed max: its frames and the worker's steps per run per second.
+  const playFor = async (page, warmUpMs) => {
     const stepsOf = () => number(page, "metric-step");
     await page.getByTestId("play").click();
-    await page.waitForTimeout(1000); // warm up
+    await page.waitForTimeout(warmUpMs);
     const startSteps = await stepsOf();
     const frames = await frameTimes(page, seconds * 1000);
     const endSteps = await stepsOf();
     await page.getByTestId("play").click();
     const { elapsed, fps, p95, longest } = summary(frames);
-    const worker = (endSteps - startSteps) / elapsed;
-    const core = await coreSpeed(page, task, rules, 30_000);
-    console.log(`${name}, speed max:`);
     console.log(`  page: ${fps.toFixed(1)} frames/s, 95th percentile ${p95.toFixed(1)} ms, longest frame ${longest.toFixed(1)} ms`);
+    return (endSteps - startSteps) / elapsed;
+  };
+  for (const [name, query, task, rules] of compare) {
+    const { page } = await openPage(session, query, VIEWPORT);
+    await page.locator('[data-testid="metric-step"]').first().waitFor();
+    console.log(`${name}, speed max:`);
+    const worker = await playFor(page, 1000);
+    const core = await coreSpeed(page, task, rules, 30_000);
     console.log(
       `  worker: ${worker.toFixed(0)} training steps/s per run; core alone in wasm: ${core.toFixed(0)}; ratio ${(worker / core).toFixed(2)}`,
     );
@@ -121,17 +125,8 @@ try {
     const { page } = await openPage(session, query, VIEWPORT);
     await page.getByTestId("digits-loaded").waitFor({ timeout: 120_000 });
     await page.locator(`[data-testid="metric-step"][data-rule="${last}"]`).waitFor({ timeout: 60_000 });
-    const stepsOf = () => number(page, "metric-step");
-    await page.getByTestId("play").click();
-    await page.waitForTimeout(2000); // warm up
-    const startSteps = await stepsOf();
-    const frames = await frameTimes(page, seconds * 1000);
-    const endSteps = await stepsOf();
-    await page.getByTestId("play").click();
-    const { elapsed, fps, p95, longest } = summary(frames);
-    const worker = (endSteps - startSteps) / elapsed;
     console.log(`${name}, speed max:`);
-    console.log(`  page: ${fps.toFixed(1)} frames/s, 95th percentile ${p95.toFixed(1)} ms, longest frame ${longest.toFixed(1)} ms`);
+    const worker = await playFor(page, 2000);
     console.log(
       `  worker: ${worker.toFixed(0)} training steps/s per run: an epoch of 60,000 images (${EPOCH_STEPS} steps) in ${(EPOCH_STEPS / worker).toFixed(2)} s`,
     );

@@ -895,6 +895,27 @@ const PICK_TOLERANCE: f32 = 10.0;
 /// How far from an edge the pointer still reads it out, in viewBox units.
 const HOVER_TOLERANCE: f32 = 4.0;
 
+/// Where `event` points in the viewBox units of the SVG `svg_ref` holds (drawn at
+/// `size`), if it is on the page. (Yew delegates events to the root, so the event's
+/// current target is not the SVG.)
+fn pointer_in_viewbox(
+    svg_ref: &NodeRef,
+    event: &MouseEvent,
+    size: (f32, f32),
+) -> Option<(f32, f32)> {
+    let r = svg_ref.cast::<Element>()?.get_bounding_client_rect();
+    Some(inspect::to_viewbox(
+        (event.client_x() as f32, event.client_y() as f32),
+        (
+            r.left() as f32,
+            r.top() as f32,
+            r.width() as f32,
+            r.height() as f32,
+        ),
+        size,
+    ))
+}
+
 /// The network with its activities, weights, feedback pathway and error signals.
 #[component]
 pub fn NetworkView(props: &NetworkViewProps) -> Html {
@@ -938,17 +959,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 .target_dyn_into::<Element>()
                 .and_then(|target| target.get_attribute("data-info"));
             let info = node.or_else(|| {
-                let r = svg_ref.cast::<Element>()?.get_bounding_client_rect();
-                let (x, y) = inspect::to_viewbox(
-                    (event.client_x() as f32, event.client_y() as f32),
-                    (
-                        r.left() as f32,
-                        r.top() as f32,
-                        r.width() as f32,
-                        r.height() as f32,
-                    ),
-                    (scene.width, scene.height),
-                );
+                let (x, y) = pointer_in_viewbox(&svg_ref, &event, (scene.width, scene.height))?;
                 edge_at(&scene, x, y, HOVER_TOLERANCE).map(EdgeShape::info)
             });
             out.set_text_content(info.as_deref());
@@ -1015,22 +1026,10 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     let onclick = choosable.clone().map(|on_inspect| {
         let (nodes, size) = (scene.clone(), (scene.width, scene.height));
         let (cursor, svg_ref) = (cursor.clone(), svg_ref.clone());
-        // Yew delegates events to the root, so the event's current target is not the SVG.
         Callback::from(move |event: MouseEvent| {
-            let Some(svg) = svg_ref.cast::<Element>() else {
+            let Some((x, y)) = pointer_in_viewbox(&svg_ref, &event, size) else {
                 return;
             };
-            let r = svg.get_bounding_client_rect();
-            let (x, y) = inspect::to_viewbox(
-                (event.client_x() as f32, event.client_y() as f32),
-                (
-                    r.left() as f32,
-                    r.top() as f32,
-                    r.width() as f32,
-                    r.height() as f32,
-                ),
-                size,
-            );
             if let Some(picked) = inspect::pick(&nodes, x, y, PICK_TOLERANCE) {
                 cursor.set(Some(picked));
                 on_inspect.emit(Some(picked));
