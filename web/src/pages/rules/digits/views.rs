@@ -146,7 +146,8 @@ pub fn evaluation_note() -> String {
     format!(
         "Test accuracy and the loss curves: each point measures the first {} training and the \
          first {} held-out images (held-out: never trained on). The confusion matrices and \
-         misclassified digits cover the whole held-out set, refreshed every few frames.",
+         misclassified digits cover the whole held-out set, refreshed as the runs train \
+         (every few seconds at the speed max).",
         thousands(DIGITS_EVAL_TRAIN),
         thousands(DIGITS_EVAL_TEST)
     )

@@ -6,7 +6,7 @@
 //! training step at batch 32):
 //!
 //! - a logged metric row evaluates the first [`EVAL_TRAIN`] training and [`EVAL_TEST`]
-//!   held-out images (a fixed subset, the same at every row), about 20 training steps'
+//!   held-out images (a fixed subset, the same at every row), about 32 training steps'
 //!   worth at batch 32 ([`row_cost_in_steps`]), and comes every [`FRAMES_PER_ROW`]
 //!   frames, not every frame; at the speed `max`, also no oftener than every
 //!   [`COST_SHARE`] times its cost in steps ([`max_speed_row_interval`]);
