@@ -352,29 +352,29 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
     };
     let mut app =
         yew::Renderer::<NetworkView>::with_root_and_props(root.clone(), props.clone()).render();
-    until("the network", || count(&root, "circle.nv-node") > 0).await;
-    assert_eq!(count(&root, "circle.nv-node"), 2 + 4 + 3, "a node per unit");
+    until("the network", || count(&root, ".nv-nodes > circle") > 0).await;
     assert_eq!(
-        count(&root, "circle.nv-delta"),
+        count(&root, ".nv-nodes > circle"),
+        2 + 4 + 3,
+        "a node per unit"
+    );
+    assert_eq!(
+        count(&root, ".nv-deltas > circle"),
         4 + 3,
         "a δ per non-input unit"
     );
-    assert_eq!(count(&root, ".nv-forward path.nv-edge"), 2 * 4 + 4 * 3);
+    // Edges of one shade are one path: every edge is one subpath of its band's.
+    assert_eq!(edges_in(&root, "nv-forward"), 2 * 4 + 4 * 3);
     assert_eq!(
-        count(&root, ".nv-feedback path.nv-fb-edge"),
+        edges_in(&root, "nv-feedback"),
         4 * 3,
-        "B₂ only"
-    );
-    assert_eq!(
-        count(&root, ".nv-forward .nv-fb-edge"),
-        0,
-        "feedback drawn apart"
+        "B₂ only, drawn apart"
     );
     assert!(count(&root, "circle.nv-dot") > 0, "δ travels back under FA");
 
     // A node's fill is its activity's colour: h₁ unit 0 has a = 0.9 on scale 1.
     let node = root
-        .query_selector("circle.nv-node[data-info^='h₁ unit 0']")
+        .query_selector(".nv-nodes > circle[data-info^='h₁ unit 0']")
         .unwrap()
         .unwrap();
     let [r, g, b] = diverging(0.9, 1.0);
@@ -382,45 +382,61 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
         node.get_attribute("fill").unwrap(),
         format!("#{r:02x}{g:02x}{b:02x}")
     );
-    // Hovering it reads out its value.
+    // Pointing at it reads out its value.
     let rect = node.get_bounding_client_rect();
-    mouse(&node, "mouseover", rect.left() + 1.0, rect.top() + 1.0);
+    mouse(&node, "mousemove", rect.left() + 1.0, rect.top() + 1.0);
     let readout = root.query_selector(".nv-readout").unwrap().unwrap();
     assert_eq!(readout.text_content().unwrap(), "h₁ unit 0: a = 0.9000");
 
+    // Halfway between δ₂ unit 0 (the fifth δ drawn) and δ₁ unit 0 is the feedback
+    // edge that joins them; the readout names the matrix the view draws.
+    let feedback_edge = |root: &Element| {
+        let deltas = root.query_selector_all(".nv-deltas > circle").unwrap();
+        let centre = |i: u32| {
+            let e: Element = deltas.item(i).unwrap().dyn_into().unwrap();
+            let r = e.get_bounding_client_rect();
+            (r.left() + r.width() / 2.0, r.top() + r.height() / 2.0)
+        };
+        let ((x0, y0), (x1, y1)) = (centre(0), centre(4));
+        let svg = root.query_selector("svg.nv-svg").unwrap().unwrap();
+        mouse(&svg, "mousemove", (x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        root.query_selector(".nv-readout")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
     let strokes = |root: &Element| {
-        let edges = root.query_selector_all("path.nv-fb-edge").unwrap();
-        (0..edges.length())
+        let paths = root.query_selector_all(".nv-feedback > path").unwrap();
+        (0..paths.length())
             .map(|i| {
-                let e: Element = edges.item(i).unwrap().dyn_into().unwrap();
-                (
-                    e.get_attribute("data-info").unwrap(),
-                    e.get_attribute("stroke").unwrap(),
-                )
+                let e: Element = paths.item(i).unwrap().dyn_into().unwrap();
+                e.get_attribute("stroke").unwrap()
             })
             .collect::<Vec<_>>()
     };
-    let b_edges = strokes(&root);
-    assert!(b_edges.iter().all(|(info, _)| info.starts_with("B₂[")));
+    assert!(
+        feedback_edge(&root).starts_with("B₂[0, 0] = "),
+        "{}",
+        feedback_edge(&root)
+    );
+    let b_strokes = strokes(&root);
     app.update(NetworkViewProps {
         feedback_view: FeedbackView::Transpose,
         ..props.clone()
     });
     until("the Wᵀ edges", || {
-        let edges = strokes(&root);
-        !edges.is_empty() && edges.iter().all(|(info, _)| info.starts_with("W₂ᵀ["))
+        feedback_edge(&root).starts_with("W₂ᵀ[0, 0] = ")
     })
     .await;
-    let wt_edges = strokes(&root);
-    assert_eq!(wt_edges.len(), 12);
-    assert!(wt_edges.iter().all(|(info, _)| info.starts_with("W₂ᵀ[")));
+    let wt_strokes = strokes(&root);
+    assert_eq!(edges_in(&root, "nv-feedback"), 12);
     assert_ne!(
-        b_edges.iter().map(|e| &e.1).collect::<Vec<_>>(),
-        wt_edges.iter().map(|e| &e.1).collect::<Vec<_>>(),
+        b_strokes, wt_strokes,
         "the feedback edges recolour when the view changes"
     );
     assert_eq!(
-        count(&root, "circle.nv-node"),
+        count(&root, ".nv-nodes > circle"),
         9,
         "the forward pass is untouched"
     );
@@ -434,21 +450,27 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
         ..props
     });
     until("the difference edges", || {
-        let edges = strokes(&root);
-        !edges.is_empty()
-            && edges
-                .iter()
-                .all(|(info, _)| info.starts_with("(B₂ − W₂ᵀ)["))
+        feedback_edge(&root).starts_with("(B₂ − W₂ᵀ)[0, 0] = ")
     })
     .await;
-    let diff_edges = strokes(&root);
-    assert!(diff_edges
-        .iter()
-        .all(|(info, _)| info.starts_with("(B₂ − W₂ᵀ)[")));
-    assert_ne!(
-        diff_edges.iter().map(|e| &e.1).collect::<Vec<_>>(),
-        wt_edges.iter().map(|e| &e.1).collect::<Vec<_>>()
-    );
+    assert_ne!(strokes(&root), wt_strokes);
+}
+
+/// Edges drawn in the diagram's band `group` (`nv-forward`, `nv-feedback`): the
+/// subpaths of its paths, one per edge.
+fn edges_in(root: &Element, group: &str) -> usize {
+    let paths = root
+        .query_selector_all(&format!(".{group} > path"))
+        .unwrap();
+    (0..paths.length())
+        .map(|i| {
+            let e: Element = paths.item(i).unwrap().dyn_into().unwrap();
+            e.get_attribute("d")
+                .unwrap_or_default()
+                .matches('M')
+                .count()
+        })
+        .sum()
 }
 
 #[wasm_bindgen_test]
@@ -470,12 +492,12 @@ async fn network_view_of_a_real_experiment_has_a_node_per_unit() {
         on_inspect: None,
     };
     yew::Renderer::<NetworkView>::with_root_and_props(root.clone(), props).render();
-    until("the network", || count(&root, "circle.nv-node") > 0).await;
-    assert_eq!(count(&root, "circle.nv-node") as usize, units);
+    until("the network", || count(&root, ".nv-nodes > circle") > 0).await;
+    assert_eq!(count(&root, ".nv-nodes > circle") as usize, units);
     assert_eq!(
-        count(&root, "circle.nv-delta") as usize,
+        count(&root, ".nv-deltas > circle") as usize,
         units - snapshot.layers[0]
     );
-    assert_eq!(count(&root, "path.nv-fb-edge") as usize, hidden_pairs);
+    assert_eq!(edges_in(&root, "nv-feedback"), hidden_pairs);
     assert!(count(&root, "svg *") < 2000);
 }
