@@ -200,8 +200,6 @@ pub struct NodeShape {
 /// An edge path, drawn from its source to its target.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EdgeShape {
-    /// SVG path data.
-    pub d: String,
     pub value: f32,
     pub stroke: [u8; 3],
     pub width: f32,
@@ -212,7 +210,8 @@ pub struct EdgeShape {
     pub i: usize,
     pub j: usize,
     /// Where it starts and ends, and a long DFA edge's control point, in viewBox
-    /// units: what the pointer is matched against ([`edge_at`]).
+    /// units: what is drawn ([`EdgeShape::write_path`]) and what the pointer is matched
+    /// against ([`edge_at`]).
     pub from: (f32, f32),
     pub to: (f32, f32),
     pub control: Option<(f32, f32)>,
@@ -247,21 +246,32 @@ fn shade(value: f32, norm: f32) -> f32 {
     }
 }
 
+/// An edge's colour and width for `value` on a band whose largest `|value|` is
+/// `norm`: those of the value's [`shade`].
+fn edge_look(value: f32, norm: f32) -> ([u8; 3], f32) {
+    let shaded = shade(value, norm);
+    (diverging(shaded, norm), edge_width(shaded, norm))
+}
+
 /// `edges` gathered by look, thinnest first so the strongest are drawn on top.
 pub fn edge_groups(edges: &[EdgeShape]) -> Vec<EdgeGroup> {
     let mut groups: Vec<EdgeGroup> = Vec::new();
     for e in edges {
-        match groups
-            .iter_mut()
-            .find(|g| g.stroke == e.stroke && g.width == e.width)
+        let at = match groups
+            .iter()
+            .position(|g| g.stroke == e.stroke && g.width == e.width)
         {
-            Some(group) => group.d.push_str(&e.d),
-            None => groups.push(EdgeGroup {
-                d: e.d.clone(),
-                stroke: e.stroke,
-                width: e.width,
-            }),
-        }
+            Some(at) => at,
+            None => {
+                groups.push(EdgeGroup {
+                    d: String::new(),
+                    stroke: e.stroke,
+                    width: e.width,
+                });
+                groups.len() - 1
+            }
+        };
+        e.write_path(&mut groups[at].d);
     }
     groups.sort_by(|a, b| a.width.total_cmp(&b.width));
     groups
@@ -301,6 +311,41 @@ pub fn edge_at(scene: &Scene, x: f32, y: f32, tolerance: f32) -> Option<&EdgeSha
 }
 
 impl EdgeShape {
+    /// Appends its SVG path data to `out`: a line, or a long DFA edge's quadratic
+    /// curve, to a tenth of a viewBox unit.
+    pub fn write_path(&self, out: &mut String) {
+        use std::fmt::Write;
+        let ((x0, y0), (x1, y1)) = (self.from, self.to);
+        // Writing to a String cannot fail.
+        let _ = match self.control {
+            None => write!(
+                out,
+                "M{} {}L{} {}",
+                Fixed(x0, 1),
+                Fixed(y0, 1),
+                Fixed(x1, 1),
+                Fixed(y1, 1)
+            ),
+            Some((cx, cy)) => write!(
+                out,
+                "M{} {}Q{} {} {} {}",
+                Fixed(x0, 1),
+                Fixed(y0, 1),
+                Fixed(cx, 1),
+                Fixed(cy, 1),
+                Fixed(x1, 1),
+                Fixed(y1, 1)
+            ),
+        };
+    }
+
+    /// Its SVG path data ([`EdgeShape::write_path`]).
+    pub fn path(&self) -> String {
+        let mut out = String::new();
+        self.write_path(&mut out);
+        out
+    }
+
     /// The hover readout: `W₂[3, 1] = 0.1234`.
     pub fn info(&self) -> String {
         format!(
@@ -683,17 +728,11 @@ pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene
             let (i, j) = (shown[l].units[e.row], shown[l - 1].units[e.col]);
             let (x0, y0) = (x(l - 1) + radius, forward_top + offsets[l - 1][e.col]);
             let (x1, y1) = (x(l) - radius, forward_top + offsets[l][e.row]);
+            let (stroke, width) = edge_look(e.value, norm);
             scene.forward_edges.push(EdgeShape {
-                d: format!(
-                    "M{} {}L{} {}",
-                    Fixed(x0, 1),
-                    Fixed(y0, 1),
-                    Fixed(x1, 1),
-                    Fixed(y1, 1)
-                ),
                 value: e.value,
-                stroke: diverging(shade(e.value, norm), norm),
-                width: edge_width(shade(e.value, norm), norm),
+                stroke,
+                width,
                 matrix: Rc::clone(&matrix),
                 i,
                 j,
@@ -764,42 +803,23 @@ pub fn scene_in(snapshot: &Snapshot, view: FeedbackView, max_band: f32) -> Scene
             let span = source - k - 1;
             // A long DFA edge is a quadratic curve bowing below the band; its point at
             // half time is ¼ start + ½ control + ¼ end.
-            let mut control = None;
-            let (d, mid) = if span == 0 {
-                (
-                    format!(
-                        "M{} {}L{} {}",
-                        Fixed(x0, 1),
-                        Fixed(y0, 1),
-                        Fixed(x1, 1),
-                        Fixed(y1, 1)
-                    ),
-                    ((x1 - x0) / 2.0, (y1 - y0) / 2.0),
-                )
+            let (control, mid) = if span == 0 {
+                (None, ((x1 - x0) / 2.0, (y1 - y0) / 2.0))
             } else {
                 let (cx, cy) = ((x0 + x1) / 2.0, feedback_top + band + bow(span));
-                control = Some((cx, cy));
                 (
-                    format!(
-                        "M{} {}Q{} {} {} {}",
-                        Fixed(x0, 1),
-                        Fixed(y0, 1),
-                        Fixed(cx, 1),
-                        Fixed(cy, 1),
-                        Fixed(x1, 1),
-                        Fixed(y1, 1)
-                    ),
+                    Some((cx, cy)),
                     (
                         0.25 * x0 + 0.5 * cx + 0.25 * x1 - x0,
                         0.25 * y0 + 0.5 * cy + 0.25 * y1 - y0,
                     ),
                 )
             };
+            let (stroke, width) = edge_look(e.value, norm);
             scene.feedback_edges.push(EdgeShape {
-                d,
                 value: e.value,
-                stroke: diverging(shade(e.value, norm), norm),
-                width: edge_width(shade(e.value, norm), norm),
+                stroke,
+                width,
                 matrix: Rc::clone(&matrix),
                 i,
                 j,
@@ -982,12 +1002,10 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             }
         })
     };
-    let node = || {
-        move |n: &NodeShape| {
-            html! {
-                <circle cx={Fixed(n.x, 1).to_string()} cy={Fixed(n.y, 1).to_string()}
-                    r={Fixed(n.r, 1).to_string()} fill={hex(n.fill)} data-info={n.info.clone()} />
-            }
+    let node = |n: &NodeShape| {
+        html! {
+            <circle cx={Fixed(n.x, 1).to_string()} cy={Fixed(n.y, 1).to_string()}
+                r={Fixed(n.r, 1).to_string()} fill={hex(n.fill)} data-info={n.info.clone()} />
         }
     };
     // The inspector's marks: where the inspected synapse's reads come from, or the
@@ -1135,8 +1153,8 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 </g>
                 <g class="nv-forward">{ for edges(edge_groups(&scene.forward_edges)) }</g>
                 <g class="nv-feedback">{ for edges(edge_groups(&scene.feedback_edges)) }</g>
-                <g class="nv-nodes">{ for scene.nodes.iter().map(node()) }</g>
-                <g class="nv-deltas">{ for scene.delta_nodes.iter().map(node()) }</g>
+                <g class="nv-nodes">{ for scene.nodes.iter().map(node) }</g>
+                <g class="nv-deltas">{ for scene.delta_nodes.iter().map(node) }</g>
                 // Under the error dots, which stay on top of everything.
                 <g class="nv-marks">{ for marks.iter().map(mark) }</g>
                 <g class="nv-dots">{ for dots }</g>

@@ -210,7 +210,7 @@ fn dfa_edges_come_from_the_output_and_bow_below() {
     assert_eq!(
         sc.feedback_edges
             .iter()
-            .filter(|e| e.d.contains('Q'))
+            .filter(|e| e.path().contains('Q'))
             .count(),
         12
     );
@@ -305,8 +305,9 @@ fn edges_of_one_shade_are_drawn_as_one_path_thinnest_first() {
         );
         assert!(groups.len() < edges.len());
         for e in edges.iter() {
-            let holding: Vec<&EdgeGroup> = groups.iter().filter(|g| g.d.contains(&e.d)).collect();
-            assert_eq!(holding.len(), 1, "{}", e.d);
+            let holding: Vec<&EdgeGroup> =
+                groups.iter().filter(|g| g.d.contains(&e.path())).collect();
+            assert_eq!(holding.len(), 1, "{}", e.path());
             assert_eq!((holding[0].stroke, holding[0].width), (e.stroke, e.width));
         }
         let total: usize = groups.iter().map(|g| g.d.matches('M').count()).sum();
