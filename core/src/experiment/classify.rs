@@ -27,35 +27,33 @@ use ndarray::s;
 use super::Experiment;
 use crate::metrics::argmax;
 use crate::network::OutputLayer;
+use crate::task::Dataset;
 
-/// A model that answers held-out samples with a class, as [`ConfusionSweep`] asks.
+/// A model that answers held-out samples with a class, as [`ConfusionSweep`] asks:
+/// an [`Experiment`]'s network, or the dendritic microcircuit.
 pub trait Classifier {
-    /// Held-out samples there are.
-    fn test_size(&self) -> usize;
-    /// Appends the predicted class of each held-out sample in `range` (clipped to the
-    /// held-out set) to `out`.
+    /// The data whose held-out set it answers.
+    fn dataset(&self) -> &Dataset;
+    /// Appends the predicted class (index of the largest output) of each held-out
+    /// sample in `range` (clipped to the held-out set) to `out`.
     fn classify_test(&mut self, range: Range<usize>, out: &mut Vec<u8>);
-    /// The true class of held-out sample `index`.
-    fn test_class(&self, index: usize) -> u8;
+    /// Held-out samples there are.
+    fn test_size(&self) -> usize {
+        self.dataset().test_size()
+    }
+    /// The true class of held-out sample `index` (its one-hot target's 1).
+    fn test_class(&self, index: usize) -> u8 {
+        argmax(self.dataset().test_targets.row(index)) as u8
+    }
 }
 
 impl Classifier for Experiment {
-    fn test_size(&self) -> usize {
-        self.dataset.test_size()
+    fn dataset(&self) -> &Dataset {
+        &self.dataset
     }
-    fn classify_test(&mut self, range: Range<usize>, out: &mut Vec<u8>) {
-        Experiment::classify_test(self, range, out);
-    }
-    fn test_class(&self, index: usize) -> u8 {
-        Experiment::test_class(self, index)
-    }
-}
 
-impl Experiment {
-    /// The predicted class (index of the largest output) of each held-out sample in
-    /// `range` (clipped to the set), appended to `out`. Uses the evaluation buffers,
-    /// so it allocates nothing but `out`'s growth.
-    pub fn classify_test(&mut self, range: Range<usize>, out: &mut Vec<u8>) {
+    /// Uses the evaluation buffers, so it allocates nothing but `out`'s growth.
+    fn classify_test(&mut self, range: Range<usize>, out: &mut Vec<u8>) {
         let n = self.dataset.test_size();
         let range = range.start.min(n)..range.end.min(n);
         let chunk = self.eval.capacity();
@@ -73,11 +71,6 @@ impl Experiment {
                     .map(|row| argmax(row) as u8),
             );
         }
-    }
-
-    /// The true class of held-out sample `index` (its one-hot target's 1).
-    pub fn test_class(&self, index: usize) -> u8 {
-        argmax(self.dataset.test_targets.row(index)) as u8
     }
 }
 
@@ -142,6 +135,11 @@ impl ConfusionSweep {
         self.limit = limit.max(1);
         self.next = 0;
         self.partial = Confusion::empty(self.partial.classes);
+    }
+
+    /// Whether a pass is under way: some of its samples classified, the rest not yet.
+    pub fn under_way(&self) -> bool {
+        self.next > 0
     }
 
     /// Samples the sweep covers.

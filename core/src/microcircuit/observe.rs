@@ -361,24 +361,6 @@ impl Microcircuit {
         result
     }
 
-    /// The predicted class (the largest bottom-up prediction) of each held-out sample
-    /// in `range`, appended to `out`: what [`Classifier`] asks, so that a
-    /// [`crate::experiment::classify::ConfusionSweep`] sweeps the circuit as it sweeps
-    /// a network.
-    fn classify_range(&self, range: std::ops::Range<usize>, out: &mut Vec<u8>) {
-        let data = self.dataset();
-        let n = data.test_size();
-        let mut buffers = EvalBuffers::new(&self.config.layers, 0);
-        for x in data
-            .test_inputs
-            .slice(ndarray::s![range.start.min(n)..range.end.min(n), ..])
-            .rows()
-        {
-            buffers.predict(&self.weights, &self.shares, x);
-            out.push(metrics::argmax(buffers.output().view()) as u8);
-        }
-    }
-
     /// A 64-bit FNV-1a hash of the bits of every weight and potential, to check that
     /// two runs (native and wasm) are bit-identical.
     pub fn state_hash(&self) -> u64 {
@@ -439,14 +421,24 @@ impl Microcircuit {
     }
 }
 
+/// The circuit's class for a held-out digit is its largest bottom-up prediction
+/// ([`Microcircuit::predict`]), so a
+/// [`ConfusionSweep`](crate::experiment::classify::ConfusionSweep) sweeps it as it
+/// sweeps a network.
 impl Classifier for Microcircuit {
-    fn test_size(&self) -> usize {
-        self.dataset().test_size()
+    fn dataset(&self) -> &crate::task::Dataset {
+        Microcircuit::dataset(self)
     }
     fn classify_test(&mut self, range: std::ops::Range<usize>, out: &mut Vec<u8>) {
-        self.classify_range(range, out);
-    }
-    fn test_class(&self, index: usize) -> u8 {
-        metrics::argmax(self.dataset().test_targets.row(index)) as u8
+        let inputs = &Microcircuit::dataset(self).test_inputs;
+        let n = inputs.nrows();
+        let predictions =
+            self.predict(inputs.slice(ndarray::s![range.start.min(n)..range.end.min(n), ..]));
+        out.extend(
+            predictions
+                .rows()
+                .into_iter()
+                .map(|row| metrics::argmax(row) as u8),
+        );
     }
 }

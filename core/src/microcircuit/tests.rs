@@ -743,12 +743,15 @@ fn a_confusion_sweep_of_the_circuit_counts_its_predictions() {
     }
     // Swept 5 at a time: three slices give nothing, the fourth the whole pass.
     let mut sweep = ConfusionSweep::new(10, usize::MAX, 0);
+    assert!(!sweep.under_way());
     for _ in 0..3 {
         assert_eq!(sweep.advance(&mut circuit, 5), None);
+        assert!(sweep.under_way());
     }
     let confusion = sweep
         .advance(&mut circuit, 5)
         .expect("16 samples in four slices");
+    assert!(!sweep.under_way(), "the next pass has not begun");
     assert_eq!(confusion.evaluated, 16);
     assert_eq!(confusion.counts, counts);
     assert_eq!(circuit.test_size(), 16);

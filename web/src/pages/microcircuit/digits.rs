@@ -230,9 +230,8 @@ pub struct DigitsRun {
     pub curve: Vec<(f32, f32)>,
     /// The latest complete pass.
     pub confusion: Option<Confusion>,
-    /// The test pass, [`EVAL_CHUNK`] digits at a time, and whether one is under way.
+    /// The test pass, [`EVAL_CHUNK`] digits at a time.
     sweep: ConfusionSweep,
-    sweeping: bool,
     /// Patterns at which the next pass starts.
     next_pass: u64,
     /// (wall ms, patterns) at the end of recent frames, for the training speed.
@@ -266,7 +265,6 @@ impl DigitsRun {
             curve: Vec::new(),
             confusion: None,
             sweep: ConfusionSweep::new(CLASSES, EVAL_TEST, 0),
-            sweeping: false,
             next_pass: 0,
             pace: Vec::new(),
         })
@@ -279,17 +277,15 @@ impl DigitsRun {
 
     /// Whether a test pass is under way or due before more training.
     fn pass_due(&self) -> bool {
-        self.sweeping || self.circuit.patterns() >= self.next_pass
+        self.sweep.under_way() || self.circuit.patterns() >= self.next_pass
     }
 
     /// Classifies up to [`EVAL_CHUNK`] more held-out digits; at the end of the pass,
     /// adds its point to the curve and keeps its matrix.
     fn sweep(&mut self) {
-        self.sweeping = true;
         let Some(confusion) = self.sweep.advance(&mut self.circuit, EVAL_CHUNK) else {
             return;
         };
-        self.sweeping = false;
         let patterns = self.circuit.patterns();
         let accuracy = confusion.accuracy().unwrap_or(0.0);
         self.curve.push((patterns as f32, 100.0 * accuracy));
