@@ -13,18 +13,15 @@
 // Native only: the worker's encoding (bincode) is a native dev-dependency.
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use std::sync::Arc;
     use std::time::{Duration, Instant};
-
-    use bioprop::task::{mnist, pack};
-    use bioprop::Experiment;
 
     use bioprop::microcircuit::Mode;
     use bioprop_web::pages::microcircuit::settings::MicrocircuitSettings;
     use bioprop_web::pages::microcircuit::Sim;
     use bioprop_web::pages::rules::settings::{Settings, SPEED_MAX};
     use bioprop_web::pages::rules::worker::{
-        core_steps_per_second, runs_config, Command, DigitsSource, Trainer, Update, FRAME_INTERVAL,
+        core_steps_per_second, digits, runs_config, steps_per_second, Command, DigitsSource,
+        Trainer, Update, FRAME_INTERVAL,
     };
     use bioprop_web::shell::sim_worker::FRAME_BUDGET_MS;
     use bioprop_web::shell::UrlSettings;
@@ -42,7 +39,7 @@ mod native {
             }
             (clock() - t0) / 1000.0
         };
-        let digits = std::fs::read("target/digits/digits.bin").ok();
+        let digits_file = std::fs::read("target/digits/digits.bin").ok();
         for (query, task, rules) in [
             ("?speed=max", "linear-teacher", "bp,fa"),
             (
@@ -67,7 +64,7 @@ mod native {
             let (settings, _) = Settings::from_query(query);
             let mut trainer = Trainer::new();
             if task == "digits" {
-                let Some(bytes) = &digits else {
+                let Some(bytes) = &digits_file else {
                     println!("{query}: skipped, no target/digits/digits.bin");
                     continue;
                 };
@@ -96,31 +93,17 @@ mod native {
             let worker = steps as f64 / elapsed;
             let core = if task == "digits" {
                 // The same runs alone, no rows and no frames.
-                let bytes = digits.clone().unwrap();
-                let (train, test) = pack::read(pack::FILE_NAME, bytes).unwrap();
-                let dataset =
-                    Arc::new(mnist::dataset(&train, &test, train.len(), test.len()).unwrap());
-                let mut runs: Vec<Experiment> = runs_config(&settings)
+                let loaded =
+                    digits::load(DigitsSource::Pack(digits_file.clone().unwrap())).unwrap();
+                let mut configs = runs_config(&settings)
                     .unwrap()
                     .experiment_configs()
-                    .unwrap()
-                    .into_iter()
-                    .map(|mut config| {
-                        config.log_every = u64::MAX;
-                        config.task.train_size = dataset.train_size();
-                        config.task.test_size = dataset.test_size();
-                        Experiment::with_shared_dataset(&config, Arc::clone(&dataset), (1, 1))
-                            .unwrap()
-                    })
-                    .collect();
-                let mut done = 0u64;
-                let elapsed = for_seconds(Box::new(|| {
-                    for run in &mut runs {
-                        run.step(10).unwrap();
-                    }
-                    done += 10;
-                }));
-                done as f64 / elapsed
+                    .unwrap();
+                for config in &mut configs {
+                    config.log_every = u64::MAX;
+                }
+                let mut runs = digits::build_runs(&mut configs, Some(&loaded)).unwrap();
+                steps_per_second(&mut runs, 2_000, &clock).unwrap()
             } else {
                 core_steps_per_second(task, rules, 20_000, &clock).unwrap()
             };

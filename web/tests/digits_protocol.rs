@@ -23,7 +23,7 @@ use bioprop_web::pages::rules::worker::{
 
 #[path = "support/wire.rs"]
 mod wire;
-use wire::{only_frame, over_the_wire};
+use wire::{only_frame, over_the_wire, ticking_clock};
 
 /// Training images in the tests' digits file: few, to keep the tests quick.
 const TRAIN: usize = 2_000;
@@ -263,11 +263,7 @@ fn at_the_speed_max_a_row_costs_at_most_a_tenth_of_the_training() {
     only_frame(send(&mut trainer, Command::Play));
     // Each reading of the clock 5 ms after the last: a handful of steps a frame,
     // where a row every four frames would evaluate 2,000 digits every 20 steps.
-    let now = std::cell::Cell::new(0.0);
-    let clock = || {
-        now.set(now.get() + 5.0);
-        now.get()
-    };
+    let clock = ticking_clock();
     let (mut rows, mut step, mut frames) = (Vec::new(), 0, 0);
     while step < 1_100 {
         let Update::Frame(frame) = trainer.tick_with(&clock) else {

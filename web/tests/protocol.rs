@@ -17,7 +17,7 @@ use bioprop_web::shell::UrlSettings;
 
 #[path = "support/wire.rs"]
 mod wire;
-use wire::{only_frame, over_the_wire};
+use wire::{only_frame, over_the_wire, ticking_clock};
 
 /// What the page sends for the URL query `query`: parsed once, on the page.
 fn configure_command(query: &str) -> Command {
@@ -539,16 +539,6 @@ fn new_runs_take_away_the_notices_of_the_runs_they_replace() {
         }
     }
     assert_eq!(replaced, Some(shown));
-}
-
-/// A clock that moves 5 ms each time it is read: as if each chunk of training took
-/// 5 ms, so a frame's 28 ms budget holds a handful of chunks.
-fn ticking_clock() -> impl Fn() -> f64 {
-    let now = std::cell::Cell::new(0.0);
-    move || {
-        now.set(now.get() + 5.0);
-        now.get()
-    }
 }
 
 #[test]

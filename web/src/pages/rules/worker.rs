@@ -13,7 +13,7 @@
 //! and the worker only validates what it receives, refusing a version or a config
 //! it cannot run.
 
-mod digits;
+pub mod digits;
 pub mod matrices;
 
 use std::time::Duration;
@@ -738,11 +738,26 @@ pub fn core_steps_per_second(
             Experiment::new(&experiment).map_err(|e| e.to_string())
         })
         .collect::<Result<Vec<_>, _>>()?;
+    steps_per_second(&mut runs, steps, clock)
+}
+
+/// How fast `runs` train as the worker trains them, `steps` steps each in chunks of
+/// 100 in turn: training steps per second per run, by `clock` (ms). Rows come as the
+/// runs' own `log_every` says (none for the core's own speed).
+///
+/// # Errors
+///
+/// A run that diverged.
+pub fn steps_per_second(
+    runs: &mut [Experiment],
+    steps: u64,
+    clock: &dyn Fn() -> f64,
+) -> Result<f64, String> {
     let start = clock();
     let mut done = 0;
     while done < steps {
         let n = (steps - done).min(100);
-        for run in &mut runs {
+        for run in runs.iter_mut() {
             run.step(n).map_err(|e| e.to_string())?;
         }
         done += n;
