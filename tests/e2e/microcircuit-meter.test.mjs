@@ -1,7 +1,7 @@
 // The ‖v_A‖² meter keeps its whole story on a long run: long after the history has
 // had to shrink, the points it draws still start where the run started, fall as low
-// as pre-training took them, and reach the run's true peak (the jump when the target
-// came on), which the simulation tracks apart from what is drawn.
+// as pre-training took them, and reach the true height of the jump when the target
+// came on, which the simulation tracks apart from what is drawn.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appSession, drawnPixels, number, pause, screenshot, until } from "./harness.mjs";
@@ -22,9 +22,7 @@ async function story(page) {
 
 test("after many thousand patterns the meter still draws the fall and the jump", async () => {
   // 2000 simulated ms per animation frame: about 1200 patterns a second in the worker,
-  // so the target comes on soon after ‖v_A‖² has fallen. (Pre-trained for ten thousand
-  // patterns or more, the jump no longer tops the rise of the first hundred patterns
-  // from the random start, and the run's peak would come before the switch.)
+  // so the target comes on soon after ‖v_A‖² has fallen.
   const { page, problems } = await app.open("?page=microcircuit&mode=steady&init=random&target=0&speed=2000");
   await page.getByTestId("metric-apical-energy").waitFor();
   await page.getByTestId("step").click();

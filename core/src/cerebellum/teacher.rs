@@ -298,7 +298,8 @@ pub struct TeacherSnapshot {
     /// When stage 2 begins (or began), seconds.
     pub switch_time: f64,
     /// The forward model's prediction error RMS, `y - ŷ`, over its window (stage 1:
-    /// on the babbling command; stage 2: on the controller's command).
+    /// on the babbling command; stage 2, once its window is full: on the controller's
+    /// command).
     pub prediction_rms: Option<f64>,
     /// [`DistalTeacher::relative_prediction_error`].
     pub relative_prediction_error: Option<f64>,
@@ -411,10 +412,13 @@ impl DistalTeacher {
         &self.babbling
     }
 
-    /// The forward model's prediction error RMS (see [`TeacherSnapshot`]).
+    /// The forward model's prediction error RMS (see [`TeacherSnapshot`]). Stage 2's
+    /// own window counts once it is full; until then the figure is stage 1's last, so
+    /// the switch shows the model as it was learned, not a ratio of a few steps of a
+    /// still silent outcome.
     pub fn prediction_rms(&self) -> Option<f64> {
         match &self.reaching {
-            Some(r) if r.steps > 0 => r.rms(PREDICTION_POWER),
+            Some(r) if r.window.is_full() => r.rms(PREDICTION_POWER),
             _ => self.babbling.error_rms(),
         }
     }
@@ -422,7 +426,7 @@ impl DistalTeacher {
     /// The outcome's RMS over the same window as [`Self::prediction_rms`].
     pub fn outcome_rms(&self) -> Option<f64> {
         match &self.reaching {
-            Some(r) if r.steps > 0 => r.rms(OUTCOME_POWER),
+            Some(r) if r.window.is_full() => r.rms(OUTCOME_POWER),
             _ => self.babbling.desired_rms(),
         }
     }
@@ -607,6 +611,23 @@ mod tests {
         let late = teacher.relative_prediction_error().unwrap();
         assert!(early > 0.9, "{early}");
         assert!(late < 0.15, "{early} → {late}");
+    }
+
+    #[test]
+    fn the_model_error_holds_stage_ones_figure_until_stage_twos_window_fills() {
+        let config = TeacherConfig::default();
+        let mut teacher = run(&config, 20.0);
+        let learned = teacher.relative_prediction_error().unwrap();
+        assert!(learned < 0.15, "{learned}");
+        // A few steps in, the silent controller's outcome is almost 0: a ratio over them
+        // would say nothing about the model.
+        teacher.step(10).unwrap();
+        assert_eq!(teacher.stage(), Stage::Reaching);
+        assert_eq!(teacher.relative_prediction_error(), Some(learned));
+        // Two seconds of goal later the window is stage 2's own.
+        teacher.step(2_000).unwrap();
+        let own = teacher.relative_prediction_error().unwrap();
+        assert_ne!(own, learned);
     }
 
     #[test]

@@ -103,6 +103,11 @@ impl Window {
         self.filled.min(self.len)
     }
 
+    /// Whether the sums span the whole window (`len` rows).
+    pub fn is_full(&self) -> bool {
+        self.filled >= self.len
+    }
+
     /// The sum of term `j` over the window.
     pub fn sum(&self, j: usize) -> f64 {
         self.sums[j]

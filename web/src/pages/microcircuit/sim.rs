@@ -68,8 +68,10 @@ pub struct Sim {
     pub checkpoint: Checkpoint,
     /// (simulated seconds, ‖v_A‖² of hidden layer 1 now).
     pub energy: History,
-    /// The highest ‖v_A‖² of any sample, kept apart from the history: what the meter
-    /// must still draw however long the run.
+    /// The highest ‖v_A‖² of any sample from the target's first switch on (0 before
+    /// it), kept apart from the history: the jump the meter must still draw however
+    /// long the run. (The rise from a random start can top it; the meter's story
+    /// tells that part as the start.)
     pub energy_peak: f32,
     /// (patterns, test loss) from the circuit's metrics rows.
     pub loss: History,
@@ -369,7 +371,9 @@ impl Sim {
         let t = (self.circuit.time_ms() / 1000.0) as f32;
         let e = self.apical_energy();
         self.energy.push((t, e));
-        self.energy_peak = self.energy_peak.max(e);
+        if self.switches.iter().any(|&(on_at, on)| on && t >= on_at) {
+            self.energy_peak = self.energy_peak.max(e);
+        }
         let rows = self.circuit.history();
         for row in &rows[self.rows_seen.min(rows.len())..] {
             self.loss.push((row.patterns as f32, row.test.loss));
@@ -601,6 +605,7 @@ mod tests {
             .filter(|p| p.0 >= switch)
             .fold((0.0, 0.0), |a, p| if p.1 > a.1 { p } else { a });
         assert!(peak.1 >= jump, "{peak:?}");
+        assert_eq!(peak.1, sim.energy_peak, "the drawn jump is the tracked one");
         assert!(
             (switch..switch + 20.0).contains(&peak.0),
             "{peak:?}, switch at {switch}"

@@ -142,7 +142,7 @@ pub struct ApicalMeterProps {
     pub energy: Rc<Vec<(f32, f32)>>,
     /// (simulated s, target on) at each switch.
     pub switches: Rc<Vec<(f32, bool)>>,
-    /// The highest ‖v_A‖² of the whole run, sampled or not drawn.
+    /// The highest ‖v_A‖² from the target's first switch on, drawn or not.
     pub peak: f32,
 }
 

@@ -65,7 +65,7 @@ pub struct MicrocircuitView {
     pub energy: Vec<(f32, f32)>,
     /// (simulated s, on) at each switch of the target.
     pub switches: Vec<(f32, bool)>,
-    /// The highest ‖v_A‖² of the run.
+    /// The highest ‖v_A‖² from the target's first switch on.
     pub peak: f32,
     pub apical_energy: f32,
     /// ‖v_A‖² of hidden layer 1 averaged over the patterns of the latest metrics row
