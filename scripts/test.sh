@@ -77,10 +77,12 @@ e2e_failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$logs/e2e" | tail -1)
 
 failed=$(($(cargo_failed "$logs/native") + $(cargo_failed "$logs/wasm") + ${e2e_failed:-0}))
 # The ten slowest end-to-end tests (a top-level TAP result line, then its duration).
+# `sed` reads to the end: `head` would leave while `sort` still writes, and under
+# pipefail its SIGPIPE would fail the run.
 slowest() {
     awk '/^(not )?ok [0-9]+ - /{sub(/^(not )?ok [0-9]+ - /, ""); name=$0}
          /^  duration_ms: /{if (name != "") printf "%8.1f s  %s\n", $2 / 1000, substr(name, 1, 90); name=""}' "$1" |
-        sort -rn | head -10
+        sort -rn | sed -n 1,10p
 }
 say "the slowest end-to-end tests"
 slowest "$logs/e2e"
