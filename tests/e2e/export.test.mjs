@@ -100,6 +100,20 @@ test("bioprop run --config reproduces the page's runs bit for bit", async () => 
   const svg = readFileSync(await download(page, "export-svg"), "utf8");
   assert.match(svg, /^<\?xml[^>]*>\n<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   assert.match(svg, /<text[^>]*style="[^"]*font-size:\s*\d/, "text keeps its size outside the page");
+  // The network diagram is drawn in layers (edges, units, error dots); its file holds
+  // the edges as the page draws them, under the units, the feedback edges dashed.
+  const subpaths = (text) => [...text.matchAll(/ d="([^"]*)"/g)].reduce((n, m) => n + (m[1].match(/M/g) ?? []).length, 0);
+  const band = (text, name) => text.match(new RegExp(`<g class="${name}"[^>]*>(.*?)</g>`, "s"))?.[1] ?? "";
+  const drawn = await page.evaluate(() => {
+    const layer = document.querySelector("main svg.nv-edges");
+    const count = (name) =>
+      [...layer.querySelectorAll(`.${name} > path`)].reduce((n, p) => n + (p.getAttribute("d").match(/M/g) ?? []).length, 0);
+    return { forward: count("nv-forward"), feedback: count("nv-feedback") };
+  });
+  assert.ok(drawn.forward > 0 && drawn.feedback > 0, JSON.stringify(drawn));
+  assert.deepEqual({ forward: subpaths(band(svg, "nv-forward")), feedback: subpaths(band(svg, "nv-feedback")) }, drawn);
+  assert.ok(svg.indexOf('class="nv-feedback"') < svg.indexOf('class="nv-nodes"'), "the edges lie under the units");
+  assert.match(band(svg, "nv-feedback"), /stroke-dasharray:\s*3/, "feedback edges stay dashed outside the page");
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -31,7 +31,7 @@ function storyParts(rules = RULES, { matrices = true, layer = 1 } = {}) {
   ];
   for (const rule of rules) {
     parts.push([`${rule} readout`, `[data-testid="metric-step"][data-rule="${rule}"]`]);
-    parts.push([`${rule} network`, `[data-view="network"][data-rule="${rule}"] svg`]);
+    parts.push([`${rule} network`, `[data-view="network"][data-rule="${rule}"] svg.nv-svg`]);
     if (!matrices) continue;
     for (const matrix of ["wt", "b", "diff"]) {
       parts.push([`${rule} ${matrix}`, `[data-view="feedback"][data-rule="${rule}"] [data-testid="heatmap-${layer}-${matrix}"] canvas`]);
@@ -150,15 +150,26 @@ test("the δ markers are 10 px or more, yellow, on top of the edges and restart 
     page.evaluate(() => {
       const c = document.querySelector('[data-rule="fa"] .nv-dot');
       if (!c?.ownerSVGElement) return null;
-      const svg = c.ownerSVGElement;
-      const others = [...svg.querySelectorAll("path, circle:not(.nv-dot)")].filter(
+      // The markers' layer lies on the diagram's, over the same box, and comes after
+      // it and after the edges' layer: it is drawn on top of both.
+      const layer = c.ownerSVGElement;
+      const diagram = layer.parentElement.querySelector("svg.nv-svg");
+      const edges = layer.parentElement.querySelector("svg.nv-edges");
+      const others = [...layer.parentElement.querySelectorAll("path, circle:not(.nv-dot)")].filter(
         (e) => [e.getAttribute("fill"), e.getAttribute("stroke")].includes(c.getAttribute("fill")),
       );
+      const [a, b] = [layer.getBoundingClientRect(), diagram.getBoundingClientRect()];
       window.__firstMarker = c;
       return {
         across: 2 * Number(c.getAttribute("r")) * c.getScreenCTM().a,
         fill: c.getAttribute("fill"),
-        onTop: svg.lastElementChild === c.parentElement,
+        onTop:
+          layer.parentElement.lastElementChild === layer &&
+          layer.lastElementChild === c.parentElement &&
+          [a.x - b.x, a.y - b.y, a.width - b.width, a.height - b.height].every((d) => Math.abs(d) < 0.5) &&
+          layer.getAttribute("viewBox") === diagram.getAttribute("viewBox") &&
+          (diagram.compareDocumentPosition(layer) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0 &&
+          (edges.compareDocumentPosition(diagram) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
         sharing: others.length,
       };
     });

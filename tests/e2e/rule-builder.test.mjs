@@ -65,7 +65,7 @@ test("a rule without f′ beside itself: its own name, colour and link, reproduc
   const colours = await page.$$eval(".readout", (els) => els.map((e) => getComputedStyle(e).borderColor));
   assert.equal(new Set(colours).size, 3, `one colour per run: ${colours}`);
   // The network view and the feedback matrices draw it like any rule.
-  await page.locator(`[data-view="network"] [data-rule="${run}"] svg`).waitFor();
+  await page.locator(`[data-view="network"] [data-rule="${run}"] svg.nv-svg`).waitFor();
   await page.locator(`[data-view="feedback"] [data-rule="${run}"]`).waitFor();
 
   // Ten steps here, and ten in the page the link opens: the same run.

@@ -372,9 +372,10 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
     );
     assert!(count(&root, "circle.nv-dot") > 0, "δ travels back under FA");
 
-    // A node's fill is its activity's colour: h₁ unit 0 has a = 0.9 on scale 1.
+    // A node's fill is its activity's colour: h₁ unit 0 (after x's two units) has
+    // a = 0.9 on scale 1.
     let node = root
-        .query_selector(".nv-nodes > circle[data-info^='h₁ unit 0']")
+        .query_selector(".nv-nodes > circle:nth-child(3)")
         .unwrap()
         .unwrap();
     let [r, g, b] = diverging(0.9, 1.0);
@@ -384,7 +385,13 @@ async fn network_view_draws_nodes_and_separate_feedback_edges() {
     );
     // Pointing at it reads out its value.
     let rect = node.get_bounding_client_rect();
-    mouse(&node, "mousemove", rect.left() + 1.0, rect.top() + 1.0);
+    let svg = root.query_selector("svg.nv-svg").unwrap().unwrap();
+    mouse(
+        &svg,
+        "mousemove",
+        rect.left() + rect.width() / 2.0,
+        rect.top() + rect.height() / 2.0,
+    );
     let readout = root.query_selector(".nv-readout").unwrap().unwrap();
     assert_eq!(readout.text_content().unwrap(), "h₁ unit 0: a = 0.9000");
 

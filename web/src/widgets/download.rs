@@ -95,12 +95,47 @@ pub fn save_canvas_png(canvas: &HtmlCanvasElement, name: &str) -> Result<(), Str
 
 /// `svg` as a standalone SVG document: a copy with every element's computed style
 /// (the properties of [`SVG_STYLE_PROPERTIES`]) written into its `style` attribute,
-/// its size in pixels, and the SVG namespace.
+/// its size in pixels, and the SVG namespace. A diagram drawn in layers keeps the
+/// layers under it as SVGs before it, each marked `data-layer-below` (the network
+/// diagram's edges): their contents go first into the copy, as the page shows them.
 ///
 /// # Errors
 ///
 /// When the browser cannot copy or serialise it.
 pub fn standalone_svg(svg: &Element) -> Result<String, String> {
+    let copy = styled_copy(svg)?;
+    let first = copy.first_child();
+    let mut below = svg.previous_element_sibling();
+    let mut layers = Vec::new();
+    while let Some(layer) = below {
+        if layer.has_attribute("data-layer-below") {
+            layers.push(styled_copy(&layer)?);
+        }
+        below = layer.previous_element_sibling();
+    }
+    // Nearest last, so that it lies on the ones further down.
+    for layer in layers.iter().rev() {
+        while let Some(child) = layer.first_child() {
+            copy.insert_before(&child, first.as_ref())
+                .map_err(|_| "the diagram's layers could not be joined")?;
+        }
+    }
+    let rect = svg.get_bounding_client_rect();
+    let _ = copy.set_attribute("width", &format!("{:.0}", rect.width()));
+    let _ = copy.set_attribute("height", &format!("{:.0}", rect.height()));
+    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
+    let serializer = web_sys::XmlSerializer::new().map_err(|_| "no XMLSerializer")?;
+    let text = serializer
+        .serialize_to_string(&copy)
+        .map_err(|_| "the diagram could not be serialised")?;
+    Ok(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"
+    ))
+}
+
+/// A deep copy of `svg` with every element's computed style (the properties of
+/// [`SVG_STYLE_PROPERTIES`]) written into its `style` attribute.
+fn styled_copy(svg: &Element) -> Result<Element, String> {
     let window = gloo::utils::window();
     let copy: Element = svg
         .clone_node_with_deep(true)
@@ -134,17 +169,7 @@ pub fn standalone_svg(svg: &Element) -> Result<String, String> {
                 .set_css_text(&inline);
         }
     }
-    let rect = svg.get_bounding_client_rect();
-    let _ = copy.set_attribute("width", &format!("{:.0}", rect.width()));
-    let _ = copy.set_attribute("height", &format!("{:.0}", rect.height()));
-    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
-    let serializer = web_sys::XmlSerializer::new().map_err(|_| "no XMLSerializer")?;
-    let text = serializer
-        .serialize_to_string(&copy)
-        .map_err(|_| "the diagram could not be serialised")?;
-    Ok(format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"
-    ))
+    Ok(copy)
 }
 
 /// Saves every chart on the page (`canvas.chart`) as a PNG, named by its test id;

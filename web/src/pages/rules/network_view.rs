@@ -277,6 +277,19 @@ pub fn edge_groups(edges: &[EdgeShape]) -> Vec<EdgeGroup> {
     groups
 }
 
+/// The unit of `scene` (an activity or a δ) whose disc holds `(x, y)` (viewBox units),
+/// widened by `tolerance`; the nearest centre if discs overlap.
+pub fn node_at(scene: &Scene, x: f32, y: f32, tolerance: f32) -> Option<&NodeShape> {
+    scene
+        .nodes
+        .iter()
+        .chain(&scene.delta_nodes)
+        .map(|n| ((x - n.x).hypot(y - n.y), n))
+        .filter(|(d, n)| *d <= n.r + tolerance)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, n)| n)
+}
+
 /// The edge of `scene` nearest `(x, y)` (viewBox units) within `tolerance`, feedback
 /// edges and forward alike; a curved edge is followed in eight straight pieces.
 pub fn edge_at(scene: &Scene, x: f32, y: f32, tolerance: f32) -> Option<&EdgeShape> {
@@ -966,8 +979,9 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
         }
         pulse.id
     };
-    // The readout of the unit or edge under the pointer (edges are drawn in groups,
-    // so an edge is found by where the pointer is).
+    // The readout of the unit or edge under the pointer, found by where it points:
+    // edges are drawn in groups, and a readout kept on every unit would be rewritten
+    // with every snapshot.
     let onmousemove = {
         let readout = readout.clone();
         let (scene, svg_ref) = (Rc::clone(&scene), svg_ref.clone());
@@ -975,13 +989,13 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
             let Some(out) = readout.cast::<Element>() else {
                 return;
             };
-            let node = event
-                .target_dyn_into::<Element>()
-                .and_then(|target| target.get_attribute("data-info"));
-            let info = node.or_else(|| {
-                let (x, y) = pointer_in_viewbox(&svg_ref, &event, (scene.width, scene.height))?;
-                edge_at(&scene, x, y, HOVER_TOLERANCE).map(EdgeShape::info)
-            });
+            let info = pointer_in_viewbox(&svg_ref, &event, (scene.width, scene.height)).and_then(
+                |(x, y)| {
+                    node_at(&scene, x, y, HOVER_TOLERANCE)
+                        .map(|n| n.info.clone())
+                        .or_else(|| edge_at(&scene, x, y, HOVER_TOLERANCE).map(EdgeShape::info))
+                },
+            );
             out.set_text_content(info.as_deref());
         })
     };
@@ -995,17 +1009,21 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     };
     // The elements take their class from their group (`.nv-forward > path`): a class
     // of their own would cost a set of classes per element per redraw.
+    // Keyed by look: when an edge changes shade, only the two paths it leaves and
+    // joins are rewritten, not every path after them.
     let edges = |groups: Vec<EdgeGroup>| {
         groups.into_iter().map(|g| {
+            let width = Fixed(g.width, 2).to_string();
+            let stroke = hex(g.stroke);
             html! {
-                <path d={g.d} stroke={hex(g.stroke)} stroke-width={Fixed(g.width, 2).to_string()} />
+                <path d={g.d} stroke={stroke} stroke-width={width} />
             }
         })
     };
     let node = |n: &NodeShape| {
         html! {
             <circle cx={Fixed(n.x, 1).to_string()} cy={Fixed(n.y, 1).to_string()}
-                r={Fixed(n.r, 1).to_string()} fill={hex(n.fill)} data-info={n.info.clone()} />
+                r={Fixed(n.r, 1).to_string()} fill={hex(n.fill)} />
         }
     };
     // The inspector's marks: where the inspected synapse's reads come from, or the
@@ -1127,6 +1145,7 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                 fill={hex(DOT_FILL)} stroke={hex(DOT_OUTLINE)} data-css={style} />
         }
     });
+    let viewbox = format!("0 0 {:.0} {:.0}", scene.width, scene.height);
     html! {
         <div class="network-view" data-testid={props.testid.clone()}>
             <div class="nv-readout" ref={readout} aria-live="polite" />
@@ -1140,7 +1159,17 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                     "synapses: click one, or arrow keys and Enter, to see what it reads")}
                 data-testid={choosable.is_some().then_some("network-synapses")}
                 {onkeydown} {onfocus}>
-            <svg class="nv-svg" viewBox={format!("0 0 {:.0} {:.0}", scene.width, scene.height)}
+            // Three layers of one viewBox, each composited apart: the edges, which
+            // change only when a weight's shade does; the units, labels and marks, which
+            // change with every snapshot and are cheap to repaint; the error dots, which
+            // move every frame. One layer would repaint the thousand edges for each of
+            // the others' changes. The export puts the layers back together
+            // (`widgets::download::standalone_svg`).
+            <svg class="nv-layer nv-edges" viewBox={viewbox.clone()} aria-hidden="true" data-layer-below="">
+                <g class="nv-forward">{ for edges(edge_groups(&scene.forward_edges)) }</g>
+                <g class="nv-feedback">{ for edges(edge_groups(&scene.feedback_edges)) }</g>
+            </svg>
+            <svg class="nv-svg" viewBox={viewbox.clone()}
                 role="img" aria-label="network diagram" ref={svg_ref} {onmousemove} {onmouseleave} {onclick}>
                 <g class="nv-labels">
                     { for scene.labels.iter().map(|l| html! {
@@ -1151,12 +1180,11 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
                             {l.text.clone()}</text>
                     }) }
                 </g>
-                <g class="nv-forward">{ for edges(edge_groups(&scene.forward_edges)) }</g>
-                <g class="nv-feedback">{ for edges(edge_groups(&scene.feedback_edges)) }</g>
                 <g class="nv-nodes">{ for scene.nodes.iter().map(node) }</g>
                 <g class="nv-deltas">{ for scene.delta_nodes.iter().map(node) }</g>
-                // Under the error dots, which stay on top of everything.
                 <g class="nv-marks">{ for marks.iter().map(mark) }</g>
+            </svg>
+            <svg class="nv-layer nv-overlay" viewBox={viewbox} aria-hidden="true">
                 <g class="nv-dots">{ for dots }</g>
             </svg>
             </div>

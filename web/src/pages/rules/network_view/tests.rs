@@ -352,3 +352,27 @@ fn the_pointer_finds_the_edge_under_it_straight_or_curved() {
     // Far from every edge: nothing.
     assert_eq!(edge_at(&sc, -50.0, -50.0, 4.0), None);
 }
+
+#[test]
+fn the_pointer_finds_the_unit_under_it_activity_or_delta() {
+    let s = snapshot(RuleKind::FeedbackAlignment, &[2, 4, 3]);
+    let sc = scene(&s, FeedbackView::B);
+    let h0 = sc
+        .nodes
+        .iter()
+        .find(|n| n.layer == 1 && n.unit == 0)
+        .unwrap();
+    assert_eq!(node_at(&sc, h0.x, h0.y, 4.0), Some(h0));
+    // Just inside the widened disc, on its rim.
+    let rim = h0.r + 3.9;
+    assert_eq!(node_at(&sc, h0.x + rim, h0.y, 4.0), Some(h0));
+    assert!(h0.info.starts_with("h₁ unit 0: a = "), "{}", h0.info);
+    let d = &sc.delta_nodes[0];
+    assert_eq!(node_at(&sc, d.x, d.y + 0.5, 4.0), Some(d));
+    assert!(d.info.contains("δ = "), "{}", d.info);
+    // Between units, on an edge: no unit, so the edge reads out.
+    let w = &sc.forward_edges[0];
+    let (x, y) = ((w.from.0 + w.to.0) / 2.0, (w.from.1 + w.to.1) / 2.0);
+    assert_eq!(node_at(&sc, x, y, 4.0), None);
+    assert!(edge_at(&sc, x, y, 4.0).is_some());
+}
