@@ -48,6 +48,19 @@ test("the nav opens the cerebellum page; play brings the VOR gain to M", async (
   assert.equal(await until(() => number(page, "metric-target"), (t) => t === 0.5, 5_000), 0.5);
   const retuned = await until(() => number(page, "metric-gain"), near(0.5, 0.04), 30_000);
   assert.ok(near(0.5, 0.04)(retuned), `gain ${retuned} did not follow M = 0.5`);
+  // A value being typed stays while the page redraws; one out of range springs back
+  // to the setting, in the box and on the slider, and changes nothing.
+  const box = page.getByTestId("spectacles");
+  await box.fill("0.7");
+  const typedAt = await number(page, "metric-time");
+  await until(() => number(page, "metric-time"), (t) => t > typedAt + 1, 10_000);
+  assert.equal(await box.inputValue(), "0.7", "the draft survives the redraws");
+  await box.fill("99");
+  await box.dispatchEvent("change");
+  assert.equal(await until(() => box.inputValue(), (v) => v === "0.5", 5_000), "0.5");
+  assert.equal(await page.getByTestId("spectacles-range").inputValue(), "0.5");
+  assert.match(page.url(), /spectacles=0\.5/);
+  assert.equal(await number(page, "metric-target"), 0.5);
   await pause(page);
   const paused = await number(page, "metric-time");
   // The loop advances the time on every 16 ms tick: twenty frames would show it.

@@ -39,6 +39,9 @@ pub struct TextFieldProps {
     pub min: Option<AttrValue>,
     #[prop_or_default]
     pub max: Option<AttrValue>,
+    /// A number box's step (`any` takes every value).
+    #[prop_or_default]
+    pub step: Option<AttrValue>,
     #[prop_or_default]
     pub spellcheck: Option<AttrValue>,
     #[prop_or_default]
@@ -77,7 +80,7 @@ pub fn TextField(props: &TextFieldProps) -> Html {
     html! {
         <input type={props.input_type.clone()} data-testid={props.testid.clone()} {value}
             inputmode={props.inputmode.clone()} min={props.min.clone()} max={props.max.clone()}
-            spellcheck={props.spellcheck.clone()} aria-label={props.aria_label.clone()}
+            step={props.step.clone()} spellcheck={props.spellcheck.clone()} aria-label={props.aria_label.clone()}
             {oninput} {onchange} {onblur} />
     }
 }

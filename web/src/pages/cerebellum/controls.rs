@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use super::settings::{CerebellumSettings, MAX_SPEED};
 use crate::shell::play::PlayButton;
+use crate::widgets::field::TextField;
 
 /// What the controls and the keyboard ask of the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -129,21 +130,19 @@ pub struct SliderProps {
 }
 
 /// A range slider with a number box beside it for values beyond the slider's span.
+/// The box is a [`TextField`]: what the user types stays while the page redraws, and a
+/// value out of range or not a number springs back to the setting.
 #[component]
 pub fn Slider(props: &SliderProps) -> Html {
-    let emit = |lo: f64, hi: f64| {
+    let commit = {
         let on_change = props.on_change.clone();
-        let current = props.value;
+        let (current, lo, hi) = (props.value, props.lo, props.hi);
         Callback::from(move |event: Event| {
-            let input = event.target_unchecked_into::<HtmlInputElement>();
-            let value = input.value_as_number();
-            if value.is_finite() && (lo..=hi).contains(&value) {
-                if value != current {
-                    on_change.emit(value);
-                }
-            } else {
-                // A value out of range or not a number springs back to the setting.
-                input.set_value(&current.to_string());
+            let value = event
+                .target_unchecked_into::<HtmlInputElement>()
+                .value_as_number();
+            if value.is_finite() && (lo..=hi).contains(&value) && value != current {
+                on_change.emit(value);
             }
         })
     };
@@ -159,32 +158,17 @@ pub fn Slider(props: &SliderProps) -> Html {
             }
         })
     };
-    // The page redraws every frame while playing; setting `value` in the markup would
-    // undo what the user is typing, so the inputs follow the settings only when they
-    // change.
-    let range = use_node_ref();
-    let number = use_node_ref();
-    {
-        let (range, number) = (range.clone(), number.clone());
-        use_effect_with(props.value.to_bits(), move |&bits| {
-            let text = f64::from_bits(bits).to_string();
-            for node in [&range, &number] {
-                if let Some(input) = node.cast::<HtmlInputElement>() {
-                    input.set_value(&text);
-                }
-            }
-        });
-    }
+    let value = AttrValue::from(props.value.to_string());
     html! {
         <label class="slider">{props.label.clone()}
             <span class="slider-row">
                 <input type="range" data-testid={format!("{}-range", props.testid)}
                     aria-label={format!("{} (slider)", props.label)}
                     min={props.min.to_string()} max={props.max.to_string()} step={props.step.to_string()}
-                    ref={range} oninput={live} />
-                <input type="number" data-testid={props.testid.clone()} aria-label={props.label.clone()}
-                    min={props.lo.to_string()} max={props.hi.to_string()} step="any"
-                    ref={number} onchange={emit(props.lo, props.hi)} />
+                    value={value.clone()} oninput={live} />
+                <TextField input_type="number" testid={props.testid.clone()} aria_label={props.label.clone()}
+                    min={AttrValue::from(props.lo.to_string())} max={AttrValue::from(props.hi.to_string())}
+                    step={AttrValue::Static("any")} {value} onchange={commit} />
             </span>
         </label>
     }
