@@ -76,11 +76,11 @@ mnist-data:
 
 # Lillicrap et al. 2016, Fig. 2a on the full digits, in release mode: BP, FA, shallow,
 # sign symmetry and Kolen-Pollack on 784-1000-10, DFA on 784-1000-1000-10; a table of
-# test errors, epochs, seeds, wall time and load (8 epochs of minibatches of 5 at rate
-# 0.3, shallow 0.1; 3-27 min per rule and seed on 2 shared cores under load, DFA more;
-# see core/README.md). Fewer rows: make reproduce-mnist MNIST_RULES="bp fa" SEEDS=1
-# Shorter: make reproduce-mnist EPOCHS=1 TRAIN_SIZE=10000 SEEDS=1
-EPOCHS ?= 8
+# test errors, epochs, seeds, wall time and load (16 epochs of minibatches of 5 at rate
+# 0.3, shallow 0.1; about 3.5 min per rule and seed on an idle 2-core machine, DFA
+# about 5 times that; see core/README.md). Fewer rows: make reproduce-mnist
+# MNIST_RULES="bp fa" SEEDS=1. Shorter: make reproduce-mnist EPOCHS=1 TRAIN_SIZE=10000 SEEDS=1
+EPOCHS ?= 16
 TRAIN_SIZE ?= 60000
 SEEDS ?= 1 2
 MNIST_RULES ?= bp fa shallow usf kp dfa
