@@ -247,3 +247,32 @@ for (const { query, rules, hidden } of CROWDED) {
     }
   });
 }
+
+// On the handwritten digits the lecturer shows each run's own digit diagram (the input
+// as the image, hidden units as tiles, the ten outputs) beside the angle charts: one
+// screen, no general diagram of 784 dots, the matrices left to the page.
+test("presentation mode on the digits draws their diagrams and fits one screen", async () => {
+  const rules = ["bp", "fa"];
+  for (const size of SIZES) {
+    const { page, problems } = await app.open("?task=digits&compare=bp,fa&present=1", size);
+    await page.getByTestId("presentation").waitFor();
+    for (const rule of rules) {
+      await page.locator(`[data-view="network"][data-rule="${rule}"] [data-testid="digits-network"]`).waitFor({ timeout: 60_000 });
+    }
+    const parts = storyParts(rules, { matrices: false })
+      .filter(([name]) => !name.endsWith(" network"))
+      .concat(rules.map((rule) => [`${rule} digits network`, `[data-view="network"][data-rule="${rule}"] [data-testid="digits-network"]`]));
+    const at = `digits at ${size.width}×${size.height}`;
+    assert.deepEqual(await until(() => outside(page, size, parts), (o) => o.length === 0, 10_000), [], `${at}: outside the viewport`);
+    assert.equal(await page.locator("svg.nv-svg").count(), 0, `${at}: no general diagram`);
+    assert.equal(await page.locator('[data-view="feedback"]').count(), 0, `${at}: no matrices`);
+    assert.match(await page.getByTestId("present-note").innerText(), /^Digits: networks only/);
+    const [width, height] = await scrollExtent(page);
+    assert.ok(width <= size.width && height <= size.height, `${at}: the page scrolls (${width}×${height})`);
+    const small = (await measureText(page)).filter((t) => t.px < 14);
+    assert.deepEqual(small, [], `${at}: text under 14 px`);
+    await screenshot(page, `present-digits-${size.width}x${size.height}`);
+    assert.deepEqual(problems, []);
+    await page.close();
+  }
+});

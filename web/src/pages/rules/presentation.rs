@@ -33,8 +33,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::controls::{Action, RunButtons};
+use super::digits::is_digits;
+use super::digits::network::DigitsNetwork;
 use super::settings::Settings;
-use super::views::{Readouts, Shared, ThrottledNetworkView};
+use super::views::{digits_picture, Readouts, Shared, ThrottledNetworkView};
 use crate::widgets::chart::LineChart;
 use crate::widgets::heatmap::FeedbackMatrices;
 
@@ -83,6 +85,7 @@ pub struct PresentationProps {
 pub fn Presentation(props: &PresentationProps) -> Html {
     let runs = props.shared.runs.borrow();
     let feedback_view = props.settings.feedback_view;
+    let digits = is_digits(&props.settings);
     let angle_range = Some((0.0, 180.0));
     let hidden = runs.hidden_layers();
     // The hidden layer whose matrices are shown; kept within the network's depth.
@@ -122,15 +125,20 @@ pub fn Presentation(props: &PresentationProps) -> Html {
         }
     });
     html! {
-        <div class={classes!("presentation", dense.then_some("dense"))} data-testid="presentation" data-css={style}>
-            { for runs.runs.iter().map(|run| html! {
+        <div class={classes!("presentation", (dense || digits).then_some("dense"))} data-testid="presentation" data-css={style}>
+            { for runs.runs.iter().enumerate().map(|(i, run)| html! {
                 <section class="panel present-run" data-rule={run.run.to_string()}>
                     <h2 title={run.rule.description()}>{run.run.label()}{" — "}{run.rule.description()}</h2>
                     <div data-view="network" data-rule={run.run.to_string()}>
-                        <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view} compact=true
-                            max_band={dense.then_some(DENSE_BAND)} />
+                        // On the digits, their own diagram: the input as the image.
+                        if digits {
+                            <DigitsNetwork rule={run.rule} picture={digits_picture(&runs, i).map(Rc::new)} />
+                        } else {
+                            <ThrottledNetworkView snapshot={run.snapshot.clone()} {feedback_view} compact=true
+                                max_band={dense.then_some(DENSE_BAND)} />
+                        }
                     </div>
-                    if !dense {
+                    if !(dense || digits) {
                         <div data-view="feedback" data-rule={run.run.to_string()}>
                             <FeedbackMatrices snapshot={run.snapshot.clone()} layer={Some(layer)} />
                         </div>
@@ -145,10 +153,14 @@ pub fn Presentation(props: &PresentationProps) -> Html {
                 <LineChart title="Weight angle ∠(B, Wᵀ)" x_label="step" y_label="degrees"
                     series={of_layer(runs.layer_series(|l| l.weight_angle_deg))}
                     y_range={angle_range} reference={Some(90.0)} testid="chart-weight-angle" />
-                if dense {
+                if dense || digits {
                     <p class="view-note" data-testid="present-note">
-                        {format!("{} rules: networks only; the matrices are outside presentation mode (p).",
-                            runs.runs.len())}
+                        { if digits {
+                            "Digits: networks only, drawn as images; the matrices are outside presentation mode (p).".to_owned()
+                        } else {
+                            format!("{} rules: networks only; the matrices are outside presentation mode (p).",
+                                runs.runs.len())
+                        } }
                     </p>
                 }
             </section>

@@ -166,19 +166,11 @@ pub fn Views(props: &ViewsProps) -> Html {
                 <section class="panel wide digits-section" data-view="network">
                     <h2>{"Network: the forward pass and the error travelling back (784 inputs drawn as the image, the first hidden units of each layer)"}</h2>
                     <div class="runs-row">
-                        { for runs.runs.iter().enumerate().map(|(i, run)| {
-                            let drawn = runs.digits.drawn.as_deref();
-                            let answer = runs.digits.predictions.as_ref().and_then(|p| p.get(i));
-                            let picture = match (drawn, answer) {
-                                (Some(drawn), Some(answer)) => Some(DigitsPicture::of_drawing(drawn, answer, &run.snapshot)),
-                                _ => DigitsPicture::of_probe(&run.snapshot),
-                            };
-                            html! {
-                                <figure class="run-figure" data-rule={run.run.to_string()}>
-                                    <figcaption>{run.run.label()}{" — "}{run.rule.description()}</figcaption>
-                                    <DigitsNetwork rule={run.rule} picture={picture.map(Rc::new)} />
-                                </figure>
-                            }
+                        { for runs.runs.iter().enumerate().map(|(i, run)| html! {
+                            <figure class="run-figure" data-rule={run.run.to_string()}>
+                                <figcaption>{run.run.label()}{" — "}{run.rule.description()}</figcaption>
+                                <DigitsNetwork rule={run.rule} picture={digits_picture(&runs, i).map(Rc::new)} />
+                            </figure>
                         }) }
                     </div>
                 </section>
@@ -584,5 +576,18 @@ mod tests {
             loss_note(2000)
         );
         assert!(loss_note(SPEED_MAX).contains("about one point a frame"));
+    }
+}
+
+/// What run `i`'s digits diagram shows: the digit on the pad with the run's answer to
+/// it, or else the snapshot's probe digit.
+pub fn digits_picture(runs: &Runs, i: usize) -> Option<DigitsPicture> {
+    let run = runs.runs.get(i)?;
+    let answer = runs.digits.predictions.as_ref().and_then(|p| p.get(i));
+    match (runs.digits.drawn.as_deref(), answer) {
+        (Some(drawn), Some(answer)) => {
+            Some(DigitsPicture::of_drawing(drawn, answer, &run.snapshot))
+        }
+        _ => DigitsPicture::of_probe(&run.snapshot),
     }
 }
