@@ -560,6 +560,19 @@ fn Explanation(props: &ExplanationProps) -> Html {
     }
 }
 
+/// What run `i`'s digits diagram shows: the digit on the pad with the run's answer to
+/// it, or else the snapshot's probe digit.
+pub fn digits_picture(runs: &Runs, i: usize) -> Option<DigitsPicture> {
+    let run = runs.runs.get(i)?;
+    let answer = runs.digits.predictions.as_ref().and_then(|p| p.get(i));
+    match (runs.digits.drawn.as_deref(), answer) {
+        (Some(drawn), Some(answer)) => {
+            Some(DigitsPicture::of_drawing(drawn, answer, &run.snapshot))
+        }
+        _ => DigitsPicture::of_probe(&run.snapshot),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -576,18 +589,5 @@ mod tests {
             loss_note(2000)
         );
         assert!(loss_note(SPEED_MAX).contains("about one point a frame"));
-    }
-}
-
-/// What run `i`'s digits diagram shows: the digit on the pad with the run's answer to
-/// it, or else the snapshot's probe digit.
-pub fn digits_picture(runs: &Runs, i: usize) -> Option<DigitsPicture> {
-    let run = runs.runs.get(i)?;
-    let answer = runs.digits.predictions.as_ref().and_then(|p| p.get(i));
-    match (runs.digits.drawn.as_deref(), answer) {
-        (Some(drawn), Some(answer)) => {
-            Some(DigitsPicture::of_drawing(drawn, answer, &run.snapshot))
-        }
-        _ => DigitsPicture::of_probe(&run.snapshot),
     }
 }
