@@ -1009,14 +1009,10 @@ pub fn NetworkView(props: &NetworkViewProps) -> Html {
     };
     // The elements take their class from their group (`.nv-forward > path`): a class
     // of their own would cost a set of classes per element per redraw.
-    // Keyed by look: when an edge changes shade, only the two paths it leaves and
-    // joins are rewritten, not every path after them.
     let edges = |groups: Vec<EdgeGroup>| {
         groups.into_iter().map(|g| {
-            let width = Fixed(g.width, 2).to_string();
-            let stroke = hex(g.stroke);
             html! {
-                <path d={g.d} stroke={stroke} stroke-width={width} />
+                <path d={g.d} stroke={hex(g.stroke)} stroke-width={Fixed(g.width, 2).to_string()} />
             }
         })
     };

@@ -92,6 +92,9 @@ pub fn Presentation(props: &PresentationProps) -> Html {
     let chosen = use_state(|| 1usize);
     let layer = (*chosen).clamp(1, hidden.max(1));
     let dense = runs.runs.len() > SIDE_BY_SIDE;
+    // Three or four runs, or the digits' taller diagrams: the networks alone beside the
+    // charts, the matrices left to the full page.
+    let networks_only = dense || digits;
     let columns = if dense {
         GRID_COLUMNS
     } else {
@@ -125,7 +128,7 @@ pub fn Presentation(props: &PresentationProps) -> Html {
         }
     });
     html! {
-        <div class={classes!("presentation", (dense || digits).then_some("dense"))} data-testid="presentation" data-css={style}>
+        <div class={classes!("presentation", networks_only.then_some("dense"))} data-testid="presentation" data-css={style}>
             { for runs.runs.iter().enumerate().map(|(i, run)| html! {
                 <section class="panel present-run" data-rule={run.run.to_string()}>
                     <h2 title={run.rule.description()}>{run.run.label()}{" — "}{run.rule.description()}</h2>
@@ -138,7 +141,7 @@ pub fn Presentation(props: &PresentationProps) -> Html {
                                 max_band={dense.then_some(DENSE_BAND)} />
                         }
                     </div>
-                    if !(dense || digits) {
+                    if !networks_only {
                         <div data-view="feedback" data-rule={run.run.to_string()}>
                             <FeedbackMatrices snapshot={run.snapshot.clone()} layer={Some(layer)} />
                         </div>
@@ -153,14 +156,10 @@ pub fn Presentation(props: &PresentationProps) -> Html {
                 <LineChart title="Weight angle ∠(B, Wᵀ)" x_label="step" y_label="degrees"
                     series={of_layer(runs.layer_series(|l| l.weight_angle_deg))}
                     y_range={angle_range} reference={Some(90.0)} testid="chart-weight-angle" />
-                if dense || digits {
+                if networks_only {
                     <p class="view-note" data-testid="present-note">
-                        { if digits {
-                            "Digits: networks only, drawn as images; the matrices are outside presentation mode (p).".to_owned()
-                        } else {
-                            format!("{} rules: networks only; the matrices are outside presentation mode (p).",
-                                runs.runs.len())
-                        } }
+                        {format!("{}: networks only; the matrices are outside presentation mode (p).",
+                            if digits { "Digits".to_owned() } else { format!("{} rules", runs.runs.len()) })}
                     </p>
                 }
             </section>
